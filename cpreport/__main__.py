@@ -1,0 +1,4 @@
+"""Run the CLI as `python -m cpreport`."""
+from .cli import main
+
+main()

@@ -1,0 +1,112 @@
+"""The command line: a thin layer that reads options, calls the pipeline, and chooses the exit code."""
+from __future__ import annotations
+
+import click
+
+from . import __version__
+from .errors import EXIT_ENVIRONMENT, EXIT_INVALID, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, InvalidData
+
+EXIT_CODES = f"""Exit codes: {EXIT_OK} built (or nothing to do), {EXIT_INVALID} errors in the sheets,
+{EXIT_USAGE} usage or config error, {EXIT_ENVIRONMENT} environment problem (no Arabic font, no Pango),
+{EXIT_LOCKED} another build holds the output folder."""
+
+
+def config_options(command):
+    """The options every command shares; left at None, they keep the config file's values."""
+    options = [
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+                     help="Config file [default: cpreport.toml in the current folder]."),
+        click.option("--data", type=click.Path(), default=None, help="Folder of the input sheets (overrides the config)."),
+        click.option("--period", default=None, metavar="YYYY-MM", help="Month of the report (overrides the config)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _load_config(config_path, data, period, out=None):
+    from .config import load_config
+    return load_config(config_path, data=data, out=out, period=period)
+
+
+def _show_findings(findings, quiet: bool = False) -> None:
+    from .findings import ERROR, NOTE, WARNING
+    items = findings.sorted()
+    if quiet:
+        items = [f for f in items if f.severity == ERROR]
+    current = None
+    for f in items:
+        if f.file != current:
+            current = f.file
+            click.echo(f"\n{f.file or '(data folder)'}", err=True)
+        where = " ".join(p for p in (f"sheet {f.sheet}" if f.sheet else "", f"row {f.row}" if f.row else "",
+                                     f"column '{f.column}'" if f.column else "") if p)
+        value = f" value '{f.value}'" if f.value != "" else ""
+        click.echo(f"  {f.severity.upper():7} {f.code} {where}{value}: {f.message_en}", err=True)
+    counts = ", ".join(f"{findings.count(s)} {s}(s)" for s in (ERROR, WARNING, NOTE))
+    if items or not quiet:
+        click.echo(f"\nFindings: {counts}.", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+@click.version_option(__version__, "--version", prog_name="cpreport")
+def main():
+    """Build the community policing programme's bilingual (English/Arabic) donor report from its sheets."""
+
+
+@main.command(epilog=EXIT_CODES)
+@config_options
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Output folder (overrides the config).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--wait", type=float, default=0, show_default=True, metavar="SECONDS",
+              help="How long to wait for another build of the same output folder.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the last line.")
+def build(config_path, data, period, out, strict, wait, quiet):
+    """Validate the sheets and write report.html, report.pdf and figures.json into OUT/PERIOD/."""
+    from .build import build as run_build
+    config = _load_config(config_path, data, period, out)
+    try:
+        outcome = run_build(config, strict=strict, wait=wait)
+    except InvalidData as error:
+        if error.findings is not None:
+            _show_findings(error.findings, quiet)
+        raise
+    _show_findings(outcome.findings, quiet)
+    click.echo(f"Built the report for {config.period} in {outcome.folder} in {outcome.seconds:.1f} s.")
+
+
+@main.command(epilog=EXIT_CODES)
+@config_options
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def validate(config_path, data, period, strict):
+    """Check the sheets and list every finding; write nothing."""
+    from .build import check
+    config = _load_config(config_path, data, period)
+    findings = check(config, strict).findings
+    _show_findings(findings)
+    if findings.errors:
+        raise InvalidData(f"{findings.errors} error(s) in the sheets of {config.data}.")
+    click.echo(f"The sheets in {config.data} are ready for {config.period}.")
+
+
+@main.command(epilog=EXIT_CODES)
+@config_options
+@click.option("--json", "as_json", is_flag=True, help="Print figures.json instead of a table.")
+def figures(config_path, data, period, as_json):
+    """Compute the period's figures and print them (a table, or JSON)."""
+    from .build import check
+    from .figures import compute
+    config = _load_config(config_path, data, period)
+    checked = check(config)
+    result = compute(checked, config.period, config.highlights)
+    if as_json:
+        click.echo(result.to_json(), nl=False)
+    else:
+        width = max(len(k) for k in result.items)
+        click.echo(f"Figures for {config.period} (to {config.period.end:%d %B %Y}):")
+        for key, figure in result.items.items():
+            as_of = f"  as of {figure.as_of:%d %b %Y}" if key.startswith("displacement.") else ""
+            click.echo(f"  {key:<{width}}  {figure.value:>12,}{as_of}")
+    if checked.findings.errors:
+        _show_findings(checked.findings, quiet=True)
+        raise InvalidData(f"{checked.findings.errors} error(s) in the sheets: these figures leave out what could not be read.")

@@ -1,0 +1,275 @@
+"""The config stage: read cpreport.toml, lay options and environment over it, check all of it at once."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG = "cpreport.toml"
+LANGUAGES = ("en", "ar")
+FORMATS = ("html", "pdf")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One piece of text in both languages."""
+
+    en: str = ""
+    ar: str = ""
+
+    def __getitem__(self, language: str) -> str:
+        return getattr(self, language)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A displacement scope such as `national` or `mosul_operations`."""
+
+    key: str
+    label: Text
+    origin: Text = Text()
+    since: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A place the release names when a forum stands there, e.g. Qayara in Ninewa."""
+
+    district: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar month, the unit a report covers."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", str(text).strip())
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2017-05")
+        return cls(int(match[1]), int(match[2]))
+
+    @classmethod
+    def last_full_month(cls, today: dt.date | None = None) -> Period:
+        first = (today or dt.date.today()).replace(day=1)
+        previous = first - dt.timedelta(days=1)
+        return cls(previous.year, previous.month)
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def previous(self) -> Period:
+        return Period.last_full_month(self.start)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    data: Path
+    out: Path
+    period: Period
+    digits: str = "arabic"
+    languages: tuple[str, ...] = LANGUAGES
+    formats: tuple[str, ...] = FORMATS
+    templates: Path | None = None
+    programme: Text = Text("Community Policing programme", "برنامج الشرطة المجتمعية")
+    agency: Text = Text("IOM", "المنظمة الدولية للهجرة")
+    donor: Text = Text()
+    headline: Text = Text("Community Policing Programme Report", "تقرير برنامج الشرطة المجتمعية")
+    dateline: Text = Text("Iraq", "العراق")
+    narrative: Text = Text()  # paths of the narrative files, one per language
+    contacts: Text = Text()
+    scopes: dict[str, Scope] = field(default_factory=dict)
+    highlights: tuple[Highlight, ...] = ()
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+
+# Every key the file may hold: dotted name -> (kind, description). Kinds: str, text (en/ar), path,
+# dir, file-text (en/ar paths), list, date, scopes, highlights.
+KEYS = {
+    "period": ("str", "month of the report, YYYY-MM"),
+    "data": ("dir", "folder of the input sheets"),
+    "out": ("path", "folder the reports are written to"),
+    "digits": ("str", "arabic or western digits in the Arabic half"),
+    "languages": ("list", "languages of the report"),
+    "formats": ("list", "html, pdf"),
+    "templates": ("dir", "folder of templates overriding the built-in ones by name"),
+    "programme": ("text", "name of the programme"),
+    "agency": ("text", "name of the implementing agency"),
+    "donor": ("text", "name of the donor"),
+    "headline": ("text", "the release's headline"),
+    "dateline": ("text", "the release's dateline"),
+    "narrative": ("file-text", "narrative files, one per language"),
+    "contacts": ("text", "contacts paragraph"),
+    "scopes": ("scopes", "labels and start dates of displacement scopes"),
+    "highlights": ("highlights", "places the release names when a forum stands there"),
+}
+# Keys a cron line may set from the environment, as CPREPORT_<KEY>.
+ENVIRONMENT_KEYS = ("data", "out", "period", "digits", "templates")
+
+
+def _check_text(key: str, value: object, problems: list[str]) -> Text:
+    if isinstance(value, str):
+        return Text(value, value)
+    if not isinstance(value, dict):
+        problems.append(f"'{key}' must be a table with 'en' and 'ar' texts, e.g. {key} = {{ en = \"…\", ar = \"…\" }}")
+        return Text()
+    for extra in set(value) - set(LANGUAGES):
+        problems.append(f"'{key}.{extra}' is not a language; use 'en' and 'ar'")
+    for language in LANGUAGES:
+        if language in value and not isinstance(value[language], str):
+            problems.append(f"'{key}.{language}' must be text")
+    return Text(str(value.get("en", "")), str(value.get("ar", "")))
+
+
+def _unknown(key: str, known, problems: list[str]) -> None:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    problems.append(f"unknown key '{key}'{hint}")
+
+
+def _check_date(key: str, value: object, problems: list[str]) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        problems.append(f"'{key}' must be a date such as 2016-10-17, not '{value}'")
+        return None
+
+
+def _check_scopes(value: object, problems: list[str]) -> dict[str, Scope]:
+    scopes: dict[str, Scope] = {}
+    if not isinstance(value, dict):
+        problems.append("'scopes' must be a table of scopes, e.g. [scopes.national]")
+        return scopes
+    for key, entry in value.items():
+        if not isinstance(entry, dict):
+            problems.append(f"'scopes.{key}' must be a table with label, origin and since")
+            continue
+        for extra in set(entry) - {"label", "origin", "since"}:
+            _unknown(f"scopes.{key}.{extra}", [f"scopes.{key}.{k}" for k in ("label", "origin", "since")], problems)
+        since = _check_date(f"scopes.{key}.since", entry["since"], problems) if "since" in entry else None
+        scopes[key] = Scope(key, _check_text(f"scopes.{key}.label", entry.get("label", key), problems),
+                            _check_text(f"scopes.{key}.origin", entry.get("origin", ""), problems), since)
+    return scopes
+
+
+def _check_highlights(value: object, problems: list[str]) -> tuple[Highlight, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        problems.append("'highlights' must be a list of [[highlights]] tables with district and text")
+        return ()
+    found = []
+    for number, entry in enumerate(value, 1):
+        if "district" not in entry:
+            problems.append(f"highlight {number} needs a 'district'")
+            continue
+        found.append(Highlight(str(entry["district"]), _check_text(f"highlights[{number}].text", entry.get("text", ""), problems)))
+    return tuple(found)
+
+
+def load_config(path: str | os.PathLike | None = None, *, data: str | None = None, out: str | None = None,
+                period: str | None = None, environ: dict[str, str] | None = None,
+                today: dt.date | None = None) -> Config:
+    """Read the config file and lay the environment (CPREPORT_*) and then the options over it.
+
+    Options left at None keep the file's value. Every problem is collected and raised in one ConfigError.
+    """
+    environ = os.environ if environ is None else environ
+    problems: list[str] = []
+    config_path = Path(path) if path else Path(DEFAULT_CONFIG)
+    raw: dict = {}
+    if config_path.is_file():
+        try:
+            raw = tomllib.loads(config_path.read_text("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigError(f"the file is not valid TOML: {error}", config_path) from None
+        config_path = config_path.resolve()
+        root = config_path.parent
+    elif path:
+        raise ConfigError(f"the config file {config_path} does not exist (run `cpreport init` to make one)")
+    else:
+        config_path, root = None, Path.cwd()
+
+    for key in ENVIRONMENT_KEYS:
+        if f"CPREPORT_{key.upper()}" in environ:
+            raw[key] = environ[f"CPREPORT_{key.upper()}"]
+    overrides = {"data": data, "out": out, "period": period}
+    for key, value in overrides.items():
+        if value is not None:
+            raw[key] = value
+
+    values: dict = {}
+    for key, value in raw.items():
+        if key not in KEYS:
+            _unknown(key, KEYS, problems)
+            continue
+        kind = KEYS[key][0]
+        # Options are relative to the current folder, file values to the config file.
+        base = Path.cwd() if overrides.get(key) is not None else root
+        if kind in ("dir", "path"):
+            if not isinstance(value, str):
+                problems.append(f"'{key}' must be a folder path, as text")
+                continue
+            folder = (base / value).resolve()
+            if kind == "dir" and not folder.is_dir():
+                problems.append(f"'{key}': the folder {folder} does not exist")
+            values[key] = folder
+        elif kind == "text":
+            values[key] = _check_text(key, value, problems)
+        elif kind == "file-text":
+            text = _check_text(key, value, problems)
+            for language in LANGUAGES:
+                if text[language] and not (root / text[language]).is_file():
+                    problems.append(f"'{key}.{language}': the file {root / text[language]} does not exist")
+            values[key] = Text(*(str(root / text[lang]) if text[lang] else "" for lang in LANGUAGES))
+        elif kind == "list":
+            allowed = LANGUAGES if key == "languages" else FORMATS
+            if not isinstance(value, list) or any(v not in allowed for v in value):
+                problems.append(f"'{key}' must be a list drawn from {list(allowed)}, not {value!r}")
+            else:
+                values[key] = tuple(value)
+        elif kind == "scopes":
+            values[key] = _check_scopes(value, problems)
+        elif kind == "highlights":
+            values[key] = _check_highlights(value, problems)
+        elif key == "period":
+            try:
+                values[key] = Period.parse(value)
+            except ValueError as error:
+                problems.append(f"'period': {error}")
+        elif key == "digits":
+            if value not in ("arabic", "western"):
+                problems.append(f"'digits' must be 'arabic' or 'western', not {value!r}")
+            else:
+                values[key] = value
+    values.setdefault("data", root)
+    values.setdefault("out", (root / "out").resolve())
+    values.setdefault("period", Period.last_full_month(today))
+    if problems:
+        raise ConfigError(problems, config_path)
+    return Config(path=config_path, **values)

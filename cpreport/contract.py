@@ -1,0 +1,192 @@
+"""The input contract: the three tables, their columns, aliases and allowed values."""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+# Kinds of column value; the validate stage has one parser per kind.
+TEXT, ID, INTEGER, DATE, GOVERNORATE, CHOICE = "text", "id", "integer", "date", "governorate", "choice"
+
+_ARABIC_LETTER_FOLD = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي", "ـ": None,
+})
+_ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670]")  # harakat and dagger alif
+_NOT_WORD = re.compile(r"[^\w]+|_+")
+
+
+def fold(name: object) -> str:
+    """Fold a header, sheet or value for matching: case, spaces, punctuation and Arabic spelling.
+
+    "CPF ID" -> "cpf_id", "Name (EN)" -> "name_en", "المحافظة" and "المحافضة " alike.
+    """
+    text = unicodedata.normalize("NFKC", str(name)).replace("\u00a0", " ").lower()
+    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTER_FOLD)
+    return _NOT_WORD.sub("_", text).strip("_")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    choices: str | None = None  # name of an enumeration in CHOICES
+    label_ar: str = ""
+
+    @property
+    def keys(self) -> set[str]:
+        return {fold(self.name), fold(self.label_ar), *(fold(a) for a in self.aliases)}
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title_en: str
+    title_ar: str
+    columns: tuple[Column, ...]
+    aliases: tuple[str, ...] = ()
+    id_column: str | None = None
+
+    @property
+    def keys(self) -> set[str]:
+        return {fold(self.name), fold(self.title_ar), *(fold(a) for a in self.aliases)}
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+# Group columns of `activities`: when given, they sum to `participants`.
+PARTICIPANT_GROUPS = ("police", "community", "law_enforcement", "civil_society", "judiciary")
+
+FORUMS = Table(
+    "cpfs", "Community Policing Forums", "منتديات الشرطة المجتمعية",
+    aliases=("cpf", "forums", "forum", "community policing forums", "منتديات", "المنتديات"),
+    id_column="cpf_id",
+    columns=(
+        Column("cpf_id", ID, True, ("cpf", "forum id", "cpf no", "cpf code", "id", "رمز المنتدى"), label_ar="رقم المنتدى"),
+        Column("name_en", TEXT, True, ("name", "forum name", "cpf name", "name english", "english name"), label_ar="الاسم بالإنكليزية"),
+        Column("name_ar", TEXT, False, ("name arabic", "arabic name", "الاسم بالعربي", "الاسم"), label_ar="الاسم بالعربية"),
+        Column("governorate", GOVERNORATE, True, ("province", "gov", "governorate name", "محافظة"), label_ar="المحافظة"),
+        Column("district", TEXT, False, ("qadaa", "qada", "قضاء"), label_ar="القضاء"),
+        Column("established_by", CHOICE, True, ("established by", "founded by", "by", "الجهة المؤسسة", "أسسها"), "established_by", label_ar="جهة التأسيس"),
+        Column("established_on", DATE, True, ("established", "date established", "establishment date", "founded on", "date"), label_ar="تاريخ التأسيس"),
+        Column("status", CHOICE, False, ("state", "وضع"), "status", label_ar="الحالة"),
+    ),
+)
+
+ACTIVITIES = Table(
+    "activities", "Trainings, conferences and workshops", "الدورات التدريبية والمؤتمرات وورش العمل",
+    aliases=("activity", "events", "trainings", "الأنشطة", "أنشطة"),
+    id_column="activity_id",
+    columns=(
+        Column("activity_id", ID, True, ("activity", "id", "event id", "activity no", "رمز النشاط"), label_ar="رقم النشاط"),
+        Column("type", CHOICE, True, ("activity type", "kind", "النوع"), "activity_type", label_ar="نوع النشاط"),
+        Column("title_en", TEXT, True, ("title", "activity title", "title english"), label_ar="العنوان بالإنكليزية"),
+        Column("title_ar", TEXT, False, ("title arabic", "arabic title", "العنوان بالعربي", "العنوان"), label_ar="العنوان بالعربية"),
+        Column("start_date", DATE, True, ("start", "date", "from", "تاريخ النشاط", "من"), label_ar="تاريخ البدء"),
+        Column("end_date", DATE, False, ("end", "to", "إلى"), label_ar="تاريخ الانتهاء"),
+        Column("governorate", GOVERNORATE, True, ("province", "gov", "محافظة"), label_ar="المحافظة"),
+        Column("cpf_id", ID, False, ("cpf", "forum", "forum id"), label_ar="رقم المنتدى"),
+        Column("participants", INTEGER, True, ("participants total", "total participants", "attendance", "total", "المشاركون", "مجموع المشاركين"), label_ar="عدد المشاركين"),
+        Column("female", INTEGER, False, ("women", "females", "female participants", "نساء", "النساء", "إناث"), label_ar="الإناث"),
+        Column("police", INTEGER, False, ("police officers", "ضباط الشرطة"), label_ar="الشرطة"),
+        Column("community", INTEGER, False, ("community members", "المجتمع"), label_ar="أفراد المجتمع"),
+        Column("law_enforcement", INTEGER, False, ("law enforcement representatives",), label_ar="إنفاذ القانون"),
+        Column("civil_society", INTEGER, False, ("civil society organizations", "cso", "csos", "منظمات المجتمع المدني"), label_ar="المجتمع المدني"),
+        Column("judiciary", INTEGER, False, ("judges", "judicial", "القضاء والقضاة"), label_ar="القضاة"),
+    ),
+)
+
+DISPLACEMENT = Table(
+    "displacement", "Displacement figures", "أرقام النزوح",
+    aliases=("dtm", "displacement figures", "idps", "النزوح", "أرقام النزوح"),
+    columns=(
+        Column("as_of", DATE, True, ("as of", "date", "as of date", "اعتبارا من", "التاريخ"), label_ar="بتاريخ"),
+        Column("scope", TEXT, True, ("operation", "caseload", "النطاق"), label_ar="النطاق"),
+        Column("metric", CHOICE, True, ("indicator", "figure"), "metric", label_ar="المؤشر"),
+        Column("governorate", GOVERNORATE, False, ("governorate of origin", "origin", "محافظة الأصل"), label_ar="المحافظة"),
+        Column("individuals", INTEGER, True, ("individuals count", "people", "persons", "value", "number", "count", "الأفراد", "العدد"), label_ar="عدد الأفراد"),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (FORUMS, ACTIVITIES, DISPLACEMENT)}
+
+# Allowed values: canonical value -> (English label, Arabic label, other spellings).
+CHOICES: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {
+    "established_by": {
+        "iom": ("IOM", "المنظمة الدولية للهجرة", ("programme", "program", "iom programme", "cp programme", "المنظمة", "البرنامج", "منظمة الهجرة")),
+        "police": ("local police", "الشرطة المحلية", ("police", "local police", "الشرطة", "الشرطه المحليه", "independently", "mol", "moi")),
+    },
+    "status": {
+        "active": ("active", "فعال", ("yes", "open", "نشط", "فعّال", "قائم")),
+        "inactive": ("inactive", "غير فعال", ("no", "closed", "dormant", "غير نشط", "متوقف", "مغلق")),
+    },
+    "activity_type": {
+        "training": ("training", "دورة تدريبية", ("trainings", "training course", "course", "تدريب", "دورة", "تدريبية")),
+        "conference": ("conference", "مؤتمر", ("conferences", "مؤتمرات")),
+        "workshop": ("workshop", "ورشة عمل", ("workshops", "ورشة", "ورش عمل", "ورشه")),
+    },
+    "metric": {
+        "displaced_current": ("currently displaced", "النازحون حالياً", ("current displaced", "still displaced", "idps", "displaced", "نازحون حاليا", "النازحون")),
+        "displaced_cumulative": ("displaced (cumulative)", "النازحون تراكمياً", ("cumulative displaced", "cumulative displacement", "total displaced", "النازحون تراكميا")),
+        "returned_cumulative": ("returned (cumulative)", "العائدون تراكمياً", ("returned", "returnees", "returns", "cumulative returned", "العائدون", "عائدون")),
+    },
+}
+
+
+@lru_cache(maxsize=None)
+def choice_lookup(enumeration: str) -> dict[str, str]:
+    """Folded spelling -> canonical value, for one enumeration."""
+    lookup: dict[str, str] = {}
+    for value, (label_en, label_ar, others) in CHOICES[enumeration].items():
+        for spelling in (value, label_en, label_ar, *others):
+            lookup[fold(spelling)] = value
+    return lookup
+
+
+@dataclass(frozen=True)
+class Governorate:
+    pcode: str
+    name_en: str
+    name_ar: str
+    variants: tuple[str, ...] = field(default=())
+
+
+def _fold_place(name: object) -> str:
+    """Fold a place name: also drop the article (al-, ال) and all separators."""
+    folded = fold(name).replace("_", " ")
+    words = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in folded.split()]
+    words = [w for w in words if w not in ("al", "el", "an", "as", "ad", "at", "governorate", "محافظه")]
+    return "".join(words)
+
+
+@lru_cache(maxsize=None)
+def governorates() -> tuple[Governorate, ...]:
+    """Iraq's 18 governorates, from the gazetteer shipped with the package."""
+    text = resources.files("cpreport").joinpath("data/governorates.csv").read_text("utf-8")
+    return tuple(
+        Governorate(r["pcode"], r["name_en"], r["name_ar"], tuple(v for v in r["variants"].split("|") if v))
+        for r in csv.DictReader(text.splitlines())
+    )
+
+
+@lru_cache(maxsize=None)
+def governorate_lookup() -> dict[str, str]:
+    """Folded spelling (English, Arabic, p-code) -> p-code."""
+    lookup: dict[str, str] = {}
+    for g in governorates():
+        for spelling in (g.pcode, g.name_en, g.name_ar, *g.variants):
+            lookup[_fold_place(spelling)] = g.pcode
+    return lookup
+
+
+def match_governorate(name: object) -> str | None:
+    return governorate_lookup().get(_fold_place(name))
+
+
+def governorate(pcode: str) -> Governorate:
+    return next(g for g in governorates() if g.pcode == pcode)

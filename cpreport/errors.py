@@ -1,0 +1,47 @@
+"""The exceptions cpreport raises; each carries the exit code the CLI ends with."""
+from __future__ import annotations
+
+import click
+
+# Exit codes, documented in the README and in `cpreport --help`.
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_LOCKED = 0, 1, 2, 3, 4
+
+
+class CpreportError(click.ClickException):
+    """Root of cpreport's exceptions: the library raises, only the CLI decides to exit."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConfigError(CpreportError):
+    """The config file or the options are wrong."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, problems: list[str] | str, path: object = None):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        where = f" in {path}" if path else ""
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"The configuration has {len(self.problems)} problem(s){where}:\n{lines}")
+
+
+class InvalidData(CpreportError):
+    """The sheets have errors; the findings say which and where."""
+
+    exit_code = EXIT_INVALID
+
+    def __init__(self, message: str, findings=None):
+        super().__init__(message)
+        self.findings = findings
+
+
+class EnvironmentProblem(CpreportError):
+    """Something the machine lacks: a font, Pango, write access."""
+
+    exit_code = EXIT_ENVIRONMENT
+
+
+class BuildLocked(CpreportError):
+    """Another build holds the output folder."""
+
+    exit_code = EXIT_LOCKED

@@ -1,0 +1,144 @@
+"""The figures stage: every number the report states, computed from the checked tables, with its provenance."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .config import Highlight, Period
+from .contract import CHOICES, PARTICIPANT_GROUPS, fold
+from .load import ROW
+from .validate import Checked, displacement_totals
+
+ACTIVITY_TYPES = tuple(CHOICES["activity_type"])
+METRICS = tuple(CHOICES["metric"])
+
+
+def row_ranges(rows) -> str:
+    """Row numbers as the user reads them: "4-52, 60"."""
+    numbers = sorted({int(r) for r in rows})
+    spans: list[str] = []
+    start = previous = None
+    for n in numbers + [None]:
+        if start is not None and n == previous + 1:
+            previous = n
+            continue
+        if start is not None:
+            spans.append(str(start) if start == previous else f"{start}-{previous}")
+        start = previous = n
+    return ", ".join(spans)
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    sheet: str
+    rows: str
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "sheet": self.sheet, "rows": self.rows}
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    value: int
+    as_of: dt.date | None = None
+    sources: tuple[Source, ...] = ()
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"value": self.value, "as_of": self.as_of.isoformat() if self.as_of else None,
+                **self.extra, "sources": [s.as_dict() for s in self.sources]}
+
+
+@dataclass
+class Figures:
+    """All figures of one period, by stable key (e.g. `cpfs.total`, `displacement.national.displaced_current`)."""
+
+    period: Period
+    items: dict[str, Figure] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Figure:
+        return self.items[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.items
+
+    def value(self, key: str, default: int = 0) -> int:
+        return self.items[key].value if key in self.items else default
+
+    def add(self, figure: Figure) -> None:
+        self.items[figure.key] = figure
+
+    def to_json(self) -> str:
+        document = {"period": str(self.period), "start": self.period.start.isoformat(),
+                    "end": self.period.end.isoformat(),
+                    "figures": {key: f.as_dict() for key, f in self.items.items()}}
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _source(checked: Checked, table: str, rows: pd.Series) -> tuple[Source, ...]:
+    if table not in checked.sources:
+        return ()
+    file, sheet = checked.sources[table]
+    return (Source(file, sheet, row_ranges(rows)),)
+
+
+def _counts(figures: Figures, checked: Checked, table: str, key: str, frame: pd.DataFrame, dated: str,
+            period: Period, value=len) -> None:
+    """A figure cumulative to the period end, with its in-period, previous and change companions."""
+    end, start, previous_end = (pd.Timestamp(d) for d in (period.end, period.start, period.previous().end))
+    cumulative = frame[frame[dated] <= end]
+    before = frame[frame[dated] <= previous_end]
+    during = cumulative[cumulative[dated] >= start]
+    total = int(value(cumulative))
+    figures.add(Figure(key, total, period.end, _source(checked, table, cumulative[ROW])))
+    figures.add(Figure(f"{key}.in_period", int(value(during)), period.end, _source(checked, table, during[ROW])))
+    figures.add(Figure(f"{key}.previous", int(value(before)), period.previous().end, _source(checked, table, before[ROW])))
+    figures.add(Figure(f"{key}.change", total - int(value(before)), period.end))
+
+
+def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] = ()) -> Figures:
+    """Compute every figure of the period from the checked tables."""
+    figures = Figures(period)
+    forums, activities = checked.forums, checked.activities
+    end = pd.Timestamp(period.end)
+
+    _counts(figures, checked, "cpfs", "cpfs.total", forums, "established_on", period)
+    for founder in CHOICES["established_by"]:
+        _counts(figures, checked, "cpfs", f"cpfs.{founder}", forums[forums["established_by"] == founder],
+                "established_on", period)
+    established = forums[forums["established_on"] <= end]
+    active = established[established["status"] == "active"]
+    figures.add(Figure("cpfs.active", len(active), period.end, _source(checked, "cpfs", active[ROW])))
+    for highlight in highlights:
+        there = established[established["district"].map(lambda d: fold(d) if isinstance(d, str) else "") == fold(highlight.district)]
+        if len(there):
+            figures.add(Figure(f"cpfs.place.{fold(highlight.district)}", len(there), period.end,
+                               _source(checked, "cpfs", there[ROW]),
+                               {"district": highlight.district, "governorate": str(there["governorate"].iloc[0])}))
+
+    _counts(figures, checked, "activities", "activities.total", activities, "start_date", period)
+    for kind in ACTIVITY_TYPES:
+        _counts(figures, checked, "activities", f"activities.{kind}", activities[activities["type"] == kind],
+                "start_date", period)
+    _counts(figures, checked, "activities", "participants.total", activities, "start_date", period,
+            value=lambda t: t["participants"].sum())
+    held = activities[activities["start_date"] <= end]
+    for group in ("female", *PARTICIPANT_GROUPS):
+        given = held[held[group].notna()]
+        if len(given):
+            figures.add(Figure(f"participants.{group}", int(given[group].sum()), period.end,
+                               _source(checked, "activities", given[ROW])))
+
+    displacement = checked.displacement
+    totals = displacement_totals(displacement[displacement["as_of"] <= end])
+    if not totals.empty:
+        latest = totals.sort_values("as_of").groupby(["scope", "metric"], observed=True).tail(1)
+        for figure in latest.itertuples(index=False):
+            figures.add(Figure(f"displacement.{figure.scope}.{figure.metric}", int(figure.individuals),
+                               figure.as_of.date(), _source(checked, "displacement", figure.rows)))
+    return figures

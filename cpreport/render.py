@@ -1,0 +1,188 @@
+"""The render stage: the figures and the config's text, through Jinja templates, into HTML and PDF."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import __version__
+from .config import Config, Scope, Text
+from .contract import PARTICIPANT_GROUPS, fold, governorate
+from .errors import EnvironmentProblem
+from .figures import Figures
+from .findings import Findings
+from .wording import Wording
+
+PACKAGE = Path(__file__).resolve().parent
+FIGURE_PARAGRAPHS = ("forums", "activities", "displacement")
+MARKER = re.compile(r"^\[\[\s*(\w+)\s*\]\]$")
+LINK = re.compile(r"(https?://[^\s<]+[^\s<.,;:)]|[\w.+-]+@[\w-]+\.[\w.-]+\w)")
+# Arabic faces that shape and extract correctly; DejaVu is left out on purpose (its lam-alef
+# ligatures come back wrong when the PDF's text is copied).
+ARABIC_FONTS = ("Amiri", "Noto Naskh Arabic", "Noto Sans Arabic", "Scheherazade New")
+FONT_PACKAGE = "fonts-hosny-amiri"
+
+
+def builtin_templates() -> Path:
+    """The built-in templates: inside the installed package, or beside it in a source checkout."""
+    inside = PACKAGE / "templates"
+    return inside if inside.is_dir() else PACKAGE.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph of the narrative, or a marker ([[forums]]) where the figures' paragraph goes."""
+
+    html: Markup = Markup("")
+    figures: str = ""
+
+
+def linkify(text: str, wording: Wording | None = None) -> Markup:
+    """Escape text and make its web and mail addresses links, isolated inside Arabic."""
+    def link(match: re.Match) -> str:
+        target = match.group(0)
+        href = target if target.startswith("http") else f"mailto:{target}"
+        return f'<bdi dir="ltr"><a href="{href}">{target}</a></bdi>'
+    return Markup(LINK.sub(link, str(escape(text))))
+
+
+def read_narrative(path: str, wording: Wording) -> list[Block]:
+    """Paragraphs separated by blank lines; a paragraph [[forums]], [[activities]] or [[displacement]]
+    places that figures' paragraph. Paragraphs the narrative leaves out follow at its end."""
+    text = Path(path).read_text("utf-8") if path else ""
+    blocks: list[Block] = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        paragraph = " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
+        if not paragraph or paragraph.startswith("<!--"):
+            continue
+        marker = MARKER.match(paragraph)
+        if marker and marker.group(1) in FIGURE_PARAGRAPHS:
+            blocks.append(Block(figures=marker.group(1)))
+        else:
+            blocks.append(Block(html=linkify(paragraph, wording)))
+    placed = {b.figures for b in blocks}
+    blocks.extend(Block(figures=name) for name in FIGURE_PARAGRAPHS if name not in placed)
+    return blocks
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from start to end: 17 October 2016 to 2 May 2017 is six."""
+    return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+
+
+def scope_paragraphs(config: Config, figures: Figures) -> list[dict]:
+    """The displacement scopes that have figures: config order first, then any others by key."""
+    keys = sorted({k.split(".")[1] for k in figures.items if k.startswith("displacement.")})
+    ordered = [k for k in config.scopes if k in keys] + [k for k in keys if k not in config.scopes]
+    scopes = []
+    for key in ordered:
+        scope = config.scopes.get(key) or Scope(key, Text(key, key))
+        found = {m: figures[f"displacement.{key}.{m}"] for m in
+                 ("displaced_current", "displaced_cumulative", "returned_cumulative")
+                 if f"displacement.{key}.{m}" in figures}
+        latest = max(f.as_of for f in found.values())
+        months = months_between(scope.since, latest) if scope.since else 0
+        scopes.append({"key": key, "label": scope.label, "origin": scope.origin, "since": scope.since,
+                       "months": months if months >= 1 else 0, "figures": found})
+    return scopes
+
+
+def stylesheet() -> Markup:
+    """The built-in CSS, inlined so that the HTML stands alone; it is the package's own text, not the user's."""
+    return Markup((builtin_templates() / "style.css").read_text("utf-8"))
+
+
+def report_context(config: Config, figures: Figures, sources: list[str]) -> dict:
+    """Everything the templates see; HTML and PDF share it."""
+    period = figures.period
+    english, arabic = Wording("en"), Wording("ar", config.digits)
+    wordings = {"en": english, "ar": arabic}
+    places = []
+    for highlight in config.highlights:
+        figure = figures.items.get(f"cpfs.place.{fold(highlight.district)}")
+        if figure:
+            place = governorate(figure.extra["governorate"])
+            places.append((f"{highlight.text.en} in {place.name_en} governorate",
+                           f"{highlight.text.ar} في محافظة {place.name_ar}"))
+    groups = [g for g in PARTICIPANT_GROUPS if figures.value(f"participants.{g}")]
+    return {
+        "version": __version__,
+        "config": config,
+        "period": period,
+        "period_label": english.month_year(period.start),
+        "period_label_ar": arabic.month_year(period.start),
+        "figures": figures,
+        "f": figures.value,
+        "halves": [{"language": lang, "wording": wordings[lang]} for lang in config.languages],
+        "narrative": {lang: read_narrative(config.narrative[lang], wordings[lang]) for lang in config.languages},
+        "places": places,
+        "places_en": [p[0] for p in places],
+        "places_ar": [p[1] for p in places],
+        "groups": groups,
+        "scopes": scope_paragraphs(config, figures),
+        "sources": ", ".join(sources) or "no sheets",
+        "linkify": linkify,
+        "css": stylesheet(),
+    }
+
+
+def environment(config: Config) -> jinja2.Environment:
+    """Templates from the config's folder first, then the built-in ones; autoescape always on."""
+    search = [str(config.templates)] if config.templates else []
+    search.append(str(builtin_templates()))
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(search), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render_html(config: Config, figures: Figures, sources: list[str]) -> str:
+    try:
+        template = environment(config).get_template("report.html")
+        return template.render(report_context(config, figures, sources))
+    except jinja2.TemplateError as error:
+        where = f" ({error.filename}, line {error.lineno})" if getattr(error, "lineno", None) else ""
+        from .errors import ConfigError
+        raise ConfigError(f"the template cannot be rendered{where}: {error.message}") from None
+
+
+def render_validation(config: Config, findings: Findings, period_label: str) -> str:
+    template = environment(config).get_template("validation.html")
+    return template.render(version=__version__, findings=findings.sorted(), period_label=period_label,
+                           errors=findings.errors, warnings=findings.count("warning"), notes=findings.count("note"),
+                           css=stylesheet())
+
+
+def arabic_fonts() -> list[str]:
+    """Arabic faces fontconfig knows of, among those we trust."""
+    fc_list = shutil.which("fc-list")
+    if fc_list:
+        listed = subprocess.run([fc_list, ":lang=ar", "family"], capture_output=True, text=True).stdout
+        families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    else:
+        folders = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts"]
+        files = {p.stem.replace("-", " ") for f in folders if f.is_dir() for p in f.rglob("*.[ot]tf")}
+        families = {font for font in ARABIC_FONTS for name in files if name.replace(" ", "").startswith(font.replace(" ", ""))}
+    return [font for font in ARABIC_FONTS if font in families]
+
+
+def refuse_network(url: str, timeout: int = 10, ssl_context=None):
+    """WeasyPrint's fetcher: the report is self-contained, so nothing is fetched from outside."""
+    raise ValueError(f"cpreport fetches nothing while rendering (refused {url[:80]})")
+
+
+def render_pdf(html: str) -> bytes:
+    if not arabic_fonts():
+        raise EnvironmentProblem(
+            f"No Arabic font is installed, so the PDF would show empty boxes. Install one: "
+            f"apt-get install {FONT_PACKAGE} (or fonts-noto-core).")
+    try:
+        import weasyprint
+    except OSError as error:  # Pango missing: WeasyPrint cannot load its libraries
+        raise EnvironmentProblem(f"WeasyPrint cannot start ({error}). Install Pango: apt-get install libpango-1.0-0 "
+                                 "libpangoft2-1.0-0") from None
+    return weasyprint.HTML(string=html, url_fetcher=refuse_network).write_pdf()
