@@ -1,20 +1,27 @@
 """The pipeline, end to end: config → load → validate → figures → render → write."""
 from __future__ import annotations
 
+import datetime as dt
+import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Config
+import pandas as pd
+
+from . import manifest
+from .config import Config, Period
 from .errors import InvalidData
 from .figures import Figures, compute
-from .findings import Findings, to_csv
-from .load import load
-from .render import render_html, render_pdf, render_validation
+from .findings import Code, Findings, finding, to_csv
+from .load import Loaded, load
+from .log import Progress
+from .render import environment, render_html, render_pdf, render_validation
 from .validate import Checked, validate
-from .write import build_lock, publish, write_findings
+from .write import build_lock, publish, write_atomically, write_findings
 
 FINDINGS_FOLDER = "findings"  # under the output folder: the findings of the last run that had errors
+PERIOD_FOLDER = re.compile(r"^\d{4}-\d{2}$")
 
 
 @dataclass
@@ -27,11 +34,31 @@ class Outcome:
     figures: Figures | None = None
     folder: Path | None = None
     seconds: float = 0.0
+    periods: list[Period] = field(default_factory=list)  # --all-periods: every period built
 
 
-def check(config: Config, strict: bool = False) -> Checked:
-    """Load and validate the sheets of the config's data folder."""
-    checked = validate(load(config.data), config.period.end, set(config.scopes))
+def read_sheets(data: Path, progress: Progress | None = None) -> Loaded:
+    """Load the sheets, and again if one changed while being read (an officer saving); twice is a finding."""
+    for attempt in (1, 2):
+        before = manifest.snapshot(data)
+        if progress:
+            progress.stage("read", "again: a file changed while it was read" if attempt == 2 else "")
+        loaded = load(data)
+        changed = manifest.changed_files(before, manifest.snapshot(data))
+        if not changed:
+            return loaded
+    for name in changed:
+        loaded.findings.add(finding(Code.CP010, file=name))
+    return loaded
+
+
+def check(config: Config, strict: bool = False, progress: Progress | None = None, loaded: Loaded | None = None,
+          period: Period | None = None) -> Checked:
+    """Load and validate the sheets of the config's data folder (for the config's period, or the one given)."""
+    loaded = loaded or read_sheets(config.data, progress)
+    if progress:
+        progress.stage("validate")
+    checked = validate(loaded, (period or config.period).end, set(config.scopes))
     if strict:
         checked.findings = checked.findings.strict()
     return checked
@@ -41,31 +68,112 @@ def sources(checked: Checked) -> list[str]:
     return [f"{file} ({sheet})" if sheet else file for file, sheet in checked.sources.values()]
 
 
-def findings_files(config: Config, findings: Findings) -> dict[str, bytes]:
+def findings_files(config: Config, findings: Findings, period: Period | None = None) -> dict[str, bytes]:
     return {"validation.csv": to_csv(findings).encode("utf-8"),
-            "validation.html": render_validation(config, findings, str(config.period)).encode("utf-8")}
+            "validation.html": render_validation(config, findings, str(period or config.period)).encode("utf-8")}
 
 
-def build(config: Config, *, strict: bool = False, wait: float = 0) -> Outcome:
+def _stop_on_errors(config: Config, findings: Findings, outcome: Outcome) -> None:
+    if findings.errors:
+        outcome.folder = write_findings(config.out / FINDINGS_FOLDER, findings_files(config, findings))
+        raise InvalidData(f"{findings.errors} error(s) in the sheets: no report was written and the last good "
+                          f"one is left in place. The findings are in {outcome.folder}.", findings)
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _report(config: Config, checked: Checked, period: Period, found: dict[str, str],
+            progress: Progress | None) -> tuple[Figures, Path]:
+    """Compute, render and publish one period's folder."""
+    stage = progress.stage if progress else (lambda name, detail="": None)
+    stage("figures", str(period))
+    figures = compute(checked, period, config.highlights)
+    stage("html", str(period))
+    html = render_html(config, figures, sources(checked))
+    files = {"report.html": html.encode("utf-8"), "figures.json": figures.to_json().encode("utf-8"),
+             **findings_files(config, checked.findings, period)}
+    if "pdf" in config.formats:
+        stage("pdf", str(period))
+        files["report.pdf"] = render_pdf(html)
+    if "html" not in config.formats:
+        del files["report.html"]
+    files[manifest.MANIFEST_NAME] = manifest.document(found, period, files, _now())
+    stage("stage", str(period))
+    return figures, publish(config.out, str(period), files, stage)
+
+
+def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Progress | None = None) -> Outcome:
     """Build the period's report. Errors in the sheets raise InvalidData and leave the last report in place."""
     started = time.monotonic()
-    with build_lock(config.out, wait):
-        checked = check(config, strict)
-        findings = checked.findings
-        outcome = Outcome(config, checked, findings)
-        if findings.errors:
-            outcome.folder = write_findings(config.out / FINDINGS_FOLDER, findings_files(config, findings))
-            raise InvalidData(f"{findings.errors} error(s) in the sheets: no report was written and the last good "
-                              f"one is left in place. The findings are in {outcome.folder}.", findings)
-        figures = compute(checked, config.period, config.highlights)
-        html = render_html(config, figures, sources(checked))
-        files = {"report.html": html.encode("utf-8"), "figures.json": figures.to_json().encode("utf-8"),
-                 **findings_files(config, findings)}
-        if "pdf" in config.formats:
-            files["report.pdf"] = render_pdf(html)
-        if "html" not in config.formats:
-            del files["report.html"]
-        outcome.figures = figures
-        outcome.folder = publish(config.out, str(config.period), files)
+    if progress:
+        progress.stage("lock")
+    with build_lock(config.out, wait, progress.say if progress else None):
+        # Hashed before reading: a sheet saved after this point makes the next run build again.
+        found = manifest.inputs(config, strict)
+        checked = check(config, strict, progress)
+        outcome = Outcome(config, checked, checked.findings)
+        _stop_on_errors(config, checked.findings, outcome)
+        outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress)
+        outcome.periods = [config.period]
+        if progress:
+            progress.stage("index")
+        write_index(config)
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def periods_with_data(checked: Checked, last: Period) -> list[Period]:
+    """The months, up to `last`, in which a forum was established, an activity began or a figure is dated."""
+    dates = pd.concat([checked.forums["established_on"], checked.activities["start_date"],
+                       checked.displacement["as_of"]]).dropna()
+    dates = dates[dates <= pd.Timestamp(last.end)]
+    months = sorted(set(zip(dates.dt.year, dates.dt.month)))
+    return [Period(int(year), int(month)) for year, month in months]
+
+
+def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress: Progress | None = None) -> Outcome:
+    """Build every month that has data, up to the config's period, one folder each, and the index."""
+    started = time.monotonic()
+    if progress:
+        progress.stage("lock")
+    with build_lock(config.out, wait, progress.say if progress else None):
+        found = manifest.inputs(config, strict)
+        loaded = read_sheets(config.data, progress)
+        checked = check(config, strict, progress, loaded)
+        outcome = Outcome(config, checked, checked.findings)
+        _stop_on_errors(config, checked.findings, outcome)
+        outcome.periods = periods_with_data(checked, config.period)
+        for period in outcome.periods:
+            # Each month is checked for its own end, so its folder is what a build of that month alone writes.
+            monthly = checked if period == config.period else check(config, strict, None, loaded, period)
+            outcome.figures, outcome.folder = _report(config, monthly, period, found, progress)
+        if progress:
+            progress.stage("index")
+        index = write_index(config)
+        write_atomically(config.out / manifest.ALL_PERIODS_NAME,
+                         manifest.all_periods_document(found, [str(p) for p in outcome.periods], _now()))
+        outcome.folder = index.parent
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def write_index(config: Config) -> Path:
+    """OUT/index.html: every period folder in the output folder, newest first, with its files."""
+    from .wording import Wording
+
+    english, arabic = Wording("en"), Wording("ar", config.digits)
+    periods = []
+    for folder in sorted((p for p in config.out.iterdir() if p.is_dir() and PERIOD_FOLDER.match(p.name)),
+                         reverse=True):
+        files = [name for name in ("report.html", "report.pdf", "figures.json", "validation.html")
+                 if (folder / name).is_file()]
+        if files:
+            start = Period.parse(folder.name).start
+            periods.append({"name": folder.name, "en": english.month_year(start), "ar": arabic.month_year(start),
+                            "files": files})
+    html = environment(config).get_template("index.html").render(config=config, periods=periods, built=_now())
+    path = config.out / "index.html"
+    write_atomically(path, html.encode("utf-8"))
+    return path

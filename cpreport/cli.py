@@ -6,7 +6,7 @@ import click
 from . import __version__
 from .errors import EXIT_ENVIRONMENT, EXIT_INVALID, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, InvalidData
 
-EXIT_CODES = f"""Exit codes: {EXIT_OK} built (or nothing to do), {EXIT_INVALID} errors in the sheets,
+EXIT_CODES = f"""Exit codes: {EXIT_OK} built or up to date, {EXIT_INVALID} errors in the sheets,
 {EXIT_USAGE} usage or config error, {EXIT_ENVIRONMENT} environment problem (no Arabic font, no Pango),
 {EXIT_LOCKED} another build holds the output folder."""
 
@@ -57,22 +57,63 @@ def main():
 @main.command(epilog=EXIT_CODES)
 @config_options
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Output folder (overrides the config).")
+@click.option("--all-periods", is_flag=True, help="Build every month that has data, one folder each, and OUT/index.html.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--wait", type=float, default=0, show_default=True, metavar="SECONDS",
+@click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
+@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
               help="How long to wait for another build of the same output folder.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the last line.")
-def build(config_path, data, period, out, strict, wait, quiet):
-    """Validate the sheets and write report.html, report.pdf and figures.json into OUT/PERIOD/."""
-    from .build import build as run_build
+def build(config_path, data, period, out, all_periods, strict, force, wait, quiet):
+    """Validate the sheets and write report.html, report.pdf and figures.json into OUT/PERIOD/.
+
+    Nothing is done when the sheets, config, templates and cpreport itself are unchanged since the
+    last successful build (--force builds anyway). Every run is logged to OUT/cpreport.log.
+    """
+    import time
+
+    from . import manifest
+    from .errors import CpreportError
+    from .log import Progress, file_logger
+    from .write import ensure_folder
+
+    started = time.monotonic()
     config = _load_config(config_path, data, period, out)
-    try:
-        outcome = run_build(config, strict=strict, wait=wait)
-    except InvalidData as error:
-        if error.findings is not None:
-            _show_findings(error.findings, quiet)
-        raise
-    _show_findings(outcome.findings, quiet)
-    click.echo(f"Built the report for {config.period} in {outcome.folder} in {outcome.seconds:.1f} s.")
+    ensure_folder(config.out)
+    what = "every month with data" if all_periods else f"the report for {config.period}"
+    with Progress(file_logger(config.out), quiet, started=started) as progress:
+        try:
+            if not force:
+                found = manifest.inputs(config, strict)
+                if all_periods:
+                    done = manifest.all_periods_current(config.out, found)
+                    where = config.out / "index.html"
+                else:
+                    done = manifest.current(config.out, config.period, found)
+                    where = config.out / str(config.period)
+                if done:
+                    progress.finish(f"Up to date: {what} in {where} (built {done['built']}; nothing has changed "
+                                    f"since). Checked in {progress.seconds:.2f} s; --force builds anyway.")
+                    return
+            from .build import build as build_one, build_all
+            run = build_all if all_periods else build_one
+            try:
+                outcome = run(config, strict=strict, wait=wait, progress=progress)
+            except InvalidData as error:
+                progress.stop()
+                if error.findings is not None:
+                    _show_findings(error.findings, quiet)
+                raise
+            progress.stop()
+            _show_findings(outcome.findings, quiet)
+        except CpreportError as error:
+            progress.failed(error.format_message())
+            raise
+        if all_periods:
+            months = ", ".join(str(p) for p in outcome.periods) or "none"
+            progress.finish(f"Built {len(outcome.periods)} month(s) ({months}) and the index {outcome.folder / 'index.html'} "
+                            f"in {outcome.seconds:.1f} s.")
+        else:
+            progress.finish(f"Built the report for {config.period} in {outcome.folder} in {outcome.seconds:.1f} s.")
 
 
 @main.command(epilog=EXIT_CODES)
@@ -110,3 +151,40 @@ def figures(config_path, data, period, as_json):
     if checked.findings.errors:
         _show_findings(checked.findings, quiet=True)
         raise InvalidData(f"{checked.findings.errors} error(s) in the sheets: these figures leave out what could not be read.")
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("folder", type=click.Path(file_okay=False), default=".")
+def init(folder):
+    """Make a ready project in FOLDER: config, narrative, templates, blank workbooks and a README.
+
+    Files that already exist are left as they are.
+    """
+    from pathlib import Path
+
+    from .scaffold import scaffold
+    made, kept = scaffold(Path(folder))
+    for path in made:
+        click.echo(f"  made  {path}")
+    for path in kept:
+        click.echo(f"  kept  {path} (already there)")
+    click.echo(f"Ready: fill in the workbooks in {Path(folder).resolve()}, then run `cpreport build` there "
+               "(see its README.md for a cron line).")
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Config file [default: cpreport.toml in the current folder].")
+def doctor(config_path):
+    """Check that this machine can build the report, and say what to fix (exit 3 if anything is missing)."""
+    from .doctor import diagnose
+    problems = 0
+    for check in diagnose(config_path):
+        click.echo(f"  {'ok ' if check.ok else 'FIX'}  {check.name}: {check.detail}")
+        if not check.ok:
+            problems += 1
+            click.echo(f"         → {check.fix}")
+    if problems:
+        from .errors import EnvironmentProblem
+        raise EnvironmentProblem(f"{problems} thing(s) to fix before cpreport can build the report here.")
+    click.echo("Everything cpreport needs is in place.")

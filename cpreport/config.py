@@ -126,8 +126,9 @@ KEYS = {
     "scopes": ("scopes", "labels and start dates of displacement scopes"),
     "highlights": ("highlights", "places the release names when a forum stands there"),
 }
-# Keys a cron line may set from the environment, as CPREPORT_<KEY>.
-ENVIRONMENT_KEYS = ("data", "out", "period", "digits", "templates")
+# Keys a cron line may set from the environment, as CPREPORT_<KEY>; lists are written comma-separated
+# (CPREPORT_FORMATS=html,pdf). Paths from the environment, like options, are relative to the current folder.
+ENVIRONMENT_KEYS = ("data", "out", "period", "digits", "templates", "formats", "languages")
 
 
 def _check_text(key: str, value: object, problems: list[str]) -> Text:
@@ -215,13 +216,17 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
     else:
         config_path, root = None, Path.cwd()
 
+    outside: set[str] = set()  # keys given from outside the file: their paths are relative to the current folder
     for key in ENVIRONMENT_KEYS:
         if f"CPREPORT_{key.upper()}" in environ:
-            raw[key] = environ[f"CPREPORT_{key.upper()}"]
+            value = environ[f"CPREPORT_{key.upper()}"]
+            raw[key] = [v.strip() for v in value.split(",") if v.strip()] if KEYS[key][0] == "list" else value
+            outside.add(key)
     overrides = {"data": data, "out": out, "period": period}
     for key, value in overrides.items():
         if value is not None:
             raw[key] = value
+            outside.add(key)
 
     values: dict = {}
     for key, value in raw.items():
@@ -230,7 +235,7 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
             continue
         kind = KEYS[key][0]
         # Options are relative to the current folder, file values to the config file.
-        base = Path.cwd() if overrides.get(key) is not None else root
+        base = Path.cwd() if key in outside else root
         if kind in ("dir", "path"):
             if not isinstance(value, str):
                 problems.append(f"'{key}' must be a folder path, as text")
@@ -249,8 +254,10 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
             values[key] = Text(*(str(root / text[lang]) if text[lang] else "" for lang in LANGUAGES))
         elif kind == "list":
             allowed = LANGUAGES if key == "languages" else FORMATS
-            if not isinstance(value, list) or any(v not in allowed for v in value):
+            if not isinstance(value, list) or not value or any(v not in allowed for v in value):
                 problems.append(f"'{key}' must be a list drawn from {list(allowed)}, not {value!r}")
+            elif len(set(value)) < len(value):
+                problems.append(f"'{key}' names a value twice: {value!r}")
             else:
                 values[key] = tuple(value)
         elif kind == "scopes":
@@ -258,6 +265,9 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
         elif kind == "highlights":
             values[key] = _check_highlights(value, problems)
         elif key == "period":
+            if not isinstance(value, str):
+                problems.append(f"'period' must be text such as \"2017-05\" (in quotes), not {value!r}")
+                continue
             try:
                 values[key] = Period.parse(value)
             except ValueError as error:

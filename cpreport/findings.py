@@ -32,6 +32,8 @@ class Code(Enum):
              "الملف فارغ. احفظ الورقة مجدداً مع صف العناوين والبيانات.")
     CP009 = (ERROR, "The data folder {detail} does not exist. Check 'data' in the config or the --data option.",
              "مجلد البيانات {detail} غير موجود. تحقق من إعداد 'data' أو الخيار --data.")
+    CP010 = (ERROR, "The file changed while it was being read, twice (is someone saving it?). Close it and build again.",
+             "تغيّر الملف أثناء قراءته مرتين (هل يحفظه أحد الآن؟). أغلقه ثم أعد إنشاء التقرير.")
     # Columns
     CP101 = (ERROR, "The required column '{column}' is missing. Add a column headed '{column}' (or '{column_ar}').",
              "العمود المطلوب '{column_ar}' غير موجود. أضف عموداً بعنوان '{column_ar}' أو '{column}'.")

@@ -96,13 +96,22 @@ def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
         raise Unreadable(str(error).splitlines()[0][:200] if str(error) else type(error).__name__) from None
 
 
+def header_key(text: object, keys) -> str | None:
+    """The column name a header cell gives; a cell of two lines ("cpf_id" over "رقم المنتدى", as the
+    workbooks of `cpreport init` have them) is read by whichever line names a column."""
+    folded = fold(text)
+    if folded in keys:
+        return folded
+    return next((fold(line) for line in str(text).splitlines() if fold(line) in keys), None)
+
+
 def _header_row(grid: pd.DataFrame, table: Table) -> tuple[int | None, list[str]]:
     """The row (0-based) within the first rows that names most of the table's columns."""
     keys = {key for column in table.columns for key in column.keys}
     best, best_count = None, 0
     for index in range(min(HEADER_SEARCH_ROWS, len(grid))):
-        cells = [fold(v) for v in grid.iloc[index].tolist() if v is not None and not pd.isna(v)]
-        count = sum(1 for c in cells if c in keys)
+        cells = [v for v in grid.iloc[index].tolist() if v is not None and not pd.isna(v)]
+        count = sum(1 for c in cells if header_key(c, keys))
         if count > best_count:
             best, best_count = index, count
     needed = min(2, sum(c.required for c in table.columns))
@@ -126,14 +135,14 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     for position, text in enumerate(header):
         if not text:
             continue
-        canonical = by_key.get(fold(text))
+        canonical = by_key.get(header_key(text, by_key) or "")
         if canonical is None:
             findings.add(finding(Code.CP102, **where, row=header_index + 1, column=text, table=table.name))
         elif canonical in headers:
             findings.add(finding(Code.CP103, **where, row=header_index + 1, column=text,
                                  canonical=canonical, other=headers[canonical]))
         else:
-            headers[canonical] = text
+            headers[canonical] = " / ".join(line.strip() for line in text.splitlines() if line.strip())
             positions[canonical] = position
     body = grid.iloc[header_index + 1:, list(positions.values())]
     body.columns = list(positions)

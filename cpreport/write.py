@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
+import errno
 import json
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from .errors import BuildLocked, EnvironmentProblem
 
@@ -19,18 +23,55 @@ def write_atomically(path: Path, content: bytes) -> None:
     """Write to a temporary file beside the target, then move it into place."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's file is private; a report is for everyone the umask allows
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
+        _sync_folder(path.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
 
 
-def _ensure_folder(out: Path) -> None:
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable: the folder's own entry list goes to disk too (where the system allows it)."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_current_folder, rename_exchange = -100, 2
+    if renameat2(at_current_folder, os.fsencode(first), at_current_folder, os.fsencode(second), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    # Network and older file systems refuse the flag: fall back to two renames.
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EPERM):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def ensure_folder(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -40,31 +81,41 @@ def _ensure_folder(out: Path) -> None:
         raise EnvironmentProblem(f"The output folder {out} is not writable. Check your write access.")
 
 
+def holder(out: Path) -> str:
+    """Who holds the output folder's lock, as the last build to take it wrote down."""
+    try:
+        who = json.loads((out / HOLDER_NAME).read_text("utf-8"))
+        return f"process {who['pid']}, started {who['started']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "another process"
+
+
 @contextlib.contextmanager
-def build_lock(out: Path, wait: float = 0):
+def build_lock(out: Path, wait: float = 0, on_wait: Callable[[str], None] | None = None):
     """Hold the output folder's lock for the whole build; another build waits `wait` seconds, then stops."""
     from filelock import FileLock, Timeout
 
-    _ensure_folder(out)
+    ensure_folder(out)
     lock = FileLock(out / LOCK_NAME)
-    holder = out / HOLDER_NAME
     try:
-        lock.acquire(timeout=wait)
+        lock.acquire(timeout=0)
     except Timeout:
         try:
-            who = json.loads(holder.read_text("utf-8"))
-            named = f"process {who['pid']}, started {who['started']}"
-        except (OSError, ValueError, KeyError):
-            named = "another process"
-        raise BuildLocked(f"Another build is writing to {out} ({named}). Wait for it to finish, "
-                          "or give --wait SECONDS.") from None
+            if wait <= 0:
+                raise
+            if on_wait:
+                on_wait(f"Another build is writing to {out} ({holder(out)}); waiting up to {wait:g} s.")
+            lock.acquire(timeout=wait)
+        except Timeout:
+            raise BuildLocked(f"Another build is writing to {out} ({holder(out)}). Wait for it to finish, "
+                              "or give --wait SECONDS.") from None
     try:
         started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-        holder.write_text(json.dumps({"pid": os.getpid(), "started": started}), "utf-8")
+        write_atomically(out / HOLDER_NAME, json.dumps({"pid": os.getpid(), "started": started}).encode())
         yield
     finally:
         with contextlib.suppress(OSError):
-            holder.unlink()
+            (out / HOLDER_NAME).unlink()
         lock.release()
 
 
@@ -79,38 +130,46 @@ def _recover(out: Path, period: str) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def publish(out: Path, period: str, files: dict[str, bytes]) -> Path:
+def publish(out: Path, period: str, files: dict[str, bytes], stage: Callable[[str], None] | None = None) -> Path:
     """Write the period's files into a staging folder, then swap it for the period's folder.
 
-    A build killed at any instant leaves the previous set or the new one: the only moment the
-    folder is missing is between two renames, and the next build's _recover puts it back.
+    A build killed at any instant leaves the previous set or the new one. Where the file system can
+    exchange two folders in one step (Linux, local disks) the folder is never missing; elsewhere it is
+    missing between two renames, and the next build's _recover puts the previous set back.
     """
-    _ensure_folder(out)
+    stage = stage or (lambda name: None)
+    ensure_folder(out)
     _recover(out, period)
     staging = Path(tempfile.mkdtemp(prefix=f".{period}.new-", dir=out))
     # mkdtemp makes a private folder; a report on a shared drive is for everyone the umask allows.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(staging, 0o777 & ~umask)
+    os.chmod(staging, 0o777 & ~_umask())
     for name, content in files.items():
         with open(staging / name, "wb") as stream:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
+    _sync_folder(staging)
+    stage("staged")
     target = out / period
-    if target.exists():
+    if target.exists() and _exchange(staging, target):
+        stage("swapped")
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the previous set
+    elif target.exists():
         old = out / f".{period}.old-{os.getpid()}"
         os.replace(target, old)
         os.replace(staging, target)
+        stage("swapped")
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(staging, target)
+        stage("swapped")
+    _sync_folder(out)
     return target
 
 
 def write_findings(folder: Path, files: dict[str, bytes]) -> Path:
     """The findings of a failed run, beside the reports, each file replaced atomically."""
-    _ensure_folder(folder)
+    ensure_folder(folder)
     for name, content in files.items():
         write_atomically(folder / name, content)
     return folder

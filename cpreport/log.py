@@ -1,0 +1,143 @@
+"""What a run tells: its stages on the terminal (rich) or as plain lines, and always in OUT/cpreport.log."""
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+LOG_NAME = "cpreport.log"
+LOG_BYTES, LOG_BACKUPS = 1_000_000, 5
+# For tests of unattended runs: CPREPORT_PAUSE_AT=<stage> makes the process stop itself (SIGSTOP) when it
+# reaches that stage, after saying so on stderr, so that a test can kill it there (SIGKILL) or let it go on
+# (SIGCONT). Nothing else reads it.
+PAUSE_VARIABLE = "CPREPORT_PAUSE_AT"
+
+STAGES = {
+    "lock": "taking the output folder's lock",
+    "read": "reading the sheets",
+    "validate": "checking the sheets",
+    "figures": "computing the figures",
+    "html": "rendering the HTML",
+    "pdf": "rendering the PDF",
+    "stage": "writing the new files beside the old ones",
+    "staged": "new files written",
+    "swapped": "new files in place",
+    "index": "writing the index of periods",
+}
+
+
+def pause_if_asked(stage: str) -> None:
+    if os.environ.get(PAUSE_VARIABLE) == stage:
+        sys.stderr.write(f"cpreport: paused at {stage} ({PAUSE_VARIABLE})\n")
+        sys.stderr.flush()
+        os.kill(os.getpid(), signal.SIGSTOP)
+
+
+def file_logger(out: Path) -> logging.Logger:
+    """The logger of this run, writing to OUT/cpreport.log (rotated); the folder must exist."""
+    logger = logging.getLogger("cpreport")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    path = str(out / LOG_NAME)
+    if not any(getattr(h, "baseFilename", None) == path for h in logger.handlers):
+        for handler in list(logger.handlers):  # another output folder in the same process (tests)
+            logger.removeHandler(handler)
+            handler.close()
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
+                                                       encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s pid %(process)d %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+    return logger
+
+
+class Progress:
+    """Says what a run is doing: a rich display on a terminal, timestamped plain lines otherwise.
+
+    Every stage also goes to the log file. `quiet` keeps the stages off the screen; the last line
+    (`finish`) and errors are always shown.
+    """
+
+    def __init__(self, logger: logging.Logger | None = None, quiet: bool = False, terminal: bool | None = None,
+                 started: float | None = None):
+        self.logger = logger
+        self.quiet = quiet
+        self.terminal = sys.stderr.isatty() if terminal is None else terminal
+        self.started = time.monotonic() if started is None else started
+        self._live = None
+        self._task = None
+        self._current: tuple[str, float] | None = None
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _log(self, level: int, message: str) -> None:
+        if self.logger:
+            self.logger.log(level, message)
+
+    def _plain(self, message: str) -> None:
+        sys.stderr.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}\n")
+        sys.stderr.flush()
+
+    def stage(self, name: str, detail: str = "") -> None:
+        """A stage begins; the previous one is done."""
+        text = STAGES.get(name, name) + (f" {detail}" if detail else "")
+        self._log(logging.INFO, text)
+        if not self.quiet:
+            if self.terminal:
+                self._show(text)
+            else:
+                self._plain(text)
+        pause_if_asked(name)
+
+    def _show(self, text: str) -> None:
+        from rich.console import Console
+        from rich.progress import Progress as Display, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        if self._live is None:
+            self._live = Display(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                                 console=Console(stderr=True), transient=True)
+            self._live.start()
+            self._task = self._live.add_task(text)
+        if self._current:
+            done, since = self._current
+            self._live.console.print(f"[green]✓[/] {done} [dim]({time.monotonic() - since:.1f} s)[/]")
+        self._current = (text, time.monotonic())
+        self._live.update(self._task, description=text)
+
+    def say(self, message: str) -> None:
+        """A line worth reading even in a quiet run (e.g. waiting for another build)."""
+        self._log(logging.INFO, message)
+        self.stop()
+        if not self.quiet:
+            self._plain(message)
+
+    def stop(self) -> None:
+        """Take the display off the screen (before findings or the last line are printed)."""
+        if self._live is not None:
+            if self._current:
+                done, since = self._current
+                self._live.console.print(f"[green]✓[/] {done} [dim]({time.monotonic() - since:.1f} s)[/]")
+            self._live.stop()
+            self._live = self._task = self._current = None
+
+    def failed(self, message: str) -> None:
+        self.stop()
+        self._log(logging.ERROR, message)
+
+    def finish(self, message: str) -> None:
+        """The last line: what was built, where, and how long it took (always printed, on stdout)."""
+        self.stop()
+        self._log(logging.INFO, message)
+        sys.stdout.write(message + "\n")
+        sys.stdout.flush()
+
+    @property
+    def seconds(self) -> float:
+        return time.monotonic() - self.started

@@ -1,0 +1,134 @@
+"""Whether a build has anything to do: content hashes of everything a report is made from.
+
+This module is read before pandas, Jinja or WeasyPrint are imported, so that a cron run with nothing
+new ends in a fraction of a second; keep its imports to the standard library and config.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from . import __version__
+from .config import Config, Period
+
+MANIFEST_NAME = ".manifest.json"  # inside OUT/<period>/, so that it moves with the files it describes
+ALL_PERIODS_NAME = ".all-periods.json"  # in OUT/: the periods the last --all-periods run built
+# The suffixes load.SPREADSHEETS reads (a test keeps the two equal; load imports pandas, this may not).
+SHEET_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+PACKAGE = Path(__file__).resolve().parent
+
+
+def builtin_templates() -> Path:
+    """The same folder as render.builtin_templates(), found without importing the renderer."""
+    inside = PACKAGE / "templates"
+    return inside if inside.is_dir() else PACKAGE.parent / "templates"
+
+
+def sheet_files(data: Path) -> list[Path]:
+    """The files of the data folder the load stage may read (Excel's ~$ lock files aside)."""
+    if not data.is_dir():
+        return []
+    return sorted(p for p in data.iterdir() if p.suffix.lower() in SHEET_SUFFIXES and p.is_file()
+                  and not p.name.startswith((".", "~$")))
+
+
+def snapshot(data: Path) -> dict[str, tuple[int, int]]:
+    """Size and modification time of each sheet file: compared before and after reading them."""
+    found = {}
+    for path in sheet_files(data):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        found[path.name] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def _digest(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+def _files(folder: Path | None, pattern: str = "*") -> list[Path]:
+    if not folder or not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+
+
+def inputs(config: Config, strict: bool = False) -> dict[str, str]:
+    """Everything a report depends on, each with a content hash: sheets, config, narrative, templates, code."""
+    found: dict[str, str] = {"version": __version__, "strict": str(strict)}
+    settings = {k: v for k, v in vars(config).items() if k != "period"}
+    found["settings"] = hashlib.sha256(repr(sorted(settings.items())).encode()).hexdigest()
+    for path in sheet_files(config.data):
+        found[f"data/{path.name}"] = _digest(path)
+    if config.path and config.path.is_file():
+        found["config"] = _digest(config.path)
+    for language in ("en", "ar"):
+        if config.narrative[language] and Path(config.narrative[language]).is_file():
+            found[f"narrative/{language}"] = _digest(Path(config.narrative[language]))
+    for label, folder in (("templates", config.templates), ("builtin", builtin_templates())):
+        for path in _files(folder):
+            found[f"{label}/{path.relative_to(folder).as_posix()}"] = _digest(path)
+    # The package's own code: a fix without a new version number must still rebuild.
+    for path in _files(PACKAGE, "*.py"):
+        found[f"code/{path.relative_to(PACKAGE).as_posix()}"] = _digest(path)
+    return found
+
+
+def key(found: dict[str, str], period: Period | str) -> str:
+    return hashlib.sha256(json.dumps({"period": str(period), **found}, sort_keys=True).encode()).hexdigest()
+
+
+def document(found: dict[str, str], period: Period, files: dict[str, bytes], built: str) -> bytes:
+    """The manifest written into the period's folder with the files it describes."""
+    return json.dumps({"key": key(found, period), "period": str(period), "built": built, "version": __version__,
+                       "inputs": found, "files": {name: len(content) for name, content in files.items()}},
+                      indent=2, sort_keys=True).encode("utf-8") + b"\n"
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def current(out: Path, period: Period | str, found: dict[str, str]) -> dict | None:
+    """The manifest of OUT/<period>/ when it matches these inputs and its files are all there; else None."""
+    folder = out / str(period)
+    manifest = _read(folder / MANIFEST_NAME)
+    if not manifest or manifest.get("key") != key(found, period):
+        return None
+    for name, size in manifest.get("files", {}).items():
+        try:
+            if (folder / name).stat().st_size != size:
+                return None
+        except OSError:
+            return None
+    return manifest
+
+
+def all_periods_current(out: Path, found: dict[str, str]) -> dict | None:
+    """The last --all-periods run, when it saw these inputs and every period it built is still current."""
+    summary = _read(out / ALL_PERIODS_NAME)
+    if not summary or summary.get("key") != key(found, "all") or not summary.get("periods"):
+        return None
+    if not all(current(out, period, found) for period in summary["periods"]):
+        return None
+    if not (out / "index.html").is_file():
+        return None
+    return summary
+
+
+def all_periods_document(found: dict[str, str], periods: list[str], built: str) -> bytes:
+    return json.dumps({"key": key(found, "all"), "periods": periods, "built": built}, indent=2).encode() + b"\n"
+
+
+def changed_files(before: dict, after: dict) -> list[str]:
+    """Names of the sheet files whose size or modification time differ between two snapshots."""
+    return sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
