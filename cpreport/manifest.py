@@ -101,6 +101,8 @@ def _read(path: Path) -> dict | None:
 def current(out: Path, period: Period | str, found: dict[str, str]) -> dict | None:
     """The manifest of OUT/<period>/ when it matches these inputs and its files are all there; else None."""
     folder = out / str(period)
+    if any(out.glob(f".{period}.*")):
+        return None  # a build was cut short (or is running): let a build take the lock and tidy up
     manifest = _read(folder / MANIFEST_NAME)
     if not manifest or manifest.get("key") != key(found, period):
         return None
