@@ -184,8 +184,8 @@ def workbook(table: Table) -> bytes:
                                    error="A whole number, 0 or more. / عدد صحيح، صفر أو أكثر.")
         elif column.kind == DATE:
             check = None
-            for row in range(2, BLANK_ROWS + 2):
-                sheet.cell(row=row, column=position).number_format = "dd/mm/yyyy"
+            # A column style, not formatted blank cells: those would make Excel's last row 1001.
+            sheet.column_dimensions[letter].number_format = "dd/mm/yyyy"
         else:
             check = None
         if check is not None:

@@ -1,0 +1,64 @@
+"""The command line itself: light to start, documented, and honest about the machine (doctor)."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cpreport import load, manifest, render
+from cpreport.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {k: v for k, v in os.environ.items() if not k.startswith("CPREPORT_")}
+
+
+def test_importing_the_command_line_imports_neither_pandas_nor_weasyprint():
+    probe = "import sys, cpreport.cli; print(sorted(m for m in ('pandas', 'weasyprint', 'jinja2', 'openpyxl') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_help_gives_the_exit_codes_and_every_command_is_in_the_readme():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    said = " ".join(result.output.split())
+    assert ("Exit codes: 0 built or up to date, 1 errors in the sheets, 2 usage or config error, 3 environment "
+            "problem (no Arabic font, no Pango), 4 another build holds the output folder.") in said
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for name, command in main.commands.items():
+        assert command.help, name
+        assert f"`cpreport {name}" in readme, name
+    build_help = CliRunner().invoke(main, ["build", "--help"]).output
+    for option in ("--period", "--all-periods", "--force", "--wait", "--quiet", "--strict", "--out"):
+        assert option in build_help and option in readme
+
+
+def test_the_manifest_sees_the_files_the_loader_reads_and_the_templates_the_renderer_uses():
+    assert manifest.SHEET_SUFFIXES == load.SPREADSHEETS
+    assert manifest.builtin_templates() == render.builtin_templates()
+
+
+def test_doctor_finds_everything_in_place_for_the_sample():
+    result = subprocess.run([sys.executable, "-m", "cpreport", "doctor", "--config", "sample_data/cpreport.toml"],
+                            capture_output=True, text=True, cwd=ROOT, env=ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for check in ("Python packages", "WeasyPrint and Pango", "Arabic font: Amiri", "Config", "Data folder",
+                  "Output folder"):
+        assert re.search(rf"^  ok   {check}", result.stdout, re.M), check
+    assert result.stdout.rstrip().endswith("Everything cpreport needs is in place.")
+
+
+def test_doctor_says_what_to_fix_and_exits_with_3(tmp_path):
+    (tmp_path / "cpreport.toml").write_text('out = "reports"\n', "utf-8")
+    (tmp_path / "reports").write_text("a file where the output folder should be")
+    result = subprocess.run([sys.executable, "-m", "cpreport", "doctor"], capture_output=True, text=True,
+                            cwd=tmp_path, env=ENV)
+    assert result.returncode == 3
+    assert f"FIX  Data folder: {tmp_path} holds no sheets" in result.stdout
+    assert "`cpreport init` makes blank ones" in result.stdout
+    assert f"FIX  Output folder: {tmp_path / 'reports'} is not writable" in result.stdout
+    assert "2 thing(s) to fix" in result.stderr

@@ -1,0 +1,112 @@
+"""The config file: every problem found at once, each said so that it can be fixed; the environment over the file."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cpreport.config import Period, load_config
+from cpreport.errors import ConfigError
+
+
+def problems(tmp_path: Path, text: str, **options) -> list[str]:
+    path = tmp_path / "cpreport.toml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path, environ=options.pop("environ", {}), **options)
+    return raised.value.problems
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('headlin = "Report"', "unknown key 'headlin'; did you mean 'headline'?"),
+    ('colour = "red"', "unknown key 'colour'"),
+    ("donor = 3", "'donor' must be a table with 'en' and 'ar' texts, e.g. donor = { en = \"…\", ar = \"…\" }"),
+    ('donor = { en = "Germany", fr = "Allemagne" }', "'donor.fr' is not a language; use 'en' and 'ar'"),
+    ('donor = { en = "Germany", ar = 5 }', "'donor.ar' must be text"),
+    ("out = 5", "'out' must be a folder path, as text"),
+    ('formats = ["html", "docx"]', "'formats' must be a list drawn from ['html', 'pdf'], not ['html', 'docx']"),
+    ("languages = []", "'languages' must be a list drawn from ['en', 'ar'], not []"),
+    ('languages = ["en", "en"]', "'languages' names a value twice: ['en', 'en']"),
+    ('period = "2017-13"', "'period': '2017-13' is not a month; write it as YYYY-MM, e.g. 2017-05"),
+    ("period = 2017-05-01", "'period' must be text such as \"2017-05\" (in quotes), not datetime.date(2017, 5, 1)"),
+    ('digits = "hindi"', "'digits' must be 'arabic' or 'western', not 'hindi'"),
+    ("[scopes.national]\nsince = 2014", "'scopes.national.since' must be a date such as 2016-10-17, not '2014'"),
+    ('[scopes.national]\nlable = "x"', "unknown key 'scopes.national.lable'; did you mean 'scopes.national.label'?"),
+    ("scopes = 3", "'scopes' must be a table of scopes, e.g. [scopes.national]"),
+    ('[[highlights]]\ntext = "Qayara"', "highlight 1 needs a 'district'"),
+])
+def test_each_problem_is_said_so_that_it_can_be_fixed(tmp_path, text, expected):
+    assert problems(tmp_path, text) == [expected]
+
+
+def test_missing_folders_and_files_are_named_with_their_full_path(tmp_path):
+    found = problems(tmp_path, 'data = "sheets"\ntemplates = "mine"\nnarrative = { en = "en.md", ar = "ar.md" }\n')
+    assert found == [f"'data': the folder {tmp_path / 'sheets'} does not exist",
+                     f"'templates': the folder {tmp_path / 'mine'} does not exist",
+                     f"'narrative.en': the file {tmp_path / 'en.md'} does not exist",
+                     f"'narrative.ar': the file {tmp_path / 'ar.md'} does not exist"]
+
+
+def test_a_file_that_is_not_toml_is_one_problem_with_its_line(tmp_path):
+    assert problems(tmp_path, 'headline = "unclosed\n')[0].startswith("the file is not valid TOML: ")
+    assert "line 1" in problems(tmp_path, 'headline = "unclosed\n')[0]
+
+
+def test_a_config_file_named_but_missing(tmp_path):
+    with pytest.raises(ConfigError) as raised:
+        load_config(tmp_path / "nowhere.toml", environ={})
+    assert raised.value.problems == [f"the config file {tmp_path / 'nowhere.toml'} does not exist "
+                                     "(run `cpreport init` to make one)"]
+
+
+def test_the_environment_is_checked_like_the_file(tmp_path):
+    assert problems(tmp_path, "", environ={"CPREPORT_PERIOD": "May"}) == [
+        "'period': 'May' is not a month; write it as YYYY-MM, e.g. 2017-05"]
+    assert problems(tmp_path, "", environ={"CPREPORT_FORMATS": "html,docx"}) == [
+        "'formats' must be a list drawn from ['html', 'pdf'], not ['html', 'docx']"]
+
+
+def test_the_environment_overrides_the_file_and_options_override_both(tmp_path, monkeypatch):
+    path = tmp_path / "cpreport.toml"
+    path.write_text('period = "2017-05"\nout = "reports"\nformats = ["html", "pdf"]\n', "utf-8")
+    elsewhere = tmp_path / "cron"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    environ = {"CPREPORT_PERIOD": "2017-04", "CPREPORT_OUT": "night", "CPREPORT_FORMATS": "html"}
+    config = load_config(path, environ=environ)
+    assert (config.period, config.out, config.formats) == (Period(2017, 4), elsewhere / "night", ("html",))
+    config = load_config(path, environ=environ, period="2017-03")
+    assert config.period == Period(2017, 3)
+    assert load_config(path, environ={}).out == tmp_path / "reports"  # file paths: beside the file
+
+
+def test_the_default_period_is_the_last_full_month(tmp_path):
+    (tmp_path / "cpreport.toml").write_text("", "utf-8")
+    config = load_config(tmp_path / "cpreport.toml", environ={}, today=dt.date(2018, 1, 15))
+    assert config.period == Period(2017, 12)
+    assert (config.period.start, config.period.end, config.period.previous()) == (
+        dt.date(2017, 12, 1), dt.date(2017, 12, 31), Period(2017, 11))
+
+
+def test_every_problem_is_listed_at_once_and_the_command_exits_with_2(tmp_path):
+    (tmp_path / "cpreport.toml").write_text('headlin = "x"\ndigits = "hindi"\ndata = "sheets"\n', "utf-8")
+    result = subprocess.run([sys.executable, "-m", "cpreport", "build"], capture_output=True, text=True,
+                            cwd=tmp_path, env={k: v for k, v in os.environ.items() if not k.startswith("CPREPORT_")})
+    assert result.returncode == 2
+    assert f"The configuration has 3 problem(s) in {tmp_path / 'cpreport.toml'}:" in result.stderr
+    for line in ("  - unknown key 'headlin'; did you mean 'headline'?",
+                 "  - 'digits' must be 'arabic' or 'western', not 'hindi'",
+                 f"  - 'data': the folder {tmp_path / 'sheets'} does not exist"):
+        assert line in result.stderr.splitlines()
+    assert "Traceback" not in result.stderr
+
+
+def test_the_sample_config_has_no_problem():
+    root = Path(__file__).resolve().parent.parent
+    config = load_config(root / "sample_data" / "cpreport.toml", environ={})
+    assert config.period == Period(2017, 5)
+    assert set(config.scopes) == {"national", "mosul_operations"}
