@@ -141,4 +141,12 @@ def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] 
         for figure in latest.itertuples(index=False):
             figures.add(Figure(f"displacement.{figure.scope}.{figure.metric}", int(figure.individuals),
                                figure.as_of.date(), _source(checked, "displacement", figure.rows)))
+        # The latest figure known at the end of the month before, and the change since.
+        before = totals[totals["as_of"] <= pd.Timestamp(period.previous().end)]
+        earlier = before.sort_values("as_of").groupby(["scope", "metric"], observed=True).tail(1)
+        for figure in earlier.itertuples(index=False):
+            key = f"displacement.{figure.scope}.{figure.metric}"
+            figures.add(Figure(f"{key}.previous", int(figure.individuals), figure.as_of.date(),
+                               _source(checked, "displacement", figure.rows)))
+            figures.add(Figure(f"{key}.change", figures.value(key) - int(figure.individuals), figures[key].as_of))
     return figures

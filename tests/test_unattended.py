@@ -249,6 +249,9 @@ def test_every_month_with_data_gets_its_folder_and_the_index_lists_them(sample, 
     may = json.loads((out / "2017-05" / "figures.json").read_text("utf-8"))["figures"]
     assert may["activities.total.previous"]["value"] == april["activities.total"]["value"]
     assert may["activities.total.change"]["value"] == may["activities.total"]["value"] - april["activities.total"]["value"]
+    current = "displacement.mosul_operations.displaced_current"
+    assert may[f"{current}.previous"]["value"] == april[current]["value"] == 301182
+    assert may[f"{current}.change"]["value"] == 358656 - 301182
     # Each month's folder is what a build of that month alone writes: that build finds it up to date.
     alone = run(sample, "--out", str(out), "--period", "2017-04")
     assert alone.stdout.startswith("Up to date: the report for 2017-04"), alone.stdout + alone.stderr
