@@ -29,12 +29,13 @@ class Outcome:
     """What a build did: the period, where it wrote, its figures and findings, and how long it took."""
 
     config: Config
-    checked: Checked
+    checked: Checked | None
     findings: Findings
     figures: Figures | None = None
     folder: Path | None = None
     seconds: float = 0.0
     periods: list[Period] = field(default_factory=list)  # --all-periods: every period built
+    up_to_date: str = ""  # when the build found nothing to do: when the current report was built
 
 
 def read_sheets(data: Path, progress: Progress | None = None) -> Loaded:
@@ -104,14 +105,23 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
     return figures, publish(config.out, str(period), files, stage)
 
 
-def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Progress | None = None) -> Outcome:
-    """Build the period's report. Errors in the sheets raise InvalidData and leave the last report in place."""
+def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Progress | None = None,
+          force: bool = True) -> Outcome:
+    """Build the period's report. Errors in the sheets raise InvalidData and leave the last report in place.
+
+    Without `force`, a report that is already current once the lock is held (a build we waited for
+    made it) is left as it is.
+    """
     started = time.monotonic()
     if progress:
         progress.stage("lock")
     with build_lock(config.out, wait, progress.say if progress else None):
         # Hashed before reading: a sheet saved after this point makes the next run build again.
         found = manifest.inputs(config, strict)
+        done = None if force else manifest.current(config.out, config.period, found)
+        if done:
+            return Outcome(config, None, Findings(), folder=config.out / str(config.period), up_to_date=done["built"],
+                           seconds=time.monotonic() - started)
         checked = check(config, strict, progress)
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
@@ -133,13 +143,18 @@ def periods_with_data(checked: Checked, last: Period) -> list[Period]:
     return [Period(int(year), int(month)) for year, month in months]
 
 
-def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress: Progress | None = None) -> Outcome:
+def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress: Progress | None = None,
+              force: bool = True) -> Outcome:
     """Build every month that has data, up to the config's period, one folder each, and the index."""
     started = time.monotonic()
     if progress:
         progress.stage("lock")
     with build_lock(config.out, wait, progress.say if progress else None):
         found = manifest.inputs(config, strict)
+        done = None if force else manifest.all_periods_current(config.out, found)
+        if done:
+            return Outcome(config, None, Findings(), folder=config.out, up_to_date=done["built"],
+                           periods=[Period.parse(p) for p in done["periods"]], seconds=time.monotonic() - started)
         loaded = read_sheets(config.data, progress)
         checked = check(config, strict, progress, loaded)
         outcome = Outcome(config, checked, checked.findings)

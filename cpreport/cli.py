@@ -54,6 +54,12 @@ def main():
     """Build the community policing programme's bilingual (English/Arabic) donor report from its sheets."""
 
 
+def _up_to_date(what: str, config, all_periods: bool, built: str, seconds: float) -> str:
+    where = config.out / "index.html" if all_periods else config.out / str(config.period)
+    return (f"Up to date: {what} in {where} (built {built}; nothing has changed since). "
+            f"Checked in {seconds:.2f} s; --force builds anyway.")
+
+
 @main.command(epilog=EXIT_CODES)
 @config_options
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Output folder (overrides the config).")
@@ -86,24 +92,24 @@ def build(config_path, data, period, out, all_periods, strict, force, wait, quie
                 found = manifest.inputs(config, strict)
                 if all_periods:
                     done = manifest.all_periods_current(config.out, found)
-                    where = config.out / "index.html"
                 else:
                     done = manifest.current(config.out, config.period, found)
-                    where = config.out / str(config.period)
                 if done:
-                    progress.finish(f"Up to date: {what} in {where} (built {done['built']}; nothing has changed "
-                                    f"since). Checked in {progress.seconds:.2f} s; --force builds anyway.")
+                    progress.finish(_up_to_date(what, config, all_periods, done["built"], progress.seconds))
                     return
             from .build import build as build_one, build_all
             run = build_all if all_periods else build_one
             try:
-                outcome = run(config, strict=strict, wait=wait, progress=progress)
+                outcome = run(config, strict=strict, wait=wait, progress=progress, force=force)
             except InvalidData as error:
                 progress.stop()
                 if error.findings is not None:
                     _show_findings(error.findings, quiet)
                 raise
             progress.stop()
+            if outcome.up_to_date:  # the build we waited for made it
+                progress.finish(_up_to_date(what, config, all_periods, outcome.up_to_date, progress.seconds))
+                return
             _show_findings(outcome.findings, quiet)
         except CpreportError as error:
             progress.failed(error.format_message())
