@@ -189,10 +189,15 @@ def forums_by_governorate(forums: dict, w: Wording, agency: Text | None = None) 
                   Markup('<table class="bar-rows" role="presentation"><tbody>{}</tbody></table>').format(body), w)
 
 
-def _month_ticks(months: list[dt.date], w: Wording, most: int = 12) -> list[str]:
-    """Month labels under the columns: every one up to `most` columns, else every few, always the latest;
-    the year is written under the first label and under each January."""
-    step = max(1, math.ceil(len(months) / most))
+def _tick_step(count: int, most: int = 8) -> int:
+    """Label every month up to 12 columns, else every few months, so that no more than `most` labels share the axis."""
+    return 1 if count <= 12 else math.ceil(count / most)
+
+
+def _month_ticks(months: list[dt.date], w: Wording) -> list[str]:
+    """Month labels under the columns, always the latest month's; the year is written under the first
+    label and under each January's."""
+    step = _tick_step(len(months))
     labels, last_year = [], None
     for i, day in enumerate(months):
         if (len(months) - 1 - i) % step:
@@ -216,6 +221,7 @@ def activities_by_month(activities: dict, w: Wording) -> Markup:
     scale = REACH / top if top else 0
     side = "right" if w.rtl else "left"
     slot = 100 / max(len(rows), 1)
+    step = _tick_step(len(rows))  # a label spans as many columns as it stands for, centred on its own
     columns, ticks = [], []
     for i, (row, tick) in enumerate(zip(rows, _month_ticks([r["month"] for r in rows], w))):
         stack, bottom = [], 0.0
@@ -229,11 +235,15 @@ def activities_by_month(activities: dict, w: Wording) -> Markup:
                                                     _fill(TYPE_COLOURS[kind], kind in STRIPED),
                                                     _label(text if height >= 9 else "", TYPE_COLOURS[kind])))
             bottom += height
-        total = Markup('<span class="value" style="bottom:{}">{}</span>').format(_pct(bottom), w.number(row["total"]))
+        # An empty month stays empty: a row of zeros would hide the months that count; the table states them.
+        total = Markup('<span class="value" style="bottom:{}">{}</span>').format(
+            _pct(bottom), w.number(row["total"])) if row["total"] else Markup("")
         columns.append(Markup('<div class="column" data-month="{}" style="{}:{};width:{}">{}{}</div>').format(
             row["month"].isoformat(), side, _pct(i * slot), _pct(slot), Markup("").join(stack), total))
-        ticks.append(Markup('<span class="tick" style="{}:{};width:{}">{}</span>').format(
-            side, _pct(i * slot), _pct(slot), tick))
+        if tick:
+            start = min(max((i - (step - 1) / 2) * slot, 0), 100 - step * slot)
+            ticks.append(Markup('<span class="tick" style="{}:{};width:{}">{}</span>').format(
+                side, _pct(start), _pct(step * slot), tick))
     names = {k: word(k, lang) for k in kinds}
     sep = "، " if lang == "ar" else "; "
     listing = sep.join(
@@ -288,7 +298,7 @@ def displacement(scope: dict, label: str, w: Wording) -> Markup:
     rows = []
     for entry in series:
         bars = Markup("").join(
-            Markup('<div class="track thin"><span class="segment" data-series="{}" data-value="{}" style="{}:0;width:{};{}">'
+            Markup('<div class="track thin"><span class="segment" data-series="{}" data-value="{}" style="{}:0.00%;width:{};{}">'
                    '</span><span class="value" style="{}:{}">{}</span></div>').format(
                 m, entry["values"][m], side, _pct(entry["values"][m] * scale),
                 _fill(METRIC_COLOURS[m], m in STRIPED), side, _pct(entry["values"][m] * scale),
