@@ -7,7 +7,7 @@ import difflib
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .errors import ConfigError
@@ -82,6 +82,18 @@ class Period:
 
 
 @dataclass(frozen=True)
+class Charts:
+    """The pictures the report shows; `[charts]` in the config switches each off, e.g. `map = false`."""
+
+    tables: bool = True
+    forums_by_governorate: bool = True
+    activities_by_month: bool = True
+    participants: bool = True
+    displacement: bool = True
+    map: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None
     data: Path
@@ -100,6 +112,7 @@ class Config:
     contacts: Text = Text()
     scopes: dict[str, Scope] = field(default_factory=dict)
     highlights: tuple[Highlight, ...] = ()
+    charts: Charts = Charts()
 
     @property
     def root(self) -> Path:
@@ -107,7 +120,7 @@ class Config:
 
 
 # Every key the file may hold: dotted name -> (kind, description). Kinds: str, text (en/ar), path,
-# dir, file-text (en/ar paths), list, date, scopes, highlights.
+# dir, file-text (en/ar paths), list, date, scopes, highlights, charts.
 KEYS = {
     "period": ("str", "month of the report, YYYY-MM"),
     "data": ("dir", "folder of the input sheets"),
@@ -125,6 +138,8 @@ KEYS = {
     "contacts": ("text", "contacts paragraph"),
     "scopes": ("scopes", "labels and start dates of displacement scopes"),
     "highlights": ("highlights", "places the release names when a forum stands there"),
+    "charts": ("charts", "pictures to show: tables, forums_by_governorate, activities_by_month, participants, "
+                         "displacement, map = true or false"),
 }
 # Keys a cron line may set from the environment, as CPREPORT_<KEY>; lists are written comma-separated
 # (CPREPORT_FORMATS=html,pdf). Paths from the environment, like options, are relative to the current folder.
@@ -191,6 +206,22 @@ def _check_highlights(value: object, problems: list[str]) -> tuple[Highlight, ..
             continue
         found.append(Highlight(str(entry["district"]), _check_text(f"highlights[{number}].text", entry.get("text", ""), problems)))
     return tuple(found)
+
+
+def _check_charts(value: object, problems: list[str]) -> Charts:
+    names = [f.name for f in fields(Charts)]
+    if not isinstance(value, dict):
+        problems.append("'charts' must be a table of switches, e.g. [charts] with map = false")
+        return Charts()
+    switches = {}
+    for key, switch in value.items():
+        if key not in names:
+            _unknown(f"charts.{key}", [f"charts.{n}" for n in names], problems)
+        elif not isinstance(switch, bool):
+            problems.append(f"'charts.{key}' must be true or false, not {switch!r}")
+        else:
+            switches[key] = switch
+    return Charts(**switches)
 
 
 def load_config(path: str | os.PathLike | None = None, *, data: str | None = None, out: str | None = None,
@@ -264,6 +295,8 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
             values[key] = _check_scopes(value, problems)
         elif kind == "highlights":
             values[key] = _check_highlights(value, problems)
+        elif kind == "charts":
+            values[key] = _check_charts(value, problems)
         elif key == "period":
             if not isinstance(value, str):
                 problems.append(f"'period' must be text such as \"2017-05\" (in quotes), not {value!r}")

@@ -10,6 +10,7 @@ import pandas as pd
 from .config import Highlight, Period
 from .contract import CHOICES, PARTICIPANT_GROUPS, fold
 from .load import ROW
+from .tables import breakdowns
 from .validate import Checked, displacement_totals
 
 ACTIVITY_TYPES = tuple(CHOICES["activity_type"])
@@ -60,6 +61,7 @@ class Figures:
 
     period: Period
     items: dict[str, Figure] = field(default_factory=dict)
+    breakdowns: dict = field(default_factory=dict)  # what the tables, charts and map show (tables.breakdowns)
 
     def __getitem__(self, key: str) -> Figure:
         return self.items[key]
@@ -103,7 +105,7 @@ def _counts(figures: Figures, checked: Checked, table: str, key: str, frame: pd.
 
 def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] = ()) -> Figures:
     """Compute every figure of the period from the checked tables."""
-    figures = Figures(period)
+    figures = Figures(period, breakdowns=breakdowns(checked, period))
     forums, activities = checked.forums, checked.activities
     end = pd.Timestamp(period.end)
 

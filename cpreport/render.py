@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import __version__
+from . import __version__, charts
 from .config import Config, Scope, Text
 from .contract import PARTICIPANT_GROUPS, fold, governorate
 from .errors import EnvironmentProblem
@@ -129,6 +129,8 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
         "sources": ", ".join(sources) or "no sheets",
         "linkify": linkify,
         "css": stylesheet(),
+        "breakdowns": figures.breakdowns,
+        "charts": charts,
     }
 
 
