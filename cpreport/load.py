@@ -26,11 +26,16 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and the wrapper of 
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 # Cells that mean "nothing here" in the sheets field offices send.
-PLACEHOLDERS = {fold(p) for p in ("n/a", "na", "n.a.", "#n/a", "none", "nil", "null", "لا يوجد", "لايوجد")}
+PLACEHOLDERS = {"n/a", "na", "n.a.", "n.a", "#n/a", "none", "nil", "null", "لا يوجد", "لايوجد"}
 DASHES = {"-", "--", "---", "—", "–", "_", "/", "."}
 # A row whose only label is one of these adds up the others: it is not a row of its own.
-TOTAL_WORDS = {fold(w) for w in ("total", "totals", "grand total", "sum", "المجموع", "مجموع", "الإجمالي",
-                                  "المجموع الكلي", "الاجمالي الكلي")}
+TOTAL_WORDS = {"total", "totals", "grand total", "sum", "المجموع", "مجموع", "الإجمالي", "الاجمالي", "إجمالي",
+               "اجمالي", "المجموع الكلي", "الإجمالي الكلي", "الاجمالي الكلي", "المجموع الكلى"}
+
+
+def _is_total_word(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= 24 and \
+        " ".join(value.replace("\u00a0", " ").split()).lower().rstrip(":").strip() in TOTAL_WORDS
 
 
 @dataclass
@@ -193,6 +198,21 @@ def _header_row(grid: pd.DataFrame, table: Table) -> tuple[int | None, list[str]
     return best, ["" if v is None or pd.isna(v) else str(v).strip() for v in grid.iloc[best].tolist()]
 
 
+def _tidy_texts(before: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Distinct texts, tidied: the text (None if empty) and whether it changed beyond its spaces."""
+    text = before.str.strip()
+    # The regular expressions run only on cells with odd spaces or marks: most cells have none.
+    odd = text.str.contains("[\u00a0\u2007\u202f\u200b\u200e\u200f\u061c\ufeff]|\\s\\s", regex=True)
+    if odd.any():
+        text[odd] = (text[odd].str.replace(r"[\u00a0\u2007\u202f\u200b\u200e\u200f\u061c\ufeff]", " ", regex=True)
+                     .str.replace(r"\s+", " ", regex=True).str.strip())
+    blank = (text == "") | text.isin(DASHES) | text.map(lambda t: len(t) <= 9 and t.lower() in PLACEHOLDERS)
+    differs = blank & (text != "")
+    if odd.any():
+        differs[odd] |= text[odd].str.replace(" ", "") != before[odd].str.replace(r"\s", "", regex=True)
+    return text.where(~blank, None), differs
+
+
 def _tidy(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Trim stray and non-breaking spaces; empty, dash-only and "N/A" cells become empty.
 
@@ -203,15 +223,14 @@ def _tidy(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     if not is_text.any():
         return column, changed
     before = column[is_text]
-    text = (before.str.replace(r"[\u00a0\u2007\u202f\u200b\u200e\u200f\u061c\ufeff]", " ", regex=True)
-            .str.replace(r"\s+", " ", regex=True).str.strip())
-    short = text[text.str.len() <= 9].unique()
-    blank = (text == "") | text.isin(DASHES) | text.isin([t for t in short if fold(t) in PLACEHOLDERS])
+    distinct = pd.Series(pd.unique(before.to_numpy()), dtype=object)
+    text, differs = _tidy_texts(distinct)
     column = column.copy()
-    column[is_text] = text.where(~blank, None)
-    # Trailing spaces are not worth a note; a dash or "N/A" read as empty is.
-    differs = (blank & (text != "")) | (text.str.replace(" ", "") != before.str.replace(r"\s", "", regex=True))
-    changed[differs[differs].index] = before[differs]
+    column[is_text] = before.map(dict(zip(distinct, text)))
+    changed_texts = set(distinct[differs])
+    if changed_texts:
+        was_changed = before.isin(changed_texts)
+        changed[was_changed[was_changed].index] = before[was_changed]
     return column, changed
 
 
@@ -269,11 +288,10 @@ def _drop_total_rows(body: pd.DataFrame, cells: pd.DataFrame, table: Table, wher
     label = pd.Series(None, index=body.index, dtype=object)
     for position in range(cells.shape[1]):
         column = cells.iloc[:, position]
-        texts = column[column.map(type) == str]
-        if texts.empty:
+        words = [u for u in pd.unique(column.dropna().to_numpy()) if _is_total_word(u)]
+        if not words:
             continue
-        words = {u for u in texts[texts.str.len() <= 20].unique() if fold(u) in TOTAL_WORDS}
-        hit = texts[texts.isin(words)]
+        hit = column[column.isin(words)]
         label[hit.index] = label[hit.index].where(label[hit.index].notna(), hit)
     is_total = label.notna()
     if table.id_column and table.id_column in body:

@@ -213,7 +213,34 @@ def parse_keys(raw: pd.Series) -> Parsed:
     return Parsed(texts.map({u: fold(u) or u for u in uniques}).astype(object))
 
 
+def _once_per_text(parser: Callable[[pd.Series], Parsed], raw: pd.Series) -> Parsed:
+    """Parse each distinct text once: a column of dates or counts repeats itself, and text is the slow part."""
+    is_text = raw.map(type) == str
+    texts = raw[is_text]
+    uniques = pd.unique(texts.to_numpy())
+    if len(uniques) > len(texts) // 2:
+        return parser(raw)
+    others = raw[~is_text]
+    reduced = pd.Series(np.concatenate([others.to_numpy(dtype=object), uniques.astype(object)]), dtype=object)
+    pointer = np.empty(len(raw), dtype="int64")
+    pointer[(~is_text).to_numpy()] = np.arange(len(others))
+    pointer[is_text.to_numpy()] = len(others) + pd.Index(uniques).get_indexer(texts.to_numpy())
+
+    def spread(series: pd.Series | None) -> pd.Series | None:
+        return None if series is None else series.iloc[pointer].set_axis(raw.index)
+
+    parsed = parser(reduced)
+    return Parsed(spread(parsed.values), {code: spread(mask) for code, mask in parsed.failures.items()},
+                  spread(parsed.converted),
+                  {code: {name: spread(values) for name, values in fields.items()}
+                   for code, fields in parsed.details.items()})
+
+
 def parse(raw: pd.Series, kind: str, choices: str | None, typed_cells: bool = True) -> Parsed:
+    if kind == INTEGER:
+        return _once_per_text(lambda cells: parse_integers(cells, typed_cells), raw)
+    if kind == DATE:
+        return _once_per_text(lambda cells: parse_dates(cells, typed_cells), raw)
     if kind == INTEGER:
         return parse_integers(raw, typed_cells)
     if kind == DATE:
@@ -356,8 +383,13 @@ class Context:
 
 def _id_keys(ids: pd.Series) -> pd.Series:
     """Ids as compared: "CPF-NIN-001", "cpf nin 001" and "CPF_NIN_001 " are one forum."""
-    uniques = ids.dropna().unique()
-    return ids.map({u: fold(u) or u for u in uniques})
+    present = ids.notna()
+    keys = ids.astype(object).where(present, None)
+    if present.any():
+        texts = ids[present].astype(str)
+        folded = texts.str.lower().str.replace(r"[\W_]+", "_", regex=True).str.strip("_")
+        keys[present] = folded.where(folded != "", texts)
+    return keys
 
 
 def unique_ids(c: Context, table: str) -> None:
