@@ -69,14 +69,24 @@ def sources(checked: Checked) -> list[str]:
     return [f"{file} ({sheet})" if sheet else file for file, sheet in checked.sources.values()]
 
 
-def findings_files(config: Config, findings: Findings, period: Period | None = None) -> dict[str, bytes]:
-    return {"validation.csv": to_csv(findings).encode("utf-8"),
-            "validation.html": render_validation(config, findings, str(period or config.period)).encode("utf-8")}
+def findings_files(config: Config, findings: Findings, period: Period | None = None,
+                   annotated: bool = False) -> dict[str, bytes]:
+    files = {"validation.csv": to_csv(findings).encode("utf-8"),
+             "validation.html": render_validation(config, findings, str(period or config.period)).encode("utf-8")}
+    if annotated:
+        from .annotate import annotated_copies
+        files.update(annotated_copies(config.data, findings))
+    return files
 
 
 def _stop_on_errors(config: Config, findings: Findings, outcome: Outcome) -> None:
     if findings.errors:
-        outcome.folder = write_findings(config.out / FINDINGS_FOLDER, findings_files(config, findings))
+        folder = config.out / FINDINGS_FOLDER
+        files = findings_files(config, findings, annotated=True)
+        for stale in folder.glob("*.annotated.xlsx"):  # copies of sheets fixed since the last run
+            if stale.name not in files:
+                stale.unlink(missing_ok=True)
+        outcome.folder = write_findings(folder, files)
         raise InvalidData(f"{findings.errors} error(s) in the sheets: no report was written and the last good "
                           f"one is left in place. The findings are in {outcome.folder}.", findings)
 

@@ -30,22 +30,8 @@ def _load_config(config_path, data, period, out=None):
 
 
 def _show_findings(findings, quiet: bool = False) -> None:
-    from .findings import ERROR, NOTE, WARNING
-    items = findings.sorted()
-    if quiet:
-        items = [f for f in items if f.severity == ERROR]
-    current = None
-    for f in items:
-        if f.file != current:
-            current = f.file
-            click.echo(f"\n{f.file or '(data folder)'}", err=True)
-        where = " ".join(p for p in (f"sheet {f.sheet}" if f.sheet else "", f"row {f.row}" if f.row else "",
-                                     f"column '{f.column}'" if f.column else "") if p)
-        value = f" value '{f.value}'" if f.value != "" else ""
-        click.echo(f"  {f.severity.upper():7} {f.code} {where}{value}: {f.message_en}", err=True)
-    counts = ", ".join(f"{findings.count(s)} {s}(s)" for s in (ERROR, WARNING, NOTE))
-    if items or not quiet:
-        click.echo(f"\nFindings: {counts}.", err=True)
+    from .findings import show
+    show(findings, quiet=quiet)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)

@@ -14,16 +14,16 @@ class Code(Enum):
     """Stable finding codes. Each carries its severity and message templates (English, Arabic)."""
 
     # Files and sheets
-    CP001 = (ERROR, "The file cannot be read as a spreadsheet ({detail}). Save it again as .xlsx or .csv.",
-             "تعذّرت قراءة الملف كجدول بيانات ({detail}). احفظه مجدداً بصيغة xlsx أو csv.")
+    CP001 = (ERROR, "The file cannot be read as a spreadsheet ({detail}). Open it in Excel or LibreOffice and save it again as .xlsx or .csv.",
+             "تعذّرت قراءة الملف كجدول بيانات. افتحه في Excel أو LibreOffice واحفظه مجدداً بصيغة xlsx أو csv.")
     CP002 = (NOTE, "This file is not one of the tables cpfs, activities or displacement, so it was skipped.",
              "هذا الملف ليس أحد الجداول (cpfs أو activities أو displacement)، لذلك تم تجاوزه.")
     CP003 = (ERROR, "No '{table}' table was found in the data folder. Add a file or sheet named '{table}'.",
              "لم يُعثر على جدول '{table}' في مجلد البيانات. أضف ملفاً أو ورقة باسم '{table}'.")
     CP004 = (ERROR, "No header row was found in the first 20 rows. Put the column names ({expected}) in one row above the data.",
              "لم يُعثر على صف العناوين في أول ٢٠ صفاً. ضع أسماء الأعمدة ({expected}) في صف واحد فوق البيانات.")
-    CP005 = (ERROR, "The sheet has a header but no data rows. Fill in the rows or remove the file.",
-             "تحتوي الورقة على صف العناوين فقط دون بيانات. أدخل البيانات أو احذف الملف.")
+    CP005 = (WARNING, "The sheet has a header but no data rows, so its figures are zero. Fill in the rows if there is data for this period.",
+             "تحتوي الورقة على صف العناوين فقط دون بيانات، لذا أرقامها صفر. أدخل البيانات إن وُجدت لهذه الفترة.")
     CP006 = (ERROR, "The '{table}' table is given twice (also in {other}). Keep one and remove the other.",
              "جدول '{table}' موجود مرتين (أيضاً في {other}). أبقِ واحداً واحذف الآخر.")
     CP007 = (NOTE, "Excel's lock file was skipped: it is left behind while the workbook is open.",
@@ -34,6 +34,16 @@ class Code(Enum):
              "مجلد البيانات {detail} غير موجود. تحقق من إعداد 'data' أو الخيار --data.")
     CP010 = (ERROR, "The file changed while it was being read, twice (is someone saving it?). Close it and build again.",
              "تغيّر الملف أثناء قراءته مرتين (هل يحفظه أحد الآن؟). أغلقه ثم أعد إنشاء التقرير.")
+    CP015 = (ERROR, "The file is protected with a password, so it cannot be read. Open it, remove the password (File > Info > Protect Workbook), save it and run again.",
+             "الملف محمي بكلمة مرور ولا يمكن قراءته. افتحه وأزل كلمة المرور (ملف > معلومات > حماية المصنف) ثم احفظه وأعد التشغيل.")
+    CP016 = (ERROR, "The file is damaged or incomplete (it may have been cut off while copying). Copy it again from the original, or open it in Excel and save it again.",
+             "الملف تالف أو غير مكتمل (ربما انقطع أثناء النسخ). انسخه مجدداً من الأصل، أو افتحه في Excel واحفظه مجدداً.")
+    CP017 = (ERROR, "The file is a web page or XML export saved with a spreadsheet name, not a real workbook. Open it in Excel and save it as .xlsx.",
+             "الملف صفحة ويب أو ملف XML محفوظ باسم جدول بيانات، وليس مصنفاً حقيقياً. افتحه في Excel واحفظه بصيغة xlsx.")
+    CP018 = (NOTE, "This row looks like a total row ('{value}'), so it was left out: the report adds up the rows itself.",
+             "يبدو هذا الصف صف مجموع ('{value}')، لذلك لم يُحتسب: التقرير يجمع الصفوف بنفسه.")
+    CP019 = (NOTE, "These files in the data folder are not spreadsheets and were skipped: {detail}.",
+             "هذه الملفات في مجلد البيانات ليست جداول بيانات وتم تجاوزها: {detail}.")
     # Columns
     CP101 = (ERROR, "The required column '{column}' is missing. Add a column headed '{column}' (or '{column_ar}').",
              "العمود المطلوب '{column_ar}' غير موجود. أضف عموداً بعنوان '{column_ar}' أو '{column}'.")
@@ -52,8 +62,8 @@ class Code(Enum):
              "القيمة '{value}' ملتبسة: هل النقطة فاصل آلاف أم فاصلة عشرية؟ اكتب العدد دون فواصل، مثل ١١٠٠.")
     CP205 = (ERROR, "'{value}' is not a date. Write the date as day/month/year, e.g. 02/05/2017, or as 2017-05-02.",
              "القيمة '{value}' ليست تاريخاً. اكتب التاريخ بصيغة يوم/شهر/سنة مثل 02/05/2017 أو 2017-05-02.")
-    CP206 = (ERROR, "'{value}' is ambiguous as a date ({detail}). Write it as day/month/year with a four-digit year, e.g. 02/05/2017.",
-             "التاريخ '{value}' ملتبس ({detail}). اكتبه بصيغة يوم/شهر/سنة مع سنة من أربعة أرقام، مثل 02/05/2017.")
+    CP206 = (ERROR, "'{value}' has a two-digit year, which could be read more than one way. Write the year in full, e.g. 02/05/2017.",
+             "التاريخ '{value}' مكتوب بسنة من رقمين، فيمكن قراءته بأكثر من طريقة. اكتب السنة كاملة، مثل 02/05/2017.")
     CP207 = (ERROR, "'{value}' is not one of the allowed values: {allowed}.",
              "القيمة '{value}' ليست من القيم المسموح بها: {allowed}.")
     CP208 = (ERROR, "'{value}' is not a governorate of Iraq. Use a name such as Ninewa or نينوى, or a p-code such as IQG15.",
@@ -66,8 +76,12 @@ class Code(Enum):
              "تمت قراءة {detail} قيمة في '{column}' بعد تحويلها (أرقام عربية أو فواصل أو مسافات أو تواريخ نصية)، مثل '{value}'.")
     CP212 = (WARNING, "The Arabic name is empty. Add it so that the Arabic report can name the forum.",
              "الاسم بالعربية فارغ. أضفه ليظهر اسم المنتدى في التقرير العربي.")
-    CP213 = (ERROR, "'{value}' looks like a month/day/year date ({detail}). Write it as day/month/year.",
-             "يبدو أن '{value}' مكتوب بصيغة شهر/يوم/سنة ({detail}). اكتبه بصيغة يوم/شهر/سنة.")
+    CP213 = (ERROR, "'{value}' looks like a month/day/year date: there is no month {month}. Write it as day/month/year.",
+             "يبدو أن '{value}' مكتوب بصيغة شهر/يوم/سنة، إذ لا يوجد شهر رقم {month}. اكتبه بصيغة يوم/شهر/سنة.")
+    CP214 = (ERROR, "'{value}' is not a day of the calendar (such as 31 February or month 13). Correct the day or the month.",
+             "التاريخ '{value}' غير موجود في التقويم (مثل ٣١ شباط أو الشهر ١٣). صحّح اليوم أو الشهر.")
+    CP215 = (ERROR, "'{value}' has a year outside {earliest}-{latest}, which is likely a typing mistake. Correct the year.",
+             "السنة في '{value}' خارج المدة {earliest}-{latest}، وهذا على الأرجح خطأ في الكتابة. صحّح السنة.")
     # Rules across columns and rows
     CP301 = (ERROR, "Female participants ({value}) are more than all participants ({detail}). Correct one of them.",
              "عدد الإناث ({value}) أكبر من مجموع المشاركين ({detail}). صحّح أحدهما.")
@@ -85,8 +99,8 @@ class Code(Enum):
              "للنطاق '{scope}': العائدون ({returned} بتاريخ {returned_on}) مع النازحين حالياً ({current} بتاريخ {current_on}) أكثر من مجموع النازحين ({cumulative} بتاريخ {cumulative_on}). الأرقام بتواريخ مختلفة، فقد تكون صحيحة؛ تحقق منها.")
     CP308 = (WARNING, "The scope '{value}' has no label in the config; the report names it by its key. Add it under [scopes] in the config.",
              "النطاق '{value}' ليس له تسمية في ملف الإعدادات، وسيظهر في التقرير برمزه. أضفه تحت [scopes].")
-    CP309 = (ERROR, "The same figure is given twice with different values ({detail}) for '{scope}', '{metric}' on {value}. Keep one.",
-             "الرقم نفسه مذكور مرتين بقيمتين مختلفتين ({detail}) للنطاق '{scope}' والمؤشر '{metric}' بتاريخ {value}. أبقِ واحداً.")
+    CP309 = (ERROR, "The same figure is given in rows {rows} with different values ({detail}) for '{scope}', '{metric}' on {value}. Keep one.",
+             "الرقم نفسه مذكور في الصفوف {rows} بقيم مختلفة ({detail}) للنطاق '{scope}' والمؤشر '{metric}' بتاريخ {value}. أبقِ واحداً.")
 
     @property
     def severity(self) -> str:
@@ -104,6 +118,7 @@ class Finding:
     value: str
     message_en: str
     message_ar: str
+    column_number: int | None = None  # 1-based, for the annotated copy; not part of the CSV
 
     @property
     def sort_key(self):
@@ -111,14 +126,15 @@ class Finding:
 
 
 def finding(code: Code, *, file: str = "", sheet: str = "", row: int | None = None, column: str = "",
-            value: object = "", severity: str | None = None, **detail: object) -> Finding:
+            value: object = "", severity: str | None = None, column_number: int | None = None,
+            **detail: object) -> Finding:
     """Make a finding, filling the code's message templates from its fields."""
     text = "" if value is None else str(value)
     fields = {"column": column, "value": text, "detail": "", **detail}
     fields.setdefault("column_ar", column)
     _, template_en, template_ar = code.value
     return Finding(code.name, severity or code.severity, file, sheet, row, column, text,
-                   template_en.format(**fields), template_ar.format(**fields))
+                   template_en.format(**fields), template_ar.format(**fields), column_number)
 
 
 @dataclass
@@ -172,3 +188,54 @@ def to_csv(findings: Findings) -> str:
         writer.writerow([_neutralise("" if row[c] is None else str(row[c])) for c in CSV_COLUMNS])
     # A BOM so that Excel opens the Arabic messages as UTF-8.
     return "\ufeff" + out.getvalue()
+
+
+def _where(f: Finding) -> str:
+    parts = (f"sheet {f.sheet}" if f.sheet else "", f"row {f.row}" if f.row else "",
+             f"column '{f.column}'" if f.column else "")
+    return " ".join(p for p in parts if p)
+
+
+def _counts(items: list[Finding]) -> str:
+    return ", ".join(f"{sum(f.severity == s for f in items)} {s}(s)" for s in (ERROR, WARNING, NOTE))
+
+
+def show(findings: Findings, stream=None, quiet: bool = False) -> None:
+    """Print the findings grouped by file, errors first, with counts: a table on a terminal, plain lines otherwise."""
+    import sys
+
+    stream = stream or sys.stderr
+    items = [f for f in findings.sorted() if f.severity == ERROR or not quiet]
+    by_file: dict[str, list[Finding]] = {}
+    for f in items:
+        by_file.setdefault(f.file or "(data folder)", []).append(f)
+    total = f"Findings: {_counts(findings.items)}."
+    if stream.isatty():
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        console = Console(file=stream)
+        styles = {ERROR: "bold red", WARNING: "yellow", NOTE: "dim"}
+        for file, group in by_file.items():
+            table = Table(title=Text(f"{file} — {_counts(group)}"), title_justify="left", show_lines=False, expand=True)
+            for name, kwargs in (("Severity", {}), ("Code", {}), ("Sheet", {}), ("Row", {"justify": "right"}),
+                                 ("Column", {}), ("Value", {"overflow": "fold", "max_width": 24}),
+                                 ("What to fix", {"ratio": 1})):
+                table.add_column(name, **kwargs)
+            for f in group:
+                # Text, not markup: a value such as "[x]" is the user's, not a style.
+                table.add_row(*(Text(c) for c in (f.severity, f.code, f.sheet, str(f.row or ""), f.column, f.value,
+                                                  f.message_en)), style=styles[f.severity])
+            console.print(table)
+        if items or not quiet:
+            console.print(total, style="bold")
+        return
+    for file, group in by_file.items():
+        print(f"\n{file}: {_counts(group)}", file=stream)
+        for f in group:
+            value = f" value '{f.value}'" if f.value != "" else ""
+            where = _where(f)
+            print(f"  {f.severity.upper():7} {f.code} {where}{value}: {f.message_en}", file=stream)
+    if items or not quiet:
+        print(f"\n{total}", file=stream)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,10 +14,28 @@ import pandas as pd
 from .contract import TABLES, Table, fold
 from .findings import Code, Findings, finding
 
-SPREADSHEETS = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
-WORKBOOKS = SPREADSHEETS - {".csv", ".tsv", ".txt"}
+TEXT_FILES = {".csv", ".tsv", ".txt"}
+WORKBOOKS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+SPREADSHEETS = TEXT_FILES | WORKBOOKS
+OWN_FILES = {".toml", ".md", ".py", ".log", ".lock"}  # config, narrative, scripts: not mistaken for data
 HEADER_SEARCH_ROWS = 20
 ROW = "_row"  # the row number the user sees in Excel, LibreOffice or a text editor
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and the wrapper of a password-protected .xlsx
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+# Cells that mean "nothing here" in the sheets field offices send.
+PLACEHOLDERS = {"n/a", "na", "n.a.", "n.a", "#n/a", "none", "nil", "null", "لا يوجد", "لايوجد"}
+DASHES = {"-", "--", "---", "—", "–", "_", "/", "."}
+# A row whose only label is one of these adds up the others: it is not a row of its own.
+TOTAL_WORDS = {"total", "totals", "grand total", "sum", "المجموع", "مجموع", "الإجمالي", "الاجمالي", "إجمالي",
+               "اجمالي", "المجموع الكلي", "الإجمالي الكلي", "الاجمالي الكلي", "المجموع الكلى"}
+
+
+def _is_total_word(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= 24 and \
+        " ".join(value.replace("\u00a0", " ").split()).lower().rstrip(":").strip() in TOTAL_WORDS
 
 
 @dataclass
@@ -29,9 +49,15 @@ class Sheet:
     headers: dict[str, str]  # canonical column -> header as the user wrote it
     columns: dict[str, int] = field(default_factory=dict)  # canonical column -> 1-based column number
     path: Path | None = None
+    header_row: int = 1  # as the user numbers it
+    typed_cells: bool = True  # a workbook keeps numbers and dates; a CSV holds text only
+    changed: dict[str, pd.Series] = field(default_factory=dict)  # canonical column -> cells as written, where tidied
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
+
+    def column_number(self, column: str) -> int | None:
+        return self.columns.get(column)
 
 
 @dataclass
@@ -44,7 +70,11 @@ class Loaded:
 
 
 class Unreadable(Exception):
-    """A file that cannot be read; its message names why, for the finding."""
+    """A file that cannot be read; carries the finding's code and, for CP001, a short reason."""
+
+    def __init__(self, code: Code, detail: str = ""):
+        super().__init__(detail or code.name)
+        self.code, self.detail = code, detail
 
 
 def decode(raw: bytes) -> str:
@@ -53,47 +83,95 @@ def decode(raw: bytes) -> str:
         return raw[3:].decode("utf-8", errors="replace")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16", errors="replace")
-    if raw[:200].count(b"\x00") > len(raw[:200]) // 4:  # UTF-16 without a BOM
-        return raw.decode("utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be", errors="replace")
+    head = raw[:200]
+    if head.count(b"\x00") > len(head) // 4:  # UTF-16 without a BOM: every other byte of Latin text is 0
+        even_zeros = head[0::2].count(b"\x00")
+        return raw.decode("utf-16-be" if even_zeros > head[1::2].count(b"\x00") else "utf-16-le", errors="replace")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("cp1256", errors="replace")
 
 
-def _delimiter(text: str) -> str:
-    sample = "\n".join(text[:20000].splitlines()[:HEADER_SEARCH_ROWS + 5])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        counts = {d: sample.count(d) for d in ",;\t"}
-        return max(counts, key=counts.get)
+def delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one that splits most of the first lines into the same number of cells."""
+    lines = [line for line in text[:50000].splitlines()[:HEADER_SEARCH_ROWS + 10] if line.strip()]
+    best, best_score = ",", (0, 0)
+    for candidate in (",", ";", "\t"):
+        widths = [len(row) for row in csv.reader(lines, delimiter=candidate)]
+        wide = [w for w in widths if w > 1]
+        if not wide:
+            continue
+        modal = max(set(wide), key=wide.count)
+        score = (wide.count(modal), modal)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
 
 
-def read_csv(path: Path) -> pd.DataFrame:
-    raw = path.read_bytes()
+def _text_grid(raw: bytes) -> pd.DataFrame:
     if b"\x00" in raw[:4096] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
             and raw[:200].count(b"\x00") <= len(raw[:200]) // 4:
-        raise Unreadable("binary content, not text")
+        raise Unreadable(Code.CP001, "binary content, not text")
     text = decode(raw)
-    delimiter = _delimiter(text)
+    separator = delimiter(text)
     try:
-        grid = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
-                           skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL)
-    except (pd.errors.ParserError, ValueError):
-        # Ragged rows: fall back to the csv module, which takes rows of any length.
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-        grid = pd.DataFrame(rows).fillna("")
+        grid = pd.read_csv(io.StringIO(text), sep=separator, header=None, dtype=object, keep_default_na=False,
+                           na_filter=False, skip_blank_lines=False, engine="c")
     except pd.errors.EmptyDataError:
-        grid = pd.DataFrame()
-    return grid.replace("", None)
+        return pd.DataFrame()
+    except (pd.errors.ParserError, ValueError):
+        # Ragged rows: the csv module takes rows of any length.
+        rows = list(csv.reader(io.StringIO(text), delimiter=separator))
+        width = max(map(len, rows), default=0)
+        grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
+    return _blank_to_none(grid)
 
 
-def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
+def _blank_to_none(grid: pd.DataFrame) -> pd.DataFrame:
+    grid = grid.astype(object)
+    return grid.where(grid.notna() & (grid != ""), None)
+
+
+def _workbook_grids(raw: bytes) -> dict[str, pd.DataFrame]:
+    from python_calamine import PasswordError
+
+    if raw.startswith(OLE_MAGIC) and ENCRYPTED_STREAM in raw:
+        raise Unreadable(Code.CP015)
+    if raw.startswith(ZIP_MAGIC):
+        try:
+            zipfile.ZipFile(io.BytesIO(raw)).namelist()
+        except (zipfile.BadZipFile, ValueError, EOFError):
+            raise Unreadable(Code.CP016) from None
     try:
-        return pd.read_excel(path, engine="calamine", header=None, sheet_name=None, dtype=object)
-    except Exception as error:  # calamine raises many kinds for broken, encrypted or foreign files
-        raise Unreadable(str(error).splitlines()[0][:200] if str(error) else type(error).__name__) from None
+        # From bytes, calamine tells .xls, .xlsx, .xlsb and .ods apart by their content, whatever the name says.
+        grids = pd.read_excel(io.BytesIO(raw), engine="calamine", header=None, sheet_name=None, dtype=object,
+                              keep_default_na=False, na_values=[])
+    except PasswordError:
+        raise Unreadable(Code.CP015) from None
+    except Exception as error:  # calamine raises many kinds for broken or foreign files
+        if raw.startswith(OLE_MAGIC):
+            raise Unreadable(Code.CP016) from None
+        raise Unreadable(Code.CP001, (str(error).splitlines() or [type(error).__name__])[0][:120]) from None
+    return {str(name): _blank_to_none(grid) for name, grid in grids.items()}
+
+
+def read_grids(path: Path) -> tuple[dict[str, pd.DataFrame], bool]:
+    """The cells of every sheet of a file, as read, and whether they keep their types (a workbook)."""
+    raw = path.read_bytes()
+    if raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        return _workbook_grids(raw), True
+    head = raw[:1024].lstrip(codecs.BOM_UTF8).lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):
+        raise Unreadable(Code.CP017)
+    if path.suffix.lower() in WORKBOOKS and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # A workbook's name on a file that is neither a workbook nor marked text: read it as text only if
+        # it decodes cleanly, else say it is not a spreadsheet.
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Unreadable(Code.CP001, "not a workbook") from None
+    return {"": _text_grid(raw)}, False
 
 
 def header_key(text: object, keys) -> str | None:
@@ -110,8 +188,8 @@ def _header_row(grid: pd.DataFrame, table: Table) -> tuple[int | None, list[str]
     keys = {key for column in table.columns for key in column.keys}
     best, best_count = None, 0
     for index in range(min(HEADER_SEARCH_ROWS, len(grid))):
-        cells = [v for v in grid.iloc[index].tolist() if v is not None and not pd.isna(v)]
-        count = sum(1 for c in cells if header_key(c, keys))
+        cells = {header_key(v, keys) for v in grid.iloc[index].tolist() if isinstance(v, str)}
+        count = len(cells - {None})
         if count > best_count:
             best, best_count = index, count
     needed = min(2, sum(c.required for c in table.columns))
@@ -120,10 +198,47 @@ def _header_row(grid: pd.DataFrame, table: Table) -> tuple[int | None, list[str]
     return best, ["" if v is None or pd.isna(v) else str(v).strip() for v in grid.iloc[best].tolist()]
 
 
+def _tidy_texts(before: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Distinct texts, tidied: the text (None if empty) and whether it changed beyond its spaces."""
+    text = before.str.strip()
+    # The regular expressions run only on cells with odd spaces or marks: most cells have none.
+    odd = text.str.contains("[\u00a0\u2007\u202f\u200b\u200e\u200f\u061c\ufeff]|\\s\\s", regex=True)
+    if odd.any():
+        text[odd] = (text[odd].str.replace(r"[\u00a0\u2007\u202f\u200b\u200e\u200f\u061c\ufeff]", " ", regex=True)
+                     .str.replace(r"\s+", " ", regex=True).str.strip())
+    blank = (text == "") | text.isin(DASHES) | text.map(lambda t: len(t) <= 9 and t.lower() in PLACEHOLDERS)
+    differs = blank & (text != "")
+    if odd.any():
+        differs[odd] |= text[odd].str.replace(" ", "") != before[odd].str.replace(r"\s", "", regex=True)
+    return text.where(~blank, None), differs
+
+
+def _tidy(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Trim stray and non-breaking spaces; empty, dash-only and "N/A" cells become empty.
+
+    Returns the tidied column and, where a cell was changed beyond its spaces, the cell as written."""
+    column = column.where(column.notna(), None)
+    is_text = column.map(type) == str
+    changed = pd.Series(None, index=column.index, dtype=object)
+    if not is_text.any():
+        return column, changed
+    before = column[is_text]
+    distinct = pd.Series(pd.unique(before.to_numpy()), dtype=object)
+    text, differs = _tidy_texts(distinct)
+    column = column.copy()
+    column[is_text] = before.map(dict(zip(distinct, text)))
+    changed_texts = set(distinct[differs])
+    if changed_texts:
+        was_changed = before.isin(changed_texts)
+        changed[was_changed[was_changed].index] = before[was_changed]
+    return column, changed
+
+
 def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: Findings,
-             path: Path | None = None) -> Sheet | None:
-    """Find the header, name the columns, drop empty rows, and number the rows as the user sees them."""
+             path: Path | None = None, typed_cells: bool = True) -> Sheet | None:
+    """Find the header, name the columns, drop empty and total rows, and number the rows as the user sees them."""
     where = {"file": file, "sheet": sheet}
+    grid = grid.reset_index(drop=True)
     header_index, header = _header_row(grid, table)
     if header_index is None:
         expected = ", ".join(c.name for c in table.columns if c.required)
@@ -132,46 +247,70 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     by_key = {key: column.name for column in table.columns for key in column.keys}
     headers: dict[str, str] = {}
     positions: dict[str, int] = {}
+    header_row = header_index + 1
     for position, text in enumerate(header):
         if not text:
             continue
         canonical = by_key.get(header_key(text, by_key) or "")
         if canonical is None:
-            findings.add(finding(Code.CP102, **where, row=header_index + 1, column=text, table=table.name))
+            findings.add(finding(Code.CP102, **where, row=header_row, column=text, table=table.name,
+                                 column_number=position + 1))
         elif canonical in headers:
-            findings.add(finding(Code.CP103, **where, row=header_index + 1, column=text,
-                                 canonical=canonical, other=headers[canonical]))
+            findings.add(finding(Code.CP103, **where, row=header_row, column=text, canonical=canonical,
+                                 other=headers[canonical], column_number=position + 1))
         else:
             headers[canonical] = " / ".join(line.strip() for line in text.splitlines() if line.strip())
             positions[canonical] = position
-    body = grid.iloc[header_index + 1:, list(positions.values())]
-    body.columns = list(positions)
-    body = body.apply(_clean_text)
-    body = body[body.notna().any(axis=1)]
-    body.insert(0, ROW, body.index + 1)
     for column in table.columns:
         if column.required and column.name not in headers:
-            findings.add(finding(Code.CP101, **where, row=header_index + 1, column=column.name, column_ar=column.label_ar))
+            findings.add(finding(Code.CP101, **where, row=header_row, column=column.name, column_ar=column.label_ar))
+    below = grid.iloc[header_index + 1:]
+    body = below.iloc[:, list(positions.values())].copy()
+    body.columns = list(positions)
+    changed: dict[str, pd.Series] = {}
+    for name in positions:
+        body[name], changed[name] = _tidy(body[name])
+    filled = body.notna().any(axis=1)
+    body, changed = body[filled], {name: mask[filled] for name, mask in changed.items()}
+    body.insert(0, ROW, body.index + 1)
+    body = _drop_total_rows(body, below.loc[body.index], table, where, findings)
+    keep = body.index
     return Sheet(table, file, sheet, body.reset_index(drop=True), headers,
-                 {c: p + 1 for c, p in positions.items()}, path)
+                 {c: p + 1 for c, p in positions.items()}, path, header_row, typed_cells,
+                 {name: mask[keep].reset_index(drop=True) for name, mask in changed.items()})
 
 
-def _clean_text(column: pd.Series) -> pd.Series:
-    """Stray and non-breaking spaces trimmed; cells holding only spaces become empty."""
-    if column.dtype != object:
-        return column
-    is_text = column.map(type) == str
-    if not is_text.any():
-        return column
-    text = column[is_text].str.replace("\u00a0", " ", regex=False).str.strip()
-    column = column.copy()
-    column[is_text] = text.where(text != "", None)
-    return column
+def _drop_total_rows(body: pd.DataFrame, cells: pd.DataFrame, table: Table, where: dict,
+                     findings: Findings) -> pd.DataFrame:
+    """Leave out rows labelled "Total" in any cell (said in a note), unless the row has an id of its own."""
+    if body.empty:
+        return body
+    label = pd.Series(None, index=body.index, dtype=object)
+    for position in range(cells.shape[1]):
+        column = cells.iloc[:, position]
+        words = [u for u in pd.unique(column.dropna().to_numpy()) if _is_total_word(u)]
+        if not words:
+            continue
+        hit = column[column.isin(words)]
+        label[hit.index] = label[hit.index].where(label[hit.index].notna(), hit)
+    is_total = label.notna()
+    if table.id_column and table.id_column in body:
+        ids = body[table.id_column]
+        is_total &= ids.isna() | ids.isin(label.dropna().unique())
+    for index in is_total[is_total].index:
+        findings.add(finding(Code.CP018, **where, row=int(body.at[index, ROW]), value=str(label[index]).strip()))
+    return body[~is_total]
 
 
-def _table_named(name: str) -> Table | None:
+def table_named(name: str) -> Table | None:
+    """The table a file or sheet name stands for: "cpfs", "CPFs May 2017", "الأنشطة" or "Activities_2017-05"."""
     folded = fold(name)
-    return next((t for t in TABLES.values() if folded in t.keys), None)
+    exact = next((t for t in TABLES.values() if folded in t.keys), None)
+    if exact is not None:
+        return exact
+    words = f"_{folded}_"
+    found = {t.name for t in TABLES.values() for key in t.keys if key and f"_{key}_" in words}
+    return TABLES[found.pop()] if len(found) == 1 else None
 
 
 def load(data: Path) -> Loaded:
@@ -182,6 +321,7 @@ def load(data: Path) -> Loaded:
     if not data.is_dir():
         findings.add(finding(Code.CP009, detail=str(data)))
         return Loaded(sheets, findings)
+    unreadable: set[str] = set()  # tables whose file could not be read: one finding is enough
 
     def keep(sheet: Sheet | None) -> None:
         if sheet is None:
@@ -194,30 +334,35 @@ def load(data: Path) -> Loaded:
         else:
             sheets[name] = sheet
 
+    others: list[str] = []
     for path in sorted(p for p in data.iterdir() if p.is_file()):
         suffix = path.suffix.lower()
-        if suffix not in SPREADSHEETS or path.name.startswith("."):
+        if path.name.startswith("."):
             continue
         if path.name.startswith("~$"):
             findings.add(finding(Code.CP007, file=path.name))
             continue
-        table = _table_named(path.stem)
-        if table is None and suffix not in WORKBOOKS:
-            if suffix == ".csv":
-                findings.add(finding(Code.CP002, file=path.name))
+        if suffix not in SPREADSHEETS:
+            if suffix not in OWN_FILES:
+                others.append(path.name)
             continue
-        if path.stat().st_size == 0:
-            findings.add(finding(Code.CP008, file=path.name))
-            files.append(path)
+        table = table_named(path.stem)
+        if table is None and suffix in TEXT_FILES:
+            findings.add(finding(Code.CP002, file=path.name))
             continue
         try:
-            grids = {"": read_csv(path)} if suffix not in WORKBOOKS else read_workbook(path)
-        except (Unreadable, OSError, UnicodeError) as error:
-            if table is not None or suffix in WORKBOOKS:
-                findings.add(finding(Code.CP001, file=path.name, detail=str(error)))
-                files.append(path)
+            if path.stat().st_size == 0:
+                raise Unreadable(Code.CP008)
+            grids, typed_cells = read_grids(path)
+        except (Unreadable, OSError) as error:
+            code = error.code if isinstance(error, Unreadable) else Code.CP001
+            detail = error.detail if isinstance(error, Unreadable) else (error.strerror or type(error).__name__)
+            findings.add(finding(code, file=path.name, detail=detail))
+            files.append(path)
+            if table is not None:
+                unreadable.add(table.name)
             continue
-        named = {name: _table_named(name) for name in grids}
+        named = {name: table_named(name) for name in grids}
         if table is None and not any(named.values()):
             findings.add(finding(Code.CP002, file=path.name))
             continue
@@ -234,10 +379,15 @@ def load(data: Path) -> Loaded:
             grid = grids[sheet_name]
             if grid.empty or not grid.notna().any().any():
                 findings.add(finding(Code.CP008, file=path.name, sheet=sheet_name))
+                unreadable.add(sheet_table.name)
                 continue
-            keep(to_sheet(grid, sheet_table, path.name, sheet_name, findings, path))
-    for name, table in TABLES.items():
-        if name not in sheets and not any(f.code in ("CP001", "CP004", "CP008") and _table_named(Path(f.file).stem) is table
-                                         for f in findings):
+            sheet = to_sheet(grid, sheet_table, path.name, sheet_name, findings, path, typed_cells)
+            if sheet is None:
+                unreadable.add(sheet_table.name)
+            keep(sheet)
+    if others:
+        findings.add(finding(Code.CP019, detail=", ".join(others)))
+    for name in TABLES:
+        if name not in sheets and name not in unreadable:
             findings.add(finding(Code.CP003, table=name, severity="warning" if name == "displacement" else None))
     return Loaded(sheets, findings, files)

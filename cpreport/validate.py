@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from .contract import (CHOICE, CHOICES, DATE, GOVERNORATE, ID, INTEGER, PARTICIPANT_GROUPS, TABLES, Table,
+from .contract import (CHOICE, CHOICES, DATE, GOVERNORATE, ID, INTEGER, KEY, PARTICIPANT_GROUPS, TABLES, Table,
                        choice_lookup, fold, match_governorate)
 from .findings import ERROR, Code, Findings, finding
 from .load import ROW, Loaded, Sheet
@@ -38,111 +39,142 @@ class Parsed:
     values: pd.Series
     failures: dict[Code, pd.Series] = field(default_factory=dict)
     converted: pd.Series | None = None
-    details: dict[Code, pd.Series] = field(default_factory=dict)
+    details: dict[Code, dict[str, pd.Series]] = field(default_factory=dict)  # per code: template field -> values
 
 
-def _texts(raw: pd.Series) -> pd.Series:
-    """The cells that hold text, as text."""
-    return raw[raw.map(type) == str]
+def _kinds(raw: pd.Series) -> pd.Series:
+    return raw.map(type)
 
 
-def parse_integers(raw: pd.Series) -> Parsed:
+NUMBER_TYPES = (int, float, np.int64, np.float64, np.int32, np.float32)
+DATE_TYPES = (dt.datetime, dt.date, pd.Timestamp)
+# Counts beyond this are typing accidents (and would not fit an integer column).
+LARGEST_COUNT = 10 ** 12
+
+
+def parse_integers(raw: pd.Series, typed_cells: bool = True) -> Parsed:
+    """Counts: numbers, or text with any digits and thousands separators; "1.100" is ambiguous, never guessed."""
     present = raw.notna()
-    numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
-    failures: dict[Code, pd.Series] = {}
+    kinds = _kinds(raw)
+    numbers = pd.Series(np.nan, index=raw.index, dtype="float64")
+    is_number = kinds.isin(NUMBER_TYPES)
+    numbers[is_number] = raw[is_number].astype("float64")
     converted = pd.Series(False, index=raw.index)
-    texts = _texts(raw)
     ambiguous = pd.Series(False, index=raw.index)
-    if len(texts):
-        # "1.100" may be one thousand one hundred or one point one: never guess.
-        ambiguous[texts.index] = texts.str.translate(DIGITS).str.fullmatch(r"-?\d{1,3}(\.\d{3})+")
-        retry = texts[numbers[texts.index].isna() | ambiguous[texts.index]]
-        if len(retry):
-            cleaned = (retry.str.translate(DIGITS).str.replace("٫", ".", regex=False)
-                       .str.replace(r"(?<=\d)[,٬'’ ](?=\d{3}(?:\D|$))", "", regex=True).str.replace(" ", ""))
-            again = pd.to_numeric(cleaned, errors="coerce")
-            numbers[retry.index] = again
-            converted[retry.index] = again.notna()
-    numbers[ambiguous] = np.nan
-    converted &= ~ambiguous
-    failures[Code.CP204] = ambiguous
-    failures[Code.CP202] = present & numbers.isna() & ~ambiguous | (numbers.notna() & (numbers % 1 != 0))
-    failures[Code.CP203] = numbers < 0
-    good = numbers.where(~(failures[Code.CP202] | failures[Code.CP203]))
-    return Parsed(good.round().astype("Int64"), failures, converted)
+    is_text = kinds == str
+    if is_text.any():
+        texts = raw[is_text].astype(str)
+        latin = texts.str.strip().str.translate(DIGITS).str.replace("\u066b", ".", regex=False).str.replace("\u2212", "-", regex=False)
+        ambiguous[texts.index] = latin.str.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+")
+        grouped = latin.str.fullmatch(r"[-+]?\d{1,3}([,\u066c'\u2019 ]\d{3})+(\.\d+)?")
+        cleaned = latin.where(~grouped, latin.str.replace(r"[,\u066c'\u2019 ]", "", regex=True))
+        read = pd.to_numeric(cleaned.where(~ambiguous[texts.index]), errors="coerce")
+        numbers[texts.index] = read
+        # Numbers stored as text in a workbook were changed on reading; in a CSV every cell is text.
+        converted[texts.index] = read.notna() & ((latin != texts) | grouped | typed_cells)
+    whole = numbers.notna() & np.isfinite(numbers) & (numbers % 1 == 0) & (numbers.abs() <= LARGEST_COUNT)
+    not_whole = present & ~whole & ~ambiguous
+    negative = whole & (numbers < 0)
+    good = numbers.where(whole & ~negative)
+    return Parsed(good.astype("Int64"), {Code.CP204: ambiguous, Code.CP202: not_whole, Code.CP203: negative},
+                  converted & whole & ~negative)
 
 
-def _dates_from_parts(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
-    parts = pd.DataFrame({"year": year, "month": month, "day": day}).astype("float64")
-    return pd.to_datetime(parts, errors="coerce")
+DATE_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[ap]\.?m\.?)?)?"
+ISO = re.compile(rf"(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}){DATE_TIME}", re.I)
+DAY_FIRST = re.compile(rf"(\d{{1,2}})[-/.](\d{{1,2}})[-/.](\d{{4}}|\d{{2}}){DATE_TIME}", re.I)
+NAMED = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[ ./-]*([^\d\s,./-][^\d,./-]*?)[ ,./-]*(\d{4}|\d{2})", re.I)
+NAMED_FIRST = re.compile(r"([^\d\s,./-][^\d,./-]*?)[ ./-]*(\d{1,2})(?:st|nd|rd|th)?[ ,./-]+(\d{4})", re.I)
 
 
-def parse_dates(raw: pd.Series) -> Parsed:
+def _from_parts(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
+    """Dates from numbers; impossible ones (31/02, month 13) and years outside the programme's span are NaT."""
+    sane = year.between(EARLIEST_YEAR, LATEST_YEAR) & month.between(1, 12) & day.between(1, 31)
+    parts = pd.DataFrame({"year": year.where(sane), "month": month.where(sane), "day": day.where(sane)})
+    return pd.to_datetime(parts.astype("float64"), errors="coerce").astype("datetime64[ns]")
+
+
+def parse_dates(raw: pd.Series, typed_cells: bool = True) -> Parsed:
+    """Dates: real Excel dates, Excel serials, ISO text and day-first text in any digits; never a guess."""
     present = raw.notna()
-    kinds = raw.map(type)
-    values = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-    converted = pd.Series(False, index=raw.index)
-    impossible = pd.Series(False, index=raw.index)
-    ambiguous = pd.Series(False, index=raw.index)
-    month_first = pd.Series(False, index=raw.index)
-    details = {Code.CP206: pd.Series("", index=raw.index, dtype=object),
-               Code.CP213: pd.Series("", index=raw.index, dtype=object)}
+    kinds = _kinds(raw)
+    index = raw.index
+    year, month, day = (pd.Series(np.nan, index=index) for _ in range(3))
+    converted = pd.Series(False, index=index)
+    two_digit_year = pd.Series(False, index=index)
+    month_first = pd.Series(False, index=index)
+    no_month = pd.Series("", index=index, dtype=object)
 
-    is_date = kinds.isin([dt.datetime, dt.date, pd.Timestamp])
+    is_date = kinds.isin(DATE_TYPES)
     if is_date.any():
-        values[is_date] = pd.to_datetime(raw[is_date].astype(str), errors="coerce").dt.normalize()
-    serial = pd.Series(np.nan, index=raw.index)
-    is_number = kinds.isin([int, float, np.int64, np.float64])
+        stamps = pd.to_datetime(raw[is_date].astype(str).str[:10], errors="coerce", format="%Y-%m-%d")
+        year[is_date], month[is_date], day[is_date] = stamps.dt.year, stamps.dt.month, stamps.dt.day
+    serial = pd.Series(np.nan, index=index)
+    is_number = kinds.isin(NUMBER_TYPES)
     serial[is_number] = raw[is_number].astype("float64")
 
-    texts = _texts(raw)
-    if len(texts):
-        text = texts.str.translate(DIGITS).str.replace(r"\s+", " ", regex=True)
-        iso = text.str.extract(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-        dmy = text.str.extract(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$")
-        named = text.str.extract(r"^(\d{1,2})[ -]([^\d\s-][^\d]*?)[ -,]*(\d{4})$")
+    is_text = kinds == str
+    if is_text.any():
+        texts = raw[is_text].astype(str)
+        text = (texts.str.translate(DIGITS).str.replace(r"\s*([-/.])\s*", r"\1", regex=True)
+                .str.replace("\u060c", ",", regex=False).str.strip())
+        iso = text.str.extract(rf"^{ISO.pattern}$", flags=re.I)
+        dmy = text.str.extract(rf"^{DAY_FIRST.pattern}$", flags=re.I)
+        named = text.str.extract(rf"^{NAMED.pattern}$", flags=re.I)
+        named_first = text.str.extract(rf"^{NAMED_FIRST.pattern}$", flags=re.I)
         numeric = text.str.fullmatch(r"\d{5}(?:\.\d+)?")
         serial[numeric[numeric].index] = text[numeric].astype("float64")
-        converted[numeric[numeric].index] = True
 
-        year, month, day = (pd.Series(np.nan, index=texts.index) for _ in range(3))
         has_iso = iso[0].notna()
-        year[has_iso], month[has_iso], day[has_iso] = (iso.loc[has_iso, i].astype(float) for i in range(3))
+        year[has_iso[has_iso].index] = iso.loc[has_iso, 0].astype(float)
+        month[has_iso[has_iso].index] = iso.loc[has_iso, 1].astype(float)
+        day[has_iso[has_iso].index] = iso.loc[has_iso, 2].astype(float)
+
         has_dmy = dmy[0].notna()
-        two_digit_year = has_dmy & (dmy[2].str.len() == 2)
-        ambiguous[two_digit_year[two_digit_year].index] = True
-        details[Code.CP206][two_digit_year[two_digit_year].index] = "two-digit year"
-        four = has_dmy & ~two_digit_year
+        short = has_dmy & (dmy[2].str.len() == 2)
+        two_digit_year[short[short].index] = True
+        four = has_dmy & ~short
         d, m = dmy.loc[four, 0].astype(float), dmy.loc[four, 1].astype(float)
         swapped = (m > 12) & (d <= 12)
         month_first[swapped[swapped].index] = True
-        details[Code.CP213][swapped[swapped].index] = "there is no month " + dmy.loc[swapped[swapped].index, 1]
-        year[four], month[four], day[four] = dmy.loc[four, 2].astype(float), m, d
-        has_named = named[0].notna()
-        if has_named.any():
-            month_number = named.loc[has_named, 1].map(lambda name: MONTHS.get(fold(name)))
-            known = month_number.notna()
-            idx = month_number[known].index
-            year[idx], month[idx], day[idx] = named.loc[idx, 2].astype(float), month_number[known].astype(float), named.loc[idx, 0].astype(float)
-        parsed = _dates_from_parts(year, month, day)
-        tried = year.notna()
-        values[parsed.index] = values[parsed.index].where(parsed.isna(), parsed)
-        # Plain ISO text is how CSV files write dates: only other spellings are worth a note.
-        plain = texts.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
-        converted[tried[tried & ~plain].index] = True
-        impossible[tried[tried & parsed.isna()].index] = True
+        no_month[swapped[swapped].index] = m[swapped].astype(int).astype(str)
+        take = four[four].index.difference(swapped[swapped].index)
+        year[take], month[take], day[take] = dmy.loc[take, 2].astype(float), m[take], d[take]
 
-    has_serial = serial.notna()
+        for found, d_at, m_at, y_at in ((named, 0, 1, 2), (named_first, 1, 0, 2)):
+            has = found[0].notna() & year[found.index].isna()
+            if not has.any():
+                continue
+            month_number = found.loc[has, m_at].map(lambda name: MONTHS.get(fold(name)))
+            known = month_number.notna()
+            at = month_number[known].index
+            short_named = found.loc[at, y_at].str.len() == 2
+            two_digit_year[short_named[short_named].index] = True
+            at = short_named[~short_named].index
+            year[at], month[at], day[at] = (found.loc[at, y_at].astype(float), month_number[at].astype(float),
+                                            found.loc[at, d_at].astype(float))
+        # Plain ISO text is how a CSV writes a date: only other spellings are worth a note.
+        plain = texts.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+        converted[texts.index] = ~plain | typed_cells
+
+    has_serial = serial.notna() & year.isna()
     if has_serial.any():
         days = serial[has_serial]
-        as_dates = EXCEL_EPOCH + pd.to_timedelta(days.clip(0, 80000).astype(int), unit="D")
-        values[days.index] = as_dates.where((days >= 1) & (days < 80000))
-    in_range = values.dt.year.between(EARLIEST_YEAR, LATEST_YEAR)
-    values = values.where(in_range)
-    converted &= values.notna()
-    unread = present & values.isna() & ~ambiguous & ~month_first
-    failures = {Code.CP205: unread, Code.CP206: ambiguous, Code.CP213: month_first}
-    return Parsed(values, failures, converted, details)
+        usable = (days >= 1) & (days < 80000)
+        stamps = EXCEL_EPOCH + pd.to_timedelta(days.where(usable, 0).astype("int64"), unit="D")
+        stamps = stamps.where(usable)
+        year[days.index], month[days.index], day[days.index] = stamps.dt.year, stamps.dt.month, stamps.dt.day
+        converted[days.index] |= True
+    values = _from_parts(year, month, day)
+    # Numbers that spell no day, or a day outside the calendar: said as such, not as "not a date".
+    written = year.notna() & ~has_serial  # a year the user wrote, as text or as an Excel date
+    out_of_span = written & ~year.between(EARLIEST_YEAR, LATEST_YEAR)
+    impossible = written & ~out_of_span & values.isna()
+    unread = present & values.isna() & ~two_digit_year & ~month_first & ~impossible & ~out_of_span
+    converted &= values.notna() & ~is_date
+    return Parsed(values, {Code.CP205: unread, Code.CP206: two_digit_year, Code.CP213: month_first,
+                           Code.CP214: impossible, Code.CP215: out_of_span}, converted,
+                  {Code.CP213: {"month": no_month}})
 
 
 def parse_governorates(raw: pd.Series) -> Parsed:
@@ -158,27 +190,67 @@ def parse_choices(raw: pd.Series, enumeration: str) -> Parsed:
     allowed = ", ".join(f"{en} ({ar})" for en, ar, _ in CHOICES[enumeration].values())
     unknown = raw.notna() & values.isna()
     return Parsed(values.astype("category"), {Code.CP207: unknown},
-                  details={Code.CP207: pd.Series(allowed, index=raw.index)})
+                  details={Code.CP207: {"allowed": pd.Series(allowed, index=raw.index)}})
 
 
-def parse_text(raw: pd.Series) -> Parsed:
+def _as_text(raw: pd.Series) -> pd.Series:
     texts = raw.copy()
     others = raw.notna() & (raw.map(type) != str)
     if others.any():
         # Ids typed as numbers come back from Excel as 1.0: give them back as the user sees them.
         texts[others] = raw[others].map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-    return Parsed(texts.astype(object))
+    return texts.astype(object)
 
 
-def parse(raw: pd.Series, kind: str, choices: str | None) -> Parsed:
+def parse_text(raw: pd.Series) -> Parsed:
+    return Parsed(_as_text(raw))
+
+
+def parse_keys(raw: pd.Series) -> Parsed:
+    """Keys such as a displacement scope: "Mosul operations" and "mosul_operations" are one key."""
+    texts = _as_text(raw)
+    uniques = texts.dropna().unique()
+    return Parsed(texts.map({u: fold(u) or u for u in uniques}).astype(object))
+
+
+def _once_per_text(parser: Callable[[pd.Series], Parsed], raw: pd.Series) -> Parsed:
+    """Parse each distinct text once: a column of dates or counts repeats itself, and text is the slow part."""
+    is_text = raw.map(type) == str
+    texts = raw[is_text]
+    uniques = pd.unique(texts.to_numpy())
+    if len(uniques) > len(texts) // 2:
+        return parser(raw)
+    others = raw[~is_text]
+    reduced = pd.Series(np.concatenate([others.to_numpy(dtype=object), uniques.astype(object)]), dtype=object)
+    pointer = np.empty(len(raw), dtype="int64")
+    pointer[(~is_text).to_numpy()] = np.arange(len(others))
+    pointer[is_text.to_numpy()] = len(others) + pd.Index(uniques).get_indexer(texts.to_numpy())
+
+    def spread(series: pd.Series | None) -> pd.Series | None:
+        return None if series is None else series.iloc[pointer].set_axis(raw.index)
+
+    parsed = parser(reduced)
+    return Parsed(spread(parsed.values), {code: spread(mask) for code, mask in parsed.failures.items()},
+                  spread(parsed.converted),
+                  {code: {name: spread(values) for name, values in fields.items()}
+                   for code, fields in parsed.details.items()})
+
+
+def parse(raw: pd.Series, kind: str, choices: str | None, typed_cells: bool = True) -> Parsed:
     if kind == INTEGER:
-        return parse_integers(raw)
+        return _once_per_text(lambda cells: parse_integers(cells, typed_cells), raw)
     if kind == DATE:
-        return parse_dates(raw)
+        return _once_per_text(lambda cells: parse_dates(cells, typed_cells), raw)
+    if kind == INTEGER:
+        return parse_integers(raw, typed_cells)
+    if kind == DATE:
+        return parse_dates(raw, typed_cells)
     if kind == GOVERNORATE:
         return parse_governorates(raw)
     if kind == CHOICE:
         return parse_choices(raw, choices)
+    if kind == KEY:
+        return parse_keys(raw)
     return parse_text(raw)
 
 
@@ -201,18 +273,29 @@ def _empty(table: Table) -> pd.DataFrame:
     return pd.DataFrame({ROW: pd.Series(dtype="int64"), **{c.name: pd.Series(dtype=object) for c in table.columns}})
 
 
+def _shown(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, (dt.datetime, pd.Timestamp)) and value == value.replace(hour=0, minute=0, second=0, microsecond=0):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _report(findings: Findings, sheet: Sheet, code: Code, mask: pd.Series, column: str, raw: pd.Series,
-            details: pd.Series | None = None, **extra) -> None:
+            details: dict[str, pd.Series] | None = None, **extra) -> None:
     """One finding for each failing cell; the loop runs over failures only."""
-    for index in mask[mask.fillna(False).astype(bool)].index:
-        value = raw[index]
+    failing = mask.fillna(False).astype(bool)
+    for index in failing[failing].index:
+        fields = {name: values[index] for name, values in (details or {}).items()}
         findings.add(finding(code, file=sheet.file, sheet=sheet.sheet, row=int(sheet.frame.at[index, ROW]),
-                             column=sheet.header(column), value="" if value is None or value is pd.NA else value,
-                             detail="" if details is None else details[index], **extra))
+                             column=sheet.header(column), value=_shown(raw[index]),
+                             column_number=sheet.column_number(column), **fields, **extra))
 
 
 def check_cells(sheet: Sheet, findings: Findings) -> pd.DataFrame:
-    """Read every column as its type; one finding per failing cell, one note per converted column."""
+    """Read every column as its type; one finding per failing cell, one note per column whose cells were changed."""
     frame = sheet.frame
     typed = pd.DataFrame({ROW: frame[ROW]})
     for column in sheet.table.columns:
@@ -220,39 +303,27 @@ def check_cells(sheet: Sheet, findings: Findings) -> pd.DataFrame:
             typed[column.name] = pd.Series(None, index=frame.index, dtype=object)
             continue
         raw = frame[column.name]
-        parsed = parse(raw, column.kind, column.choices)
+        parsed = parse(raw, column.kind, column.choices, sheet.typed_cells)
         typed[column.name] = parsed.values
         for code, mask in parsed.failures.items():
-            _report(findings, sheet, code, mask, column.name, raw, parsed.details.get(code))
+            _report(findings, sheet, code, mask, column.name, raw, parsed.details.get(code),
+                    earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
         if column.required:
             _report(findings, sheet, Code.CP201, raw.isna(), column.name, raw)
-        if parsed.converted is not None and parsed.converted.any():
-            first = parsed.converted.idxmax()
+        written = sheet.changed.get(column.name, pd.Series(None, index=frame.index, dtype=object))
+        changed = written.notna()
+        if parsed.converted is not None:
+            changed = changed | parsed.converted
+        if changed.any():
+            first = changed.idxmax()
+            example = written[first] if pd.notna(written[first]) else raw[first]
             findings.add(finding(Code.CP211, file=sheet.file, sheet=sheet.sheet, row=int(frame.at[first, ROW]),
-                                 column=sheet.header(column.name), value=raw[first], detail=int(parsed.converted.sum())))
+                                 column=sheet.header(column.name), value=_shown(example), detail=int(changed.sum()),
+                                 column_number=sheet.column_number(column.name)))
     return typed
 
 
-def _duplicates(sheet: Sheet, typed: pd.DataFrame, findings: Findings) -> pd.DataFrame:
-    id_column = sheet.table.id_column
-    if id_column and id_column in sheet.headers:
-        ids = typed[id_column]
-        repeated = ids.notna() & ids.duplicated(keep=False)
-        if repeated.any():
-            rows_of = typed[repeated].groupby(id_column)[ROW].agg(lambda rows: ", ".join(map(str, rows)))
-            later = repeated & ids.duplicated(keep="first")
-            _report(findings, sheet, Code.CP209, later, id_column, sheet.frame[id_column], ids.map(rows_of))
-        return typed
-    # A table without ids: an exact repeat is counted once, and said.
-    columns = [c for c in typed.columns if c != ROW]
-    repeat = typed.duplicated(subset=columns, keep="first")
-    if repeat.any():
-        first_rows = typed.groupby(columns, dropna=False, observed=True)[ROW].transform("first")
-        first_column = next(iter(sheet.headers))
-        _report(findings, sheet, Code.CP210, repeat, first_column, sheet.frame[first_column], first_rows)
-    return typed[~repeat]
-
-
+# Rules across the columns of one row, as a table: each names the rows that break it and what the finding shows.
 @dataclass(frozen=True)
 class RowRule:
     """A rule across the columns of one row: which rows break it, and what the finding shows."""
@@ -260,14 +331,14 @@ class RowRule:
     table: str
     code: Code
     column: str  # the cell the finding points at
-    needs: tuple[str, ...]
+    needs: tuple[str, ...]  # columns the sheet must have for the rule to apply
     broken: Callable[[pd.DataFrame], pd.Series]
     value: Callable[[pd.DataFrame], pd.Series]
     detail: Callable[[pd.DataFrame], pd.Series]
 
 
 def _groups_total(t: pd.DataFrame) -> pd.Series:
-    return t[list(PARTICIPANT_GROUPS)].sum(axis=1, min_count=1)
+    return t[list(PARTICIPANT_GROUPS)].apply(pd.to_numeric).sum(axis=1, min_count=1)
 
 
 def _day(series: pd.Series) -> pd.Series:
@@ -294,16 +365,109 @@ def check_rows(sheet: Sheet, typed: pd.DataFrame, findings: Findings) -> None:
             values, details = rule.value(typed), rule.detail(typed)
             for index in broken[broken].index:
                 findings.add(finding(rule.code, file=sheet.file, sheet=sheet.sheet, row=int(typed.at[index, ROW]),
-                                     column=sheet.header(rule.column), value=values[index], detail=details[index]))
+                                     column=sheet.header(rule.column), value=_shown(values[index]),
+                                     detail=_shown(details[index]), column_number=sheet.column_number(rule.column)))
 
 
-def _after_period(sheet: Sheet, typed: pd.DataFrame, column: str, period_end: dt.date, findings: Findings) -> None:
-    late = typed[column] > pd.Timestamp(period_end)
-    if late.any():
-        first = late.idxmax()
-        findings.add(finding(Code.CP305, file=sheet.file, sheet=sheet.sheet, row=int(typed.at[first, ROW]),
-                             column=sheet.header(column), value=period_end.strftime("%d/%m/%Y"),
-                             detail=int(late.sum())))
+# Rules across the rows of a table, or across tables: one function each, listed in TABLE_RULES below.
+@dataclass
+class Context:
+    """What a table rule sees: the sheets as read, the typed tables, the period end and the scopes of the config."""
+
+    sheets: dict[str, Sheet]
+    typed: dict[str, pd.DataFrame]
+    period_end: dt.date
+    scopes: set[str]
+    findings: Findings
+
+
+def _id_keys(ids: pd.Series) -> pd.Series:
+    """Ids as compared: "CPF-NIN-001", "cpf nin 001" and "CPF_NIN_001 " are one forum."""
+    present = ids.notna()
+    keys = ids.astype(object).where(present, None)
+    if present.any():
+        texts = ids[present].astype(str)
+        folded = texts.str.lower().str.replace(r"[\W_]+", "_", regex=True).str.strip("_")
+        keys[present] = folded.where(folded != "", texts)
+    return keys
+
+
+def unique_ids(c: Context, table: str) -> None:
+    sheet, typed = c.sheets[table], c.typed[table]
+    id_column = sheet.table.id_column
+    if id_column not in sheet.headers:
+        return
+    keys = _id_keys(typed[id_column])
+    repeated = keys.notna() & keys.duplicated(keep=False)
+    if repeated.any():
+        rows_of = typed[repeated].groupby(keys[repeated])[ROW].agg(lambda rows: ", ".join(map(str, rows)))
+        later = repeated & keys.duplicated(keep="first")
+        _report(c.findings, sheet, Code.CP209, later, id_column, sheet.frame[id_column], {"detail": keys.map(rows_of)})
+
+
+def repeated_rows(c: Context, table: str) -> None:
+    """A table without ids: an exact repeat is counted once, and said."""
+    sheet, typed = c.sheets[table], c.typed[table]
+    columns = [column for column in typed.columns if column != ROW]
+    repeat = typed.duplicated(subset=columns, keep="first")
+    if repeat.any():
+        first_rows = typed.groupby(columns, dropna=False, observed=True)[ROW].transform("first")
+        first_column = next(iter(sheet.headers))
+        _report(c.findings, sheet, Code.CP210, repeat, first_column, sheet.frame[first_column], {"detail": first_rows})
+        c.typed[table] = typed[~repeat]
+
+
+def forum_named(c: Context, table: str) -> None:
+    sheet, activities = c.sheets[table], c.typed[table]
+    if "cpf_id" not in sheet.headers or "cpfs" not in c.sheets:
+        return
+    known = set(_id_keys(c.typed["cpfs"]["cpf_id"]).dropna())
+    keys = _id_keys(activities["cpf_id"])
+    _report(c.findings, sheet, Code.CP304, keys.notna() & ~keys.isin(known), "cpf_id", sheet.frame["cpf_id"])
+
+
+def arabic_names(c: Context, table: str) -> None:
+    sheet, forums = c.sheets[table], c.typed[table]
+    if "name_ar" in sheet.headers:
+        _report(c.findings, sheet, Code.CP212, forums["name_ar"].isna() & forums["name_en"].notna(), "name_ar",
+                sheet.frame["name_ar"])
+
+
+def after_period(column: str):
+    def rule(c: Context, table: str) -> None:
+        sheet, typed = c.sheets[table], c.typed[table]
+        late = typed[column] > pd.Timestamp(c.period_end)
+        if late.any():
+            first = late.idxmax()
+            c.findings.add(finding(Code.CP305, file=sheet.file, sheet=sheet.sheet, row=int(typed.at[first, ROW]),
+                                   column=sheet.header(column), value=c.period_end.strftime("%d/%m/%Y"),
+                                   detail=int(late.sum()), column_number=sheet.column_number(column)))
+    rule.__name__ = f"after_period_{column}"
+    return rule
+
+
+def scope_labels(c: Context, table: str) -> None:
+    sheet, typed = c.sheets[table], c.typed[table]
+    known = {fold(s) for s in c.scopes}
+    for scope in sorted(set(typed["scope"].dropna()) - known):
+        first = typed.index[typed["scope"] == scope][0]
+        c.findings.add(finding(Code.CP308, file=sheet.file, sheet=sheet.sheet, row=int(typed.at[first, ROW]),
+                               column=sheet.header("scope"), value=scope, column_number=sheet.column_number("scope")))
+
+
+def figure_given_twice(c: Context, table: str) -> None:
+    sheet, typed = c.sheets[table], c.typed[table]
+    keys = ["scope", "metric", "as_of", "governorate"]
+    clash = typed.dropna(subset=["scope", "metric", "as_of", "individuals"])
+    clash = clash[clash.groupby(keys, dropna=False, observed=True)["individuals"].transform("nunique") > 1]
+    for (scope, metric, as_of, _), group in clash.groupby(keys, dropna=False, observed=True):
+        values = " / ".join(f"{v:,}" for v in group["individuals"])
+        rows = ", ".join(str(r) for r in group[ROW])
+        for row in group[ROW].iloc[1:]:
+            c.findings.add(finding(Code.CP309, file=sheet.file, sheet=sheet.sheet, row=int(row),
+                                   column=sheet.header("individuals"), value=as_of.strftime("%d/%m/%Y"), scope=scope,
+                                   metric=metric, detail=values, rows=rows,
+                                   column_number=sheet.column_number("individuals")))
 
 
 def displacement_totals(displacement: pd.DataFrame) -> pd.DataFrame:
@@ -320,39 +484,42 @@ def displacement_totals(displacement: pd.DataFrame) -> pd.DataFrame:
     return totals.reset_index()
 
 
-def check_displacement(sheet: Sheet, typed: pd.DataFrame, period_end: dt.date, scopes: set[str],
-                       findings: Findings) -> None:
-    where = {"file": sheet.file, "sheet": sheet.sheet}
-    for scope in sorted(set(typed["scope"].dropna()) - scopes):
-        first = typed.index[typed["scope"] == scope][0]
-        findings.add(finding(Code.CP308, **where, row=int(typed.at[first, ROW]), column=sheet.header("scope"), value=scope))
-    # The same figure twice with different values.
-    keys = ["scope", "metric", "as_of", "governorate"]
-    clash = typed.dropna(subset=["scope", "metric", "as_of", "individuals"])
-    clash = clash[clash.groupby(keys, dropna=False, observed=True)["individuals"].transform("nunique") > 1]
-    for (scope, metric, as_of, _), group in clash.groupby(keys, dropna=False, observed=True):
-        values = ", ".join(f"{v:,} in row {r}" for v, r in zip(group["individuals"], group[ROW]))
-        for row in group[ROW].iloc[1:]:
-            findings.add(finding(Code.CP309, **where, row=int(row), column=sheet.header("individuals"),
-                                 value=as_of.strftime("%d/%m/%Y"), scope=scope, metric=metric, detail=values))
-    in_period = typed[typed["as_of"] <= pd.Timestamp(period_end)]
-    totals = displacement_totals(in_period)
+PARTS = ("returned_cumulative", "displaced_current")
+
+
+def _displacement_totals_in_period(c: Context) -> pd.DataFrame:
+    typed = c.typed["displacement"]
+    return displacement_totals(typed[typed["as_of"] <= pd.Timestamp(c.period_end)])
+
+
+def same_day_contradiction(c: Context, table: str) -> None:
+    """On one date, returned plus still displaced cannot exceed displaced in all: an error at the total's row."""
+    sheet, totals = c.sheets[table], _displacement_totals_in_period(c)
     if totals.empty:
         return
     wide = totals.pivot_table(index=["scope", "as_of"], columns="metric", values="individuals", aggfunc="sum",
                               observed=True)
-    needed = ["displaced_cumulative", "returned_cumulative", "displaced_current"]
-    if all(m in wide for m in needed):
-        same_day = wide.dropna(subset=needed)
-        bad = same_day[same_day["returned_cumulative"] + same_day["displaced_current"] > same_day["displaced_cumulative"]]
-        for (scope, as_of), figures in bad.iterrows():
-            rows = totals[(totals.scope == scope) & (totals.as_of == as_of)]["rows"].sum()
-            findings.add(finding(Code.CP306, **where, row=int(min(rows)), column=sheet.header("individuals"),
-                                 value=as_of.strftime("%d/%m/%Y"), scope=scope,
-                                 returned=f"{int(figures['returned_cumulative']):,}",
-                                 current=f"{int(figures['displaced_current']):,}",
-                                 cumulative=f"{int(figures['displaced_cumulative']):,}"))
-    # The latest figure of each metric, when their dates differ.
+    if "displaced_cumulative" not in wide or not any(p in wide for p in PARTS):
+        return
+    parts = wide.reindex(columns=list(PARTS))
+    given = wide["displaced_cumulative"].notna() & parts.notna().any(axis=1)
+    bad = wide[given & (parts.fillna(0).sum(axis=1) > wide["displaced_cumulative"])]
+    for (scope, as_of), figures in bad.iterrows():
+        rows = totals[(totals.scope == scope) & (totals.as_of == as_of) & (totals.metric == "displaced_cumulative")]
+        shown = {p: "-" if pd.isna(figures.get(p)) else f"{int(figures[p]):,}" for p in PARTS}
+        c.findings.add(finding(Code.CP306, file=sheet.file, sheet=sheet.sheet, row=int(min(rows["rows"].iloc[0])),
+                               column=sheet.header("individuals"), value=as_of.strftime("%d/%m/%Y"), scope=scope,
+                               returned=shown["returned_cumulative"], current=shown["displaced_current"],
+                               cumulative=f"{int(figures['displaced_cumulative']):,}",
+                               column_number=sheet.column_number("individuals")))
+
+
+def different_days_contradiction(c: Context, table: str) -> None:
+    """The latest figures of each metric, when their dates differ: a warning naming the dates."""
+    sheet, totals = c.sheets[table], _displacement_totals_in_period(c)
+    if totals.empty:
+        return
+    needed = ["displaced_cumulative", *PARTS]
     latest = totals.sort_values("as_of").groupby(["scope", "metric"], observed=True).tail(1).set_index(["scope", "metric"])
     for scope in latest.index.get_level_values(0).unique():
         figures = latest.loc[scope]
@@ -361,12 +528,30 @@ def check_displacement(sheet: Sheet, typed: pd.DataFrame, period_end: dt.date, s
         returned, current, cumulative = (figures.loc[m] for m in ("returned_cumulative", "displaced_current",
                                                                     "displaced_cumulative"))
         if returned.individuals + current.individuals > cumulative.individuals:
-            findings.add(finding(Code.CP307, **where, row=int(min(current.rows)), column=sheet.header("individuals"),
-                                 value=f"{current.individuals:,}", scope=scope,
-                                 returned=f"{returned.individuals:,}", returned_on=returned.as_of.strftime("%d/%m/%Y"),
-                                 current=f"{current.individuals:,}", current_on=current.as_of.strftime("%d/%m/%Y"),
-                                 cumulative=f"{cumulative.individuals:,}",
-                                 cumulative_on=cumulative.as_of.strftime("%d/%m/%Y")))
+            c.findings.add(finding(Code.CP307, file=sheet.file, sheet=sheet.sheet, row=int(min(cumulative.rows)),
+                                   column=sheet.header("individuals"), value=f"{cumulative.individuals:,}", scope=scope,
+                                   returned=f"{returned.individuals:,}", returned_on=returned.as_of.strftime("%d/%m/%Y"),
+                                   current=f"{current.individuals:,}", current_on=current.as_of.strftime("%d/%m/%Y"),
+                                   cumulative=f"{cumulative.individuals:,}",
+                                   cumulative_on=cumulative.as_of.strftime("%d/%m/%Y"),
+                                   column_number=sheet.column_number("individuals")))
+
+
+# The rules across rows and tables, in the order they run: (table, codes it may give, check).
+TABLE_RULES: tuple[tuple[str, tuple[Code, ...], Callable[[Context, str], None]], ...] = (
+    ("cpfs", (Code.CP209,), unique_ids),
+    ("cpfs", (Code.CP212,), arabic_names),
+    ("cpfs", (Code.CP305,), after_period("established_on")),
+    ("activities", (Code.CP209,), unique_ids),
+    ("activities", (Code.CP304,), forum_named),
+    ("activities", (Code.CP305,), after_period("start_date")),
+    ("displacement", (Code.CP210,), repeated_rows),
+    ("displacement", (Code.CP309,), figure_given_twice),
+    ("displacement", (Code.CP305,), after_period("as_of")),
+    ("displacement", (Code.CP308,), scope_labels),
+    ("displacement", (Code.CP306,), same_day_contradiction),
+    ("displacement", (Code.CP307,), different_days_contradiction),
+)
 
 
 def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()) -> Checked:
@@ -377,33 +562,18 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()
     for name, sheet in loaded.sheets.items():
         sources[name] = (sheet.file, sheet.sheet)
         if sheet.frame.empty:
-            findings.add(finding(Code.CP005, file=sheet.file, sheet=sheet.sheet, severity="warning"))
+            findings.add(finding(Code.CP005, file=sheet.file, sheet=sheet.sheet))
         table = check_cells(sheet, findings)
-        table = _duplicates(sheet, table, findings)
         check_rows(sheet, table, findings)
         typed[name] = table
-
-    forums, activities, displacement = typed["cpfs"], typed["activities"], typed["displacement"]
-    if "cpfs" in loaded.sheets:
-        sheet = loaded.sheets["cpfs"]
-        if "name_ar" in sheet.headers:
-            _report(findings, sheet, Code.CP212, forums["name_ar"].isna() & forums["name_en"].notna(), "name_ar",
-                    sheet.frame["name_ar"])
-        _after_period(sheet, forums, "established_on", period_end, findings)
-    if "activities" in loaded.sheets:
-        sheet = loaded.sheets["activities"]
-        activities["end_date"] = activities["end_date"].fillna(activities["start_date"])
-        if "cpf_id" in sheet.headers and "cpfs" in loaded.sheets:
-            unknown = activities["cpf_id"].notna() & ~activities["cpf_id"].isin(set(forums["cpf_id"].dropna()))
-            _report(findings, sheet, Code.CP304, unknown, "cpf_id", sheet.frame["cpf_id"])
-        _after_period(sheet, activities, "start_date", period_end, findings)
-    if "displacement" in loaded.sheets:
-        sheet = loaded.sheets["displacement"]
-        _after_period(sheet, displacement, "as_of", period_end, findings)
-        check_displacement(sheet, displacement, period_end, set(scopes), findings)
-    if "cpfs" in typed and "status" in forums:
-        forums["status"] = forums["status"].astype(object).fillna("active")
+    context = Context(loaded.sheets, typed, period_end, set(scopes), findings)
+    for table, _codes, rule in TABLE_RULES:
+        if table in loaded.sheets:
+            rule(context, table)
+    forums, activities, displacement = typed["cpfs"], typed["activities"], context.typed["displacement"]
+    activities["end_date"] = activities["end_date"].fillna(activities["start_date"])
+    forums["status"] = forums["status"].astype(object).fillna("active")
     return Checked(forums, activities, displacement, sources, findings)
 
 
-__all__ = ["Checked", "validate", "parse_dates", "parse_integers", "displacement_totals", "ERROR"]
+__all__ = ["Checked", "validate", "parse_dates", "parse_integers", "displacement_totals", "ROW_RULES", "TABLE_RULES"]

@@ -1,0 +1,98 @@
+"""Annotated copies of the sheets with errors: offending cells highlighted, the finding as a cell comment (EN + AR)."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from .findings import ERROR, WARNING, Finding, Findings
+
+FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C"}  # Excel's own "bad" and "neutral" cell colours
+SUFFIX = ".annotated.xlsx"
+
+
+def copy_name(file: str) -> str:
+    """cpfs.xlsx -> cpfs.annotated.xlsx; activities.csv -> activities.csv.annotated.xlsx (never clashes)."""
+    path = Path(file)
+    return f"{path.stem}{SUFFIX}" if path.suffix.lower() == ".xlsx" else f"{path.name}{SUFFIX}"
+
+
+def _comment_text(items: list[Finding]) -> str:
+    return "\n\n".join(f"{f.code} ({f.severity}): {f.message_en}\n{f.message_ar}" for f in items)
+
+
+def _workbook(path: Path):
+    """The workbook to annotate: the user's own .xlsx (formatting kept), or a new one with the cells as read."""
+    from openpyxl import Workbook, load_workbook
+
+    from .load import read_grids
+
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            return load_workbook(path)
+        except Exception:  # a file openpyxl cannot open: fall back to the cells as read
+            pass
+    grids, _ = read_grids(path)
+    book = Workbook()
+    book.remove(book.active)
+    for name, grid in grids.items():
+        sheet = book.create_sheet((name or path.stem)[:31])
+        for row in grid.itertuples(index=False):
+            sheet.append([None if v is None else v if isinstance(v, (int, float, str)) else str(v) for v in row])
+    return book
+
+
+def _cell(sheet, row: int, column: int):
+    from openpyxl.cell.cell import MergedCell
+
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(cell, MergedCell):  # a comment belongs to the merged range's first cell
+        for merged in sheet.merged_cells.ranges:
+            if cell.coordinate in merged:
+                return sheet.cell(row=merged.min_row, column=merged.min_col)
+    return cell
+
+
+def annotate(path: Path, findings: list[Finding]) -> bytes:
+    """A copy of one workbook with each finding's cell (or row, or header) marked and commented."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    book = _workbook(path)
+    by_cell: dict[tuple[str, int, int], list[Finding]] = {}
+    for f in findings:
+        if not f.row:
+            continue
+        sheet_name = f.sheet if f.sheet in book.sheetnames else book.sheetnames[0]
+        if f.column_number:
+            column = f.column_number
+        else:  # a missing column: comment on the first free cell of the header row, where it would go
+            column = book[sheet_name].max_column + 1 if f.code == "CP101" else 1
+        by_cell.setdefault((sheet_name, f.row, column), []).append(f)
+    for (sheet_name, row, column), items in by_cell.items():
+        cell = _cell(book[sheet_name], row, column)
+        worst = ERROR if any(f.severity == ERROR for f in items) else WARNING
+        cell.fill = PatternFill("solid", start_color=FILLS[worst], end_color=FILLS[worst])
+        comment = Comment(_comment_text(items), "cpreport")
+        comment.width, comment.height = 420, 140 + 80 * len(items)
+        cell.comment = comment
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def annotated_copies(data: Path, findings: Findings) -> dict[str, bytes]:
+    """One annotated copy for each sheet file that has an error; the inputs are never written."""
+    files: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.file and f.severity in (ERROR, WARNING):
+            files.setdefault(f.file, []).append(f)
+    copies: dict[str, bytes] = {}
+    for file, items in files.items():
+        if not any(f.severity == ERROR and f.row for f in items):
+            continue
+        path = data / file
+        try:
+            copies[copy_name(file)] = annotate(path, items)
+        except Exception:  # the findings files matter more than a copy we could not make
+            continue
+    return copies

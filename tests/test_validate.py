@@ -1,0 +1,241 @@
+"""Validation: cells read as their type, the rules, and findings a field officer can act on."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cpreport.config import Period
+from cpreport.figures import compute
+from cpreport.findings import ERROR, WARNING
+from cpreport.load import load
+from cpreport.validate import parse_dates, parse_integers, validate
+from fixtures.make_fixtures import FIGURES, broken_cells, broken_files, messy, messy_digits, messy_formats
+
+MAY_2017 = Period(2017, 5)
+SCOPES = {"national", "mosul_operations"}
+CONFIG = """period = "2017-05"
+data = "{data}"
+out = "{out}"
+[scopes.national]
+label = {{ en = "across the country", ar = "في كافة أنحاء البلاد" }}
+since = 2014-01-01
+[scopes.mosul_operations]
+label = {{ en = "the Mosul military operations", ar = "العمليات العسكرية في الموصل" }}
+since = 2016-10-17
+"""
+
+
+@pytest.fixture(scope="session")
+def fixtures(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("fixtures")
+    messy(root / "messy")
+    messy_digits(root / "messy_digits")
+    messy_formats(root / "messy_formats")
+    expected = broken_cells(root / "broken_cells")
+    cases = broken_files(root / "broken_files")
+    return {"root": root, "broken_cells": expected, "broken_files": cases}
+
+
+def checked(folder: Path):
+    return validate(load(folder), MAY_2017.end, SCOPES)
+
+
+def config_for(tmp_path: Path, data: Path) -> Path:
+    path = tmp_path / "cpreport.toml"
+    path.write_text(CONFIG.format(data=data, out=tmp_path / "out"), "utf-8")
+    return path
+
+
+# --- cells ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cell, value, code", [
+    ("25", 25, None), (25, 25, None), (25.0, 25, None), ("٢٥", 25, None), ("۲۵", 25, None), ("1,100", 1100, None),
+    ("١٬١٠٠", 1100, None), ("1 100", 1100, None), ("3,042,288", 3042288, None), ("٣٬٠٤٢٬٢٨٨", 3042288, None),
+    ("1.100", None, "CP204"), ("12.500", None, "CP204"), ("12.5", None, "CP202"), ("abc", None, "CP202"),
+    ("-3", None, "CP203"), (-3, None, "CP203"), ("−3", None, "CP203"), (True, None, "CP202"),
+    (dt.datetime(2017, 1, 1), None, "CP202"), ("1e20", None, "CP202"), ("1,10", None, "CP202"), (None, None, None),
+])
+def test_counts_are_read_in_any_digits_and_ambiguity_is_a_finding(cell, value, code):
+    parsed = parse_integers(pd.Series([cell], dtype=object))
+    got = parsed.values.iloc[0]
+    assert (None if pd.isna(got) else int(got)) == value
+    assert [c.name for c, mask in parsed.failures.items() if mask.iloc[0]] == ([code] if code else [])
+
+
+@pytest.mark.parametrize("cell, day, code", [
+    (dt.datetime(2017, 5, 2), "2017-05-02", None), (dt.date(2017, 5, 2), "2017-05-02", None),
+    (42857, "2017-05-02", None), ("42857", "2017-05-02", None), ("2017-05-02", "2017-05-02", None),
+    ("2017/5/2", "2017-05-02", None), ("2017-05-02 00:00:00", "2017-05-02", None),
+    ("02/05/2017", "2017-05-02", None), ("2/5/2017", "2017-05-02", None), ("2-5-2017", "2017-05-02", None),
+    ("02.05.2017", "2017-05-02", None), ("٠٢/٠٥/٢٠١٧", "2017-05-02", None), ("۲/۵/۲۰۱۷", "2017-05-02", None),
+    ("٢٠١٧-٠٥-٠٢", "2017-05-02", None), ("13/05/2017", "2017-05-13", None), ("2 May 2017", "2017-05-02", None),
+    ("2 أيار 2017", "2017-05-02", None), ("٢ أيار ٢٠١٧", "2017-05-02", None), ("17 تشرين الأول 2016", "2016-10-17", None),
+    ("May 2, 2017", "2017-05-02", None),
+    ("05/13/2017", None, "CP213"), ("02/05/17", None, "CP206"), ("2-May-17", None, "CP206"),
+    ("31/02/2017", None, "CP214"), ("13/13/2017", None, "CP214"), ("2217-05-02", None, "CP215"),
+    (dt.datetime(1900, 1, 25), None, "CP215"), ("soon", None, "CP205"), (25, None, "CP205"),
+    (dt.time(10, 0), None, "CP205"), (True, None, "CP205"), (None, None, None),
+])
+def test_dates_are_read_day_first_in_any_digits_and_never_guessed(cell, day, code):
+    parsed = parse_dates(pd.Series([cell], dtype=object))
+    got = parsed.values.iloc[0]
+    assert (None if pd.isna(got) else got.date().isoformat()) == day
+    assert [c.name for c, mask in parsed.failures.items() if mask.iloc[0]] == ([code] if code else [])
+
+
+# --- messy but valid sheets give the seed's figures ---------------------------------------------------
+
+@pytest.mark.parametrize("folder", ["messy", "messy_digits", "messy_formats"])
+def test_messy_sheets_give_the_sample_figures_and_no_errors(fixtures, folder):
+    result = checked(fixtures["root"] / folder)
+    errors = [f for f in result.findings if f.severity == ERROR]
+    assert errors == []
+    figures = compute(result, MAY_2017)
+    assert {key: figures.value(key, -1) for key in FIGURES} == FIGURES
+    assert {f.code for f in result.findings if f.severity == WARNING} == {"CP307"}  # the seed's own dates
+
+
+def test_the_messy_folder_says_what_it_skipped_and_changed(fixtures):
+    findings = checked(fixtures["root"] / "messy").findings
+    by_code = {}
+    for f in findings:
+        by_code.setdefault(f.code, []).append(f)
+    assert [f.file for f in by_code["CP007"]] == ["~$CPFs - May 2017.xlsx"]
+    assert [f.file for f in by_code["CP002"]] == ["readme.txt"]
+    assert "minutes.docx" in by_code["CP019"][0].message_en
+    assert [(f.file, f.row) for f in by_code["CP018"]] == [("CPFs - May 2017.xlsx", 57)]
+    assert [f.column for f in by_code["CP102"]] == ["Remarks"]
+    # One note per column whose cells were changed, never one per cell.
+    notes = [(f.file, f.column) for f in by_code["CP211"]]
+    assert len(notes) == len(set(notes))
+    district = next(f for f in by_code["CP211"] if f.column == "القضاء")
+    assert (district.value, district.row) == ("N/A", 13)
+
+
+# --- broken sheets: an error at each broken cell, and no others ---------------------------------------
+
+def test_each_broken_cell_gives_exactly_its_error(fixtures):
+    findings = checked(fixtures["root"] / "broken_cells").findings
+    errors = {(f.code, f.file, f.row, f.column) for f in findings if f.severity == ERROR}
+    assert errors == fixtures["broken_cells"]
+    assert len([f for f in findings if f.severity == ERROR]) == len(errors)  # none said twice
+
+
+def test_a_finding_says_what_to_fix_in_both_languages(fixtures):
+    findings = checked(fixtures["root"] / "broken_cells").findings
+    month_first = next(f for f in findings if f.code == "CP213")
+    assert (month_first.sheet, month_first.value) == ("CPFs May 2017", "05/13/2016")
+    assert "no month 13" in month_first.message_en and "day/month/year" in month_first.message_en
+    assert "لا يوجد شهر رقم 13" in month_first.message_ar
+    for f in findings:
+        assert f.message_en and f.message_ar and "{" not in f.message_en + f.message_ar
+
+
+@pytest.mark.parametrize("case", ["not_a_spreadsheet", "truncated", "zero_bytes", "web_page", "no_header",
+                                  "header_only", "blank_csv", "binary_csv", "password"])
+def test_a_broken_file_gives_one_finding_naming_it(fixtures, case):
+    if case not in fixtures["broken_files"]:
+        pytest.skip("msoffcrypto-tool is not installed")
+    file, code = fixtures["broken_files"][case]
+    findings = checked(fixtures["root"] / "broken_files" / case).findings
+    about = [f for f in findings if f.file == file]
+    assert [f.code for f in about] == [code]
+    assert about[0].severity == (WARNING if code == "CP005" else ERROR)
+    # The table it stood for is not reported missing on top.
+    assert not [f for f in findings if f.code == "CP003" and f.severity == ERROR]
+
+
+def test_displacement_on_one_date_is_an_error_and_across_dates_a_warning(tmp_path):
+    (tmp_path / "displacement.csv").write_text(
+        "as_of,scope,metric,individuals\n"
+        "2017-04-13,mosul_operations,displaced_cumulative,100\n"
+        "2017-04-13,mosul_operations,returned_cumulative,60\n"
+        "2017-04-13,mosul_operations,displaced_current,50\n"
+        "2017-05-02,mosul_operations,displaced_cumulative,200\n"
+        "2017-04-27,mosul_operations,returned_cumulative,120\n"
+        "2017-05-02,mosul_operations,displaced_current,90\n"
+        "2017-06-02,mosul_operations,displaced_current,90\n", "utf-8")
+    findings = [f for f in checked(tmp_path).findings if f.file == "displacement.csv"]
+    assert [(f.code, f.severity, f.row) for f in findings] == [
+        ("CP305", WARNING, 8), ("CP306", ERROR, 2), ("CP307", WARNING, 5)]
+    different = findings[2]
+    assert "27/04/2017" in different.message_en and "02/05/2017" in different.message_en
+    assert "1 row(s)" in findings[0].message_en
+
+
+# --- outputs: terminal, validation.csv, annotated copies, exit codes ---------------------------------
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "cpreport", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_validate_exits_1_on_errors_and_prints_plain_text_grouped_by_file(fixtures, tmp_path):
+    config = config_for(tmp_path, fixtures["root"] / "broken_cells")
+    result = run("validate", "--config", str(config))
+    assert result.returncode == 1
+    assert "\x1b[" not in result.stderr + result.stdout  # no colour codes when not on a terminal
+    assert "\nCPFs - May 2017.xlsx: 9 error(s), 0 warning(s), 3 note(s)\n" in result.stderr
+    assert "Findings: 20 error(s)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_warnings_exit_0_and_strict_makes_them_errors(fixtures, tmp_path):
+    config = config_for(tmp_path, fixtures["root"] / "messy")
+    assert run("validate", "--config", str(config)).returncode == 0
+    assert run("validate", "--config", str(config), "--strict").returncode == 1
+
+
+def test_a_build_with_errors_writes_findings_and_annotated_copies_and_leaves_inputs_alone(fixtures, tmp_path):
+    from openpyxl import load_workbook
+
+    data = fixtures["root"] / "broken_cells"
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data.iterdir()}
+    config = config_for(tmp_path, data)
+    result = run("build", "--config", str(config))
+    assert result.returncode == 1
+    out = tmp_path / "out"
+    assert not (out / "2017-05").exists()
+    findings = out / "findings"
+    assert {p.name for p in findings.iterdir()} >= {"validation.csv", "validation.html", "CPFs - May 2017.annotated.xlsx",
+                                                    "activities.csv.annotated.xlsx", "displacement.csv.annotated.xlsx"}
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data.iterdir()} == before
+
+    book = load_workbook(findings / "CPFs - May 2017.annotated.xlsx")
+    sheet = book["CPFs May 2017"]
+    cell = sheet.cell(row=15, column=9)  # the month-first date
+    assert cell.value == "05/13/2016"
+    assert "CP213" in cell.comment.text and "لا يوجد شهر رقم 13" in cell.comment.text
+    assert cell.fill.start_color.rgb.endswith("FFC7CE")
+    assert sheet.cell(row=16, column=9).comment is None
+    csv_copy = load_workbook(findings / "activities.csv.annotated.xlsx").active
+    assert csv_copy.cell(row=4, column=9).value == "ثلاثون"
+    assert "CP202" in csv_copy.cell(row=4, column=9).comment.text
+
+    rows = list(csv.DictReader(io.StringIO((findings / "validation.csv").read_text("utf-8-sig"))))
+    assert list(rows[0]) == ["severity", "code", "file", "sheet", "row", "column", "value", "message_en", "message_ar"]
+    negative = next(r for r in rows if r["code"] == "CP203")
+    assert (negative["row"], negative["value"]) == ("5", "'-5")  # neutralised for Excel
+    html = (findings / "validation.html").read_text("utf-8")
+    assert "ثلاثون" in html and 'dir="rtl"' in html
+
+
+def test_a_fixed_sheet_leaves_no_stale_annotated_copy(fixtures, tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(fixtures["root"] / "broken_cells", data)
+    config = config_for(tmp_path, data)
+    assert run("build", "--config", str(config)).returncode == 1
+    shutil.copy(fixtures["root"] / "messy" / "activities.csv", data / "activities.csv")
+    assert run("build", "--config", str(config)).returncode == 1
+    names = {p.name for p in (tmp_path / "out" / "findings").iterdir()}
+    assert "activities.csv.annotated.xlsx" not in names
+    assert "CPFs - May 2017.annotated.xlsx" in names

@@ -1,0 +1,81 @@
+"""Random cells and random bytes through load and validate: no exception escapes, every finding names a real row."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cpreport.contract import TABLES
+from cpreport.findings import Findings
+from cpreport.load import Loaded, load, to_sheet
+from cpreport.validate import validate
+
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+digits = st.text("0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹,.٬/- ", max_size=12)
+cells = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=15), digits, st.sampled_from(["Ninewa", "نينوى", "IQG15", "IOM", "training", "Total", "N/A", "-",
+                                                   "=1+2", "displaced_current", "national", "CPF-1"]),
+    st.datetimes(dt.datetime(1, 1, 1), dt.datetime(9999, 12, 31)), st.dates(), st.times(),
+)
+
+
+def grid_of(table, rows):
+    header = [c.name for c in table.columns]
+    return pd.DataFrame([["A title"] + [None] * (len(header) - 1), header] + rows, dtype=object)
+
+
+def assert_rows_exist(findings, heights):
+    for f in findings:
+        if f.row is not None:
+            assert 1 <= f.row <= heights[f.file], f
+
+
+@FAST
+@given(st.data())
+def test_random_cells_never_raise_and_findings_name_real_rows(data):
+    sheets, heights, findings = {}, {}, Findings()
+    for name, table in TABLES.items():
+        width = len(table.columns)
+        rows = data.draw(st.lists(st.lists(cells, min_size=width, max_size=width), max_size=6), label=name)
+        grid = grid_of(table, rows)
+        sheet = to_sheet(grid, table, f"{name}.xlsx", name, findings)
+        heights[f"{name}.xlsx"] = len(grid)
+        if sheet is not None:
+            sheets[name] = sheet
+    checked = validate(Loaded(sheets, findings), dt.date(2017, 5, 31), {"national"})
+    assert_rows_exist(checked.findings, heights)
+    for f in checked.findings:
+        assert f.message_en and f.message_ar
+
+
+@FAST
+@given(raw=st.binary(max_size=600), name=st.sampled_from(["cpfs.csv", "activities.xlsx", "displacement.xls",
+                                                         "cpfs.ods", "activities.txt"]))
+def test_random_bytes_never_raise(tmp_path_factory, raw, name):
+    folder = tmp_path_factory.mktemp("bytes")
+    (folder / name).write_bytes(raw)
+    checked = validate(load(folder), dt.date(2017, 5, 31))
+    lines = raw.count(b"\n") + raw.count(b"\r") + 1
+    assert_rows_exist(checked.findings, {name: lines, "": 0})
+    assert any(f.file == name for f in checked.findings) or not raw.strip()
+
+
+@FAST
+@given(text=st.text(max_size=300), separator=st.sampled_from([",", ";", "\t"]),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1256"]))
+def test_random_text_csv_never_raises(tmp_path_factory, text, separator, encoding):
+    folder = tmp_path_factory.mktemp("text")
+    body = "as_of,scope,metric,individuals\n".replace(",", separator) + text
+    try:
+        raw = body.encode(encoding)
+    except UnicodeEncodeError:
+        raw = body.encode("utf-8")
+    (folder / "displacement.csv").write_bytes(raw)
+    checked = validate(load(folder), dt.date(2017, 5, 31), {"national"})
+    lines = len(io.StringIO(body).read().splitlines()) + body.count("\r") + 1
+    assert_rows_exist(checked.findings, {"displacement.csv": lines, "": 0})
