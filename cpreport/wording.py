@@ -387,7 +387,8 @@ def said_numbers(text: str, language: str) -> list[Decimal]:
                 values.append(Decimal(unit * times))
         elif language == "ar" and word in duals:
             # A dual stands alone; the same letters after a number are a plural ("ستة نازحين").
+            # An adjective agreeing with the dual ("شخصين نازحين") is not a second figure.
             previous = tokens[i - 1] if i else ""
-            if not (NUMBER.fullmatch(previous) or previous.lstrip("و") in AR_NUMBER_WORDS):
+            if not (NUMBER.fullmatch(previous) or previous.lstrip("و") in AR_NUMBER_WORDS or previous in duals):
                 values.append(Decimal(2))
     return values
