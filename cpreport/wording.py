@@ -73,7 +73,7 @@ PARTICIPANT_GROUP_WORDS = {  # English plural, English singular, Arabic
 }
 REPRESENTED = {"law_enforcement", "civil_society", "judiciary"}  # "… representatives" in English
 # Latin text inside Arabic prose: words, numbers, addresses, phone numbers, with the spaces between them.
-LATIN_WORD = r"[+(]?[A-Za-z0-9][A-Za-z0-9@._%+\-/:?=&#~']*"
+LATIN_WORD = r"[+]?[A-Za-z0-9][A-Za-z0-9@._%+\-/:?=&#~']*"
 LATIN_RUN = re.compile(rf"{LATIN_WORD}(?:[ \u00a0]+{LATIN_WORD})*")
 LINK = re.compile(r"(https?://[^\s<]+[^\s<.,;:)]|[\w.+-]+@[\w-]+\.[\w.-]+\w)")
 
@@ -351,6 +351,8 @@ AR_NUMBER_WORDS = {plain(w): n for w, n in AR_NUMBER_WORDS.items()}
 AR_UNIT_WORDS = {plain(word): (unit, 1 if word in (single, alone, plural) else 2)
                  for unit, (single, alone, plural, dual, construct) in AR_UNITS.items()
                  for word in (single, alone, plural, *dual, *construct)}
+NOUN_WORDS = {plain(word) for noun in NOUNS.values()
+              for form in (noun.ar, noun.ar_plural, noun.accusative(), *noun.ar_dual) for word in form.split()}
 NUMBER = re.compile(r"\d[\d,٬]*(?:[.٫]\d+)?")
 
 
@@ -387,8 +389,11 @@ def said_numbers(text: str, language: str) -> list[Decimal]:
                 values.append(Decimal(unit * times))
         elif language == "ar" and word in duals:
             # A dual stands alone; the same letters after a number are a plural ("ستة نازحين").
-            # An adjective agreeing with the dual ("شخصين نازحين") is not a second figure.
+            # A word after a number or a noun ("ستة نازحين"، "شخصين نازحين") is a plural or an
+            # agreeing adjective, not a second figure; a new item of a list starts with و.
             previous = tokens[i - 1] if i else ""
-            if not (NUMBER.fullmatch(previous) or previous.lstrip("و") in AR_NUMBER_WORDS or previous in duals):
+            previous = previous[1:] if previous.startswith("و") and previous[1:] in NOUN_WORDS else previous
+            if word != token or not (NUMBER.fullmatch(previous) or previous in AR_NUMBER_WORDS
+                                     or previous in NOUN_WORDS):
                 values.append(Decimal(2))
     return values
