@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import manifest
 from .config import Config, Period
+from .crosscheck import check_halves
 from .errors import InvalidData
 from .figures import Figures, compute
 from .findings import Code, Findings, finding, to_csv
@@ -103,6 +104,7 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
     figures = compute(checked, period, config.highlights)
     stage("html", str(period))
     html = render_html(config, figures, sources(checked))
+    check_halves(html)
     files = {"report.html": html.encode("utf-8"), "figures.json": figures.to_json().encode("utf-8"),
              **findings_files(config, checked.findings, period)}
     if "pdf" in config.formats:

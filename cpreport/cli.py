@@ -4,11 +4,12 @@ from __future__ import annotations
 import click
 
 from . import __version__
-from .errors import EXIT_ENVIRONMENT, EXIT_INVALID, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, InvalidData
+from .errors import EXIT_DISAGREE, EXIT_ENVIRONMENT, EXIT_INVALID, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, InvalidData
 
 EXIT_CODES = f"""Exit codes: {EXIT_OK} built or up to date, {EXIT_INVALID} errors in the sheets,
 {EXIT_USAGE} usage or config error, {EXIT_ENVIRONMENT} environment problem (no Arabic font, no Pango),
-{EXIT_LOCKED} another build holds the output folder."""
+{EXIT_LOCKED} another build holds the output folder, {EXIT_DISAGREE} the English and Arabic halves state
+different figures."""
 
 
 def config_options(command):

@@ -5,6 +5,7 @@ import click
 
 # Exit codes, documented in the README and in `cpreport --help`.
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_LOCKED = 0, 1, 2, 3, 4
+EXIT_DISAGREE = 5
 
 
 class CpreportError(click.ClickException):
@@ -45,3 +46,15 @@ class BuildLocked(CpreportError):
     """Another build holds the output folder."""
 
     exit_code = EXIT_LOCKED
+
+
+class FiguresDisagree(CpreportError):
+    """The English and Arabic halves state different figures: a template says a number wrongly."""
+
+    exit_code = EXIT_DISAGREE
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"The English and Arabic halves of the report state different figures, so no report was "
+                         f"written (check the templates, e.g. an override in the config's templates folder):\n{lines}")

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import __version__, charts
+from . import __version__, charts, i18n
 from .config import Config, Scope, Text
 from .contract import PARTICIPANT_GROUPS, fold, governorate
 from .errors import EnvironmentProblem
@@ -22,7 +22,6 @@ from .wording import Wording
 PACKAGE = Path(__file__).resolve().parent
 FIGURE_PARAGRAPHS = ("forums", "activities", "displacement")
 MARKER = re.compile(r"^\[\[\s*(\w+)\s*\]\]$")
-LINK = re.compile(r"(https?://[^\s<]+[^\s<.,;:)]|[\w.+-]+@[\w-]+\.[\w.-]+\w)")
 # Arabic faces that shape and extract correctly; DejaVu is left out on purpose (its lam-alef
 # ligatures come back wrong when the PDF's text is copied).
 ARABIC_FONTS = ("Amiri", "Noto Naskh Arabic", "Noto Sans Arabic", "Scheherazade New")
@@ -44,12 +43,8 @@ class Block:
 
 
 def linkify(text: str, wording: Wording | None = None) -> Markup:
-    """Escape text and make its web and mail addresses links, isolated inside Arabic."""
-    def link(match: re.Match) -> str:
-        target = match.group(0)
-        href = target if target.startswith("http") else f"mailto:{target}"
-        return f'<bdi dir="ltr"><a href="{href}">{target}</a></bdi>'
-    return Markup(LINK.sub(link, str(escape(text))))
+    """Escape text and make its web and mail addresses links; inside Arabic, Latin runs are isolated."""
+    return (wording or Wording("en")).prose(text)
 
 
 def read_narrative(path: str, wording: Wording) -> list[Block]:
@@ -138,8 +133,10 @@ def environment(config: Config) -> jinja2.Environment:
     """Templates from the config's folder first, then the built-in ones; autoescape always on."""
     search = [str(config.templates)] if config.templates else []
     search.append(str(builtin_templates()))
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(search), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(search), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    i18n.install(env)
+    return env
 
 
 def render_html(config: Config, figures: Figures, sources: list[str]) -> str:

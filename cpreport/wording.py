@@ -1,101 +1,136 @@
-"""How figures are said in English and Arabic: digits, dates, counted nouns and rounded amounts."""
+"""How figures are said in English and Arabic: digits, dates, counted nouns, rounded amounts, and reading them back."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup, escape
 
-ARABIC_DIGITS = str.maketrans("0123456789.", "٠١٢٣٤٥٦٧٨٩٫")
+# Babel (CLDR) gives the Arabic separators (٬ ٫) but keeps Latin digits; the digits are ours to swap.
+ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 WESTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٬٫", "01234567890123456789,.")
 LOCALES = {"en": "en", "ar": "ar_IQ"}  # ar_IQ: Iraqi month names (كانون الثاني … أيار)
+NOMINATIVE, ACCUSATIVE, GENITIVE = "nom", "acc", "gen"
 
 
 @dataclass(frozen=True)
 class Noun:
-    """A counted noun, declared once: English forms, Arabic forms and gender."""
+    """A counted noun, declared once. Arabic forms are of the head (with its adjective or
+    idafa); `ar_tail` is a complement that follows the whole count ("منتدى واحد للشرطة المجتمعية")."""
 
-    en: str
+    en: str  # "" when the English sentence carries no noun there ("more than 358,000 are still displaced")
     en_plural: str
-    ar: str  # singular, as after 100 or 1,000 (genitive)
-    ar_plural: str  # broken or sound plural, after 3 to 10
+    ar: str  # singular, genitive: after 100, 1,000 and after ألف or مليون
+    ar_plural: str  # after 3 to 10 (always genitive)
     ar_dual: tuple[str, str]  # nominative, accusative/genitive
     feminine: bool
-    ar_accusative: str = ""  # singular after 11 to 99 (tamyiz); defaults to the singular
+    ar_accusative: str = ""  # indefinite accusative singular, after 11 to 99 (tamyiz); the singular if unmarked
+    ar_tail: str = ""
 
     def accusative(self) -> str:
         return self.ar_accusative or self.ar
 
+    def tail(self) -> str:
+        return f" {self.ar_tail}" if self.ar_tail else ""
+
 
 NOUNS = {
-    "training": Noun("training", "trainings", "دورة تدريبية", "دورات تدريبية", ("دورتان تدريبيتان", "دورتين تدريبيتين"), True),
+    "cpf": Noun("CPF", "CPFs", "منتدى", "منتديات", ("منتديان", "منتديين"), False, "منتدىً", "للشرطة المجتمعية"),
+    "forum": Noun("forum", "forums", "منتدى", "منتديات", ("منتديان", "منتديين"), False, "منتدىً"),
+    "training": Noun("training", "trainings", "دورة تدريبية", "دورات تدريبية",
+                     ("دورتان تدريبيتان", "دورتين تدريبيتين"), True),
     "conference": Noun("conference", "conferences", "مؤتمر", "مؤتمرات", ("مؤتمران", "مؤتمرين"), False, "مؤتمراً"),
     "workshop": Noun("workshop", "workshops", "ورشة عمل", "ورشات عمل", ("ورشتا عمل", "ورشتي عمل"), True),
-    "forum": Noun("forum", "forums", "منتدى", "منتديات", ("منتديان", "منتديين"), False, "منتدىً"),
-    "cpf": Noun("CPF", "CPFs", "منتدى للشرطة المجتمعية", "منتديات للشرطة المجتمعية",
-                ("منتديان للشرطة المجتمعية", "منتديين للشرطة المجتمعية"), False, "منتدىً للشرطة المجتمعية"),
-    "month": Noun("month", "months", "شهر", "أشهر", ("شهران", "شهرين"), False, "شهراً"),
     "activity": Noun("activity", "activities", "نشاط", "أنشطة", ("نشاطان", "نشاطين"), False, "نشاطاً"),
     "participant": Noun("participant", "participants", "مشارك", "مشاركين", ("مشاركان", "مشاركين"), False, "مشاركاً"),
-    "thousand": Noun("thousand", "thousand", "ألف", "آلاف", ("ألفان", "ألفين"), False),
-    "million": Noun("million", "million", "مليون", "ملايين", ("مليونان", "مليونين"), False),
+    "month": Noun("month", "months", "شهر", "أشهر", ("شهران", "شهرين"), False, "شهراً"),
+    # People counted in the displacement sentences.
+    "person": Noun("individual", "individuals", "شخص", "أشخاص", ("شخصان", "شخصين"), False, "شخصاً"),
+    "displaced_person": Noun("individual", "individuals", "شخص نازح", "أشخاص نازحين",
+                             ("شخصان نازحان", "شخصين نازحين"), False, "شخصاً نازحاً"),
+    "displaced_iraqi": Noun("currently displaced Iraqi", "currently displaced Iraqis", "نازح عراقي", "نازحين عراقيين",
+                            ("نازحان عراقيان", "نازحين عراقيين"), False, "نازحاً عراقياً"),
+    "displaced": Noun("", "", "نازح", "نازحين", ("نازحان", "نازحين"), False, "نازحاً"),
 }
 
 EN_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-# Three to ten: the form ending in ة goes with masculine nouns, the bare form with feminine ones.
+# Three to ten take the gender opposite to the noun's: the form ending in ة with masculine nouns.
 AR_WORDS_FOR_MASCULINE = {3: "ثلاثة", 4: "أربعة", 5: "خمسة", 6: "ستة", 7: "سبعة", 8: "ثمانية", 9: "تسعة", 10: "عشرة"}
 AR_WORDS_FOR_FEMININE = {3: "ثلاث", 4: "أربع", 5: "خمس", 6: "ست", 7: "سبع", 8: "ثماني", 9: "تسع", 10: "عشر"}
-PARTICIPANT_GROUP_WORDS = {
-    "police": ("police officers", "ضباط الشرطة"),
-    "community": ("community members", "أفراد المجتمع المحلي"),
-    "law_enforcement": ("law enforcement", "إنفاذ القانون"),
-    "civil_society": ("civil society", "المجتمع المدني"),
-    "judiciary": ("judiciary", "القضاة"),
+# The units of rounded amounts: singular (also in construct), alone after 11 to 99, plural, dual alone, dual in construct.
+AR_UNITS = {1000: ("ألف", "ألفاً", "آلاف", ("ألفان", "ألفين"), ("ألفا", "ألفي")),
+            1_000_000: ("مليون", "مليوناً", "ملايين", ("مليونان", "مليونين"), ("مليونا", "مليوني"))}
+PARTICIPANT_GROUP_WORDS = {  # English plural, English singular, Arabic
+    "police": ("police officers", "police officer", "ضباط الشرطة"),
+    "community": ("community members", "community member", "أفراد المجتمع المحلي"),
+    "law_enforcement": ("law enforcement", "law enforcement representative", "إنفاذ القانون"),
+    "civil_society": ("civil society", "civil society representative", "المجتمع المدني"),
+    "judiciary": ("judiciary", "judiciary representative", "القضاة"),
 }
 REPRESENTED = {"law_enforcement", "civil_society", "judiciary"}  # "… representatives" in English
-NOMINATIVE, ACCUSATIVE, GENITIVE = "nom", "acc", "gen"
+# Latin text inside Arabic prose: words, numbers, addresses, phone numbers, with the spaces between them.
+LATIN_WORD = r"[+]?[A-Za-z0-9][A-Za-z0-9@._%+\-/:?=&#~']*"
+LATIN_RUN = re.compile(rf"{LATIN_WORD}(?:[ \u00a0]+{LATIN_WORD})*")
+LINK = re.compile(r"(https?://[^\s<]+[^\s<.,;:)]|[\w.+-]+@[\w-]+\.[\w.-]+\w)")
+
+
+def form_class(n: int) -> int:
+    """What decides the Arabic noun after n: n itself below 100, else its last two digits, where
+    0, 1 and 2 (100, 101, 1,002) take the singular like 100."""
+    if n < 100:
+        return n
+    rest = n % 100
+    return 100 if rest in (0, 1, 2) else rest
 
 
 def arabic_noun_form(n: int, noun: Noun, case: str = GENITIVE) -> str:
-    """The form of the noun after the number n, by Arabic grammar; the last two digits decide above 100."""
-    rest = n % 100 if n >= 100 else n
-    if n >= 100 and rest in (0, 1, 2):
-        return noun.ar
+    """The noun after the written number n (digits), with its tail."""
+    rest = form_class(n)
     if rest == 1:
-        return noun.ar
-    if rest == 2:
-        return noun.ar_dual[0 if case == NOMINATIVE else 1] if n < 100 else noun.ar
-    if 3 <= rest <= 10:
-        return noun.ar_plural
-    if rest == 0:
-        return noun.ar_plural
-    return noun.accusative()
+        head = noun.ar
+    elif rest == 2:
+        head = noun.ar_dual[0 if case == NOMINATIVE else 1]
+    elif 3 <= rest <= 10:
+        head = noun.ar_plural
+    elif 11 <= rest <= 99:
+        head = noun.accusative()
+    else:  # 0 and the hundreds
+        head = noun.ar if n else noun.ar_plural
+    return head + noun.tail()
 
 
 @dataclass(frozen=True)
 class Rounded:
-    """An amount as prose states it: "more than 441,000", "over 1,100", "3 million"."""
+    """An amount as prose states it: `count` of `unit` (1, 1,000 or 1,000,000), and whether that is exact."""
 
     exact: bool
-    count: float  # of the unit
-    unit: str | None  # None, "thousand" or "million"
+    count: int | Decimal
+    unit: int
+
+    @property
+    def value(self) -> int:
+        return int(self.count * self.unit)
 
 
 def rounded(n: int) -> Rounded:
-    """Round down to what prose says: whole millions (one decimal below ten), thousands, or two digits."""
+    """Round down to what prose says: millions (one decimal below ten), thousands from 10,000,
+    two significant digits from 100; below 100 the number itself."""
     if n >= 1_000_000:
-        count = n // 100_000 / 10 if n < 10_000_000 else n // 1_000_000
-        if count == int(count):
-            count = int(count)
-        return Rounded(count * 1_000_000 == n, count, "million")
+        if n < 10_000_000:
+            tenths = n // 100_000
+            count = tenths // 10 if tenths % 10 == 0 else Decimal(tenths) / 10
+            return Rounded(tenths * 100_000 == n, count, 1_000_000)
+        return Rounded(n % 1_000_000 == 0, n // 1_000_000, 1_000_000)
     if n >= 10_000:
-        return Rounded(n % 1000 == 0, n // 1000, "thousand")
+        return Rounded(n % 1000 == 0, n // 1000, 1000)
     if n >= 100:
         step = 10 ** (len(str(n)) - 2)
-        return Rounded(n % step == 0, n // step * step, None)
-    return Rounded(True, n, None)
+        return Rounded(n % step == 0, n // step * step, 1)
+    return Rounded(True, n, 1)
 
 
 class Wording:
@@ -114,47 +149,59 @@ class Wording:
         text = str(text)
         return text.translate(ARABIC_DIGITS) if self.arabic_digits else text
 
-    def number(self, n: float | int) -> str:
-        """1100 -> "1,100" in English, "١٬١٠٠" in Arabic (Babel's separators, Arabic-Indic digits)."""
-        if self.language == "ar" and self.arabic_digits:
-            return format_decimal(n, locale="ar_IQ", numbering_system="arab").translate(ARABIC_DIGITS)
+    def number(self, n: float | int | Decimal) -> str:
+        """1100 -> "1,100" in English, "١٬١٠٠" in Arabic (CLDR's Arabic separators, Arabic-Indic digits)."""
+        if self.arabic_digits:
+            return format_decimal(n, locale=LOCALES["ar"], numbering_system="arab").translate(ARABIC_DIGITS)
         return format_decimal(n, locale="en")
 
-    def date(self, day: dt.date | None, year: bool = True) -> str:
-        """27 April 2017 / ٢٧ نيسان ٢٠١٧."""
+    def percent(self, share: float) -> Markup | str:
+        """0.45 -> "45%" / "٪٤٥" (as CLDR writes it for ar_IQ), isolated inside Arabic."""
+        if self.arabic_digits:
+            return self.isolate(format_percent(share, locale=LOCALES["ar"], numbering_system="arab")
+                                .translate(ARABIC_DIGITS))
+        return self.isolate(format_percent(share, locale=LOCALES[self.language]))
+
+    def date(self, day: dt.date | None, year: bool = True) -> Markup | str:
+        """27 April 2017 / ٢٧ نيسان ٢٠١٧ (isolated inside Arabic)."""
         if day is None:
             return ""
-        return self.digits(format_date(day, "d MMMM y" if year else "d MMMM", locale=LOCALES[self.language]))
+        said = format_date(day, "d MMMM y" if year else "d MMMM", locale=LOCALES[self.language])
+        return self.isolate(self.digits(said))
 
     def month(self, day: dt.date) -> str:
         """January / كانون الثاني."""
         return format_date(day, "MMMM", locale=LOCALES[self.language])
 
-    def month_year(self, day: dt.date) -> str:
+    def month_year(self, day: dt.date) -> Markup | str:
         """January 2014 / كانون الثاني عام ٢٠١٤."""
         if self.language == "ar":
-            return f"{self.month(day)} عام {self.digits(day.year)}"
+            return self.isolate(f"{self.month(day)} عام {self.digits(day.year)}")
         return f"{self.month(day)} {day.year}"
 
     # Counts -----------------------------------------------------------------------------------
-    def count(self, n: int, noun: str, case: str = ACCUSATIVE, words: bool = True) -> str:
-        """A count and its noun in agreement: "six conferences", "ستة مؤتمرات", "٢٠ دورة تدريبية"."""
-        kind = NOUNS[noun]
-        n = int(n)
+    def count(self, n: int, noun: str, case: str = ACCUSATIVE, words: bool = True, first: bool = False) -> str:
+        """A count and its noun in agreement: "six conferences", "ستة مؤتمرات", "٢٠ دورة تدريبية".
+        `case` is the case the sentence needs (it shows after 1 and 2); `first` capitalises English."""
+        kind, n = NOUNS[noun], int(n)
         if self.language == "en":
-            name = kind.en if n == 1 else kind.en_plural
             said = EN_WORDS[n] if words and n < 10 else self.number(n)
-            return f"{said} {name}"
+            name = kind.en if n == 1 else kind.en_plural
+            said = f"{said} {name}" if name else said
+            return said[:1].upper() + said[1:] if first else said
         if n == 0:
-            return f"{self.number(0)} {kind.ar_plural}"
+            return f"لا {kind.ar_plural}{kind.tail()}"
         if n == 1:
-            one = "واحدة" if kind.feminine else ("واحداً" if case == ACCUSATIVE else "واحد")
-            return f"{kind.accusative() if case == ACCUSATIVE and not kind.feminine else kind.ar} {one}"
+            if kind.feminine:
+                return f"{kind.ar} واحدة{kind.tail()}"
+            if case == ACCUSATIVE:
+                return f"{kind.accusative()} واحداً{kind.tail()}"
+            return f"{kind.ar} واحد{kind.tail()}"
         if n == 2:
-            return kind.ar_dual[0 if case == NOMINATIVE else 1]
+            return kind.ar_dual[0 if case == NOMINATIVE else 1] + kind.tail()
         if n <= 10 and words:
             word = (AR_WORDS_FOR_FEMININE if kind.feminine else AR_WORDS_FOR_MASCULINE)[n]
-            return f"{word} {kind.ar_plural}"
+            return f"{word} {kind.ar_plural}{kind.tail()}"
         return f"{self.number(n)} {arabic_noun_form(n, kind, case)}"
 
     def count_list(self, counts, case: str = ACCUSATIVE) -> str:
@@ -162,9 +209,7 @@ class Wording:
         parts = [self.count(n, noun, case) for n, noun in counts if n]
         if not parts:
             return self.count(0, counts[0][1], case) if counts else ""
-        if self.language == "en":
-            return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-        return " و".join(parts)
+        return self.join(parts)
 
     def join(self, names) -> str:
         """Names as a list: "Salah al-Din, Anbar and Ninewa" / "صلاح الدين والأنبار ونينوى"."""
@@ -175,8 +220,9 @@ class Wording:
             return ", ".join(names[:-1]) + " and " + names[-1]
         return " و".join(names)
 
-    def amount(self, n: int, noun: str | None = None) -> str:
-        """A number standing for a noun said before it: "six" / "ستة" (منها), digits from 10 or 11."""
+    def amount(self, n: int, noun: str | None = None, case: str = NOMINATIVE) -> str:
+        """A number standing for a noun said before it: "six" / "ستة" (منها); words below 10 (English)
+        or 11 (Arabic), digits above."""
         n = int(n)
         if self.language == "en":
             return EN_WORDS[n] if 0 < n < 10 else self.number(n)
@@ -184,27 +230,31 @@ class Wording:
         if n == 1:
             return "واحدة" if feminine else "واحد"
         if n == 2:
-            return "اثنتان" if feminine else "اثنان"
+            nominative = case == NOMINATIVE
+            return ("اثنتان" if nominative else "اثنتين") if feminine else ("اثنان" if nominative else "اثنين")
         if 3 <= n <= 10:
             return (AR_WORDS_FOR_FEMININE if feminine else AR_WORDS_FOR_MASCULINE)[n]
         return self.number(n)
 
-    def participant_groups(self, groups) -> str:
+    def participant_groups(self, groups, n: int = 2) -> str:
         """Who took part, in the seed's words: "police officers, … and judiciary representatives"."""
         groups = [g for g in PARTICIPANT_GROUP_WORDS if g in set(groups)]
-        if not groups:
-            return "participants" if self.language == "en" else "المشاركين"
         if self.language == "en":
-            words = [PARTICIPANT_GROUP_WORDS[g][0] for g in groups]
-            said = self.join(words)
+            if int(n) == 1:
+                return PARTICIPANT_GROUP_WORDS[groups[0]][1] if len(groups) == 1 else "participant"
+            if not groups:
+                return "participants"
+            said = self.join(PARTICIPANT_GROUP_WORDS[g][0] for g in groups)
             return said + " representatives" if set(groups) & REPRESENTED else said
+        if not groups:
+            return "المشاركين"
         words, represented = [], [g for g in groups if g in ("law_enforcement", "civil_society")]
         for group in groups:
             if group in represented:
                 if group == represented[0]:
-                    words.append("ممثلي " + " و".join(PARTICIPANT_GROUP_WORDS[g][1] for g in represented))
+                    words.append("ممثلي " + " و".join(PARTICIPANT_GROUP_WORDS[g][2] for g in represented))
                 continue
-            words.append(PARTICIPANT_GROUP_WORDS[group][1])
+            words.append(PARTICIPANT_GROUP_WORDS[group][2])
         return self.join(words)
 
     def li(self, name: str) -> str:
@@ -213,34 +263,137 @@ class Wording:
             return name
         return "لل" + name[2:] if name.startswith("ال") else "لـ" + name
 
-    # Rounded amounts --------------------------------------------------------------------------
-    def approx(self, n: int) -> str:
-        """"more than 441,000" / "أكثر من ٤٤١ ألف"; an exact round amount as it is."""
-        r = rounded(int(n))
-        if r.unit == "million":
-            amount = f"{self.number(r.count)} million" if self.language == "en" else self._arabic_units(r.count, "million")
-        elif r.unit == "thousand":
-            amount = self.number(r.count * 1000) if self.language == "en" else self._arabic_units(r.count, "thousand")
-        else:
-            amount = self.number(r.count)
-        if r.exact:
-            return amount
-        if self.language == "en":
-            return f"{'over' if r.unit is None else 'more than'} {amount}"
-        return f"أكثر من {amount}"
+    def possessive(self, owner: str, thing: str) -> str:
+        """"IOM’s Community Policing programme" / "برنامج الشرطة المجتمعية التابع للمنظمة الدولية للهجرة"."""
+        return f"{owner}’s {thing}" if self.language == "en" else f"{thing} التابع {self.li(owner)}"
 
-    def _arabic_units(self, count: float, unit: str) -> str:
-        noun = NOUNS[unit]
-        if count != int(count):
-            return f"{self.number(count)} {noun.ar}"
-        count = int(count)
-        if count == 1:
-            return noun.ar
-        if count == 2:
-            return noun.ar_dual[1]
-        return f"{self.number(count)} {arabic_noun_form(count, noun)}"
+    # Rounded amounts --------------------------------------------------------------------------
+    def approx(self, n: int, noun: str | None = None, case: str = GENITIVE) -> str:
+        """"more than 441,000 individuals" / "أكثر من ٤٤١ ألف شخص نازح"; an exact round amount as it is.
+        Without a noun the amount stands alone ("وقد عاد أكثر من ١٠٥ آلاف منهم"); `case` is the
+        sentence's, for an exact amount (a rounded one follows أكثر من and is genitive)."""
+        n = int(n)
+        r = rounded(n)
+        if r.exact and (r.unit == 1 or r.count in (1, 2)):
+            # Exact amounts are said as counts: words below ten, digits above.
+            if noun:
+                return self.count(n, noun, case)
+            return self.amount(n, case=case)
+        case = case if r.exact else GENITIVE
+        if self.language == "en":
+            kind = NOUNS[noun] if noun else None
+            amount = f"{self.number(r.count)} million" if r.unit == 1_000_000 else self.number(r.value)
+            if kind and kind.en_plural:
+                amount = f"{amount} {kind.en_plural}"
+            return amount if r.exact else f"{'over' if r.unit == 1 else 'more than'} {amount}"
+        amount = self._arabic_amount(r, NOUNS[noun] if noun else None, case)
+        return amount if r.exact else f"أكثر من {amount}"
+
+    def _arabic_amount(self, r: Rounded, noun: Noun | None, case: str) -> str:
+        if r.unit == 1:
+            return f"{self.number(r.count)} {arabic_noun_form(int(r.count), noun, case)}" if noun \
+                else self.number(r.count)
+        single, alone, plural, dual, dual_construct = AR_UNITS[r.unit]
+        followed = noun is not None
+        if r.count == 1:
+            unit = single
+        elif r.count == 2:
+            unit = (dual_construct if followed else dual)[0 if case == NOMINATIVE else 1]
+        else:
+            rest = form_class(int(r.count)) if r.count == int(r.count) else 100
+            if 3 <= rest <= 10:
+                unit = plural
+            elif 11 <= rest <= 99 and not followed:
+                unit = alone
+            else:
+                unit = single
+            unit = f"{self.number(r.count)} {unit}"
+        return f"{unit} {noun.ar}{noun.tail()}" if followed else unit
 
     # Bidirectional text --------------------------------------------------------------------------
-    def isolate(self, text: object) -> Markup:
-        """Latin words, ids and dates inside Arabic prose, isolated so that the bidi algorithm keeps them whole."""
-        return Markup("<bdi>{}</bdi>").format(escape(text)) if self.rtl else escape(text)
+    def isolate(self, text: object) -> Markup | str:
+        """Dates, ids and Latin words inside Arabic prose, isolated so that the bidi algorithm keeps them whole."""
+        return Markup("<bdi>{}</bdi>").format(text) if self.rtl else text
+
+    def prose(self, text: str) -> Markup:
+        """Text from the config or the narrative: escaped, addresses made links, and inside Arabic
+        every run of Latin text (names, addresses, phone numbers) isolated left to right."""
+        def link(match: re.Match) -> str:
+            target = match.group(0)
+            href = target if target.startswith("http") else f"mailto:{target}"
+            return f'<a href="{href}">{target}</a>'
+
+        def latin(match: re.Match) -> str:
+            run = match.group(0)
+            kept = run.rstrip(".,;:)")
+            return f'<bdi dir="ltr">{LINK.sub(link, kept)}</bdi>{run[len(kept):]}'
+
+        escaped = str(escape(text))
+        if self.rtl:
+            # Entities such as &#34; are escaping, not Latin text: keep them out of the runs.
+            parts = re.split(r"(&[#\w]+;)", escaped)
+            return Markup("".join(p if p.startswith("&") else LATIN_RUN.sub(latin, p) for p in parts))
+        return Markup(LINK.sub(lambda m: f'<bdi dir="ltr">{link(m)}</bdi>', escaped))
+
+
+# Reading figures back ---------------------------------------------------------------------------
+EN_NUMBER_WORDS = {word: i for i, word in enumerate(EN_WORDS) if i}
+EN_NUMBER_WORDS.update({"One": 1, "Two": 2, "Three": 3, "Four": 4, "Five": 5, "Six": 6, "Seven": 7, "Eight": 8,
+                        "Nine": 9})
+def plain(text: str) -> str:
+    """Arabic without its short-vowel marks and tatweel: "واحداً" -> "واحدا"."""
+    return re.sub("[\u064b-\u065f\u0670\u0640]", "", text)
+
+
+AR_NUMBER_WORDS = {**{w: n for n, w in AR_WORDS_FOR_MASCULINE.items()}, **{w: n for n, w in AR_WORDS_FOR_FEMININE.items()},
+                   "واحد": 1, "واحدة": 1, "واحداً": 1, "اثنان": 2, "اثنتان": 2, "اثنين": 2, "اثنتين": 2}
+AR_NUMBER_WORDS = {plain(w): n for w, n in AR_NUMBER_WORDS.items()}
+AR_UNIT_WORDS = {plain(word): (unit, 1 if word in (single, alone, plural) else 2)
+                 for unit, (single, alone, plural, dual, construct) in AR_UNITS.items()
+                 for word in (single, alone, plural, *dual, *construct)}
+NOUN_WORDS = {plain(word) for noun in NOUNS.values()
+              for form in (noun.ar, noun.ar_plural, noun.accusative(), *noun.ar_dual) for word in form.split()}
+NUMBER = re.compile(r"\d[\d,٬]*(?:[.٫]\d+)?")
+
+
+def said_numbers(text: str, language: str) -> list[Decimal]:
+    """Every number a figure sentence states, as a value: digits in either script with their
+    separators, "million"/ألف/ملايين after them, number words, and Arabic duals (دورتان = 2).
+    What `Wording` writes, read back; used to check that both halves state the same figures."""
+    text = plain(re.sub(r"<[^>]+>", " ", text)).translate(WESTERN_DIGITS)
+    tokens = re.findall(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+", text)
+    values: list[Decimal] = []
+    duals = {plain(noun.ar_dual[i].split()[0]) for noun in NOUNS.values() for i in (0, 1)}
+    for i, token in enumerate(tokens):
+        word = token[1:] if language == "ar" and token.startswith("و") and token[1:] in (
+            AR_NUMBER_WORDS.keys() | AR_UNIT_WORDS.keys() | duals) else token
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if NUMBER.fullmatch(token):
+            value = Decimal(token.replace(",", ""))
+            if language == "en" and following == "million":
+                value *= 1_000_000
+            elif language == "ar" and following in AR_UNIT_WORDS:
+                value *= AR_UNIT_WORDS[following][0]
+            values.append(value)
+        elif language == "en" and word in EN_NUMBER_WORDS:
+            values.append(Decimal(EN_NUMBER_WORDS[word]))
+        elif language == "ar" and word in AR_NUMBER_WORDS:
+            previous = tokens[i - 1] if i else ""
+            # واحد/اثنان after a noun ("منتدى واحد") or alone ("واحد منها") is the figure itself.
+            if not (word in ("واحد", "واحدة", "واحدا") and previous in AR_UNIT_WORDS):
+                values.append(Decimal(AR_NUMBER_WORDS[word]) * (AR_UNIT_WORDS[following][0] if following in AR_UNIT_WORDS else 1))
+        elif language == "ar" and word in AR_UNIT_WORDS:
+            previous = tokens[i - 1] if i else ""
+            if not (NUMBER.fullmatch(previous) or previous.lstrip("و") in AR_NUMBER_WORDS):
+                unit, times = AR_UNIT_WORDS[word]
+                values.append(Decimal(unit * times))
+        elif language == "ar" and word in duals:
+            # A dual stands alone; the same letters after a number are a plural ("ستة نازحين").
+            # A word after a number or a noun ("ستة نازحين"، "شخصين نازحين") is a plural or an
+            # agreeing adjective, not a second figure; a new item of a list starts with و.
+            previous = tokens[i - 1] if i else ""
+            previous = previous[1:] if previous.startswith("و") and previous[1:] in NOUN_WORDS else previous
+            if word != token or not (NUMBER.fullmatch(previous) or previous in AR_NUMBER_WORDS
+                                     or previous in NOUN_WORDS):
+                values.append(Decimal(2))
+    return values

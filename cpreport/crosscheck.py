@@ -1,0 +1,39 @@
+"""The check that both halves of a rendered report state the same figures, paragraph by paragraph."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from decimal import Decimal
+
+from .errors import FiguresDisagree
+from .wording import said_numbers
+
+ARTICLE = re.compile(r'<article\b[^>]*\blang="(\w+)"[^>]*>(.*?)</article>', re.S)
+FIGURE_PARAGRAPH = re.compile(r'<p\b[^>]*\bdata-figures="(\w+)"[^>]*>(.*?)</p>', re.S)
+
+
+def stated_figures(html: str) -> dict[str, dict[str, list[Decimal]]]:
+    """{language: {paragraph: numbers it states}} for the figure paragraphs of each half."""
+    return {language: {name: said_numbers(text, language) for name, text in FIGURE_PARAGRAPH.findall(body)}
+            for language, body in ARTICLE.findall(html)}
+
+
+def _said(values) -> str:
+    return ", ".join(f"{v:,}" for v in sorted(values)) or "none"
+
+
+def check_halves(html: str, languages=("en", "ar")) -> None:
+    """Raise FiguresDisagree when a figure paragraph of one half states a number (after reading
+    digits, Arabic-Indic digits, number words, duals and thousands/millions) that the other does not."""
+    stated = stated_figures(html)
+    if not all(language in stated for language in languages):
+        return
+    first, second = (stated[language] for language in languages)
+    problems = []
+    for name in sorted(first.keys() | second.keys()):
+        one, other = Counter(first.get(name, [])), Counter(second.get(name, []))
+        if one != other:
+            problems.append(f"the '{name}' paragraph states {_said((one - other).elements())} in "
+                            f"{languages[0]} but {_said((other - one).elements())} in {languages[1]}")
+    if problems:
+        raise FiguresDisagree(problems)
