@@ -307,7 +307,7 @@ def displacement(scope: dict, label: str, w: Wording) -> Markup:
         rows.append(Markup('<tr><th scope="row">{}</th><td>{}</td></tr>').format(w.date(entry["as_of"]), bars))
     names = {m: word(f"metric.{m}", lang) for m in metrics}
     listing = ("؛ " if lang == "ar" else "; ").join(
-        f"{w.date(s['as_of'])}: " + ("، " if lang == "ar" else ", ").join(
+        f"{Markup(w.date(s['as_of'])).striptags()}: " + ("، " if lang == "ar" else ", ").join(
             f"{names[m]} {w.number(s['values'][m])}" for m in metrics if m in s["values"]) for s in series)
     if lang == "ar":
         description = f"مخطط شريطي لأرقام النزوح ({label}) في كل تاريخ نُشرت فيه: {listing}."

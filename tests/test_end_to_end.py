@@ -97,3 +97,10 @@ def test_the_command_builds_from_any_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Built the report for 2017-05" in result.stdout
     assert figure(out / "2017-05", "cpfs.total")["value"] == 49
+
+
+def test_no_markup_of_ours_is_shown_as_text(sample_build):
+    # The sample's texts have no "<", so an escaped tag can only be our own markup escaped twice,
+    # in the page or in an aria-label that a screen reader would read aloud.
+    html = (sample_build / "report.html").read_text("utf-8")
+    assert "&lt;" not in html and "&amp;lt;" not in html
