@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 from dataclasses import asdict, dataclass, field
 from enum import Enum
@@ -48,7 +49,7 @@ class Code(Enum):
     CP101 = (ERROR, "The required column '{column}' is missing. Add a column headed '{column}' (or '{column_ar}').",
              "العمود المطلوب '{column_ar}' غير موجود. أضف عموداً بعنوان '{column_ar}' أو '{column}'.")
     CP102 = (NOTE, "The column '{column}' is not part of the '{table}' table; it is kept out of the figures.",
-             "العمود '{column}' ليس من أعمدة جدول '{table}'، ولن يدخل في الأرقام.")
+             "العمود '{column}' ليس من أعمدة جدول {table_ar}، ولن يدخل في الأرقام.")
     CP103 = (ERROR, "Two columns are read as '{canonical}': '{column}' and '{other}'. Rename or remove one.",
              "عمودان يُقرآن على أنهما '{canonical}': '{column}' و'{other}'. غيّر اسم أحدهما أو احذفه.")
     # Cells
@@ -73,7 +74,7 @@ class Code(Enum):
     CP210 = (WARNING, "This row repeats row {detail} exactly. Delete it if it was entered twice.",
              "هذا الصف يكرر الصف {detail} تماماً. احذفه إن كان قد أُدخل مرتين.")
     CP211 = (NOTE, "{detail} value(s) in '{column}' were read after conversion (Arabic digits, separators, spaces or text dates), e.g. '{value}'.",
-             "تمت قراءة {detail} قيمة في '{column}' بعد تحويلها (أرقام عربية أو فواصل أو مسافات أو تواريخ نصية)، مثل '{value}'.")
+             "عدد القيم التي قُرئت في '{column}' بعد تحويلها (أرقام عربية أو فواصل أو مسافات أو تواريخ نصية): {detail}، مثل '{value}'.")
     CP212 = (WARNING, "The Arabic name is empty. Add it so that the Arabic report can name the forum.",
              "الاسم بالعربية فارغ. أضفه ليظهر اسم المنتدى في التقرير العربي.")
     CP213 = (ERROR, "'{value}' looks like a month/day/year date: there is no month {month}. Write it as day/month/year.",
@@ -91,16 +92,16 @@ class Code(Enum):
              "تاريخ الانتهاء {value} يسبق تاريخ البدء {detail}. صحّح أحدهما.")
     CP304 = (ERROR, "'{value}' is not a forum in the cpfs table. Use a cpf_id from that table, or leave the cell empty.",
              "'{value}' ليس منتدى في جدول المنتديات. استخدم رقماً من ذلك الجدول أو اترك الخلية فارغة.")
-    CP305 = (WARNING, "{detail} row(s) are dated after the end of the period ({value}); they are left out of this period's figures.",
-             "{detail} صف مؤرخ بعد نهاية الفترة ({value})، ولن يدخل في أرقام هذه الفترة.")
-    CP306 = (ERROR, "On {value} for '{scope}', returned ({returned}) plus still displaced ({current}) is more than displaced in all ({cumulative}). Check the three figures of that date.",
-             "بتاريخ {value} للنطاق '{scope}': العائدون ({returned}) مع النازحين حالياً ({current}) أكثر من مجموع النازحين ({cumulative}). تحقق من أرقام ذلك التاريخ.")
+    CP305 = (WARNING, "{detail} row(s) are dated after the end of the period ({end}), the first of them here; they are left out of this period's figures.",
+             "عدد الصفوف المؤرخة بعد نهاية الفترة ({end}): {detail}، أولها هذا الصف؛ ولن تدخل في أرقام هذه الفترة.")
+    CP306 = (ERROR, "On {day} for '{scope}', returned ({returned}) plus still displaced ({current}) is more than displaced in all ({cumulative}). Check the three figures of that date.",
+             "بتاريخ {day} للنطاق '{scope}': العائدون ({returned}) مع النازحين حالياً ({current}) أكثر من مجموع النازحين ({cumulative}). تحقق من أرقام ذلك التاريخ.")
     CP307 = (WARNING, "For '{scope}', returned ({returned}, as of {returned_on}) plus still displaced ({current}, as of {current_on}) is more than displaced in all ({cumulative}, as of {cumulative_on}). The figures carry different dates, so this may be right; check them.",
              "للنطاق '{scope}': العائدون ({returned} بتاريخ {returned_on}) مع النازحين حالياً ({current} بتاريخ {current_on}) أكثر من مجموع النازحين ({cumulative} بتاريخ {cumulative_on}). الأرقام بتواريخ مختلفة، فقد تكون صحيحة؛ تحقق منها.")
     CP308 = (WARNING, "The scope '{value}' has no label in the config; the report names it by its key. Add it under [scopes] in the config.",
              "النطاق '{value}' ليس له تسمية في ملف الإعدادات، وسيظهر في التقرير برمزه. أضفه تحت [scopes].")
-    CP309 = (ERROR, "The same figure is given in rows {rows} with different values ({detail}) for '{scope}', '{metric}' on {value}. Keep one.",
-             "الرقم نفسه مذكور في الصفوف {rows} بقيم مختلفة ({detail}) للنطاق '{scope}' والمؤشر '{metric}' بتاريخ {value}. أبقِ واحداً.")
+    CP309 = (ERROR, "The same figure is given in rows {rows} with different values ({detail}) for '{scope}', '{metric}' on {day}. Keep one.",
+             "الرقم نفسه مذكور في الصفوف {rows} بقيم مختلفة ({detail}) للنطاق '{scope}' والمؤشر '{metric}' بتاريخ {day}. أبقِ واحداً.")
 
     @property
     def severity(self) -> str:
@@ -132,9 +133,28 @@ def finding(code: Code, *, file: str = "", sheet: str = "", row: int | None = No
     text = "" if value is None else str(value)
     fields = {"column": column, "value": text, "detail": "", **detail}
     fields.setdefault("column_ar", column)
+    if "table" in fields:
+        fields.setdefault("table_ar", _TABLE_TITLES_AR.get(str(fields["table"]), fields["table"]))
+    # In the Arabic message, our own numbers (counts, row lists, dates) take Arabic digits and commas;
+    # what the user wrote (value, column) stays as written.
+    arabic = {k: v if k in ("value", "column", "column_ar") else _arabic_numbers(v) for k, v in fields.items()}
     _, template_en, template_ar = code.value
     return Finding(code.name, severity or code.severity, file, sheet, row, column, text,
-                   template_en.format(**fields), template_ar.format(**fields), column_number)
+                   template_en.format(**fields), template_ar.format(**arabic), column_number)
+
+
+_TABLE_TITLES_AR = {"cpfs": "المنتديات (cpfs)", "activities": "الأنشطة (activities)",
+                    "displacement": "النزوح (displacement)"}
+_OUR_NUMBERS = re.compile(r"[\d\s,./:-]+")
+
+
+def _arabic_numbers(value: object) -> object:
+    """"2, 7" -> "٢، ٧"; "1,137" -> "١٬١٣٧"; "02/05/2017" -> "٠٢/٠٥/٢٠١٧"; other text unchanged."""
+    text = str(value)
+    if not text or not _OUR_NUMBERS.fullmatch(text) or not any(ch.isdigit() for ch in text):
+        return value
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "\u066c", text).replace(", ", "، ")
+    return text.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
 
 
 @dataclass

@@ -171,6 +171,12 @@ def read_grids(path: Path) -> tuple[dict[str, pd.DataFrame], bool]:
             raw.decode("utf-8")
         except UnicodeDecodeError:
             raise Unreadable(Code.CP001, "not a workbook") from None
+        grid = _text_grid(raw)
+        # Text exported under a workbook's name is common (web systems save CSV as .xls); text that
+        # names no table's columns is a note or a letter, not a sheet.
+        if not any(header_score(grid, table)[1] >= 2 for table in TABLES.values()):
+            raise Unreadable(Code.CP001, "plain text, not a workbook")
+        return {"": grid}, False
     return {"": _text_grid(raw)}, False
 
 
@@ -183,19 +189,65 @@ def header_key(text: object, keys) -> str | None:
     return next((fold(line) for line in str(text).splitlines() if fold(line) in keys), None)
 
 
-def _header_row(grid: pd.DataFrame, table: Table) -> tuple[int | None, list[str]]:
-    """The row (0-based) within the first rows that names most of the table's columns."""
-    keys = {key for column in table.columns for key in column.keys}
+def _columns_named(row: list, keys) -> int:
+    """How many of the table's columns a row names."""
+    return len({header_key(v, keys) for v in row if isinstance(v, str)} - {None})
+
+
+def header_score(grid: pd.DataFrame, table: Table) -> tuple[int | None, int]:
+    """The row (0-based) within the first rows that names most of the table's columns, and how many it names."""
+    keys = table_keys(table)
     best, best_count = None, 0
     for index in range(min(HEADER_SEARCH_ROWS, len(grid))):
-        cells = {header_key(v, keys) for v in grid.iloc[index].tolist() if isinstance(v, str)}
-        count = len(cells - {None})
+        count = _columns_named(grid.iloc[index].tolist(), keys)
         if count > best_count:
             best, best_count = index, count
+    return best, best_count
+
+
+def table_keys(table: Table) -> set[str]:
+    return {key for column in table.columns for key in column.keys}
+
+
+def _header_row(grid: pd.DataFrame, table: Table) -> tuple[int | None, list[str]]:
+    best, best_count = header_score(grid, table)
     needed = min(2, sum(c.required for c in table.columns))
     if best is None or best_count < needed:
         return None, []
     return best, ["" if v is None or pd.isna(v) else str(v).strip() for v in grid.iloc[best].tolist()]
+
+
+def _more_header_rows(grid: pd.DataFrame, header_index: int, table: Table) -> int:
+    """Rows right under the header that are a header too (the names again, in the other language)."""
+    keys, extra = table_keys(table), 0
+    for index in range(header_index + 1, min(header_index + 3, len(grid))):
+        cells = [v for v in grid.iloc[index].tolist() if v is not None and not pd.isna(v)]
+        named = _columns_named(cells, keys)
+        if named < 2 or named * 2 < len(cells):
+            break
+        extra += 1
+    return extra
+
+
+def fill_merged(grid: pd.DataFrame, ranges) -> pd.DataFrame:
+    """Cells merged down a column take the merged value in every row (Excel shows it on each of them).
+    Ranges within one row (titles, headers spanning columns) are left as they are."""
+    grid = grid.copy()
+    for (top, left), (bottom, right) in ranges:
+        if bottom > top and top < len(grid) and left < grid.shape[1]:
+            grid.iloc[top:bottom + 1, left:right + 1] = grid.iat[top, left]
+    return grid
+
+
+def merged_ranges(path: Path | None, sheet: str) -> list:
+    """The merged cells of a workbook's sheet, as calamine reports them; none if it cannot say."""
+    if path is None:
+        return []
+    try:
+        from python_calamine import CalamineWorkbook
+        return list(CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).merged_cell_ranges or [])
+    except Exception:  # an older calamine, or a format without merged cells: nothing to fill
+        return []
 
 
 def _tidy_texts(before: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -264,7 +316,18 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     for column in table.columns:
         if column.required and column.name not in headers:
             findings.add(finding(Code.CP101, **where, row=header_row, column=column.name, column_ar=column.label_ar))
-    below = grid.iloc[header_index + 1:]
+    first_row = header_index + 1 + _more_header_rows(grid, header_index, table)
+    below = grid.iloc[first_row:]
+    required = [positions[c.name] for c in table.columns if c.required and c.name in positions]
+    if typed_cells and required:
+        # Merged cells come back empty but for their first cell; look for merges only where a required
+        # cell is empty in a row that has something, so that clean sheets are read once.
+        cells = below.iloc[:, required]
+        if (cells.isna().any(axis=1) & below.notna().any(axis=1)).any():
+            ranges = merged_ranges(path, sheet)
+            if ranges:
+                grid = fill_merged(grid, ranges)
+                below = grid.iloc[first_row:]
     body = below.iloc[:, list(positions.values())].copy()
     body.columns = list(positions)
     changed: dict[str, pd.Series] = {}
@@ -371,7 +434,11 @@ def load(data: Path) -> Loaded:
             # A file named after a table: the sheet of that name, else its first sheet with anything in it.
             sheet_name = next((n for n, t in named.items() if t is table), None)
             if sheet_name is None:
-                sheet_name = next((n for n, g in grids.items() if g.notna().any().any()), next(iter(grids)))
+                # Else the sheet whose header names most of the table's columns (an "Instructions"
+                # sheet may come first), the first such on a tie.
+                scores = {n: header_score(g, table)[1] for n, g in grids.items()}
+                sheet_name = max(scores, key=scores.get) if any(scores.values()) else next(
+                    (n for n, g in grids.items() if g.notna().any().any()), next(iter(grids)))
             selected = {sheet_name: table}
         else:
             selected = {n: t for n, t in named.items() if t is not None}

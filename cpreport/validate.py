@@ -65,9 +65,13 @@ def parse_integers(raw: pd.Series, typed_cells: bool = True) -> Parsed:
     if is_text.any():
         texts = raw[is_text].astype(str)
         latin = texts.str.strip().str.translate(DIGITS).str.replace("\u066b", ".", regex=False).str.replace("\u2212", "-", regex=False)
-        ambiguous[texts.index] = latin.str.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+")
-        grouped = latin.str.fullmatch(r"[-+]?\d{1,3}([,\u066c'\u2019 ]\d{3})+(\.\d+)?")
-        cleaned = latin.where(~grouped, latin.str.replace(r"[,\u066c'\u2019 ]", "", regex=True))
+        ambiguous[texts.index] = latin.str.fullmatch(r"[-+]?\d{1,3}\.\d{3}")
+        # Thousands separators: comma, Arabic thousands sign, Arabic comma (as an Arabic keyboard types
+        # it), apostrophe, space; or dots when there are two or more of them (3.042.288).
+        dotted = latin.str.fullmatch(r"[-+]?\d{1,3}(\.\d{3}){2,}")
+        grouped = latin.str.fullmatch(r"[-+]?\d{1,3}([,\u066c\u060c'\u2019 ]\d{3})+(\.\d+)?") | dotted
+        cleaned = latin.where(~grouped, latin.str.replace(r"[,\u066c\u060c'\u2019 ]", "", regex=True))
+        cleaned = cleaned.where(~dotted, latin.str.replace(".", "", regex=False))
         read = pd.to_numeric(cleaned.where(~ambiguous[texts.index]), errors="coerce")
         numbers[texts.index] = read
         # Numbers stored as text in a workbook were changed on reading; in a CSV every cell is text.
@@ -387,7 +391,7 @@ def _id_keys(ids: pd.Series) -> pd.Series:
     keys = ids.astype(object).where(present, None)
     if present.any():
         texts = ids[present].astype(str)
-        folded = texts.str.lower().str.replace(r"[\W_]+", "_", regex=True).str.strip("_")
+        folded = texts.str.translate(DIGITS).str.lower().str.replace(r"[\W_]+", "_", regex=True).str.strip("_")
         keys[present] = folded.where(folded != "", texts)
     return keys
 
@@ -433,6 +437,14 @@ def arabic_names(c: Context, table: str) -> None:
                 sheet.frame["name_ar"])
 
 
+def _written(sheet: Sheet, index, column: str) -> object:
+    """The cell as the user wrote it, for a finding's value."""
+    value = sheet.frame.at[index, column] if column in sheet.frame else None
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%d/%m/%Y")
+    return "" if value is None or value is pd.NA else value
+
+
 def after_period(column: str):
     def rule(c: Context, table: str) -> None:
         sheet, typed = c.sheets[table], c.typed[table]
@@ -440,8 +452,9 @@ def after_period(column: str):
         if late.any():
             first = late.idxmax()
             c.findings.add(finding(Code.CP305, file=sheet.file, sheet=sheet.sheet, row=int(typed.at[first, ROW]),
-                                   column=sheet.header(column), value=c.period_end.strftime("%d/%m/%Y"),
-                                   detail=int(late.sum()), column_number=sheet.column_number(column)))
+                                   column=sheet.header(column), value=_written(sheet, first, column),
+                                   end=c.period_end.strftime("%d/%m/%Y"), detail=int(late.sum()),
+                                   column_number=sheet.column_number(column)))
     rule.__name__ = f"after_period_{column}"
     return rule
 
@@ -463,9 +476,10 @@ def figure_given_twice(c: Context, table: str) -> None:
     for (scope, metric, as_of, _), group in clash.groupby(keys, dropna=False, observed=True):
         values = " / ".join(f"{v:,}" for v in group["individuals"])
         rows = ", ".join(str(r) for r in group[ROW])
-        for row in group[ROW].iloc[1:]:
+        for index, row in group[ROW].iloc[1:].items():
             c.findings.add(finding(Code.CP309, file=sheet.file, sheet=sheet.sheet, row=int(row),
-                                   column=sheet.header("individuals"), value=as_of.strftime("%d/%m/%Y"), scope=scope,
+                                   column=sheet.header("individuals"), value=_written(sheet, index, "individuals"),
+                                   day=as_of.strftime("%d/%m/%Y"), scope=scope,
                                    metric=metric, detail=values, rows=rows,
                                    column_number=sheet.column_number("individuals")))
 
@@ -507,8 +521,12 @@ def same_day_contradiction(c: Context, table: str) -> None:
     for (scope, as_of), figures in bad.iterrows():
         rows = totals[(totals.scope == scope) & (totals.as_of == as_of) & (totals.metric == "displaced_cumulative")]
         shown = {p: "-" if pd.isna(figures.get(p)) else f"{int(figures[p]):,}" for p in PARTS}
-        c.findings.add(finding(Code.CP306, file=sheet.file, sheet=sheet.sheet, row=int(min(rows["rows"].iloc[0])),
-                               column=sheet.header("individuals"), value=as_of.strftime("%d/%m/%Y"), scope=scope,
+        row = int(min(rows["rows"].iloc[0]))
+        at = sheet.frame.index[sheet.frame[ROW] == row]
+        c.findings.add(finding(Code.CP306, file=sheet.file, sheet=sheet.sheet, row=row,
+                               column=sheet.header("individuals"),
+                               value=_written(sheet, at[0], "individuals") if len(at) else "",
+                               day=as_of.strftime("%d/%m/%Y"), scope=scope,
                                returned=shown["returned_cumulative"], current=shown["displaced_current"],
                                cumulative=f"{int(figures['displaced_cumulative']):,}",
                                column_number=sheet.column_number("individuals")))
@@ -559,10 +577,15 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()
     findings = Findings(list(loaded.findings))
     typed: dict[str, pd.DataFrame] = {name: _empty(table) for name, table in TABLES.items()}
     sources: dict[str, tuple[str, str]] = {}
+    # A sheet with a header and no rows is an error beside sheets that have rows (a forum or activity
+    # sheet saved empty by mistake would report zeros); in a new project where no sheet has rows yet,
+    # it is a warning, so that the first build shows the empty report. Displacement may be empty.
+    any_rows = any(not sheet.frame.empty for sheet in loaded.sheets.values())
     for name, sheet in loaded.sheets.items():
         sources[name] = (sheet.file, sheet.sheet)
         if sheet.frame.empty:
-            findings.add(finding(Code.CP005, file=sheet.file, sheet=sheet.sheet))
+            severity = ERROR if any_rows and name != "displacement" else None
+            findings.add(finding(Code.CP005, file=sheet.file, sheet=sheet.sheet, severity=severity))
         table = check_cells(sheet, findings)
         check_rows(sheet, table, findings)
         typed[name] = table

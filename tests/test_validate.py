@@ -134,7 +134,7 @@ def test_a_finding_says_what_to_fix_in_both_languages(fixtures):
     month_first = next(f for f in findings if f.code == "CP213")
     assert (month_first.sheet, month_first.value) == ("CPFs May 2017", "05/13/2016")
     assert "no month 13" in month_first.message_en and "day/month/year" in month_first.message_en
-    assert "لا يوجد شهر رقم 13" in month_first.message_ar
+    assert "لا يوجد شهر رقم ١٣" in month_first.message_ar
     for f in findings:
         assert f.message_en and f.message_ar and "{" not in f.message_en + f.message_ar
 
@@ -212,7 +212,7 @@ def test_a_build_with_errors_writes_findings_and_annotated_copies_and_leaves_inp
     sheet = book["CPFs May 2017"]
     cell = sheet.cell(row=15, column=9)  # the month-first date
     assert cell.value == "05/13/2016"
-    assert "CP213" in cell.comment.text and "لا يوجد شهر رقم 13" in cell.comment.text
+    assert "CP213" in cell.comment.text and "لا يوجد شهر رقم ١٣" in cell.comment.text
     assert cell.fill.start_color.rgb.endswith("FFC7CE")
     assert sheet.cell(row=16, column=9).comment is None
     csv_copy = load_workbook(findings / "activities.csv.annotated.xlsx").active
