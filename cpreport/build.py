@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,13 @@ def _stop_on_errors(config: Config, findings: Findings, outcome: Outcome) -> Non
                           f"one is left in place. The findings are in {outcome.folder}.", findings)
 
 
+def _clear_old_findings(config: Config) -> None:
+    """After a build without errors, the findings of an earlier failed run would mislead: remove them."""
+    folder = config.out / FINDINGS_FOLDER
+    if folder.is_dir():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
@@ -138,6 +146,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
         outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress)
+        _clear_old_findings(config)
         outcome.periods = [config.period]
         if progress:
             progress.stage("index")
@@ -176,6 +185,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
             # Each month is checked for its own end, so its folder is what a build of that month alone writes.
             monthly = checked if period == config.period else check(config, strict, None, loaded, period)
             outcome.figures, outcome.folder = _report(config, monthly, period, found, progress)
+        _clear_old_findings(config)
         if progress:
             progress.stage("index")
         index = write_index(config)

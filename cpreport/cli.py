@@ -7,7 +7,8 @@ from . import __version__
 from .errors import EXIT_DISAGREE, EXIT_ENVIRONMENT, EXIT_INVALID, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, InvalidData
 
 EXIT_CODES = f"""Exit codes: {EXIT_OK} built or up to date, {EXIT_INVALID} errors in the sheets,
-{EXIT_USAGE} usage or config error, {EXIT_ENVIRONMENT} environment problem (no Arabic font, no Pango),
+{EXIT_USAGE} usage or config error, {EXIT_ENVIRONMENT} environment problem (no Arabic font, no Pango, output
+folder not writable),
 {EXIT_LOCKED} another build holds the output folder, {EXIT_DISAGREE} the English and Arabic halves state
 different figures."""
 
@@ -55,7 +56,7 @@ def _up_to_date(what: str, config, all_periods: bool, built: str, seconds: float
 @click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
 @click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
               help="How long to wait for another build of the same output folder.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the last line.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors (for cron); the log file keeps the rest.")
 def build(config_path, data, period, out, all_periods, strict, force, wait, quiet):
     """Validate the sheets and write report.html, report.pdf and figures.json into OUT/PERIOD/.
 

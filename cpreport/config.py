@@ -224,6 +224,60 @@ def _check_charts(value: object, problems: list[str]) -> Charts:
     return Charts(**switches)
 
 
+def _check_key(key: str, value: object, root: Path, outside: dict[str, str], values: dict,
+               problems: list[str]) -> None:
+    """Check one key's value; what is right goes into `values`, what is wrong into `problems`."""
+    if key not in KEYS:
+        _unknown(key, KEYS, problems)
+        return
+    kind = KEYS[key][0]
+    # Options are relative to the current folder, file values to the config file.
+    base = Path.cwd() if key in outside else root
+    if kind in ("dir", "path"):
+        if not isinstance(value, str):
+            problems.append(f"'{key}' must be a folder path, as text")
+            return
+        folder = (base / value).resolve()
+        if kind == "dir" and not folder.is_dir():
+            problems.append(f"'{key}': the folder {folder} does not exist")
+        values[key] = folder
+    elif kind == "text":
+        values[key] = _check_text(key, value, problems)
+    elif kind == "file-text":
+        text = _check_text(key, value, problems)
+        for language in LANGUAGES:
+            if text[language] and not (root / text[language]).is_file():
+                problems.append(f"'{key}.{language}': the file {root / text[language]} does not exist")
+        values[key] = Text(*(str(root / text[lang]) if text[lang] else "" for lang in LANGUAGES))
+    elif kind == "list":
+        allowed = LANGUAGES if key == "languages" else FORMATS
+        if not isinstance(value, list) or not value or any(v not in allowed for v in value):
+            problems.append(f"'{key}' must be a list drawn from {list(allowed)}, not {value!r}")
+        elif len(set(value)) < len(value):
+            problems.append(f"'{key}' names a value twice: {value!r}")
+        else:
+            values[key] = tuple(value)
+    elif kind == "scopes":
+        values[key] = _check_scopes(value, problems)
+    elif kind == "highlights":
+        values[key] = _check_highlights(value, problems)
+    elif kind == "charts":
+        values[key] = _check_charts(value, problems)
+    elif key == "period":
+        if not isinstance(value, str):
+            problems.append(f"'period' must be text such as \"2017-05\" (in quotes), not {value!r}")
+            return
+        try:
+            values[key] = Period.parse(value)
+        except ValueError as error:
+            problems.append(f"'period': {error}")
+    elif key == "digits":
+        if value not in ("arabic", "western"):
+            problems.append(f"'digits' must be 'arabic' or 'western', not {value!r}")
+        else:
+            values[key] = value
+
+
 def load_config(path: str | os.PathLike | None = None, *, data: str | None = None, out: str | None = None,
                 period: str | None = None, environ: dict[str, str] | None = None,
                 today: dt.date | None = None) -> Config:
@@ -244,75 +298,41 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
         root = config_path.parent
     elif path:
         raise ConfigError(f"the config file {config_path} does not exist (run `cpreport init` to make one)")
+    elif data is None and "CPREPORT_DATA" not in environ:
+        raise ConfigError(f"there is no {DEFAULT_CONFIG} in {Path.cwd()}: give --config FILE (or --data FOLDER), "
+                          "or make a project here with `cpreport init`")
     else:
         config_path, root = None, Path.cwd()
 
-    outside: set[str] = set()  # keys given from outside the file: their paths are relative to the current folder
+    # Keys given from outside the file, and by what: their paths are relative to the current folder,
+    # and a problem with one names the variable or option, not the file.
+    outside: dict[str, str] = {}
     for key in ENVIRONMENT_KEYS:
         if f"CPREPORT_{key.upper()}" in environ:
             value = environ[f"CPREPORT_{key.upper()}"]
             raw[key] = [v.strip() for v in value.split(",") if v.strip()] if KEYS[key][0] == "list" else value
-            outside.add(key)
+            outside[key] = f"CPREPORT_{key.upper()}"
     overrides = {"data": data, "out": out, "period": period}
     for key, value in overrides.items():
         if value is not None:
             raw[key] = value
-            outside.add(key)
+            outside[key] = f"--{key}"
 
     values: dict = {}
+    from_file = 0
     for key, value in raw.items():
-        if key not in KEYS:
-            _unknown(key, KEYS, problems)
-            continue
-        kind = KEYS[key][0]
-        # Options are relative to the current folder, file values to the config file.
-        base = Path.cwd() if key in outside else root
-        if kind in ("dir", "path"):
-            if not isinstance(value, str):
-                problems.append(f"'{key}' must be a folder path, as text")
-                continue
-            folder = (base / value).resolve()
-            if kind == "dir" and not folder.is_dir():
-                problems.append(f"'{key}': the folder {folder} does not exist")
-            values[key] = folder
-        elif kind == "text":
-            values[key] = _check_text(key, value, problems)
-        elif kind == "file-text":
-            text = _check_text(key, value, problems)
-            for language in LANGUAGES:
-                if text[language] and not (root / text[language]).is_file():
-                    problems.append(f"'{key}.{language}': the file {root / text[language]} does not exist")
-            values[key] = Text(*(str(root / text[lang]) if text[lang] else "" for lang in LANGUAGES))
-        elif kind == "list":
-            allowed = LANGUAGES if key == "languages" else FORMATS
-            if not isinstance(value, list) or not value or any(v not in allowed for v in value):
-                problems.append(f"'{key}' must be a list drawn from {list(allowed)}, not {value!r}")
-            elif len(set(value)) < len(value):
-                problems.append(f"'{key}' names a value twice: {value!r}")
+        before = len(problems)
+        try:
+            _check_key(key, value, root, outside, values, problems)
+        finally:
+            if key in outside:
+                problems[before:] = [f"{problem} (given by {outside[key]})" for problem in problems[before:]]
             else:
-                values[key] = tuple(value)
-        elif kind == "scopes":
-            values[key] = _check_scopes(value, problems)
-        elif kind == "highlights":
-            values[key] = _check_highlights(value, problems)
-        elif kind == "charts":
-            values[key] = _check_charts(value, problems)
-        elif key == "period":
-            if not isinstance(value, str):
-                problems.append(f"'period' must be text such as \"2017-05\" (in quotes), not {value!r}")
-                continue
-            try:
-                values[key] = Period.parse(value)
-            except ValueError as error:
-                problems.append(f"'period': {error}")
-        elif key == "digits":
-            if value not in ("arabic", "western"):
-                problems.append(f"'digits' must be 'arabic' or 'western', not {value!r}")
-            else:
-                values[key] = value
+                from_file += len(problems) - before
+
     values.setdefault("data", root)
     values.setdefault("out", (root / "out").resolve())
     values.setdefault("period", Period.last_full_month(today))
     if problems:
-        raise ConfigError(problems, config_path)
+        raise ConfigError(problems, config_path if from_file else None)
     return Config(path=config_path, **values)

@@ -229,7 +229,8 @@ def show(findings: Findings, stream=None, quiet: bool = False) -> None:
     by_file: dict[str, list[Finding]] = {}
     for f in items:
         by_file.setdefault(f.file or "(data folder)", []).append(f)
-    total = f"Findings: {_counts(findings.items)}."
+    hidden = len(findings.items) - len(items)
+    total = f"Findings: {_counts(findings.items)}" + (" (only the errors are listed)." if hidden else ".")
     if stream.isatty():
         from rich.console import Console
         from rich.table import Table

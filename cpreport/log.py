@@ -57,8 +57,8 @@ def file_logger(out: Path) -> logging.Logger:
 class Progress:
     """Says what a run is doing: a rich display on a terminal, timestamped plain lines otherwise.
 
-    Every stage also goes to the log file. `quiet` keeps the stages off the screen; the last line
-    (`finish`) and errors are always shown.
+    Every stage also goes to the log file. `quiet` keeps the stages and the last line off the screen;
+    errors are always shown.
     """
 
     def __init__(self, logger: logging.Logger | None = None, quiet: bool = False, terminal: bool | None = None,
@@ -132,11 +132,14 @@ class Progress:
         self._log(logging.ERROR, message)
 
     def finish(self, message: str) -> None:
-        """The last line: what was built, where, and how long it took (always printed, on stdout)."""
+        """The last line: what was built, where, and how long it took: on stdout, and always in the log.
+
+        A quiet run keeps it to the log, so that cron mails nothing unless something went wrong."""
         self.stop()
         self._log(logging.INFO, message)
-        sys.stdout.write(message + "\n")
-        sys.stdout.flush()
+        if not self.quiet:
+            sys.stdout.write(message + "\n")
+            sys.stdout.flush()
 
     @property
     def seconds(self) -> float:

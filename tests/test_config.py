@@ -65,9 +65,9 @@ def test_a_config_file_named_but_missing(tmp_path):
 
 def test_the_environment_is_checked_like_the_file(tmp_path):
     assert problems(tmp_path, "", environ={"CPREPORT_PERIOD": "May"}) == [
-        "'period': 'May' is not a month; write it as YYYY-MM, e.g. 2017-05"]
+        "'period': 'May' is not a month; write it as YYYY-MM, e.g. 2017-05 (given by CPREPORT_PERIOD)"]
     assert problems(tmp_path, "", environ={"CPREPORT_FORMATS": "html,docx"}) == [
-        "'formats' must be a list drawn from ['html', 'pdf'], not ['html', 'docx']"]
+        "'formats' must be a list drawn from ['html', 'pdf'], not ['html', 'docx'] (given by CPREPORT_FORMATS)"]
 
 
 def test_the_environment_overrides_the_file_and_options_override_both(tmp_path, monkeypatch):
@@ -110,3 +110,19 @@ def test_the_sample_config_has_no_problem():
     config = load_config(root / "sample_data" / "cpreport.toml", environ={})
     assert config.period == Period(2017, 5)
     assert set(config.scopes) == {"national", "mosul_operations"}
+
+
+def test_a_problem_from_an_option_or_the_environment_names_it_not_the_file(tmp_path):
+    (tmp_path / "cpreport.toml").write_text('period = "2017-05"\n')
+    with pytest.raises(ConfigError) as raised:
+        load_config(tmp_path / "cpreport.toml", period="2017-13", environ={"CPREPORT_DIGITS": "latin"})
+    message = raised.value.format_message()
+    assert "(given by --period)" in message and "(given by CPREPORT_DIGITS)" in message
+    assert str(tmp_path / "cpreport.toml") not in message
+
+
+def test_no_config_file_here_and_no_data_folder_is_a_usage_error(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "cpreport", "build"], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "there is no cpreport.toml in" in result.stderr and "cpreport init" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing made in a folder that is not a project

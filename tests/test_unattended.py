@@ -157,8 +157,9 @@ def test_off_a_terminal_the_lines_are_plain_and_the_log_has_them_all(sample, tmp
 
     quiet = run(sample, "--out", str(out), "--quiet", "--force")
     assert quiet.returncode == 0
-    assert quiet.stderr == ""  # a warning, no errors: nothing but the last line
-    assert quiet.stdout.startswith("Built the report for 2017-05")
+    # A warning and no errors: nothing at all, so that cron mails nothing; the log has the last line.
+    assert (quiet.stderr, quiet.stdout) == ("", "")
+    assert "Built the report for 2017-05" in (out / "cpreport.log").read_text("utf-8").splitlines()[-1]
     assert (out / "cpreport.log").read_text("utf-8").count("rendering the PDF 2017-05") == 2
 
 
@@ -266,3 +267,20 @@ def test_an_output_folder_that_cannot_be_written_is_an_environment_problem(sampl
     result = run(sample, "--out", str(blocker / "out"))
     assert result.returncode == 3
     assert "cannot be made" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_good_build_clears_the_findings_of_an_earlier_failed_one(sample, tmp_path):
+    out = tmp_path / "out"
+    book = openpyxl.load_workbook(sample.parent / "activities.xlsx")
+    sheet = book.active
+    good = sheet.cell(row=4, column=9).value
+    sheet.cell(row=4, column=9).value = "many"
+    book.save(sample.parent / "activities.xlsx")
+    failed = run(sample, "--out", str(out))
+    assert failed.returncode == 1
+    assert (out / "findings" / "validation.csv").is_file()
+    sheet.cell(row=4, column=9).value = good
+    book.save(sample.parent / "activities.xlsx")
+    assert run(sample, "--out", str(out)).returncode == 0
+    assert not (out / "findings").exists()
+    assert (out / "2017-05" / "report.pdf").is_file()
