@@ -17,6 +17,11 @@ LOCALES = {"en": "en", "ar": "ar_IQ"}  # ar_IQ: Iraqi month names (كانون ا
 NOMINATIVE, ACCUSATIVE, GENITIVE = "nom", "acc", "gen"
 
 
+def plain(text: str) -> str:
+    """Arabic without its short-vowel marks and tatweel: "واحداً" -> "واحدا"."""
+    return re.sub("[\u064b-\u065f\u0670\u0640]", "", text)
+
+
 @dataclass(frozen=True)
 class Noun:
     """A counted noun, declared once. Arabic forms are of the head (with its adjective or
@@ -37,6 +42,19 @@ class Noun:
     def tail(self) -> str:
         return f" {self.ar_tail}" if self.ar_tail else ""
 
+    @property
+    def dual_like_plural(self) -> bool:
+        """Whether the dual is spelled like the plural without its vowel marks (مشاركَين, مشاركِين):
+        such a dual is followed by اثنان/اثنين so that two does not read as many."""
+        return plain(self.ar_dual[1]) == plain(self.ar_plural)
+
+    def dual(self, case: str) -> str:
+        """The dual in the sentence's case, with اثنان/اثنين after it where it would read as a plural."""
+        head = self.ar_dual[0 if case == NOMINATIVE else 1]
+        if self.dual_like_plural:
+            head += " " + AR_TWO[self.feminine][case == NOMINATIVE]
+        return head
+
 
 NOUNS = {
     "cpf": Noun("CPF", "CPFs", "منتدى", "منتديات", ("منتديان", "منتديين"), False, "منتدىً", "للشرطة المجتمعية"),
@@ -48,6 +66,7 @@ NOUNS = {
     "activity": Noun("activity", "activities", "نشاط", "أنشطة", ("نشاطان", "نشاطين"), False, "نشاطاً"),
     "participant": Noun("participant", "participants", "مشارك", "مشاركين", ("مشاركان", "مشاركين"), False, "مشاركاً"),
     "month": Noun("month", "months", "شهر", "أشهر", ("شهران", "شهرين"), False, "شهراً"),
+    "year": Noun("year", "years", "عام", "أعوام", ("عامان", "عامين"), False, "عاماً"),
     # People counted in the displacement sentences.
     "person": Noun("individual", "individuals", "شخص", "أشخاص", ("شخصان", "شخصين"), False, "شخصاً"),
     "displaced_person": Noun("individual", "individuals", "شخص نازح", "أشخاص نازحين",
@@ -61,6 +80,10 @@ EN_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight"
 # Three to ten take the gender opposite to the noun's: the form ending in ة with masculine nouns.
 AR_WORDS_FOR_MASCULINE = {3: "ثلاثة", 4: "أربعة", 5: "خمسة", 6: "ستة", 7: "سبعة", 8: "ثمانية", 9: "تسعة", 10: "عشرة"}
 AR_WORDS_FOR_FEMININE = {3: "ثلاث", 4: "أربع", 5: "خمس", 6: "ست", 7: "سبع", 8: "ثماني", 9: "تسع", 10: "عشر"}
+# Two standing after its noun: (accusative/genitive, nominative), masculine then feminine.
+AR_TWO = {False: ("اثنين", "اثنان"), True: ("اثنتين", "اثنتان")}
+# Between a number and its unit (٤٤١ ألف, 3 million), so that a line never breaks inside an amount.
+NBSP = "\u00a0"
 # The units of rounded amounts: singular (also in construct), alone after 11 to 99, plural, dual alone, dual in construct.
 AR_UNITS = {1000: ("ألف", "ألفاً", "آلاف", ("ألفان", "ألفين"), ("ألفا", "ألفي")),
             1_000_000: ("مليون", "مليوناً", "ملايين", ("مليونان", "مليونين"), ("مليونا", "مليوني"))}
@@ -93,7 +116,7 @@ def arabic_noun_form(n: int, noun: Noun, case: str = GENITIVE) -> str:
     if rest == 1:
         head = noun.ar
     elif rest == 2:
-        head = noun.ar_dual[0 if case == NOMINATIVE else 1]
+        head = noun.dual(case)
     elif 3 <= rest <= 10:
         head = noun.ar_plural
     elif 11 <= rest <= 99:
@@ -198,11 +221,22 @@ class Wording:
                 return f"{kind.accusative()} واحداً{kind.tail()}"
             return f"{kind.ar} واحد{kind.tail()}"
         if n == 2:
-            return kind.ar_dual[0 if case == NOMINATIVE else 1] + kind.tail()
+            return kind.dual(case) + kind.tail()
         if n <= 10 and words:
             word = (AR_WORDS_FOR_FEMININE if kind.feminine else AR_WORDS_FOR_MASCULINE)[n]
             return f"{word} {kind.ar_plural}{kind.tail()}"
         return f"{self.number(n)} {arabic_noun_form(n, kind, case)}"
+
+    def elapsed(self, months: int) -> str:
+        """Time gone by, said after "more than": months below a year ("six months" / "ستة أشهر"),
+        whole years from twelve months ("a year", "two years" / "عام", "عامين", "ثلاثة أعوام", "١١ عاماً")."""
+        months = int(months)
+        noun, n = ("year", months // 12) if months >= 12 else ("month", months)
+        if n == 1:
+            return f"a {NOUNS[noun].en}" if self.language == "en" else NOUNS[noun].ar
+        if n == 10 and self.language == "en":
+            return f"ten {NOUNS[noun].en_plural}"  # as Arabic does (عشرة أعوام): durations are spelled to ten
+        return self.count(n, noun, GENITIVE)
 
     def count_list(self, counts, case: str = ACCUSATIVE) -> str:
         """Counts joined as a list, zeros left out: "20 trainings, six conferences and six workshops"."""
@@ -274,15 +308,15 @@ class Wording:
         sentence's, for an exact amount (a rounded one follows أكثر من and is genitive)."""
         n = int(n)
         r = rounded(n)
-        if r.exact and (r.unit == 1 or r.count in (1, 2)):
-            # Exact amounts are said as counts: words below ten, digits above.
+        if r.exact and r.unit == 1:
+            # Exact amounts below ten thousand are said as counts: words below ten, digits above.
             if noun:
                 return self.count(n, noun, case)
             return self.amount(n, case=case)
         case = case if r.exact else GENITIVE
         if self.language == "en":
             kind = NOUNS[noun] if noun else None
-            amount = f"{self.number(r.count)} million" if r.unit == 1_000_000 else self.number(r.value)
+            amount = f"{self.number(r.count)}{NBSP}million" if r.unit == 1_000_000 else self.number(r.value)
             if kind and kind.en_plural:
                 amount = f"{amount} {kind.en_plural}"
             return amount if r.exact else f"{'over' if r.unit == 1 else 'more than'} {amount}"
@@ -307,7 +341,7 @@ class Wording:
                 unit = alone
             else:
                 unit = single
-            unit = f"{self.number(r.count)} {unit}"
+            unit = f"{self.number(r.count)}{NBSP}{unit}"
         return f"{unit} {noun.ar}{noun.tail()}" if followed else unit
 
     # Bidirectional text --------------------------------------------------------------------------
@@ -339,12 +373,7 @@ class Wording:
 # Reading figures back ---------------------------------------------------------------------------
 EN_NUMBER_WORDS = {word: i for i, word in enumerate(EN_WORDS) if i}
 EN_NUMBER_WORDS.update({"One": 1, "Two": 2, "Three": 3, "Four": 4, "Five": 5, "Six": 6, "Seven": 7, "Eight": 8,
-                        "Nine": 9})
-def plain(text: str) -> str:
-    """Arabic without its short-vowel marks and tatweel: "واحداً" -> "واحدا"."""
-    return re.sub("[\u064b-\u065f\u0670\u0640]", "", text)
-
-
+                        "Nine": 9, "ten": 10, "Ten": 10})
 AR_NUMBER_WORDS = {**{w: n for n, w in AR_WORDS_FOR_MASCULINE.items()}, **{w: n for n, w in AR_WORDS_FOR_FEMININE.items()},
                    "واحد": 1, "واحدة": 1, "واحداً": 1, "اثنان": 2, "اثنتان": 2, "اثنين": 2, "اثنتين": 2}
 AR_NUMBER_WORDS = {plain(w): n for w, n in AR_NUMBER_WORDS.items()}
@@ -379,7 +408,12 @@ def said_numbers(text: str, language: str) -> list[Decimal]:
             values.append(Decimal(EN_NUMBER_WORDS[word]))
         elif language == "ar" and word in AR_NUMBER_WORDS:
             previous = tokens[i - 1] if i else ""
-            # واحد/اثنان after a noun ("منتدى واحد") or alone ("واحد منها") is the figure itself.
+            # واحد/اثنان after a noun ("منتدى واحد") or alone ("واحد منها") is the figure itself, but
+            # اثنان after a dual ("مشاركين اثنين") only repeats the dual's two.
+            nouns = NOUN_WORDS | duals
+            if AR_NUMBER_WORDS[word] == 2 and word == token and (
+                    previous in nouns or previous.startswith("و") and previous[1:] in nouns):
+                continue
             if not (word in ("واحد", "واحدة", "واحدا") and previous in AR_UNIT_WORDS):
                 values.append(Decimal(AR_NUMBER_WORDS[word]) * (AR_UNIT_WORDS[following][0] if following in AR_UNIT_WORDS else 1))
         elif language == "ar" and word in AR_UNIT_WORDS:

@@ -58,7 +58,7 @@ def test_the_english_half_states_the_seed_sentences(sample_build):
     assert "has identified more than 3 million currently displaced Iraqis across the country since January 2014." in text
     assert "Now more than six months into the Mosul military operations" in text
     assert "more than 441,000 individuals displaced from Mosul and adjacent districts since 17 October 2016." in text
-    assert "as of 27 April 2017 more than 105,000 have returned to their areas of origin, and as of 2 May, more than 358,000 are still displaced." in text
+    assert "as of 27 April 2017, more than 105,000 have returned to their areas of origin, and as of 2 May, more than 358,000 are still displaced." in text
 
 
 def test_the_arabic_half_states_the_seed_sentences(sample_build):

@@ -44,11 +44,20 @@ ARABIC = {
                          102: "١٠٢ شخص نازح", 103: "١٠٣ أشخاص نازحين", 110: "١١٠ أشخاص نازحين",
                          111: "١١١ شخصاً نازحاً", 199: "١٩٩ شخصاً نازحاً", 1000: "١٬٠٠٠ شخص نازح",
                          1_000_000: "١٬٠٠٠٬٠٠٠ شخص نازح"},
-    "displaced_iraqi": {(1, ACCUSATIVE): "نازحاً عراقياً واحداً", (2, ACCUSATIVE): "نازحين عراقيين",
+    "displaced_iraqi": {(1, ACCUSATIVE): "نازحاً عراقياً واحداً", (2, ACCUSATIVE): "نازحين عراقيين اثنين",
                         3: "ثلاثة نازحين عراقيين", 11: "١١ نازحاً عراقياً", 103: "١٠٣ نازحين عراقيين",
                         111: "١١١ نازحاً عراقياً", 1000: "١٬٠٠٠ نازح عراقي"},
-    "displaced": {(1, NOMINATIVE): "نازح واحد", (2, NOMINATIVE): "نازحان", 6: "ستة نازحين", 20: "٢٠ نازحاً",
+    "displaced": {(1, NOMINATIVE): "نازح واحد", (2, NOMINATIVE): "نازحان اثنان", (2, GENITIVE): "نازحين اثنين", 6: "ستة نازحين", 20: "٢٠ نازحاً",
                   105: "١٠٥ نازحين", 200: "٢٠٠ نازح"},
+    # The dual of مشارك is spelled like its plural (مشاركَين, مشاركِين): اثنان/اثنين says which it is.
+    "participant": {0: "لا مشاركين", (1, GENITIVE): "مشارك واحد", (2, GENITIVE): "مشاركين اثنين",
+                    (2, NOMINATIVE): "مشاركان اثنان", 3: "ثلاثة مشاركين", 10: "عشرة مشاركين", 11: "١١ مشاركاً",
+                    99: "٩٩ مشاركاً", 100: "١٠٠ مشارك", 102: "١٠٢ مشارك", 103: "١٠٣ مشاركين", 110: "١١٠ مشاركين",
+                    111: "١١١ مشاركاً", 199: "١٩٩ مشاركاً", 1000: "١٬٠٠٠ مشارك", 1_000_000: "١٬٠٠٠٬٠٠٠ مشارك"},
+    "year": {0: "لا أعوام", (1, GENITIVE): "عام واحد", (2, GENITIVE): "عامين", (2, NOMINATIVE): "عامان",
+             3: "ثلاثة أعوام", 10: "عشرة أعوام", 11: "١١ عاماً", 99: "٩٩ عاماً", 100: "١٠٠ عام", 102: "١٠٢ عام",
+             103: "١٠٣ أعوام", 110: "١١٠ أعوام", 111: "١١١ عاماً", 199: "١٩٩ عاماً", 1000: "١٬٠٠٠ عام",
+             1_000_000: "١٬٠٠٠٬٠٠٠ عام"},
 }
 ARABIC_ROWS = [(noun, key if isinstance(key, tuple) else (key, ACCUSATIVE), said)
                for noun, table in ARABIC.items() for key, said in table.items()]
@@ -61,13 +70,13 @@ def test_arabic_counts_agree_with_their_number(noun, key, said):
 
 
 def test_every_noun_the_report_counts_has_a_row_for_every_form_class():
-    for noun in ("training", "conference", "workshop", "cpf", "month", "displaced_person"):
+    for noun in ("training", "conference", "workshop", "cpf", "month", "year", "participant", "displaced_person"):
         assert {k if isinstance(k, int) else k[0] for k in ARABIC[noun]} == set(CLASSES)
 
 
 ENGLISH = {"training": ("training", "trainings"), "conference": ("conference", "conferences"),
            "workshop": ("workshop", "workshops"), "cpf": ("CPF", "CPFs"), "month": ("month", "months"),
-           "displaced_person": ("individual", "individuals")}
+           "year": ("year", "years"), "participant": ("participant", "participants"), "displaced_person": ("individual", "individuals")}
 ENGLISH_NUMBERS = {0: "no", 1: "one", 2: "two", 3: "three", 10: "10", 11: "11", 99: "99", 100: "100", 102: "102",
                    103: "103", 110: "110", 111: "111", 199: "199", 1000: "1,000", 1_000_000: "1,000,000"}
 
@@ -100,43 +109,81 @@ def test_a_number_standing_for_a_noun_takes_its_gender():
     assert [EN.amount(n) for n in (1, 9, 10)] == ["one", "nine", "10"]
 
 
-APPROX = [  # n, English, Arabic
-    (441_327, "more than 441,000", "أكثر من ٤٤١ ألفاً"),
-    (3_042_000, "more than 3 million", "أكثر من ٣ ملايين"),
+APPROX = [  # n, English, Arabic; "~" is a no-break space, which keeps a number and its unit on one line
+    (441_327, "more than 441,000", "أكثر من ٤٤١~ألفاً"),
+    (3_042_000, "more than 3~million", "أكثر من ٣~ملايين"),
     (1_137, "over 1,100", "أكثر من ١٬١٠٠"),
-    (105_732, "more than 105,000", "أكثر من ١٠٥ آلاف"),
-    (358_656, "more than 358,000", "أكثر من ٣٥٨ ألفاً"),
-    (12_500, "more than 12,000", "أكثر من ١٢ ألفاً"),
-    (2_345_678, "more than 2.3 million", "أكثر من ٢٫٣ مليون"),
-    (1_100_000, "1.1 million", "١٫١ مليون"),
-    (25_400_000, "more than 25 million", "أكثر من ٢٥ مليوناً"),
+    (105_732, "more than 105,000", "أكثر من ١٠٥~آلاف"),
+    (358_656, "more than 358,000", "أكثر من ٣٥٨~ألفاً"),
+    (12_500, "more than 12,000", "أكثر من ١٢~ألفاً"),
+    (2_345_678, "more than 2.3~million", "أكثر من ٢٫٣~مليون"),
+    (1_100_000, "1.1~million", "١٫١~مليون"),
+    (25_400_000, "more than 25~million", "أكثر من ٢٥~مليوناً"),
     (2_530, "over 2,500", "أكثر من ٢٬٥٠٠"),
-    (441_000, "441,000", "٤٤١ ألفاً"),
-    (3_000_000, "3 million", "٣ ملايين"),
-    (1_000_000, "1,000,000", "١٬٠٠٠٬٠٠٠"),
+    (441_000, "441,000", "٤٤١~ألفاً"),
+    (3_000_000, "3~million", "٣~ملايين"),
+    # Exact round millions are said like the others: "1 million", "2 million" / مليون، مليونان.
+    (1_000_000, "1~million", "مليون"),
+    (2_000_000, "2~million", "مليونان"),
+    (1_050_000, "more than 1~million", "أكثر من مليون"),
     (1_100, "1,100", "١٬١٠٠"),
+    (2_000, "2,000", "٢٬٠٠٠"),
+    (3_000, "3,000", "٣٬٠٠٠"),
     (47, "47", "٤٧"),
     (6, "six", "ستة"),
 ]
 
 
+def nb(text: str) -> str:
+    return text.replace("~", "\u00a0")
+
+
 @pytest.mark.parametrize("n,english,arabic", APPROX)
 def test_prose_rounds_down_the_same_way_in_both_languages(n, english, arabic):
-    assert (EN.approx(n), AR.approx(n)) == (english, arabic)
+    assert (EN.approx(n), AR.approx(n, case=NOMINATIVE)) == (nb(english), nb(arabic))
 
 
 def test_a_rounded_amount_before_a_noun_takes_the_construct_and_the_noun_its_form():
-    assert AR.approx(441_327, "displaced_person") == "أكثر من ٤٤١ ألف شخص نازح"
-    assert AR.approx(3_042_288, "displaced_iraqi") == "أكثر من ٣ ملايين نازح عراقي"
-    assert AR.approx(358_656, "displaced") == "أكثر من ٣٥٨ ألف نازح"
+    assert AR.approx(441_327, "displaced_person") == nb("أكثر من ٤٤١~ألف شخص نازح")
+    assert AR.approx(3_042_288, "displaced_iraqi") == nb("أكثر من ٣~ملايين نازح عراقي")
+    assert AR.approx(358_656, "displaced") == nb("أكثر من ٣٥٨~ألف نازح")
     assert AR.approx(2_437, "displaced_person") == "أكثر من ٢٬٤٠٠ شخص نازح"
     assert AR.approx(447, "displaced_person") == "أكثر من ٤٤٠ شخصاً نازحاً"
-    assert AR.approx(2_130_000, "displaced") == "أكثر من ٢٫١ مليون نازح"
+    assert AR.approx(2_130_000, "displaced") == nb("أكثر من ٢٫١~مليون نازح")
     assert AR.approx(2_050_000, "displaced") == "أكثر من مليوني نازح"
-    assert AR.approx(2, "displaced", NOMINATIVE) == "نازحان"
+    assert AR.approx(2, "displaced", NOMINATIVE) == "نازحان اثنان"
     assert EN.approx(441_327, "displaced_person") == "more than 441,000 individuals"
     assert EN.approx(1, "displaced_person") == "one individual"
     assert EN.approx(358_656, "displaced") == "more than 358,000"
+
+
+@pytest.mark.parametrize("n,case,english,arabic", [
+    (1_000_000, NOMINATIVE, "1~million individuals", "مليون شخص نازح"),
+    (2_000_000, NOMINATIVE, "2~million individuals", "مليونا شخص نازح"),
+    (2_000_000, ACCUSATIVE, "2~million individuals", "مليوني شخص نازح"),
+    (3_000_000, ACCUSATIVE, "3~million individuals", "٣~ملايين شخص نازح"),
+    (100_000, ACCUSATIVE, "100,000 individuals", "١٠٠~ألف شخص نازح"),
+    (2_000, ACCUSATIVE, "2,000 individuals", "٢٬٠٠٠ شخص نازح"),
+])
+def test_exact_round_amounts_are_said_one_way_whatever_their_size(n, case, english, arabic):
+    assert (EN.approx(n, "displaced_person"), AR.approx(n, "displaced_person", case)) == (nb(english), nb(arabic))
+
+
+@pytest.mark.parametrize("months,english,arabic", [
+    (1, "a month", "شهر"), (6, "six months", "ستة أشهر"), (11, "11 months", "١١ شهراً"),
+    (12, "a year", "عام"), (23, "a year", "عام"), (24, "two years", "عامين"), (36, "three years", "ثلاثة أعوام"),
+    (120, "ten years", "عشرة أعوام"), (121, "ten years", "عشرة أعوام"), (132, "11 years", "١١ عاماً"),
+    (1200, "100 years", "١٠٠ عام"),
+])
+def test_time_since_a_start_is_said_in_months_then_in_years(months, english, arabic):
+    assert (EN.elapsed(months), AR.elapsed(months)) == (english, arabic)
+    assert said_numbers(english, "en") == said_numbers(arabic, "ar")
+
+
+def test_a_dual_spelled_like_its_plural_is_followed_by_two():
+    looks_alike = {key for key, noun in NOUNS.items() if noun.dual_like_plural}
+    assert looks_alike == {"participant", "displaced", "displaced_iraqi"}
+    assert said_numbers("بمشاركة مشاركين اثنين ونازحان اثنان واثنان منها", "ar") == [2, 2, 2]
 
 
 def test_rounding_keeps_exactness_in_whole_numbers():
@@ -174,6 +221,8 @@ def test_reading_figures_back_from_sentences():
     assert said_numbers("أكثر من ٣ ملايين نازح و١٠٥ آلاف منهم", "ar") == [3_000_000, 105_000]
     assert said_numbers("ستة مؤتمرات وست ورشات عمل ومنتديين وشخصين نازحين ومؤتمراً واحداً", "ar") == [6, 6, 2, 2, 1]
     assert said_numbers("six conferences, two workshops and one CPF; 3.5 million", "en") == [6, 2, 1, 3_500_000]
+    assert said_numbers("more than ten years; 2\u00a0million", "en") == [10, 2_000_000]
+    assert said_numbers("أكثر من عشرة أعوام؛ مليونا شخص و٤٤١\u00a0ألف", "ar") == [10, 2_000_000, 441_000]
 
 
 @given(st.integers(min_value=1, max_value=50_000_000), st.sampled_from(sorted(NOUNS)),

@@ -29,7 +29,7 @@ GOLDEN = {
         "IOM’s Displacement Tracking Matrix (DTM) has identified more than 3 million currently displaced Iraqis across "
         "the country since January 2014. Now more than six months into the Mosul military operations, cumulatively, "
         "IOM DTM has identified more than 441,000 individuals displaced from Mosul and adjacent districts since "
-        "17 October 2016. Of these, as of 27 April 2017 more than 105,000 have returned to their areas of origin, and "
+        "17 October 2016. Of these, as of 27 April 2017, more than 105,000 have returned to their areas of origin, and "
         "as of 2 May, more than 358,000 are still displaced.",
     ],
     "ar": [
@@ -126,7 +126,7 @@ def test_twos_take_the_dual_and_its_pronouns(tmp_path):
     assert said["ar"][1] == ("نظمت المنظمة الدولية للهجرة من خلال برنامج الشرطة المجتمعية مؤتمرين، "
                              "استفاد منهما خمسة من ضباط الشرطة وأفراد المجتمع المحلي.")
     assert said["en"][1].endswith("IOM has conducted two conferences, reaching five police officers and community members.")
-    assert "بشكل تراكمي شخصين نازحين من الموصل" in said["ar"][2] and "ولا يزال هناك نازحان لغاية" in said["ar"][2]
+    assert "بشكل تراكمي شخصين نازحين من الموصل" in said["ar"][2] and "ولا يزال هناك نازحان اثنان لغاية" in said["ar"][2]
     assert "has identified two individuals displaced from Mosul" in said["en"][2]
     assert "as of 2 May 2017, two are still displaced." in said["en"][2]
 
