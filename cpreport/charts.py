@@ -24,9 +24,11 @@ WORDS = {
     "governorate": ("Governorate", "المحافظة"),
     "month": ("Month", "الشهر"),
     "earlier": ("Before {}", "قبل {}"),
-    "training": ("Trainings", "دورات تدريبية"),
-    "conference": ("Conferences", "مؤتمرات"),
-    "workshop": ("Workshops", "ورشات عمل"),
+    # Headings and legends name the kinds as the tables do, with the article (ورش العمل, not ورشات عمل,
+    # which the prose uses after a number).
+    "training": ("Trainings", "الدورات التدريبية"),
+    "conference": ("Conferences", "المؤتمرات"),
+    "workshop": ("Workshops", "ورش العمل"),
     "group": ("Participants by group", "المشاركون حسب الفئة"),
     "sex": ("Participants by sex", "المشاركون حسب الجنس"),
     "participants": ("Participants", "المشاركون"),
@@ -117,10 +119,14 @@ def _fill(colour: str, striped: bool) -> str:
     return f"background-color:{colour}"
 
 
-def _label(text: str, colour: str) -> Markup:
-    """A value written inside a box, on a plain patch of the box's colour so that hatching does not cross it."""
+def _label(text: str, colour: str, striped: bool = False) -> Markup:
+    """A value written inside a box: on a plain box in the ink that reads on its colour; on a hatched
+    box on a solid white patch (style.css, `.label.solid`), which neither the hatching nor a grey
+    print can cross."""
     if not text:
         return Markup("")
+    if striped:
+        return Markup('<span class="label solid">{}</span>').format(text)
     return Markup('<span class="label" style="background-color:{};color:{}">{}</span>').format(colour, _ink(colour), text)
 
 
@@ -154,7 +160,7 @@ def _segments(parts: list[tuple[str, str, int]], scale: float, w: Wording, min_l
         shown = text if width >= min_label * max(len(text), 1) / 2 else ""
         boxes.append(Markup('<span class="segment" data-series="{}" data-value="{}" style="{}:{};width:{};{}">'
                             '{}</span>').format(key, value, side, _pct(start), _pct(width), _fill(colour, key in STRIPED),
-                                                _label(shown, colour)))
+                                                _label(shown, colour, key in STRIPED)))
         start += width
     return Markup("").join(boxes)
 
@@ -233,7 +239,8 @@ def activities_by_month(activities: dict, w: Wording) -> Markup:
             stack.append(Markup('<span class="segment" data-series="{}" data-value="{}" style="bottom:{};height:{};{}">'
                                 '{}</span>').format(kind, row[kind], _pct(bottom), _pct(height),
                                                     _fill(TYPE_COLOURS[kind], kind in STRIPED),
-                                                    _label(text if height >= 9 else "", TYPE_COLOURS[kind])))
+                                                    _label(text if height >= 9 else "", TYPE_COLOURS[kind],
+                                                           kind in STRIPED)))
             bottom += height
         # An empty month stays empty: a row of zeros would hide the months that count; the table states them.
         total = Markup('<span class="value" style="bottom:{}">{}</span>').format(

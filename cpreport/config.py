@@ -33,9 +33,17 @@ class Scope:
     """A displacement scope such as `national` or `mosul_operations`."""
 
     key: str
-    label: Text
+    label: Text  # a phrase inside a sentence: "across the country", "the Mosul military operations"
     origin: Text = Text()
     since: dt.date | None = None
+    name: Text = Text()  # a heading for tables and charts: "National", "Mosul operations"
+
+    def heading(self, language: str) -> str:
+        """The scope's name in tables and charts; without one, its label without a leading "the", capitalised."""
+        if self.name[language]:
+            return self.name[language]
+        label = re.sub(r"^the\s+", "", self.label[language].strip(), flags=re.I)
+        return label[:1].upper() + label[1:]
 
 
 @dataclass(frozen=True)
@@ -185,13 +193,15 @@ def _check_scopes(value: object, problems: list[str]) -> dict[str, Scope]:
         return scopes
     for key, entry in value.items():
         if not isinstance(entry, dict):
-            problems.append(f"'scopes.{key}' must be a table with label, origin and since")
+            problems.append(f"'scopes.{key}' must be a table with label, name, origin and since")
             continue
-        for extra in set(entry) - {"label", "origin", "since"}:
-            _unknown(f"scopes.{key}.{extra}", [f"scopes.{key}.{k}" for k in ("label", "origin", "since")], problems)
+        known = ("label", "name", "origin", "since")
+        for extra in set(entry) - set(known):
+            _unknown(f"scopes.{key}.{extra}", [f"scopes.{key}.{k}" for k in known], problems)
         since = _check_date(f"scopes.{key}.since", entry["since"], problems) if "since" in entry else None
         scopes[key] = Scope(key, _check_text(f"scopes.{key}.label", entry.get("label", key), problems),
-                            _check_text(f"scopes.{key}.origin", entry.get("origin", ""), problems), since)
+                            _check_text(f"scopes.{key}.origin", entry.get("origin", ""), problems), since,
+                            _check_text(f"scopes.{key}.name", entry.get("name", ""), problems))
     return scopes
 
 

@@ -84,6 +84,7 @@ def scope_paragraphs(config: Config, figures: Figures) -> list[dict]:
         latest = max(f.as_of for f in found.values())
         months = months_between(scope.since, latest) if scope.since else 0
         scopes.append({"key": key, "label": scope.label, "origin": scope.origin, "since": scope.since,
+                       "name": Text(scope.heading("en"), scope.heading("ar")),
                        "months": months if months >= 1 else 0, "figures": found})
     return scopes
 
@@ -122,6 +123,9 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
         "groups": groups,
         "scopes": scope_paragraphs(config, figures),
         "sources": ", ".join(sources) or "no sheets",
+        # Each file name isolated left to right, the list itself right to left with Arabic commas.
+        "sources_ar": Markup("، ").join(Markup('<bdi dir="ltr">{}</bdi>').format(s) for s in sources)
+                      or i18n.arabic("no sheets"),
         "linkify": linkify,
         "css": stylesheet(),
         "breakdowns": figures.breakdowns,

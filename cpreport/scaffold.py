@@ -41,11 +41,13 @@ narrative = { en = "narrative/en.md", ar = "narrative/ar.md" }
 
 # Displacement scopes: the `scope` column of the displacement sheet names one of these.
 [scopes.national]
-label = { en = "across the country", ar = "في كافة أنحاء البلاد" }
+label = { en = "across the country", ar = "في كافة أنحاء البلاد" }   # said in the prose
+name = { en = "National", ar = "على المستوى الوطني" }                # heads its rows in tables and charts
 since = 2014-01-01
 
 [scopes.mosul_operations]
 label = { en = "the Mosul military operations", ar = "العمليات العسكرية في الموصل" }
+name = { en = "Mosul operations", ar = "عمليات الموصل" }
 origin = { en = "from Mosul and adjacent districts", ar = "من الموصل والمناطق المجاورة" }
 since = 2016-10-17
 

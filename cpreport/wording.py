@@ -98,6 +98,8 @@ REPRESENTED = {"law_enforcement", "civil_society", "judiciary"}  # "… represen
 # Latin text inside Arabic prose: words, numbers, addresses, phone numbers, with the spaces between them.
 LATIN_WORD = r"[+]?[A-Za-z0-9][A-Za-z0-9@._%+\-/:?=&#~']*"
 LATIN_RUN = re.compile(rf"{LATIN_WORD}(?:[ \u00a0]+{LATIN_WORD})*")
+# Phone numbers: groups of digits separated by spaces, kept on one line (+964 751 234 2550).
+PHONE = re.compile(r"(?<![\w/@.+])\+?\d{1,4}(?:[ \u00a0]\d{2,5}){2,}(?![\w/@])")
 LINK = re.compile(r"(https?://[^\s<]+[^\s<.,;:)]|[\w.+-]+@[\w-]+\.[\w.-]+\w)")
 
 
@@ -350,24 +352,31 @@ class Wording:
         return Markup("<bdi>{}</bdi>").format(text) if self.rtl else text
 
     def prose(self, text: str) -> Markup:
-        """Text from the config or the narrative: escaped, addresses made links, and inside Arabic
-        every run of Latin text (names, addresses, phone numbers) isolated left to right."""
+        """Text from the config or the narrative: escaped, addresses made links, phone numbers kept
+        on one line, and inside Arabic every run of Latin text (names, addresses, phone numbers)
+        isolated left to right."""
         def link(match: re.Match) -> str:
             target = match.group(0)
             href = target if target.startswith("http") else f"mailto:{target}"
             return f'<a href="{href}">{target}</a>'
 
+        def phone(match: re.Match) -> str:
+            number = match.group(0)
+            if number.startswith("+") or sum(c.isdigit() for c in number) >= 7:
+                return f'<span class="nowrap">{number}</span>'
+            return number
+
         def latin(match: re.Match) -> str:
             run = match.group(0)
             kept = run.rstrip(".,;:)")
-            return f'<bdi dir="ltr">{LINK.sub(link, kept)}</bdi>{run[len(kept):]}'
+            return f'<bdi dir="ltr">{LINK.sub(link, PHONE.sub(phone, kept))}</bdi>{run[len(kept):]}'
 
         escaped = str(escape(text))
         if self.rtl:
             # Entities such as &#34; are escaping, not Latin text: keep them out of the runs.
             parts = re.split(r"(&[#\w]+;)", escaped)
             return Markup("".join(p if p.startswith("&") else LATIN_RUN.sub(latin, p) for p in parts))
-        return Markup(LINK.sub(lambda m: f'<bdi dir="ltr">{link(m)}</bdi>', escaped))
+        return Markup(LINK.sub(lambda m: f'<bdi dir="ltr">{link(m)}</bdi>', PHONE.sub(phone, escaped)))
 
 
 # Reading figures back ---------------------------------------------------------------------------

@@ -207,10 +207,12 @@ def test_dates_use_iraqi_month_names_and_are_isolated_in_arabic():
 
 def test_latin_runs_inside_arabic_are_isolated_left_to_right():
     said = str(AR.prose("هاتف +964 751 234 2550، البريد: sblack@iom.int ومصفوفة DTM (IOM)."))
-    assert '<bdi dir="ltr">+964 751 234 2550</bdi>،' in said
+    assert '<bdi dir="ltr"><span class="nowrap">+964 751 234 2550</span></bdi>،' in said
     assert '<bdi dir="ltr"><a href="mailto:sblack@iom.int">sblack@iom.int</a></bdi>' in said
     assert '<bdi dir="ltr">DTM</bdi> (<bdi dir="ltr">IOM</bdi>).' in said
-    assert "<bdi" not in str(EN.prose("Tel. +964 751 234 2550"))
+    assert str(EN.prose("Tel. +964 751 234 2550, ext")) == 'Tel. <span class="nowrap">+964 751 234 2550</span>, ext'
+    # Only phone numbers are kept on one line, not any numbers that follow each other.
+    assert str(EN.prose("as of 1 May 2017 2,000 left; rooms 12 14")) == "as of 1 May 2017 2,000 left; rooms 12 14"
     assert str(EN.prose("see http://iraqdtm.iom.int/x.aspx.")) == \
         'see <bdi dir="ltr"><a href="http://iraqdtm.iom.int/x.aspx">http://iraqdtm.iom.int/x.aspx</a></bdi>.'
 

@@ -65,7 +65,7 @@ def test_dates_and_latin_text_inside_arabic_are_isolated_in_the_html(sample_buil
     html = (sample_build / "report.html").read_text("utf-8")
     arabic = html[html.index('lang="ar" dir="rtl"'):]
     assert "<bdi>١٧ تشرين الأول ٢٠١٦</bdi>" in arabic and "<bdi>٢ أيار</bdi>" in arabic
-    assert '<bdi dir="ltr">+964 751 234 2550</bdi>' in arabic
+    assert '<bdi dir="ltr"><span class="nowrap">+964 751 234 2550</span></bdi>' in arabic
     assert '<bdi dir="ltr"><a href="mailto:sblack@iom.int">sblack@iom.int</a></bdi>' in arabic
 
 
