@@ -110,6 +110,8 @@ def test_the_sample_config_has_no_problem():
     config = load_config(root / "sample_data" / "cpreport.toml", environ={})
     assert config.period == Period(2017, 5)
     assert set(config.scopes) == {"national", "mosul_operations"}
+    assert config.scopes["national"].heading("en") == "National"
+    assert config.scopes["mosul_operations"].heading("ar") == "عمليات الموصل"
 
 
 def test_a_problem_from_an_option_or_the_environment_names_it_not_the_file(tmp_path):
@@ -126,3 +128,10 @@ def test_no_config_file_here_and_no_data_folder_is_a_usage_error(tmp_path):
     assert result.returncode == 2
     assert "there is no cpreport.toml in" in result.stderr and "cpreport init" in result.stderr
     assert list(tmp_path.iterdir()) == []  # nothing made in a folder that is not a project
+
+
+def test_a_scope_name_is_text_in_both_languages_or_one_problem(tmp_path):
+    assert problems(tmp_path, '[scopes.national]\nname = 3') == [
+        "'scopes.national.name' must be a table with 'en' and 'ar' texts, e.g. scopes.national.name = { en = \"…\", ar = \"…\" }"]
+    assert problems(tmp_path, '[scopes.national]\nnmae = "x"') == [
+        "unknown key 'scopes.national.nmae'; did you mean 'scopes.national.name'?"]
