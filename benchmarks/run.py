@@ -69,11 +69,14 @@ def rows_of_data(n: int, seed: int = 7):
 
 
 def write_data(folder: Path, n: int) -> dict[str, Path]:
-    """Writes the data set twice: as XLSX (openpyxl, write-only) and as CSV."""
+    """Writes the data set twice: as XLSX (openpyxl, write-only) and as CSV; a finished set is reused."""
     import csv
 
     from openpyxl import Workbook
 
+    paths = {kind: folder / kind for kind in ("xlsx", "csv")}
+    if (folder / "complete").is_file():
+        return paths
     forums, activities, displacement = rows_of_data(n)
     tables = {
         "cpfs": (["cpf_id", "name_en", "name_ar", "governorate", "district", "established_by", "established_on",
@@ -81,9 +84,7 @@ def write_data(folder: Path, n: int) -> dict[str, Path]:
         "activities": (ACTIVITY_HEADER, activities),
         "displacement": (["as_of", "scope", "metric", "governorate", "individuals"], displacement),
     }
-    paths = {}
-    for kind in ("xlsx", "csv"):
-        data = folder / kind
+    for kind, data in paths.items():
         data.mkdir(parents=True, exist_ok=True)
         for name, (header, rows) in tables.items():
             if kind == "xlsx":
@@ -99,7 +100,7 @@ def write_data(folder: Path, n: int) -> dict[str, Path]:
                     writer.writerow(header)
                     writer.writerows([[v.isoformat() if isinstance(v, dt.date) else v for v in r] for r in rows])
         (data / "cpreport.toml").write_text(CONFIG.format(data=data, out=folder / f"out-{kind}"), "utf-8")
-        paths[kind] = data
+    (folder / "complete").write_text(f"{n}\n")
     return paths
 
 

@@ -12,13 +12,11 @@ import pandas as pd
 
 from . import manifest
 from .config import Config, Period
-from .crosscheck import check_halves
 from .errors import InvalidData
 from .figures import Figures, compute
 from .findings import Code, Findings, finding, to_csv
 from .load import Loaded, load
 from .log import Progress
-from .render import environment, render_html, render_pdf, render_validation
 from .validate import Checked, validate
 from .write import build_lock, publish, write_atomically, write_findings
 
@@ -73,6 +71,8 @@ def sources(checked: Checked) -> list[str]:
 
 def findings_files(config: Config, findings: Findings, period: Period | None = None,
                    annotated: bool = False) -> dict[str, bytes]:
+    from .render import render_validation
+
     files = {"validation.csv": to_csv(findings).encode("utf-8"),
              "validation.html": render_validation(config, findings, str(period or config.period)).encode("utf-8")}
     if annotated:
@@ -107,6 +107,10 @@ def _now() -> str:
 def _report(config: Config, checked: Checked, period: Period, found: dict[str, str],
             progress: Progress | None) -> tuple[Figures, Path]:
     """Compute, render and publish one period's folder."""
+    # Jinja, Babel and WeasyPrint load here, not with the module: checking the sheets needs none of them.
+    from .crosscheck import check_halves
+    from .render import render_html, render_pdf
+
     stage = progress.stage if progress else (lambda name, detail="": None)
     stage("figures", str(period))
     figures = compute(checked, period, config.highlights)
@@ -198,6 +202,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
 
 def write_index(config: Config) -> Path:
     """OUT/index.html: every period folder in the output folder, newest first, with its files."""
+    from .render import environment
     from .wording import Wording
 
     english, arabic = Wording("en"), Wording("ar", config.digits)

@@ -9,6 +9,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .contract import TABLES, Table, fold
@@ -265,24 +266,59 @@ def _tidy_texts(before: pd.Series) -> tuple[pd.Series, pd.Series]:
     return text.where(~blank, None), differs
 
 
+# What pandas.api.types.infer_dtype calls a column that has no text in it.
+NO_TEXT = {"empty", "integer", "floating", "mixed-integer-float", "decimal", "complex", "boolean", "datetime64",
+           "datetime", "date", "timedelta64", "timedelta", "time", "period", "interval", "bytes"}
+
+
+def text_cells(column: pd.Series) -> pd.Series:
+    """Which cells hold text; a column of text alone (every CSV, most columns of a workbook) is told at once."""
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind == "string":
+        return column.notna()
+    if kind in NO_TEXT:
+        return pd.Series(False, index=column.index)
+    return column.map(type) == str
+
+
+# Python's own whitespace (what str.strip and str.split remove), for the regular expressions of Arrow.
+SPACE = r"[\s\x0b\x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+ODD = "[\u00a0\u2007\u202f\u200b\u200e\u200f\u061c\ufeff]"
+# A text that tidying may change: spaces at either end, odd spaces or marks, doubled spaces, or short enough to be
+# a dash or a placeholder. Everything else is left as it is without a look from Python.
+MAY_CHANGE = rf"^{SPACE}|{SPACE}$|{ODD}|{SPACE}{SPACE}|^.{{0,9}}$"
+
+
+def _may_change(texts: np.ndarray) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.match_substring_regex(pa.array(texts, type=pa.string()), MAY_CHANGE).to_numpy(zero_copy_only=False)
+
+
 def _tidy(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Trim stray and non-breaking spaces; empty, dash-only and "N/A" cells become empty.
 
     Returns the tidied column and, where a cell was changed beyond its spaces, the cell as written."""
     column = column.where(column.notna(), None)
-    is_text = column.map(type) == str
+    is_text = text_cells(column)
     changed = pd.Series(None, index=column.index, dtype=object)
     if not is_text.any():
         return column, changed
     before = column[is_text]
-    distinct = pd.Series(pd.unique(before.to_numpy()), dtype=object)
+    distinct = pd.unique(before.to_numpy())
+    # Distinct texts that cannot change are found by Arrow; only the others are tidied one by one.
+    distinct = pd.Series(distinct[_may_change(distinct)], dtype=object)
+    if distinct.empty:
+        return column, changed
     text, differs = _tidy_texts(distinct)
+    touched = before[before.isin(distinct)]
     column = column.copy()
-    column[is_text] = before.map(dict(zip(distinct, text)))
+    column[touched.index] = touched.map(dict(zip(distinct, text)))
     changed_texts = set(distinct[differs])
     if changed_texts:
-        was_changed = before.isin(changed_texts)
-        changed[was_changed[was_changed].index] = before[was_changed]
+        was_changed = touched.isin(changed_texts)
+        changed[was_changed[was_changed].index] = touched[was_changed]
     return column, changed
 
 
@@ -343,6 +379,21 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
                  {name: mask[keep].reset_index(drop=True) for name, mask in changed.items()})
 
 
+def _total_words(column: pd.Series) -> list:
+    """The distinct cells of a column that label a total row."""
+    uniques = pd.unique(column.dropna().to_numpy())
+    texts = uniques[text_cells(pd.Series(uniques, dtype=object)).to_numpy()] if len(uniques) else uniques
+    if len(texts) > 64:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        # No total word has a digit or more than 24 letters: Arrow sets those aside, Python reads the rest.
+        array = pa.array(texts, type=pa.string())
+        short = pc.and_(pc.less_equal(pc.utf8_length(array), 24), pc.invert(pc.match_substring_regex(array, "[0-9]")))
+        texts = texts[short.to_numpy(zero_copy_only=False)]
+    return [u for u in texts if _is_total_word(u)]
+
+
 def _drop_total_rows(body: pd.DataFrame, cells: pd.DataFrame, table: Table, where: dict,
                      findings: Findings) -> pd.DataFrame:
     """Leave out rows labelled "Total" in any cell (said in a note), unless the row has an id of its own."""
@@ -351,7 +402,7 @@ def _drop_total_rows(body: pd.DataFrame, cells: pd.DataFrame, table: Table, wher
     label = pd.Series(None, index=body.index, dtype=object)
     for position in range(cells.shape[1]):
         column = cells.iloc[:, position]
-        words = [u for u in pd.unique(column.dropna().to_numpy()) if _is_total_word(u)]
+        words = _total_words(column)
         if not words:
             continue
         hit = column[column.isin(words)]
