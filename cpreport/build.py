@@ -38,13 +38,15 @@ class Outcome:
     up_to_date: str = ""  # when the build found nothing to do: when the current report was built
 
 
-def read_sheets(data: Path, progress: Progress | None = None) -> Loaded:
-    """Load the sheets, and again if one changed while being read (an officer saving); twice is a finding."""
+def read_sheets(data: Path, progress: Progress | None = None, reader=None) -> Loaded:
+    """Load the sheets, and again if one changed while being read (an officer saving); twice is a finding.
+
+    `reader` is the parse cache's (cache.Reader), or None to read every file."""
     for attempt in (1, 2):
         before = manifest.snapshot(data)
         if progress:
             progress.stage("read", "again: a file changed while it was read" if attempt == 2 else "")
-        loaded = load(data)
+        loaded = load(data, reader) if reader else load(data)
         changed = manifest.changed_files(before, manifest.snapshot(data))
         if not changed:
             return loaded
@@ -53,10 +55,17 @@ def read_sheets(data: Path, progress: Progress | None = None) -> Loaded:
     return loaded
 
 
+def _cache_reader(config: Config):
+    """The parse cache of the output folder: files unchanged since an earlier build are not read again."""
+    from .cache import FOLDER, Reader
+
+    return Reader(config.out / FOLDER)
+
+
 def check(config: Config, strict: bool = False, progress: Progress | None = None, loaded: Loaded | None = None,
-          period: Period | None = None) -> Checked:
+          period: Period | None = None, reader=None) -> Checked:
     """Load and validate the sheets of the config's data folder (for the config's period, or the one given)."""
-    loaded = loaded or read_sheets(config.data, progress)
+    loaded = loaded or read_sheets(config.data, progress, reader)
     if progress:
         progress.stage("validate")
     checked = validate(loaded, (period or config.period).end, set(config.scopes))
@@ -146,7 +155,9 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         if done:
             return Outcome(config, None, Findings(), folder=config.out / str(config.period), up_to_date=done["built"],
                            seconds=time.monotonic() - started)
-        checked = check(config, strict, progress)
+        reader = _cache_reader(config)
+        checked = check(config, strict, progress, reader=reader)
+        reader.prune()
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
         outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress)
@@ -180,7 +191,9 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
         if done:
             return Outcome(config, None, Findings(), folder=config.out, up_to_date=done["built"],
                            periods=[Period.parse(p) for p in done["periods"]], seconds=time.monotonic() - started)
-        loaded = read_sheets(config.data, progress)
+        reader = _cache_reader(config)
+        loaded = read_sheets(config.data, progress, reader)
+        reader.prune()
         checked = check(config, strict, progress, loaded)
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)

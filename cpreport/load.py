@@ -8,6 +8,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,8 @@ class Sheet:
     header_row: int = 1  # as the user numbers it
     typed_cells: bool = True  # a workbook keeps numbers and dates; a CSV holds text only
     changed: dict[str, pd.Series] = field(default_factory=dict)  # canonical column -> cells as written, where tidied
+    # The validate stage's work on this sheet alone (typed table, findings), when already done: see cache.py.
+    checked: tuple[pd.DataFrame, list] | None = None
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
@@ -157,9 +160,9 @@ def _workbook_grids(raw: bytes) -> dict[str, pd.DataFrame]:
     return {str(name): _blank_to_none(grid) for name, grid in grids.items()}
 
 
-def read_grids(path: Path) -> tuple[dict[str, pd.DataFrame], bool]:
+def read_grids(path: Path, raw: bytes | None = None) -> tuple[dict[str, pd.DataFrame], bool]:
     """The cells of every sheet of a file, as read, and whether they keep their types (a workbook)."""
-    raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     if raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
         return _workbook_grids(raw), True
     head = raw[:1024].lstrip(codecs.BOM_UTF8).lstrip().lower()
@@ -427,8 +430,62 @@ def table_named(name: str) -> Table | None:
     return TABLES[found.pop()] if len(found) == 1 else None
 
 
-def load(data: Path) -> Loaded:
-    """Read every table found in the data folder: files named after a table, or sheets named after one."""
+@dataclass
+class FileRead:
+    """What one file gives, depending on its name and bytes alone: its sheets and findings, in the order made."""
+
+    events: list  # Finding or Sheet, in the order they were made
+    counted: bool = True  # the file is one of the tables' files (Loaded.files)
+    unreadable: set[str] = field(default_factory=set)  # tables whose file or sheet could not be read
+
+
+def read_file(path: Path, table: Table | None, raw: bytes | None = None) -> FileRead:
+    """Read one file of the data folder (its bytes, when already read) into the sheets of the tables it holds."""
+    events: list = []
+    try:
+        if raw is None and path.stat().st_size == 0 or raw == b"":
+            raise Unreadable(Code.CP008)
+        grids, typed_cells = read_grids(path, raw)
+    except (Unreadable, OSError) as error:
+        code = error.code if isinstance(error, Unreadable) else Code.CP001
+        detail = error.detail if isinstance(error, Unreadable) else (error.strerror or type(error).__name__)
+        return FileRead([finding(code, file=path.name, detail=detail)], True, {table.name} if table else set())
+    named = {name: table_named(name) for name in grids}
+    if table is None and not any(named.values()):
+        return FileRead([finding(Code.CP002, file=path.name)], False)
+    if table is not None:
+        # A file named after a table: the sheet of that name, else its first sheet with anything in it.
+        sheet_name = next((n for n, t in named.items() if t is table), None)
+        if sheet_name is None:
+            # Else the sheet whose header names most of the table's columns (an "Instructions"
+            # sheet may come first), the first such on a tie.
+            scores = {n: header_score(g, table)[1] for n, g in grids.items()}
+            sheet_name = max(scores, key=scores.get) if any(scores.values()) else next(
+                (n for n, g in grids.items() if g.notna().any().any()), next(iter(grids)))
+        selected = {sheet_name: table}
+    else:
+        selected = {n: t for n, t in named.items() if t is not None}
+    unreadable: set[str] = set()
+    for sheet_name, sheet_table in selected.items():
+        grid = grids[sheet_name]
+        if grid.empty or not grid.notna().any().any():
+            events.append(finding(Code.CP008, file=path.name, sheet=sheet_name))
+            unreadable.add(sheet_table.name)
+            continue
+        found = Findings()
+        sheet = to_sheet(grid, sheet_table, path.name, sheet_name, found, path, typed_cells)
+        events.extend(found)
+        if sheet is None:
+            unreadable.add(sheet_table.name)
+        else:
+            events.append(sheet)
+    return FileRead(events, True, unreadable)
+
+
+def load(data: Path, reader: Callable[[Path, Table | None], FileRead] = read_file) -> Loaded:
+    """Read every table found in the data folder: files named after a table, or sheets named after one.
+
+    `reader` reads one file; the parse cache (cache.py) gives one that reuses what an unchanged file gave."""
     findings = Findings()
     sheets: dict[str, Sheet] = {}
     files: list[Path] = []
@@ -437,9 +494,7 @@ def load(data: Path) -> Loaded:
         return Loaded(sheets, findings)
     unreadable: set[str] = set()  # tables whose file could not be read: one finding is enough
 
-    def keep(sheet: Sheet | None) -> None:
-        if sheet is None:
-            return
+    def keep(sheet: Sheet) -> None:
         name = sheet.table.name
         if name in sheets:
             first = sheets[name]
@@ -464,45 +519,15 @@ def load(data: Path) -> Loaded:
         if table is None and suffix in TEXT_FILES:
             findings.add(finding(Code.CP002, file=path.name))
             continue
-        try:
-            if path.stat().st_size == 0:
-                raise Unreadable(Code.CP008)
-            grids, typed_cells = read_grids(path)
-        except (Unreadable, OSError) as error:
-            code = error.code if isinstance(error, Unreadable) else Code.CP001
-            detail = error.detail if isinstance(error, Unreadable) else (error.strerror or type(error).__name__)
-            findings.add(finding(code, file=path.name, detail=detail))
+        read = reader(path, table)
+        if read.counted:
             files.append(path)
-            if table is not None:
-                unreadable.add(table.name)
-            continue
-        named = {name: table_named(name) for name in grids}
-        if table is None and not any(named.values()):
-            findings.add(finding(Code.CP002, file=path.name))
-            continue
-        files.append(path)
-        if table is not None:
-            # A file named after a table: the sheet of that name, else its first sheet with anything in it.
-            sheet_name = next((n for n, t in named.items() if t is table), None)
-            if sheet_name is None:
-                # Else the sheet whose header names most of the table's columns (an "Instructions"
-                # sheet may come first), the first such on a tie.
-                scores = {n: header_score(g, table)[1] for n, g in grids.items()}
-                sheet_name = max(scores, key=scores.get) if any(scores.values()) else next(
-                    (n for n, g in grids.items() if g.notna().any().any()), next(iter(grids)))
-            selected = {sheet_name: table}
-        else:
-            selected = {n: t for n, t in named.items() if t is not None}
-        for sheet_name, sheet_table in selected.items():
-            grid = grids[sheet_name]
-            if grid.empty or not grid.notna().any().any():
-                findings.add(finding(Code.CP008, file=path.name, sheet=sheet_name))
-                unreadable.add(sheet_table.name)
-                continue
-            sheet = to_sheet(grid, sheet_table, path.name, sheet_name, findings, path, typed_cells)
-            if sheet is None:
-                unreadable.add(sheet_table.name)
-            keep(sheet)
+        unreadable |= read.unreadable
+        for event in read.events:
+            if isinstance(event, Sheet):
+                keep(event)
+            else:
+                findings.add(event)
     if others:
         findings.add(finding(Code.CP019, detail=", ".join(others)))
     for name in TABLES:

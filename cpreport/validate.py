@@ -596,6 +596,20 @@ TABLE_RULES: tuple[tuple[str, tuple[Code, ...], Callable[[Context, str], None]],
 )
 
 
+def check_sheet(sheet: Sheet) -> tuple[pd.DataFrame, list]:
+    """The checks that depend on one sheet alone: its typed table and its findings (the parse cache keeps them)."""
+    findings = Findings()
+    table = check_cells(sheet, findings)
+    check_rows(sheet, table, findings)
+    return table, list(findings)
+
+
+def cells_shown_later(sheet: Sheet) -> list[str]:
+    """The columns whose cells, as written, the rules across rows and tables show in their findings."""
+    wanted = [sheet.table.id_column, "cpf_id", "name_ar", next(iter(sheet.headers), None)]
+    return [c for c in dict.fromkeys(wanted) if c and c in sheet.frame]
+
+
 def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()) -> Checked:
     """Check the loaded sheets against the contract and the rules; hand on typed tables and every finding."""
     findings = Findings(list(loaded.findings))
@@ -610,9 +624,10 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()
         if sheet.frame.empty:
             severity = ERROR if any_rows and name != "displacement" else None
             findings.add(finding(Code.CP005, file=sheet.file, sheet=sheet.sheet, severity=severity))
-        table = check_cells(sheet, findings)
-        check_rows(sheet, table, findings)
-        typed[name] = table
+        table, sheet_findings = sheet.checked or check_sheet(sheet)
+        findings.extend(sheet_findings)
+        # A shallow copy: the rules below change columns, and the sheet's own table may be checked again.
+        typed[name] = table.copy(deep=False)
     context = Context(loaded.sheets, typed, period_end, set(scopes), findings)
     for table, _codes, rule in TABLE_RULES:
         if table in loaded.sheets:
@@ -623,4 +638,4 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()
     return Checked(forums, activities, displacement, sources, findings)
 
 
-__all__ = ["Checked", "validate", "parse_dates", "parse_integers", "displacement_totals", "ROW_RULES", "TABLE_RULES"]
+__all__ = ["Checked", "validate", "check_sheet", "cells_shown_later", "parse_dates", "parse_integers", "displacement_totals", "ROW_RULES", "TABLE_RULES"]
