@@ -8,6 +8,7 @@ run anything written there. An entry that cannot be read is ignored and written 
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ from . import __version__
 from .contract import TABLES
 from .findings import Finding
 from .load import ROW, FileRead, Sheet, read_file, text_cells
-from .validate import _shown, cells_shown_later, check_sheet
+from .validate import cells_shown_later, check_sheet
 
 FOLDER = ".cache"  # inside the output folder
 FORMAT = 1  # bump when the layout of an entry changes
@@ -116,13 +117,44 @@ def _column_in(meta: dict, arrays: dict[str, object], index: pd.Index) -> pd.Ser
     return pd.Series(values, index=index).astype(meta["dtype"])
 
 
-def _shown_cells(raw: pd.Series) -> pd.Series:
-    """Cells as a finding shows them: text stays, other values become the text the finding would say."""
-    shown = raw.astype(object).where(raw.notna(), None)
-    others = raw.notna() & ~text_cells(raw)
-    if others.any():
-        shown[others] = raw[others].map(lambda value: str(_shown(value)))
-    return shown
+# Cells as written are of a few Python types; each is kept in an Arrow column of its own and comes back as the
+# same type and value, so that every rule shows a cell as a fresh read would.
+CELL_TYPES = {str: 1, float: 2, int: 3, dt.datetime: 4, pd.Timestamp: 5, dt.date: 6, bool: 7}
+
+
+def _cells_out(raw: pd.Series) -> tuple[dict, dict[str, object]]:
+    strings = text_cells(raw)
+    if not bool((raw.notna() & ~strings).any()):
+        return {"kind": "object"}, {"": raw.astype(object).where(raw.notna(), None).to_numpy()}
+    codes = raw.map(lambda value: 0 if value is None else CELL_TYPES.get(type(value), -1)).to_numpy("int8")
+    if (codes < 0).any():
+        raise TypeError("a cell of a type the cache does not keep")
+    values = raw.to_numpy(dtype=object)
+
+    def pick(code: int, fill, dtype) -> np.ndarray:
+        return np.array([v if c == code else fill for v, c in zip(values, codes)], dtype=dtype)
+
+    return {"kind": "cells"}, {
+        "code": codes, "str": np.where(codes == 1, values, None),
+        "float": pick(2, 0.0, "float64"), "int": pick(3, 0, "int64"), "bool": pick(7, False, "bool"),
+        "datetime": pd.to_datetime(pd.Series(np.where(np.isin(codes, (4, 5, 6)), values, None)),
+                                   errors="raise").to_numpy("datetime64[us]")}
+
+
+def _cells_in(arrays: dict[str, object], index: pd.Index) -> pd.Series:
+    codes = arrays["code"]
+    out = np.empty(len(codes), dtype=object)
+    out[:] = None
+    stamps = np.asarray(arrays["datetime"], dtype="datetime64[us]")
+    for code, values in ((1, arrays["str"]), (2, np.asarray(arrays["float"]).astype(object)),
+                         (3, np.asarray(arrays["int"]).astype(object)), (7, np.asarray(arrays["bool"]).astype(object)),
+                         (4, stamps.astype(object)), (6, stamps.astype("datetime64[D]").astype(object))):
+        at = codes == code
+        out[at] = np.asarray(values, dtype=object)[at]
+    at = codes == 5
+    if at.any():
+        out[at] = pd.DatetimeIndex(stamps[at]).astype(object)
+    return pd.Series(out, index=index, dtype=object)
 
 
 def _save(entry: Path, read: FileRead) -> None:
@@ -139,10 +171,13 @@ def _save(entry: Path, read: FileRead) -> None:
                 continue
             typed, found = event.checked
             frame = {f"t:{name}": typed[name] for name in typed.columns}
-            frame.update({f"r:{name}": _shown_cells(event.frame[name]) for name in cells_shown_later(event)})
             columns, arrays = {}, {}
             for name, series in frame.items():
                 columns[name], parts = _column_out(series.reset_index(drop=True))
+                arrays.update({f"{name}\0{part}": values for part, values in parts.items()})
+            for name in cells_shown_later(event):
+                columns[f"r:{name}"], parts = _cells_out(event.frame[name].reset_index(drop=True))
+                name = f"r:{name}"
                 arrays.update({f"{name}\0{part}": values for part, values in parts.items()})
             number = len(sheets)
             pq.write_table(pa.table({k: pa.array(v, from_pandas=True) if not isinstance(v, np.ndarray) or v.dtype == object
@@ -181,7 +216,7 @@ def _load(entry: Path, path: Path) -> FileRead:
         for name, column in meta["frame_columns"].items():
             parts = {key.split("\0", 1)[1]: arrays.column(key).to_numpy(zero_copy_only=False)
                      for key in arrays.column_names if key.split("\0", 1)[0] == name}
-            series = _column_in(column, parts, index)
+            series = _cells_in(parts, index) if column["kind"] == "cells" else _column_in(column, parts, index)
             (typed if name.startswith("t:") else frame)[name[2:]] = series
         typed_frame = pd.DataFrame(typed, index=index)
         frame[ROW] = typed_frame[ROW]

@@ -606,7 +606,8 @@ def check_sheet(sheet: Sheet) -> tuple[pd.DataFrame, list]:
 
 def cells_shown_later(sheet: Sheet) -> list[str]:
     """The columns whose cells, as written, the rules across rows and tables show in their findings."""
-    wanted = [sheet.table.id_column, "cpf_id", "name_ar", next(iter(sheet.headers), None)]
+    wanted = [sheet.table.id_column, "cpf_id", "name_ar", next(iter(sheet.headers), None), "established_on",
+              "start_date", "as_of", "individuals"]
     return [c for c in dict.fromkeys(wanted) if c and c in sheet.frame]
 
 
