@@ -4,13 +4,15 @@
 
 For each size N it writes a data set (activities N rows, forums N/500, displacement N/100) as XLSX
 and as CSV, then measures, in the same run and on the same files:
-  - the baselines: `pandas.read_excel(engine="calamine")` and `pandas.read_csv` of the activities
-    file, each as a whole process, and `python -c "import click"`;
-  - load, validate, figures, render HTML and render PDF in-process;
-  - load + validate + figures as a whole process, and the whole `cpreport build` as a process;
-  - `cpreport --help`, and a rebuild with nothing changed;
-  - the peak memory of the load + validate + figures process.
-It prints medians over the repeats, and the ratios the project holds itself to.
+  - the baselines: `pandas.read_excel(engine="calamine")` and `pandas.read_csv` of the three files,
+    each as a whole process, and `python -c "import click"`;
+  - `cpreport --help` and `cpreport --version` as processes, against `import click`;
+  - load + validate + figures as a whole process (and its peak memory), against the read alone;
+  - load, validate, figures, render HTML and render PDF in-process (the PDF against the smallest N);
+  - `cpreport build --force` as a process, without and with the parse cache; a rebuild with nothing
+    changed; a rebuild after the displacement file changed.
+It prints medians over the repeats, the ratios, and the targets they are held to. Data sets are kept
+with --keep DIR and reused by later runs.
 """
 from __future__ import annotations
 
@@ -63,44 +65,63 @@ def rows_of_data(n: int, seed: int = 7):
                            forums[rng.randrange(len(forums))][0], people, rng.randint(0, people // 2), *groups])
     displacement = []
     for i in range(max(1, n // 100)):
-        day = dt.date(2016, 11, 1) + dt.timedelta(days=i % 200)
-        displacement.append([day, "national", "displaced_current", rng.choice(GOVERNORATES), rng.randint(1000, 90000)])
+        # One figure per governorate and day, going back from the period's end: no figure is given twice.
+        day = dt.date(2017, 5, 31) - dt.timedelta(days=i // len(GOVERNORATES))
+        displacement.append([day, "national", "displaced_current", GOVERNORATES[i % len(GOVERNORATES)],
+                             rng.randint(1000, 90000)])
     return forums, activities, displacement
 
 
-def write_data(folder: Path, n: int) -> dict[str, Path]:
-    """Writes the data set twice: as XLSX (openpyxl, write-only) and as CSV."""
+def write_data(folder: Path, n: int, kinds=("xlsx", "csv")) -> dict[str, Path]:
+    """Writes the data set as XLSX (openpyxl, write-only) and as CSV; a finished set is reused.
+
+    Beside each data folder, `displacement.alt.*` is the displacement table with other figures: the
+    harness swaps it in to measure a rebuild after one file changed."""
     import csv
 
     from openpyxl import Workbook
 
+    paths = {kind: folder / kind for kind in kinds}
+    if all((folder / f"complete-{kind}").is_file() for kind in kinds):
+        return paths
     forums, activities, displacement = rows_of_data(n)
+    other = [row[:-1] + [row[-1] + 1] for row in displacement]
     tables = {
         "cpfs": (["cpf_id", "name_en", "name_ar", "governorate", "district", "established_by", "established_on",
                   "status"], forums),
         "activities": (ACTIVITY_HEADER, activities),
-        "displacement": (["as_of", "scope", "metric", "governorate", "individuals"], displacement),
+        "displacement": (DISPLACEMENT_HEADER, displacement),
     }
-    paths = {}
-    for kind in ("xlsx", "csv"):
-        data = folder / kind
+    for kind, data in paths.items():
         data.mkdir(parents=True, exist_ok=True)
         for name, (header, rows) in tables.items():
-            if kind == "xlsx":
-                book = Workbook(write_only=True)
-                sheet = book.create_sheet(name)
-                sheet.append(header)
-                for row in rows:
-                    sheet.append(row)
-                book.save(data / f"{name}.xlsx")
-            else:
-                with open(data / f"{name}.csv", "w", newline="", encoding="utf-8") as stream:
-                    writer = csv.writer(stream)
-                    writer.writerow(header)
-                    writer.writerows([[v.isoformat() if isinstance(v, dt.date) else v for v in r] for r in rows])
+            _write(data / f"{name}.{kind}", name, header, rows)
+        _write(folder / f"displacement.alt.{kind}", "displacement", DISPLACEMENT_HEADER, other)
         (data / "cpreport.toml").write_text(CONFIG.format(data=data, out=folder / f"out-{kind}"), "utf-8")
-        paths[kind] = data
+        (folder / f"complete-{kind}").write_text(f"{n}\n")
     return paths
+
+
+DISPLACEMENT_HEADER = ["as_of", "scope", "metric", "governorate", "individuals"]
+
+
+def _write(path: Path, name: str, header: list, rows: list) -> None:
+    import csv
+
+    from openpyxl import Workbook
+
+    if path.suffix == ".xlsx":
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(name)
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        book.save(path)
+        return
+    with open(path, "w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(header)
+        writer.writerows([[v.isoformat() if isinstance(v, dt.date) else v for v in r] for r in rows])
 
 
 def timed(function, repeat: int) -> float:
@@ -112,19 +133,31 @@ def timed(function, repeat: int) -> float:
     return statistics.median(times)
 
 
-def process(code_or_args, repeat: int, env=None) -> tuple[float, int]:
-    """Median wall time of a whole process, and its peak resident memory in MB."""
-    args = [sys.executable, "-c", code_or_args] if isinstance(code_or_args, str) else code_or_args
-    times, peak = [], 0
-    for _ in range(repeat):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        start = time.perf_counter()
-        result = subprocess.run(args, capture_output=True, text=True, env=env)
-        times.append(time.perf_counter() - start)
-        if result.returncode not in (0, 1):
-            raise SystemExit(f"{args} failed:\n{result.stderr[-2000:]}")
-        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
-    return statistics.median(times), peak // 1024
+def run_once(args: list[str], before=None) -> tuple[float, int]:
+    """Wall time of one process (which must succeed), and its peak memory in MB when it says it (PEAK)."""
+    if before:
+        before()
+    start = time.perf_counter()
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = child.stderr.read()
+    child.wait()
+    seconds = time.perf_counter() - start
+    if child.returncode != 0:
+        raise SystemExit(f"{args} failed ({child.returncode}):\n{stderr.decode(errors='replace')[-2000:]}")
+    peak = [line.split()[1] for line in stderr.decode(errors="replace").splitlines() if line.startswith("PEAK ")]
+    return seconds, int(peak[-1]) // 1024 if peak else 0
+
+
+# Appended to measured Python code: the process's own peak memory (VmHWM). ru_maxrss would also count the
+# pages of this harness, which the child shares until it runs its program.
+PEAK = "\nimport sys\nprint('PEAK', [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0], file=sys.stderr)"
+
+
+def process(code_or_args, repeat: int, before=None) -> tuple[float, int]:
+    """Median wall time of a whole process over the repeats, and the largest peak memory (MB) of a run."""
+    args = [sys.executable, "-c", code_or_args + PEAK] if isinstance(code_or_args, str) else code_or_args
+    runs = [run_once(args, before) for _ in range(repeat)]
+    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
 
 
 def stages(data: Path, repeat: int) -> dict[str, float]:
@@ -159,47 +192,89 @@ PIPELINE = textwrap.dedent("""
 """)
 
 
+class Table:
+    """Rows of the printed table: what was measured, against which baseline, and the target."""
+
+    def __init__(self):
+        self.rows: list[tuple[str, str, str, str, str, str]] = []
+
+    def add(self, data: str, name: str, seconds: float | None, base: float | None = None, base_name: str = "",
+            target: str = "", text: str | None = None) -> None:
+        value = text if text is not None else f"{seconds:.3f} s"
+        ratio = f"{seconds / base:.2f}x" if base and seconds is not None else ""
+        self.rows.append((data, name, value, base_name, ratio, target))
+
+    def print(self) -> None:
+        header = ("data", "measured", "median", "against", "ratio", "target")
+        widths = [max(len(r[i]) for r in [header, *self.rows]) for i in range(len(header))]
+        for row in [header, tuple("-" * w for w in widths), *self.rows]:
+            print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths)) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", default="1000,100000", help="sizes, comma-separated [1000,100000]")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is shown [3]")
-    parser.add_argument("--keep", type=Path, help="keep the generated data sets in this folder")
+    parser.add_argument("--keep", type=Path, help="keep the data sets in this folder (and reuse them next time)")
+    parser.add_argument("--kinds", default="xlsx,csv", help="file kinds, comma-separated [xlsx,csv]")
     options = parser.parse_args()
-    cli = [sys.executable, "-m", "cpreport"]
+    script = Path(sys.executable).with_name("cpreport")
+    cli = [str(script)] if script.is_file() else [sys.executable, "-m", "cpreport"]
     root = options.keep or Path(tempfile.mkdtemp(prefix="cpreport-bench-"))
-    results = []
-    click_import, _ = process("import click", options.repeat)
-    help_time, _ = process(cli + ["--help"], options.repeat)
-    results.append(("start-up", "python -c 'import click'", click_import, "cpreport --help", help_time))
+    kinds = tuple(options.kinds.split(","))
+    repeat = options.repeat
+    table = Table()
+    click_import, _ = process("import click", repeat)
+    table.add("-", "python -c 'import click'", click_import)
+    for option in ("--help", "--version"):
+        seconds, _ = process(cli + [option], repeat)
+        table.add("-", f"cpreport {option}", seconds, click_import, "import click", "<= 3x")
+    smallest_pdf: dict[str, float] = {}
     for n in [int(r) for r in options.rows.split(",")]:
-        print(f"writing {n:,} rows …", file=sys.stderr)
-        paths = write_data(root / f"n{n}", n)
+        print(f"data set of {n:,} rows …", file=sys.stderr)
+        paths = write_data(root / f"n{n}", n, kinds)
         for kind, data in paths.items():
-            activities = data / f"activities.{kind}"
-            read = (f"import pandas; pandas.read_excel({str(activities)!r}, engine='calamine')" if kind == "xlsx"
-                    else f"import pandas; pandas.read_csv({str(activities)!r})")
-            baseline, _ = process(read, options.repeat)
-            pipeline, peak = process(PIPELINE.format(config=str(data / "cpreport.toml")), options.repeat)
-            label = f"{n:,} rows {kind.upper()}"
-            results.append((label, "read alone (process)", baseline, "load+validate+figures (process)", pipeline))
-            results.append((label, "", 0, f"  peak memory of that process: {peak} MB", None))
-            for stage, seconds in stages(data, options.repeat).items():
-                results.append((label, "", 0, f"  {stage} (in-process)", seconds))
+            label = f"{n:,} {kind.upper()}"
+            files = [str(data / f"{name}.{kind}") for name in ("cpfs", "activities", "displacement")]
+            read = (f"import pandas; [pandas.read_excel(f, engine='calamine') for f in {files!r}]" if kind == "xlsx"
+                    else f"import pandas; [pandas.read_csv(f) for f in {files!r}]")
+            base_name = "read alone"
+            baseline, base_memory = process(read, repeat)
+            table.add(label, f"read alone: pandas.{'read_excel calamine' if kind == 'xlsx' else 'read_csv'} "
+                      "(process)", baseline)
             config = str(data / "cpreport.toml")
-            shutil.rmtree(root / f"n{n}" / f"out-{kind}", ignore_errors=True)
-            build, _ = process(cli + ["build", "--config", config, "--quiet"], 1)
-            rebuild, _ = process(cli + ["build", "--config", config, "--quiet"], options.repeat)
-            results.append((label, "read alone (process)", baseline, "cpreport build (process)", build))
-            results.append((label, "", 0, "  rebuild, nothing changed (process)", rebuild))
-    print(f"\n{'data':<20} {'baseline':<28} {'s':>7}   {'measured':<42} {'s':>7} {'ratio':>6}")
-    for label, base_name, base, name, seconds in results:
-        if seconds is None:
-            print(f"{label:<20} {'':<28} {'':>7}   {name:<42}")
-            continue
-        ratio = f"{seconds / base:5.2f}×" if base else ""
-        base_text = f"{base:7.3f}" if base else ""
-        print(f"{label:<20} {base_name:<28} {base_text:>7}   {name:<42} {seconds:7.3f} {ratio:>6}")
-    print(f"\n{os.cpu_count()} cores; Python {sys.version.split()[0]}; data in {root}")
+            pipeline, peak = process(PIPELINE.format(config=config), repeat)
+            table.add(label, "load+validate+figures (process)", pipeline, baseline, base_name, "<= 1.3x")
+            table.add(label, "  its peak memory", None, text=f"{peak} MB", base_name=f"read: {base_memory} MB",
+                      target="<= 1,500 MB")
+            for stage, seconds in stages(data, repeat).items():
+                if stage == "render PDF":
+                    smallest_pdf.setdefault(kind, seconds)
+                    table.add(label, f"  {stage} (in-process)", seconds, smallest_pdf[kind],
+                              "PDF of smallest N", "~1x")
+                else:
+                    table.add(label, f"  {stage} (in-process)", seconds)
+            out = root / f"n{n}" / f"out-{kind}"
+            build = cli + ["build", "--config", config, "--quiet"]
+            cold, _ = process(build + ["--force"], repeat, lambda: shutil.rmtree(out / ".cache", ignore_errors=True))
+            table.add(label, "cpreport build, no cache (process)", cold, baseline, base_name)
+            warm, _ = process(build + ["--force"], repeat)
+            table.add(label, "cpreport build, cache of all files", warm, baseline, base_name)
+            nothing, _ = process(build, repeat)
+            table.add(label, "rebuild, nothing changed (process)", nothing, target="<= 0.2 s")
+            target = data / f"displacement.{kind}"
+            alternate = root / f"n{n}" / f"displacement.alt.{kind}"
+
+            def swap() -> None:  # each run sees the displacement file changed, the other two not
+                original = target.read_bytes()
+                target.write_bytes(alternate.read_bytes())
+                alternate.write_bytes(original)
+
+            one, _ = process(build, repeat, swap)
+            table.add(label, "rebuild, displacement changed", one, warm, "build with cache")
+    print()
+    table.print()
+    print(f"\n{os.cpu_count()} cores; Python {sys.version.split()[0]}; {repeat} runs each; data in {root}")
     if not options.keep:
         shutil.rmtree(root, ignore_errors=True)
 

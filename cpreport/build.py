@@ -12,13 +12,11 @@ import pandas as pd
 
 from . import manifest
 from .config import Config, Period
-from .crosscheck import check_halves
 from .errors import InvalidData
 from .figures import Figures, compute
 from .findings import Code, Findings, finding, to_csv
 from .load import Loaded, load
 from .log import Progress
-from .render import environment, render_html, render_pdf, render_validation
 from .validate import Checked, validate
 from .write import build_lock, publish, write_atomically, write_findings
 
@@ -40,13 +38,15 @@ class Outcome:
     up_to_date: str = ""  # when the build found nothing to do: when the current report was built
 
 
-def read_sheets(data: Path, progress: Progress | None = None) -> Loaded:
-    """Load the sheets, and again if one changed while being read (an officer saving); twice is a finding."""
+def read_sheets(data: Path, progress: Progress | None = None, reader=None) -> Loaded:
+    """Load the sheets, and again if one changed while being read (an officer saving); twice is a finding.
+
+    `reader` is the parse cache's (cache.Reader), or None to read every file."""
     for attempt in (1, 2):
         before = manifest.snapshot(data)
         if progress:
             progress.stage("read", "again: a file changed while it was read" if attempt == 2 else "")
-        loaded = load(data)
+        loaded = load(data, reader) if reader else load(data)
         changed = manifest.changed_files(before, manifest.snapshot(data))
         if not changed:
             return loaded
@@ -55,10 +55,17 @@ def read_sheets(data: Path, progress: Progress | None = None) -> Loaded:
     return loaded
 
 
+def _cache_reader(config: Config):
+    """The parse cache of the output folder: files unchanged since an earlier build are not read again."""
+    from .cache import FOLDER, Reader
+
+    return Reader(config.out / FOLDER)
+
+
 def check(config: Config, strict: bool = False, progress: Progress | None = None, loaded: Loaded | None = None,
-          period: Period | None = None) -> Checked:
+          period: Period | None = None, reader=None) -> Checked:
     """Load and validate the sheets of the config's data folder (for the config's period, or the one given)."""
-    loaded = loaded or read_sheets(config.data, progress)
+    loaded = loaded or read_sheets(config.data, progress, reader)
     if progress:
         progress.stage("validate")
     checked = validate(loaded, (period or config.period).end, set(config.scopes))
@@ -73,6 +80,8 @@ def sources(checked: Checked) -> list[str]:
 
 def findings_files(config: Config, findings: Findings, period: Period | None = None,
                    annotated: bool = False) -> dict[str, bytes]:
+    from .render import render_validation
+
     files = {"validation.csv": to_csv(findings).encode("utf-8"),
              "validation.html": render_validation(config, findings, str(period or config.period)).encode("utf-8")}
     if annotated:
@@ -107,6 +116,10 @@ def _now() -> str:
 def _report(config: Config, checked: Checked, period: Period, found: dict[str, str],
             progress: Progress | None) -> tuple[Figures, Path]:
     """Compute, render and publish one period's folder."""
+    # Jinja, Babel and WeasyPrint load here, not with the module: checking the sheets needs none of them.
+    from .crosscheck import check_halves
+    from .render import render_html, render_pdf
+
     stage = progress.stage if progress else (lambda name, detail="": None)
     stage("figures", str(period))
     figures = compute(checked, period, config.highlights)
@@ -142,7 +155,9 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         if done:
             return Outcome(config, None, Findings(), folder=config.out / str(config.period), up_to_date=done["built"],
                            seconds=time.monotonic() - started)
-        checked = check(config, strict, progress)
+        reader = _cache_reader(config)
+        checked = check(config, strict, progress, reader=reader)
+        reader.prune()
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
         outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress)
@@ -176,7 +191,9 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
         if done:
             return Outcome(config, None, Findings(), folder=config.out, up_to_date=done["built"],
                            periods=[Period.parse(p) for p in done["periods"]], seconds=time.monotonic() - started)
-        loaded = read_sheets(config.data, progress)
+        reader = _cache_reader(config)
+        loaded = read_sheets(config.data, progress, reader)
+        reader.prune()
         checked = check(config, strict, progress, loaded)
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
@@ -198,6 +215,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
 
 def write_index(config: Config) -> Path:
     """OUT/index.html: every period folder in the output folder, newest first, with its files."""
+    from .render import environment
     from .wording import Wording
 
     english, arabic = Wording("en"), Wording("ar", config.digits)

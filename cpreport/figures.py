@@ -5,6 +5,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .config import Highlight, Period
@@ -19,17 +20,14 @@ METRICS = tuple(CHOICES["metric"])
 
 def row_ranges(rows) -> str:
     """Row numbers as the user reads them: "4-52, 60"."""
-    numbers = sorted({int(r) for r in rows})
-    spans: list[str] = []
-    start = previous = None
-    for n in numbers + [None]:
-        if start is not None and n == previous + 1:
-            previous = n
-            continue
-        if start is not None:
-            spans.append(str(start) if start == previous else f"{start}-{previous}")
-        start = previous = n
-    return ", ".join(spans)
+    numbers = np.unique(np.asarray(rows if not isinstance(rows, pd.Series) else rows.to_numpy(), dtype="int64"))
+    if not len(numbers):
+        return ""
+    # A span ends where the next number is not one more: found for all rows at once.
+    breaks = np.flatnonzero(np.diff(numbers) != 1)
+    starts = numbers[np.concatenate(([0], breaks + 1))].tolist()
+    ends = numbers[np.concatenate((breaks, [len(numbers) - 1]))].tolist()
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in zip(starts, ends))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from .contract import TABLES, Table, fold
@@ -52,6 +54,8 @@ class Sheet:
     header_row: int = 1  # as the user numbers it
     typed_cells: bool = True  # a workbook keeps numbers and dates; a CSV holds text only
     changed: dict[str, pd.Series] = field(default_factory=dict)  # canonical column -> cells as written, where tidied
+    # The validate stage's work on this sheet alone (typed table, findings), when already done: see cache.py.
+    checked: tuple[pd.DataFrame, list] | None = None
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
@@ -156,9 +160,9 @@ def _workbook_grids(raw: bytes) -> dict[str, pd.DataFrame]:
     return {str(name): _blank_to_none(grid) for name, grid in grids.items()}
 
 
-def read_grids(path: Path) -> tuple[dict[str, pd.DataFrame], bool]:
+def read_grids(path: Path, raw: bytes | None = None) -> tuple[dict[str, pd.DataFrame], bool]:
     """The cells of every sheet of a file, as read, and whether they keep their types (a workbook)."""
-    raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     if raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
         return _workbook_grids(raw), True
     head = raw[:1024].lstrip(codecs.BOM_UTF8).lstrip().lower()
@@ -265,24 +269,59 @@ def _tidy_texts(before: pd.Series) -> tuple[pd.Series, pd.Series]:
     return text.where(~blank, None), differs
 
 
+# What pandas.api.types.infer_dtype calls a column that has no text in it.
+NO_TEXT = {"empty", "integer", "floating", "mixed-integer-float", "decimal", "complex", "boolean", "datetime64",
+           "datetime", "date", "timedelta64", "timedelta", "time", "period", "interval", "bytes"}
+
+
+def text_cells(column: pd.Series) -> pd.Series:
+    """Which cells hold text; a column of text alone (every CSV, most columns of a workbook) is told at once."""
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind == "string":
+        return column.notna()
+    if kind in NO_TEXT:
+        return pd.Series(False, index=column.index)
+    return column.map(type) == str
+
+
+# Python's own whitespace (what str.strip and str.split remove), for the regular expressions of Arrow.
+SPACE = r"[\s\x0b\x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+ODD = "[\u00a0\u2007\u202f\u200b\u200e\u200f\u061c\ufeff]"
+# A text that tidying may change: spaces at either end, odd spaces or marks, doubled spaces, or short enough to be
+# a dash or a placeholder. Everything else is left as it is without a look from Python.
+MAY_CHANGE = rf"^{SPACE}|{SPACE}$|{ODD}|{SPACE}{SPACE}|^.{{0,9}}$"
+
+
+def _may_change(texts: np.ndarray) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.match_substring_regex(pa.array(texts, type=pa.string()), MAY_CHANGE).to_numpy(zero_copy_only=False)
+
+
 def _tidy(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Trim stray and non-breaking spaces; empty, dash-only and "N/A" cells become empty.
 
     Returns the tidied column and, where a cell was changed beyond its spaces, the cell as written."""
     column = column.where(column.notna(), None)
-    is_text = column.map(type) == str
+    is_text = text_cells(column)
     changed = pd.Series(None, index=column.index, dtype=object)
     if not is_text.any():
         return column, changed
     before = column[is_text]
-    distinct = pd.Series(pd.unique(before.to_numpy()), dtype=object)
+    distinct = pd.unique(before.to_numpy())
+    # Distinct texts that cannot change are found by Arrow; only the others are tidied one by one.
+    distinct = pd.Series(distinct[_may_change(distinct)], dtype=object)
+    if distinct.empty:
+        return column, changed
     text, differs = _tidy_texts(distinct)
+    touched = before[before.isin(distinct)]
     column = column.copy()
-    column[is_text] = before.map(dict(zip(distinct, text)))
+    column[touched.index] = touched.map(dict(zip(distinct, text)))
     changed_texts = set(distinct[differs])
     if changed_texts:
-        was_changed = before.isin(changed_texts)
-        changed[was_changed[was_changed].index] = before[was_changed]
+        was_changed = touched.isin(changed_texts)
+        changed[was_changed[was_changed].index] = touched[was_changed]
     return column, changed
 
 
@@ -343,6 +382,21 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
                  {name: mask[keep].reset_index(drop=True) for name, mask in changed.items()})
 
 
+def _total_words(column: pd.Series) -> list:
+    """The distinct cells of a column that label a total row."""
+    uniques = pd.unique(column.dropna().to_numpy())
+    texts = uniques[text_cells(pd.Series(uniques, dtype=object)).to_numpy()] if len(uniques) else uniques
+    if len(texts) > 64:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        # No total word has a digit or more than 24 letters: Arrow sets those aside, Python reads the rest.
+        array = pa.array(texts, type=pa.string())
+        short = pc.and_(pc.less_equal(pc.utf8_length(array), 24), pc.invert(pc.match_substring_regex(array, "[0-9]")))
+        texts = texts[short.to_numpy(zero_copy_only=False)]
+    return [u for u in texts if _is_total_word(u)]
+
+
 def _drop_total_rows(body: pd.DataFrame, cells: pd.DataFrame, table: Table, where: dict,
                      findings: Findings) -> pd.DataFrame:
     """Leave out rows labelled "Total" in any cell (said in a note), unless the row has an id of its own."""
@@ -351,7 +405,7 @@ def _drop_total_rows(body: pd.DataFrame, cells: pd.DataFrame, table: Table, wher
     label = pd.Series(None, index=body.index, dtype=object)
     for position in range(cells.shape[1]):
         column = cells.iloc[:, position]
-        words = [u for u in pd.unique(column.dropna().to_numpy()) if _is_total_word(u)]
+        words = _total_words(column)
         if not words:
             continue
         hit = column[column.isin(words)]
@@ -376,8 +430,62 @@ def table_named(name: str) -> Table | None:
     return TABLES[found.pop()] if len(found) == 1 else None
 
 
-def load(data: Path) -> Loaded:
-    """Read every table found in the data folder: files named after a table, or sheets named after one."""
+@dataclass
+class FileRead:
+    """What one file gives, depending on its name and bytes alone: its sheets and findings, in the order made."""
+
+    events: list  # Finding or Sheet, in the order they were made
+    counted: bool = True  # the file is one of the tables' files (Loaded.files)
+    unreadable: set[str] = field(default_factory=set)  # tables whose file or sheet could not be read
+
+
+def read_file(path: Path, table: Table | None, raw: bytes | None = None) -> FileRead:
+    """Read one file of the data folder (its bytes, when already read) into the sheets of the tables it holds."""
+    events: list = []
+    try:
+        if raw is None and path.stat().st_size == 0 or raw == b"":
+            raise Unreadable(Code.CP008)
+        grids, typed_cells = read_grids(path, raw)
+    except (Unreadable, OSError) as error:
+        code = error.code if isinstance(error, Unreadable) else Code.CP001
+        detail = error.detail if isinstance(error, Unreadable) else (error.strerror or type(error).__name__)
+        return FileRead([finding(code, file=path.name, detail=detail)], True, {table.name} if table else set())
+    named = {name: table_named(name) for name in grids}
+    if table is None and not any(named.values()):
+        return FileRead([finding(Code.CP002, file=path.name)], False)
+    if table is not None:
+        # A file named after a table: the sheet of that name, else its first sheet with anything in it.
+        sheet_name = next((n for n, t in named.items() if t is table), None)
+        if sheet_name is None:
+            # Else the sheet whose header names most of the table's columns (an "Instructions"
+            # sheet may come first), the first such on a tie.
+            scores = {n: header_score(g, table)[1] for n, g in grids.items()}
+            sheet_name = max(scores, key=scores.get) if any(scores.values()) else next(
+                (n for n, g in grids.items() if g.notna().any().any()), next(iter(grids)))
+        selected = {sheet_name: table}
+    else:
+        selected = {n: t for n, t in named.items() if t is not None}
+    unreadable: set[str] = set()
+    for sheet_name, sheet_table in selected.items():
+        grid = grids[sheet_name]
+        if grid.empty or not grid.notna().any().any():
+            events.append(finding(Code.CP008, file=path.name, sheet=sheet_name))
+            unreadable.add(sheet_table.name)
+            continue
+        found = Findings()
+        sheet = to_sheet(grid, sheet_table, path.name, sheet_name, found, path, typed_cells)
+        events.extend(found)
+        if sheet is None:
+            unreadable.add(sheet_table.name)
+        else:
+            events.append(sheet)
+    return FileRead(events, True, unreadable)
+
+
+def load(data: Path, reader: Callable[[Path, Table | None], FileRead] = read_file) -> Loaded:
+    """Read every table found in the data folder: files named after a table, or sheets named after one.
+
+    `reader` reads one file; the parse cache (cache.py) gives one that reuses what an unchanged file gave."""
     findings = Findings()
     sheets: dict[str, Sheet] = {}
     files: list[Path] = []
@@ -386,9 +494,7 @@ def load(data: Path) -> Loaded:
         return Loaded(sheets, findings)
     unreadable: set[str] = set()  # tables whose file could not be read: one finding is enough
 
-    def keep(sheet: Sheet | None) -> None:
-        if sheet is None:
-            return
+    def keep(sheet: Sheet) -> None:
         name = sheet.table.name
         if name in sheets:
             first = sheets[name]
@@ -413,45 +519,15 @@ def load(data: Path) -> Loaded:
         if table is None and suffix in TEXT_FILES:
             findings.add(finding(Code.CP002, file=path.name))
             continue
-        try:
-            if path.stat().st_size == 0:
-                raise Unreadable(Code.CP008)
-            grids, typed_cells = read_grids(path)
-        except (Unreadable, OSError) as error:
-            code = error.code if isinstance(error, Unreadable) else Code.CP001
-            detail = error.detail if isinstance(error, Unreadable) else (error.strerror or type(error).__name__)
-            findings.add(finding(code, file=path.name, detail=detail))
+        read = reader(path, table)
+        if read.counted:
             files.append(path)
-            if table is not None:
-                unreadable.add(table.name)
-            continue
-        named = {name: table_named(name) for name in grids}
-        if table is None and not any(named.values()):
-            findings.add(finding(Code.CP002, file=path.name))
-            continue
-        files.append(path)
-        if table is not None:
-            # A file named after a table: the sheet of that name, else its first sheet with anything in it.
-            sheet_name = next((n for n, t in named.items() if t is table), None)
-            if sheet_name is None:
-                # Else the sheet whose header names most of the table's columns (an "Instructions"
-                # sheet may come first), the first such on a tie.
-                scores = {n: header_score(g, table)[1] for n, g in grids.items()}
-                sheet_name = max(scores, key=scores.get) if any(scores.values()) else next(
-                    (n for n, g in grids.items() if g.notna().any().any()), next(iter(grids)))
-            selected = {sheet_name: table}
-        else:
-            selected = {n: t for n, t in named.items() if t is not None}
-        for sheet_name, sheet_table in selected.items():
-            grid = grids[sheet_name]
-            if grid.empty or not grid.notna().any().any():
-                findings.add(finding(Code.CP008, file=path.name, sheet=sheet_name))
-                unreadable.add(sheet_table.name)
-                continue
-            sheet = to_sheet(grid, sheet_table, path.name, sheet_name, findings, path, typed_cells)
-            if sheet is None:
-                unreadable.add(sheet_table.name)
-            keep(sheet)
+        unreadable |= read.unreadable
+        for event in read.events:
+            if isinstance(event, Sheet):
+                keep(event)
+            else:
+                findings.add(event)
     if others:
         findings.add(finding(Code.CP019, detail=", ".join(others)))
     for name in TABLES:

@@ -12,7 +12,7 @@ import pandas as pd
 from .contract import (CHOICE, CHOICES, DATE, GOVERNORATE, ID, INTEGER, KEY, PARTICIPANT_GROUPS, TABLES, Table,
                        choice_lookup, fold, match_governorate)
 from .findings import ERROR, Code, Findings, finding
-from .load import ROW, Loaded, Sheet
+from .load import ROW, Loaded, Sheet, text_cells
 
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -42,12 +42,34 @@ class Parsed:
     details: dict[Code, dict[str, pd.Series]] = field(default_factory=dict)  # per code: template field -> values
 
 
-def _kinds(raw: pd.Series) -> pd.Series:
-    return raw.map(type)
-
-
 NUMBER_TYPES = (int, float, np.int64, np.float64, np.int32, np.float32)
 DATE_TYPES = (dt.datetime, dt.date, pd.Timestamp)
+
+
+@dataclass
+class Kinds:
+    """Which cells of a column are numbers, dates and text."""
+
+    number: pd.Series
+    date: pd.Series
+    text: pd.Series
+
+
+def _kinds(raw: pd.Series) -> Kinds:
+    # A column of one kind (all text, all numbers, all dates) is told by one pass in C; only a mixed one is typed
+    # cell by cell.
+    kind = pd.api.types.infer_dtype(raw, skipna=True)
+    present, none = raw.notna(), pd.Series(False, index=raw.index)
+    if kind == "string":
+        return Kinds(none, none, present)
+    if kind in ("integer", "floating", "mixed-integer-float"):
+        return Kinds(present, none, none)
+    if kind in ("datetime", "date"):
+        return Kinds(none, present, none)
+    if kind == "empty":
+        return Kinds(none, none, none)
+    types = raw.map(type)
+    return Kinds(types.isin(NUMBER_TYPES), types.isin(DATE_TYPES), types == str)
 # Counts beyond this are typing accidents (and would not fit an integer column).
 LARGEST_COUNT = 10 ** 12
 
@@ -57,11 +79,11 @@ def parse_integers(raw: pd.Series, typed_cells: bool = True) -> Parsed:
     present = raw.notna()
     kinds = _kinds(raw)
     numbers = pd.Series(np.nan, index=raw.index, dtype="float64")
-    is_number = kinds.isin(NUMBER_TYPES)
+    is_number = kinds.number
     numbers[is_number] = raw[is_number].astype("float64")
     converted = pd.Series(False, index=raw.index)
     ambiguous = pd.Series(False, index=raw.index)
-    is_text = kinds == str
+    is_text = kinds.text
     if is_text.any():
         texts = raw[is_text].astype(str)
         latin = texts.str.strip().str.translate(DIGITS).str.replace("\u066b", ".", regex=False).str.replace("\u2212", "-", regex=False)
@@ -109,15 +131,15 @@ def parse_dates(raw: pd.Series, typed_cells: bool = True) -> Parsed:
     month_first = pd.Series(False, index=index)
     no_month = pd.Series("", index=index, dtype=object)
 
-    is_date = kinds.isin(DATE_TYPES)
+    is_date = kinds.date
     if is_date.any():
         stamps = pd.to_datetime(raw[is_date].astype(str).str[:10], errors="coerce", format="%Y-%m-%d")
         year[is_date], month[is_date], day[is_date] = stamps.dt.year, stamps.dt.month, stamps.dt.day
     serial = pd.Series(np.nan, index=index)
-    is_number = kinds.isin(NUMBER_TYPES)
+    is_number = kinds.number
     serial[is_number] = raw[is_number].astype("float64")
 
-    is_text = kinds == str
+    is_text = kinds.text
     if is_text.any():
         texts = raw[is_text].astype(str)
         text = (texts.str.translate(DIGITS).str.replace(r"\s*([-/.])\s*", r"\1", regex=True)
@@ -199,7 +221,7 @@ def parse_choices(raw: pd.Series, enumeration: str) -> Parsed:
 
 def _as_text(raw: pd.Series) -> pd.Series:
     texts = raw.copy()
-    others = raw.notna() & (raw.map(type) != str)
+    others = raw.notna() & ~text_cells(raw)
     if others.any():
         # Ids typed as numbers come back from Excel as 1.0: give them back as the user sees them.
         texts[others] = raw[others].map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
@@ -219,7 +241,9 @@ def parse_keys(raw: pd.Series) -> Parsed:
 
 def _once_per_text(parser: Callable[[pd.Series], Parsed], raw: pd.Series) -> Parsed:
     """Parse each distinct text once: a column of dates or counts repeats itself, and text is the slow part."""
-    is_text = raw.map(type) == str
+    is_text = text_cells(raw)
+    if not is_text.any():
+        return parser(raw)
     texts = raw[is_text]
     uniques = pd.unique(texts.to_numpy())
     if len(uniques) > len(texts) // 2:
@@ -572,6 +596,21 @@ TABLE_RULES: tuple[tuple[str, tuple[Code, ...], Callable[[Context, str], None]],
 )
 
 
+def check_sheet(sheet: Sheet) -> tuple[pd.DataFrame, list]:
+    """The checks that depend on one sheet alone: its typed table and its findings (the parse cache keeps them)."""
+    findings = Findings()
+    table = check_cells(sheet, findings)
+    check_rows(sheet, table, findings)
+    return table, list(findings)
+
+
+def cells_shown_later(sheet: Sheet) -> list[str]:
+    """The columns whose cells, as written, the rules across rows and tables show in their findings."""
+    wanted = [sheet.table.id_column, "cpf_id", "name_ar", next(iter(sheet.headers), None), "established_on",
+              "start_date", "as_of", "individuals"]
+    return [c for c in dict.fromkeys(wanted) if c and c in sheet.frame]
+
+
 def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()) -> Checked:
     """Check the loaded sheets against the contract and the rules; hand on typed tables and every finding."""
     findings = Findings(list(loaded.findings))
@@ -586,9 +625,10 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()
         if sheet.frame.empty:
             severity = ERROR if any_rows and name != "displacement" else None
             findings.add(finding(Code.CP005, file=sheet.file, sheet=sheet.sheet, severity=severity))
-        table = check_cells(sheet, findings)
-        check_rows(sheet, table, findings)
-        typed[name] = table
+        table, sheet_findings = sheet.checked or check_sheet(sheet)
+        findings.extend(sheet_findings)
+        # A shallow copy: the rules below change columns, and the sheet's own table may be checked again.
+        typed[name] = table.copy(deep=False)
     context = Context(loaded.sheets, typed, period_end, set(scopes), findings)
     for table, _codes, rule in TABLE_RULES:
         if table in loaded.sheets:
@@ -599,4 +639,4 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()
     return Checked(forums, activities, displacement, sources, findings)
 
 
-__all__ = ["Checked", "validate", "parse_dates", "parse_integers", "displacement_totals", "ROW_RULES", "TABLE_RULES"]
+__all__ = ["Checked", "validate", "check_sheet", "cells_shown_later", "parse_dates", "parse_integers", "displacement_totals", "ROW_RULES", "TABLE_RULES"]

@@ -1,0 +1,115 @@
+"""The parse cache: a rebuild reads only the files that changed, and gives what a fresh read gives."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cpreport import cache
+from cpreport.build import build
+from cpreport.cache import Reader
+from cpreport.config import load_config
+from cpreport.load import load
+from cpreport.validate import validate
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
+import make_fixtures  # noqa: E402
+
+END = dt.date(2017, 5, 31)
+
+
+def _entries(out: Path) -> dict[str, int]:
+    folder = out / cache.FOLDER
+    return {p.name: (p / "entry.json").stat().st_mtime_ns for p in folder.iterdir()} if folder.is_dir() else {}
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in ("figures.json", "validation.csv", "report.html")}
+
+
+def _config(sample: Path, out: Path):
+    text = sample.read_text("utf-8")
+    if not text.startswith("formats"):  # HTML alone: the PDF is not what the cache changes
+        sample.write_text('formats = ["html"]\n' + text, "utf-8")
+    return load_config(sample, out=str(out))
+
+
+def test_a_cached_rebuild_writes_the_same_files_as_a_fresh_build(sample, tmp_path):
+    config = _config(sample, tmp_path / "out")
+    first = _outputs(build(config).folder)
+    assert len(_entries(config.out)) == 3  # one entry per sheet file
+    second = build(config)  # --force: everything is built again, from the cache
+    assert _outputs(second.folder) == first
+    fresh = _config(sample, tmp_path / "fresh")
+    assert _outputs(build(fresh).folder) == first
+
+
+def test_changing_one_file_reads_only_that_file_again(sample, tmp_path):
+    config = _config(sample, tmp_path / "out")
+    build(config)
+    before = _entries(config.out)
+    displacement = config.data / "displacement.csv"
+    displacement.write_text(displacement.read_text("utf-8") + "\n", "utf-8")  # a blank line: same figures
+
+    reader = Reader(config.out / cache.FOLDER)
+    load(config.data, reader)
+    assert reader.parsed == ["displacement.csv"]
+    assert sorted(reader.reused) == ["activities.xlsx", "cpfs.xlsx"]
+
+    build(config)
+    after = _entries(config.out)
+    kept = set(before) & set(after)
+    assert len(kept) == 2 and all(before[k] == after[k] for k in kept)  # the two unchanged entries untouched
+    assert len(after) == 3  # the displacement file's old entry is gone, its new one is there
+
+
+@pytest.mark.parametrize("make", [make_fixtures.messy, make_fixtures.messy_digits, make_fixtures.messy_formats,
+                                  make_fixtures.broken_cells])
+def test_cached_sheets_give_the_same_tables_and_findings_as_a_fresh_read(make, tmp_path):
+    data = tmp_path / "data"
+    make(data)
+    fresh = validate(load(data), END, {"national", "mosul_operations"})
+    for attempt in ("written", "reused"):
+        reader = Reader(tmp_path / "cache")
+        again = validate(load(data, reader), END, {"national", "mosul_operations"})
+        assert (reader.reused if attempt == "reused" else reader.parsed), attempt
+        for table in ("forums", "activities", "displacement"):
+            pd.testing.assert_frame_equal(getattr(again, table), getattr(fresh, table), check_exact=True)
+        assert again.findings.items == fresh.findings.items
+    assert len(fresh.findings) >= 3  # the fixtures have findings for the cache to keep
+
+
+def test_a_damaged_entry_is_read_again_and_replaced(sample, tmp_path):
+    config = _config(sample, tmp_path / "out")
+    first = _outputs(build(config).folder)
+    for entry in (config.out / cache.FOLDER).iterdir():
+        for part in entry.iterdir():
+            if part.suffix == ".parquet":
+                part.write_bytes(b"not parquet")
+            else:
+                part.write_text('{"events": [', "utf-8")
+    reader = Reader(config.out / cache.FOLDER)
+    load(config.data, reader)
+    assert sorted(reader.parsed) == ["activities.xlsx", "cpfs.xlsx", "displacement.csv"] and not reader.reused
+    assert _outputs(build(config).folder) == first
+    assert len(_entries(config.out)) == 3
+
+
+def test_another_version_of_the_package_does_not_use_the_entries(sample, tmp_path, monkeypatch):
+    config = _config(sample, tmp_path / "out")
+    build(config)
+    monkeypatch.setattr(cache, "__version__", "99.0")
+    reader = Reader(config.out / cache.FOLDER)
+    load(config.data, reader)
+    assert len(reader.parsed) == 3 and not reader.reused
+
+
+def test_an_output_folder_that_cannot_hold_the_cache_still_builds(sample, tmp_path):
+    config = _config(sample, tmp_path / "out")
+    config.out.mkdir()
+    (config.out / cache.FOLDER).write_text("a file where the cache folder would be", "utf-8")
+    outcome = build(config)
+    assert (outcome.folder / "figures.json").is_file()

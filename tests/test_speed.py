@@ -1,0 +1,63 @@
+"""What keeps builds fast, checked by structure rather than by the clock: imports, and a report whose size
+does not grow with the rows."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("pandas", "numpy", "pyarrow", "babel", "jinja2", "weasyprint", "openpyxl")
+
+
+def _imported(code: str) -> list[str]:
+    probe = f"import sys\n{code}\nprint(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    return eval(result.stdout.strip().splitlines()[-1])  # a list literal printed by the probe
+
+
+def test_help_and_version_import_none_of_the_heavy_libraries():
+    for option in ("--help", "--version"):
+        code = (f"from cpreport.cli import main\ntry:\n    main([{option!r}])\nexcept SystemExit:\n    pass")
+        assert _imported(code) == [], option
+
+
+def test_reading_checking_and_computing_import_neither_the_renderer_nor_babel():
+    code = ("from cpreport.build import check\nfrom cpreport.config import load_config\n"
+            "from cpreport.figures import compute\n"
+            f"config = load_config({str(ROOT / 'sample_data' / 'cpreport.toml')!r})\n"
+            "compute(check(config), config.period, config.highlights)")
+    assert not {"babel", "jinja2", "weasyprint"} & set(_imported(code))
+
+
+def _harness():
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_report_is_the_same_size_from_ten_times_the_activities(tmp_path):
+    from cpreport.build import sources
+    from cpreport.config import load_config
+    from cpreport.figures import compute
+    from cpreport.load import load
+    from cpreport.render import render_html
+    from cpreport.validate import validate
+
+    bench = _harness()
+    pages = {}
+    folders = {rows: bench.write_data(tmp_path / f"n{rows}", rows, kinds=("csv",))["csv"] for rows in (6000, 60000)}
+    for name in ("cpfs.csv", "displacement.csv"):  # the same forums and figures: only the activities grow
+        shutil.copy(folders[60000] / name, folders[6000] / name)
+    for rows, data in folders.items():
+        config = load_config(data / "cpreport.toml")
+        checked = validate(load(config.data), config.period.end, set(config.scopes))
+        html = render_html(config, compute(checked, config.period, config.highlights), sources(checked))
+        pages[rows] = {tag: len(re.findall(f"<{tag}\\b", html)) for tag in ("tr", "td", "p", "li", "div")}
+    assert pages[6000] == pages[60000]
+    assert pages[6000]["tr"] > 10  # the tables are there, with as many rows as months and governorates
