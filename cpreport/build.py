@@ -47,7 +47,9 @@ def read_sheets(data: Path, progress: Progress | None = None, reader=None) -> Lo
         if progress:
             progress.stage("read", "again: a file changed while it was read" if attempt == 2 else "")
         loaded = load(data, reader) if reader else load(data)
-        changed = manifest.changed_files(before, manifest.snapshot(data))
+        # Only the files read as tables count: a log that cron writes beside the sheets changes too.
+        read = {path.name for path in loaded.files}
+        changed = [name for name in manifest.changed_files(before, manifest.snapshot(data)) if name in read]
         if not changed:
             return loaded
     for name in changed:
@@ -201,6 +203,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
         for period in outcome.periods:
             # Each month is checked for its own end, so its folder is what a build of that month alone writes.
             monthly = checked if period == config.period else check(config, strict, None, loaded, period)
+            _stop_on_errors(config, monthly.findings, outcome)
             outcome.figures, outcome.folder = _report(config, monthly, period, found, progress)
         _clear_old_findings(config)
         if progress:
@@ -215,7 +218,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
 
 def write_index(config: Config) -> Path:
     """OUT/index.html: every period folder in the output folder, newest first, with its files."""
-    from .render import environment
+    from .render import render_template
     from .wording import Wording
 
     english, arabic = Wording("en"), Wording("ar", config.digits)
@@ -228,7 +231,7 @@ def write_index(config: Config) -> Path:
             start = Period.parse(folder.name).start
             periods.append({"name": folder.name, "en": english.month_year(start), "ar": arabic.month_year(start),
                             "files": files})
-    html = environment(config).get_template("index.html").render(config=config, periods=periods, built=_now())
+    html = render_template(config, "index.html", dict(config=config, periods=periods, built=_now()))
     path = config.out / "index.html"
     write_atomically(path, html.encode("utf-8"))
     return path

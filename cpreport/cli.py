@@ -4,13 +4,14 @@ from __future__ import annotations
 import click
 
 from . import __version__
-from .errors import EXIT_DISAGREE, EXIT_ENVIRONMENT, EXIT_INVALID, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, InvalidData
+from .errors import (EXIT_DISAGREE, EXIT_ENVIRONMENT, EXIT_INVALID, EXIT_LOCKED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE,
+                     InvalidData)
 
 EXIT_CODES = f"""Exit codes: {EXIT_OK} built or up to date, {EXIT_INVALID} errors in the sheets,
 {EXIT_USAGE} usage or config error, {EXIT_ENVIRONMENT} environment problem (no Arabic font, no Pango, output
 folder not writable),
 {EXIT_LOCKED} another build holds the output folder, {EXIT_DISAGREE} the English and Arabic halves state
-different figures."""
+different figures, {EXIT_UNEXPECTED} an unexpected failure (the log has the details)."""
 
 
 def config_options(command):
@@ -18,7 +19,7 @@ def config_options(command):
     options = [
         click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
                      help="Config file [default: cpreport.toml in the current folder]."),
-        click.option("--data", type=click.Path(), default=None, help="Folder of the input sheets (overrides the config)."),
+        click.option("--data", type=click.Path(), default=None, metavar="DIR", help="Folder of the input sheets (overrides the config)."),
         click.option("--period", default=None, metavar="YYYY-MM", help="Month of the report (overrides the config)."),
     ]
     for option in reversed(options):
@@ -36,7 +37,33 @@ def _show_findings(findings, quiet: bool = False) -> None:
     show(findings, quiet=quiet)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+class Commands(click.Group):
+    """The command group; what the library did not foresee still ends in one line and an exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except OSError as error:
+            # A full disk, a folder made read-only, a share that went away: the machine's, not the sheets'.
+            from .errors import EnvironmentProblem
+            where = f" ({error.filename})" if error.filename else ""
+            raise EnvironmentProblem(f"{error.strerror or error}{where}. Check the folder, the disk and your "
+                                     "access to them, then run again.") from None
+        except Exception as error:
+            import logging
+
+            from .errors import Unexpected
+            logger = logging.getLogger("cpreport")
+            logger.exception("unexpected failure")
+            logged = next((h.baseFilename for h in logger.handlers if hasattr(h, "baseFilename")), None)
+            details = f"; the details are in {logged}" if logged else ""
+            raise Unexpected(f"cpreport stopped on a problem it did not foresee ({type(error).__name__}: "
+                             f"{error}){details}. The last good report is left in place; please report this.") from None
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(__version__, "--version", prog_name="cpreport")
 def main():
     """Build the community policing programme's bilingual (English/Arabic) donor report from its sheets."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import calendar
+import codecs
 import datetime as dt
 import difflib
 import os
@@ -10,11 +11,24 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from .contract import fold
 from .errors import ConfigError
 
 DEFAULT_CONFIG = "cpreport.toml"
 LANGUAGES = ("en", "ar")
 FORMATS = ("html", "pdf")
+
+
+def read_text(path: Path) -> str:
+    """A text file as Windows and Linux editors save it: UTF-8 with or without BOM, UTF-16 with BOM,
+    else Windows-1256 (Notepad on an Arabic Windows)."""
+    raw = Path(path).read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1256", errors="replace")
 
 
 @dataclass(frozen=True)
@@ -64,7 +78,7 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         match = re.fullmatch(r"(\d{4})-(\d{1,2})", str(text).strip())
-        if not match or not 1 <= int(match[2]) <= 12:
+        if not match or not 1 <= int(match[2]) <= 12 or not 1950 <= int(match[1]) <= 2100:
             raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2017-05")
         return cls(int(match[1]), int(match[2]))
 
@@ -199,7 +213,8 @@ def _check_scopes(value: object, problems: list[str]) -> dict[str, Scope]:
         for extra in set(entry) - set(known):
             _unknown(f"scopes.{key}.{extra}", [f"scopes.{key}.{k}" for k in known], problems)
         since = _check_date(f"scopes.{key}.since", entry["since"], problems) if "since" in entry else None
-        scopes[key] = Scope(key, _check_text(f"scopes.{key}.label", entry.get("label", key), problems),
+        # Keyed as the sheet's scope column is read ("Mosul operations" is mosul_operations).
+        scopes[fold(key)] = Scope(fold(key), _check_text(f"scopes.{key}.label", entry.get("label", key), problems),
                             _check_text(f"scopes.{key}.origin", entry.get("origin", ""), problems), since,
                             _check_text(f"scopes.{key}.name", entry.get("name", ""), problems))
     return scopes
@@ -211,6 +226,12 @@ def _check_highlights(value: object, problems: list[str]) -> tuple[Highlight, ..
         return ()
     found = []
     for number, entry in enumerate(value, 1):
+        for extra in set(entry) - {"district", "text"}:
+            # Often a top-level key written below [[highlights]], where TOML puts it in the last highlight.
+            _unknown(f"highlights[{number}].{extra}", [f"highlights[{number}].{k}" for k in ("district", "text")],
+                     problems)
+            if extra in KEYS:
+                problems[-1] += f" ('{extra}' is a top-level key: move it above the first [table] of the file)"
         if "district" not in entry:
             problems.append(f"highlight {number} needs a 'district'")
             continue
@@ -301,7 +322,7 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
     raw: dict = {}
     if config_path.is_file():
         try:
-            raw = tomllib.loads(config_path.read_text("utf-8"))
+            raw = tomllib.loads(read_text(config_path))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"the file is not valid TOML: {error}", config_path) from None
         config_path = config_path.resolve()

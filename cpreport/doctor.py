@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 # Python package -> module it is imported as.
 PACKAGES = {"click": "click", "pandas": "pandas", "openpyxl": "openpyxl", "python-calamine": "python_calamine",
-            "jinja2": "jinja2", "babel": "babel", "filelock": "filelock", "rich": "rich", "weasyprint": "weasyprint"}
+            "jinja2": "jinja2", "babel": "babel", "filelock": "filelock", "rich": "rich", "pyarrow": "pyarrow", "weasyprint": "weasyprint"}
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
 
 
@@ -89,17 +89,30 @@ def _data(config) -> Check:
 
 
 def _output(config) -> Check:
+    # A check makes nothing: where the folder does not exist yet, the nearest folder above it must be writable.
     out = config.out
+    existing = next((p for p in (out, *out.parents) if p.is_dir()), None)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out, prefix=".doctor-"):
+        if existing is None:
+            raise OSError(0, "no folder above it exists")
+        if out.exists() and not out.is_dir():
+            raise OSError(0, "a file stands where the folder should be")
+        with tempfile.NamedTemporaryFile(dir=existing, prefix=".doctor-"):
             pass
     except OSError as error:
         return Check("Output folder", False, f"{out} is not writable ({error.strerror})",
                      f"Give this user write access to {out}, or set 'out' (CPREPORT_OUT, --out) to a folder it can write.")
-    from .write import holder
-    busy = (out / ".cpreport.lock.holder").exists()
-    return Check("Output folder", True, f"{out} is writable" + (f"; a build may be running ({holder(out)})" if busy else ""))
+    if existing != out:
+        return Check("Output folder", True, f"{out} will be made in {existing}, which is writable")
+    from filelock import FileLock, Timeout
+
+    from .write import LOCK_NAME, holder
+    try:  # the lock itself says whether a build runs; a holder file left by a killed build does not
+        with FileLock(out / LOCK_NAME, timeout=0):
+            busy = ""
+    except Timeout:
+        busy = f"; a build is running ({holder(out)})"
+    return Check("Output folder", True, f"{out} is writable{busy}")
 
 
 def diagnose(config_path: str | None = None) -> list[Check]:
@@ -109,7 +122,8 @@ def diagnose(config_path: str | None = None) -> list[Check]:
     checks.append(check)
     if config is not None:
         checks += [_data(config), _output(config)]
-    if os.environ.get("CPREPORT_PAUSE_AT"):
-        checks.append(Check("Environment", False, "CPREPORT_PAUSE_AT is set: builds stop themselves at that stage",
-                            "unset CPREPORT_PAUSE_AT (it is for tests only)"))
+    from .log import PAUSE_VARIABLE
+    if os.environ.get(PAUSE_VARIABLE):
+        checks.append(Check("Environment", False, f"{PAUSE_VARIABLE} is set: builds stop themselves at that stage",
+                            f"unset {PAUSE_VARIABLE} (it is for tests only)"))
     return checks

@@ -6,6 +6,7 @@ import click
 # Exit codes, documented in the README and in `cpreport --help`.
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_LOCKED = 0, 1, 2, 3, 4
 EXIT_DISAGREE = 5
+EXIT_UNEXPECTED = 6
 
 
 class CpreportError(click.ClickException):
@@ -58,3 +59,9 @@ class FiguresDisagree(CpreportError):
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"The English and Arabic halves of the report state different figures, so no report was "
                          f"written (check the templates, e.g. an override in the config's templates folder):\n{lines}")
+
+
+class Unexpected(CpreportError):
+    """A failure cpreport did not foresee (a bug): one line on screen, the traceback in the log."""
+
+    exit_code = EXIT_UNEXPECTED

@@ -129,10 +129,10 @@ def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] 
             value=lambda t: t["participants"].sum())
     held = activities[activities["start_date"] <= end]
     for group in ("female", *PARTICIPANT_GROUPS):
+        # Always stated, so that figures.json keeps its keys: 0 from no rows when no sheet gives the column.
         given = held[held[group].notna()]
-        if len(given):
-            figures.add(Figure(f"participants.{group}", int(given[group].sum()), period.end,
-                               _source(checked, "activities", given[ROW])))
+        figures.add(Figure(f"participants.{group}", int(given[group].sum()) if len(given) else 0, period.end,
+                           _source(checked, "activities", given[ROW]) if len(given) else ()))
 
     displacement = checked.displacement
     totals = displacement_totals(displacement[displacement["as_of"] <= end])

@@ -74,8 +74,8 @@ def inputs(config: Config, strict: bool = False) -> dict[str, str]:
     for label, folder in (("templates", config.templates), ("builtin", builtin_templates())):
         for path in _files(folder):
             found[f"{label}/{path.relative_to(folder).as_posix()}"] = _digest(path)
-    # The package's own code: a fix without a new version number must still rebuild.
-    for path in _files(PACKAGE, "*.py"):
+    # The package's own files (code, catalogs, gazetteer): a fix without a new version number must still rebuild.
+    for path in _files(PACKAGE):
         found[f"code/{path.relative_to(PACKAGE).as_posix()}"] = _digest(path)
     return found
 

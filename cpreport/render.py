@@ -12,11 +12,12 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import __version__, charts, i18n
-from .config import Config, Scope, Text
+from .config import Config, Scope, Text, read_text
 from .contract import PARTICIPANT_GROUPS, fold, governorate
-from .errors import EnvironmentProblem
+from .errors import ConfigError, EnvironmentProblem
 from .figures import Figures
 from .findings import Findings
+from .manifest import builtin_templates
 from .wording import Wording
 
 PACKAGE = Path(__file__).resolve().parent
@@ -26,12 +27,6 @@ MARKER = re.compile(r"^\[\[\s*(\w+)\s*\]\]$")
 # ligatures come back wrong when the PDF's text is copied).
 ARABIC_FONTS = ("Amiri", "Noto Naskh Arabic", "Noto Sans Arabic", "Scheherazade New")
 FONT_PACKAGE = "fonts-hosny-amiri"
-
-
-def builtin_templates() -> Path:
-    """The built-in templates: inside the installed package, or beside it in a source checkout."""
-    inside = PACKAGE / "templates"
-    return inside if inside.is_dir() else PACKAGE.parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -50,7 +45,7 @@ def linkify(text: str, wording: Wording | None = None) -> Markup:
 def read_narrative(path: str, wording: Wording) -> list[Block]:
     """Paragraphs separated by blank lines; a paragraph [[forums]], [[activities]] or [[displacement]]
     places that figures' paragraph. Paragraphs the narrative leaves out follow at its end."""
-    text = Path(path).read_text("utf-8") if path else ""
+    text = read_text(Path(path)) if path else ""
     blocks: list[Block] = []
     for paragraph in re.split(r"\n\s*\n", text.strip()):
         paragraph = " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
@@ -89,9 +84,13 @@ def scope_paragraphs(config: Config, figures: Figures) -> list[dict]:
     return scopes
 
 
-def stylesheet() -> Markup:
-    """The built-in CSS, inlined so that the HTML stands alone; it is the package's own text, not the user's."""
-    return Markup((builtin_templates() / "style.css").read_text("utf-8"))
+def stylesheet(config: Config) -> Markup:
+    """The CSS, inlined so that the HTML stands alone: the config's templates folder's style.css if it
+    has one, else the built-in one. It is the project's own text, not a sheet's, so it is not escaped."""
+    for folder in (config.templates, builtin_templates()):
+        if folder and (Path(folder) / "style.css").is_file():
+            return Markup(read_text(Path(folder) / "style.css"))
+    return Markup("")
 
 
 def report_context(config: Config, figures: Figures, sources: list[str]) -> dict:
@@ -127,7 +126,7 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
         "sources_ar": Markup("، ").join(Markup('<bdi dir="ltr">{}</bdi>').format(s) for s in sources)
                       or i18n.arabic("no sheets"),
         "linkify": linkify,
-        "css": stylesheet(),
+        "css": stylesheet(config),
         "breakdowns": figures.breakdowns,
         "charts": charts,
     }
@@ -143,21 +142,23 @@ def environment(config: Config) -> jinja2.Environment:
     return env
 
 
-def render_html(config: Config, figures: Figures, sources: list[str]) -> str:
+def render_template(config: Config, name: str, context: dict) -> str:
+    """One template, by name; a broken template (often a user's override) is a config error, not a crash."""
     try:
-        template = environment(config).get_template("report.html")
-        return template.render(report_context(config, figures, sources))
+        return environment(config).get_template(name).render(context)
     except jinja2.TemplateError as error:
-        where = f" ({error.filename}, line {error.lineno})" if getattr(error, "lineno", None) else ""
-        from .errors import ConfigError
+        where = f" ({error.filename}, line {error.lineno})" if getattr(error, "lineno", None) else f" ({name})"
         raise ConfigError(f"the template cannot be rendered{where}: {error.message}") from None
 
 
+def render_html(config: Config, figures: Figures, sources: list[str]) -> str:
+    return render_template(config, "report.html", report_context(config, figures, sources))
+
+
 def render_validation(config: Config, findings: Findings, period_label: str) -> str:
-    template = environment(config).get_template("validation.html")
-    return template.render(version=__version__, findings=findings.sorted(), period_label=period_label,
-                           errors=findings.errors, warnings=findings.count("warning"), notes=findings.count("note"),
-                           css=stylesheet())
+    return render_template(config, "validation.html", dict(
+        version=__version__, findings=findings.sorted(), period_label=period_label, errors=findings.errors,
+        warnings=findings.count("warning"), notes=findings.count("note"), css=stylesheet(config)))
 
 
 def arabic_fonts() -> list[str]:

@@ -85,7 +85,7 @@ README = '''# {name}: the community policing report
 
 Fill in the three workbooks, then build the report from this folder:
 
-    cd {folder}
+    cd {folder_quoted}
     cpreport build
 
 The report goes to `out/<month>/` (report.html, report.pdf, figures.json, validation files), the
@@ -113,7 +113,8 @@ unless something goes wrong:
     15 2 * * * cd {folder_quoted} && {cpreport} build --quiet --wait 600
 
 `crontab -e` adds it. Exit codes: 0 built or up to date, 1 errors in the sheets (see
-`out/findings/validation.html`), 2 config error, 3 environment problem, 4 another build held the folder.
+`out/findings/validation.html`), 2 config error, 3 environment problem, 4 another build held the folder,
+5 the English and Arabic halves disagree (a template), 6 an unexpected failure (see `out/cpreport.log`).
 '''
 
 

@@ -135,3 +135,9 @@ def test_a_scope_name_is_text_in_both_languages_or_one_problem(tmp_path):
         "'scopes.national.name' must be a table with 'en' and 'ar' texts, e.g. scopes.national.name = { en = \"…\", ar = \"…\" }"]
     assert problems(tmp_path, '[scopes.national]\nnmae = "x"') == [
         "unknown key 'scopes.national.nmae'; did you mean 'scopes.national.name'?"]
+
+
+def test_a_top_level_key_written_below_a_table_is_pointed_out(tmp_path):
+    text = '[[highlights]]\ndistrict = "Qayara"\ntext = { en = "Qayara", ar = "القيارة" }\ndigits = "western"\n'
+    said = problems(tmp_path, text)
+    assert len(said) == 1 and "'digits' is a top-level key: move it above the first [table]" in said[0]

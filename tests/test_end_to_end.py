@@ -26,14 +26,15 @@ def test_figures_json_holds_the_seed_figures(sample_build):
     assert figure(sample_build, "activities.training")["value"] == 20
     assert figure(sample_build, "activities.conference")["value"] == 6
     assert figure(sample_build, "activities.workshop")["value"] == 6
-    assert 1100 <= figure(sample_build, "participants.total")["value"] <= 1199
-    assert figure(sample_build, "displacement.national.displaced_current")["value"] >= 3_000_000
+    # The sums of the sample sheets' cells, which the release rounds to its "over 1,100", "more than …".
+    assert figure(sample_build, "participants.total")["value"] == 1137
+    assert figure(sample_build, "displacement.national.displaced_current")["value"] == 3_042_288
     cumulative = figure(sample_build, "displacement.mosul_operations.displaced_cumulative")
     returned = figure(sample_build, "displacement.mosul_operations.returned_cumulative")
     current = figure(sample_build, "displacement.mosul_operations.displaced_current")
-    assert cumulative["value"] >= 441_000
-    assert (returned["value"] >= 105_000, returned["as_of"]) == (True, "2017-04-27")
-    assert (current["value"] >= 358_000, current["as_of"]) == (True, "2017-05-02")
+    assert (cumulative["value"], cumulative["as_of"]) == (441_354, "2017-05-02")
+    assert (returned["value"], returned["as_of"]) == (105_732, "2017-04-27")
+    assert (current["value"], current["as_of"]) == (358_656, "2017-05-02")
 
 
 def test_every_figure_names_the_rows_it_comes_from(sample_build):
