@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -149,15 +150,64 @@ def _workbook_grids(raw: bytes) -> dict[str, pd.DataFrame]:
             raise Unreadable(Code.CP016) from None
     try:
         # From bytes, calamine tells .xls, .xlsx, .xlsb and .ods apart by their content, whatever the name says.
-        grids = pd.read_excel(io.BytesIO(raw), engine="calamine", header=None, sheet_name=None, dtype=object,
-                              keep_default_na=False, na_values=[])
+        grids = _calamine_grids(raw)
     except PasswordError:
         raise Unreadable(Code.CP015) from None
     except Exception as error:  # calamine raises many kinds for broken or foreign files
         if raw.startswith(OLE_MAGIC):
             raise Unreadable(Code.CP016) from None
         raise Unreadable(Code.CP001, (str(error).splitlines() or [type(error).__name__])[0][:120]) from None
-    return {str(name): _blank_to_none(grid) for name, grid in grids.items()}
+    return grids
+
+
+def _calamine_grids(raw: bytes) -> dict[str, pd.DataFrame]:
+    """Every sheet's cells as `pandas.read_excel(engine="calamine", header=None, dtype=object)` gives them, empty
+    cells as None; read straight from calamine and typed a column at a time instead of a cell at a time."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+    grids = {}
+    for name in book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if not rows:
+            grids[str(name)] = pd.DataFrame()
+            continue
+        width = max(map(len, rows))
+        if any(len(row) != width for row in rows):
+            rows = [row + [""] * (width - len(row)) for row in rows]
+        cells = np.empty((len(rows), width), dtype=object)
+        cells[:] = rows
+        for position in range(width):
+            cells[:, position] = _as_read(cells[:, position].copy())
+        grids[str(name)] = pd.DataFrame(cells, dtype=object)
+    return grids
+
+
+def _as_read(cells: np.ndarray) -> np.ndarray:
+    """One column of calamine's cells as pandas reads them: whole numbers as int, dates as datetimes; empty as None."""
+    cells[cells == ""] = None
+    kind = pd.api.types.infer_dtype(cells, skipna=True)
+    if kind in ("string", "empty", "integer", "boolean", "datetime", "time", "timedelta"):
+        return cells
+    types = pd.Series(cells).map(type).to_numpy()
+    floats = types == float
+    if floats.any():
+        numbers = cells[floats].astype("float64")
+        # Whole numbers within int64 become Python ints at once; larger ones (rare) one by one, as pandas does.
+        whole = np.isfinite(numbers) & (numbers == np.floor(numbers))
+        small = whole & (np.abs(numbers) < 2.0 ** 62)
+        values = cells[floats]
+        values[small] = numbers[small].astype("int64").astype(object)
+        values[np.isnan(numbers)] = None
+        for at in np.flatnonzero(whole & ~small):
+            values[at] = int(numbers[at])
+        cells[floats] = values
+    dates = types == dt.date
+    if dates.any():
+        # A column of dates repeats a few hundred days: each distinct day is made a datetime once.
+        codes, days = pd.factorize(cells[dates])
+        cells[dates] = np.array([dt.datetime(d.year, d.month, d.day) for d in days] + [None], dtype=object)[codes]
+    return cells
 
 
 def read_grids(path: Path, raw: bytes | None = None) -> tuple[dict[str, pd.DataFrame], bool]:

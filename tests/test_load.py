@@ -124,3 +124,37 @@ def test_lock_files_and_other_files_are_skipped_and_said_once(tmp_path):
 def test_a_missing_data_folder_is_one_finding(tmp_path):
     findings = load(tmp_path / "nowhere").findings
     assert [f.code for f in findings] == ["CP009"]
+
+
+def test_a_workbook_reads_cell_for_cell_as_pandas_reads_it(tmp_path):
+    """cpreport reads calamine's cells itself, a column at a time: each cell must come back as read_excel gives it."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "cells"
+    sheet["C3"], sheet["D3"], sheet["E3"] = "cpf_id", 1.0, 2.5
+    sheet["F3"], sheet["G3"] = dt.datetime(2017, 5, 1), dt.datetime(2017, 5, 1, 13, 5)
+    sheet["C5"], sheet["D5"], sheet["E5"], sheet["F5"] = True, dt.time(13, 30), dt.timedelta(days=2), 1e20
+    sheet["C6"], sheet["D6"], sheet["E6"], sheet["F6"], sheet["G6"] = "  ", "NA", "1.0", -3.0, 12345678901234.0
+    sheet["H9"] = "x"
+    days = book.create_sheet("days")
+    for row in range(1, 6):
+        days.cell(row=row, column=1, value=dt.date(2017, 1, row))
+        days.cell(row=row, column=2, value=row * 1.5)
+    days["C2"] = "text"
+    book.create_sheet("empty")
+    path = tmp_path / "cells.xlsx"
+    book.save(path)
+    grids, typed_cells = read_grids(path)
+    expected = pd.read_excel(path, engine="calamine", header=None, sheet_name=None, dtype=object,
+                             keep_default_na=False, na_values=[])
+    assert typed_cells is True and list(grids) == list(expected)
+    for name, grid in grids.items():
+        want = expected[name]
+        assert grid.shape == want.shape
+        for position in range(want.shape[1]):
+            mine, theirs = grid.iloc[:, position].tolist(), want.iloc[:, position].tolist()
+            # read_excel keeps empty cells as ""; cpreport makes them None.
+            theirs = [None if value == "" else value for value in theirs]
+            assert [(type(v), v) for v in mine] == [(type(v), v) for v in theirs], (name, position)
+    assert grids["cells"].iat[2, 3] == 1 and type(grids["cells"].iat[2, 3]) is int
+    assert type(grids["days"].iat[0, 0]) is dt.datetime
