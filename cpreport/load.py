@@ -349,30 +349,48 @@ def _may_change(texts: np.ndarray) -> np.ndarray:
     return pc.match_substring_regex(pa.array(texts, type=pa.string()), MAY_CHANGE).to_numpy(zero_copy_only=False)
 
 
-def _tidy(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """A column's cells (empty ones None), which of them hold text, its distinct texts, and whether an empty cell
+    was other than None: what tidying and the search for total rows start from, found once per column."""
+    values = column.to_numpy(dtype=object)
+    present = pd.notna(values)
+    blanked = not present.all() and any(v is not None for v in values[~present])
+    if blanked:
+        values = np.where(present, values, None)
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in NO_TEXT:
+        return values, np.zeros(len(values), dtype=bool), np.array([], dtype=object), blanked
+    is_text = present if kind == "string" else (pd.Series(values, dtype=object).map(type) == str).to_numpy()
+    return values, is_text, pd.unique(values[is_text]), blanked
+
+
+def _tidy(column: pd.Series, texts: tuple | None = None) -> tuple[pd.Series, pd.Series | None]:
     """Trim stray and non-breaking spaces; empty, dash-only and "N/A" cells become empty.
 
-    Returns the tidied column and, where a cell was changed beyond its spaces, the cell as written."""
-    column = column.where(column.notna(), None)
-    is_text = text_cells(column)
-    changed = pd.Series(None, index=column.index, dtype=object)
-    if not is_text.any():
-        return column, changed
-    before = column[is_text]
-    distinct = pd.unique(before.to_numpy())
+    Returns the tidied column and, where a cell was changed beyond its spaces, the cell as written (None when
+    no cell was)."""
+    values, is_text, distinct, blanked = texts or _texts(column)
+    if blanked:
+        column = pd.Series(values, index=column.index, dtype=object)
     # Distinct texts that cannot change are found by Arrow; only the others are tidied one by one.
-    distinct = pd.Series(distinct[_may_change(distinct)], dtype=object)
-    if distinct.empty:
-        return column, changed
-    text, differs = _tidy_texts(distinct)
-    touched = before[before.isin(distinct)]
-    column = column.copy()
-    column[touched.index] = touched.map(dict(zip(distinct, text)))
-    changed_texts = set(distinct[differs])
-    if changed_texts:
-        was_changed = touched.isin(changed_texts)
-        changed[was_changed[was_changed].index] = touched[was_changed]
-    return column, changed
+    distinct = distinct[_may_change(distinct)] if len(distinct) else distinct
+    if not len(distinct):
+        return column, None
+    text, differs = _tidy_texts(pd.Series(distinct, dtype=object))
+    after = text.to_numpy(dtype=object)
+    moved = pd.isna(after) | (after != distinct)
+    if not moved.any():
+        return column, None
+    # Only the cells whose text changes are looked up and replaced.
+    at = pd.Index(distinct[moved], dtype=object).get_indexer(values)
+    hit = (at >= 0) & is_text
+    out = values.copy()
+    out[hit] = after[moved][at[hit]]
+    tidied = pd.Series(out, index=column.index, dtype=object)
+    shown = differs.to_numpy(dtype=bool)[moved][np.where(hit, at, 0)] & hit
+    if not shown.any():
+        return tidied, None
+    return tidied, pd.Series(np.where(shown, values, None), index=column.index, dtype=object)
 
 
 def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: Findings,
@@ -419,23 +437,30 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
                 below = grid.iloc[first_row:]
     body = below.iloc[:, list(positions.values())].copy()
     body.columns = list(positions)
+    # Each column's distinct texts are found once, for tidying and for the search for total rows.
+    texts = {position: _texts(below.iloc[:, position]) for position in range(below.shape[1])}
     changed: dict[str, pd.Series] = {}
-    for name in positions:
-        body[name], changed[name] = _tidy(body[name])
+    for name, position in positions.items():
+        tidied, written = _tidy(body[name], texts[position])
+        if tidied is not body[name]:
+            body[name] = tidied
+        if written is not None:
+            changed[name] = written
     filled = body.notna().any(axis=1)
-    body, changed = body[filled], {name: mask[filled] for name, mask in changed.items()}
+    if not filled.all():
+        body, changed = body[filled], {name: mask[filled] for name, mask in changed.items()}
     body.insert(0, ROW, body.index + 1)
-    body = _drop_total_rows(body, below.loc[body.index], table, where, findings)
+    body = _drop_total_rows(body, below if len(body) == len(below) else below.loc[body.index], table, where,
+                            findings, texts)
     keep = body.index
     return Sheet(table, file, sheet, body.reset_index(drop=True), headers,
                  {c: p + 1 for c, p in positions.items()}, path, header_row, typed_cells,
                  {name: mask[keep].reset_index(drop=True) for name, mask in changed.items()})
 
 
-def _total_words(column: pd.Series) -> list:
-    """The distinct cells of a column that label a total row."""
-    uniques = pd.unique(column.dropna().to_numpy())
-    texts = uniques[text_cells(pd.Series(uniques, dtype=object)).to_numpy()] if len(uniques) else uniques
+def _total_words(distinct: np.ndarray) -> list:
+    """The distinct texts of a column that label a total row."""
+    texts = distinct
     if len(texts) > 64:
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -448,16 +473,16 @@ def _total_words(column: pd.Series) -> list:
 
 
 def _drop_total_rows(body: pd.DataFrame, cells: pd.DataFrame, table: Table, where: dict,
-                     findings: Findings) -> pd.DataFrame:
+                     findings: Findings, texts: dict) -> pd.DataFrame:
     """Leave out rows labelled "Total" in any cell (said in a note), unless the row has an id of its own."""
     if body.empty:
         return body
     label = pd.Series(None, index=body.index, dtype=object)
     for position in range(cells.shape[1]):
-        column = cells.iloc[:, position]
-        words = _total_words(column)
+        words = _total_words(texts[position][2])
         if not words:
             continue
+        column = cells.iloc[:, position]
         hit = column[column.isin(words)]
         label[hit.index] = label[hit.index].where(label[hit.index].notna(), hit)
     is_total = label.notna()
