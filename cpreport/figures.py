@@ -20,7 +20,10 @@ METRICS = tuple(CHOICES["metric"])
 
 def row_ranges(rows) -> str:
     """Row numbers as the user reads them: "4-52, 60"."""
-    numbers = np.unique(np.asarray(rows if not isinstance(rows, pd.Series) else rows.to_numpy(), dtype="int64"))
+    numbers = np.asarray(rows if not isinstance(rows, pd.Series) else rows.to_numpy(), dtype="int64")
+    # Rows of a table come in order: sorting is needed only when they do not.
+    if len(numbers) > 1 and not (numbers[1:] > numbers[:-1]).all():
+        numbers = np.unique(numbers)
     if not len(numbers):
         return ""
     # A span ends where the next number is not one more: found for all rows at once.

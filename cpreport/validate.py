@@ -245,14 +245,14 @@ def _once_per_text(parser: Callable[[pd.Series], Parsed], raw: pd.Series) -> Par
     if not is_text.any():
         return parser(raw)
     texts = raw[is_text]
-    uniques = pd.unique(texts.to_numpy())
+    codes, uniques = pd.factorize(texts.to_numpy(dtype=object))
     if len(uniques) > len(texts) // 2:
         return parser(raw)
     others = raw[~is_text]
     reduced = pd.Series(np.concatenate([others.to_numpy(dtype=object), uniques.astype(object)]), dtype=object)
     pointer = np.empty(len(raw), dtype="int64")
     pointer[(~is_text).to_numpy()] = np.arange(len(others))
-    pointer[is_text.to_numpy()] = len(others) + pd.Index(uniques).get_indexer(texts.to_numpy())
+    pointer[is_text.to_numpy()] = len(others) + codes
 
     def spread(series: pd.Series | None) -> pd.Series | None:
         return None if series is None else series.iloc[pointer].set_axis(raw.index)
@@ -414,9 +414,15 @@ def _id_keys(ids: pd.Series) -> pd.Series:
     present = ids.notna()
     keys = ids.astype(object).where(present, None)
     if present.any():
-        texts = ids[present].astype(str)
-        folded = texts.str.translate(DIGITS).str.lower().str.replace(r"[\W_]+", "_", regex=True).str.strip("_")
-        keys[present] = folded.where(folded != "", texts)
+        # Each distinct id is folded once; Arabic digits are looked for only in ids that are not plain ASCII.
+        codes, distinct = pd.factorize(ids[present].astype(str).to_numpy(dtype=object))
+        texts = pd.Series(distinct, dtype=object)
+        latin = texts.copy()
+        other = ~texts.str.isascii().astype(bool)
+        if other.any():
+            latin[other] = texts[other].str.translate(DIGITS)
+        folded = latin.str.lower().str.replace(r"[\W_]+", "_", regex=True).str.strip("_")
+        keys[present] = folded.where(folded != "", texts).to_numpy(dtype=object)[codes]
     return keys
 
 
