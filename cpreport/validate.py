@@ -414,16 +414,28 @@ def _id_keys(ids: pd.Series) -> pd.Series:
     present = ids.notna()
     keys = ids.astype(object).where(present, None)
     if present.any():
-        # Each distinct id is folded once; Arabic digits are looked for only in ids that are not plain ASCII.
+        # Each distinct id is folded once: plain ASCII ids by Arrow, the others (Arabic digits, letters) by Python.
         codes, distinct = pd.factorize(ids[present].astype(str).to_numpy(dtype=object))
-        texts = pd.Series(distinct, dtype=object)
-        latin = texts.copy()
-        other = ~texts.str.isascii().astype(bool)
+        folded = _ascii_keys(distinct)
+        other = pd.isna(folded)
         if other.any():
-            latin[other] = texts[other].str.translate(DIGITS)
-        folded = latin.str.lower().str.replace(r"[\W_]+", "_", regex=True).str.strip("_")
-        keys[present] = folded.where(folded != "", texts).to_numpy(dtype=object)[codes]
+            texts = pd.Series(distinct[other], dtype=object).astype(str)
+            folded[other] = (texts.str.translate(DIGITS).str.lower().str.replace(r"[\W_]+", "_", regex=True)
+                             .str.strip("_").to_numpy(dtype=object))
+        keys[present] = np.where(folded == "", distinct, folded)[codes]
     return keys
+
+
+def _ascii_keys(texts: np.ndarray) -> np.ndarray:
+    """Keys of ids written in ASCII (None for the others): lower case, each run of other signs one "_"."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(texts, type=pa.string())
+    # For ASCII, Python's [\W_] is every sign but a Latin letter or digit.
+    keys = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(array), "[^0-9A-Za-z]+", "_"), "_")
+    keys = pc.if_else(pc.string_is_ascii(array), keys, pa.scalar(None, pa.string()))
+    return keys.to_numpy(zero_copy_only=False).astype(object)
 
 
 def unique_ids(c: Context, table: str) -> None:
