@@ -126,19 +126,27 @@ def _cells_out(raw: pd.Series) -> tuple[dict, dict[str, object]]:
     strings = text_cells(raw)
     if not bool((raw.notna() & ~strings).any()):
         return {"kind": "object"}, {"": raw.astype(object).where(raw.notna(), None).to_numpy()}
-    codes = raw.map(lambda value: 0 if value is None else CELL_TYPES.get(type(value), -1)).to_numpy("int8")
-    if (codes < 0).any():
-        raise TypeError("a cell of a type the cache does not keep")
     values = raw.to_numpy(dtype=object)
+    codes = raw.map(type).map(CELL_TYPES).to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    codes[pd.isna(values) & pd.isna(codes)] = 0
+    if pd.isna(codes).any() or (values[codes == 0] != None).any():  # noqa: E711 - elementwise
+        raise TypeError("a cell of a type the cache does not keep")
+    codes = codes.astype("int8")
 
     def pick(code: int, fill, dtype) -> np.ndarray:
-        return np.array([v if c == code else fill for v, c in zip(values, codes)], dtype=dtype)
+        out = np.full(len(values), fill, dtype=dtype)
+        at = codes == code
+        out[at] = values[at].astype(dtype)
+        return out
 
+    dated = np.isin(codes, (4, 5, 6))
+    stamps = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[us]")
+    if dated.any():
+        stamps[dated] = pd.to_datetime(pd.Series(values[dated], dtype=object), errors="raise").to_numpy("datetime64[us]")
     return {"kind": "cells"}, {
         "code": codes, "str": np.where(codes == 1, values, None),
         "float": pick(2, 0.0, "float64"), "int": pick(3, 0, "int64"), "bool": pick(7, False, "bool"),
-        "datetime": pd.to_datetime(pd.Series(np.where(np.isin(codes, (4, 5, 6)), values, None)),
-                                   errors="raise").to_numpy("datetime64[us]")}
+        "datetime": stamps}
 
 
 def _cells_in(arrays: dict[str, object], index: pd.Index) -> pd.Series:
