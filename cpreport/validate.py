@@ -239,25 +239,33 @@ def parse_keys(raw: pd.Series) -> Parsed:
     return Parsed(texts.map({u: fold(u) or u for u in uniques}).astype(object))
 
 
-def _once_per_text(parser: Callable[[pd.Series], Parsed], raw: pd.Series) -> Parsed:
-    """Parse each distinct text once: a column of dates or counts repeats itself, and text is the slow part."""
-    is_text = text_cells(raw)
-    if not is_text.any():
+def _once_per_value(parser: Callable[[pd.Series], Parsed], raw: pd.Series) -> Parsed:
+    """Parse each distinct cell once: a column of dates or counts repeats itself (a few hundred days, a few dozen
+    counts), and the parsers read a cell alone. Cells are told apart by type as well as value, so that 1, 1.0 and
+    True are each read as what they are; empty cells are all read as one."""
+    values = raw.to_numpy(dtype=object)
+    present = pd.notna(values)
+    if not present.any():
         return parser(raw)
-    texts = raw[is_text]
-    codes, uniques = pd.factorize(texts.to_numpy(dtype=object))
-    if len(uniques) > len(texts) // 2:
+    pointer = np.zeros(len(raw), dtype="int64")  # 0: the one empty cell
+    parts: list[np.ndarray] = [np.array([None], dtype=object)]
+    size = 1
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    groups = [present] if kind == "string" else \
+        [present & (types == t) for types in [pd.Series(values, dtype=object).map(type).to_numpy()]
+         for t in pd.unique(types[present])]
+    for group in groups:
+        codes, distinct = pd.factorize(values[group])
+        pointer[group] = size + codes
+        parts.append(np.asarray(distinct, dtype=object))
+        size += len(distinct)
+    if size > len(raw) // 2:
         return parser(raw)
-    others = raw[~is_text]
-    reduced = pd.Series(np.concatenate([others.to_numpy(dtype=object), uniques.astype(object)]), dtype=object)
-    pointer = np.empty(len(raw), dtype="int64")
-    pointer[(~is_text).to_numpy()] = np.arange(len(others))
-    pointer[is_text.to_numpy()] = len(others) + codes
+    parsed = parser(pd.Series(np.concatenate(parts), dtype=object))
 
     def spread(series: pd.Series | None) -> pd.Series | None:
         return None if series is None else series.iloc[pointer].set_axis(raw.index)
 
-    parsed = parser(reduced)
     return Parsed(spread(parsed.values), {code: spread(mask) for code, mask in parsed.failures.items()},
                   spread(parsed.converted),
                   {code: {name: spread(values) for name, values in fields.items()}
@@ -266,9 +274,9 @@ def _once_per_text(parser: Callable[[pd.Series], Parsed], raw: pd.Series) -> Par
 
 def parse(raw: pd.Series, kind: str, choices: str | None, typed_cells: bool = True) -> Parsed:
     if kind == INTEGER:
-        return _once_per_text(lambda cells: parse_integers(cells, typed_cells), raw)
+        return _once_per_value(lambda cells: parse_integers(cells, typed_cells), raw)
     if kind == DATE:
-        return _once_per_text(lambda cells: parse_dates(cells, typed_cells), raw)
+        return _once_per_value(lambda cells: parse_dates(cells, typed_cells), raw)
     if kind == INTEGER:
         return parse_integers(raw, typed_cells)
     if kind == DATE:
