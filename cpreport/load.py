@@ -185,11 +185,17 @@ def _calamine_grids(raw: bytes) -> dict[str, pd.DataFrame]:
 
 def _as_read(cells: np.ndarray) -> np.ndarray:
     """One column of calamine's cells as pandas reads them: whole numbers as int, dates as datetimes; empty as None."""
-    cells[cells == ""] = None
     kind = pd.api.types.infer_dtype(cells, skipna=True)
-    if kind in ("string", "empty", "integer", "boolean", "datetime", "time", "timedelta"):
+    if kind in ("empty", "integer", "boolean", "datetime", "time", "timedelta"):
+        return cells  # no text, so no empty cell ("") either
+    if kind == "string":
+        cells[cells == ""] = None
         return cells
-    types = pd.Series(cells).map(type).to_numpy()
+    if kind == "floating":
+        types = np.full(len(cells), float, dtype=object)
+    else:  # "date" may mix dates and datetimes: told apart cell by cell
+        cells[cells == ""] = None
+        types = pd.Series(cells, dtype=object).map(type).to_numpy()
     floats = types == float
     if floats.any():
         numbers = cells[floats].astype("float64")

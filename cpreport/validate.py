@@ -251,7 +251,8 @@ def _once_per_value(parser: Callable[[pd.Series], Parsed], raw: pd.Series) -> Pa
     parts: list[np.ndarray] = [np.array([None], dtype=object)]
     size = 1
     kind = pd.api.types.infer_dtype(values, skipna=True)
-    groups = [present] if kind == "string" else \
+    # Within these kinds, equal cells read alike (1 and numpy's 1, a datetime and its Timestamp).
+    groups = [present] if kind in ("string", "integer", "floating", "datetime") else \
         [present & (types == t) for types in [pd.Series(values, dtype=object).map(type).to_numpy()]
          for t in pd.unique(types[present])]
     for group in groups:

@@ -141,6 +141,8 @@ def test_a_workbook_reads_cell_for_cell_as_pandas_reads_it(tmp_path):
         days.cell(row=row, column=1, value=dt.date(2017, 1, row))
         days.cell(row=row, column=2, value=row * 1.5)
     days["C2"] = "text"
+    # A column of dates and date-times: only the dates become midnight.
+    days["D1"], days["D2"], days["D3"] = dt.date(2017, 1, 1), dt.datetime(2017, 1, 2, 5, 30), dt.date(2017, 1, 3)
     book.create_sheet("empty")
     path = tmp_path / "cells.xlsx"
     book.save(path)
