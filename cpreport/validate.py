@@ -84,8 +84,11 @@ def parse_integers(raw: pd.Series, typed_cells: bool = True) -> Parsed:
     converted = pd.Series(False, index=raw.index)
     ambiguous = pd.Series(False, index=raw.index)
     is_text = kinds.text
-    if is_text.any():
-        texts = raw[is_text].astype(str)
+    if is_text.any() and (texts := raw[is_text].astype(str)).str.fullmatch("[0-9]{1,15}").all():
+        # Plain digits, as a CSV writes counts: nothing to clean or to suspect.
+        numbers[texts.index] = pd.to_numeric(texts)
+        converted[texts.index] = typed_cells
+    elif is_text.any():
         latin = texts.str.strip().str.translate(DIGITS).str.replace("\u066b", ".", regex=False).str.replace("\u2212", "-", regex=False)
         ambiguous[texts.index] = latin.str.fullmatch(r"[-+]?\d{1,3}\.\d{3}")
         # Thousands separators: comma, Arabic thousands sign, Arabic comma (as an Arabic keyboard types
@@ -140,8 +143,12 @@ def parse_dates(raw: pd.Series, typed_cells: bool = True) -> Parsed:
     serial[is_number] = raw[is_number].astype("float64")
 
     is_text = kinds.text
-    if is_text.any():
-        texts = raw[is_text].astype(str)
+    if is_text.any() and (texts := raw[is_text].astype(str)).str.fullmatch("[0-9]{4}-[0-9]{2}-[0-9]{2}").all():
+        # ISO dates, as a CSV writes them: read by position, with no other spelling to try.
+        at = texts.index
+        year[at], month[at], day[at] = (texts.str[a:b].astype(float) for a, b in ((0, 4), (5, 7), (8, 10)))
+        converted[at] = typed_cells
+    elif is_text.any():
         text = (texts.str.translate(DIGITS).str.replace(r"\s*([-/.])\s*", r"\1", regex=True)
                 .str.replace("\u060c", ",", regex=False).str.strip())
         iso = text.str.extract(rf"^{ISO.pattern}$", flags=re.I)
