@@ -285,10 +285,6 @@ def parse(raw: pd.Series, kind: str, choices: str | None, typed_cells: bool = Tr
         return _once_per_value(lambda cells: parse_integers(cells, typed_cells), raw)
     if kind == DATE:
         return _once_per_value(lambda cells: parse_dates(cells, typed_cells), raw)
-    if kind == INTEGER:
-        return parse_integers(raw, typed_cells)
-    if kind == DATE:
-        return parse_dates(raw, typed_cells)
     if kind == GOVERNORATE:
         return parse_governorates(raw)
     if kind == CHOICE:
