@@ -355,9 +355,10 @@ def _may_change(texts: np.ndarray) -> np.ndarray:
     return pc.match_substring_regex(pa.array(texts, type=pa.string()), MAY_CHANGE).to_numpy(zero_copy_only=False)
 
 
-def _texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """A column's cells (empty ones None), which of them hold text, its distinct texts, and whether an empty cell
-    was other than None: what tidying and the search for total rows start from, found once per column."""
+def _texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray]:
+    """A column's cells (empty ones None), which of them hold text, its distinct texts, whether an empty cell
+    was other than None, and which cells are not empty: what tidying, the search for total rows and for empty
+    rows start from, found once per column."""
     values = column.to_numpy(dtype=object)
     present = pd.notna(values)
     blanked = not present.all() and any(v is not None for v in values[~present])
@@ -365,9 +366,9 @@ def _texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]
         values = np.where(present, values, None)
     kind = pd.api.types.infer_dtype(values, skipna=True)
     if kind in NO_TEXT:
-        return values, np.zeros(len(values), dtype=bool), np.array([], dtype=object), blanked
+        return values, np.zeros(len(values), dtype=bool), np.array([], dtype=object), blanked, present
     is_text = present if kind == "string" else (pd.Series(values, dtype=object).map(type) == str).to_numpy()
-    return values, is_text, pd.unique(values[is_text]), blanked
+    return values, is_text, pd.unique(values[is_text]), blanked, present
 
 
 def _tidy(column: pd.Series, texts: tuple | None = None) -> tuple[pd.Series, pd.Series | None]:
@@ -375,7 +376,7 @@ def _tidy(column: pd.Series, texts: tuple | None = None) -> tuple[pd.Series, pd.
 
     Returns the tidied column and, where a cell was changed beyond its spaces, the cell as written (None when
     no cell was)."""
-    values, is_text, distinct, blanked = texts or _texts(column)
+    values, is_text, distinct, blanked, _present = texts or _texts(column)
     if blanked:
         column = pd.Series(values, index=column.index, dtype=object)
     # Distinct texts that cannot change are found by Arrow; only the others are tidied one by one.
@@ -432,27 +433,35 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     first_row = header_index + 1 + _more_header_rows(grid, header_index, table)
     below = grid.iloc[first_row:]
     required = [positions[c.name] for c in table.columns if c.required and c.name in positions]
-    if typed_cells and required:
+    # Each column's distinct texts and empty cells are found once, for the search for merged cells, tidying,
+    # and the search for empty and total rows.
+    texts = {position: _texts(below.iloc[:, position]) for position in range(below.shape[1])}
+    if typed_cells and required and len(below):
         # Merged cells come back empty but for their first cell; look for merges only where a required
         # cell is empty in a row that has something, so that clean sheets are read once.
-        cells = below.iloc[:, required]
-        if (cells.isna().any(axis=1) & below.notna().any(axis=1)).any():
+        gap = np.logical_or.reduce([~texts[position][4] for position in required])
+        if (gap & np.logical_or.reduce([t[4] for t in texts.values()])).any():
             ranges = merged_ranges(path, sheet)
             if ranges:
                 grid = fill_merged(grid, ranges)
                 below = grid.iloc[first_row:]
+                texts = {position: _texts(below.iloc[:, position]) for position in range(below.shape[1])}
     body = below.iloc[:, list(positions.values())].copy()
     body.columns = list(positions)
-    # Each column's distinct texts are found once, for tidying and for the search for total rows.
-    texts = {position: _texts(below.iloc[:, position]) for position in range(below.shape[1])}
     changed: dict[str, pd.Series] = {}
+    present = []
     for name, position in positions.items():
-        tidied, written = _tidy(body[name], texts[position])
-        if tidied is not body[name]:
+        column = body[name]
+        tidied, written = _tidy(column, texts[position])
+        if tidied is not column:
             body[name] = tidied
+            present.append(tidied.notna().to_numpy())
+        else:
+            present.append(texts[position][4])
         if written is not None:
             changed[name] = written
-    filled = body.notna().any(axis=1)
+    filled = pd.Series(np.logical_or.reduce(present) if present else np.zeros(len(body), dtype=bool),
+                       index=body.index)
     if not filled.all():
         body, changed = body[filled], {name: mask[filled] for name, mask in changed.items()}
     body.insert(0, ROW, body.index + 1)
@@ -500,6 +509,13 @@ def _drop_total_rows(body: pd.DataFrame, cells: pd.DataFrame, table: Table, wher
     return body[~is_total]
 
 
+def _has_cells(grid: pd.DataFrame) -> bool:
+    """Whether a sheet has anything in it; a sheet with a header says so in its first rows, unread below them."""
+    if grid.empty:
+        return False
+    return bool(grid.iloc[:HEADER_SEARCH_ROWS].notna().to_numpy().any() or grid.notna().to_numpy().any())
+
+
 def table_named(name: str) -> Table | None:
     """The table a file or sheet name stands for: "cpfs", "CPFs May 2017", "الأنشطة" or "Activities_2017-05"."""
     folded = fold(name)
@@ -542,14 +558,14 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None) -> File
             # sheet may come first), the first such on a tie.
             scores = {n: header_score(g, table)[1] for n, g in grids.items()}
             sheet_name = max(scores, key=scores.get) if any(scores.values()) else next(
-                (n for n, g in grids.items() if g.notna().any().any()), next(iter(grids)))
+                (n for n, g in grids.items() if _has_cells(g)), next(iter(grids)))
         selected = {sheet_name: table}
     else:
         selected = {n: t for n, t in named.items() if t is not None}
     unreadable: set[str] = set()
     for sheet_name, sheet_table in selected.items():
         grid = grids[sheet_name]
-        if grid.empty or not grid.notna().any().any():
+        if not _has_cells(grid):
             events.append(finding(Code.CP008, file=path.name, sheet=sheet_name))
             unreadable.add(sheet_table.name)
             continue
