@@ -547,9 +547,14 @@ def displacement_totals(displacement: pd.DataFrame) -> pd.DataFrame:
     national = frame["governorate"].isna()
     has_total = frame.assign(t=national).groupby(keys, observed=True)["t"].transform("any")
     used = frame[national | ~has_total]
-    totals = used.groupby(keys, observed=True).agg(individuals=("individuals", "sum"),
-                                                   rows=(ROW, lambda r: sorted(int(x) for x in r)))
-    return totals.reset_index()
+    grouped = used.groupby(keys, observed=True)
+    totals = grouped.agg(individuals=("individuals", "sum")).reset_index()
+    # Each figure's rows, in order: one sort of all the rows, then split where the figure changes.
+    order = np.lexsort((used[ROW].to_numpy(), grouped.ngroup().to_numpy()))
+    rows = used[ROW].to_numpy(dtype="int64")[order]
+    sizes = grouped.size().to_numpy()
+    totals["rows"] = pd.Series([part.tolist() for part in np.split(rows, np.cumsum(sizes)[:-1])], dtype=object)
+    return totals
 
 
 PARTS = ("returned_cumulative", "displaced_current")
