@@ -186,6 +186,14 @@ def _calamine_grids(raw: bytes) -> dict[str, pd.DataFrame]:
 def _as_read(cells: np.ndarray) -> np.ndarray:
     """One column of calamine's cells as pandas reads them: whole numbers as int, dates as datetimes; empty as None."""
     kind = pd.api.types.infer_dtype(cells, skipna=True)
+    if kind == "mixed" and len(cells) > 4 * HEADER_SEARCH_ROWS:
+        # Most often a column of numbers under its header's text: the rows below the header's place are read
+        # as one kind, at once, and only the first rows cell by cell.
+        top = HEADER_SEARCH_ROWS + 4
+        if pd.api.types.infer_dtype(cells[top:], skipna=True) != "mixed":
+            cells[:top] = _as_read(cells[:top].copy())
+            cells[top:] = _as_read(cells[top:].copy())
+            return cells
     if kind in ("empty", "integer", "boolean", "datetime", "time", "timedelta"):
         return cells  # no text, so no empty cell ("") either
     if kind == "string":

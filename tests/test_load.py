@@ -143,6 +143,12 @@ def test_a_workbook_reads_cell_for_cell_as_pandas_reads_it(tmp_path):
     days["C2"] = "text"
     # A column of dates and date-times: only the dates become midnight.
     days["D1"], days["D2"], days["D3"] = dt.date(2017, 1, 1), dt.datetime(2017, 1, 2, 5, 30), dt.date(2017, 1, 3)
+    # Long columns of numbers and dates under a header's text: the rows below the header are read at once.
+    long = book.create_sheet("long")
+    long.append(["participants", "start_date", "mixed"])
+    for row in range(1, 151):
+        long.append([row * 1.0 if row % 7 else row + 0.5, dt.date(2017, 1, 1 + row % 28),
+                     "text" if row == 120 else row * 1.0])
     book.create_sheet("empty")
     path = tmp_path / "cells.xlsx"
     book.save(path)
