@@ -402,6 +402,9 @@ def said_numbers(text: str, language: str) -> list[Decimal]:
     tokens = re.findall(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+", text)
     values: list[Decimal] = []
     duals = {plain(noun.ar_dual[i].split()[0]) for noun in NOUNS.values() for i in (0, 1)}
+    # A dual spelled like its plural (مشاركين) says nothing alone; the اثنين after it says the two.
+    plural_looking = {plain(noun.ar_dual[i].split()[0]) for noun in NOUNS.values() if noun.dual_like_plural
+                      for i in (0, 1)}
     for i, token in enumerate(tokens):
         word = token[1:] if language == "ar" and token.startswith("و") and token[1:] in (
             AR_NUMBER_WORDS.keys() | AR_UNIT_WORDS.keys() | duals) else token
@@ -419,7 +422,7 @@ def said_numbers(text: str, language: str) -> list[Decimal]:
             previous = tokens[i - 1] if i else ""
             # واحد/اثنان after a noun ("منتدى واحد") or alone ("واحد منها") is the figure itself, but
             # اثنان after a dual ("مشاركين اثنين") only repeats the dual's two.
-            nouns = NOUN_WORDS | duals
+            nouns = (NOUN_WORDS | duals) - plural_looking
             if AR_NUMBER_WORDS[word] == 2 and word == token and (
                     previous in nouns or previous.startswith("و") and previous[1:] in nouns):
                 continue
@@ -430,6 +433,8 @@ def said_numbers(text: str, language: str) -> list[Decimal]:
             if not (NUMBER.fullmatch(previous) or previous.lstrip("و") in AR_NUMBER_WORDS):
                 unit, times = AR_UNIT_WORDS[word]
                 values.append(Decimal(unit * times))
+        elif language == "ar" and word in plural_looking:
+            continue
         elif language == "ar" and word in duals:
             # A dual stands alone; the same letters after a number are a plural ("ستة نازحين").
             # A word after a number or a noun ("ستة نازحين"، "شخصين نازحين") is a plural or an

@@ -199,3 +199,18 @@ def test_the_check_reads_number_words_duals_and_units_alike():
         check_halves(page("six workshops", "سبع ورشات عمل"))
     with pytest.raises(FiguresDisagree):
         check_halves(page("more than 441,000", "أكثر من ٤٤ ألف"))
+
+
+def test_the_changes_paragraph_is_checked_too_and_a_dual_like_a_plural_is_read_by_its_number():
+    def page(en, ar):
+        return (f'<article lang="en"><p data-figures="changes">{en}</p></article>'
+                f'<article lang="ar"><p data-figures="changes">{ar}</p></article>')
+    check_halves(page("two workshops with two participants", "ورشتي عمل بمشاركة مشاركين اثنين"))
+    check_halves(page("one workshop with no participants", "ورشة عمل واحدة دون مشاركين"))
+    with pytest.raises(FiguresDisagree):
+        check_halves(page("two workshops with 179 participants", "ورشتي عمل بمشاركة ١٧٨ مشاركاً"))
+
+
+def test_both_halves_of_the_sample_mark_their_changes_paragraph_for_the_check(sample_build):
+    html = (sample_build / "report.html").read_text("utf-8")
+    assert html.count('data-figures="changes"') == 2
