@@ -189,10 +189,13 @@ def test_an_arabic_half_stating_other_figures_stops_the_build(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def page(en: str, ar: str, paragraph: str = "x") -> str:
+    """A report of two halves with one figure paragraph each, as the check reads it."""
+    return (f'<article lang="en"><p data-figures="{paragraph}">{en}</p></article>'
+            f'<article lang="ar"><p data-figures="{paragraph}">{ar}</p></article>')
+
+
 def test_the_check_reads_number_words_duals_and_units_alike():
-    def page(en, ar):
-        return (f'<article lang="en"><p data-figures="x">{en}</p></article>'
-                f'<article lang="ar"><p data-figures="x">{ar}</p></article>')
     check_halves(page("two conferences and 3.5 million", "مؤتمرين و٣٫٥ مليون"))
     check_halves(page("more than 105,000 as of 27 April", "أكثر من ١٠٥ آلاف اعتباراً من <bdi>٢٧ نيسان</bdi>"))
     with pytest.raises(FiguresDisagree):
@@ -202,13 +205,10 @@ def test_the_check_reads_number_words_duals_and_units_alike():
 
 
 def test_the_changes_paragraph_is_checked_too_and_a_dual_like_a_plural_is_read_by_its_number():
-    def page(en, ar):
-        return (f'<article lang="en"><p data-figures="changes">{en}</p></article>'
-                f'<article lang="ar"><p data-figures="changes">{ar}</p></article>')
-    check_halves(page("two workshops with two participants", "ورشتي عمل بمشاركة مشاركين اثنين"))
-    check_halves(page("one workshop with no participants", "ورشة عمل واحدة دون مشاركين"))
+    check_halves(page("two workshops with two participants", "ورشتي عمل بمشاركة مشاركين اثنين", "changes"))
+    check_halves(page("one workshop with no participants", "ورشة عمل واحدة دون مشاركين", "changes"))
     with pytest.raises(FiguresDisagree):
-        check_halves(page("two workshops with 179 participants", "ورشتي عمل بمشاركة ١٧٨ مشاركاً"))
+        check_halves(page("two workshops with 179 participants", "ورشتي عمل بمشاركة ١٧٨ مشاركاً", "changes"))
 
 
 def test_both_halves_of_the_sample_mark_their_changes_paragraph_for_the_check(sample_build):
