@@ -32,8 +32,8 @@ ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 PLACEHOLDERS = {"n/a", "na", "n.a.", "n.a", "#n/a", "none", "nil", "null", "لا يوجد", "لايوجد"}
 DASHES = {"-", "--", "---", "—", "–", "_", "/", "."}
 # A row whose only label is one of these adds up the others: it is not a row of its own.
-TOTAL_WORDS = {"total", "totals", "grand total", "sum", "المجموع", "مجموع", "الإجمالي", "الاجمالي", "إجمالي",
-               "اجمالي", "المجموع الكلي", "الإجمالي الكلي", "الاجمالي الكلي", "المجموع الكلى"}
+TOTAL_WORDS = frozenset({"total", "totals", "grand total", "sum", "المجموع", "مجموع", "الإجمالي", "الاجمالي", "إجمالي",
+               "اجمالي", "المجموع الكلي", "الإجمالي الكلي", "الاجمالي الكلي", "المجموع الكلى"})
 
 
 def _is_total_word(value: object) -> bool:
@@ -84,18 +84,27 @@ class Unreadable(Exception):
 
 def decode(raw: bytes) -> str:
     """Decode a CSV's bytes: UTF-8 (with or without BOM), UTF-16, else Windows-1256 (Arabic Windows)."""
+    return decoded(raw)[0]
+
+
+def decoded(raw: bytes) -> tuple[str, bytes | None]:
+    """A CSV's text (see decode), and its bytes without a BOM when they are UTF-8 already (else None)."""
     if raw.startswith(codecs.BOM_UTF8):
-        return raw[3:].decode("utf-8", errors="replace")
+        raw = raw[len(codecs.BOM_UTF8):]
+        try:
+            return raw.decode("utf-8"), raw
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", errors="replace"), None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16", errors="replace")
+        return raw.decode("utf-16", errors="replace"), None
     head = raw[:200]
     if head.count(b"\x00") > len(head) // 4:  # UTF-16 without a BOM: every other byte of Latin text is 0
         even_zeros = head[0::2].count(b"\x00")
-        return raw.decode("utf-16-be" if even_zeros > head[1::2].count(b"\x00") else "utf-16-le", errors="replace")
+        return raw.decode("utf-16-be" if even_zeros > head[1::2].count(b"\x00") else "utf-16-le", errors="replace"), None
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8"), raw
     except UnicodeDecodeError:
-        return raw.decode("cp1256", errors="replace")
+        return raw.decode("cp1256", errors="replace"), None
 
 
 def delimiter(text: str) -> str:
@@ -118,8 +127,12 @@ def _text_grid(raw: bytes) -> pd.DataFrame:
     if b"\x00" in raw[:4096] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
             and raw[:200].count(b"\x00") <= len(raw[:200]) // 4:
         raise Unreadable(Code.CP001, "binary content, not text")
-    text = decode(raw)
+    text, utf8 = decoded(raw)
     separator = delimiter(text)
+    # Arrow's parser reads UTF-8: the file's own bytes when they are, else the text encoded again.
+    grid = _arrow_grid(text, utf8 if utf8 is not None else text.encode("utf-8"), separator)
+    if grid is not None:
+        return grid
     try:
         grid = pd.read_csv(io.StringIO(text), sep=separator, header=None, dtype=object, keep_default_na=False,
                            na_filter=False, skip_blank_lines=False, engine="c")
@@ -131,6 +144,38 @@ def _text_grid(raw: bytes) -> pd.DataFrame:
         width = max(map(len, rows), default=0)
         grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
     return _blank_to_none(grid)
+
+
+# A CSV's cells are read as pandas' own text type, held in Arrow arrays: tidying and checking them runs in Arrow's
+# kernels, and no Python string is made for a cell unless a finding shows it.
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def arrow_text(column: pd.Series) -> bool:
+    """Whether a column is text held by Arrow (a CSV's), rather than cells of any type (a workbook's)."""
+    return isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow"
+
+
+def _arrow_grid(text: str, utf8: bytes, separator: str) -> pd.DataFrame | None:
+    """A CSV read by Arrow's parser: every cell as written, empty ones missing, blank lines kept as empty rows so
+    that rows keep their numbers. None for a file Arrow's parser does not take (rows of different lengths)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    first = next(csv.reader(io.StringIO(text[:1 << 16]), delimiter=separator), None)
+    if not first:
+        return None
+    names = [str(n) for n in range(len(first))]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(utf8),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[""],
+                                                 strings_can_be_null=True, quoted_strings_can_be_null=True))
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    return pd.DataFrame({int(n): pd.Series(table.column(n), dtype=TEXT) for n in names})
 
 
 def _blank_to_none(grid: pd.DataFrame) -> pd.DataFrame:
@@ -262,12 +307,17 @@ def _columns_named(row: list, keys) -> int:
     return len({header_key(v, keys) for v in row if isinstance(v, str)} - {None})
 
 
+def _top_rows(grid: pd.DataFrame, rows: int = HEADER_SEARCH_ROWS) -> list[list]:
+    """The first rows of a sheet as lists of cells, where the header is looked for."""
+    return grid.iloc[:rows].to_numpy(dtype=object).tolist()
+
+
 def header_score(grid: pd.DataFrame, table: Table) -> tuple[int | None, int]:
     """The row (0-based) within the first rows that names most of the table's columns, and how many it names."""
     keys = table_keys(table)
     best, best_count = None, 0
-    for index in range(min(HEADER_SEARCH_ROWS, len(grid))):
-        count = _columns_named(grid.iloc[index].tolist(), keys)
+    for index, row in enumerate(_top_rows(grid)):
+        count = _columns_named(row, keys)
         if count > best_count:
             best, best_count = index, count
     return best, best_count
@@ -282,14 +332,14 @@ def _header_row(grid: pd.DataFrame, table: Table) -> tuple[int | None, list[str]
     needed = min(2, sum(c.required for c in table.columns))
     if best is None or best_count < needed:
         return None, []
-    return best, ["" if v is None or pd.isna(v) else str(v).strip() for v in grid.iloc[best].tolist()]
+    return best, ["" if v is None or pd.isna(v) else str(v).strip() for v in _top_rows(grid)[best]]
 
 
 def _more_header_rows(grid: pd.DataFrame, header_index: int, table: Table) -> int:
     """Rows right under the header that are a header too (the names again, in the other language)."""
     keys, extra = table_keys(table), 0
     for index in range(header_index + 1, min(header_index + 3, len(grid))):
-        cells = [v for v in grid.iloc[index].tolist() if v is not None and not pd.isna(v)]
+        cells = [v for v in _top_rows(grid, index + 1)[index] if v is not None and not pd.isna(v)]
         named = _columns_named(cells, keys)
         if named < 2 or named * 2 < len(cells):
             break
@@ -356,6 +406,25 @@ ODD = "[\u00a0\u2007\u202f\u200b\u200e\u200f\u061c\ufeff]"
 MAY_CHANGE = rf"^{SPACE}|{SPACE}$|{ODD}|{SPACE}{SPACE}|^.{{0,9}}$"
 
 
+def _candidates(column: pd.Series) -> np.ndarray:
+    """The distinct texts of an Arrow text column that tidying may change or that may label a total row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(column.array)
+    distinct = pc.unique(array).drop_null()
+    if len(distinct) * 4 > len(array):
+        # Mostly distinct texts (ids, titles): Arrow picks out the few that may change or may say "Total".
+        folded = pc.utf8_lower(pc.utf8_trim(distinct, WHITESPACE + ":"))
+        maybe = pc.or_(pc.match_substring_regex(distinct, MAY_CHANGE), pc.is_in(folded, pa.array(sorted(TOTAL_WORDS))))
+        distinct = distinct.filter(maybe)
+    return distinct.to_numpy(zero_copy_only=False)
+
+
+# The characters str.strip() removes.
+WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
 def _may_change(texts: np.ndarray) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -367,6 +436,10 @@ def _texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool,
     """A column's cells (empty ones None), which of them hold text, its distinct texts, whether an empty cell
     was other than None, and which cells are not empty: what tidying, the search for total rows and for empty
     rows start from, found once per column."""
+    if arrow_text(column):
+        # Only texts that tidying may change, or that may label a total row, are made Python strings.
+        present = column.notna().to_numpy()
+        return column, present, _candidates(column), False, present
     values = column.to_numpy(dtype=object)
     present = pd.notna(values)
     blanked = not present.all() and any(v is not None for v in values[~present])
@@ -397,15 +470,27 @@ def _tidy(column: pd.Series, texts: tuple | None = None) -> tuple[pd.Series, pd.
     if not moved.any():
         return column, None
     # Only the cells whose text changes are looked up and replaced.
-    at = pd.Index(distinct[moved], dtype=object).get_indexer(values)
-    hit = (at >= 0) & is_text
-    out = values.copy()
-    out[hit] = after[moved][at[hit]]
-    tidied = pd.Series(out, index=column.index, dtype=object)
+    if arrow_text(column):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        array = pa.array(column.array)
+        at = pc.fill_null(pc.index_in(array, value_set=pa.array(distinct[moved], type=array.type)), -1).to_numpy()
+        hit = at >= 0
+        replaced = pc.if_else(hit, pa.array(after[moved], type=array.type).take(np.where(hit, at, 0)), array)
+        tidied = pd.Series(replaced, index=column.index, dtype=TEXT)
+    else:
+        at = pd.Index(distinct[moved], dtype=object).get_indexer(values)
+        hit = (at >= 0) & is_text
+        out = values.copy()
+        out[hit] = after[moved][at[hit]]
+        tidied = pd.Series(out, index=column.index, dtype=object)
     shown = differs.to_numpy(dtype=bool)[moved][np.where(hit, at, 0)] & hit
     if not shown.any():
         return tidied, None
-    return tidied, pd.Series(np.where(shown, values, None), index=column.index, dtype=object)
+    written = pd.Series(None, index=column.index, dtype=object)
+    written[shown] = column[shown].to_numpy(dtype=object)
+    return tidied, written
 
 
 def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: Findings,
