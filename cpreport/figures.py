@@ -12,7 +12,7 @@ from .config import Highlight, Period
 from .contract import CHOICES, PARTICIPANT_GROUPS, fold
 from .load import ROW
 from .tables import breakdowns
-from .validate import Checked, displacement_totals
+from .validate import Checked
 
 ACTIVITY_TYPES = tuple(CHOICES["activity_type"])
 METRICS = tuple(CHOICES["metric"])
@@ -28,9 +28,18 @@ def row_ranges(rows) -> str:
         return ""
     # A span ends where the next number is not one more: found for all rows at once.
     breaks = np.flatnonzero(np.diff(numbers) != 1)
-    starts = numbers[np.concatenate(([0], breaks + 1))].tolist()
-    ends = numbers[np.concatenate((breaks, [len(numbers) - 1]))].tolist()
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in zip(starts, ends))
+    starts = numbers[np.concatenate(([0], breaks + 1))]
+    ends = numbers[np.concatenate((breaks, [len(numbers) - 1]))]
+    if len(starts) < 64:
+        return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in zip(starts.tolist(), ends.tolist()))
+    # A figure over many scattered rows (a type of activity across a long sheet) has thousands of spans: their
+    # text is made by Arrow.
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    first, last = pc.cast(pa.array(starts), pa.string()), pc.cast(pa.array(ends), pa.string())
+    spans = pc.if_else(pa.array(starts == ends), first, pc.binary_join_element_wise(first, last, "-"))
+    return pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(spans)], pa.int32()), spans), ", ")[0].as_py()
 
 
 @dataclass(frozen=True)
@@ -137,8 +146,7 @@ def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] 
         figures.add(Figure(f"participants.{group}", int(given[group].sum()) if len(given) else 0, period.end,
                            _source(checked, "activities", given[ROW]) if len(given) else ()))
 
-    displacement = checked.displacement
-    totals = displacement_totals(displacement[displacement["as_of"] <= end])
+    totals = checked.displacement_totals_until(period.end)
     if not totals.empty:
         latest = totals.sort_values("as_of").groupby(["scope", "metric"], observed=True).tail(1)
         for figure in latest.itertuples(index=False):

@@ -156,6 +156,14 @@ def arrow_text(column: pd.Series) -> bool:
     return isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow"
 
 
+def arrow_array(column: pd.Series):
+    """An Arrow text column's cells as one Arrow array."""
+    import pyarrow as pa
+
+    array = pa.array(column.array)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
 def _arrow_grid(text: str, utf8: bytes, separator: str) -> pd.DataFrame | None:
     """A CSV read by Arrow's parser: every cell as written, empty ones missing, blank lines kept as empty rows so
     that rows keep their numbers. None for a file Arrow's parser does not take (rows of different lengths)."""
@@ -411,7 +419,7 @@ def _candidates(column: pd.Series) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pa.array(column.array)
+    array = arrow_array(column)
     distinct = pc.unique(array).drop_null()
     if len(distinct) * 4 > len(array):
         # Mostly distinct texts (ids, titles): Arrow picks out the few that may change or may say "Total".
@@ -474,7 +482,7 @@ def _tidy(column: pd.Series, texts: tuple | None = None) -> tuple[pd.Series, pd.
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        array = pa.array(column.array)
+        array = arrow_array(column)
         at = pc.fill_null(pc.index_in(array, value_set=pa.array(distinct[moved], type=array.type)), -1).to_numpy()
         hit = at >= 0
         replaced = pc.if_else(hit, pa.array(after[moved], type=array.type).take(np.where(hit, at, 0)), array)

@@ -47,12 +47,12 @@ def activities_by_month(activities: pd.DataFrame, period: Period, months_shown: 
     starts = _dates(activities["start_date"])
     held = activities[starts <= pd.Timestamp(period.end)]
     kinds = list(ACTIVITY_TYPES)
-    total = {k: int((held["type"].astype(str) == k).sum()) for k in kinds}
+    total = {k: int((held["type"] == k).sum()) for k in kinds}
     total["total"] = len(held)
     if held.empty:
         return {"rows": [], "earlier": None, "total": total}
     months = starts[held.index].dt.to_period("M")
-    counts = (held.groupby([months, held["type"].astype(str)]).size().unstack(fill_value=0)
+    counts = (held.groupby([months, held["type"].astype(object)]).size().unstack(fill_value=0)
               .reindex(columns=kinds, fill_value=0))
     span = pd.period_range(months.min(), pd.Period(str(period), "M"), freq="M")
     counts = counts.reindex(span, fill_value=0)
@@ -84,10 +84,14 @@ def participants(activities: pd.DataFrame, end: dt.date) -> dict:
             "sex": {"female": female, "male": male, "unrecorded": total - female - male}}
 
 
-def displacement(frame: pd.DataFrame, end: dt.date, dates_shown: int = DATES_SHOWN) -> dict:
-    """Per scope: the latest figure of each metric with its as-of date, and the figures of its last as-of dates."""
-    dated = frame.assign(as_of=_dates(frame["as_of"]))
-    totals = displacement_totals(dated[dated["as_of"] <= pd.Timestamp(end)])
+def displacement(frame: pd.DataFrame, end: dt.date, dates_shown: int = DATES_SHOWN,
+                 totals: pd.DataFrame | None = None) -> dict:
+    """Per scope: the latest figure of each metric with its as-of date, and the figures of its last as-of dates.
+
+    `totals` are the frame's figures up to end (see displacement_totals) when already worked out."""
+    if totals is None:
+        dated = frame.assign(as_of=_dates(frame["as_of"]))
+        totals = displacement_totals(dated[dated["as_of"] <= pd.Timestamp(end)])
     scopes: dict[str, dict] = {}
     if totals.empty:
         return scopes
@@ -110,4 +114,5 @@ def breakdowns(checked: Checked, period: Period) -> dict:
     return {"forums": forums_by_governorate(checked.forums, period.end),
             "activities": activities_by_month(checked.activities, period),
             "participants": participants(checked.activities, period.end),
-            "displacement": displacement(checked.displacement, period.end)}
+            "displacement": displacement(checked.displacement, period.end,
+                                         totals=checked.displacement_totals_until(period.end))}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 import numpy as np
@@ -12,7 +13,7 @@ import pandas as pd
 from .contract import (CHOICE, CHOICES, DATE, GOVERNORATE, ID, INTEGER, KEY, PARTICIPANT_GROUPS, TABLES, Table,
                        choice_lookup, fold, match_governorate)
 from .findings import ERROR, Code, Findings, finding
-from .load import ROW, Loaded, Sheet, text_cells
+from .load import ROW, Loaded, Sheet, arrow_array, arrow_text, text_cells
 
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -210,23 +211,55 @@ def parse_dates(raw: pd.Series, typed_cells: bool = True) -> Parsed:
                   {Code.CP213: {"month": no_month}})
 
 
+def distinct_cells(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's place among the column's distinct cells (-1 when empty), and those cells: an Arrow text column
+    (a CSV's) is encoded by Arrow, and only its distinct texts become Python strings."""
+    if arrow_text(raw):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(arrow_array(raw))
+        return (pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False),
+                encoded.dictionary.to_numpy(zero_copy_only=False))
+    codes, distinct = pd.factorize(raw.to_numpy(dtype=object))
+    return codes, np.asarray(distinct, dtype=object)
+
+
+def _each_distinct(raw: pd.Series, function: Callable[[object], object]) -> pd.Series:
+    """function of each cell, called once per distinct cell; None for empty cells and where it gives None."""
+    codes, distinct = distinct_cells(raw)
+    results = np.array([function(u) for u in distinct] + [None], dtype=object)
+    return pd.Series(results[codes], index=raw.index, dtype=object)
+
+
+def _category(raw: pd.Series, function: Callable[[object], str | None]) -> pd.Series:
+    """function of each cell as a categorical column, built from the distinct cells alone."""
+    codes, distinct = distinct_cells(raw)
+    names = [function(u) for u in distinct]
+    categories = sorted({n for n in names if n is not None})
+    place = {n: i for i, n in enumerate(categories)}
+    lookup = np.array([place.get(n, -1) for n in names] + [-1], dtype="int64")
+    return pd.Series(pd.Categorical.from_codes(lookup[codes], categories=pd.Index(categories)),
+                     index=raw.index)
+
+
 def parse_governorates(raw: pd.Series) -> Parsed:
-    uniques = raw.dropna().unique()
-    pcodes = raw.map({u: match_governorate(u) for u in uniques})
-    return Parsed(pcodes.astype("category"), {Code.CP208: raw.notna() & pcodes.isna()})
+    pcodes = _category(raw, match_governorate)
+    return Parsed(pcodes, {Code.CP208: raw.notna() & pcodes.isna()})
 
 
 def parse_choices(raw: pd.Series, enumeration: str) -> Parsed:
     lookup = choice_lookup(enumeration)
-    uniques = raw.dropna().unique()
-    values = raw.map({u: lookup.get(fold(u)) for u in uniques})
+    values = _category(raw, lambda u: lookup.get(fold(u)))
     allowed = ", ".join(f"{en} ({ar})" for en, ar, _ in CHOICES[enumeration].values())
     unknown = raw.notna() & values.isna()
-    return Parsed(values.astype("category"), {Code.CP207: unknown},
+    return Parsed(values, {Code.CP207: unknown},
                   details={Code.CP207: {"allowed": pd.Series(allowed, index=raw.index)}})
 
 
 def _as_text(raw: pd.Series) -> pd.Series:
+    if arrow_text(raw):
+        return raw  # a CSV's cells are text already
     texts = raw.copy()
     others = raw.notna() & ~text_cells(raw)
     if others.any():
@@ -241,15 +274,19 @@ def parse_text(raw: pd.Series) -> Parsed:
 
 def parse_keys(raw: pd.Series) -> Parsed:
     """Keys such as a displacement scope: "Mosul operations" and "mosul_operations" are one key."""
-    texts = _as_text(raw)
-    uniques = texts.dropna().unique()
-    return Parsed(texts.map({u: fold(u) or u for u in uniques}).astype(object))
+    return Parsed(_each_distinct(_as_text(raw), lambda u: fold(u) or u))
 
 
 def _once_per_value(parser: Callable[[pd.Series], Parsed], raw: pd.Series) -> Parsed:
     """Parse each distinct cell once: a column of dates or counts repeats itself (a few hundred days, a few dozen
     counts), and the parsers read a cell alone. Cells are told apart by type as well as value, so that 1, 1.0 and
     True are each read as what they are; empty cells are all read as one."""
+    if arrow_text(raw):
+        codes, distinct = distinct_cells(raw)
+        if not len(distinct) or len(distinct) + 1 > len(raw) // 2:
+            return parser(raw)
+        pointer, parts, size = codes + 1, [np.array([None], dtype=object), distinct], len(distinct) + 1
+        return _spread(parser(pd.Series(np.concatenate(parts), dtype=object)), pointer, raw.index)
     values = raw.to_numpy(dtype=object)
     present = pd.notna(values)
     if not present.any():
@@ -269,10 +306,13 @@ def _once_per_value(parser: Callable[[pd.Series], Parsed], raw: pd.Series) -> Pa
         size += len(distinct)
     if size > len(raw) // 2:
         return parser(raw)
-    parsed = parser(pd.Series(np.concatenate(parts), dtype=object))
+    return _spread(parser(pd.Series(np.concatenate(parts), dtype=object)), pointer, raw.index)
 
+
+def _spread(parsed: Parsed, pointer: np.ndarray, index: pd.Index) -> Parsed:
+    """What was parsed of the distinct cells, given to every cell: pointer says which distinct cell each one is."""
     def spread(series: pd.Series | None) -> pd.Series | None:
-        return None if series is None else series.iloc[pointer].set_axis(raw.index)
+        return None if series is None else series.iloc[pointer].set_axis(index)
 
     return Parsed(spread(parsed.values), {code: spread(mask) for code, mask in parsed.failures.items()},
                   spread(parsed.converted),
@@ -303,10 +343,19 @@ class Checked:
     displacement: pd.DataFrame
     sources: dict[str, tuple[str, str]]  # table -> (file, sheet)
     findings: Findings
+    totals: dict[dt.date, pd.DataFrame] = field(default_factory=dict, repr=False)  # see displacement_totals_until
 
     @property
     def ok(self) -> bool:
         return self.findings.errors == 0
+
+    def displacement_totals_until(self, end: dt.date) -> pd.DataFrame:
+        """The displacement figures (see displacement_totals) of the dates up to end, worked out once per end."""
+        if end not in self.totals:
+            frame = self.displacement
+            dated = pd.to_datetime(frame["as_of"], errors="coerce")  # an absent sheet leaves an empty text column
+            self.totals[end] = displacement_totals(frame.assign(as_of=dated)[dated <= pd.Timestamp(end)])
+        return self.totals[end]
 
 
 def _empty(table: Table) -> pd.DataFrame:
@@ -420,22 +469,28 @@ class Context:
     scopes: set[str]
     findings: Findings
 
+    @cached_property
+    def displacement_totals(self) -> pd.DataFrame:
+        """The displacement figures of the dates up to the period end, once the rows repeated are left out."""
+        typed = self.typed["displacement"]
+        return displacement_totals(typed[typed["as_of"] <= pd.Timestamp(self.period_end)])
+
 
 def _id_keys(ids: pd.Series) -> pd.Series:
     """Ids as compared: "CPF-NIN-001", "cpf nin 001" and "CPF_NIN_001 " are one forum."""
     present = ids.notna()
-    keys = ids.astype(object).where(present, None)
-    if present.any():
-        # Each distinct id is folded once: plain ASCII ids by Arrow, the others (Arabic digits, letters) by Python.
-        codes, distinct = pd.factorize(ids[present].astype(str).to_numpy(dtype=object))
-        folded = _ascii_keys(distinct)
-        other = pd.isna(folded)
-        if other.any():
-            texts = pd.Series(distinct[other], dtype=object).astype(str)
-            folded[other] = (texts.str.translate(DIGITS).str.lower().str.replace(r"[\W_]+", "_", regex=True)
-                             .str.strip("_").to_numpy(dtype=object))
-        keys[present] = np.where(folded == "", distinct, folded)[codes]
-    return keys
+    if not present.any():
+        return ids.astype(object).where(present, None)
+    # Each distinct id is folded once: plain ASCII ids by Arrow, the others (Arabic digits, letters) by Python.
+    codes, distinct = distinct_cells(ids if arrow_text(ids) else ids.where(~present, ids.astype(str)))
+    folded = _ascii_keys(distinct)
+    other = pd.isna(folded)
+    if other.any():
+        texts = pd.Series(distinct[other], dtype=object).astype(str)
+        folded[other] = (texts.str.translate(DIGITS).str.lower().str.replace(r"[\W_]+", "_", regex=True)
+                         .str.strip("_").to_numpy(dtype=object))
+    keys = np.append(np.where(folded == "", distinct, folded), None)[codes]
+    return pd.Series(keys, index=ids.index, dtype=object)
 
 
 def _ascii_keys(texts: np.ndarray) -> np.ndarray:
@@ -560,14 +615,9 @@ def displacement_totals(displacement: pd.DataFrame) -> pd.DataFrame:
 PARTS = ("returned_cumulative", "displaced_current")
 
 
-def _displacement_totals_in_period(c: Context) -> pd.DataFrame:
-    typed = c.typed["displacement"]
-    return displacement_totals(typed[typed["as_of"] <= pd.Timestamp(c.period_end)])
-
-
 def same_day_contradiction(c: Context, table: str) -> None:
     """On one date, returned plus still displaced cannot exceed displaced in all: an error at the total's row."""
-    sheet, totals = c.sheets[table], _displacement_totals_in_period(c)
+    sheet, totals = c.sheets[table], c.displacement_totals
     if totals.empty:
         return
     wide = totals.pivot_table(index=["scope", "as_of"], columns="metric", values="individuals", aggfunc="sum",
@@ -593,7 +643,7 @@ def same_day_contradiction(c: Context, table: str) -> None:
 
 def different_days_contradiction(c: Context, table: str) -> None:
     """The latest figures of each metric, when their dates differ: a warning naming the dates."""
-    sheet, totals = c.sheets[table], _displacement_totals_in_period(c)
+    sheet, totals = c.sheets[table], c.displacement_totals
     if totals.empty:
         return
     needed = ["displaced_cumulative", *PARTS]
@@ -671,7 +721,9 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()
     forums, activities, displacement = typed["cpfs"], typed["activities"], context.typed["displacement"]
     activities["end_date"] = activities["end_date"].fillna(activities["start_date"])
     forums["status"] = forums["status"].astype(object).fillna("active")
-    return Checked(forums, activities, displacement, sources, findings)
+    # The rules' figures of the period are handed on when they were worked out; the rules leave out no row after.
+    totals = {period_end: context.__dict__["displacement_totals"]} if "displacement_totals" in context.__dict__ else {}
+    return Checked(forums, activities, displacement, sources, findings, totals)
 
 
 __all__ = ["Checked", "validate", "check_sheet", "cells_shown_later", "parse_dates", "parse_integers", "displacement_totals", "ROW_RULES", "TABLE_RULES"]
