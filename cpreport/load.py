@@ -127,12 +127,20 @@ def _text_grid(raw: bytes) -> pd.DataFrame:
     if b"\x00" in raw[:4096] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
             and raw[:200].count(b"\x00") <= len(raw[:200]) // 4:
         raise Unreadable(Code.CP001, "binary content, not text")
+    head = raw[:200]
+    if not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and head.count(b"\x00") <= len(head) // 4:
+        # Most CSVs are UTF-8: Arrow's parser reads the bytes as they are (and refuses them if they are not).
+        body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+        start = body[:1 << 17].decode("utf-8", errors="ignore")
+        grid = _arrow_grid(start, body, delimiter(start))
+        if grid is not None:
+            return grid
     text, utf8 = decoded(raw)
     separator = delimiter(text)
-    # Arrow's parser reads UTF-8: the file's own bytes when they are, else the text encoded again.
-    grid = _arrow_grid(text, utf8 if utf8 is not None else text.encode("utf-8"), separator)
-    if grid is not None:
-        return grid
+    if utf8 is None:  # UTF-16 or Windows-1256: the text, encoded as UTF-8 for Arrow's parser
+        grid = _arrow_grid(text, text.encode("utf-8"), separator)
+        if grid is not None:
+            return grid
     try:
         grid = pd.read_csv(io.StringIO(text), sep=separator, header=None, dtype=object, keep_default_na=False,
                            na_filter=False, skip_blank_lines=False, engine="c")
@@ -164,13 +172,14 @@ def arrow_array(column: pd.Series):
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
-def _arrow_grid(text: str, utf8: bytes, separator: str) -> pd.DataFrame | None:
-    """A CSV read by Arrow's parser: every cell as written, empty ones missing, blank lines kept as empty rows so
-    that rows keep their numbers. None for a file Arrow's parser does not take (rows of different lengths)."""
+def _arrow_grid(start: str, utf8: bytes, separator: str) -> pd.DataFrame | None:
+    """A CSV read by Arrow's parser from its UTF-8 bytes (start: the beginning of its text): every cell as written,
+    empty ones missing, blank lines kept as empty rows so that rows keep their numbers. None for a file Arrow's
+    parser does not take (rows of different lengths, bytes that are not UTF-8)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    first = next(csv.reader(io.StringIO(text[:1 << 16]), delimiter=separator), None)
+    first = next(csv.reader(io.StringIO(start), delimiter=separator), None)
     if not first:
         return None
     names = [str(n) for n in range(len(first))]
@@ -409,35 +418,66 @@ def text_cells(column: pd.Series) -> pd.Series:
 # Python's own whitespace (what str.strip and str.split remove), for the regular expressions of Arrow.
 SPACE = r"[\s\x0b\x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 ODD = "[\u00a0\u2007\u202f\u200b\u200e\u200f\u061c\ufeff]"
-# A text that tidying may change: spaces at either end, odd spaces or marks, doubled spaces, or short enough to be
-# a dash or a placeholder. Everything else is left as it is without a look from Python.
-MAY_CHANGE = rf"^{SPACE}|{SPACE}$|{ODD}|{SPACE}{SPACE}|^.{{0,9}}$"
+# The characters str.strip() removes.
+WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+# Texts that tidying may empty, or that label a total row, once trimmed and in lower case.
+SHORT_WORDS = sorted(PLACEHOLDERS | DASHES | TOTAL_WORDS)
+
+
+def _may_change(texts):
+    """Which texts tidying may change or may read as a total's label: spaces at either end, odd spaces or marks,
+    doubled spaces, or a dash, placeholder or total word. Everything else is left as it is without a look from
+    Python. Takes an Arrow array of text, or an array of Python strings; gives an array of booleans."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else pa.array(texts, type=pa.string())
+    trimmed = pc.utf8_trim(array, WHITESPACE)
+    short = pc.is_in(pc.utf8_lower(pc.utf8_trim(trimmed, ":")), pa.array(SHORT_WORDS, type=array.type))
+    maybe = pc.or_(pc.not_equal(trimmed, array), short)
+    # Odd or doubled spaces are rare: the column's texts are first searched as one string, and cell by cell
+    # only when that finds any (or a space that ends one text beside one that starts the next).
+    if search_all(array, f"{ODD}|{SPACE}{SPACE}"):
+        maybe = pc.or_(maybe, pc.match_substring_regex(array, f"{ODD}|{SPACE}{SPACE}"))
+    return maybe.to_numpy(zero_copy_only=False)
+
+
+def search_all(array, pattern: str) -> bool:
+    """Whether pattern is found in the texts of an Arrow array laid end to end (as Arrow keeps them)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(array, pa.ChunkedArray):
+        return any(search_all(chunk, pattern) for chunk in array.chunks)
+    if not len(array):
+        return False
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    offsets = np.frombuffer(array.buffers()[1], dtype=width)[array.offset:array.offset + len(array) + 1]
+    start, end = int(offsets[0]), int(offsets[-1])
+    whole = pa.Array.from_buffers(array.type, 1, [None, pa.py_buffer(np.array([0, end - start], dtype=width)),
+                                                  array.buffers()[2].slice(start, end - start)])
+    return bool(pc.match_substring_regex(whole, pattern)[0].as_py())
+
+
+def repeats_itself(array) -> bool:
+    """Whether an Arrow column repeats its texts (types, places, dates, counts) rather than holding distinct ones
+    (ids, titles), judged by its first thousand cells: the first are best read through their distinct texts."""
+    import pyarrow.compute as pc
+
+    head = array.slice(0, 1000)
+    return pc.count_distinct(head).as_py() * 2 <= len(head)
 
 
 def _candidates(column: pd.Series) -> np.ndarray:
     """The distinct texts of an Arrow text column that tidying may change or that may label a total row."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     array = arrow_array(column)
-    distinct = pc.unique(array).drop_null()
-    if len(distinct) * 4 > len(array):
-        # Mostly distinct texts (ids, titles): Arrow picks out the few that may change or may say "Total".
-        folded = pc.utf8_lower(pc.utf8_trim(distinct, WHITESPACE + ":"))
-        maybe = pc.or_(pc.match_substring_regex(distinct, MAY_CHANGE), pc.is_in(folded, pa.array(sorted(TOTAL_WORDS))))
-        distinct = distinct.filter(maybe)
-    return distinct.to_numpy(zero_copy_only=False)
-
-
-# The characters str.strip() removes.
-WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
-
-
-def _may_change(texts: np.ndarray) -> np.ndarray:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    return pc.match_substring_regex(pa.array(texts, type=pa.string()), MAY_CHANGE).to_numpy(zero_copy_only=False)
+    if repeats_itself(array):
+        # A column that repeats itself (types, places, dates, counts): its few distinct texts all go to Python.
+        return pc.unique(array).drop_null().to_numpy(zero_copy_only=False)
+    # Mostly distinct texts (ids, titles): Arrow picks out the few that may change or may say "Total".
+    return pc.unique(array.filter(_may_change(array))).drop_null().to_numpy(zero_copy_only=False)
 
 
 def _texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray]:

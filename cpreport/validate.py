@@ -13,7 +13,7 @@ import pandas as pd
 from .contract import (CHOICE, CHOICES, DATE, GOVERNORATE, ID, INTEGER, KEY, PARTICIPANT_GROUPS, TABLES, Table,
                        choice_lookup, fold, match_governorate)
 from .findings import ERROR, Code, Findings, finding
-from .load import ROW, Loaded, Sheet, arrow_array, arrow_text, text_cells
+from .load import ROW, TEXT, Loaded, Sheet, arrow_array, arrow_text, repeats_itself, search_all, text_cells
 
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -481,6 +481,8 @@ def _id_keys(ids: pd.Series) -> pd.Series:
     present = ids.notna()
     if not present.any():
         return ids.astype(object).where(present, None)
+    if arrow_text(ids):
+        return _arrow_id_keys(ids)
     # Each distinct id is folded once: plain ASCII ids by Arrow, the others (Arabic digits, letters) by Python.
     codes, distinct = distinct_cells(ids if arrow_text(ids) else ids.where(~present, ids.astype(str)))
     folded = _ascii_keys(distinct)
@@ -493,16 +495,42 @@ def _id_keys(ids: pd.Series) -> pd.Series:
     return pd.Series(keys, index=ids.index, dtype=object)
 
 
-def _ascii_keys(texts: np.ndarray) -> np.ndarray:
-    """Keys of ids written in ASCII (None for the others): lower case, each run of other signs one "_"."""
+def _arrow_id_keys(ids: pd.Series) -> pd.Series:
+    """_id_keys of a CSV's ids: folded by Arrow, and by Python only where an id has more than ASCII."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pa.array(texts, type=pa.string())
-    # For ASCII, Python's [\W_] is every sign but a Latin letter or digit.
-    keys = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(array), "[^0-9A-Za-z]+", "_"), "_")
-    keys = pc.if_else(pc.string_is_ascii(array), keys, pa.scalar(None, pa.string()))
-    return keys.to_numpy(zero_copy_only=False).astype(object)
+    array = arrow_array(ids)
+    if repeats_itself(array):  # forums named by activities: each distinct id is folded once
+        encoded = pc.dictionary_encode(array)
+        keys = _ascii_keys(encoded.dictionary, numpy=False).take(encoded.indices)
+    else:
+        keys = _ascii_keys(array, numpy=False)
+    keys = pc.if_else(pc.equal(keys, ""), array, keys)  # an id of signs alone is its own key
+    others = pc.and_(array.is_valid(), keys.is_null()).to_numpy(zero_copy_only=False)
+    folded = pd.Series(keys, index=ids.index, dtype=TEXT)
+    if others.any():
+        folded[others] = _id_keys(ids[others].astype(object)).astype(object)
+    return folded
+
+
+def _ascii_keys(texts, numpy: bool = True):
+    """Keys of ids written in ASCII (None for the others): lower case, each run of other signs one "_".
+
+    Takes Python strings or an Arrow array; gives an array of Python strings, or with numpy=False an Arrow array."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = texts if isinstance(texts, pa.Array) else pa.array(texts, type=pa.string())
+    lower = pc.ascii_lower(array)
+    # Most ids are letters and digits parted by single dashes or spaces: those are read without a regular
+    # expression. For ASCII, Python's [\W_] is every sign but a Latin letter or digit.
+    keys = pc.replace_substring(pc.replace_substring(lower, "-", "_"), " ", "_")
+    if search_all(keys, "[^0-9a-z_]|__") or pc.any(pc.starts_with(keys, "_")).as_py() \
+            or pc.any(pc.ends_with(keys, "_")).as_py():
+        keys = pc.utf8_trim(pc.replace_substring_regex(lower, "[^0-9A-Za-z]+", "_"), "_")
+    keys = pc.if_else(pc.string_is_ascii(array), keys, pa.scalar(None, array.type))
+    return keys.to_numpy(zero_copy_only=False).astype(object) if numpy else keys
 
 
 def unique_ids(c: Context, table: str) -> None:

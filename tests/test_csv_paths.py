@@ -1,0 +1,123 @@
+"""A CSV read by Arrow's parser and kept as Arrow text gives what the csv module's reading of it gives: the same
+typed tables and the same findings, for clean and messy cells, few distinct texts or many."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cpreport.load as load_stage
+from cpreport.contract import TABLES
+from cpreport.load import arrow_text, load
+from cpreport.validate import validate
+
+END = dt.date(2017, 5, 31)
+SCOPES = {"national"}
+
+# Cells as field offices type them, with the spaces, marks, dashes and words that tidying deals with.
+MESSY = ["", " ", "-", " — ", "N/A", "n/a ", "لا يوجد", "Total", " TOTAL: ", "المجموع", "Grand  Total", "\u00a0x",
+         "a\u00a0b", "a  b", "a\tb", " lead", "trail ", "x\u200f", "\ufeffy", "12", "١٢", "1,200", "1.200", "3.042.288",
+         "2017-05-02", "02/05/2017", "2 May 2017", "٢ أيار ٢٠١٧", "Ninewa", " نينوى ", "IQG15", "IOM", "Local police",
+         "training", " Workshop", "conference", "CPF-1", "cpf 1", "CPF_1 ", "CPF-١", "national", "displaced_current",
+         "=1+2"]
+
+
+def _write(folder, rows_by_table):
+    for name, rows in rows_by_table.items():
+        with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            writer.writerow([c.name for c in TABLES[name].columns])
+            writer.writerows(rows)
+
+
+def _both_ways(folder, monkeypatch):
+    """The data folder checked as read by Arrow's parser, and as read by the csv module."""
+    arrow = load(folder)
+    assert all(arrow_text(sheet.frame[c]) for sheet in arrow.sheets.values() for c in sheet.headers)
+    by_arrow = validate(arrow, END, SCOPES)
+    with monkeypatch.context() as patch:
+        patch.setattr(load_stage, "_arrow_grid", lambda *args: None)
+        plain = load(folder)
+        assert not any(arrow_text(sheet.frame[c]) for sheet in plain.sheets.values() for c in sheet.headers)
+        by_csv = validate(plain, END, SCOPES)
+    return by_arrow, by_csv
+
+
+def _assert_same(by_arrow, by_csv):
+    def said(checked):
+        return [(f.code, f.file, f.row, f.column, str(f.value), f.message_en) for f in checked.findings]
+
+    assert said(by_arrow) == said(by_csv)
+    for name in ("forums", "activities", "displacement"):
+        ours, theirs = getattr(by_arrow, name), getattr(by_csv, name)
+        assert list(ours.columns) == list(theirs.columns)
+        for column in ours.columns:
+            # The same values, whatever the column's type holding them (Arrow text or Python strings).
+            assert ours[column].astype(object).where(ours[column].notna(), None).tolist() == \
+                theirs[column].astype(object).where(theirs[column].notna(), None).tolist(), (name, column)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_messy_cells_read_alike_either_way(tmp_path_factory, monkeypatch, data):
+    folder = tmp_path_factory.mktemp("csv")
+    rows_by_table = {}
+    for name, table in TABLES.items():
+        width = len(table.columns)
+        rows_by_table[name] = data.draw(st.lists(st.lists(st.sampled_from(MESSY), min_size=width, max_size=width),
+                                                 min_size=1, max_size=8), label=name)
+    _write(folder, rows_by_table)
+    _assert_same(*_both_ways(folder, monkeypatch))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_long_sheet_of_distinct_ids_and_titles_reads_alike_either_way(tmp_path, monkeypatch, seed):
+    # Over a thousand distinct ids and titles: the texts that may change are picked out by Arrow, not by Python.
+    rng = random.Random(seed)
+    forums = [[f"CPF-{i}", f"Forum {i}", f"منتدى {i}", "Ninewa", "Mosul", "IOM", "2016-01-0{1 + i % 9}", "active"]
+              for i in range(30)]
+    activities = []
+    for i in range(1500):
+        row = [f"ACT-{i:05d}", "training", f"Session {i}", f"جلسة {i}", "2017-0{}-1{}".format(1 + i % 5, i % 10),
+               "", "Ninewa", f"CPF-{i % 30}", "20", "5", "4", "4", "4", "4", "4"]
+        if rng.random() < 0.05:
+            column = rng.randrange(len(row))
+            row[column] = rng.choice([f" {row[column]}", f"{row[column]}\u00a0", row[column].replace("-", "  "),
+                                      rng.choice(MESSY)])
+        activities.append(row)
+    activities[700][0] = activities[300][0].lower().replace("-", " ")  # the same id, written otherwise
+    activities[900][2] = "Total"
+    displacement = [["2017-05-02", "national", "displaced_current", "", "358656"]]
+    _write(tmp_path, {"cpfs": forums, "activities": activities, "displacement": displacement})
+    by_arrow, by_csv = _both_ways(tmp_path, monkeypatch)
+    assert any(f.code == "CP209" for f in by_arrow.findings)  # the id given twice is found
+    _assert_same(by_arrow, by_csv)
+
+
+def test_a_ragged_or_windows_1256_csv_is_still_read(tmp_path):
+    # Rows of different lengths are left to the csv module; text that is not UTF-8 is decoded first.
+    (tmp_path / "cpfs.csv").write_bytes("cpf_id,name_en,governorate,established_by,established_on\n"
+                                        "CPF-1,Forum,نينوى,IOM,2016-01-01\nCPF-2,Forum 2\n".encode("cp1256"))
+    loaded = load(tmp_path)
+    frame = loaded.sheets["cpfs"].frame
+    assert frame["governorate"].tolist()[0] == "نينوى" and len(frame) == 2
+    assert pd.isna(frame["governorate"].tolist()[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text("AZaz09-_ .#/\t", max_size=8), min_size=1, max_size=20))
+def test_ids_are_folded_as_python_folds_them(ids):
+    # Arrow folds ASCII ids without a regular expression when it can; the keys are Python's all the same.
+    import re
+
+    import numpy as np
+
+    from cpreport.validate import _ascii_keys
+
+    expected = [re.sub(r"[\W_]+", "_", i.lower()).strip("_") for i in ids]
+    assert _ascii_keys(np.array(ids, dtype=object)).tolist() == expected
