@@ -100,17 +100,28 @@ def _source(checked: Checked, table: str, rows: pd.Series) -> tuple[Source, ...]
 
 
 def _counts(figures: Figures, checked: Checked, table: str, key: str, frame: pd.DataFrame, dated: str,
-            period: Period, value=len) -> None:
-    """A figure cumulative to the period end, with its in-period, previous and change companions."""
+            period: Period, where: pd.Series | None = None, value: str | None = None) -> None:
+    """A figure cumulative to the period end, with its in-period, previous and change companions: the rows of frame
+    (those where says, when given) counted, or their value column summed."""
     end, start, previous_end = (pd.Timestamp(d) for d in (period.end, period.start, period.previous().end))
-    cumulative = frame[frame[dated] <= end]
-    before = frame[frame[dated] <= previous_end]
-    during = cumulative[cumulative[dated] >= start]
-    total = int(value(cumulative))
-    figures.add(Figure(key, total, period.end, _source(checked, table, cumulative[ROW])))
-    figures.add(Figure(f"{key}.in_period", int(value(during)), period.end, _source(checked, table, during[ROW])))
-    figures.add(Figure(f"{key}.previous", int(value(before)), period.previous().end, _source(checked, table, before[ROW])))
-    figures.add(Figure(f"{key}.change", total - int(value(before)), period.end))
+    # Masks over the table's columns, not copies of the table: a long sheet is filtered once per figure.
+    dates = frame[dated]
+    cumulative = (dates <= end).to_numpy(dtype=bool, na_value=False)
+    if where is not None:
+        cumulative = cumulative & where.to_numpy(dtype=bool, na_value=False)
+    before = cumulative & (dates <= previous_end).to_numpy(dtype=bool, na_value=False)
+    during = cumulative & (dates >= start).to_numpy(dtype=bool, na_value=False)
+    rows = frame[ROW].to_numpy()
+    amounts = None if value is None else frame[value].to_numpy(dtype="float64", na_value=0)
+
+    def amount(mask: np.ndarray) -> int:
+        return int(mask.sum()) if amounts is None else int(amounts[mask].sum())
+
+    total, previous = amount(cumulative), amount(before)
+    figures.add(Figure(key, total, period.end, _source(checked, table, rows[cumulative])))
+    figures.add(Figure(f"{key}.in_period", amount(during), period.end, _source(checked, table, rows[during])))
+    figures.add(Figure(f"{key}.previous", previous, period.previous().end, _source(checked, table, rows[before])))
+    figures.add(Figure(f"{key}.change", total - previous, period.end))
 
 
 def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] = ()) -> Figures:
@@ -121,8 +132,8 @@ def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] 
 
     _counts(figures, checked, "cpfs", "cpfs.total", forums, "established_on", period)
     for founder in CHOICES["established_by"]:
-        _counts(figures, checked, "cpfs", f"cpfs.{founder}", forums[forums["established_by"] == founder],
-                "established_on", period)
+        _counts(figures, checked, "cpfs", f"cpfs.{founder}", forums, "established_on", period,
+                where=forums["established_by"] == founder)
     established = forums[forums["established_on"] <= end]
     active = established[established["status"] == "active"]
     figures.add(Figure("cpfs.active", len(active), period.end, _source(checked, "cpfs", active[ROW])))
@@ -135,16 +146,18 @@ def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] 
 
     _counts(figures, checked, "activities", "activities.total", activities, "start_date", period)
     for kind in ACTIVITY_TYPES:
-        _counts(figures, checked, "activities", f"activities.{kind}", activities[activities["type"] == kind],
-                "start_date", period)
+        _counts(figures, checked, "activities", f"activities.{kind}", activities, "start_date", period,
+                where=activities["type"] == kind)
     _counts(figures, checked, "activities", "participants.total", activities, "start_date", period,
-            value=lambda t: t["participants"].sum())
-    held = activities[activities["start_date"] <= end]
+            value="participants")
+    held = (activities["start_date"] <= end).to_numpy(dtype=bool, na_value=False)
+    rows = activities[ROW].to_numpy()
     for group in ("female", *PARTICIPANT_GROUPS):
         # Always stated, so that figures.json keeps its keys: 0 from no rows when no sheet gives the column.
-        given = held[held[group].notna()]
-        figures.add(Figure(f"participants.{group}", int(given[group].sum()) if len(given) else 0, period.end,
-                           _source(checked, "activities", given[ROW]) if len(given) else ()))
+        given = held & activities[group].notna().to_numpy()
+        amount = int(activities[group].to_numpy(dtype="float64", na_value=0)[given].sum())
+        figures.add(Figure(f"participants.{group}", amount, period.end,
+                           _source(checked, "activities", rows[given]) if given.any() else ()))
 
     totals = checked.displacement_totals_until(period.end)
     if not totals.empty:
