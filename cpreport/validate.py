@@ -320,7 +320,42 @@ def _spread(parsed: Parsed, pointer: np.ndarray, index: pd.Index) -> Parsed:
                    for code, fields in parsed.details.items()})
 
 
+def _plain_csv(raw: pd.Series, kind: str) -> Parsed | None:
+    """A CSV's column of counts in plain digits, or of ISO dates within the programme's years, as most are: read
+    by Arrow at once, with nothing to find. None for any other column, which the parsers read."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = arrow_array(raw)
+    if not repeats_itself(array):
+        return None
+    encoded = pc.dictionary_encode(array)
+    distinct = encoded.dictionary
+    if not len(distinct):
+        return None
+    at = pc.fill_null(encoded.indices, 0).to_numpy(zero_copy_only=False)
+    empty = raw.isna().to_numpy()
+    if kind == INTEGER:
+        if not pc.all(pc.match_substring_regex(distinct, "^[0-9]{1,12}$")).as_py():
+            return None
+        counts = pc.cast(distinct, pa.int64()).to_numpy()
+        values = pd.Series(pd.arrays.IntegerArray(counts[at], empty), index=raw.index)
+        codes = (Code.CP204, Code.CP202, Code.CP203)
+    else:
+        if not pc.all(pc.match_substring_regex(distinct, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).as_py():
+            return None
+        days = pd.to_datetime(pd.Series(distinct.to_numpy(zero_copy_only=False)), format="%Y-%m-%d", errors="coerce")
+        if days.isna().any() or not days.dt.year.between(EARLIEST_YEAR, LATEST_YEAR).all():
+            return None  # impossible days or years out of span: said by parse_dates
+        values = pd.Series(days.to_numpy(dtype="datetime64[ns]")[at], index=raw.index).where(~empty)
+        codes = (Code.CP205, Code.CP206, Code.CP213, Code.CP214, Code.CP215)
+    none = pd.Series(False, index=raw.index)
+    return Parsed(values, dict.fromkeys(codes, none), none)
+
+
 def parse(raw: pd.Series, kind: str, choices: str | None, typed_cells: bool = True) -> Parsed:
+    if kind in (INTEGER, DATE) and arrow_text(raw) and (plain := _plain_csv(raw, kind)) is not None:
+        return plain
     if kind == INTEGER:
         return _once_per_value(lambda cells: parse_integers(cells, typed_cells), raw)
     if kind == DATE:
@@ -375,8 +410,10 @@ def _shown(value: object) -> object:
 def _report(findings: Findings, sheet: Sheet, code: Code, mask: pd.Series, column: str, raw: pd.Series,
             details: dict[str, pd.Series] | None = None, **extra) -> None:
     """One finding for each failing cell; the loop runs over failures only."""
-    failing = mask.fillna(False).astype(bool)
-    for index in failing[failing].index:
+    failing = mask.to_numpy(dtype=bool, na_value=False)
+    if not failing.any():
+        return
+    for index in mask.index[failing]:
         fields = {name: values[index] for name, values in (details or {}).items()}
         findings.add(finding(code, file=sheet.file, sheet=sheet.sheet, row=int(sheet.frame.at[index, ROW]),
                              column=sheet.header(column), value=_shown(raw[index]),
