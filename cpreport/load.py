@@ -230,7 +230,11 @@ def _calamine_grids(raw: bytes) -> dict[str, pd.DataFrame]:
     book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
     grids = {}
     for name in book.sheet_names:
-        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheet = book.get_sheet_by_name(name)
+        if sheet.start == (0, 0) and sheet.height * sheet.width > LONG_SHEET_CELLS:
+            grids[str(name)] = _long_sheet(sheet)
+            continue
+        rows = sheet.to_python(skip_empty_area=False)
         if not rows:
             grids[str(name)] = pd.DataFrame()
             continue
@@ -243,6 +247,35 @@ def _calamine_grids(raw: bytes) -> dict[str, pd.DataFrame]:
             cells[:, position] = _as_read(cells[:, position].copy())
         grids[str(name)] = pd.DataFrame(cells, dtype=object)
     return grids
+
+
+# A sheet of more cells than this is read in blocks of rows, to keep the memory a long sheet takes in check.
+LONG_SHEET_CELLS = 2_000_000
+BLOCK_ROWS = 65_536
+
+
+def _long_sheet(sheet) -> pd.DataFrame:
+    """A long sheet's cells, read a block of rows at a time: each block is typed as it comes, and a column that
+    repeats its texts (types, places, forums) keeps one Python string per distinct text, not one per cell."""
+    from itertools import islice
+
+    cells = np.empty((sheet.height, sheet.width), dtype=object)
+    repeats: dict[int, dict] = {}  # column -> its distinct texts so far, for the columns that repeat them
+    rows, at = sheet.iter_rows(), 0
+    while block := list(islice(rows, BLOCK_ROWS)):
+        part = np.empty((len(block), sheet.width), dtype=object)
+        part[:] = block
+        del block
+        for position in range(sheet.width):
+            column = _as_read(part[:, position].copy())
+            if (at == 0 or position in repeats) and pd.api.types.infer_dtype(column, skipna=True) == "string":
+                codes, distinct = pd.factorize(column)
+                if at or len(distinct) * 2 <= len(column):  # mostly distinct texts (ids, titles) are left as read
+                    known = repeats.setdefault(position, {})
+                    column = np.array([known.setdefault(v, v) for v in distinct] + [None], dtype=object)[codes]
+            cells[at:at + len(part), position] = column
+        at += len(part)
+    return pd.DataFrame(cells[:at], dtype=object)
 
 
 def _as_read(cells: np.ndarray) -> np.ndarray:

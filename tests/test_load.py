@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
+import cpreport.load as load_stage
 from cpreport.contract import FORUMS, match_governorate
 from cpreport.findings import Findings
 from cpreport.load import decode, delimiter, load, read_grids, table_named, to_sheet
@@ -126,8 +127,14 @@ def test_a_missing_data_folder_is_one_finding(tmp_path):
     assert [f.code for f in findings] == ["CP009"]
 
 
-def test_a_workbook_reads_cell_for_cell_as_pandas_reads_it(tmp_path):
-    """cpreport reads calamine's cells itself, a column at a time: each cell must come back as read_excel gives it."""
+@pytest.mark.parametrize("block_rows", [None, 16])
+def test_a_workbook_reads_cell_for_cell_as_pandas_reads_it(tmp_path, monkeypatch, block_rows):
+    """cpreport reads calamine's cells itself, a column at a time: each cell must come back as read_excel gives it.
+    So too when a long sheet is read a block of rows at a time (here every sheet that starts in A1, in blocks of
+    16 rows, so that a block boundary falls within each kind of column)."""
+    if block_rows:
+        monkeypatch.setattr(load_stage, "LONG_SHEET_CELLS", 0)
+        monkeypatch.setattr(load_stage, "BLOCK_ROWS", block_rows)
     book = Workbook()
     sheet = book.active
     sheet.title = "cells"
@@ -145,10 +152,10 @@ def test_a_workbook_reads_cell_for_cell_as_pandas_reads_it(tmp_path):
     days["D1"], days["D2"], days["D3"] = dt.date(2017, 1, 1), dt.datetime(2017, 1, 2, 5, 30), dt.date(2017, 1, 3)
     # Long columns of numbers and dates under a header's text: the rows below the header are read at once.
     long = book.create_sheet("long")
-    long.append(["participants", "start_date", "mixed"])
+    long.append(["participants", "start_date", "mixed", "type", "activity_id"])
     for row in range(1, 151):
         long.append([row * 1.0 if row % 7 else row + 0.5, dt.date(2017, 1, 1 + row % 28),
-                     "text" if row == 120 else row * 1.0])
+                     "text" if row == 120 else row * 1.0, ["training", "workshop", None][row % 3], f"ACT-{row}"])
     book.create_sheet("empty")
     path = tmp_path / "cells.xlsx"
     book.save(path)
@@ -164,5 +171,9 @@ def test_a_workbook_reads_cell_for_cell_as_pandas_reads_it(tmp_path):
             # read_excel keeps empty cells as ""; cpreport makes them None.
             theirs = [None if value == "" else value for value in theirs]
             assert [(type(v), v) for v in mine] == [(type(v), v) for v in theirs], (name, position)
+    if block_rows:
+        # A column that repeats its texts keeps one string per distinct text, across blocks.
+        types = grids["long"].iloc[1:, 3].dropna()
+        assert len({id(v) for v in types}) == 2 and len(types) == 100
     assert grids["cells"].iat[2, 3] == 1 and type(grids["cells"].iat[2, 3]) is int
     assert type(grids["days"].iat[0, 0]) is dt.datetime
