@@ -32,8 +32,8 @@ ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 PLACEHOLDERS = {"n/a", "na", "n.a.", "n.a", "#n/a", "none", "nil", "null", "لا يوجد", "لايوجد"}
 DASHES = {"-", "--", "---", "—", "–", "_", "/", "."}
 # A row whose only label is one of these adds up the others: it is not a row of its own.
-TOTAL_WORDS = frozenset({"total", "totals", "grand total", "sum", "المجموع", "مجموع", "الإجمالي", "الاجمالي", "إجمالي",
-               "اجمالي", "المجموع الكلي", "الإجمالي الكلي", "الاجمالي الكلي", "المجموع الكلى"})
+TOTAL_WORDS = frozenset({"total", "totals", "grand total", "sum", "المجموع", "مجموع", "الإجمالي", "الاجمالي",
+                         "إجمالي", "اجمالي", "المجموع الكلي", "الإجمالي الكلي", "الاجمالي الكلي", "المجموع الكلى"})
 
 
 def _is_total_word(value: object) -> bool:
@@ -494,7 +494,8 @@ def search_all(array, pattern: str) -> bool:
 
 def repeats_itself(array) -> bool:
     """Whether an Arrow column repeats its texts (types, places, dates, counts) rather than holding distinct ones
-    (ids, titles), judged by its first thousand cells: the first are best read through their distinct texts."""
+    (ids, titles), judged by its first thousand cells. A column that repeats itself is best read through its
+    distinct texts; one that does not, all at once."""
     import pyarrow.compute as pc
 
     head = array.slice(0, 1000)
@@ -516,7 +517,8 @@ def _candidates(column: pd.Series) -> np.ndarray:
 def _texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray]:
     """A column's cells (empty ones None), which of them hold text, its distinct texts, whether an empty cell
     was other than None, and which cells are not empty: what tidying, the search for total rows and for empty
-    rows start from, found once per column."""
+    rows start from, found once per column. An Arrow text column is given as it is, with only the distinct
+    texts that tidying may change or that may label a total row."""
     if arrow_text(column):
         # Only texts that tidying may change, or that may label a total row, are made Python strings.
         present = column.notna().to_numpy()

@@ -285,8 +285,9 @@ def _once_per_value(parser: Callable[[pd.Series], Parsed], raw: pd.Series) -> Pa
         codes, distinct = distinct_cells(raw)
         if not len(distinct) or len(distinct) + 1 > len(raw) // 2:
             return parser(raw)
-        pointer, parts, size = codes + 1, [np.array([None], dtype=object), distinct], len(distinct) + 1
-        return _spread(parser(pd.Series(np.concatenate(parts), dtype=object)), pointer, raw.index)
+        # The empty cell first, then the distinct texts.
+        cells = pd.Series(np.concatenate([np.array([None], dtype=object), distinct]), dtype=object)
+        return _spread(parser(cells), codes + 1, raw.index)
     values = raw.to_numpy(dtype=object)
     present = pd.notna(values)
     if not present.any():
@@ -521,7 +522,7 @@ def _id_keys(ids: pd.Series) -> pd.Series:
     if arrow_text(ids):
         return _arrow_id_keys(ids)
     # Each distinct id is folded once: plain ASCII ids by Arrow, the others (Arabic digits, letters) by Python.
-    codes, distinct = distinct_cells(ids if arrow_text(ids) else ids.where(~present, ids.astype(str)))
+    codes, distinct = distinct_cells(ids.where(~present, ids.astype(str)))
     folded = _ascii_keys(distinct)
     other = pd.isna(folded)
     if other.any():
