@@ -23,7 +23,7 @@ import pandas as pd
 from . import __version__
 from .contract import TABLES
 from .findings import Finding
-from .load import ROW, FileRead, Sheet, read_file, text_cells
+from .load import ROW, TEXT, FileRead, Sheet, arrow_array, arrow_text, read_file, text_cells
 from .validate import cells_shown_later, check_sheet
 
 FOLDER = ".cache"  # inside the output folder
@@ -92,6 +92,8 @@ def _column_out(series: pd.Series) -> tuple[dict, dict[str, object]]:
         return ({"kind": "category", "categories": [str(c) for c in dtype.categories],
                  "categories_dtype": str(dtype.categories.dtype), "ordered": bool(dtype.ordered)},
                 {"": series.cat.codes.to_numpy()})
+    if arrow_text(series):  # a CSV's text, kept by Arrow
+        return {"kind": "text"}, {"": arrow_array(series)}
     if isinstance(dtype, pd.Int64Dtype):
         return {"kind": "Int64"}, {"": series.to_numpy(dtype="int64", na_value=0), "mask": series.isna().to_numpy()}
     if dtype == object:
@@ -114,6 +116,8 @@ def _column_in(meta: dict, arrays: dict[str, object], index: pd.Index) -> pd.Ser
         return pd.Series(pd.arrays.IntegerArray(values.astype("int64"), arrays["mask"].astype(bool)), index=index)
     if kind == "object":
         return pd.Series(values, index=index, dtype=object)
+    if kind == "text":
+        return pd.Series(values, index=index, dtype=TEXT)
     return pd.Series(values, index=index).astype(meta["dtype"])
 
 
@@ -123,6 +127,8 @@ CELL_TYPES = {str: 1, float: 2, int: 3, dt.datetime: 4, pd.Timestamp: 5, dt.date
 
 
 def _cells_out(raw: pd.Series) -> tuple[dict, dict[str, object]]:
+    if arrow_text(raw):
+        return _column_out(raw)
     strings = text_cells(raw)
     if not bool((raw.notna() & ~strings).any()):
         return {"kind": "object"}, {"": raw.astype(object).where(raw.notna(), None).to_numpy()}
@@ -188,8 +194,9 @@ def _save(entry: Path, read: FileRead) -> None:
                 name = f"r:{name}"
                 arrays.update({f"{name}\0{part}": values for part, values in parts.items()})
             number = len(sheets)
-            pq.write_table(pa.table({k: pa.array(v, from_pandas=True) if not isinstance(v, np.ndarray) or v.dtype == object
-                                     else pa.array(v) for k, v in arrays.items()}), staging / f"sheet-{number}.parquet")
+            pq.write_table(pa.table({k: v if isinstance(v, pa.Array) else pa.array(v, from_pandas=True)
+                                     if not isinstance(v, np.ndarray) or v.dtype == object else pa.array(v)
+                                     for k, v in arrays.items()}), staging / f"sheet-{number}.parquet")
             sheets.append({"table": event.table.name, "file": event.file, "sheet": event.sheet,
                            "headers": event.headers, "columns": event.columns, "header_row": event.header_row,
                            "typed_cells": event.typed_cells, "rows": len(typed), "frame_columns": columns,
@@ -222,7 +229,9 @@ def _load(entry: Path, path: Path) -> FileRead:
         index = pd.RangeIndex(meta["rows"])
         typed, frame = {}, {}
         for name, column in meta["frame_columns"].items():
-            parts = {key.split("\0", 1)[1]: arrays.column(key).to_numpy(zero_copy_only=False)
+            # Arrow text comes back as it went; the other kinds as NumPy arrays.
+            parts = {key.split("\0", 1)[1]: arrays.column(key) if column["kind"] == "text"
+                     else arrays.column(key).to_numpy(zero_copy_only=False)
                      for key in arrays.column_names if key.split("\0", 1)[0] == name}
             series = _cells_in(parts, index) if column["kind"] == "cells" else _column_in(column, parts, index)
             (typed if name.startswith("t:") else frame)[name[2:]] = series
