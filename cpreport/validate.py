@@ -617,7 +617,7 @@ def _written(sheet: Sheet, index, column: str) -> object:
     value = sheet.frame.at[index, column] if column in sheet.frame else None
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%d/%m/%Y")
-    return "" if value is None or value is pd.NA else value
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else value
 
 
 def after_period(column: str):
