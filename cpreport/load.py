@@ -148,7 +148,7 @@ def _text_grid(raw: bytes) -> pd.DataFrame:
         return pd.DataFrame()
     except (pd.errors.ParserError, ValueError):
         # Ragged rows: the csv module takes rows of any length.
-        rows = list(csv.reader(io.StringIO(text), delimiter=separator))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
         width = max(map(len, rows), default=0)
         grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
     return _blank_to_none(grid)
@@ -179,7 +179,8 @@ def _arrow_grid(start: str, utf8: bytes, separator: str) -> pd.DataFrame | None:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    first = next(csv.reader(io.StringIO(start), delimiter=separator), None)
+    # newline="": the csv module ends lines itself, at CR alone too (as old Mac exports write them).
+    first = next(csv.reader(io.StringIO(start, newline=""), delimiter=separator), None)
     if not first:
         return None
     names = [str(n) for n in range(len(first))]
@@ -453,8 +454,10 @@ SPACE = r"[\s\x0b\x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{20
 ODD = "[\u00a0\u2007\u202f\u200b\u200e\u200f\u061c\ufeff]"
 # The characters str.strip() removes.
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
-# Texts that tidying may empty, or that label a total row, once trimmed and in lower case.
-SHORT_WORDS = sorted(PLACEHOLDERS | DASHES | TOTAL_WORDS)
+# Texts that tidying may empty, once trimmed and in lower case.
+EMPTY_WORDS = sorted(PLACEHOLDERS | DASHES)
+# What every total word has in it: a text without any of these labels no total row.
+TOTAL_STEMS = "(?i)total|sum|مجموع|جمالي"
 
 
 def _may_change(texts):
@@ -466,12 +469,14 @@ def _may_change(texts):
 
     array = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else pa.array(texts, type=pa.string())
     trimmed = pc.utf8_trim(array, WHITESPACE)
-    short = pc.is_in(pc.utf8_lower(pc.utf8_trim(trimmed, ":")), pa.array(SHORT_WORDS, type=array.type))
-    maybe = pc.or_(pc.not_equal(trimmed, array), short)
-    # Odd or doubled spaces are rare: the column's texts are first searched as one string, and cell by cell
-    # only when that finds any (or a space that ends one text beside one that starts the next).
+    maybe = pc.or_(pc.not_equal(trimmed, array), pc.is_in(pc.utf8_lower(trimmed), pa.array(EMPTY_WORDS, type=array.type)))
+    # Odd or doubled spaces and total words are rare: the column's texts are first searched as one string, and
+    # cell by cell only when that finds any (or finds one across the end of a text and the start of the next).
     if search_all(array, f"{ODD}|{SPACE}{SPACE}"):
         maybe = pc.or_(maybe, pc.match_substring_regex(array, f"{ODD}|{SPACE}{SPACE}"))
+    if search_all(array, TOTAL_STEMS):
+        short = pc.less_equal(pc.utf8_length(array), 24)  # as _is_total_word
+        maybe = pc.or_(maybe, pc.and_(short, pc.match_substring_regex(array, TOTAL_STEMS)))
     return maybe.to_numpy(zero_copy_only=False)
 
 
@@ -679,7 +684,10 @@ def _drop_total_rows(body: pd.DataFrame, cells: pd.DataFrame, table: Table, wher
     is_total = label.notna()
     if table.id_column and table.id_column in body:
         ids = body[table.id_column]
-        is_total &= ids.isna() | ids.isin(label.dropna().unique())
+        # The id column is tidied by now (" Total " reads "Total"): its label is compared both ways.
+        labels = pd.Series(label.dropna().unique(), dtype=object)
+        if len(labels):
+            is_total &= ids.isna() | ids.isin([*labels, *_tidy_texts(labels)[0].dropna()])
     for index in is_total[is_total].index:
         findings.add(finding(Code.CP018, **where, row=int(body.at[index, ROW]), value=str(label[index]).strip()))
     return body[~is_total]

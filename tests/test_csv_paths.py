@@ -121,3 +121,38 @@ def test_ids_are_folded_as_python_folds_them(ids):
 
     expected = [re.sub(r"[\W_]+", "_", i.lower()).strip("_") for i in ids]
     assert _ascii_keys(np.array(ids, dtype=object)).tolist() == expected
+
+
+@pytest.mark.parametrize("label", ["Total :", "Grand\nTotal", "Grand\tTotal", "المجموع :", " Total ", "TOTAL"])
+@pytest.mark.parametrize("rows", [2, 1200])
+def test_a_total_row_labelled_in_the_id_column_is_left_out_either_way(tmp_path, monkeypatch, label, rows):
+    # A sheet of mostly distinct ids is searched by Arrow: a total's label, however spaced, must still be found.
+    activities = [[f"ACT-{i}", "training", f"Session {i}", "", "2017-05-02", "", "Ninewa", "", "20"] + [""] * 6
+                  for i in range(rows)]
+    activities.append([label, "", "", "", "", "", "", "", str(20 * rows)] + [""] * 6)
+    _write(tmp_path, {"activities": activities})
+    by_arrow, by_csv = _both_ways(tmp_path, monkeypatch)
+    assert [f.row for f in by_arrow.findings if f.code == "CP018"] == [rows + 2]
+    assert len(by_arrow.activities) == rows
+    _assert_same(by_arrow, by_csv)
+
+
+def test_a_csv_with_old_mac_line_endings_is_read(tmp_path):
+    # Excel for Mac's "CSV (Macintosh)" ends lines with CR alone.
+    (tmp_path / "displacement.csv").write_bytes(b"as_of,scope,metric,individuals\r2017-05-02,national,"
+                                                b"displaced_current,100\r2017-04-27,national,displaced_current,90\r")
+    frame = load(tmp_path).sheets["displacement"].frame
+    assert frame["individuals"].tolist() == ["100", "90"] and frame["_row"].tolist() == [2, 3]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(load_stage.TOTAL_WORDS)), st.lists(st.sampled_from([" ", "\t", "\n", "\u00a0", "\u2009",
+                                                                                  ":", " :", "", "  "]), max_size=3),
+       st.booleans())
+def test_every_text_read_as_a_total_label_is_one_arrow_looks_at(word, spaces, upper):
+    # Arrow picks out the texts Python then reads: it must never leave out one that Python would call a total.
+    text = word.upper() if upper else word
+    for space in spaces:
+        text = text.replace(" ", space, 1) if " " in text and space.strip() == "" else text + space
+    if load_stage._is_total_word(text):
+        assert load_stage._may_change([text]).tolist() == [True], repr(text)
