@@ -18,6 +18,7 @@ _ARABIC_MARKS = re.compile("[\u064b-\u0652\u0670]")  # harakat and dagger alif
 _NOT_WORD = re.compile(r"[^\w]+|_+")
 
 
+@lru_cache(maxsize=8192, typed=True)  # headers, sheet names and the values of a few columns come back again and again
 def fold(name: object) -> str:
     """Fold a header, sheet or value for matching: case, spaces, punctuation and Arabic spelling.
 

@@ -8,6 +8,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -374,8 +375,9 @@ def header_score(grid: pd.DataFrame, table: Table) -> tuple[int | None, int]:
     return best, best_count
 
 
-def table_keys(table: Table) -> set[str]:
-    return {key for column in table.columns for key in column.keys}
+@lru_cache(maxsize=None)
+def table_keys(table: Table) -> frozenset[str]:
+    return frozenset(key for column in table.columns for key in column.keys)
 
 
 def _header_row(grid: pd.DataFrame, table: Table) -> tuple[int | None, list[str]]:
