@@ -37,7 +37,8 @@ def _workbook(path: Path):
     for name, grid in grids.items():
         sheet = book.create_sheet((name or path.stem)[:31])
         for row in grid.itertuples(index=False):
-            sheet.append([None if v is None else v if isinstance(v, (int, float, str)) else str(v) for v in row])
+            sheet.append([None if v is None or (isinstance(v, float) and v != v) else v
+                          if isinstance(v, (int, float, str)) else str(v) for v in row])  # v != v: NaN, an empty cell
     return book
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 from . import __version__
 from .contract import TABLES
 from .findings import Finding
-from .load import ROW, TEXT, FileRead, Sheet, arrow_array, arrow_text, read_file, text_cells
+from .load import ARROW_TEXT, ROW, FileRead, Sheet, arrow_array, arrow_text, read_file, text_cells
 from .validate import cells_shown_later, check_sheet
 
 FOLDER = ".cache"  # inside the output folder
@@ -117,7 +117,7 @@ def _column_in(meta: dict, arrays: dict[str, object], index: pd.Index) -> pd.Ser
     if kind == "object":
         return pd.Series(values, index=index, dtype=object)
     if kind == "text":
-        return pd.Series(values, index=index, dtype=TEXT)
+        return pd.Series(values, index=index, dtype=ARROW_TEXT)
     return pd.Series(values, index=index).astype(meta["dtype"])
 
 
@@ -171,6 +171,17 @@ def _cells_in(arrays: dict[str, object], index: pd.Index) -> pd.Series:
     return pd.Series(out, index=index, dtype=object)
 
 
+def _arrow(values):
+    """A part of a column as an Arrow array: Arrow text as it is, Python objects with None or NaN as missing."""
+    import pyarrow as pa
+
+    if isinstance(values, pa.Array):
+        return values
+    if not isinstance(values, np.ndarray) or values.dtype == object:
+        return pa.array(values, from_pandas=True)
+    return pa.array(values)
+
+
 def _save(entry: Path, read: FileRead) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -194,9 +205,7 @@ def _save(entry: Path, read: FileRead) -> None:
                 name = f"r:{name}"
                 arrays.update({f"{name}\0{part}": values for part, values in parts.items()})
             number = len(sheets)
-            pq.write_table(pa.table({k: v if isinstance(v, pa.Array) else pa.array(v, from_pandas=True)
-                                     if not isinstance(v, np.ndarray) or v.dtype == object else pa.array(v)
-                                     for k, v in arrays.items()}), staging / f"sheet-{number}.parquet")
+            pq.write_table(pa.table({k: _arrow(v) for k, v in arrays.items()}), staging / f"sheet-{number}.parquet")
             sheets.append({"table": event.table.name, "file": event.file, "sheet": event.sheet,
                            "headers": event.headers, "columns": event.columns, "header_row": event.header_row,
                            "typed_cells": event.typed_cells, "rows": len(typed), "frame_columns": columns,

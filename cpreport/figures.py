@@ -112,7 +112,7 @@ def _counts(figures: Figures, checked: Checked, table: str, key: str, frame: pd.
     before = cumulative & (dates <= previous_end).to_numpy(dtype=bool, na_value=False)
     during = cumulative & (dates >= start).to_numpy(dtype=bool, na_value=False)
     rows = frame[ROW].to_numpy()
-    amounts = None if value is None else frame[value].to_numpy(dtype="float64", na_value=0)
+    amounts = None if value is None else frame[value].to_numpy(dtype="int64", na_value=0)
 
     def amount(mask: np.ndarray) -> int:
         return int(mask.sum()) if amounts is None else int(amounts[mask].sum())
@@ -155,7 +155,7 @@ def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] 
     for group in ("female", *PARTICIPANT_GROUPS):
         # Always stated, so that figures.json keeps its keys: 0 from no rows when no sheet gives the column.
         given = held & activities[group].notna().to_numpy()
-        amount = int(activities[group].to_numpy(dtype="float64", na_value=0)[given].sum())
+        amount = int(activities[group].to_numpy(dtype="int64", na_value=0)[given].sum())
         figures.add(Figure(f"participants.{group}", amount, period.end,
                            _source(checked, "activities", rows[given]) if given.any() else ()))
 

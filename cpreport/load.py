@@ -88,24 +88,30 @@ def decode(raw: bytes) -> str:
     return decoded(raw)[0]
 
 
-def decoded(raw: bytes) -> tuple[str, bytes | None]:
-    """A CSV's text (see decode), and its bytes without a BOM when they are UTF-8 already (else None)."""
+def decoded(raw: bytes) -> tuple[str, bool]:
+    """A CSV's text (see decode), and whether its bytes were UTF-8 already."""
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
         try:
-            return raw.decode("utf-8"), raw
+            return raw.decode("utf-8"), True
         except UnicodeDecodeError:
-            return raw.decode("utf-8", errors="replace"), None
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16", errors="replace"), None
-    head = raw[:200]
-    if head.count(b"\x00") > len(head) // 4:  # UTF-16 without a BOM: every other byte of Latin text is 0
+            return raw.decode("utf-8", errors="replace"), False
+    if _utf16(raw):
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return raw.decode("utf-16", errors="replace"), False
+        head = raw[:200]  # UTF-16 without a BOM: every other byte of Latin text is 0
         even_zeros = head[0::2].count(b"\x00")
-        return raw.decode("utf-16-be" if even_zeros > head[1::2].count(b"\x00") else "utf-16-le", errors="replace"), None
+        return raw.decode("utf-16-be" if even_zeros > head[1::2].count(b"\x00") else "utf-16-le", errors="replace"), False
     try:
-        return raw.decode("utf-8"), raw
+        return raw.decode("utf-8"), True
     except UnicodeDecodeError:
-        return raw.decode("cp1256", errors="replace"), None
+        return raw.decode("cp1256", errors="replace"), False
+
+
+def _utf16(raw: bytes) -> bool:
+    """Whether a text file is UTF-16: a BOM says so, or zero bytes in a quarter of its first 200."""
+    head = raw[:200]
+    return raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or head.count(b"\x00") > len(head) // 4
 
 
 def delimiter(text: str) -> str:
@@ -125,11 +131,9 @@ def delimiter(text: str) -> str:
 
 
 def _text_grid(raw: bytes) -> pd.DataFrame:
-    if b"\x00" in raw[:4096] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
-            and raw[:200].count(b"\x00") <= len(raw[:200]) // 4:
+    if b"\x00" in raw[:4096] and not _utf16(raw):
         raise Unreadable(Code.CP001, "binary content, not text")
-    head = raw[:200]
-    if not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and head.count(b"\x00") <= len(head) // 4:
+    if not _utf16(raw):
         # Most CSVs are UTF-8: Arrow's parser reads the bytes as they are (and refuses them if they are not).
         body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
         start = body[:1 << 17].decode("utf-8", errors="ignore")
@@ -138,7 +142,7 @@ def _text_grid(raw: bytes) -> pd.DataFrame:
             return grid
     text, utf8 = decoded(raw)
     separator = delimiter(text)
-    if utf8 is None:  # UTF-16 or Windows-1256: the text, encoded as UTF-8 for Arrow's parser
+    if not utf8:  # UTF-16 or Windows-1256: the text, encoded as UTF-8 for Arrow's parser
         grid = _arrow_grid(text, text.encode("utf-8"), separator)
         if grid is not None:
             return grid
@@ -157,7 +161,7 @@ def _text_grid(raw: bytes) -> pd.DataFrame:
 
 # A CSV's cells are read as pandas' own text type, held in Arrow arrays: tidying and checking them runs in Arrow's
 # kernels, and no Python string is made for a cell unless a finding shows it.
-TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+ARROW_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
 def arrow_text(column: pd.Series) -> bool:
@@ -194,7 +198,7 @@ def _arrow_grid(start: str, utf8: bytes, separator: str) -> pd.DataFrame | None:
                                                  strings_can_be_null=True, quoted_strings_can_be_null=True))
     except (pa.ArrowInvalid, ValueError):
         return None
-    return pd.DataFrame({int(n): pd.Series(table.column(n), dtype=TEXT) for n in names})
+    return pd.DataFrame({int(n): pd.Series(table.column(n), dtype=ARROW_TEXT) for n in names})
 
 
 def _blank_to_none(grid: pd.DataFrame) -> pd.DataFrame:
@@ -247,7 +251,7 @@ def _calamine_grids(raw: bytes) -> dict[str, pd.DataFrame]:
         cells[:] = rows
         for position in range(width):
             cells[:, position] = _as_read(cells[:, position].copy())
-        grids[str(name)] = pd.DataFrame(cells, dtype=object)
+        grids[str(name)] = pd.DataFrame(cells, dtype=object, copy=False)
     return grids
 
 
@@ -277,7 +281,7 @@ def _long_sheet(sheet) -> pd.DataFrame:
                     column = np.array([known.setdefault(v, v) for v in distinct] + [None], dtype=object)[codes]
             cells[at:at + len(part), position] = column
         at += len(part)
-    return pd.DataFrame(cells[:at], dtype=object)
+    return pd.DataFrame(cells[:at], dtype=object, copy=False)
 
 
 def _as_read(cells: np.ndarray) -> np.ndarray:
@@ -391,8 +395,9 @@ def _header_row(grid: pd.DataFrame, table: Table) -> tuple[int | None, list[str]
 def _more_header_rows(grid: pd.DataFrame, header_index: int, table: Table) -> int:
     """Rows right under the header that are a header too (the names again, in the other language)."""
     keys, extra = table_keys(table), 0
-    for index in range(header_index + 1, min(header_index + 3, len(grid))):
-        cells = [v for v in _top_rows(grid, index + 1)[index] if v is not None and not pd.isna(v)]
+    rows = _top_rows(grid, header_index + 3)
+    for index in range(header_index + 1, len(rows)):
+        cells = [v for v in rows[index] if v is not None and not pd.isna(v)]
         named = _columns_named(cells, keys)
         if named < 2 or named * 2 < len(cells):
             break
@@ -451,11 +456,10 @@ def text_cells(column: pd.Series) -> pd.Series:
     return column.map(type) == str
 
 
-# Python's own whitespace (what str.strip and str.split remove), for the regular expressions of Arrow.
-SPACE = r"[\s\x0b\x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
-ODD = "[\u00a0\u2007\u202f\u200b\u200e\u200f\u061c\ufeff]"
-# The characters str.strip() removes.
+# Python's own whitespace (what str.strip and str.split remove), as characters and for Arrow's regular expressions.
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
+ODD = "[\u00a0\u2007\u202f\u200b\u200e\u200f\u061c\ufeff]"
 # Texts that tidying may empty, once trimmed and in lower case.
 EMPTY_WORDS = sorted(PLACEHOLDERS | DASHES)
 # What every total word has in it: a text without any of these labels no total row.
@@ -568,7 +572,7 @@ def _tidy(column: pd.Series, texts: tuple | None = None) -> tuple[pd.Series, pd.
         at = pc.fill_null(pc.index_in(array, value_set=pa.array(distinct[moved], type=array.type)), -1).to_numpy()
         hit = at >= 0
         replaced = pc.if_else(hit, pa.array(after[moved], type=array.type).take(np.where(hit, at, 0)), array)
-        tidied = pd.Series(replaced, index=column.index, dtype=TEXT)
+        tidied = pd.Series(replaced, index=column.index, dtype=ARROW_TEXT)
     else:
         at = pd.Index(distinct[moved], dtype=object).get_indexer(values)
         hit = (at >= 0) & is_text

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .config import Period
 from .contract import CHOICES, PARTICIPANT_GROUPS, governorates
-from .validate import Checked, displacement_totals
+from .validate import Checked
 
 ACTIVITY_TYPES = tuple(CHOICES["activity_type"])
 FOUNDERS = tuple(CHOICES["established_by"])
@@ -84,14 +84,10 @@ def participants(activities: pd.DataFrame, end: dt.date) -> dict:
             "sex": {"female": female, "male": male, "unrecorded": total - female - male}}
 
 
-def displacement(frame: pd.DataFrame, end: dt.date, dates_shown: int = DATES_SHOWN,
-                 totals: pd.DataFrame | None = None) -> dict:
+def displacement(totals: pd.DataFrame, dates_shown: int = DATES_SHOWN) -> dict:
     """Per scope: the latest figure of each metric with its as-of date, and the figures of its last as-of dates.
 
-    `totals` are the frame's figures up to end (see displacement_totals) when already worked out."""
-    if totals is None:
-        dated = frame.assign(as_of=_dates(frame["as_of"]))
-        totals = displacement_totals(dated[dated["as_of"] <= pd.Timestamp(end)])
+    `totals` are the displacement figures up to the period end (Checked.displacement_totals_until)."""
     scopes: dict[str, dict] = {}
     if totals.empty:
         return scopes
@@ -114,5 +110,4 @@ def breakdowns(checked: Checked, period: Period) -> dict:
     return {"forums": forums_by_governorate(checked.forums, period.end),
             "activities": activities_by_month(checked.activities, period),
             "participants": participants(checked.activities, period.end),
-            "displacement": displacement(checked.displacement, period.end,
-                                         totals=checked.displacement_totals_until(period.end))}
+            "displacement": displacement(checked.displacement_totals_until(period.end))}

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Callable
 
 import numpy as np
@@ -13,7 +12,7 @@ import pandas as pd
 from .contract import (CHOICE, CHOICES, DATE, GOVERNORATE, ID, INTEGER, KEY, PARTICIPANT_GROUPS, TABLES, Table,
                        choice_lookup, fold, match_governorate)
 from .findings import ERROR, Code, Findings, finding
-from .load import ROW, TEXT, Loaded, Sheet, arrow_array, arrow_text, repeats_itself, search_all, text_cells
+from .load import ARROW_TEXT, ROW, Loaded, Sheet, arrow_array, arrow_text, repeats_itself, search_all, text_cells
 
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -215,7 +214,6 @@ def distinct_cells(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Each cell's place among the column's distinct cells (-1 when empty), and those cells: an Arrow text column
     (a CSV's) is encoded by Arrow, and only its distinct texts become Python strings."""
     if arrow_text(raw):
-        import pyarrow as pa
         import pyarrow.compute as pc
 
         encoded = pc.dictionary_encode(arrow_array(raw))
@@ -258,6 +256,7 @@ def parse_choices(raw: pd.Series, enumeration: str) -> Parsed:
 
 
 def _as_text(raw: pd.Series) -> pd.Series:
+    """Text columns as Arrow text, whichever file they come from (missing cells NaN, as pandas' text has them)."""
     if arrow_text(raw):
         return raw  # a CSV's cells are text already
     texts = raw.copy()
@@ -265,7 +264,7 @@ def _as_text(raw: pd.Series) -> pd.Series:
     if others.any():
         # Ids typed as numbers come back from Excel as 1.0: give them back as the user sees them.
         texts[others] = raw[others].map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-    return texts.astype(object)
+    return texts.astype(ARROW_TEXT)
 
 
 def parse_text(raw: pd.Series) -> Parsed:
@@ -341,7 +340,6 @@ def _plain_csv(raw: pd.Series, kind: str) -> Parsed | None:
             return None
         counts = pc.cast(distinct, pa.int64()).to_numpy()
         values = pd.Series(pd.arrays.IntegerArray(counts[at], empty), index=raw.index)
-        codes = (Code.CP204, Code.CP202, Code.CP203)
     else:
         if not pc.all(pc.match_substring_regex(distinct, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).as_py():
             return None
@@ -349,9 +347,7 @@ def _plain_csv(raw: pd.Series, kind: str) -> Parsed | None:
         if days.isna().any() or not days.dt.year.between(EARLIEST_YEAR, LATEST_YEAR).all():
             return None  # impossible days or years out of span: said by parse_dates
         values = pd.Series(days.to_numpy(dtype="datetime64[ns]")[at], index=raw.index).where(~empty)
-        codes = (Code.CP205, Code.CP206, Code.CP213, Code.CP214, Code.CP215)
-    none = pd.Series(False, index=raw.index)
-    return Parsed(values, dict.fromkeys(codes, none), none)
+    return Parsed(values, {}, pd.Series(False, index=raw.index))  # nothing failed, nothing was converted
 
 
 def parse(raw: pd.Series, kind: str, choices: str | None, typed_cells: bool = True) -> Parsed:
@@ -379,7 +375,8 @@ class Checked:
     displacement: pd.DataFrame
     sources: dict[str, tuple[str, str]]  # table -> (file, sheet)
     findings: Findings
-    totals: dict[dt.date, pd.DataFrame] = field(default_factory=dict, repr=False)  # see displacement_totals_until
+    # The displacement figures up to each period end asked for: see displacement_totals_until.
+    totals: dict[dt.date, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -507,9 +504,8 @@ class Context:
     scopes: set[str]
     findings: Findings
 
-    @cached_property
     def displacement_totals(self) -> pd.DataFrame:
-        """The displacement figures of the dates up to the period end, once the rows repeated are left out."""
+        """The displacement figures of the dates up to the period end, of the rows as the rules have left them."""
         typed = self.typed["displacement"]
         return displacement_totals(typed[typed["as_of"] <= pd.Timestamp(self.period_end)])
 
@@ -523,7 +519,7 @@ def _id_keys(ids: pd.Series) -> pd.Series:
         return _arrow_id_keys(ids)
     # Each distinct id is folded once: plain ASCII ids by Arrow, the others (Arabic digits, letters) by Python.
     codes, distinct = distinct_cells(ids.where(~present, ids.astype(str)))
-    folded = _ascii_keys(distinct)
+    folded = _ascii_keys(distinct).to_numpy(zero_copy_only=False).astype(object)
     other = pd.isna(folded)
     if other.any():
         texts = pd.Series(distinct[other], dtype=object).astype(str)
@@ -535,27 +531,25 @@ def _id_keys(ids: pd.Series) -> pd.Series:
 
 def _arrow_id_keys(ids: pd.Series) -> pd.Series:
     """_id_keys of a CSV's ids: folded by Arrow, and by Python only where an id has more than ASCII."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     array = arrow_array(ids)
     if repeats_itself(array):  # forums named by activities: each distinct id is folded once
         encoded = pc.dictionary_encode(array)
-        keys = _ascii_keys(encoded.dictionary, numpy=False).take(encoded.indices)
+        keys = _ascii_keys(encoded.dictionary).take(encoded.indices)
     else:
-        keys = _ascii_keys(array, numpy=False)
+        keys = _ascii_keys(array)
     keys = pc.if_else(pc.equal(keys, ""), array, keys)  # an id of signs alone is its own key
     others = pc.and_(array.is_valid(), keys.is_null()).to_numpy(zero_copy_only=False)
-    folded = pd.Series(keys, index=ids.index, dtype=TEXT)
+    folded = pd.Series(keys, index=ids.index, dtype=ARROW_TEXT)
     if others.any():
         folded[others] = _id_keys(ids[others].astype(object)).astype(object)
     return folded
 
 
-def _ascii_keys(texts, numpy: bool = True):
-    """Keys of ids written in ASCII (None for the others): lower case, each run of other signs one "_".
-
-    Takes Python strings or an Arrow array; gives an array of Python strings, or with numpy=False an Arrow array."""
+def _ascii_keys(texts):
+    """Keys of ids written in ASCII (missing for the others): lower case, each run of other signs one "_".
+    Takes Python strings or Arrow text; gives Arrow text."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -568,7 +562,7 @@ def _ascii_keys(texts, numpy: bool = True):
             or pc.any(pc.ends_with(keys, "_")).as_py():
         keys = pc.utf8_trim(pc.replace_substring_regex(lower, "[^0-9A-Za-z]+", "_"), "_")
     keys = pc.if_else(pc.string_is_ascii(array), keys, pa.scalar(None, array.type))
-    return keys.to_numpy(zero_copy_only=False).astype(object) if numpy else keys
+    return keys
 
 
 def unique_ids(c: Context, table: str) -> None:
@@ -683,7 +677,7 @@ PARTS = ("returned_cumulative", "displaced_current")
 
 def same_day_contradiction(c: Context, table: str) -> None:
     """On one date, returned plus still displaced cannot exceed displaced in all: an error at the total's row."""
-    sheet, totals = c.sheets[table], c.displacement_totals
+    sheet, totals = c.sheets[table], c.displacement_totals()
     if totals.empty:
         return
     wide = totals.pivot_table(index=["scope", "as_of"], columns="metric", values="individuals", aggfunc="sum",
@@ -709,7 +703,7 @@ def same_day_contradiction(c: Context, table: str) -> None:
 
 def different_days_contradiction(c: Context, table: str) -> None:
     """The latest figures of each metric, when their dates differ: a warning naming the dates."""
-    sheet, totals = c.sheets[table], c.displacement_totals
+    sheet, totals = c.sheets[table], c.displacement_totals()
     if totals.empty:
         return
     needed = ["displaced_cumulative", *PARTS]
@@ -787,9 +781,7 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()
     forums, activities, displacement = typed["cpfs"], typed["activities"], context.typed["displacement"]
     activities["end_date"] = activities["end_date"].fillna(activities["start_date"])
     forums["status"] = forums["status"].astype(object).fillna("active")
-    # The rules' figures of the period are handed on when they were worked out; the rules leave out no row after.
-    totals = {period_end: context.__dict__["displacement_totals"]} if "displacement_totals" in context.__dict__ else {}
-    return Checked(forums, activities, displacement, sources, findings, totals)
+    return Checked(forums, activities, displacement, sources, findings)
 
 
 __all__ = ["Checked", "validate", "check_sheet", "cells_shown_later", "parse_dates", "parse_integers", "displacement_totals", "ROW_RULES", "TABLE_RULES"]

@@ -405,6 +405,9 @@ def said_numbers(text: str, language: str) -> list[Decimal]:
     # A dual spelled like its plural (مشاركين) says nothing alone; the اثنين after it says the two.
     plural_looking = {plain(noun.ar_dual[i].split()[0]) for noun in NOUNS.values() if noun.dual_like_plural
                       for i in (0, 1)}
+    # Nor is any word of such a dual (نازحان عراقيان) a noun that the اثنان after it only repeats.
+    plural_looking_words = {plain(word) for noun in NOUNS.values() if noun.dual_like_plural
+                            for form in noun.ar_dual for word in form.split()}
     for i, token in enumerate(tokens):
         word = token[1:] if language == "ar" and token.startswith("و") and token[1:] in (
             AR_NUMBER_WORDS.keys() | AR_UNIT_WORDS.keys() | duals) else token
@@ -422,7 +425,7 @@ def said_numbers(text: str, language: str) -> list[Decimal]:
             previous = tokens[i - 1] if i else ""
             # واحد/اثنان after a noun ("منتدى واحد") or alone ("واحد منها") is the figure itself, but
             # اثنان after a dual ("مشاركين اثنين") only repeats the dual's two.
-            nouns = (NOUN_WORDS | duals) - plural_looking
+            nouns = (NOUN_WORDS | duals) - plural_looking_words
             if AR_NUMBER_WORDS[word] == 2 and word == token and (
                     previous in nouns or previous.startswith("و") and previous[1:] in nouns):
                 continue

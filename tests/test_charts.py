@@ -246,10 +246,10 @@ def test_neighbouring_series_differ_in_lightness_for_greyscale_printing():
 def test_absent_sheets_give_empty_breakdowns_not_errors():
     from cpreport.contract import TABLES
     from cpreport.tables import displacement
-    from cpreport.validate import _empty
+    from cpreport.validate import _empty, displacement_totals
 
     end = dt.date(2017, 5, 31)
     assert forums_by_governorate(_empty(TABLES["cpfs"]), end)["total"] == {"iom": 0, "police": 0, "total": 0}
     assert activities_by_month(_empty(TABLES["activities"]), Period(2017, 5))["rows"] == []
     assert participants(_empty(TABLES["activities"]), end)["total"] == 0
-    assert displacement(_empty(TABLES["displacement"]), end) == {}
+    assert displacement(displacement_totals(_empty(TABLES["displacement"]))) == {}

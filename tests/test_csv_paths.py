@@ -1,5 +1,6 @@
-"""A CSV read by Arrow's parser and kept as Arrow text gives what the csv module's reading of it gives: the same
-typed tables and the same findings, for clean and messy cells, few distinct texts or many."""
+"""A CSV read by Arrow's parser and kept as Arrow text gives what the older reading gives (pandas' C parser, or the
+csv module for ragged rows, into Python objects): the same typed tables and the same findings, for clean and messy
+cells, few distinct texts or many."""
 from __future__ import annotations
 
 import csv
@@ -36,7 +37,7 @@ def _write(folder, rows_by_table):
 
 
 def _both_ways(folder, monkeypatch):
-    """The data folder checked as read by Arrow's parser, and as read by the csv module."""
+    """The data folder checked as read by Arrow's parser, and as read the older way (into Python objects)."""
     arrow = load(folder)
     assert all(arrow_text(sheet.frame[c]) for sheet in arrow.sheets.values() for c in sheet.headers)
     by_arrow = validate(arrow, END, SCOPES)
@@ -57,7 +58,7 @@ def _assert_same(by_arrow, by_csv):
         ours, theirs = getattr(by_arrow, name), getattr(by_csv, name)
         assert list(ours.columns) == list(theirs.columns)
         for column in ours.columns:
-            # The same values, whatever the column's type holding them (Arrow text or Python strings).
+            assert ours[column].dtype == theirs[column].dtype, (name, column)
             assert ours[column].astype(object).where(ours[column].notna(), None).tolist() == \
                 theirs[column].astype(object).where(theirs[column].notna(), None).tolist(), (name, column)
 
@@ -99,14 +100,21 @@ def test_a_long_sheet_of_distinct_ids_and_titles_reads_alike_either_way(tmp_path
     _assert_same(by_arrow, by_csv)
 
 
-def test_a_ragged_or_windows_1256_csv_is_still_read(tmp_path):
-    # Rows of different lengths are left to the csv module; text that is not UTF-8 is decoded first.
+def test_a_ragged_csv_is_read_by_the_csv_module(tmp_path):
+    # Rows of different lengths are more than Arrow's parser takes: the older reading reads them.
     (tmp_path / "cpfs.csv").write_bytes("cpf_id,name_en,governorate,established_by,established_on\n"
-                                        "CPF-1,Forum,نينوى,IOM,2016-01-01\nCPF-2,Forum 2\n".encode("cp1256"))
-    loaded = load(tmp_path)
-    frame = loaded.sheets["cpfs"].frame
+                                        "CPF-1,Forum,نينوى,IOM,2016-01-01\nCPF-2,Forum 2\n".encode("utf-8"))
+    frame = load(tmp_path).sheets["cpfs"].frame
+    assert not arrow_text(frame["governorate"])
     assert frame["governorate"].tolist()[0] == "نينوى" and len(frame) == 2
     assert pd.isna(frame["governorate"].tolist()[1])
+
+
+def test_a_windows_1256_csv_is_decoded_then_read_by_arrow(tmp_path):
+    (tmp_path / "cpfs.csv").write_bytes("cpf_id,name_en,governorate,established_by,established_on\n"
+                                        "CPF-1,Forum,نينوى,IOM,2016-01-01\n".encode("cp1256"))
+    frame = load(tmp_path).sheets["cpfs"].frame
+    assert arrow_text(frame["governorate"]) and frame["governorate"].tolist() == ["نينوى"]
 
 
 @settings(max_examples=200, deadline=None)
@@ -120,7 +128,7 @@ def test_ids_are_folded_as_python_folds_them(ids):
     from cpreport.validate import _ascii_keys
 
     expected = [re.sub(r"[\W_]+", "_", i.lower()).strip("_") for i in ids]
-    assert _ascii_keys(np.array(ids, dtype=object)).tolist() == expected
+    assert _ascii_keys(np.array(ids, dtype=object)).to_pylist() == expected
 
 
 @pytest.mark.parametrize("label", ["Total :", "Grand\nTotal", "Grand\tTotal", "المجموع :", " Total ", "TOTAL"])
@@ -155,4 +163,14 @@ def test_every_text_read_as_a_total_label_is_one_arrow_looks_at(word, spaces, up
     for space in spaces:
         text = text.replace(" ", space, 1) if " " in text and space.strip() == "" else text + space
     if load_stage._is_total_word(text):
+        assert load_stage._may_change([text]).tolist() == [True], repr(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(list("aT :-/.—") + ["\u00a0", "\u200f", "\ufeff", "\t", "\n", "\u3000", "na", "N/A",
+                                                     "لا يوجد"]), min_size=1, max_size=6).map("".join))
+def test_every_text_tidying_changes_is_one_arrow_looks_at(text):
+    # Arrow picks out the texts that tidying may change; Python then tidies only those.
+    after, _ = load_stage._tidy_texts(pd.Series([text], dtype=object))
+    if after.iloc[0] != text:  # changed, or emptied (None)
         assert load_stage._may_change([text]).tolist() == [True], repr(text)

@@ -239,3 +239,34 @@ def test_a_fixed_sheet_leaves_no_stale_annotated_copy(fixtures, tmp_path):
     names = {p.name for p in (tmp_path / "out" / "findings").iterdir()}
     assert "activities.csv.annotated.xlsx" not in names
     assert "CPFs - May 2017.annotated.xlsx" in names
+
+
+def test_the_displacement_figures_of_a_period_are_worked_out_once_and_as_the_rows_say(fixtures):
+    from cpreport.validate import displacement_totals
+
+    result = checked(fixtures["root"] / "messy")
+    for end in (MAY_2017.end, dt.date(2017, 4, 30)):
+        totals = result.displacement_totals_until(end)
+        frame = result.displacement
+        again = displacement_totals(frame[frame["as_of"] <= pd.Timestamp(end)])
+        pd.testing.assert_frame_equal(totals.reset_index(drop=True), again.reset_index(drop=True))
+        assert result.displacement_totals_until(end) is totals  # kept for the figures and the tables
+    assert len(result.displacement_totals_until(dt.date(2017, 4, 30))) < len(result.displacement_totals_until(MAY_2017.end))
+
+
+def test_an_annotated_copy_of_a_csv_leaves_empty_cells_empty(tmp_path):
+    import zipfile
+
+    from cpreport.annotate import annotate
+    from cpreport.findings import Findings
+
+    path = tmp_path / "displacement.csv"
+    path.write_text("as_of,scope,metric,governorate,individuals\n2017-05-02,national,displaced_current,,-5\n", "utf-8")
+    checked = validate(load(tmp_path), MAY_2017.end, SCOPES)
+    wrong = [f for f in checked.findings if f.file == "displacement.csv" and f.code == "CP203"]
+    assert wrong
+    book = zipfile.ZipFile(io.BytesIO(annotate(path, wrong)))
+    sheet = next(name for name in book.namelist() if name.startswith("xl/worksheets/sheet"))
+    xml = book.read(sheet).decode("utf-8")
+    # The empty governorate cell is not written at all (an empty number cell is what NaN would give).
+    assert 'r="D2"' not in xml and "<v />" not in xml and "<v/>" not in xml

@@ -235,3 +235,10 @@ def test_what_is_said_reads_back_as_the_same_figure_in_both_languages(n, noun, c
                             (EN.approx(n), AR.approx(n, case=case))):
         assert said_numbers(english, "en") == said_numbers(arabic, "ar") == said_numbers(
             english, "en")[:1], (english, arabic)
+
+
+def test_a_dual_of_two_words_spelled_like_its_plural_reads_back_as_two():
+    # "نازحان عراقيان اثنان": the اثنان says the two, after the dual's adjective as after its noun.
+    for case in (NOMINATIVE, ACCUSATIVE, GENITIVE):
+        arabic = AR.count(2, "displaced_iraqi", case)
+        assert said_numbers(arabic, "ar") == said_numbers(EN.count(2, "displaced_iraqi"), "en") == [2], arabic
