@@ -149,12 +149,13 @@ def _text_grid(raw: bytes) -> pd.DataFrame:
     try:
         grid = pd.read_csv(io.StringIO(text), sep=separator, header=None, dtype=object, keep_default_na=False,
                            na_filter=False, skip_blank_lines=False, engine="c")
-    except pd.errors.EmptyDataError:
-        return pd.DataFrame()
-    except (pd.errors.ParserError, ValueError):
-        # Ragged rows: the csv module takes rows of any length.
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, ValueError):
+        # Ragged rows, or blank lines above the table (pandas then finds no columns): the csv module takes rows
+        # of any length.
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
         width = max(map(len, rows), default=0)
+        if not width:
+            return pd.DataFrame()
         grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
     return _blank_to_none(grid)
 
@@ -179,26 +180,58 @@ def arrow_array(column: pd.Series):
 
 def _arrow_grid(start: str, utf8: bytes, separator: str) -> pd.DataFrame | None:
     """A CSV read by Arrow's parser from its UTF-8 bytes (start: the beginning of its text): every cell as written,
-    empty ones missing, blank lines kept as empty rows so that rows keep their numbers. None for a file Arrow's
-    parser does not take (rows of different lengths, bytes that are not UTF-8)."""
+    empty ones missing, blank lines kept as empty rows so that rows keep their numbers. Title lines above the
+    table, narrower or wider than it, are read by the csv module and the table below them by Arrow. None for a
+    file Arrow's parser does not take (rows of different lengths within the table, bytes that are not UTF-8)."""
+    from itertools import islice
+
+    # newline="": the csv module ends lines itself, at CR alone too (as old Mac exports write them).
+    reader = csv.reader(io.StringIO(start, newline=""), delimiter=separator)
+    top, lines = [], []  # the first records, and the lines read by the end of each
+    for record in islice(reader, HEADER_SEARCH_ROWS + 10):
+        top.append(record)
+        lines.append(reader.line_num)
+    widths = [len(record) for record in top if len(record) > 1]
+    if not top or not top[0] and not widths:
+        return None
+    width = max(set(widths), key=widths.count) if widths else len(top[0])  # the table's: most records have it
+    skip = next(i for i, record in enumerate(top) if len(record) == width)
+    offset = 0
+    if skip:
+        # The table starts after the title lines: Arrow reads the bytes from there, if they are what was decoded.
+        title = "".join(io.StringIO(start, newline="").readlines()[:lines[skip - 1]]).encode("utf-8")
+        if utf8[:len(title)] != title:
+            return None
+        offset = len(title)
+    table = _arrow_table(memoryview(utf8)[offset:], width, separator)
+    if table is None:
+        return None
+    wide = max([width, *map(len, top[:skip])])
+    grid = pd.DataFrame({n: pd.Series(table.column(n), dtype=ARROW_TEXT) if n < width else
+                         pd.Series(np.nan, index=range(table.num_rows), dtype=ARROW_TEXT) for n in range(wide)})
+    if not skip:
+        return grid
+    titles = pd.DataFrame({n: pd.Series([r[n] if n < len(r) and r[n] != "" else None for r in top[:skip]],
+                                        dtype=ARROW_TEXT) for n in range(wide)})
+    return pd.concat([titles, grid], ignore_index=True)
+
+
+def _arrow_table(data, width: int, separator: str):
+    """Arrow's reading of a CSV's table of width cells a row, every cell as text; None if it is not one."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    # newline="": the csv module ends lines itself, at CR alone too (as old Mac exports write them).
-    first = next(csv.reader(io.StringIO(start, newline=""), delimiter=separator), None)
-    if not first:
-        return None
-    names = [str(n) for n in range(len(first))]
+    names = [str(n) for n in range(width)]
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(utf8),
+            pa.py_buffer(data),
             read_options=pacsv.ReadOptions(column_names=names),
             parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[""],
                                                  strings_can_be_null=True, quoted_strings_can_be_null=True))
     except (pa.ArrowInvalid, ValueError):
         return None
-    return pd.DataFrame({int(n): pd.Series(table.column(n), dtype=ARROW_TEXT) for n in names})
+    return table
 
 
 def _blank_to_none(grid: pd.DataFrame) -> pd.DataFrame:

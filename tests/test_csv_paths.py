@@ -174,3 +174,18 @@ def test_every_text_tidying_changes_is_one_arrow_looks_at(text):
     after, _ = load_stage._tidy_texts(pd.Series([text], dtype=object))
     if after.iloc[0] != text:  # changed, or emptied (None)
         assert load_stage._may_change([text]).tolist() == [True], repr(text)
+
+
+@pytest.mark.parametrize("title", [["Activities, May 2017"], ["Activities", "May 2017"], ["Quoted\ntitle"],
+                                   ["Report", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "wider"], []])
+def test_title_lines_above_the_table_are_read_alike_either_way(tmp_path, monkeypatch, title):
+    # A title line (narrower or wider than the table, or a blank line) above the header: Arrow reads the table.
+    activities = [[f"ACT-{i}", "training", f"Session {i}", "", "2017-05-02", "", "Ninewa", "", "20"] + [""] * 6
+                  for i in range(1200)]
+    activities[5][8] = "twenty"
+    with open(tmp_path / "activities.csv", "w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerows([title, [], [c.name for c in TABLES["activities"].columns], *activities])
+    by_arrow, by_csv = _both_ways(tmp_path, monkeypatch)
+    assert [(f.code, f.row) for f in by_arrow.findings if f.code == "CP202"] == [("CP202", 9)]
+    _assert_same(by_arrow, by_csv)
