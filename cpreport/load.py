@@ -736,7 +736,14 @@ def _has_cells(grid: pd.DataFrame) -> bool:
     """Whether a sheet has anything in it; a sheet with a header says so in its first rows, unread below them."""
     if grid.empty:
         return False
-    return bool(grid.iloc[:HEADER_SEARCH_ROWS].notna().to_numpy().any() or grid.notna().to_numpy().any())
+
+    def filled(cell: object) -> bool:  # spaces alone are nothing, as tidying has it
+        return cell.strip() != "" if isinstance(cell, str) else cell is not None and not pd.isna(cell)
+
+    if any(filled(cell) for row in _top_rows(grid) for cell in row):
+        return True
+    rest = grid.iloc[HEADER_SEARCH_ROWS:]
+    return bool(rest.notna().to_numpy().any()) and any(filled(cell) for cell in rest.to_numpy(dtype=object).ravel())
 
 
 def table_named(name: str) -> Table | None:
