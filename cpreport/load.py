@@ -506,7 +506,7 @@ def _may_change(texts):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else pa.array(texts, type=pa.string())
+    array = texts if isinstance(texts, pa.Array) else pa.array(texts, type=pa.string())
     trimmed = pc.utf8_trim(array, WHITESPACE)
     maybe = pc.or_(pc.not_equal(trimmed, array), pc.is_in(pc.utf8_lower(trimmed), pa.array(EMPTY_WORDS, type=array.type)))
     # Odd or doubled spaces and total words are rare: the column's texts are first searched as one string, and
@@ -524,8 +524,6 @@ def search_all(array, pattern: str) -> bool:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(array, pa.ChunkedArray):
-        return any(search_all(chunk, pattern) for chunk in array.chunks)
     if not len(array):
         return False
     width = np.int64 if pa.types.is_large_string(array.type) else np.int32

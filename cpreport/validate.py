@@ -385,9 +385,7 @@ class Checked:
     def displacement_totals_until(self, end: dt.date) -> pd.DataFrame:
         """The displacement figures (see displacement_totals) of the dates up to end, worked out once per end."""
         if end not in self.totals:
-            frame = self.displacement
-            dated = pd.to_datetime(frame["as_of"], errors="coerce")  # an absent sheet leaves an empty text column
-            self.totals[end] = displacement_totals(frame.assign(as_of=dated)[dated <= pd.Timestamp(end)])
+            self.totals[end] = displacement_totals_until(self.displacement, end)
         return self.totals[end]
 
 
@@ -506,8 +504,7 @@ class Context:
 
     def displacement_totals(self) -> pd.DataFrame:
         """The displacement figures of the dates up to the period end, of the rows as the rules have left them."""
-        typed = self.typed["displacement"]
-        return displacement_totals(typed[typed["as_of"] <= pd.Timestamp(self.period_end)])
+        return displacement_totals_until(self.typed["displacement"], self.period_end)
 
 
 def _id_keys(ids: pd.Series) -> pd.Series:
@@ -670,6 +667,12 @@ def displacement_totals(displacement: pd.DataFrame) -> pd.DataFrame:
     sizes = grouped.size().to_numpy()
     totals["rows"] = pd.Series([part.tolist() for part in np.split(rows, np.cumsum(sizes)[:-1])], dtype=object)
     return totals
+
+
+def displacement_totals_until(displacement: pd.DataFrame, end: dt.date) -> pd.DataFrame:
+    """displacement_totals of the rows dated up to end."""
+    dated = pd.to_datetime(displacement["as_of"], errors="coerce")  # an absent sheet leaves an empty text column
+    return displacement_totals(displacement.assign(as_of=dated)[dated <= pd.Timestamp(end)])
 
 
 PARTS = ("returned_cumulative", "displaced_current")
