@@ -92,35 +92,64 @@ class Figures:
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _source(checked: Checked, table: str, rows: pd.Series) -> tuple[Source, ...]:
-    if table not in checked.sources:
-        return ()
-    file, sheet = checked.sources[table]
-    return (Source(file, sheet, row_ranges(rows)),)
+class Sources:
+    """Where the figures of one computation come from: each distinct set of rows is written out once (the same rows
+    back a count, its participants and their groups)."""
+
+    def __init__(self, checked: Checked):
+        self.checked = checked
+        self.written: dict[tuple[str, bytes], tuple[Source, ...]] = {}
+
+    def __call__(self, table: str, rows, mask: np.ndarray | None = None) -> tuple[Source, ...]:
+        """The source of the given rows of table (row numbers), or of those where mask holds."""
+        if table not in self.checked.sources:
+            return ()
+        file, sheet = self.checked.sources[table]
+        if mask is None:
+            return (Source(file, sheet, row_ranges(rows)),)
+        key = (table, np.packbits(mask).tobytes())
+        if key not in self.written:
+            self.written[key] = (Source(file, sheet, row_ranges(rows[mask])),)
+        return self.written[key]
 
 
-def _counts(figures: Figures, checked: Checked, table: str, key: str, frame: pd.DataFrame, dated: str,
+@dataclass(frozen=True)
+class Dated:
+    """A table's rows as the period's dates split them, once for all its figures: those dated by the period end,
+    by the end of the month before, and within the period; with their row numbers."""
+
+    cumulative: np.ndarray
+    before: np.ndarray
+    during: np.ndarray
+    rows: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, dated: str, period: Period) -> Dated:
+        end, start, previous_end = (np.datetime64(d, "ns") for d in (period.end, period.start, period.previous().end))
+        # NaT compares False: an undated row is in no period.
+        dates = frame[dated].to_numpy(dtype="datetime64[ns]")
+        cumulative = dates <= end
+        return cls(cumulative, cumulative & (dates <= previous_end), cumulative & (dates >= start), frame[ROW].to_numpy())
+
+
+def _counts(figures: Figures, sources: Sources, table: str, key: str, frame: pd.DataFrame, dated: Dated,
             period: Period, where: pd.Series | None = None, value: str | None = None) -> None:
     """A figure cumulative to the period end, with its in-period, previous and change companions: the rows of frame
     (those where says, when given) counted, or their value column summed."""
-    end, start, previous_end = (pd.Timestamp(d) for d in (period.end, period.start, period.previous().end))
     # Masks over the table's columns, not copies of the table: a long sheet is filtered once per figure.
-    dates = frame[dated]
-    cumulative = (dates <= end).to_numpy(dtype=bool, na_value=False)
+    cumulative, before, during = dated.cumulative, dated.before, dated.during
     if where is not None:
-        cumulative = cumulative & where.to_numpy(dtype=bool, na_value=False)
-    before = cumulative & (dates <= previous_end).to_numpy(dtype=bool, na_value=False)
-    during = cumulative & (dates >= start).to_numpy(dtype=bool, na_value=False)
-    rows = frame[ROW].to_numpy()
+        chosen = where.to_numpy(dtype=bool, na_value=False)
+        cumulative, before, during = cumulative & chosen, before & chosen, during & chosen
     amounts = None if value is None else frame[value].to_numpy(dtype="int64", na_value=0)
 
     def amount(mask: np.ndarray) -> int:
-        return int(mask.sum()) if amounts is None else int(amounts[mask].sum())
+        return int(np.count_nonzero(mask)) if amounts is None else int(amounts[mask].sum())
 
     total, previous = amount(cumulative), amount(before)
-    figures.add(Figure(key, total, period.end, _source(checked, table, rows[cumulative])))
-    figures.add(Figure(f"{key}.in_period", amount(during), period.end, _source(checked, table, rows[during])))
-    figures.add(Figure(f"{key}.previous", previous, period.previous().end, _source(checked, table, rows[before])))
+    figures.add(Figure(key, total, period.end, sources(table, dated.rows, cumulative)))
+    figures.add(Figure(f"{key}.in_period", amount(during), period.end, sources(table, dated.rows, during)))
+    figures.add(Figure(f"{key}.previous", previous, period.previous().end, sources(table, dated.rows, before)))
     figures.add(Figure(f"{key}.change", total - previous, period.end))
 
 
@@ -128,49 +157,50 @@ def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] 
     """Compute every figure of the period from the checked tables."""
     figures = Figures(period, breakdowns=breakdowns(checked, period))
     forums, activities = checked.forums, checked.activities
-    end = pd.Timestamp(period.end)
+    sources = Sources(checked)
 
-    _counts(figures, checked, "cpfs", "cpfs.total", forums, "established_on", period)
+    founded = Dated.of(forums, "established_on", period)
+    _counts(figures, sources, "cpfs", "cpfs.total", forums, founded, period)
     for founder in CHOICES["established_by"]:
-        _counts(figures, checked, "cpfs", f"cpfs.{founder}", forums, "established_on", period,
+        _counts(figures, sources, "cpfs", f"cpfs.{founder}", forums, founded, period,
                 where=forums["established_by"] == founder)
-    established = forums[forums["established_on"] <= end]
-    active = established[established["status"] == "active"]
-    figures.add(Figure("cpfs.active", len(active), period.end, _source(checked, "cpfs", active[ROW])))
+    active = founded.cumulative & (forums["status"] == "active").to_numpy(dtype=bool, na_value=False)
+    figures.add(Figure("cpfs.active", int(np.count_nonzero(active)), period.end,
+                       sources("cpfs", founded.rows, active)))
     for highlight in highlights:
-        there = established[established["district"].map(lambda d: fold(d) if isinstance(d, str) else "") == fold(highlight.district)]
-        if len(there):
-            figures.add(Figure(f"cpfs.place.{fold(highlight.district)}", len(there), period.end,
-                               _source(checked, "cpfs", there[ROW]),
-                               {"district": highlight.district, "governorate": str(there["governorate"].iloc[0])}))
+        district = forums["district"].map(lambda d: fold(d) if isinstance(d, str) else "")
+        there = founded.cumulative & (district == fold(highlight.district)).to_numpy(dtype=bool)
+        if there.any():
+            figures.add(Figure(f"cpfs.place.{fold(highlight.district)}", int(np.count_nonzero(there)), period.end,
+                               sources("cpfs", founded.rows, there),
+                               {"district": highlight.district,
+                                "governorate": str(forums["governorate"].iloc[int(np.argmax(there))])}))
 
-    _counts(figures, checked, "activities", "activities.total", activities, "start_date", period)
+    held = Dated.of(activities, "start_date", period)
+    _counts(figures, sources, "activities", "activities.total", activities, held, period)
     for kind in ACTIVITY_TYPES:
-        _counts(figures, checked, "activities", f"activities.{kind}", activities, "start_date", period,
+        _counts(figures, sources, "activities", f"activities.{kind}", activities, held, period,
                 where=activities["type"] == kind)
-    _counts(figures, checked, "activities", "participants.total", activities, "start_date", period,
-            value="participants")
-    held = (activities["start_date"] <= end).to_numpy(dtype=bool, na_value=False)
-    rows = activities[ROW].to_numpy()
+    _counts(figures, sources, "activities", "participants.total", activities, held, period, value="participants")
     for group in ("female", *PARTICIPANT_GROUPS):
         # Always stated, so that figures.json keeps its keys: 0 from no rows when no sheet gives the column.
-        given = held & activities[group].notna().to_numpy()
+        given = held.cumulative & activities[group].notna().to_numpy()
         amount = int(activities[group].to_numpy(dtype="int64", na_value=0)[given].sum())
         figures.add(Figure(f"participants.{group}", amount, period.end,
-                           _source(checked, "activities", rows[given]) if given.any() else ()))
+                           sources("activities", held.rows, given) if given.any() else ()))
 
     totals = checked.displacement_totals_until(period.end)
     if not totals.empty:
         latest = totals.sort_values("as_of").groupby(["scope", "metric"], observed=True).tail(1)
         for figure in latest.itertuples(index=False):
             figures.add(Figure(f"displacement.{figure.scope}.{figure.metric}", int(figure.individuals),
-                               figure.as_of.date(), _source(checked, "displacement", figure.rows)))
+                               figure.as_of.date(), sources("displacement", figure.rows)))
         # The latest figure known at the end of the month before, and the change since.
         before = totals[totals["as_of"] <= pd.Timestamp(period.previous().end)]
         earlier = before.sort_values("as_of").groupby(["scope", "metric"], observed=True).tail(1)
         for figure in earlier.itertuples(index=False):
             key = f"displacement.{figure.scope}.{figure.metric}"
             figures.add(Figure(f"{key}.previous", int(figure.individuals), figure.as_of.date(),
-                               _source(checked, "displacement", figure.rows)))
+                               sources("displacement", figure.rows)))
             figures.add(Figure(f"{key}.change", figures.value(key) - int(figure.individuals), figures[key].as_of))
     return figures
