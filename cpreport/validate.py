@@ -419,7 +419,7 @@ def _report(findings: Findings, sheet: Sheet, code: Code, mask: pd.Series, colum
 def check_cells(sheet: Sheet, findings: Findings) -> pd.DataFrame:
     """Read every column as its type; one finding per failing cell, one note per column whose cells were changed."""
     frame = sheet.frame
-    typed = pd.DataFrame({ROW: frame[ROW]})
+    typed = {ROW: frame[ROW]}
     for column in sheet.table.columns:
         if column.name not in frame:
             typed[column.name] = pd.Series(None, index=frame.index, dtype=object)
@@ -432,16 +432,18 @@ def check_cells(sheet: Sheet, findings: Findings) -> pd.DataFrame:
                     earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
         if column.required:
             _report(findings, sheet, Code.CP201, raw.isna(), column.name, raw)
-        written = sheet.changed.get(column.name, pd.Series(None, index=frame.index, dtype=object))
-        changed = written.notna()
+        # Cells changed on reading: tidied by the load stage (kept as written), or converted by the parser.
+        written = sheet.changed.get(column.name)
+        changed = np.zeros(len(frame), dtype=bool) if written is None else written.notna().to_numpy()
         if parsed.converted is not None:
-            changed = changed | parsed.converted
+            changed = changed | parsed.converted.to_numpy(dtype=bool, na_value=False)
         if changed.any():
-            first = changed.idxmax()
-            example = written[first] if pd.notna(written[first]) else raw[first]
+            first = frame.index[int(np.argmax(changed))]
+            example = written[first] if written is not None and pd.notna(written[first]) else raw[first]
             findings.add(finding(Code.CP211, file=sheet.file, sheet=sheet.sheet, row=int(frame.at[first, ROW]),
-                                 column=sheet.header(column.name), value=_shown(example), detail=int(changed.sum()),
-                                 column_number=sheet.column_number(column.name)))
+                                 column=sheet.header(column.name), value=_shown(example),
+                                 detail=int(np.count_nonzero(changed)), column_number=sheet.column_number(column.name)))
+    return pd.DataFrame(typed)
     return typed
 
 
@@ -460,7 +462,14 @@ class RowRule:
 
 
 def _groups_total(t: pd.DataFrame) -> pd.Series:
-    return t[list(PARTICIPANT_GROUPS)].apply(pd.to_numeric).sum(axis=1, min_count=1)
+    """The participants of each row's groups added up; missing where the row gives no group."""
+    total, given = np.zeros(len(t)), np.zeros(len(t), dtype=bool)
+    for group in PARTICIPANT_GROUPS:
+        counts = pd.to_numeric(t[group]).to_numpy(dtype="float64", na_value=np.nan)
+        present = ~np.isnan(counts)
+        given |= present
+        total += np.where(present, counts, 0)
+    return pd.Series(np.where(given, total, np.nan), index=t.index)
 
 
 def _day(series: pd.Series) -> pd.Series:
@@ -471,7 +480,7 @@ ROW_RULES = (
     RowRule("activities", Code.CP301, "female", ("female", "participants"),
             lambda t: t["female"] > t["participants"], lambda t: t["female"], lambda t: t["participants"]),
     RowRule("activities", Code.CP302, "participants", ("participants",),
-            lambda t: t[list(PARTICIPANT_GROUPS)].notna().any(axis=1) & (_groups_total(t) != t["participants"]),
+            lambda t: (total := _groups_total(t)).notna() & (total != t["participants"]),
             _groups_total, lambda t: t["participants"]),
     RowRule("activities", Code.CP303, "end_date", ("start_date", "end_date"),
             lambda t: t["end_date"] < t["start_date"], lambda t: _day(t["end_date"]), lambda t: _day(t["start_date"])),
@@ -501,47 +510,73 @@ class Context:
     period_end: dt.date
     scopes: set[str]
     findings: Findings
+    # The displacement table the figures below were worked out from, and the figures.
+    worked_out: tuple[pd.DataFrame, pd.DataFrame] | None = field(default=None, init=False, repr=False)
 
     def displacement_totals(self) -> pd.DataFrame:
-        """The displacement figures of the dates up to the period end, of the rows as the rules have left them."""
-        return displacement_totals_until(self.typed["displacement"], self.period_end)
+        """The displacement figures of the dates up to the period end, of the rows as the rules have left them:
+        worked out again only if a rule has changed the table since."""
+        frame = self.typed["displacement"]
+        if self.worked_out is None or self.worked_out[0] is not frame:
+            self.worked_out = (frame, displacement_totals_until(frame, self.period_end))
+        return self.worked_out[1]
 
 
 def _id_keys(ids: pd.Series) -> pd.Series:
-    """Ids as compared: "CPF-NIN-001", "cpf nin 001" and "CPF_NIN_001 " are one forum."""
+    """Ids as compared: "CPF-NIN-001", "cpf nin 001" and "CPF_NIN_001 " are one forum. Each distinct id is folded
+    once; a column that repeats its ids (the forums the activities name) gives its keys as categories."""
     present = ids.notna()
     if not present.any():
         return ids.astype(object).where(present, None)
-    if arrow_text(ids):
+    if arrow_text(ids) and not repeats_itself(arrow_array(ids)):
         return _arrow_id_keys(ids)
-    # Each distinct id is folded once: plain ASCII ids by Arrow, the others (Arabic digits, letters) by Python.
-    codes, distinct = distinct_cells(ids.where(~present, ids.astype(str)))
+    codes, distinct = distinct_cells(ids if arrow_text(ids) else ids.where(~present, ids.astype(str)))
+    folded = _fold_ids(distinct)
+    if len(distinct) * 2 > len(ids):  # mostly distinct ids: as many categories as cells would gain nothing
+        return pd.Series(np.append(folded, None)[codes], index=ids.index, dtype=object)
+    place, keys = pd.factorize(folded)
+    return pd.Series(pd.Categorical.from_codes(np.append(place, -1)[codes], categories=pd.Index(keys, dtype=object)),
+                     index=ids.index)
+
+
+def _fold_ids(distinct: np.ndarray) -> np.ndarray:
+    """The keys of distinct ids (Python strings): plain ASCII ids folded by Arrow, the others (Arabic digits,
+    letters) by Python; an id of signs alone is its own key."""
     folded = _ascii_keys(distinct).to_numpy(zero_copy_only=False).astype(object)
     other = pd.isna(folded)
     if other.any():
         texts = pd.Series(distinct[other], dtype=object).astype(str)
         folded[other] = (texts.str.translate(DIGITS).str.lower().str.replace(r"[\W_]+", "_", regex=True)
                          .str.strip("_").to_numpy(dtype=object))
-    keys = np.append(np.where(folded == "", distinct, folded), None)[codes]
-    return pd.Series(keys, index=ids.index, dtype=object)
+    return np.where(folded == "", distinct, folded)
 
 
 def _arrow_id_keys(ids: pd.Series) -> pd.Series:
-    """_id_keys of a CSV's ids: folded by Arrow, and by Python only where an id has more than ASCII."""
+    """_id_keys of a CSV's column of distinct ids: folded by Arrow, and by Python only where an id has more than
+    ASCII."""
     import pyarrow.compute as pc
 
     array = arrow_array(ids)
-    if repeats_itself(array):  # forums named by activities: each distinct id is folded once
-        encoded = pc.dictionary_encode(array)
-        keys = _ascii_keys(encoded.dictionary).take(encoded.indices)
-    else:
-        keys = _ascii_keys(array)
+    if _plain_ids(array):
+        # Letters and digits parted by single dashes, as most ids are written: the key is the id in lower case
+        # with "_" for "-", and nothing else needs a look.
+        return pd.Series(pc.replace_substring(pc.ascii_lower(array), "-", "_"), index=ids.index, dtype=ARROW_TEXT)
+    keys = _ascii_keys(array)
     keys = pc.if_else(pc.equal(keys, ""), array, keys)  # an id of signs alone is its own key
     others = pc.and_(array.is_valid(), keys.is_null()).to_numpy(zero_copy_only=False)
     folded = pd.Series(keys, index=ids.index, dtype=ARROW_TEXT)
     if others.any():
         folded[others] = _id_keys(ids[others].astype(object)).astype(object)
     return folded
+
+
+def _plain_ids(array) -> bool:
+    """Whether every id of an Arrow column is ASCII letters and digits parted by single dashes."""
+    import pyarrow.compute as pc
+
+    # The ids are searched laid end to end: a dash at either end of an id is looked for apart.
+    return not search_all(array, "[^0-9A-Za-z-]|--") and not pc.any(pc.starts_with(array, "-")).as_py() \
+        and not pc.any(pc.ends_with(array, "-")).as_py() and not pc.any(pc.equal(pc.binary_length(array), 0)).as_py()
 
 
 def _ascii_keys(texts):
@@ -784,7 +819,10 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()
     forums, activities, displacement = typed["cpfs"], typed["activities"], context.typed["displacement"]
     activities["end_date"] = activities["end_date"].fillna(activities["start_date"])
     forums["status"] = forums["status"].astype(object).fillna("active")
-    return Checked(forums, activities, displacement, sources, findings)
+    checked = Checked(forums, activities, displacement, sources, findings)
+    if context.worked_out is not None and context.worked_out[0] is displacement:
+        checked.totals[period_end] = context.worked_out[1]  # the rules' figures are of the table handed on
+    return checked
 
 
 __all__ = ["Checked", "validate", "check_sheet", "cells_shown_later", "parse_dates", "parse_integers", "displacement_totals", "ROW_RULES", "TABLE_RULES"]
