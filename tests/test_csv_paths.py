@@ -131,6 +131,22 @@ def test_ids_are_folded_as_python_folds_them(ids):
     assert _ascii_keys(np.array(ids, dtype=object)).to_pylist() == expected
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.from_regex(r"[A-Za-z0-9]{1,4}(-[A-Za-z0-9]{1,3}){0,2}", fullmatch=True),
+                          st.text("AZaz09-_ .٣", max_size=6)), min_size=1, max_size=30),
+       st.integers(1, 40))
+def test_ids_read_from_a_csv_compare_as_the_same_ids_from_a_workbook(ids, times):
+    # A CSV's ids are folded by Arrow: plain ones at once, repeated ones once each (as categories); the keys must
+    # be those of the same ids read from a workbook, cell by cell.
+    from cpreport.load import ARROW_TEXT
+    from cpreport.validate import _id_keys
+
+    cells = ids * times
+    from_csv = _id_keys(pd.Series([i or None for i in cells], dtype=ARROW_TEXT)).astype(object)
+    from_workbook = _id_keys(pd.Series([i or None for i in cells], dtype=object)).astype(object)
+    assert [None if pd.isna(k) else k for k in from_csv] == [None if pd.isna(k) else k for k in from_workbook]
+
+
 @pytest.mark.parametrize("label", ["Total :", "Grand\nTotal", "Grand\tTotal", "المجموع :", " Total ", "TOTAL"])
 @pytest.mark.parametrize("rows", [2, 1200])
 def test_a_total_row_labelled_in_the_id_column_is_left_out_either_way(tmp_path, monkeypatch, label, rows):
