@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from .config import Period
@@ -38,32 +39,40 @@ def forums_by_governorate(forums: pd.DataFrame, end: dt.date) -> dict:
             "by_pcode": {pcode: int(n) for pcode, n in counts["total"].items()}}
 
 
+def _held(activities: pd.DataFrame, end: dt.date) -> np.ndarray:
+    """Which activities started by the end of the period (an undated one did not)."""
+    return _dates(activities["start_date"]).to_numpy(dtype="datetime64[ns]") <= np.datetime64(end, "ns")
+
+
 def activities_by_month(activities: pd.DataFrame, period: Period, months_shown: int = MONTHS_SHOWN) -> dict:
     """Activities held by the end of the period, per month of their start and type, month by month.
 
     Months from the first activity to the period's month are all listed, empty ones too; beyond
     `months_shown`, the earlier months are summed into `earlier` (with `before`, the first month listed).
     """
-    starts = _dates(activities["start_date"])
-    held = activities[starts <= pd.Timestamp(period.end)]
+    held = _held(activities, period.end)
     kinds = list(ACTIVITY_TYPES)
-    total = {k: int((held["type"] == k).sum()) for k in kinds}
-    total["total"] = len(held)
-    if held.empty:
+    # Each activity's type as its place in kinds (-1 for none), and its month as months since 1970.
+    types = activities["type"]  # categories once checked; an absent sheet leaves empty cells
+    kind = pd.Categorical(types if isinstance(types.dtype, pd.CategoricalDtype) else types.astype(object),
+                          categories=kinds).codes[held]
+    total = {k: int(np.count_nonzero(kind == i)) for i, k in enumerate(kinds)}
+    total["total"] = int(np.count_nonzero(held))
+    if not held.any():
         return {"rows": [], "earlier": None, "total": total}
-    months = starts[held.index].dt.to_period("M")
-    counts = (held.groupby([months, held["type"].astype(object)]).size().unstack(fill_value=0)
-              .reindex(columns=kinds, fill_value=0))
-    span = pd.period_range(months.min(), pd.Period(str(period), "M"), freq="M")
-    counts = counts.reindex(span, fill_value=0)
-    counts["total"] = counts.sum(axis=1)
+    month = _dates(activities["start_date"]).to_numpy(dtype="datetime64[ns]")[held].astype("datetime64[M]").astype("int64")
+    first, last = int(month.min()), (period.start.year - 1970) * 12 + period.start.month - 1
+    typed = kind >= 0
+    counts = np.bincount((month[typed] - first) * len(kinds) + kind[typed],
+                         minlength=(last - first + 1) * len(kinds)).reshape(-1, len(kinds))
+    counts = np.column_stack([counts, counts.sum(axis=1)])  # a month's total is that of its typed activities
+    names = (*kinds, "total")
+    starts = [dt.date(1970 + m // 12, m % 12 + 1, 1) for m in range(first, last + 1)]
     earlier = None
     if len(counts) > months_shown:
-        before, counts = counts.iloc[:-months_shown], counts.iloc[-months_shown:]
-        earlier = {**{k: int(before[k].sum()) for k in (*kinds, "total")},
-                   "before": counts.index[0].start_time.date()}
-    rows = [{"month": month.start_time.date(), **{k: int(row[k]) for k in (*kinds, "total")}}
-            for month, row in counts.iterrows()]
+        earlier = {**dict(zip(names, map(int, counts[:-months_shown].sum(axis=0)))), "before": starts[-months_shown]}
+        counts, starts = counts[-months_shown:], starts[-months_shown:]
+    rows = [{"month": start, **dict(zip(names, map(int, row)))} for start, row in zip(starts, counts)]
     return {"rows": rows, "earlier": earlier, "total": total}
 
 
@@ -72,13 +81,17 @@ def participants(activities: pd.DataFrame, end: dt.date) -> dict:
 
     `unrecorded` is the part of the total that the sheet does not split by group (or by sex).
     """
-    held = activities[_dates(activities["start_date"]) <= pd.Timestamp(end)]
-    counts = held[["participants", "female", *PARTICIPANT_GROUPS]].apply(pd.to_numeric, errors="coerce")
-    total = int(counts["participants"].sum())
-    groups = {g: int(counts[g].sum()) for g in PARTICIPANT_GROUPS}
-    recorded = counts["female"].notna()
-    female = int(counts.loc[recorded, "female"].sum())
-    male = int(counts.loc[recorded, "participants"].sum()) - female
+    held = _held(activities, end)
+
+    def counts(column: str) -> np.ndarray:  # missing counts as -1, told apart from 0
+        return pd.to_numeric(activities[column], errors="coerce").to_numpy(dtype="int64", na_value=-1)[held]
+
+    total = int(np.clip(counts("participants"), 0, None).sum())
+    groups = {g: int(np.clip(counts(g), 0, None).sum()) for g in PARTICIPANT_GROUPS}
+    women = counts("female")
+    recorded = women >= 0
+    female = int(women[recorded].sum())
+    male = int(np.clip(counts("participants")[recorded], 0, None).sum()) - female
     return {"total": total,
             "groups": {**groups, "unrecorded": max(total - sum(groups.values()), 0)},
             "sex": {"female": female, "male": male, "unrecorded": total - female - male}}
