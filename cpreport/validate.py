@@ -327,26 +327,31 @@ def _plain_csv(raw: pd.Series, kind: str) -> Parsed | None:
     import pyarrow.compute as pc
 
     array = arrow_array(raw)
-    if not repeats_itself(array):
+    if array.null_count == len(array):
         return None
-    encoded = pc.dictionary_encode(array)
-    distinct = encoded.dictionary
-    if not len(distinct):
-        return None
-    at = pc.fill_null(encoded.indices, 0).to_numpy(zero_copy_only=False)
+    # A column that repeats itself is read through its distinct texts; one of distinct texts, all at once.
+    at = None
+    if repeats_itself(array):
+        encoded = pc.dictionary_encode(array)
+        array, at = encoded.dictionary, pc.fill_null(encoded.indices, 0).to_numpy(zero_copy_only=False)
     empty = raw.isna().to_numpy()
     if kind == INTEGER:
-        if not pc.all(pc.match_substring_regex(distinct, "^[0-9]{1,12}$")).as_py():
+        if not pc.all(pc.match_substring_regex(array, "^[0-9]{1,12}$")).as_py():
             return None
-        counts = pc.cast(distinct, pa.int64()).to_numpy()
-        values = pd.Series(pd.arrays.IntegerArray(counts[at], empty), index=raw.index)
+        counts = pc.fill_null(pc.cast(array, pa.int64()), 0).to_numpy()
+        values = pd.Series(pd.arrays.IntegerArray(counts if at is None else counts[at], empty), index=raw.index)
     else:
-        if not pc.all(pc.match_substring_regex(distinct, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).as_py():
+        if not pc.all(pc.match_substring_regex(array, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).as_py():
             return None
-        days = pd.to_datetime(pd.Series(distinct.to_numpy(zero_copy_only=False)), format="%Y-%m-%d", errors="coerce")
-        if days.isna().any() or not days.dt.year.between(EARLIEST_YEAR, LATEST_YEAR).all():
-            return None  # impossible days or years out of span: said by parse_dates
-        values = pd.Series(days.to_numpy(dtype="datetime64[ns]")[at], index=raw.index).where(~empty)
+        try:
+            days = pc.cast(array, pa.timestamp("ns"))
+        except pa.ArrowInvalid:
+            return None  # impossible days: said by parse_dates
+        years = pc.year(days)
+        if not pc.all(pc.and_(pc.greater_equal(years, EARLIEST_YEAR), pc.less_equal(years, LATEST_YEAR))).as_py():
+            return None  # years out of span: said by parse_dates
+        stamps = days.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+        values = pd.Series(stamps if at is None else stamps[at], index=raw.index).where(~empty)
     return Parsed(values, {}, pd.Series(False, index=raw.index))  # nothing failed, nothing was converted
 
 

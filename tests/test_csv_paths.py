@@ -25,7 +25,7 @@ MESSY = ["", " ", "-", " — ", "N/A", "n/a ", "لا يوجد", "Total", " TOTAL
          "a\u00a0b", "a  b", "a\tb", " lead", "trail ", "x\u200f", "\ufeffy", "12", "١٢", "1,200", "1.200", "3.042.288",
          "2017-05-02", "02/05/2017", "2 May 2017", "٢ أيار ٢٠١٧", "Ninewa", " نينوى ", "IQG15", "IOM", "Local police",
          "training", " Workshop", "conference", "CPF-1", "cpf 1", "CPF_1 ", "CPF-١", "national", "displaced_current",
-         "=1+2"]
+         "=1+2", "2017-02-30", "1890-01-01", "2017-13-01", "2016-02-29", "1234567890123", "007"]
 
 
 def _write(folder, rows_by_table):
@@ -204,4 +204,23 @@ def test_title_lines_above_the_table_are_read_alike_either_way(tmp_path, monkeyp
         writer.writerows([title, [], [c.name for c in TABLES["activities"].columns], *activities])
     by_arrow, by_csv = _both_ways(tmp_path, monkeypatch)
     assert [(f.code, f.row) for f in by_arrow.findings if f.code == "CP202"] == [("CP202", 9)]
+    _assert_same(by_arrow, by_csv)
+
+
+@pytest.mark.parametrize("odd", ["2017-02-30", "1890-01-01", "2017-13-01", "2016-02-29", "1234567890123", "-5", ""])
+@pytest.mark.parametrize("rows", [6, 400])
+def test_a_column_of_plain_dates_or_counts_with_one_odd_cell_reads_alike_either_way(tmp_path, monkeypatch, odd, rows):
+    # Plain ISO dates and digits are typed by Arrow at once, whether the column repeats its cells (400 rows) or
+    # not (6): one cell that is not a plain day or count must be found as the parsers find it.
+    forums = [[f"CPF-{i}", f"Forum {i}", "", "Ninewa", "", "IOM", f"2016-0{1 + i % 9}-{10 + i % 19}", ""]
+              for i in range(rows)]
+    activities = [[f"ACT-{i}", "training", "", "", f"2017-0{1 + i % 5}-1{i % 10}", "", "Ninewa", f"CPF-{i}",
+                   str(10 + i % 7), "", "", "", "", "", ""] for i in range(rows)]
+    forums[rows // 2][6] = odd
+    activities[rows // 3][8] = odd
+    displacement = [["2017-05-02", "national", "displaced_current", "", "358656"]]
+    _write(tmp_path, {"cpfs": forums, "activities": activities, "displacement": displacement})
+    by_arrow, by_csv = _both_ways(tmp_path, monkeypatch)
+    if odd not in ("2016-02-29", ""):
+        assert by_arrow.findings.errors  # the odd cell is said
     _assert_same(by_arrow, by_csv)
