@@ -509,11 +509,11 @@ def _may_change(texts):
     array = texts if isinstance(texts, pa.Array) else pa.array(texts, type=pa.string())
     trimmed = pc.utf8_trim(array, WHITESPACE)
     maybe = pc.or_(pc.not_equal(trimmed, array), pc.is_in(pc.utf8_lower(trimmed), pa.array(EMPTY_WORDS, type=array.type)))
-    # Odd or doubled spaces and total words are rare: the column's texts are first searched as one string, and
-    # cell by cell only when that finds any (or finds one across the end of a text and the start of the next).
-    if search_all(array, f"{ODD}|{SPACE}{SPACE}"):
+    # Odd or doubled spaces and total words are rare: the column's texts are first searched as one string for
+    # either, and cell by cell only when that finds any (or finds one across the end of a text and the start of
+    # the next).
+    if search_all(array, f"{TOTAL_STEMS}|{ODD}|{SPACE}{SPACE}"):
         maybe = pc.or_(maybe, pc.match_substring_regex(array, f"{ODD}|{SPACE}{SPACE}"))
-    if search_all(array, TOTAL_STEMS):
         short = pc.less_equal(pc.utf8_length(array), 24)  # as _is_total_word
         maybe = pc.or_(maybe, pc.and_(short, pc.match_substring_regex(array, TOTAL_STEMS)))
     return maybe.to_numpy(zero_copy_only=False)
