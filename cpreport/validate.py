@@ -39,7 +39,8 @@ class Parsed:
     values: pd.Series
     failures: dict[Code, pd.Series] = field(default_factory=dict)
     converted: pd.Series | None = None
-    details: dict[Code, dict[str, pd.Series]] = field(default_factory=dict)  # per code: template field -> values
+    # Per code: template field -> its value in each cell (a Series), or one value for every cell.
+    details: dict[Code, dict[str, object]] = field(default_factory=dict)
 
 
 NUMBER_TYPES = (int, float, np.int64, np.float64, np.int32, np.float32)
@@ -252,7 +253,7 @@ def parse_choices(raw: pd.Series, enumeration: str) -> Parsed:
     allowed = ", ".join(f"{en} ({ar})" for en, ar, _ in CHOICES[enumeration].values())
     unknown = raw.notna() & values.isna()
     return Parsed(values, {Code.CP207: unknown},
-                  details={Code.CP207: {"allowed": pd.Series(allowed, index=raw.index)}})
+                  details={Code.CP207: {"allowed": allowed}})
 
 
 def _as_text(raw: pd.Series) -> pd.Series:
@@ -311,8 +312,8 @@ def _once_per_value(parser: Callable[[pd.Series], Parsed], raw: pd.Series) -> Pa
 
 def _spread(parsed: Parsed, pointer: np.ndarray, index: pd.Index) -> Parsed:
     """What was parsed of the distinct cells, given to every cell: pointer says which distinct cell each one is."""
-    def spread(series: pd.Series | None) -> pd.Series | None:
-        return None if series is None else series.iloc[pointer].set_axis(index)
+    def spread(series):
+        return series.iloc[pointer].set_axis(index) if isinstance(series, pd.Series) else series
 
     return Parsed(spread(parsed.values), {code: spread(mask) for code, mask in parsed.failures.items()},
                   spread(parsed.converted),
@@ -409,13 +410,14 @@ def _shown(value: object) -> object:
 
 
 def _report(findings: Findings, sheet: Sheet, code: Code, mask: pd.Series, column: str, raw: pd.Series,
-            details: dict[str, pd.Series] | None = None, **extra) -> None:
+            details: dict[str, object] | None = None, **extra) -> None:
     """One finding for each failing cell; the loop runs over failures only."""
     failing = mask.to_numpy(dtype=bool, na_value=False)
     if not failing.any():
         return
     for index in mask.index[failing]:
-        fields = {name: values[index] for name, values in (details or {}).items()}
+        fields = {name: values[index] if isinstance(values, pd.Series) else values
+                  for name, values in (details or {}).items()}
         findings.add(finding(code, file=sheet.file, sheet=sheet.sheet, row=int(sheet.frame.at[index, ROW]),
                              column=sheet.header(column), value=_shown(raw[index]),
                              column_number=sheet.column_number(column), **fields, **extra))
@@ -802,7 +804,7 @@ def cells_shown_later(sheet: Sheet) -> list[str]:
 def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()) -> Checked:
     """Check the loaded sheets against the contract and the rules; hand on typed tables and every finding."""
     findings = Findings(list(loaded.findings))
-    typed: dict[str, pd.DataFrame] = {name: _empty(table) for name, table in TABLES.items()}
+    typed: dict[str, pd.DataFrame] = {}
     sources: dict[str, tuple[str, str]] = {}
     # A sheet with a header and no rows is an error beside sheets that have rows (a forum or activity
     # sheet saved empty by mistake would report zeros); in a new project where no sheet has rows yet,
@@ -817,6 +819,7 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()
         findings.extend(sheet_findings)
         # A shallow copy: the rules below change columns, and the sheet's own table may be checked again.
         typed[name] = table.copy(deep=False)
+    typed = {name: typed[name] if name in typed else _empty(table) for name, table in TABLES.items()}
     context = Context(loaded.sheets, typed, period_end, set(scopes), findings)
     for table, _codes, rule in TABLE_RULES:
         if table in loaded.sheets:
