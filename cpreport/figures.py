@@ -94,7 +94,8 @@ class Figures:
 
 class Sources:
     """Where the figures of one computation come from: each distinct set of rows is written out once (the same rows
-    back a count, its participants and their groups)."""
+    back a count, its participants and their groups). A mask is over a table's rows as the checks left them, and
+    is read against that table's row numbers (Dated.rows) alone."""
 
     def __init__(self, checked: Checked):
         self.checked = checked
@@ -126,8 +127,8 @@ class Dated:
     @classmethod
     def of(cls, frame: pd.DataFrame, dated: str, period: Period) -> Dated:
         end, start, previous_end = (np.datetime64(d, "ns") for d in (period.end, period.start, period.previous().end))
-        # NaT compares False: an undated row is in no period.
-        dates = frame[dated].to_numpy(dtype="datetime64[ns]")
+        # NaT compares False: an undated row is in no period. A sheet without the column has empty cells in it.
+        dates = pd.to_datetime(frame[dated], errors="coerce").to_numpy(dtype="datetime64[ns]")
         cumulative = dates <= end
         return cls(cumulative, cumulative & (dates <= previous_end), cumulative & (dates >= start), frame[ROW].to_numpy())
 
@@ -136,7 +137,7 @@ def _counts(figures: Figures, sources: Sources, table: str, key: str, frame: pd.
             period: Period, where: pd.Series | None = None, value: str | None = None) -> None:
     """A figure cumulative to the period end, with its in-period, previous and change companions: the rows of frame
     (those where says, when given) counted, or their value column summed."""
-    # Masks over the table's columns, not copies of the table: a long sheet is filtered once per figure.
+    # Masks over the table, not copies of it: the dates are compared once per table (Dated), the choice once here.
     cumulative, before, during = dated.cumulative, dated.before, dated.during
     if where is not None:
         chosen = where.to_numpy(dtype=bool, na_value=False)
@@ -167,8 +168,8 @@ def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] 
     active = founded.cumulative & (forums["status"] == "active").to_numpy(dtype=bool, na_value=False)
     figures.add(Figure("cpfs.active", int(np.count_nonzero(active)), period.end,
                        sources("cpfs", founded.rows, active)))
+    district = forums["district"].map(lambda d: fold(d) if isinstance(d, str) else "") if highlights else None
     for highlight in highlights:
-        district = forums["district"].map(lambda d: fold(d) if isinstance(d, str) else "")
         there = founded.cumulative & (district == fold(highlight.district)).to_numpy(dtype=bool)
         if there.any():
             figures.add(Figure(f"cpfs.place.{fold(highlight.district)}", int(np.count_nonzero(there)), period.end,

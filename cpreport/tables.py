@@ -39,9 +39,14 @@ def forums_by_governorate(forums: pd.DataFrame, end: dt.date) -> dict:
             "by_pcode": {pcode: int(n) for pcode, n in counts["total"].items()}}
 
 
-def _held(activities: pd.DataFrame, end: dt.date) -> np.ndarray:
+def _starts(activities: pd.DataFrame) -> np.ndarray:
+    """The activities' start dates (NaT where there is none)."""
+    return _dates(activities["start_date"]).to_numpy(dtype="datetime64[ns]")
+
+
+def _held(starts: np.ndarray, end: dt.date) -> np.ndarray:
     """Which activities started by the end of the period (an undated one did not)."""
-    return _dates(activities["start_date"]).to_numpy(dtype="datetime64[ns]") <= np.datetime64(end, "ns")
+    return starts <= np.datetime64(end, "ns")
 
 
 def activities_by_month(activities: pd.DataFrame, period: Period, months_shown: int = MONTHS_SHOWN) -> dict:
@@ -50,7 +55,8 @@ def activities_by_month(activities: pd.DataFrame, period: Period, months_shown: 
     Months from the first activity to the period's month are all listed, empty ones too; beyond
     `months_shown`, the earlier months are summed into `earlier` (with `before`, the first month listed).
     """
-    held = _held(activities, period.end)
+    starts = _starts(activities)
+    held = _held(starts, period.end)
     kinds = list(ACTIVITY_TYPES)
     # Each activity's type as its place in kinds (-1 for none), and its month as months since 1970.
     types = activities["type"]  # categories once checked; an absent sheet leaves empty cells
@@ -60,19 +66,19 @@ def activities_by_month(activities: pd.DataFrame, period: Period, months_shown: 
     total["total"] = int(np.count_nonzero(held))
     if not held.any():
         return {"rows": [], "earlier": None, "total": total}
-    month = _dates(activities["start_date"]).to_numpy(dtype="datetime64[ns]")[held].astype("datetime64[M]").astype("int64")
+    month = starts[held].astype("datetime64[M]").astype("int64")
     first, last = int(month.min()), (period.start.year - 1970) * 12 + period.start.month - 1
     typed = kind >= 0
     counts = np.bincount((month[typed] - first) * len(kinds) + kind[typed],
                          minlength=(last - first + 1) * len(kinds)).reshape(-1, len(kinds))
     counts = np.column_stack([counts, counts.sum(axis=1)])  # a month's total is that of its typed activities
     names = (*kinds, "total")
-    starts = [dt.date(1970 + m // 12, m % 12 + 1, 1) for m in range(first, last + 1)]
+    firsts = [dt.date(1970 + m // 12, m % 12 + 1, 1) for m in range(first, last + 1)]
     earlier = None
     if len(counts) > months_shown:
-        earlier = {**dict(zip(names, map(int, counts[:-months_shown].sum(axis=0)))), "before": starts[-months_shown]}
-        counts, starts = counts[-months_shown:], starts[-months_shown:]
-    rows = [{"month": start, **dict(zip(names, map(int, row)))} for start, row in zip(starts, counts)]
+        earlier = {**dict(zip(names, map(int, counts[:-months_shown].sum(axis=0)))), "before": firsts[-months_shown]}
+        counts, firsts = counts[-months_shown:], firsts[-months_shown:]
+    rows = [{"month": first_day, **dict(zip(names, map(int, row)))} for first_day, row in zip(firsts, counts)]
     return {"rows": rows, "earlier": earlier, "total": total}
 
 
@@ -81,17 +87,18 @@ def participants(activities: pd.DataFrame, end: dt.date) -> dict:
 
     `unrecorded` is the part of the total that the sheet does not split by group (or by sex).
     """
-    held = _held(activities, end)
+    held = _held(_starts(activities), end)
 
     def counts(column: str) -> np.ndarray:  # missing counts as -1, told apart from 0
         return pd.to_numeric(activities[column], errors="coerce").to_numpy(dtype="int64", na_value=-1)[held]
 
-    total = int(np.clip(counts("participants"), 0, None).sum())
+    everyone = np.clip(counts("participants"), 0, None)
+    total = int(everyone.sum())
     groups = {g: int(np.clip(counts(g), 0, None).sum()) for g in PARTICIPANT_GROUPS}
     women = counts("female")
     recorded = women >= 0
     female = int(women[recorded].sum())
-    male = int(np.clip(counts("participants")[recorded], 0, None).sum()) - female
+    male = int(everyone[recorded].sum()) - female
     return {"total": total,
             "groups": {**groups, "unrecorded": max(total - sum(groups.values()), 0)},
             "sex": {"female": female, "male": male, "unrecorded": total - female - male}}

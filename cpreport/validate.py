@@ -312,7 +312,7 @@ def _once_per_value(parser: Callable[[pd.Series], Parsed], raw: pd.Series) -> Pa
 
 def _spread(parsed: Parsed, pointer: np.ndarray, index: pd.Index) -> Parsed:
     """What was parsed of the distinct cells, given to every cell: pointer says which distinct cell each one is."""
-    def spread(series):
+    def spread(series: object) -> object:  # a Series per cell is spread; one value for all is kept
         return series.iloc[pointer].set_axis(index) if isinstance(series, pd.Series) else series
 
     return Parsed(spread(parsed.values), {code: spread(mask) for code, mask in parsed.failures.items()},
@@ -331,21 +331,21 @@ def _plain_csv(raw: pd.Series, kind: str) -> Parsed | None:
     if array.null_count == len(array):
         return None
     # A column that repeats itself is read through its distinct texts; one of distinct texts, all at once.
-    at = None
+    texts, at = array, None  # the texts read, and which of them each cell is (None: each cell its own)
     if repeats_itself(array):
         encoded = pc.dictionary_encode(array)
-        array, at = encoded.dictionary, pc.fill_null(encoded.indices, 0).to_numpy(zero_copy_only=False)
+        texts, at = encoded.dictionary, pc.fill_null(encoded.indices, 0).to_numpy(zero_copy_only=False)
     empty = raw.isna().to_numpy()
     if kind == INTEGER:
-        if not pc.all(pc.match_substring_regex(array, "^[0-9]{1,12}$")).as_py():
+        if not pc.all(pc.match_substring_regex(texts, "^[0-9]{1,12}$")).as_py():
             return None
-        counts = pc.fill_null(pc.cast(array, pa.int64()), 0).to_numpy()
+        counts = pc.fill_null(pc.cast(texts, pa.int64()), 0).to_numpy()
         values = pd.Series(pd.arrays.IntegerArray(counts if at is None else counts[at], empty), index=raw.index)
     else:
-        if not pc.all(pc.match_substring_regex(array, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).as_py():
+        if not pc.all(pc.match_substring_regex(texts, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).as_py():
             return None
         try:
-            days = pc.cast(array, pa.timestamp("ns"))
+            days = pc.cast(texts, pa.timestamp("ns"))
         except pa.ArrowInvalid:
             return None  # impossible days: said by parse_dates
         years = pc.year(days)
@@ -451,7 +451,6 @@ def check_cells(sheet: Sheet, findings: Findings) -> pd.DataFrame:
                                  column=sheet.header(column.name), value=_shown(example),
                                  detail=int(np.count_nonzero(changed)), column_number=sheet.column_number(column.name)))
     return pd.DataFrame(typed)
-    return typed
 
 
 # Rules across the columns of one row, as a table: each names the rows that break it and what the finding shows.
@@ -469,7 +468,7 @@ class RowRule:
 
 
 def _groups_total(t: pd.DataFrame) -> pd.Series:
-    """The participants of each row's groups added up; missing where the row gives no group."""
+    """The participants of each row's groups added up (as floats); missing where the row gives no group."""
     total, given = np.zeros(len(t)), np.zeros(len(t), dtype=bool)
     for group in PARTICIPANT_GROUPS:
         counts = pd.to_numeric(t[group]).to_numpy(dtype="float64", na_value=np.nan)
@@ -518,7 +517,7 @@ class Context:
     scopes: set[str]
     findings: Findings
     # The displacement table the figures below were worked out from, and the figures.
-    worked_out: tuple[pd.DataFrame, pd.DataFrame] | None = field(default=None, init=False, repr=False)
+    worked_out: tuple[pd.DataFrame, pd.DataFrame] | None = field(default=None, init=False, repr=False, compare=False)
 
     def displacement_totals(self) -> pd.DataFrame:
         """The displacement figures of the dates up to the period end, of the rows as the rules have left them:

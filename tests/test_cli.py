@@ -1,6 +1,7 @@
 """The command line itself: light to start, documented, and honest about the machine (doctor)."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -62,3 +63,19 @@ def test_doctor_says_what_to_fix_and_exits_with_3(tmp_path):
     assert "`cpreport init` makes blank ones" in result.stdout
     assert f"FIX  Output folder: {tmp_path / 'reports'} is not writable" in result.stdout
     assert "2 thing(s) to fix" in result.stderr
+
+
+def test_figures_are_printed_from_sheets_that_lack_their_date_column(tmp_path):
+    # A sheet without its date column is an error in the sheets (exit 1, CP101), not a failure of the tool (6):
+    # the figures it can give are still printed.
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "cpfs.csv").write_text("cpf_id,name_en,governorate,established_by\nCPF-1,Forum,Ninewa,IOM\n", "utf-8")
+    (data / "activities.csv").write_text("activity_id,type,governorate,participants\nACT-1,training,Ninewa,20\n",
+                                         "utf-8")
+    result = subprocess.run([sys.executable, "-m", "cpreport", "figures", "--data", str(data), "--period", "2017-05",
+                             "--json"], capture_output=True, text=True, env=ENV, cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "CP101" in result.stdout + result.stderr and "Traceback" not in result.stderr
+    figures = json.loads(result.stdout[:result.stdout.rindex("}") + 1])["figures"]
+    assert figures["cpfs.total"]["value"] == 0 and figures["activities.total"]["value"] == 0
