@@ -223,11 +223,12 @@ def _arrow_table(data, width: int, separator: str):
 
     names = [str(n) for n in range(width)]
     try:
+        # Large strings, as pandas' text type holds them: the columns become pandas text without a copy.
         table = pacsv.read_csv(
             pa.py_buffer(data),
             read_options=pacsv.ReadOptions(column_names=names),
             parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[""],
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()), null_values=[""],
                                                  strings_can_be_null=True, quoted_strings_can_be_null=True))
     except (pa.ArrowInvalid, ValueError):
         return None
