@@ -175,7 +175,10 @@ def arrow_array(column: pd.Series):
     import pyarrow as pa
 
     array = pa.array(column.array)
-    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    if isinstance(array, pa.ChunkedArray):
+        # One chunk (as a CSV is read) is the array itself: joining it would copy it.
+        return array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
+    return array
 
 
 def _arrow_grid(start: str, utf8: bytes, separator: str) -> pd.DataFrame | None:
@@ -232,7 +235,7 @@ def _arrow_table(data, width: int, separator: str):
                                                  strings_can_be_null=True, quoted_strings_can_be_null=True))
     except (pa.ArrowInvalid, ValueError):
         return None
-    return table
+    return table.combine_chunks()  # each column one array, taken as it is by every later step
 
 
 def _blank_to_none(grid: pd.DataFrame) -> pd.DataFrame:
@@ -551,9 +554,11 @@ def _candidates(column: pd.Series) -> np.ndarray:
 
     array = arrow_array(column)
     if repeats_itself(array):
-        # A column that repeats itself (types, places, dates, counts): its few distinct texts all go to Python.
-        return pc.unique(array).drop_null().to_numpy(zero_copy_only=False)
-    # Mostly distinct texts (ids, titles): Arrow picks out the few that may change or may say "Total".
+        # A column that repeats itself (types, places, dates, counts): Arrow picks out the few of its distinct
+        # texts that may change or may say "Total".
+        distinct = pc.unique(array).drop_null()
+        return distinct.filter(_may_change(distinct)).to_numpy(zero_copy_only=False)
+    # Mostly distinct texts (ids, titles): Arrow picks them out from all the cells.
     return pc.unique(array.filter(_may_change(array))).drop_null().to_numpy(zero_copy_only=False)
 
 
