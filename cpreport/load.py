@@ -235,7 +235,7 @@ def _arrow_table(data, width: int, separator: str):
                                                  strings_can_be_null=True, quoted_strings_can_be_null=True))
     except (pa.ArrowInvalid, ValueError):
         return None
-    return table.combine_chunks()  # each column one array, taken as it is by every later step
+    return table
 
 
 def _blank_to_none(grid: pd.DataFrame) -> pd.DataFrame:
