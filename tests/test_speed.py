@@ -61,3 +61,13 @@ def test_the_report_is_the_same_size_from_ten_times_the_activities(tmp_path):
         pages[rows] = {tag: len(re.findall(f"<{tag}\\b", html)) for tag in ("tr", "td", "p", "li", "div")}
     assert pages[6000] == pages[60000]
     assert pages[6000]["tr"] > 10  # the tables are there, with as many rows as months and governorates
+
+
+def test_the_harness_runs_a_process_and_its_baseline_in_turns(tmp_path):
+    # Ratios are of runs made side by side: the baseline, then ours, then the baseline again.
+    bench = _harness()
+    trace = tmp_path / "trace"
+    base, ours = (f"open({str(trace)!r}, 'a').write({mark!r})" for mark in "bo")
+    (base_time, _), (our_time, _), ratio = bench.side_by_side(base, ours, 3)
+    assert trace.read_text() == "bobobo"
+    assert base_time > 0 and our_time > 0 and ratio > 0
