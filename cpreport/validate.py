@@ -675,6 +675,17 @@ def scope_labels(c: Context, table: str) -> None:
                                column=sheet.header("scope"), value=scope, column_number=sheet.column_number("scope")))
 
 
+def unplaced_figures(c: Context, table: str) -> None:
+    """A figure for a governorate that could not be read (said as CP208) is left out: read as a row without a
+    governorate, it would stand for the whole scope on its date."""
+    sheet, typed = c.sheets[table], c.typed[table]
+    if "governorate" not in sheet.frame:
+        return
+    unread = sheet.frame["governorate"].notna().reindex(typed.index) & typed["governorate"].isna()
+    if unread.any():
+        c.typed[table] = typed[~unread]
+
+
 def figure_given_twice(c: Context, table: str) -> None:
     sheet, typed = c.sheets[table], c.typed[table]
     keys = ["scope", "metric", "as_of", "governorate"]
@@ -777,6 +788,7 @@ TABLE_RULES: tuple[tuple[str, tuple[Code, ...], Callable[[Context, str], None]],
     ("activities", (Code.CP304,), forum_named),
     ("activities", (Code.CP305,), after_period("start_date")),
     ("displacement", (Code.CP210,), repeated_rows),
+    ("displacement", (), unplaced_figures),
     ("displacement", (Code.CP309,), figure_given_twice),
     ("displacement", (Code.CP305,), after_period("as_of")),
     ("displacement", (Code.CP308,), scope_labels),

@@ -171,6 +171,19 @@ def test_displacement_on_one_date_is_an_error_and_across_dates_a_warning(tmp_pat
     assert "1 row(s)" in findings[0].message_en
 
 
+def test_a_displacement_row_whose_governorate_cannot_be_read_is_left_out_not_taken_for_the_whole_scope(tmp_path):
+    # A row without a governorate is the scope's own figure; a row whose governorate is misspelt is one place's
+    # figure that could not be placed: it is said (CP208) and left out of the sum, not read as the total.
+    (tmp_path / "displacement.csv").write_text(
+        "as_of,scope,metric,governorate,individuals\n"
+        "2017-05-10,national,displaced_current,Baghdad,1000\n"
+        "2017-05-10,national,displaced_current,Ninevahh,2000\n"
+        "2017-05-10,national,displaced_current,Anbar,3000\n", "utf-8")
+    result = checked(tmp_path)
+    assert [(f.code, f.row) for f in result.findings if f.file == "displacement.csv"] == [("CP208", 3)]
+    assert compute(result, MAY_2017).value("displacement.national.displaced_current") == 4000
+
+
 # --- outputs: terminal, validation.csv, annotated copies, exit codes ---------------------------------
 
 def run(*args, cwd=None):
