@@ -12,7 +12,7 @@ from .config import Highlight, Period
 from .contract import CHOICES, PARTICIPANT_GROUPS, fold
 from .load import ROW
 from .tables import breakdowns
-from .validate import Checked
+from .validate import Checked, row_spans
 
 ACTIVITY_TYPES = tuple(CHOICES["activity_type"])
 METRICS = tuple(CHOICES["metric"])
@@ -20,16 +20,7 @@ METRICS = tuple(CHOICES["metric"])
 
 def row_ranges(rows) -> str:
     """Row numbers as the user reads them: "4-52, 60"."""
-    numbers = np.asarray(rows if not isinstance(rows, pd.Series) else rows.to_numpy(), dtype="int64")
-    # Rows of a table come in order: sorting is needed only when they do not.
-    if len(numbers) > 1 and not (numbers[1:] > numbers[:-1]).all():
-        numbers = np.unique(numbers)
-    if not len(numbers):
-        return ""
-    # A span ends where the next number is not one more: found for all rows at once.
-    breaks = np.flatnonzero(np.diff(numbers) != 1)
-    starts = numbers[np.concatenate(([0], breaks + 1))]
-    ends = numbers[np.concatenate((breaks, [len(numbers) - 1]))]
+    starts, ends = row_spans(rows)
     if len(starts) < 64:
         return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in zip(starts.tolist(), ends.tolist()))
     # A figure over many scattered rows (a type of activity across a long sheet) has thousands of spans: their

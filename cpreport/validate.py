@@ -603,6 +603,32 @@ def _ascii_keys(texts):
     return keys
 
 
+def row_spans(rows) -> tuple[np.ndarray, np.ndarray]:
+    """Row numbers as runs of consecutive rows: the first and the last row of each run, in order."""
+    numbers = np.asarray(rows if not isinstance(rows, pd.Series) else rows.to_numpy(), dtype="int64")
+    # Rows of a table come in order: sorting is needed only when they do not.
+    if len(numbers) > 1 and not (numbers[1:] > numbers[:-1]).all():
+        numbers = np.unique(numbers)
+    if not len(numbers):
+        return numbers, numbers
+    # A run ends where the next number is not one more: found for all rows at once.
+    breaks = np.flatnonzero(np.diff(numbers) != 1)
+    return numbers[np.concatenate(([0], breaks + 1))], numbers[np.concatenate((breaks, [len(numbers) - 1]))]
+
+
+# A finding lists this many runs of rows at most: one id on thousands of rows would otherwise list them all in
+# each of its thousands of findings.
+ROWS_SHOWN = 12
+
+
+def rows_shown(rows) -> str:
+    """Row numbers for a finding to show: "4-52, 60, 61", the first runs only, then "…" when there are more."""
+    starts, ends = row_spans(rows)
+    shown = ", ".join(str(a) if a == b else f"{a}, {b}" if b == a + 1 else f"{a}-{b}"
+                      for a, b in zip(starts[:ROWS_SHOWN].tolist(), ends[:ROWS_SHOWN].tolist()))
+    return shown + (", …" if len(starts) > ROWS_SHOWN else "")
+
+
 def unique_ids(c: Context, table: str) -> None:
     sheet, typed = c.sheets[table], c.typed[table]
     id_column = sheet.table.id_column
@@ -611,7 +637,7 @@ def unique_ids(c: Context, table: str) -> None:
     keys = _id_keys(typed[id_column])
     repeated = keys.notna() & keys.duplicated(keep=False)
     if repeated.any():
-        rows_of = typed[repeated].groupby(keys[repeated])[ROW].agg(lambda rows: ", ".join(map(str, rows)))
+        rows_of = typed[repeated].groupby(keys[repeated])[ROW].agg(rows_shown)
         later = repeated & keys.duplicated(keep="first")
         _report(c.findings, sheet, Code.CP209, later, id_column, sheet.frame[id_column], {"detail": keys.map(rows_of)})
 
@@ -692,8 +718,9 @@ def figure_given_twice(c: Context, table: str) -> None:
     clash = typed.dropna(subset=["scope", "metric", "as_of", "individuals"])
     clash = clash[clash.groupby(keys, dropna=False, observed=True)["individuals"].transform("nunique") > 1]
     for (scope, metric, as_of, _), group in clash.groupby(keys, dropna=False, observed=True):
-        values = " / ".join(f"{v:,}" for v in group["individuals"])
-        rows = ", ".join(str(r) for r in group[ROW])
+        given = pd.unique(group["individuals"])
+        values = " / ".join(f"{v:,}" for v in given[:ROWS_SHOWN]) + (" / …" if len(given) > ROWS_SHOWN else "")
+        rows = rows_shown(group[ROW])
         for index, row in group[ROW].iloc[1:].items():
             c.findings.add(finding(Code.CP309, file=sheet.file, sheet=sheet.sheet, row=int(row),
                                    column=sheet.header("individuals"), value=_written(sheet, index, "individuals"),
