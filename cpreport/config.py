@@ -235,7 +235,15 @@ def _check_highlights(value: object, problems: list[str]) -> tuple[Highlight, ..
         if "district" not in entry:
             problems.append(f"highlight {number} needs a 'district'")
             continue
-        found.append(Highlight(str(entry["district"]), _check_text(f"highlights[{number}].text", entry.get("text", ""), problems)))
+        district = str(entry["district"])
+        # A district is matched by its letters and digits: one without any would match the forums that give none.
+        if not fold(district):
+            problems.append(f"highlight {number}: '{district}' names no district; write its name, e.g. \"Qayara\"")
+            continue
+        if any(fold(h.district) == fold(district) for h in found):
+            problems.append(f"highlight {number}: '{district}' is highlighted already")
+            continue
+        found.append(Highlight(district, _check_text(f"highlights[{number}].text", entry.get("text", ""), problems)))
     return tuple(found)
 
 

@@ -38,6 +38,9 @@ def problems(tmp_path: Path, text: str, **options) -> list[str]:
     ('[scopes.national]\nlable = "x"', "unknown key 'scopes.national.lable'; did you mean 'scopes.national.label'?"),
     ("scopes = 3", "'scopes' must be a table of scopes, e.g. [scopes.national]"),
     ('[[highlights]]\ntext = "Qayara"', "highlight 1 needs a 'district'"),
+    ('[[highlights]]\ndistrict = "***"', "highlight 1: '***' names no district; write its name, e.g. \"Qayara\""),
+    ('[[highlights]]\ndistrict = "Qayara"\n[[highlights]]\ndistrict = " qayara "',
+     "highlight 2: ' qayara ' is highlighted already"),
 ])
 def test_each_problem_is_said_so_that_it_can_be_fixed(tmp_path, text, expected):
     assert problems(tmp_path, text) == [expected]
