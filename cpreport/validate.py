@@ -188,7 +188,7 @@ def parse_dates(raw: pd.Series, typed_cells: bool = True) -> Parsed:
             year[at], month[at], day[at] = (found.loc[at, y_at].astype(float), month_number[at].astype(float),
                                             found.loc[at, d_at].astype(float))
         # Plain ISO text is how a CSV writes a date: only other spellings are worth a note.
-        plain = texts.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+        plain = texts.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # Latin digits only: \d matches Arabic ones too
         converted[texts.index] = ~plain | typed_cells
 
     has_serial = serial.notna() & year.isna()

@@ -202,6 +202,15 @@ def test_an_id_on_thousands_of_rows_is_said_on_each_with_a_short_list_of_its_row
     assert "rows 2-41" in twice.message_en and "1,000 / 1,001" in twice.message_en and "/ …" in twice.message_en
 
 
+@pytest.mark.parametrize("cell, converted", [("2017-05-02", False), ("٢٠١٧-٠٥-٠٢", True), ("02/05/2017", True)])
+def test_a_csv_date_in_arabic_digits_is_noted_as_converted(cell, converted):
+    # ISO dates in Latin digits are how a CSV writes a date; the same date in Arabic digits was read after
+    # conversion, and the note says so (as it does for counts).
+    parsed = parse_dates(pd.Series([cell, "x"], dtype=object), typed_cells=False)
+    assert parsed.values[0] == pd.Timestamp(2017, 5, 2)
+    assert bool(parsed.converted[0]) is converted
+
+
 # --- outputs: terminal, validation.csv, annotated copies, exit codes ---------------------------------
 
 def run(*args, cwd=None):
