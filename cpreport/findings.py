@@ -30,8 +30,8 @@ class Code(Enum):
              "جدول '{table}' موجود مرتين (أيضاً في {other}). أبقِ واحداً واحذف الآخر.")
     CP007 = (NOTE, "Excel's lock file was skipped: it is left behind while the workbook is open.",
              "تم تجاوز ملف القفل الخاص ببرنامج Excel، فهو يُنشأ أثناء فتح المصنف.")
-    CP008 = (ERROR, "The file is empty. Save the sheet again with its header and rows.",
-             "الملف فارغ. احفظ الورقة مجدداً مع صف العناوين والبيانات.")
+    CP008 = (ERROR, "The file or sheet is empty. Save the sheet again with its header and rows.",
+             "الملف أو الورقة فارغة. احفظ الورقة مجدداً مع صف العناوين والبيانات.")
     CP009 = (ERROR, "The data folder {detail} does not exist. Check 'data' in the config or the --data option.",
              "مجلد البيانات {detail} غير موجود. تحقق من إعداد 'data' أو الخيار --data.")
     CP010 = (ERROR, "The file changed while it was being read, twice (is someone saving it?). Close it and build again.",
@@ -56,8 +56,8 @@ class Code(Enum):
     # Cells
     CP201 = (ERROR, "'{column}' is required but empty. Fill it in.",
              "الحقل '{column}' مطلوب لكنه فارغ. يرجى ملؤه.")
-    CP202 = (ERROR, "'{value}' is not a whole number. Write a count such as 25.",
-             "القيمة '{value}' ليست عدداً صحيحاً. اكتب عدداً مثل ٢٥.")
+    CP202 = (ERROR, "'{value}' is not a count: a whole number, at most 1,000,000,000,000. Write a count such as 25.",
+             "القيمة '{value}' ليست عدداً: اكتب عدداً صحيحاً لا يزيد على ١٬٠٠٠٬٠٠٠٬٠٠٠٬٠٠٠، مثل ٢٥.")
     CP203 = (ERROR, "'{value}' is negative. A count cannot be below zero.",
              "القيمة '{value}' سالبة. لا يمكن أن يكون العدد أقل من صفر.")
     CP204 = (ERROR, "'{value}' is ambiguous: is the dot a thousands separator or a decimal point? Write the number without separators, e.g. 1100.",
@@ -74,8 +74,8 @@ class Code(Enum):
              "الرقم '{value}' مستخدم في الصفوف {detail}. أعطِ كل صف رقماً خاصاً به.")
     CP210 = (WARNING, "This row repeats row {detail} exactly. Delete it if it was entered twice.",
              "هذا الصف يكرر الصف {detail} تماماً. احذفه إن كان قد أُدخل مرتين.")
-    CP211 = (NOTE, "{detail} value(s) in '{column}' were read after conversion (Arabic digits, separators, spaces or text dates), e.g. '{value}'.",
-             "عدد القيم التي قُرئت في '{column}' بعد تحويلها (أرقام عربية أو فواصل أو مسافات أو تواريخ نصية): {detail}، مثل '{value}'.")
+    CP211 = (NOTE, "{detail} value(s) in '{column}' were read after conversion (Arabic digits, separators, spaces, text dates, or a placeholder such as N/A read as empty), e.g. '{value}'.",
+             "عدد القيم التي قُرئت في '{column}' بعد تحويلها (أرقام عربية أو فواصل أو مسافات أو تواريخ نصية، أو عبارة مثل N/A قُرئت خانةً فارغة): {detail}، مثل '{value}'.")
     CP212 = (WARNING, "The Arabic name is empty. Add it so that the Arabic report can name the forum.",
              "الاسم بالعربية فارغ. أضفه ليظهر اسم المنتدى في التقرير العربي.")
     CP213 = (ERROR, "'{value}' looks like a month/day/year date: there is no month {month}. Write it as day/month/year.",

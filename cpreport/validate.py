@@ -72,7 +72,7 @@ def _kinds(raw: pd.Series) -> Kinds:
     types = raw.map(type)
     return Kinds(types.isin(NUMBER_TYPES), types.isin(DATE_TYPES), types == str)
 # Counts beyond this are typing accidents (and would not fit an integer column).
-LARGEST_COUNT = 10 ** 12
+LARGEST_COUNT = 10 ** 12  # CP202 says it
 
 
 def parse_integers(raw: pd.Series, typed_cells: bool = True) -> Parsed:

@@ -310,3 +310,13 @@ def test_an_annotated_copy_of_a_csv_leaves_empty_cells_empty(tmp_path):
     xml = book.read(sheet).decode("utf-8")
     # The empty governorate cell is not written at all (an empty number cell is what NaN would give).
     assert 'r="D2"' not in xml and "<v />" not in xml and "<v/>" not in xml
+
+
+def test_a_count_too_large_is_said_with_the_largest_count_there_is(tmp_path):
+    # 1234567890123 is a whole number, but too large to be a count: the finding says the bound, in both languages.
+    from cpreport.validate import LARGEST_COUNT
+
+    (tmp_path / "activities.csv").write_text("activity_id,type,start_date,governorate,participants\n"
+                                             "ACT-1,training,2017-05-02,Ninewa,1234567890123\n", "utf-8")
+    said = next(f for f in checked(tmp_path).findings if f.code == "CP202")
+    assert said.row == 2 and f"{LARGEST_COUNT:,}" in said.message_en and "١٬٠٠٠٬٠٠٠٬٠٠٠٬٠٠٠" in said.message_ar
