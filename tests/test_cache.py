@@ -75,8 +75,19 @@ def sample_as_csv(folder: Path) -> None:
     (folder / "displacement.csv").write_bytes((sample / "displacement.csv").read_bytes())
 
 
+def misspelt_governorate(folder: Path) -> None:
+    # The rules read the governorates as written (a misspelt one is left out of the sum): the cache must keep them.
+    folder.mkdir(parents=True)
+    (folder / "displacement.csv").write_text(
+        "as_of,scope,metric,governorate,individuals\n"
+        "2017-05-10,national,displaced_cumulative,,3000\n"
+        "2017-05-10,national,displaced_current,Baghdad,1000\n"
+        "2017-05-10,national,displaced_current,Ninevahh,5000\n"
+        "2017-05-10,national,displaced_current,Anbar,1500\n", "utf-8")
+
+
 @pytest.mark.parametrize("make", [make_fixtures.messy, make_fixtures.messy_digits, make_fixtures.messy_formats,
-                                  make_fixtures.broken_cells, sample_as_csv])
+                                  make_fixtures.broken_cells, sample_as_csv, misspelt_governorate])
 def test_cached_sheets_give_the_same_tables_and_findings_as_a_fresh_read(make, tmp_path):
     data = tmp_path / "data"
     make(data)
