@@ -24,8 +24,8 @@ class Code(Enum):
              "لم يُعثر على جدول '{table}' في مجلد البيانات. أضف ملفاً أو ورقة باسم '{table}'.")
     CP004 = (ERROR, "No header row was found in the first 20 rows. Put the column names ({expected}) in one row above the data.",
              "لم يُعثر على صف العناوين في أول ٢٠ صفاً. ضع أسماء الأعمدة ({expected}) في صف واحد فوق البيانات.")
-    CP005 = (WARNING, "The sheet has a header but no data rows, so its figures are zero. Fill in the rows if there is data for this period.",
-             "تحتوي الورقة على صف العناوين فقط دون بيانات، لذا أرقامها صفر. أدخل البيانات إن وُجدت لهذه الفترة.")
+    CP005 = (WARNING, "The sheet has a header but no data rows (rows of N/A, dashes or spaces alone are empty), so its figures are zero. Fill in the rows if there is data for this period.",
+             "تحتوي الورقة على صف العناوين فقط دون بيانات (الصفوف التي لا تحوي إلا N/A أو شرطات أو مسافات تُعدّ فارغة)، لذا أرقامها صفر. أدخل البيانات إن وُجدت لهذه الفترة.")
     CP006 = (ERROR, "The '{table}' table is given twice (also in {other}). Keep one and remove the other.",
              "جدول '{table}' موجود مرتين (أيضاً في {other}). أبقِ واحداً واحذف الآخر.")
     CP007 = (NOTE, "Excel's lock file was skipped: it is left behind while the workbook is open.",
@@ -56,8 +56,8 @@ class Code(Enum):
     # Cells
     CP201 = (ERROR, "'{column}' is required but empty. Fill it in.",
              "الحقل '{column}' مطلوب لكنه فارغ. يرجى ملؤه.")
-    CP202 = (ERROR, "'{value}' is not a count: a whole number, at most 1,000,000,000,000. Write a count such as 25.",
-             "القيمة '{value}' ليست عدداً: اكتب عدداً صحيحاً لا يزيد على ١٬٠٠٠٬٠٠٠٬٠٠٠٬٠٠٠، مثل ٢٥.")
+    CP202 = (ERROR, "'{value}' is not a count. Write a whole number up to 1,000,000,000,000, such as 25.",
+             "القيمة '{value}' ليست عدداً صحيحاً مقبولاً: اكتب عدداً صحيحاً لا يزيد على ١٬٠٠٠٬٠٠٠٬٠٠٠٬٠٠٠، مثل ٢٥.")
     CP203 = (ERROR, "'{value}' is negative. A count cannot be below zero.",
              "القيمة '{value}' سالبة. لا يمكن أن يكون العدد أقل من صفر.")
     CP204 = (ERROR, "'{value}' is ambiguous: is the dot a thousands separator or a decimal point? Write the number without separators, e.g. 1100.",
@@ -75,7 +75,7 @@ class Code(Enum):
     CP210 = (WARNING, "This row repeats row {detail} exactly. Delete it if it was entered twice.",
              "هذا الصف يكرر الصف {detail} تماماً. احذفه إن كان قد أُدخل مرتين.")
     CP211 = (NOTE, "{detail} value(s) in '{column}' were read after conversion (Arabic digits, separators, spaces, text dates, or a placeholder such as N/A read as empty), e.g. '{value}'.",
-             "عدد القيم التي قُرئت في '{column}' بعد تحويلها (أرقام عربية أو فواصل أو مسافات أو تواريخ نصية، أو عبارة مثل N/A قُرئت خانةً فارغة): {detail}، مثل '{value}'.")
+             "عدد القيم التي قُرئت في '{column}' بعد تحويلها (أرقام عربية أو فواصل أو مسافات أو تواريخ نصية، أو رموز مثل N/A عُدَّت خانات فارغة): {detail}، مثل '{value}'.")
     CP212 = (WARNING, "The Arabic name is empty. Add it so that the Arabic report can name the forum.",
              "الاسم بالعربية فارغ. أضفه ليظهر اسم المنتدى في التقرير العربي.")
     CP213 = (ERROR, "'{value}' looks like a month/day/year date: there is no month {month}. Write it as day/month/year.",

@@ -320,3 +320,12 @@ def test_a_count_too_large_is_said_with_the_largest_count_there_is(tmp_path):
                                              "ACT-1,training,2017-05-02,Ninewa,1234567890123\n", "utf-8")
     said = next(f for f in checked(tmp_path).findings if f.code == "CP202")
     assert said.row == 2 and f"{LARGEST_COUNT:,}" in said.message_en and "١٬٠٠٠٬٠٠٠٬٠٠٠٬٠٠٠" in said.message_ar
+
+
+def test_a_sheet_of_placeholder_rows_is_said_to_have_no_rows_and_why(tmp_path):
+    # Rows of N/A and dashes are empty rows: the sheet has a header alone, and the finding says what counts as empty.
+    (tmp_path / "cpfs.csv").write_text("cpf_id,name_en,governorate,established_by,established_on\n"
+                                       + "N/A,-,—,n/a, \n" * 40, "utf-8")
+    said = [f for f in checked(tmp_path).findings if f.file == "cpfs.csv"]
+    assert [f.code for f in said] == ["CP005"]
+    assert "N/A" in said[0].message_en and "N/A" in said[0].message_ar
