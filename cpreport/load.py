@@ -83,13 +83,9 @@ class Unreadable(Exception):
         self.code, self.detail = code, detail
 
 
-def decode(raw: bytes) -> str:
-    """Decode a CSV's bytes: UTF-8 (with or without BOM), UTF-16, else Windows-1256 (Arabic Windows)."""
-    return decoded(raw)[0]
-
-
 def decoded(raw: bytes) -> tuple[str, bool]:
-    """A CSV's text (see decode), and whether its bytes were UTF-8 already."""
+    """A CSV's text, decoded from UTF-8 (with or without BOM), UTF-16, else Windows-1256 (Arabic Windows), and
+    whether its bytes were UTF-8 already."""
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
         try:
@@ -405,11 +401,12 @@ def _top_rows(grid: pd.DataFrame, rows: int = HEADER_SEARCH_ROWS) -> list[list]:
     return grid.iloc[:rows].to_numpy(dtype=object).tolist()
 
 
-def header_score(grid: pd.DataFrame, table: Table) -> tuple[int | None, int]:
-    """The row (0-based) within the first rows that names most of the table's columns, and how many it names."""
+def header_score(grid: pd.DataFrame, table: Table, rows: list[list] | None = None) -> tuple[int | None, int]:
+    """The row (0-based) within the first rows that names most of the table's columns, and how many it names.
+    rows: the sheet's first rows, when already taken (_top_rows)."""
     keys = table_keys(table)
     best, best_count = None, 0
-    for index, row in enumerate(_top_rows(grid)):
+    for index, row in enumerate(_top_rows(grid) if rows is None else rows):
         count = _columns_named(row, keys)
         if count > best_count:
             best, best_count = index, count
@@ -422,11 +419,12 @@ def table_keys(table: Table) -> frozenset[str]:
 
 
 def _header_row(grid: pd.DataFrame, table: Table) -> tuple[int | None, list[str]]:
-    best, best_count = header_score(grid, table)
+    rows = _top_rows(grid)
+    best, best_count = header_score(grid, table, rows)
     needed = min(2, sum(c.required for c in table.columns))
     if best is None or best_count < needed:
         return None, []
-    return best, ["" if v is None or pd.isna(v) else str(v).strip() for v in _top_rows(grid)[best]]
+    return best, ["" if v is None or pd.isna(v) else str(v).strip() for v in rows[best]]
 
 
 def _more_header_rows(grid: pd.DataFrame, header_index: int, table: Table) -> int:

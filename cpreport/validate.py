@@ -563,11 +563,10 @@ def _arrow_id_keys(ids: pd.Series) -> pd.Series:
     import pyarrow.compute as pc
 
     array = arrow_array(ids)
-    if _plain_ids(array):
-        # Letters and digits parted by single dashes, as most ids are written: the key is the id in lower case
-        # with "_" for "-", and nothing else needs a look.
-        return pd.Series(pc.replace_substring(pc.ascii_lower(array), "-", "_"), index=ids.index, dtype=ARROW_TEXT)
-    keys = _ascii_keys(array)
+    plain = _plain_keys(array)
+    if plain is not None:  # as most ids are written: nothing else needs a look
+        return pd.Series(plain, index=ids.index, dtype=ARROW_TEXT)
+    keys = _ascii_keys(array, plain=False)
     keys = pc.if_else(pc.equal(keys, ""), array, keys)  # an id of signs alone is its own key
     others = pc.and_(array.is_valid(), keys.is_null()).to_numpy(zero_copy_only=False)
     folded = pd.Series(keys, index=ids.index, dtype=ARROW_TEXT)
@@ -576,31 +575,32 @@ def _arrow_id_keys(ids: pd.Series) -> pd.Series:
     return folded
 
 
-def _plain_ids(array) -> bool:
-    """Whether every id of an Arrow column is ASCII letters and digits parted by single dashes."""
+def _plain_keys(array):
+    """The keys of ids that are all ASCII letters and digits parted by single dashes or spaces, as most ids are
+    written: lower case, "_" for the dash or space, with no regular expression. None if any id is otherwise."""
     import pyarrow.compute as pc
 
-    # The ids are searched laid end to end: a dash at either end of an id is looked for apart.
-    return not search_all(array, "[^0-9A-Za-z-]|--") and not pc.any(pc.starts_with(array, "-")).as_py() \
-        and not pc.any(pc.ends_with(array, "-")).as_py() and not pc.any(pc.equal(pc.binary_length(array), 0)).as_py()
+    keys = pc.replace_substring(pc.replace_substring(pc.ascii_lower(array), "-", "_"), " ", "_")
+    # The keys are searched laid end to end: a "_" at either end of a key is looked for apart.
+    if search_all(keys, "[^0-9a-z_]|__") or pc.any(pc.starts_with(keys, "_")).as_py() \
+            or pc.any(pc.ends_with(keys, "_")).as_py():
+        return None
+    return keys
 
 
-def _ascii_keys(texts):
+def _ascii_keys(texts, plain: bool = True):
     """Keys of ids written in ASCII (missing for the others): lower case, each run of other signs one "_".
-    Takes Python strings or Arrow text; gives Arrow text."""
+    Takes Python strings or Arrow text; gives Arrow text. plain=False: the ids are known not to be plain."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     array = texts if isinstance(texts, pa.Array) else pa.array(texts, type=pa.string())
-    lower = pc.ascii_lower(array)
-    # Most ids are letters and digits parted by single dashes or spaces: those are read without a regular
-    # expression. For ASCII, Python's [\W_] is every sign but a Latin letter or digit.
-    keys = pc.replace_substring(pc.replace_substring(lower, "-", "_"), " ", "_")
-    if search_all(keys, "[^0-9a-z_]|__") or pc.any(pc.starts_with(keys, "_")).as_py() \
-            or pc.any(pc.ends_with(keys, "_")).as_py():
-        keys = pc.utf8_trim(pc.replace_substring_regex(lower, "[^0-9A-Za-z]+", "_"), "_")
-    keys = pc.if_else(pc.string_is_ascii(array), keys, pa.scalar(None, array.type))
-    return keys
+    keys = _plain_keys(array) if plain else None
+    if keys is not None:
+        return keys
+    # For ASCII, Python's [\W_] is every sign but a Latin letter or digit.
+    keys = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(array), "[^0-9A-Za-z]+", "_"), "_")
+    return pc.if_else(pc.string_is_ascii(array), keys, pa.scalar(None, array.type))
 
 
 def row_spans(rows) -> tuple[np.ndarray, np.ndarray]:

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 import cpreport.load as load_stage
 from cpreport.contract import FORUMS, match_governorate
 from cpreport.findings import Findings
-from cpreport.load import decode, delimiter, load, read_grids, table_named, to_sheet
+from cpreport.load import decoded, delimiter, load, read_grids, table_named, to_sheet
 
 ROWS = [["as_of", "scope", "metric", "governorate", "individuals"],
         ["2017-05-02", "mosul_operations", "displaced_current", "نينوى", "358656"],
@@ -38,7 +38,7 @@ def test_a_csv_reads_the_same_in_every_encoding_and_separator(tmp_path, encoding
     ("as_of".encode("utf-16-le"), "as_of"),
 ])
 def test_decode_tells_the_encodings_apart(raw, text):
-    assert decode(raw) == text
+    assert decoded(raw)[0] == text
 
 
 @pytest.mark.parametrize("text, expected", [
