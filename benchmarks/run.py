@@ -13,11 +13,14 @@ and as CSV, then measures, in the same run and on the same files:
     changed; a rebuild after the displacement file changed.
 It prints medians over the repeats, the ratios, and the targets they are held to. A process and its
 baseline run in turns, and their ratio is the median of the pairs' ratios: a shared machine's speed drifts,
-and each pair sees it alike. Data sets are kept with --keep DIR and reused by later runs.
+and each pair sees it alike. Data sets are kept with --keep DIR and reused by later runs. cpreport's modules
+are compiled first, as an install compiles them (a checkout where PYTHONDONTWRITEBYTECODE is set would
+compile them again in every process).
 """
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import os
 import random
@@ -233,6 +236,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the data sets in this folder (and reuse them next time)")
     parser.add_argument("--kinds", default="xlsx,csv", help="file kinds, comma-separated [xlsx,csv]")
     options = parser.parse_args()
+    import cpreport
+
+    compileall.compile_dir(Path(cpreport.__file__).parent, quiet=1)
     script = Path(sys.executable).with_name("cpreport")
     cli = [str(script)] if script.is_file() else [sys.executable, "-m", "cpreport"]
     root = options.keep or Path(tempfile.mkdtemp(prefix="cpreport-bench-"))

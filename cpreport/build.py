@@ -8,7 +8,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
+from .libraries import collector_held
+
+with collector_held():
+    import pandas as pd
 
 from . import manifest
 from .config import Config, Period
