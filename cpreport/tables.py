@@ -26,17 +26,20 @@ def _dates(column: pd.Series) -> pd.Series:
 
 def forums_by_governorate(forums: pd.DataFrame, end: dt.date) -> dict:
     """Forums established by the end of the period, per governorate and founder; every governorate in `by_pcode`."""
-    established = forums[_dates(forums["established_on"]) <= pd.Timestamp(end)]
-    counts = (established.groupby([established["governorate"].astype(str), established["established_by"].astype(str)])
-              .size().unstack(fill_value=0).reindex(columns=list(FOUNDERS), fill_value=0))
-    counts["total"] = counts.sum(axis=1)
-    all_pcodes = [g.pcode for g in governorates()]
-    counts = counts.reindex(all_pcodes, fill_value=0)
+    pcodes = [g.pcode for g in governorates()]
+    established = (_dates(forums["established_on"]) <= pd.Timestamp(end)).to_numpy()
+    # A forum counts where both its governorate and its founder are known: as a place in pcodes and FOUNDERS.
+    place = pd.Categorical(forums["governorate"].astype(object), categories=pcodes).codes[established]
+    founder = pd.Categorical(forums["established_by"].astype(object), categories=FOUNDERS).codes[established]
+    known = (place >= 0) & (founder >= 0)
+    counts = np.bincount(place[known] * len(FOUNDERS) + founder[known],
+                         minlength=len(pcodes) * len(FOUNDERS)).reshape(len(pcodes), len(FOUNDERS))
+    totals = counts.sum(axis=1)
     # Most forums first; ties keep the gazetteer's order.
-    listed = counts[counts["total"] > 0].sort_values("total", ascending=False, kind="stable")
-    rows = [{"pcode": pcode, **{k: int(v) for k, v in row.items()}} for pcode, row in listed.iterrows()]
-    return {"rows": rows, "total": {k: int(counts[k].sum()) for k in (*FOUNDERS, "total")},
-            "by_pcode": {pcode: int(n) for pcode, n in counts["total"].items()}}
+    listed = [i for i in np.argsort(-totals, kind="stable").tolist() if totals[i] > 0]
+    rows = [{"pcode": pcodes[i], **dict(zip(FOUNDERS, counts[i].tolist())), "total": int(totals[i])} for i in listed]
+    return {"rows": rows, "total": {**dict(zip(FOUNDERS, counts.sum(axis=0).tolist())), "total": int(totals.sum())},
+            "by_pcode": dict(zip(pcodes, totals.tolist()))}
 
 
 def _starts(activities: pd.DataFrame) -> np.ndarray:
@@ -107,22 +110,34 @@ def participants(activities: pd.DataFrame, end: dt.date) -> dict:
 def displacement(totals: pd.DataFrame, dates_shown: int = DATES_SHOWN) -> dict:
     """Per scope: the latest figure of each metric with its as-of date, and the figures of its last as-of dates.
 
-    `totals` are the displacement figures up to the period end (Checked.displacement_totals_until)."""
+    `totals` are the displacement figures up to the period end (Checked.displacement_totals_until): one per
+    scope, metric and date, so a few per date, however many rows the sheet has."""
     scopes: dict[str, dict] = {}
     if totals.empty:
         return scopes
-    totals = totals.assign(metric=totals["metric"].astype(str)).sort_values(["scope", "as_of"])
-    for scope, figures in totals.groupby("scope", sort=True):
-        latest = figures.groupby("metric").tail(1).set_index("metric")
-        dates = sorted(figures["as_of"].unique())[-dates_shown:]
-        shown = figures[figures["as_of"].isin(dates)].pivot(index="as_of", columns="metric", values="individuals")
-        scopes[str(scope)] = {
-            "latest": [{"metric": m, "value": int(latest.at[m, "individuals"]),
-                        "as_of": latest.at[m, "as_of"].date()} for m in METRICS if m in latest.index],
-            "series": [{"as_of": day.date(), "values": {m: int(v) for m, v in row.items() if pd.notna(v)}}
-                       for day, row in shown.reindex(columns=[m for m in METRICS if m in shown]).iterrows()],
+    scope = totals["scope"].astype(str).to_numpy(dtype=object)
+    metric = totals["metric"].astype(str).to_numpy(dtype=object)
+    days = totals["as_of"].to_numpy(dtype="datetime64[ns]")
+    amounts = totals["individuals"].to_numpy(dtype="int64")
+    for name in sorted(set(scope)):
+        mine = np.flatnonzero(scope == name)
+        mine = mine[np.argsort(days[mine], kind="stable")]
+        shown_days = np.unique(days[mine])[-dates_shown:]
+        latest = {metric[i]: i for i in mine.tolist()}  # the last of each metric, in date order
+        series: dict = {day: {} for day in shown_days.tolist()}
+        for i in mine[np.isin(days[mine], shown_days)].tolist():
+            series[days[i].item()][metric[i]] = int(amounts[i])
+        scopes[name] = {
+            "latest": [{"metric": m, "value": int(amounts[latest[m]]), "as_of": _day(days[latest[m]])}
+                       for m in METRICS if m in latest],
+            "series": [{"as_of": _day(np.datetime64(day, "ns")), "values": {m: values[m] for m in METRICS if m in values}}
+                       for day, values in series.items()],
         }
     return scopes
+
+
+def _day(day: np.datetime64) -> dt.date:
+    return pd.Timestamp(day).date()
 
 
 def breakdowns(checked: Checked, period: Period) -> dict:

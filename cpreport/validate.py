@@ -575,17 +575,37 @@ def _arrow_id_keys(ids: pd.Series) -> pd.Series:
     return folded
 
 
+# A plain id's key, byte by byte: ASCII letters in lower case, "_" for a dash or a space. Bytes of other
+# characters are left as they are: in UTF-8 no byte of one is an ASCII byte.
+KEY_BYTES = np.arange(256, dtype=np.uint8)
+KEY_BYTES[ord("A"):ord("Z") + 1] += ord("a") - ord("A")
+KEY_BYTES[[ord("-"), ord(" ")]] = ord("_")
+PLAIN_KEY_BYTES = np.zeros(256, dtype=bool)
+PLAIN_KEY_BYTES[list(b"0123456789abcdefghijklmnopqrstuvwxyz_")] = True
+
+
 def _plain_keys(array):
     """The keys of ids that are all ASCII letters and digits parted by single dashes or spaces, as most ids are
-    written: lower case, "_" for the dash or space, with no regular expression. None if any id is otherwise."""
-    import pyarrow.compute as pc
+    written: lower case, "_" for the dash or space, made from the texts' bytes at once. None if any id is
+    otherwise."""
+    import pyarrow as pa
 
-    keys = pc.replace_substring(pc.replace_substring(pc.ascii_lower(array), "-", "_"), " ", "_")
-    # The keys are searched laid end to end: a "_" at either end of a key is looked for apart.
-    if search_all(keys, "[^0-9a-z_]|__") or pc.any(pc.starts_with(keys, "_")).as_py() \
-            or pc.any(pc.ends_with(keys, "_")).as_py():
+    validity, offsets_buffer, data = array.buffers()
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=width)[array.offset:array.offset + len(array) + 1]
+    keys = KEY_BYTES[np.frombuffer(data, dtype=np.uint8)] if data is not None else np.zeros(0, np.uint8)
+    used = keys[int(offsets[0]):int(offsets[-1])] if len(offsets) else keys[:0]
+    if not PLAIN_KEY_BYTES[used].all():
         return None
-    return keys
+    underscore = keys == ord("_")
+    # "__" anywhere, even across two keys (then the slower path decides), or "_" at either end of a key.
+    if (underscore[1:] & underscore[:-1])[int(offsets[0]):max(int(offsets[-1]) - 1, int(offsets[0]))].any():
+        return None
+    filled = offsets[1:] > offsets[:-1]
+    if underscore[offsets[:-1][filled]].any() or underscore[offsets[1:][filled] - 1].any():
+        return None
+    return pa.Array.from_buffers(array.type, len(array), [validity, offsets_buffer, pa.py_buffer(keys)],
+                                 null_count=array.null_count, offset=array.offset)
 
 
 def _ascii_keys(texts, plain: bool = True):
@@ -762,24 +782,31 @@ def same_day_contradiction(c: Context, table: str) -> None:
     sheet, totals = c.sheets[table], c.displacement_totals()
     if totals.empty:
         return
-    wide = totals.pivot_table(index=["scope", "as_of"], columns="metric", values="individuals", aggfunc="sum",
-                              observed=True)
-    if "displaced_cumulative" not in wide or not any(p in wide for p in PARTS):
+    metric = totals["metric"].to_numpy(dtype=object)
+    if not (metric == "displaced_cumulative").any() or not np.isin(metric, PARTS).any():
         return
-    parts = wide.reindex(columns=list(PARTS))
-    given = wide["displaced_cumulative"].notna() & parts.notna().any(axis=1)
-    bad = wide[given & (parts.fillna(0).sum(axis=1) > wide["displaced_cumulative"])]
-    for (scope, as_of), figures in bad.iterrows():
-        rows = totals[(totals.scope == scope) & (totals.as_of == as_of) & (totals.metric == "displaced_cumulative")]
-        shown = {p: "-" if pd.isna(figures.get(p)) else f"{int(figures[p]):,}" for p in PARTS}
-        row = int(min(rows["rows"].iloc[0]))
+    # The totals hold one figure per scope, metric and date: laid out as one column per metric, a row per
+    # scope and date.
+    codes, days = pd.factorize(pd.MultiIndex.from_arrays([totals["scope"], totals["as_of"]]))
+    amounts = totals["individuals"].to_numpy(dtype="float64", na_value=np.nan)
+    wide = {}
+    for name in ("displaced_cumulative", *PARTS):
+        wide[name] = np.full(len(days), np.nan)
+        wide[name][codes[metric == name]] = amounts[metric == name]
+    cumulative, parts = wide["displaced_cumulative"], np.vstack([wide[p] for p in PARTS])
+    given = ~np.isnan(cumulative) & ~np.isnan(parts).all(axis=0)
+    for day in np.flatnonzero(given & (np.nansum(parts, axis=0) > cumulative)):
+        scope, as_of = days[day]
+        shown = {p: "-" if np.isnan(wide[p][day]) else f"{int(wide[p][day]):,}" for p in PARTS}
+        rows = totals["rows"].to_numpy()[(codes == day) & (metric == "displaced_cumulative")][0]
+        row = int(min(rows))
         at = sheet.frame.index[sheet.frame[ROW] == row]
         c.findings.add(finding(Code.CP306, file=sheet.file, sheet=sheet.sheet, row=row,
                                column=sheet.header("individuals"),
                                value=_written(sheet, at[0], "individuals") if len(at) else "",
                                day=as_of.strftime("%d/%m/%Y"), scope=scope,
                                returned=shown["returned_cumulative"], current=shown["displaced_current"],
-                               cumulative=f"{int(figures['displaced_cumulative']):,}",
+                               cumulative=f"{int(cumulative[day]):,}",
                                column_number=sheet.column_number("individuals")))
 
 
