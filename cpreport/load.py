@@ -10,7 +10,7 @@ import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -56,6 +56,9 @@ class Sheet:
     header_row: int = 1  # as the user numbers it
     typed_cells: bool = True  # a workbook keeps numbers and dates; a CSV holds text only
     changed: dict[str, pd.Series] = field(default_factory=dict)  # canonical column -> cells as written, where tidied
+    # A CSV column that repeats itself, as load encoded it: each cell's place among the distinct texts (-1 when
+    # empty), and those texts (Arrow). The validate stage reads the column through them, not hashing it again.
+    encoded: dict[str, tuple[np.ndarray, object]] = field(default_factory=dict, repr=False, compare=False)
     # The validate stage's work on this sheet alone (typed table, findings), when already done: see cache.py.
     checked: tuple[pd.DataFrame, list] | None = None
 
@@ -546,29 +549,42 @@ def repeats_itself(array) -> bool:
     return pc.count_distinct(head).as_py() * 2 <= len(head)
 
 
-def _candidates(column: pd.Series) -> np.ndarray:
-    """The distinct texts of an Arrow text column that tidying may change or that may label a total row."""
+def _candidates(column: pd.Series) -> tuple[np.ndarray, tuple[np.ndarray, object] | None]:
+    """The distinct texts of an Arrow text column that tidying may change or that may label a total row; and,
+    for a column that repeats itself, each cell's place among its distinct texts and those texts."""
     import pyarrow.compute as pc
 
     array = arrow_array(column)
     if repeats_itself(array):
         # A column that repeats itself (types, places, dates, counts): Arrow picks out the few of its distinct
         # texts that may change or may say "Total".
-        distinct = pc.unique(array).drop_null()
-        return distinct.filter(_may_change(distinct)).to_numpy(zero_copy_only=False)
+        encoded = pc.dictionary_encode(array)
+        distinct = encoded.dictionary
+        places = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+        return distinct.filter(_may_change(distinct)).to_numpy(zero_copy_only=False), (places, distinct)
     # Mostly distinct texts (ids, titles): Arrow picks them out from all the cells.
-    return pc.unique(array.filter(_may_change(array))).drop_null().to_numpy(zero_copy_only=False)
+    return pc.unique(array.filter(_may_change(array))).drop_null().to_numpy(zero_copy_only=False), None
 
 
-def _texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray]:
-    """A column's cells (empty ones None), which of them hold text, its distinct texts, whether an empty cell
-    was other than None, and which cells are not empty: what tidying, the search for total rows and for empty
-    rows start from, found once per column. An Arrow text column is given as it is, with only the distinct
-    texts that tidying may change or that may label a total row."""
+class Texts(NamedTuple):
+    """What tidying, the search for total rows and for empty rows start from, found once per column."""
+
+    values: object  # the cells (empty ones None); an Arrow text column as it is
+    is_text: np.ndarray  # which cells hold text
+    distinct: np.ndarray  # the distinct texts (of an Arrow column, those tidying may change or may label a total)
+    blanked: bool  # whether an empty cell was other than None
+    present: np.ndarray  # which cells are not empty
+    encoded: tuple[np.ndarray, object] | None = None  # see Sheet.encoded
+
+
+def _texts(column: pd.Series) -> Texts:
+    """A column's Texts. An Arrow text column is given as it is, with only the distinct texts that tidying may
+    change or that may label a total row."""
     if arrow_text(column):
         # Only texts that tidying may change, or that may label a total row, are made Python strings.
         present = column.notna().to_numpy()
-        return column, present, _candidates(column), False, present
+        candidates, encoded = _candidates(column)
+        return Texts(column, present, candidates, False, present, encoded)
     values = column.to_numpy(dtype=object)
     present = pd.notna(values)
     blanked = not present.all() and any(v is not None for v in values[~present])
@@ -576,17 +592,17 @@ def _texts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool,
         values = np.where(present, values, None)
     kind = pd.api.types.infer_dtype(values, skipna=True)
     if kind in NO_TEXT:
-        return values, np.zeros(len(values), dtype=bool), np.array([], dtype=object), blanked, present
+        return Texts(values, np.zeros(len(values), dtype=bool), np.array([], dtype=object), blanked, present)
     is_text = present if kind == "string" else (pd.Series(values, dtype=object).map(type) == str).to_numpy()
-    return values, is_text, pd.unique(values[is_text]), blanked, present
+    return Texts(values, is_text, pd.unique(values[is_text]), blanked, present)
 
 
-def _tidy(column: pd.Series, texts: tuple | None = None) -> tuple[pd.Series, pd.Series | None]:
+def _tidy(column: pd.Series, texts: Texts | None = None) -> tuple[pd.Series, pd.Series | None]:
     """Trim stray and non-breaking spaces; empty, dash-only and "N/A" cells become empty.
 
     Returns the tidied column and, where a cell was changed beyond its spaces, the cell as written (None when
     no cell was)."""
-    values, is_text, distinct, blanked, _present = texts or _texts(column)
+    values, is_text, distinct, blanked = (texts or _texts(column))[:4]
     if blanked:
         column = pd.Series(values, index=column.index, dtype=object)
     # Distinct texts that cannot change are found by Arrow; only the others are tidied one by one.
@@ -661,8 +677,8 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     if typed_cells and required and len(below):
         # Merged cells come back empty but for their first cell; look for merges only where a required
         # cell is empty in a row that has something, so that clean sheets are read once.
-        gap = np.logical_or.reduce([~texts[position][4] for position in required])
-        if (gap & np.logical_or.reduce([t[4] for t in texts.values()])).any():
+        gap = np.logical_or.reduce([~texts[position].present for position in required])
+        if (gap & np.logical_or.reduce([t.present for t in texts.values()])).any():
             ranges = merged_ranges(path, sheet)
             if ranges:
                 grid = fill_merged(grid, ranges)
@@ -671,6 +687,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     body = below.iloc[:, list(positions.values())].copy()
     body.columns = list(positions)
     changed: dict[str, pd.Series] = {}
+    encoded: dict[str, tuple[np.ndarray, object]] = {}
     present = []
     for name, position in positions.items():
         column = body[name]
@@ -679,7 +696,9 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
             body[name] = tidied
             present.append(tidied.notna().to_numpy())
         else:
-            present.append(texts[position][4])
+            present.append(texts[position].present)
+            if texts[position].encoded is not None:  # a tidied column's encoding no longer holds
+                encoded[name] = texts[position].encoded
         if written is not None:
             changed[name] = written
     filled = pd.Series(np.logical_or.reduce(present) if present else np.zeros(len(body), dtype=bool),
@@ -690,9 +709,11 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     body = _drop_total_rows(body, below if len(body) == len(below) else below.loc[body.index], table, where,
                             findings, texts)
     keep = body.index
+    kept = keep.to_numpy() - below.index[0] if len(below) else np.zeros(0, dtype="int64")  # rows of below kept
     return Sheet(table, file, sheet, body.reset_index(drop=True), headers,
                  {c: p + 1 for c, p in positions.items()}, path, header_row, typed_cells,
-                 {name: mask[keep].reset_index(drop=True) for name, mask in changed.items()})
+                 {name: mask[keep].reset_index(drop=True) for name, mask in changed.items()},
+                 encoded={name: (places[kept], distinct) for name, (places, distinct) in encoded.items()})
 
 
 def _total_words(distinct: np.ndarray) -> list:
@@ -716,7 +737,7 @@ def _drop_total_rows(body: pd.DataFrame, cells: pd.DataFrame, table: Table, wher
         return body
     label = pd.Series(None, index=body.index, dtype=object)
     for position in range(cells.shape[1]):
-        words = _total_words(texts[position][2])
+        words = _total_words(texts[position].distinct)
         if not words:
             continue
         column = cells.iloc[:, position]

@@ -211,9 +211,11 @@ def parse_dates(raw: pd.Series, typed_cells: bool = True) -> Parsed:
                   {Code.CP213: {"month": no_month}})
 
 
-def distinct_cells(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def distinct_cells(raw: pd.Series, encoded: tuple | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each cell's place among the column's distinct cells (-1 when empty), and those cells: an Arrow text column
-    (a CSV's) is encoded by Arrow, and only its distinct texts become Python strings."""
+    (a CSV's) is encoded by Arrow (or was by load: encoded), and only its distinct texts become Python strings."""
+    if encoded is not None:
+        return encoded[0], encoded[1].to_numpy(zero_copy_only=False)
     if arrow_text(raw):
         import pyarrow.compute as pc
 
@@ -231,9 +233,9 @@ def _each_distinct(raw: pd.Series, function: Callable[[object], object]) -> pd.S
     return pd.Series(results[codes], index=raw.index, dtype=object)
 
 
-def _category(raw: pd.Series, function: Callable[[object], str | None]) -> pd.Series:
+def _category(raw: pd.Series, function: Callable[[object], str | None], encoded: tuple | None = None) -> pd.Series:
     """function of each cell as a categorical column, built from the distinct cells alone."""
-    codes, distinct = distinct_cells(raw)
+    codes, distinct = distinct_cells(raw, encoded)
     names = [function(u) for u in distinct]
     categories = sorted({n for n in names if n is not None})
     place = {n: i for i, n in enumerate(categories)}
@@ -242,14 +244,14 @@ def _category(raw: pd.Series, function: Callable[[object], str | None]) -> pd.Se
                      index=raw.index)
 
 
-def parse_governorates(raw: pd.Series) -> Parsed:
-    pcodes = _category(raw, match_governorate)
+def parse_governorates(raw: pd.Series, encoded: tuple | None = None) -> Parsed:
+    pcodes = _category(raw, match_governorate, encoded)
     return Parsed(pcodes, {Code.CP208: raw.notna() & pcodes.isna()})
 
 
-def parse_choices(raw: pd.Series, enumeration: str) -> Parsed:
+def parse_choices(raw: pd.Series, enumeration: str, encoded: tuple | None = None) -> Parsed:
     lookup = choice_lookup(enumeration)
-    values = _category(raw, lambda u: lookup.get(fold(u)))
+    values = _category(raw, lambda u: lookup.get(fold(u)), encoded)
     allowed = ", ".join(f"{en} ({ar})" for en, ar, _ in CHOICES[enumeration].values())
     unknown = raw.notna() & values.isna()
     return Parsed(values, {Code.CP207: unknown},
@@ -277,12 +279,12 @@ def parse_keys(raw: pd.Series) -> Parsed:
     return Parsed(_each_distinct(_as_text(raw), lambda u: fold(u) or u))
 
 
-def _once_per_value(parser: Callable[[pd.Series], Parsed], raw: pd.Series) -> Parsed:
+def _once_per_value(parser: Callable[[pd.Series], Parsed], raw: pd.Series, encoded: tuple | None = None) -> Parsed:
     """Parse each distinct cell once: a column of dates or counts repeats itself (a few hundred days, a few dozen
     counts), and the parsers read a cell alone. Cells are told apart by type as well as value, so that 1, 1.0 and
     True are each read as what they are; empty cells are all read as one."""
     if arrow_text(raw):
-        codes, distinct = distinct_cells(raw)
+        codes, distinct = distinct_cells(raw, encoded)
         if not len(distinct) or len(distinct) + 1 > len(raw) // 2:
             return parser(raw)
         # The empty cell first, then the distinct texts.
@@ -321,7 +323,7 @@ def _spread(parsed: Parsed, pointer: np.ndarray, index: pd.Index) -> Parsed:
                    for code, fields in parsed.details.items()})
 
 
-def _plain_csv(raw: pd.Series, kind: str) -> Parsed | None:
+def _plain_csv(raw: pd.Series, kind: str, encoded: tuple | None = None) -> Parsed | None:
     """A CSV's column of counts in plain digits, or of ISO dates within the programme's years, as most are: read
     by Arrow at once, with nothing to find. None for any other column, which the parsers read."""
     import pyarrow as pa
@@ -332,7 +334,9 @@ def _plain_csv(raw: pd.Series, kind: str) -> Parsed | None:
         return None
     # A column that repeats itself is read through its distinct texts; one of distinct texts, all at once.
     texts, at = array, None  # the texts read, and which of them each cell is (None: each cell its own)
-    if repeats_itself(array):
+    if encoded is not None:
+        texts, at = encoded[1], np.maximum(encoded[0], 0)
+    elif repeats_itself(array):
         encoded = pc.dictionary_encode(array)
         texts, at = encoded.dictionary, pc.fill_null(encoded.indices, 0).to_numpy(zero_copy_only=False)
     empty = raw.isna().to_numpy()
@@ -356,17 +360,19 @@ def _plain_csv(raw: pd.Series, kind: str) -> Parsed | None:
     return Parsed(values, {}, pd.Series(False, index=raw.index))  # nothing failed, nothing was converted
 
 
-def parse(raw: pd.Series, kind: str, choices: str | None, typed_cells: bool = True) -> Parsed:
-    if kind in (INTEGER, DATE) and arrow_text(raw) and (plain := _plain_csv(raw, kind)) is not None:
+def parse(raw: pd.Series, kind: str, choices: str | None, typed_cells: bool = True,
+          encoded: tuple | None = None) -> Parsed:
+    """A column read as its kind. encoded: the column's distinct texts as load found them (Sheet.encoded)."""
+    if kind in (INTEGER, DATE) and arrow_text(raw) and (plain := _plain_csv(raw, kind, encoded)) is not None:
         return plain
     if kind == INTEGER:
-        return _once_per_value(lambda cells: parse_integers(cells, typed_cells), raw)
+        return _once_per_value(lambda cells: parse_integers(cells, typed_cells), raw, encoded)
     if kind == DATE:
-        return _once_per_value(lambda cells: parse_dates(cells, typed_cells), raw)
+        return _once_per_value(lambda cells: parse_dates(cells, typed_cells), raw, encoded)
     if kind == GOVERNORATE:
-        return parse_governorates(raw)
+        return parse_governorates(raw, encoded)
     if kind == CHOICE:
-        return parse_choices(raw, choices)
+        return parse_choices(raw, choices, encoded)
     if kind == KEY:
         return parse_keys(raw)
     return parse_text(raw)
@@ -432,7 +438,7 @@ def check_cells(sheet: Sheet, findings: Findings) -> pd.DataFrame:
             typed[column.name] = pd.Series(None, index=frame.index, dtype=object)
             continue
         raw = frame[column.name]
-        parsed = parse(raw, column.kind, column.choices, sheet.typed_cells)
+        parsed = parse(raw, column.kind, column.choices, sheet.typed_cells, sheet.encoded.get(column.name))
         typed[column.name] = parsed.values
         for code, mask in parsed.failures.items():
             _report(findings, sheet, code, mask, column.name, raw, parsed.details.get(code),
@@ -528,15 +534,19 @@ class Context:
         return self.worked_out[1]
 
 
-def _id_keys(ids: pd.Series) -> pd.Series:
+def _id_keys(ids: pd.Series, encoded: tuple | None = None) -> pd.Series:
     """Ids as compared: "CPF-NIN-001", "cpf nin 001" and "CPF_NIN_001 " are one forum. Each distinct id is folded
-    once; a column that repeats its ids (the forums the activities name) gives its keys as categories."""
+    once; a column that repeats its ids (the forums the activities name) gives its keys as categories.
+    encoded: the sheet's column as load encoded it (Sheet.encoded), used while the rules have kept every row."""
     present = ids.notna()
     if not present.any():
         return ids.astype(object).where(present, None)
-    if arrow_text(ids) and not repeats_itself(arrow_array(ids)):
+    if encoded is not None and len(encoded[0]) == len(ids):
+        codes, distinct = distinct_cells(ids, encoded)
+    elif arrow_text(ids) and not repeats_itself(arrow_array(ids)):
         return _arrow_id_keys(ids)
-    codes, distinct = distinct_cells(ids if arrow_text(ids) else ids.where(~present, ids.astype(str)))
+    else:
+        codes, distinct = distinct_cells(ids if arrow_text(ids) else ids.where(~present, ids.astype(str)))
     folded = _fold_ids(distinct)
     if len(distinct) * 2 > len(ids):  # mostly distinct ids: as many categories as cells would gain nothing
         return pd.Series(np.append(folded, None)[codes], index=ids.index, dtype=object)
@@ -679,7 +689,7 @@ def forum_named(c: Context, table: str) -> None:
     if "cpf_id" not in sheet.headers or "cpfs" not in c.sheets:
         return
     known = set(_id_keys(c.typed["cpfs"]["cpf_id"]).dropna())
-    keys = _id_keys(activities["cpf_id"])
+    keys = _id_keys(activities["cpf_id"], sheet.encoded.get("cpf_id"))
     _report(c.findings, sheet, Code.CP304, keys.notna() & ~keys.isin(known), "cpf_id", sheet.frame["cpf_id"])
 
 

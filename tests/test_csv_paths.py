@@ -207,6 +207,28 @@ def test_title_lines_above_the_table_are_read_alike_either_way(tmp_path, monkeyp
     _assert_same(by_arrow, by_csv)
 
 
+def test_cells_below_left_out_rows_keep_their_rows_when_the_column_repeats_itself(tmp_path, monkeypatch):
+    # Load hands the validate stage each repeating column's distinct texts with the cells' places among them; empty
+    # and total rows left out above an odd cell must not shift those places.
+    activities = [[f"ACT-{i}", ["training", "workshop"][i % 2], "", "", f"2017-0{1 + i % 5}-1{i % 10}", "",
+                   ["Ninewa", "Anbar"][i % 2], f"CPF-{i % 3}", str(10 + i % 7), "", "", "", "", "", ""]
+                  for i in range(600)]
+    for at in (450, 300, 150):
+        activities.insert(at, [""] * 15)
+        activities.insert(at, ["", "", "Total", "", "", "", "", "", "6000", "", "", "", "", "", ""])
+    odd = {500: (1, "meeting"), 520: (4, "2017-02-30"), 540: (6, "Atlantis"), 560: (7, "CPF-9"), 580: (8, "12x")}
+    for row, (column, text) in odd.items():
+        activities[row][column] = text
+    forums = [[f"CPF-{i}", f"Forum {i}", "", "Ninewa", "", "IOM", "2016-01-01", ""] for i in range(3)]
+    displacement = [["2017-05-02", "national", "displaced_current", "", "358656"]]
+    _write(tmp_path, {"cpfs": forums, "activities": activities, "displacement": displacement})
+    by_arrow, by_csv = _both_ways(tmp_path, monkeypatch)
+    said = {(f.row, f.column) for f in by_arrow.findings if f.file == "activities.csv"}
+    header = [c.name for c in TABLES["activities"].columns]
+    assert {(row + 2, header[column]) for row, (column, _) in odd.items()} <= said
+    _assert_same(by_arrow, by_csv)
+
+
 @pytest.mark.parametrize("odd", ["2017-02-30", "1890-01-01", "2017-13-01", "2016-02-29", "1234567890123", "-5", ""])
 @pytest.mark.parametrize("rows", [6, 400])
 def test_a_column_of_plain_dates_or_counts_with_one_odd_cell_reads_alike_either_way(tmp_path, monkeypatch, odd, rows):
