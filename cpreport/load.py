@@ -504,24 +504,69 @@ EMPTY_WORDS = sorted(PLACEHOLDERS | DASHES)
 TOTAL_STEMS = "(?i)total|sum|مجموع|جمالي"
 
 
+def _byte_table(values) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[list(values)] = True
+    return table
+
+
+# A text that trimming changes begins or ends with whitespace. In UTF-8, Python's whitespace is an ASCII byte
+# (which appears in no other character), or a character that begins with one of these bytes...
+SPACE_ASCII = _byte_table(c.encode()[0] for c in WHITESPACE if c.isascii())
+SPACE_LEAD = SPACE_ASCII | _byte_table(c.encode()[0] for c in WHITESPACE)
+# ...and ends as a 2-byte one (C2 85, C2 A0) or a 3-byte one (E1, E2 or E3 and two more bytes) does.
+SPACE_END_2 = _byte_table(c.encode()[1] for c in WHITESPACE if len(c.encode()) == 2)
+SPACE_LEAD_2 = _byte_table(c.encode()[0] for c in WHITESPACE if len(c.encode()) == 2)
+SPACE_LEAD_3 = _byte_table(c.encode()[0] for c in WHITESPACE if len(c.encode()) == 3)
+# A text that may be a dash or placeholder: short, and beginning as one does (in either case).
+EMPTY_WORD_BYTES = max(len(w.encode()) for w in EMPTY_WORDS)
+EMPTY_WORD_FIRST = _byte_table(b for w in EMPTY_WORDS for b in (w.encode()[0], w.upper().encode()[0]))
+
+
+def _text_bytes(array) -> tuple[np.ndarray, np.ndarray]:
+    """An Arrow text array's offsets and bytes as numpy arrays, without a copy (the bytes of the whole buffer)."""
+    import pyarrow as pa
+
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    offsets = np.frombuffer(array.buffers()[1], dtype=width)[array.offset:array.offset + len(array) + 1]
+    data = array.buffers()[2]
+    return offsets.astype(np.int64), np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+
+
 def _may_change(texts):
     """Which texts tidying may change or may read as a total's label: spaces at either end, odd spaces or marks,
     doubled spaces, or a dash, placeholder or total word. Everything else is left as it is without a look from
-    Python. Takes an Arrow array of text, or an array of Python strings; gives an array of booleans."""
+    Python, which reads the texts picked out (some of them needlessly: the first and last bytes of a text, which
+    are all this looks at for its ends, do not always tell). Takes an Arrow array of text, or an array of Python
+    strings; gives an array of booleans."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     array = texts if isinstance(texts, pa.Array) else pa.array(texts, type=pa.string())
-    trimmed = pc.utf8_trim(array, WHITESPACE)
-    maybe = pc.or_(pc.not_equal(trimmed, array), pc.is_in(pc.utf8_lower(trimmed), pa.array(EMPTY_WORDS, type=array.type)))
+    offsets, data = _text_bytes(array)
+    if not len(data):
+        return np.zeros(len(array), dtype=bool)
+
+    def byte(at: np.ndarray) -> np.ndarray:  # at each place (a text too short for it reads some other byte)
+        return data[np.clip(at, 0, len(data) - 1)]
+
+    starts, ends = offsets[:-1], offsets[1:]
+    size = ends - starts
+    filled = size > 0
+    first, last = byte(starts), byte(ends - 1)
+    maybe = filled & (SPACE_LEAD[first] | SPACE_ASCII[last]
+                      | (size >= 2) & SPACE_END_2[last] & SPACE_LEAD_2[byte(ends - 2)]
+                      | (size >= 3) & SPACE_LEAD_3[byte(ends - 3)]
+                      | (size <= EMPTY_WORD_BYTES) & EMPTY_WORD_FIRST[first])
     # Odd or doubled spaces and total words are rare: the column's texts are first searched as one string for
     # either, and cell by cell only when that finds any (or finds one across the end of a text and the start of
     # the next).
     if search_all(array, f"{TOTAL_STEMS}|{ODD}|{SPACE}{SPACE}"):
-        maybe = pc.or_(maybe, pc.match_substring_regex(array, f"{ODD}|{SPACE}{SPACE}"))
+        odd = pc.match_substring_regex(array, f"{ODD}|{SPACE}{SPACE}").to_numpy(zero_copy_only=False)
         short = pc.less_equal(pc.utf8_length(array), 24)  # as _is_total_word
-        maybe = pc.or_(maybe, pc.and_(short, pc.match_substring_regex(array, TOTAL_STEMS)))
-    return maybe.to_numpy(zero_copy_only=False)
+        total = pc.and_(short, pc.match_substring_regex(array, TOTAL_STEMS)).to_numpy(zero_copy_only=False)
+        maybe |= filled & (np.asarray(odd, dtype=bool) | np.asarray(total, dtype=bool))
+    return maybe
 
 
 def search_all(array, pattern: str) -> bool:

@@ -183,8 +183,9 @@ def test_every_text_read_as_a_total_label_is_one_arrow_looks_at(word, spaces, up
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(list("aT :-/.—") + ["\u00a0", "\u200f", "\ufeff", "\t", "\n", "\u3000", "na", "N/A",
-                                                     "لا يوجد"]), min_size=1, max_size=6).map("".join))
+@given(st.lists(st.sampled_from(list("aT :-/.—“ةن") + list(load_stage.WHITESPACE) + ["\u200f", "\ufeff", "na", "N/A",
+                                                                                  "لا يوجد", "NONE"]),
+                min_size=1, max_size=6).map("".join))
 def test_every_text_tidying_changes_is_one_arrow_looks_at(text):
     # Arrow picks out the texts that tidying may change; Python then tidies only those.
     after, _ = load_stage._tidy_texts(pd.Series([text], dtype=object))
