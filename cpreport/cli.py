@@ -5,7 +5,7 @@ import click
 
 from . import __version__
 from .errors import (EXIT_DISAGREE, EXIT_ENVIRONMENT, EXIT_INVALID, EXIT_LOCKED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE,
-                     InvalidData)
+                     CpreportError, InvalidData)
 
 EXIT_CODES = f"""Exit codes: {EXIT_OK} built or up to date, {EXIT_INVALID} errors in the sheets,
 {EXIT_USAGE} usage or config error, {EXIT_ENVIRONMENT} environment problem (no Arabic font, no Pango, output
@@ -42,8 +42,18 @@ class Commands(click.Group):
 
     def invoke(self, ctx):
         try:
+            return self._invoke_guarded(ctx)
+        except CpreportError as error:
+            # Click shows its own exceptions ("Error: …") and exits with their code: cpreport's become one here,
+            # so that the library does not depend on click.
+            shown = click.ClickException(error.format_message())
+            shown.exit_code = error.exit_code
+            raise shown from None
+
+    def _invoke_guarded(self, ctx):
+        try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except (CpreportError, click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except OSError as error:
             # A full disk, a folder made read-only, a share that went away: the machine's, not the sheets'.
@@ -93,7 +103,6 @@ def build(config_path, data, period, out, all_periods, strict, force, wait, quie
     import time
 
     from . import manifest
-    from .errors import CpreportError
     from .log import Progress, file_logger
     from .write import ensure_folder
 

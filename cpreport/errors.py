@@ -1,18 +1,23 @@
 """The exceptions cpreport raises; each carries the exit code the CLI ends with."""
 from __future__ import annotations
 
-import click
-
 # Exit codes, documented in the README and in `cpreport --help`.
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_LOCKED = 0, 1, 2, 3, 4
 EXIT_DISAGREE = 5
 EXIT_UNEXPECTED = 6
 
 
-class CpreportError(click.ClickException):
-    """Root of cpreport's exceptions: the library raises, only the CLI decides to exit."""
+class CpreportError(Exception):
+    """Root of cpreport's exceptions: the library raises, only the CLI decides to exit (and shows the message)."""
 
     exit_code = EXIT_USAGE
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def format_message(self) -> str:
+        return self.message
 
 
 class ConfigError(CpreportError):
