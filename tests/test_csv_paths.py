@@ -208,6 +208,20 @@ def test_title_lines_above_the_table_are_read_alike_either_way(tmp_path, monkeyp
     _assert_same(by_arrow, by_csv)
 
 
+@pytest.mark.parametrize("twin", ["ACT-00500", "act 00500", "ACT_00500 "])
+def test_an_id_repeated_next_to_itself_in_a_sheet_of_ids_in_order_is_found(tmp_path, monkeypatch, twin):
+    # Ids in order are known to be distinct without hashing them: one written again right below itself (as it
+    # is, or otherwise) must still be found.
+    activities = [[f"ACT-{i:05d}", "training", "", "", "2017-05-02", "", "Ninewa", "CPF-1", "20", "", "", "", "", "",
+                   ""] for i in range(1000)]
+    activities.insert(501, [twin, *activities[500][1:]])
+    forums = [["CPF-1", "Forum 1", "", "Ninewa", "", "IOM", "2016-01-01", ""]]
+    _write(tmp_path, {"cpfs": forums, "activities": activities, "displacement": []})
+    by_arrow, by_csv = _both_ways(tmp_path, monkeypatch)
+    assert [(f.code, f.row) for f in by_arrow.findings if f.code == "CP209"] == [("CP209", 503)]
+    _assert_same(by_arrow, by_csv)
+
+
 def test_cells_below_left_out_rows_keep_their_rows_when_the_column_repeats_itself(tmp_path, monkeypatch):
     # Load hands the validate stage each repeating column's distinct texts with the cells' places among them; empty
     # and total rows left out above an odd cell must not shift those places.
