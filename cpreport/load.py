@@ -523,6 +523,26 @@ EMPTY_WORD_BYTES = max(len(w.encode()) for w in EMPTY_WORDS)
 EMPTY_WORD_FIRST = _byte_table(b for w in EMPTY_WORDS for b in (w.encode()[0], w.upper().encode()[0]))
 
 
+DIGIT_BYTES = _byte_table(b"0123456789")
+
+
+def plain_counts(array, longest: int | None = 12) -> np.ndarray | None:
+    """Which cells of an Arrow text array are not empty, if all of those are written in plain digits alone (at
+    most longest of them), as counts most often are: told from their bytes at once. None if any cell is
+    otherwise."""
+    offsets, data = _text_bytes(array)
+    if not len(offsets):
+        return None
+    written = data[offsets[0]:offsets[-1]]
+    if not DIGIT_BYTES[written[:1024]].all():  # most columns that are not counts tell so at once
+        return None
+    size = np.diff(offsets)
+    given = array.is_valid().to_numpy(zero_copy_only=False)
+    if (size[given] < 1).any() or longest is not None and (size > longest).any() or not DIGIT_BYTES[written].all():
+        return None
+    return given
+
+
 def _text_bytes(array) -> tuple[np.ndarray, np.ndarray]:
     """An Arrow text array's offsets and bytes as numpy arrays, without a copy (the bytes of the whole buffer)."""
     import pyarrow as pa
@@ -600,6 +620,8 @@ def _candidates(column: pd.Series) -> tuple[np.ndarray, tuple[np.ndarray, object
     import pyarrow.compute as pc
 
     array = arrow_array(column)
+    if plain_counts(array, longest=None) is not None:
+        return np.array([], dtype=object), None  # digits alone: nothing to tidy, no total's label
     if repeats_itself(array):
         # A column that repeats itself (types, places, dates, counts): Arrow picks out the few of its distinct
         # texts that may change or may say "Total".

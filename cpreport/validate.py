@@ -12,7 +12,8 @@ import pandas as pd
 from .contract import (CHOICE, CHOICES, DATE, GOVERNORATE, ID, INTEGER, KEY, PARTICIPANT_GROUPS, TABLES, Table,
                        choice_lookup, fold, match_governorate)
 from .findings import ERROR, Code, Findings, finding
-from .load import ARROW_TEXT, ROW, Loaded, Sheet, arrow_array, arrow_text, repeats_itself, search_all, text_cells
+from .load import (ARROW_TEXT, ROW, Loaded, Sheet, arrow_array, arrow_text, plain_counts, repeats_itself, search_all,
+                   text_cells)
 
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -332,6 +333,14 @@ def _plain_csv(raw: pd.Series, kind: str, encoded: tuple | None = None) -> Parse
     array = arrow_array(raw)
     if array.null_count == len(array):
         return None
+    empty = raw.isna().to_numpy()
+    if kind == INTEGER:
+        # Counts in 1 to 12 plain digits are told from the cells' bytes, and read by Arrow all at once.
+        if plain_counts(array) is None:
+            return None
+        counts = pc.fill_null(pc.cast(array, pa.int64()), 0).to_numpy()
+        return Parsed(pd.Series(pd.arrays.IntegerArray(counts, empty), index=raw.index), {},
+                      pd.Series(False, index=raw.index))  # nothing failed, nothing was converted
     # A column that repeats itself is read through its distinct texts; one of distinct texts, all at once.
     texts, at = array, None  # the texts read, and which of them each cell is (None: each cell its own)
     if encoded is not None:
@@ -339,24 +348,17 @@ def _plain_csv(raw: pd.Series, kind: str, encoded: tuple | None = None) -> Parse
     elif repeats_itself(array):
         encoded = pc.dictionary_encode(array)
         texts, at = encoded.dictionary, pc.fill_null(encoded.indices, 0).to_numpy(zero_copy_only=False)
-    empty = raw.isna().to_numpy()
-    if kind == INTEGER:
-        if not pc.all(pc.match_substring_regex(texts, "^[0-9]{1,12}$")).as_py():
-            return None
-        counts = pc.fill_null(pc.cast(texts, pa.int64()), 0).to_numpy()
-        values = pd.Series(pd.arrays.IntegerArray(counts if at is None else counts[at], empty), index=raw.index)
-    else:
-        if not pc.all(pc.match_substring_regex(texts, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).as_py():
-            return None
-        try:
-            days = pc.cast(texts, pa.timestamp("ns"))
-        except pa.ArrowInvalid:
-            return None  # impossible days: said by parse_dates
-        years = pc.year(days)
-        if not pc.all(pc.and_(pc.greater_equal(years, EARLIEST_YEAR), pc.less_equal(years, LATEST_YEAR))).as_py():
-            return None  # years out of span: said by parse_dates
-        stamps = days.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
-        values = pd.Series(stamps if at is None else stamps[at], index=raw.index).where(~empty)
+    if not pc.all(pc.match_substring_regex(texts, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).as_py():
+        return None
+    try:
+        days = pc.cast(texts, pa.timestamp("ns"))
+    except pa.ArrowInvalid:
+        return None  # impossible days: said by parse_dates
+    years = pc.year(days)
+    if not pc.all(pc.and_(pc.greater_equal(years, EARLIEST_YEAR), pc.less_equal(years, LATEST_YEAR))).as_py():
+        return None  # years out of span: said by parse_dates
+    stamps = days.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+    values = pd.Series(stamps if at is None else stamps[at], index=raw.index).where(~empty)
     return Parsed(values, {}, pd.Series(False, index=raw.index))  # nothing failed, nothing was converted
 
 
