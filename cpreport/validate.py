@@ -780,17 +780,36 @@ def displacement_totals(displacement: pd.DataFrame) -> pd.DataFrame:
     frame = displacement.dropna(subset=keys + ["individuals"])
     if frame.empty:
         return pd.DataFrame(columns=keys + ["individuals", "rows"])
-    national = frame["governorate"].isna()
-    has_total = frame.assign(t=national).groupby(keys, observed=True)["t"].transform("any")
-    used = frame[national | ~has_total]
-    grouped = used.groupby(keys, observed=True)
-    totals = grouped.agg(individuals=("individuals", "sum")).reset_index()
-    # Each figure's rows, in order: one sort of all the rows, then split where the figure changes.
-    order = np.lexsort((used[ROW].to_numpy(), grouped.ngroup().to_numpy()))
-    rows = used[ROW].to_numpy(dtype="int64")[order]
-    sizes = grouped.size().to_numpy()
-    totals["rows"] = pd.Series([part.tolist() for part in np.split(rows, np.cumsum(sizes)[:-1])], dtype=object)
+    # The rows sorted by figure (scope, metric, date, in the order a groupby gives them) and by row within one.
+    metric = frame["metric"]
+    metric_codes = metric.cat.codes.to_numpy() if isinstance(metric.dtype, pd.CategoricalDtype) \
+        else pd.factorize(metric, sort=True)[0]
+    figure_keys = (pd.factorize(frame["scope"], sort=True)[0], metric_codes,
+                   frame["as_of"].to_numpy(dtype="datetime64[ns]").view("int64"))
+    rows = frame[ROW].to_numpy(dtype="int64")
+    order = np.lexsort((rows, *reversed(figure_keys)))
+    sorted_keys = [k[order] for k in figure_keys]
+    starts = np.flatnonzero(np.concatenate(([True], np.logical_or.reduce([k[1:] != k[:-1] for k in sorted_keys]))))
+    figure = np.zeros(len(order), dtype="int64")  # each sorted row's figure
+    figure[starts[1:]] = 1
+    figure = np.cumsum(figure)
+    # A figure given for the whole scope (no governorate) stands; else its governorates' figures are added up.
+    national = frame["governorate"].isna().to_numpy()[order]
+    used = national | ~np.logical_or.reduceat(national, starts)[figure]
+    amounts = frame["individuals"].to_numpy(dtype="int64")[order][used]
+    sizes = np.bincount(figure[used], minlength=len(starts))
+    totals = pd.DataFrame({key: _as_grouped(frame[key].take(order[starts])) for key in keys})
+    totals["individuals"] = pd.array(np.add.reduceat(amounts, np.concatenate(([0], np.cumsum(sizes)[:-1]))),
+                                     dtype="Int64")
+    totals["rows"] = pd.Series([part.tolist() for part in np.split(rows[order][used], np.cumsum(sizes)[:-1])],
+                               dtype=object)
     return totals
+
+
+def _as_grouped(keys: pd.Series) -> pd.Series:
+    """A column of group keys typed as a groupby gives them: categories kept, texts as pandas' text."""
+    keys = keys.reset_index(drop=True)
+    return keys if isinstance(keys.dtype, pd.CategoricalDtype) else pd.Series(pd.Index(keys.to_numpy()))
 
 
 def displacement_totals_until(displacement: pd.DataFrame, end: dt.date) -> pd.DataFrame:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cpreport.config import Period
 from cpreport.figures import compute
@@ -329,3 +331,34 @@ def test_a_sheet_of_placeholder_rows_is_said_to_have_no_rows_and_why(tmp_path):
     said = [f for f in checked(tmp_path).findings if f.file == "cpfs.csv"]
     assert [f.code for f in said] == ["CP005"]
     assert "N/A" in said[0].message_en and "N/A" in said[0].message_ar
+
+
+def _totals_by_groupby(displacement: pd.DataFrame) -> list:
+    """displacement_totals as a plain groupby gives it: the scope's own figure on a date, else its governorates'
+    sum; with the rows each comes from."""
+    frame = displacement.dropna(subset=["scope", "metric", "as_of", "individuals"])
+    out = []
+    for (scope, metric, as_of), group in frame.groupby(["scope", "metric", "as_of"], observed=True):
+        own = group[group["governorate"].isna()]
+        used = own if len(own) else group
+        out.append((scope, metric, as_of, int(used["individuals"].sum()), sorted(used["_row"].tolist())))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["national", "ninewa", None]),
+                          st.sampled_from(["displaced_current", "returned_cumulative", "displaced_cumulative", None]),
+                          st.sampled_from(["2017-05-01", "2017-04-01", None]), st.sampled_from(["IQG01", "IQG02", None]),
+                          st.sampled_from([0, 7, 10**9, None])), max_size=20),
+       st.randoms())
+def test_displacement_figures_are_the_scope_s_own_else_its_governorates_sum(records, random):
+    from cpreport.validate import displacement_totals
+
+    random.shuffle(records)
+    frame = pd.DataFrame(records, columns=["scope", "metric", "as_of", "governorate", "individuals"])
+    frame.insert(0, "_row", range(2, len(frame) + 2))
+    frame = frame.assign(metric=frame["metric"].astype("category"), as_of=pd.to_datetime(frame["as_of"]),
+                         individuals=frame["individuals"].astype("Int64"))
+    totals = displacement_totals(frame)
+    got = [(r.scope, r.metric, r.as_of, int(r.individuals), r.rows) for r in totals.itertuples(index=False)]
+    assert got == _totals_by_groupby(frame)
