@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .libraries import collector_held
 
-with collector_held():
+with collector_held("pandas"):
     import pandas as pd
 
 from . import manifest

@@ -498,8 +498,8 @@ def text_cells(column: pd.Series) -> pd.Series:
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
 ODD = "[\u00a0\u2007\u202f\u200b\u200e\u200f\u061c\ufeff]"
-# Texts that tidying may empty, once trimmed and in lower case.
-EMPTY_WORDS = sorted(PLACEHOLDERS | DASHES)
+# Texts that tidying empties (in any case): _may_change picks out the cells that may be one of them.
+EMPTY_WORDS = PLACEHOLDERS | DASHES
 # What every total word has in it: a text without any of these labels no total row.
 TOTAL_STEMS = "(?i)total|sum|مجموع|جمالي"
 
@@ -526,25 +526,22 @@ EMPTY_WORD_FIRST = _byte_table(b for w in EMPTY_WORDS for b in (w.encode()[0], w
 DIGIT_BYTES = _byte_table(b"0123456789")
 
 
-def plain_counts(array, longest: int | None = 12) -> np.ndarray | None:
-    """Which cells of an Arrow text array are not empty, if all of those are written in plain digits alone (at
-    most longest of them), as counts most often are: told from their bytes at once. None if any cell is
-    otherwise."""
-    offsets, data = _text_bytes(array)
-    if not len(offsets):
-        return None
+def plain_digits(array, longest: int | None = 12) -> bool:
+    """Whether every cell of an Arrow text array that is not empty is written in plain digits alone (at most
+    longest of them), as counts most often are: told from their bytes at once."""
+    offsets, data = text_bytes(array)
     written = data[offsets[0]:offsets[-1]]
     if not DIGIT_BYTES[written[:1024]].all():  # most columns that are not counts tell so at once
-        return None
+        return False
     size = np.diff(offsets)
     given = array.is_valid().to_numpy(zero_copy_only=False)
-    if (size[given] < 1).any() or longest is not None and (size > longest).any() or not DIGIT_BYTES[written].all():
-        return None
-    return given
+    return not ((size[given] < 1).any() or longest is not None and (size > longest).any()
+                or not DIGIT_BYTES[written].all())
 
 
-def _text_bytes(array) -> tuple[np.ndarray, np.ndarray]:
-    """An Arrow text array's offsets and bytes as numpy arrays, without a copy (the bytes of the whole buffer)."""
+def text_bytes(array) -> tuple[np.ndarray, np.ndarray]:
+    """An Arrow text array's offsets (as int64, into the bytes) and the bytes of its whole data buffer (not
+    copied) as numpy arrays."""
     import pyarrow as pa
 
     width = np.int64 if pa.types.is_large_string(array.type) else np.int32
@@ -563,7 +560,7 @@ def _may_change(texts):
     import pyarrow.compute as pc
 
     array = texts if isinstance(texts, pa.Array) else pa.array(texts, type=pa.string())
-    offsets, data = _text_bytes(array)
+    offsets, data = text_bytes(array)
     if not len(data):
         return np.zeros(len(array), dtype=bool)
 
@@ -620,7 +617,7 @@ def _candidates(column: pd.Series) -> tuple[np.ndarray, tuple[np.ndarray, object
     import pyarrow.compute as pc
 
     array = arrow_array(column)
-    if plain_counts(array, longest=None) is not None:
+    if plain_digits(array, longest=None):
         return np.array([], dtype=object), None  # digits alone: nothing to tidy, no total's label
     if repeats_itself(array):
         # A column that repeats itself (types, places, dates, counts): Arrow picks out the few of its distinct
@@ -762,9 +759,9 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
         if tidied is not column:
             body[name] = tidied
             present.append(tidied.notna().to_numpy())
-        else:
+        else:  # a column left as it was read: its encoding holds (a tidied one's would not)
             present.append(texts[position].present)
-            if texts[position].encoded is not None:  # a tidied column's encoding no longer holds
+            if texts[position].encoded is not None:
                 encoded[name] = texts[position].encoded
         if written is not None:
             changed[name] = written
@@ -776,7 +773,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     body = _drop_total_rows(body, below if len(body) == len(below) else below.loc[body.index], table, where,
                             findings, texts)
     keep = body.index
-    kept = keep.to_numpy() - below.index[0] if len(below) else np.zeros(0, dtype="int64")  # rows of below kept
+    kept = below.index.get_indexer(keep)  # the rows of below kept
     return Sheet(table, file, sheet, body.reset_index(drop=True), headers,
                  {c: p + 1 for c, p in positions.items()}, path, header_row, typed_cells,
                  {name: mask[keep].reset_index(drop=True) for name, mask in changed.items()},

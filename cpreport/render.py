@@ -16,8 +16,8 @@ from .config import Config, Scope, Text, read_text
 from .contract import PARTICIPANT_GROUPS, fold, governorate
 from .errors import ConfigError, EnvironmentProblem
 from .figures import Figures
-from .libraries import collector_held
 from .findings import Findings
+from .libraries import collector_held
 from .manifest import builtin_templates
 from .wording import Wording
 
@@ -186,7 +186,7 @@ def render_pdf(html: str) -> bytes:
             f"No Arabic font is installed, so the PDF would show empty boxes. Install one: "
             f"apt-get install {FONT_PACKAGE} (or fonts-noto-core).")
     try:
-        with collector_held():
+        with collector_held("weasyprint"):
             import weasyprint
     except OSError as error:  # Pango missing: WeasyPrint cannot load its libraries
         raise EnvironmentProblem(f"WeasyPrint cannot start ({error}). Install Pango: apt-get install libpango-1.0-0 "

@@ -124,13 +124,13 @@ def displacement(totals: pd.DataFrame, dates_shown: int = DATES_SHOWN) -> dict:
         mine = mine[np.argsort(days[mine], kind="stable")]
         shown_days = np.unique(days[mine])[-dates_shown:]
         latest = {metric[i]: i for i in mine.tolist()}  # the last of each metric, in date order
-        series: dict = {day: {} for day in shown_days.tolist()}
+        series: dict[np.datetime64, dict] = {day: {} for day in shown_days}
         for i in mine[np.isin(days[mine], shown_days)].tolist():
-            series[days[i].item()][metric[i]] = int(amounts[i])
+            series[days[i]][metric[i]] = int(amounts[i])
         scopes[name] = {
             "latest": [{"metric": m, "value": int(amounts[latest[m]]), "as_of": _day(days[latest[m]])}
                        for m in METRICS if m in latest],
-            "series": [{"as_of": _day(np.datetime64(day, "ns")), "values": {m: values[m] for m in METRICS if m in values}}
+            "series": [{"as_of": _day(day), "values": {m: values[m] for m in METRICS if m in values}}
                        for day, values in series.items()],
         }
     return scopes

@@ -12,7 +12,7 @@ import pandas as pd
 from .contract import (CHOICE, CHOICES, DATE, GOVERNORATE, ID, INTEGER, KEY, PARTICIPANT_GROUPS, TABLES, Table,
                        choice_lookup, fold, match_governorate)
 from .findings import ERROR, Code, Findings, finding
-from .load import (ARROW_TEXT, ROW, Loaded, Sheet, arrow_array, arrow_text, plain_counts, repeats_itself, search_all,
+from .load import (ARROW_TEXT, ROW, Loaded, Sheet, arrow_array, arrow_text, plain_digits, repeats_itself, text_bytes,
                    text_cells)
 
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -336,7 +336,7 @@ def _plain_csv(raw: pd.Series, kind: str, encoded: tuple | None = None) -> Parse
     empty = raw.isna().to_numpy()
     if kind == INTEGER:
         # Counts in 1 to 12 plain digits are told from the cells' bytes, and read by Arrow all at once.
-        if plain_counts(array) is None:
+        if not plain_digits(array):
             return None
         counts = pc.fill_null(pc.cast(array, pa.int64()), 0).to_numpy()
         return Parsed(pd.Series(pd.arrays.IntegerArray(counts, empty), index=raw.index), {},
@@ -602,10 +602,8 @@ def _plain_keys(array):
     otherwise."""
     import pyarrow as pa
 
-    validity, offsets_buffer, data = array.buffers()
-    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
-    offsets = np.frombuffer(offsets_buffer, dtype=width)[array.offset:array.offset + len(array) + 1]
-    keys = KEY_BYTES[np.frombuffer(data, dtype=np.uint8)] if data is not None else np.zeros(0, np.uint8)
+    offsets, data = text_bytes(array)
+    keys = KEY_BYTES[data]
     used = keys[int(offsets[0]):int(offsets[-1])] if len(offsets) else keys[:0]
     if not PLAIN_KEY_BYTES[used].all():
         return None
@@ -616,6 +614,7 @@ def _plain_keys(array):
     filled = offsets[1:] > offsets[:-1]
     if underscore[offsets[:-1][filled]].any() or underscore[offsets[1:][filled] - 1].any():
         return None
+    validity, offsets_buffer = array.buffers()[:2]
     return pa.Array.from_buffers(array.type, len(array), [validity, offsets_buffer, pa.py_buffer(keys)],
                                  null_count=array.null_count, offset=array.offset)
 

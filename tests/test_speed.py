@@ -34,6 +34,20 @@ def test_reading_checking_and_computing_import_neither_the_renderer_nor_babel():
     assert not {"babel", "jinja2", "weasyprint"} & set(_imported(code))
 
 
+def test_the_heavy_libraries_are_frozen_once_and_later_renders_are_collected():
+    # pandas and WeasyPrint are imported with the collector held back and then frozen; a second PDF must not
+    # freeze the first one's garbage, which would keep it for good (a month's worth per month built).
+    code = ("import gc\nfrom cpreport.build import check\nfrom cpreport.render import render_pdf\n"
+            "counts = [gc.get_freeze_count()]\n"
+            "for _ in range(3):\n    render_pdf('<p>Forum</p><p>منتدى</p>')\n    counts.append(gc.get_freeze_count())\n"
+            "print(counts)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    after_pandas, *after_renders = eval(result.stdout.strip().splitlines()[-1])
+    assert after_pandas > 100_000  # pandas' objects, frozen
+    assert after_renders[0] > after_pandas  # and WeasyPrint's, on its import
+    assert after_renders[1] == after_renders[2] == after_renders[0]  # and nothing after
+
+
 def _harness():
     spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "run.py")
     module = importlib.util.module_from_spec(spec)
