@@ -814,6 +814,8 @@ def _drop_total_rows(body: pd.DataFrame, cells: pd.DataFrame, table: Table, wher
         labels = pd.Series(label.dropna().unique(), dtype=object)
         if len(labels):
             is_total &= ids.isna() | ids.isin([*labels, *_tidy_texts(labels)[0].dropna()])
+    if not is_total.any():
+        return body  # as it is: a selection of every row would still copy every column
     for index in is_total[is_total].index:
         findings.add(finding(Code.CP018, **where, row=int(body.at[index, ROW]), value=str(label[index]).strip()))
     return body[~is_total]
