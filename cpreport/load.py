@@ -130,9 +130,10 @@ def delimiter(text: str) -> str:
 
 
 def _text_grid(raw: bytes) -> pd.DataFrame:
-    if b"\x00" in raw[:4096] and not _utf16(raw):
+    utf16 = _utf16(raw)
+    if b"\x00" in raw[:4096] and not utf16:
         raise Unreadable(Code.CP001, "binary content, not text")
-    if not _utf16(raw):
+    if not utf16:
         # Most CSVs are UTF-8: Arrow's parser reads the bytes as they are (and refuses them if they are not).
         body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
         start = body[:1 << 17].decode("utf-8", errors="ignore")
@@ -175,7 +176,7 @@ def arrow_array(column: pd.Series):
 
     array = pa.array(column.array)
     if isinstance(array, pa.ChunkedArray):
-        # One chunk (as a CSV is read) is the array itself: joining it would copy it.
+        # A column in one chunk is that chunk: joining it would copy it.
         return array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
     return array
 
@@ -591,13 +592,10 @@ def search_all(array, pattern: str) -> bool:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not len(array):
-        return False
-    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
-    offsets = np.frombuffer(array.buffers()[1], dtype=width)[array.offset:array.offset + len(array) + 1]
-    start, end = int(offsets[0]), int(offsets[-1])
-    whole = pa.Array.from_buffers(array.type, 1, [None, pa.py_buffer(np.array([0, end - start], dtype=width)),
-                                                  array.buffers()[2].slice(start, end - start)])
+    offsets, data = text_bytes(array)
+    texts = data[offsets[0]:offsets[-1]]  # not copied: one text of them all
+    whole = pa.Array.from_buffers(pa.large_string(), 1, [None, pa.py_buffer(np.array([0, len(texts)])),
+                                                         pa.py_buffer(texts)])
     return bool(pc.match_substring_regex(whole, pattern)[0].as_py())
 
 

@@ -604,12 +604,11 @@ def _plain_keys(array):
 
     offsets, data = text_bytes(array)
     keys = KEY_BYTES[data]
-    used = keys[int(offsets[0]):int(offsets[-1])] if len(offsets) else keys[:0]
-    if not PLAIN_KEY_BYTES[used].all():
+    if not PLAIN_KEY_BYTES[keys[offsets[0]:offsets[-1]]].all():
         return None
     underscore = keys == ord("_")
     # "__" anywhere, even across two keys (then the slower path decides), or "_" at either end of a key.
-    if (underscore[1:] & underscore[:-1])[int(offsets[0]):max(int(offsets[-1]) - 1, int(offsets[0]))].any():
+    if (underscore[1:] & underscore[:-1])[offsets[0]:max(offsets[-1] - 1, offsets[0])].any():
         return None
     filled = offsets[1:] > offsets[:-1]
     if underscore[offsets[:-1][filled]].any() or underscore[offsets[1:][filled] - 1].any():
@@ -834,8 +833,9 @@ def same_day_contradiction(c: Context, table: str) -> None:
     amounts = totals["individuals"].to_numpy(dtype="float64", na_value=np.nan)
     wide = {}
     for name in ("displaced_cumulative", *PARTS):
+        chosen = metric == name
         wide[name] = np.full(len(days), np.nan)
-        wide[name][codes[metric == name]] = amounts[metric == name]
+        wide[name][codes[chosen]] = amounts[chosen]
     cumulative, parts = wide["displaced_cumulative"], np.vstack([wide[p] for p in PARTS])
     given = ~np.isnan(cumulative) & ~np.isnan(parts).all(axis=0)
     for day in np.flatnonzero(given & (np.nansum(parts, axis=0) > cumulative)):
