@@ -775,7 +775,21 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     return Sheet(table, file, sheet, body.reset_index(drop=True), headers,
                  {c: p + 1 for c, p in positions.items()}, path, header_row, typed_cells,
                  {name: mask[keep].reset_index(drop=True) for name, mask in changed.items()},
-                 encoded={name: (places[kept], distinct) for name, (places, distinct) in encoded.items()})
+                 encoded={name: _rows_kept(places, distinct, kept) for name, (places, distinct) in encoded.items()})
+
+
+def _rows_kept(places: np.ndarray, distinct, kept: np.ndarray) -> tuple[np.ndarray, object]:
+    """A column's encoding (Sheet.encoded) of the rows kept alone: a text only a row left out had (a total row's
+    label, say) is left out of the distinct texts too, as the column read without an encoding would have it."""
+    import pyarrow as pa
+
+    places = places[kept]
+    used = np.unique(places[places >= 0])
+    if len(used) == len(distinct):
+        return places, distinct
+    renumbered = np.full(len(distinct), -1)
+    renumbered[used] = np.arange(len(used))
+    return np.where(places >= 0, renumbered[places], -1), distinct.take(pa.array(used))
 
 
 def _total_words(distinct: np.ndarray) -> list:

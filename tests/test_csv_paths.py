@@ -208,6 +208,16 @@ def test_title_lines_above_the_table_are_read_alike_either_way(tmp_path, monkeyp
     _assert_same(by_arrow, by_csv)
 
 
+def test_a_text_only_a_left_out_total_row_has_is_no_category_of_the_column(tmp_path, monkeypatch):
+    # The total row is left out; its governorate must not stay among the column's categories, as it does not
+    # when the sheet is read the older way.
+    displacement = [["", "", "", "", ""], ["", "", "Total", "Ninewa", ""]]
+    _write(tmp_path, {"cpfs": [[""] * 8], "activities": [[""] * 15], "displacement": displacement})
+    by_arrow, by_csv = _both_ways(tmp_path, monkeypatch)
+    assert list(by_arrow.displacement["governorate"].cat.categories) == []
+    _assert_same(by_arrow, by_csv)
+
+
 @pytest.mark.parametrize("twin", ["ACT-00500", "act 00500", "ACT_00500 "])
 def test_an_id_repeated_next_to_itself_in_a_sheet_of_ids_in_order_is_found(tmp_path, monkeypatch, twin):
     # Ids in order are known to be distinct without hashing them: one written again right below itself (as it
