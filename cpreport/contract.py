@@ -143,6 +143,19 @@ DISPLACEMENT = Table(
     ),
 )
 
+# Cells that mean "nothing here" in the sheets field offices send.
+PLACEHOLDERS = {"n/a", "na", "n.a.", "n.a", "#n/a", "none", "nil", "null", "لا يوجد", "لايوجد"}
+DASHES = {"-", "--", "---", "—", "–", "_", "/", "."}
+# A row whose only label is one of these adds up the others: it is not a row of its own.
+TOTAL_WORDS = frozenset({"total", "totals", "grand total", "sum", "المجموع", "مجموع", "الإجمالي", "الاجمالي",
+                         "إجمالي", "اجمالي", "المجموع الكلي", "الإجمالي الكلي", "الاجمالي الكلي", "المجموع الكلى"})
+
+
+def is_total_word(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= 24 and \
+        " ".join(value.replace("\u00a0", " ").split()).lower().rstrip(":").strip() in TOTAL_WORDS
+
+
 TABLES: dict[str, Table] = {t.name: t for t in (FORUMS, ACTIVITIES, DISPLACEMENT)}
 
 # Allowed values: canonical value -> (English label, Arabic label, other spellings).

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import cpreport.load as load_stage
+from cpreport.contract import TOTAL_WORDS, is_total_word
+from cpreport.load import fastpath, text as text_files, tidying
 from cpreport.contract import TABLES
 from cpreport.load import arrow_text, load
 from cpreport.validate import validate
@@ -42,7 +43,7 @@ def _both_ways(folder, monkeypatch):
     assert all(arrow_text(sheet.frame[c]) for sheet in arrow.sheets.values() for c in sheet.headers)
     by_arrow = validate(arrow, END, SCOPES)
     with monkeypatch.context() as patch:
-        patch.setattr(load_stage, "_arrow_grid", lambda *args: None)
+        patch.setattr(text_files, "_arrow_grid", lambda *args: None)
         plain = load(folder)
         assert not any(arrow_text(sheet.frame[c]) for sheet in plain.sheets.values() for c in sheet.headers)
         by_csv = validate(plain, END, SCOPES)
@@ -170,7 +171,7 @@ def test_a_csv_with_old_mac_line_endings_is_read(tmp_path):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(sorted(load_stage.TOTAL_WORDS)), st.lists(st.sampled_from([" ", "\t", "\n", "\u00a0", "\u2009",
+@given(st.sampled_from(sorted(TOTAL_WORDS)), st.lists(st.sampled_from([" ", "\t", "\n", "\u00a0", "\u2009",
                                                                                   ":", " :", "", "  "]), max_size=3),
        st.booleans())
 def test_every_text_read_as_a_total_label_is_one_arrow_looks_at(word, spaces, upper):
@@ -178,19 +179,19 @@ def test_every_text_read_as_a_total_label_is_one_arrow_looks_at(word, spaces, up
     text = word.upper() if upper else word
     for space in spaces:
         text = text.replace(" ", space, 1) if " " in text and space.strip() == "" else text + space
-    if load_stage._is_total_word(text):
-        assert load_stage._may_change([text]).tolist() == [True], repr(text)
+    if is_total_word(text):
+        assert fastpath.may_change([text]).tolist() == [True], repr(text)
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(list("aT :-/.—“ةن") + list(load_stage.WHITESPACE) + ["\u200f", "\ufeff", "na", "N/A",
+@given(st.lists(st.sampled_from(list("aT :-/.—“ةن") + list(fastpath.WHITESPACE) + ["\u200f", "\ufeff", "na", "N/A",
                                                                                   "لا يوجد", "NONE"]),
                 min_size=1, max_size=6).map("".join))
 def test_every_text_tidying_changes_is_one_arrow_looks_at(text):
     # Arrow picks out the texts that tidying may change; Python then tidies only those.
-    after, _ = load_stage._tidy_texts(pd.Series([text], dtype=object))
+    after, _ = tidying._tidy_texts(pd.Series([text], dtype=object))
     if after.iloc[0] != text:  # changed, or emptied (None)
-        assert load_stage._may_change([text]).tolist() == [True], repr(text)
+        assert fastpath.may_change([text]).tolist() == [True], repr(text)
 
 
 @pytest.mark.parametrize("title", [["Activities, May 2017"], ["Activities", "May 2017"], ["Quoted\ntitle"],

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-import cpreport.load as load_stage
+from cpreport.load import workbooks
 from cpreport.contract import FORUMS, match_governorate
 from cpreport.findings import Findings
 from cpreport.load import decoded, delimiter, load, read_grids, table_named, to_sheet
@@ -133,8 +133,8 @@ def test_a_workbook_reads_cell_for_cell_as_pandas_reads_it(tmp_path, monkeypatch
     So too when a long sheet is read a block of rows at a time (here every sheet that starts in A1, in blocks of
     16 rows, so that a block boundary falls within each kind of column)."""
     if block_rows:
-        monkeypatch.setattr(load_stage, "LONG_SHEET_CELLS", 0)
-        monkeypatch.setattr(load_stage, "BLOCK_ROWS", block_rows)
+        monkeypatch.setattr(workbooks, "LONG_SHEET_CELLS", 0)
+        monkeypatch.setattr(workbooks, "BLOCK_ROWS", block_rows)
     book = Workbook()
     sheet = book.active
     sheet.title = "cells"

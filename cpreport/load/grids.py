@@ -1,0 +1,38 @@
+"""A file's bytes as the grids of its sheets: told a workbook from text by content, not by name."""
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pandas as pd
+
+from ..contract import TABLES
+from ..findings import Code
+from .headers import header_score
+from .sheets import Unreadable, WORKBOOKS
+from .text import text_grid
+from .workbooks import OLE_MAGIC, ZIP_MAGIC, workbook_grids
+
+
+def read_grids(path: Path, raw: bytes | None = None) -> tuple[dict[str, pd.DataFrame], bool]:
+    """The cells of every sheet of a file, as read, and whether they keep their types (a workbook)."""
+    raw = path.read_bytes() if raw is None else raw
+    if raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        return workbook_grids(raw), True
+    head = raw[:1024].lstrip(codecs.BOM_UTF8).lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):
+        raise Unreadable(Code.CP017)
+    if path.suffix.lower() in WORKBOOKS and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # A workbook's name on a file that is neither a workbook nor marked text: read it as text only if
+        # it decodes cleanly, else say it is not a spreadsheet.
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Unreadable(Code.CP001, "not a workbook") from None
+        grid = text_grid(raw)
+        # Text exported under a workbook's name is common (web systems save CSV as .xls); text that
+        # names no table's columns is a note or a letter, not a sheet.
+        if not any(header_score(grid, table)[1] >= 2 for table in TABLES.values()):
+            raise Unreadable(Code.CP001, "plain text, not a workbook")
+        return {"": grid}, False
+    return {"": text_grid(raw)}, False

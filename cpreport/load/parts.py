@@ -1,0 +1,106 @@
+"""One sheet's grid as a part of a table: header found, columns named, cells tidied, rows numbered."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..contract import Table
+from ..findings import Code, Findings, finding
+from .headers import find_header, header_key, more_header_rows
+from .sheets import ROW, Sheet
+from .tidying import column_texts, drop_total_rows, tidy
+from .workbooks import fill_merged, merged_ranges
+
+
+def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: Findings,
+             path: Path | None = None, typed_cells: bool = True) -> Sheet | None:
+    """Find the header, name the columns, drop empty and total rows, and number the rows as the user sees them."""
+    where = {"file": file, "sheet": sheet}
+    grid = grid.reset_index(drop=True)
+    header_index, header = find_header(grid, table)
+    if header_index is None:
+        expected = ", ".join(c.name for c in table.columns if c.required)
+        findings.add(finding(Code.CP004, **where, expected=expected))
+        return None
+    by_key = {key: column.name for column in table.columns for key in column.keys}
+    headers: dict[str, str] = {}
+    positions: dict[str, int] = {}
+    header_row = header_index + 1
+    for position, text in enumerate(header):
+        if not text:
+            continue
+        canonical = by_key.get(header_key(text, by_key) or "")
+        if canonical is None:
+            findings.add(finding(Code.CP102, **where, row=header_row, column=text, table=table.name,
+                                 column_number=position + 1))
+        elif canonical in headers:
+            findings.add(finding(Code.CP103, **where, row=header_row, column=text, canonical=canonical,
+                                 other=headers[canonical], column_number=position + 1))
+        else:
+            headers[canonical] = " / ".join(line.strip() for line in text.splitlines() if line.strip())
+            positions[canonical] = position
+    for column in table.columns:
+        if column.required and column.name not in headers:
+            findings.add(finding(Code.CP101, **where, row=header_row, column=column.name, column_ar=column.label_ar))
+    first_row = header_index + 1 + more_header_rows(grid, header_index, table)
+    below = grid.iloc[first_row:]
+    required = [positions[c.name] for c in table.columns if c.required and c.name in positions]
+    # Each column's distinct texts and empty cells are found once, for the search for merged cells, tidying,
+    # and the search for empty and total rows.
+    texts = {position: column_texts(below.iloc[:, position]) for position in range(below.shape[1])}
+    if typed_cells and required and len(below):
+        # Merged cells come back empty but for their first cell; look for merges only where a required
+        # cell is empty in a row that has something, so that clean sheets are read once.
+        gap = np.logical_or.reduce([~texts[position].present for position in required])
+        if (gap & np.logical_or.reduce([t.present for t in texts.values()])).any():
+            ranges = merged_ranges(path, sheet)
+            if ranges:
+                grid = fill_merged(grid, ranges)
+                below = grid.iloc[first_row:]
+                texts = {position: column_texts(below.iloc[:, position]) for position in range(below.shape[1])}
+    body = below.iloc[:, list(positions.values())].copy()
+    body.columns = list(positions)
+    changed: dict[str, pd.Series] = {}
+    encoded: dict[str, tuple[np.ndarray, object]] = {}
+    present = []
+    for name, position in positions.items():
+        column = body[name]
+        tidied, written = tidy(column, texts[position])
+        if tidied is not column:
+            body[name] = tidied
+            present.append(tidied.notna().to_numpy())
+        else:  # a column left as it was read: its encoding holds (a tidied one's would not)
+            present.append(texts[position].present)
+            if texts[position].encoded is not None:
+                encoded[name] = texts[position].encoded
+        if written is not None:
+            changed[name] = written
+    filled = pd.Series(np.logical_or.reduce(present) if present else np.zeros(len(body), dtype=bool),
+                       index=body.index)
+    if not filled.all():
+        body, changed = body[filled], {name: mask[filled] for name, mask in changed.items()}
+    body.insert(0, ROW, body.index + 1)
+    body = drop_total_rows(body, below if len(body) == len(below) else below.loc[body.index], table, where,
+                            findings, texts)
+    keep = body.index
+    kept = below.index.get_indexer(keep)  # the rows of below kept
+    return Sheet(table, file, sheet, body.reset_index(drop=True), headers,
+                 {c: p + 1 for c, p in positions.items()}, path, header_row, typed_cells,
+                 {name: mask[keep].reset_index(drop=True) for name, mask in changed.items()},
+                 encoded={name: _rows_kept(places, distinct, kept) for name, (places, distinct) in encoded.items()})
+
+
+def _rows_kept(places: np.ndarray, distinct, kept: np.ndarray) -> tuple[np.ndarray, object]:
+    """A column's encoding (Sheet.encoded) of the rows kept alone: a text only a row left out had (a total row's
+    label, say) is left out of the distinct texts too, as the column read without an encoding would have it."""
+    import pyarrow as pa
+
+    places = places[kept]
+    used = np.unique(places[places >= 0])
+    if len(used) == len(distinct):
+        return places, distinct
+    renumbered = np.full(len(distinct), -1)
+    renumbered[used] = np.arange(len(used))
+    return np.where(places >= 0, renumbered[places], -1), distinct.take(pa.array(used))

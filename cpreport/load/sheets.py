@@ -1,0 +1,72 @@
+"""What the load stage hands on: a table's parts as read (Sheet), and what one file or the whole folder gave."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..contract import Table
+from ..findings import Code, Findings
+
+
+TEXT_FILES = {".csv", ".tsv", ".txt"}
+WORKBOOKS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+SPREADSHEETS = TEXT_FILES | WORKBOOKS
+OWN_FILES = {".toml", ".md", ".py", ".log", ".lock"}  # config, narrative, scripts: not mistaken for data
+HEADER_SEARCH_ROWS = 20
+ROW = "_row"  # the row number the user sees in Excel, LibreOffice or a text editor
+
+
+@dataclass
+class Sheet:
+    """One table as read: raw cell values under canonical column names, with the user's row numbers."""
+
+    table: Table
+    file: str
+    sheet: str
+    frame: pd.DataFrame  # canonical columns present, plus ROW
+    headers: dict[str, str]  # canonical column -> header as the user wrote it
+    columns: dict[str, int] = field(default_factory=dict)  # canonical column -> 1-based column number
+    path: Path | None = None
+    header_row: int = 1  # as the user numbers it
+    typed_cells: bool = True  # a workbook keeps numbers and dates; a CSV holds text only
+    changed: dict[str, pd.Series] = field(default_factory=dict)  # canonical column -> cells as written, where tidied
+    # A CSV column that repeats itself, as load encoded it: each cell's place among the distinct texts (-1 when
+    # empty), and those texts (Arrow). The validate stage reads the column through them, not hashing it again.
+    encoded: dict[str, tuple[np.ndarray, object]] = field(default_factory=dict, repr=False, compare=False)
+    # The validate stage's work on this sheet alone (typed table, findings), when already done: see cache.py.
+    checked: tuple[pd.DataFrame, list] | None = None
+
+    def header(self, column: str) -> str:
+        return self.headers.get(column, column)
+
+    def column_number(self, column: str) -> int | None:
+        return self.columns.get(column)
+
+
+@dataclass
+class Loaded:
+    """What the load stage hands on: the sheets found and the findings made while reading."""
+
+    sheets: dict[str, Sheet]
+    findings: Findings
+    files: list[Path] = field(default_factory=list)
+
+
+class Unreadable(Exception):
+    """A file that cannot be read; carries the finding's code and, for CP001, a short reason."""
+
+    def __init__(self, code: Code, detail: str = ""):
+        super().__init__(detail or code.name)
+        self.code, self.detail = code, detail
+
+
+@dataclass
+class FileRead:
+    """What one file gives, depending on its name and bytes alone: its sheets and findings, in the order made."""
+
+    events: list  # Finding or Sheet, in the order they were made
+    counted: bool = True  # the file is one of the tables' files (Loaded.files)
+    unreadable: set[str] = field(default_factory=set)  # tables whose file or sheet could not be read

@@ -1,0 +1,169 @@
+"""Text files (CSV, TSV): decoding, the delimiter, and the grid of cells as written."""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+
+import numpy as np
+import pandas as pd
+
+from ..findings import Code
+from .sheets import HEADER_SEARCH_ROWS, Unreadable
+
+
+def decoded(raw: bytes) -> tuple[str, bool]:
+    """A CSV's text, decoded from UTF-8 (with or without BOM), UTF-16, else Windows-1256 (Arabic Windows), and
+    whether its bytes were UTF-8 already."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+        try:
+            return raw.decode("utf-8"), True
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", errors="replace"), False
+    if _utf16(raw):
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return raw.decode("utf-16", errors="replace"), False
+        head = raw[:200]  # UTF-16 without a BOM: every other byte of Latin text is 0
+        even_zeros = head[0::2].count(b"\x00")
+        return raw.decode("utf-16-be" if even_zeros > head[1::2].count(b"\x00") else "utf-16-le", errors="replace"), False
+    try:
+        return raw.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return raw.decode("cp1256", errors="replace"), False
+
+
+def _utf16(raw: bytes) -> bool:
+    """Whether a text file is UTF-16: a BOM says so, or zero bytes in a quarter of its first 200."""
+    head = raw[:200]
+    return raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or head.count(b"\x00") > len(head) // 4
+
+
+def delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one that splits most of the first lines into the same number of cells."""
+    lines = [line for line in text[:50000].splitlines()[:HEADER_SEARCH_ROWS + 10] if line.strip()]
+    best, best_score = ",", (0, 0)
+    for candidate in (",", ";", "\t"):
+        widths = [len(row) for row in csv.reader(lines, delimiter=candidate)]
+        wide = [w for w in widths if w > 1]
+        if not wide:
+            continue
+        modal = max(set(wide), key=wide.count)
+        score = (wide.count(modal), modal)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def text_grid(raw: bytes) -> pd.DataFrame:
+    utf16 = _utf16(raw)
+    if b"\x00" in raw[:4096] and not utf16:
+        raise Unreadable(Code.CP001, "binary content, not text")
+    if not utf16:
+        # Most CSVs are UTF-8: Arrow's parser reads the bytes as they are (and refuses them if they are not).
+        body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+        start = body[:1 << 17].decode("utf-8", errors="ignore")
+        grid = _arrow_grid(start, body, delimiter(start))
+        if grid is not None:
+            return grid
+    text, utf8 = decoded(raw)
+    separator = delimiter(text)
+    if not utf8:  # UTF-16 or Windows-1256: the text, encoded as UTF-8 for Arrow's parser
+        grid = _arrow_grid(text, text.encode("utf-8"), separator)
+        if grid is not None:
+            return grid
+    try:
+        grid = pd.read_csv(io.StringIO(text), sep=separator, header=None, dtype=object, keep_default_na=False,
+                           na_filter=False, skip_blank_lines=False, engine="c")
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, ValueError):
+        # Ragged rows, or blank lines above the table (pandas then finds no columns): the csv module takes rows
+        # of any length.
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+        width = max(map(len, rows), default=0)
+        if not width:
+            return pd.DataFrame()
+        grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
+    return _blank_to_none(grid)
+
+
+# A CSV's cells are read as pandas' own text type, held in Arrow arrays: tidying and checking them runs in Arrow's
+# kernels, and no Python string is made for a cell unless a finding shows it.
+ARROW_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def arrow_text(column: pd.Series) -> bool:
+    """Whether a column is text held by Arrow (a CSV's), rather than cells of any type (a workbook's)."""
+    return isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow"
+
+
+def arrow_array(column: pd.Series):
+    """An Arrow text column's cells as one Arrow array."""
+    import pyarrow as pa
+
+    array = pa.array(column.array)
+    if isinstance(array, pa.ChunkedArray):
+        # A column in one chunk is that chunk: joining it would copy it.
+        return array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
+    return array
+
+
+def _arrow_grid(start: str, utf8: bytes, separator: str) -> pd.DataFrame | None:
+    """A CSV read by Arrow's parser from its UTF-8 bytes (start: the beginning of its text): every cell as written,
+    empty ones missing, blank lines kept as empty rows so that rows keep their numbers. Title lines above the
+    table, narrower or wider than it, are read by the csv module and the table below them by Arrow. None for a
+    file Arrow's parser does not take (rows of different lengths within the table, bytes that are not UTF-8)."""
+    from itertools import islice
+
+    # newline="": the csv module ends lines itself, at CR alone too (as old Mac exports write them).
+    reader = csv.reader(io.StringIO(start, newline=""), delimiter=separator)
+    top, lines = [], []  # the first records, and the lines read by the end of each
+    for record in islice(reader, HEADER_SEARCH_ROWS + 10):
+        top.append(record)
+        lines.append(reader.line_num)
+    widths = [len(record) for record in top if len(record) > 1]
+    if not top or not top[0] and not widths:
+        return None
+    width = max(set(widths), key=widths.count) if widths else len(top[0])  # the table's: most records have it
+    skip = next(i for i, record in enumerate(top) if len(record) == width)
+    offset = 0
+    if skip:
+        # The table starts after the title lines: Arrow reads the bytes from there, if they are what was decoded.
+        title = "".join(io.StringIO(start, newline="").readlines()[:lines[skip - 1]]).encode("utf-8")
+        if utf8[:len(title)] != title:
+            return None
+        offset = len(title)
+    table = _arrow_table(memoryview(utf8)[offset:], width, separator)
+    if table is None:
+        return None
+    wide = max([width, *map(len, top[:skip])])
+    grid = pd.DataFrame({n: pd.Series(table.column(n), dtype=ARROW_TEXT) if n < width else
+                         pd.Series(np.nan, index=range(table.num_rows), dtype=ARROW_TEXT) for n in range(wide)})
+    if not skip:
+        return grid
+    titles = pd.DataFrame({n: pd.Series([r[n] if n < len(r) and r[n] != "" else None for r in top[:skip]],
+                                        dtype=ARROW_TEXT) for n in range(wide)})
+    return pd.concat([titles, grid], ignore_index=True)
+
+
+def _arrow_table(data, width: int, separator: str):
+    """Arrow's reading of a CSV's table of width cells a row, every cell as text; None if it is not one."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [str(n) for n in range(width)]
+    try:
+        # Large strings, as pandas' text type holds them: the columns become pandas text without a copy.
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()), null_values=[""],
+                                                 strings_can_be_null=True, quoted_strings_can_be_null=True))
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    return table
+
+
+def _blank_to_none(grid: pd.DataFrame) -> pd.DataFrame:
+    grid = grid.astype(object)
+    return grid.where(grid.notna() & (grid != ""), None)
