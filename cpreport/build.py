@@ -15,6 +15,8 @@ with collector_held("pandas"):
 
 from . import manifest
 from .config import Config, Period
+from .contract import Intake
+from .datafolder import relative
 from .errors import InvalidData
 from .figures import Figures, compute
 from .findings import Code, Findings, finding, to_csv
@@ -41,18 +43,19 @@ class Outcome:
     up_to_date: str = ""  # when the build found nothing to do: when the current report was built
 
 
-def read_sheets(data: Path, progress: Progress | None = None, reader=None) -> Loaded:
+def read_sheets(data: Path, progress: Progress | None = None, reader=None, intake: Intake = Intake()) -> Loaded:
     """Load the sheets, and again if one changed while being read (an officer saving); twice is a finding.
 
     `reader` is the parse cache's (cache.Reader), or None to read every file."""
     for attempt in (1, 2):
-        before = manifest.snapshot(data)
+        before = manifest.snapshot(data, intake.skip)
         if progress:
             progress.stage("read", "again: a file changed while it was read" if attempt == 2 else "")
-        loaded = load(data, reader) if reader else load(data)
+        loaded = load(data, reader, intake) if reader else load(data, intake=intake)
         # Only the files read as tables count: a log that cron writes beside the sheets changes too.
-        read = {path.name for path in loaded.files}
-        changed = [name for name in manifest.changed_files(before, manifest.snapshot(data)) if name in read]
+        read = {relative(path, data) for path in loaded.files}
+        changed = [name for name in manifest.changed_files(before, manifest.snapshot(data, intake.skip))
+                   if name in read]
         if not changed:
             return loaded
     for name in changed:
@@ -70,7 +73,7 @@ def _cache_reader(config: Config):
 def check(config: Config, strict: bool = False, progress: Progress | None = None, loaded: Loaded | None = None,
           period: Period | None = None, reader=None) -> Checked:
     """Load and validate the sheets of the config's data folder (for the config's period, or the one given)."""
-    loaded = loaded or read_sheets(config.data, progress, reader)
+    loaded = loaded or read_sheets(config.data, progress, reader, config.intake)
     if progress:
         progress.stage("validate")
     checked = validate(loaded, (period or config.period).end, set(config.scopes))
@@ -80,7 +83,7 @@ def check(config: Config, strict: bool = False, progress: Progress | None = None
 
 
 def sources(checked: Checked) -> list[str]:
-    return [f"{file} ({sheet})" if sheet else file for file, sheet in checked.sources.values()]
+    return [f"{file} ({sheet})" if sheet else file for parts in checked.sources.values() for file, sheet in parts]
 
 
 def findings_files(config: Config, findings: Findings, period: Period | None = None,
@@ -197,7 +200,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
             return Outcome(config, None, Findings(), folder=config.out, up_to_date=done["built"],
                            periods=[Period.parse(p) for p in done["periods"]], seconds=time.monotonic() - started)
         reader = _cache_reader(config)
-        loaded = read_sheets(config.data, progress, reader)
+        loaded = read_sheets(config.data, progress, reader, config.intake)
         reader.prune()
         checked = check(config, strict, progress, loaded)
         outcome = Outcome(config, checked, checked.findings)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .contract import TABLES
+from .contract import TABLES, Intake
 from .findings import Finding
 from .load import ARROW_TEXT, ROW, FileRead, Sheet, arrow_array, arrow_text, read_file, text_cells
 from .validate import cells_shown_later, check_sheet
@@ -50,23 +50,27 @@ class Reader:
         self.reused: list[str] = []  # names of the files whose entry was used
         self.used: set[str] = set()
 
-    def __call__(self, path: Path, table) -> FileRead:
+    def __call__(self, path: Path, table, relative: str | None = None, intake: Intake = Intake()) -> FileRead:
+        name = relative or path.name
         try:
             raw = path.read_bytes()
         except OSError:
-            return read_file(path, table)  # says why it cannot be read
-        key = hashlib.sha256(f"{self.code}\0{path.name}\0".encode() + raw).hexdigest()
+            return read_file(path, table, relative=name, intake=intake)  # says why it cannot be read
+        # What a file gives depends on its bytes, its place in the data folder, the table its name stands for and
+        # the config's [columns], [values] and [files]: all are in the key.
+        reading = f"{self.code}\0{name}\0{table.name if table else ''}\0{intake.fingerprint()}\0"
+        key = hashlib.sha256(reading.encode() + raw).hexdigest()
         self.used.add(key)
         entry = self.folder / key
         if entry.is_dir():
             try:
                 read = _load(entry, path)
-                self.reused.append(path.name)
+                self.reused.append(name)
                 return read
             except Exception:  # noqa: BLE001 - a damaged entry of any kind is read again, never an error
                 shutil.rmtree(entry, ignore_errors=True)
-        read = read_file(path, table, raw)
-        self.parsed.append(path.name)
+        read = read_file(path, table, raw, relative=name, intake=intake)
+        self.parsed.append(name)
         for event in read.events:
             if isinstance(event, Sheet):
                 event.checked = check_sheet(event)

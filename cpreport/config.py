@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .contract import fold
+from .contract import CHOICES, GOVERNORATE, CHOICE, TABLES, FileOptions, Intake, choice_lookup, fold, fold_path, match_governorate
 from .errors import ConfigError
 
 DEFAULT_CONFIG = "cpreport.toml"
@@ -135,6 +135,7 @@ class Config:
     scopes: dict[str, Scope] = field(default_factory=dict)
     highlights: tuple[Highlight, ...] = ()
     charts: Charts = Charts()
+    intake: Intake = Intake()  # the project's own headers, values and per-file options: [columns], [values], [files]
 
     @property
     def root(self) -> Path:
@@ -162,6 +163,9 @@ KEYS = {
     "highlights": ("highlights", "places the release names when a forum stands there"),
     "charts": ("charts", "pictures to show: tables, forums_by_governorate, activities_by_month, participants, "
                          "displacement, map = true or false"),
+    "columns": ("columns", "the project's own headers for the contract's columns, per table"),
+    "values": ("values", "the project's own values for the contract's columns, per table and column"),
+    "files": ("files", "per-file options: encoding, delimiter, header_row, sheet, table"),
 }
 # Keys a cron line may set from the environment, as CPREPORT_<KEY>; lists are written comma-separated
 # (CPREPORT_FORMATS=html,pdf). Paths from the environment, like options, are relative to the current folder.
@@ -263,6 +267,127 @@ def _check_charts(value: object, problems: list[str]) -> Charts:
     return Charts(**switches)
 
 
+def _table_and_column(key: str, table: str, column: str | None, problems: list[str]):
+    """The contract's table (and column) a [columns] or [values] key names, or a problem naming the nearest."""
+    if table not in TABLES:
+        _unknown(f"{key}.{table}", [f"{key}.{t}" for t in TABLES], problems)
+        return None, None
+    if column is None:
+        return TABLES[table], None
+    names = [c.name for c in TABLES[table].columns]
+    if column not in names:
+        _unknown(f"{key}.{table}.{column}", [f"{key}.{table}.{n}" for n in names], problems)
+        return TABLES[table], None
+    return TABLES[table], TABLES[table].column(column)
+
+
+def _check_columns(value: object, problems: list[str]) -> dict:
+    """[columns.activities] participants = "Total number of participants" (or a list of headers)."""
+    found: dict = {}
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        problems.append("'columns' must be tables of headers, e.g. [columns.activities] with participants = \"Total\"")
+        return found
+    for table_name, mapping in value.items():
+        for column_name, headers in mapping.items():
+            table, column = _table_and_column("columns", table_name, column_name, problems)
+            if column is None:
+                continue
+            headers = [headers] if isinstance(headers, str) else headers
+            if not isinstance(headers, list) or not headers or not all(isinstance(h, str) and fold(h) for h in headers):
+                problems.append(f"'columns.{table_name}.{column_name}' must be a header, or a list of headers, as text")
+                continue
+            for header in headers:
+                other = next((c.name for c in table.columns if fold(header) in c.keys and c.name != column_name), None)
+                if other:
+                    problems.append(f"'columns.{table_name}.{column_name}': the header '{header}' is already "
+                                    f"read as '{other}'")
+            found.setdefault(table_name, {})[column_name] = tuple(headers)
+    return found
+
+
+def _check_values(value: object, problems: list[str]) -> dict:
+    """[values.activities.type] "Awareness session" = "workshop"."""
+    found: dict = {}
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        problems.append("'values' must be tables of values, e.g. [values.activities.type] with "
+                        "\"Awareness session\" = \"workshop\"")
+        return found
+    for table_name, columns in value.items():
+        for column_name, mapping in columns.items():
+            table, column = _table_and_column("values", table_name, column_name, problems)
+            if column is None:
+                continue
+            if not isinstance(mapping, dict):
+                problems.append(f"'values.{table_name}.{column_name}' must be a table of \"as written\" = \"value\"")
+                continue
+            for written, meant in mapping.items():
+                canonical = _allowed_value(column, meant)
+                if canonical is None:
+                    allowed = (list(CHOICES[column.choices]) if column.kind == CHOICE else
+                               ["a governorate's name or p-code"])
+                    close = difflib.get_close_matches(str(meant), allowed, n=1)
+                    hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
+                    problems.append(f"'values.{table_name}.{column_name}': '{meant}' is not an allowed value of "
+                                    f"'{column_name}'{hint}")
+                    continue
+                if not fold(written):
+                    problems.append(f"'values.{table_name}.{column_name}': the value as written must not be empty")
+                    continue
+                found.setdefault(table_name, {}).setdefault(column_name, {})[fold(written)] = canonical
+    return found
+
+
+def _allowed_value(column, meant: object):
+    """The value a [values] entry stands for, as the column reads it; None if the column does not allow it."""
+    if not isinstance(meant, str):
+        return None
+    if column.kind == CHOICE:
+        return choice_lookup(column.choices).get(fold(meant))
+    if column.kind == GOVERNORATE:
+        return match_governorate(meant) and meant
+    return meant
+
+
+FILE_OPTIONS = {"encoding": str, "delimiter": str, "header_row": int, "sheet": str, "table": str}
+
+
+def _check_files(value: object, problems: list[str]) -> dict:
+    """[files."anbar/activities.csv"] encoding = "cp1256", delimiter = ";", header_row = 3, sheet, table."""
+    found: dict = {}
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        problems.append("'files' must be tables of options, e.g. [files.\"anbar/activities.csv\"] with "
+                        "encoding = \"cp1256\"")
+        return found
+    for name, options in value.items():
+        checked: dict = {}
+        for option, setting in options.items():
+            if option not in FILE_OPTIONS:
+                _unknown(f"files.{name}.{option}", [f"files.{name}.{o}" for o in FILE_OPTIONS], problems)
+            elif not isinstance(setting, FILE_OPTIONS[option]) or isinstance(setting, bool):
+                problems.append(f"'files.{name}.{option}' must be {'a whole number' if FILE_OPTIONS[option] is int else 'text'}")
+            else:
+                checked[option] = setting
+        if "encoding" in checked:
+            try:
+                codecs.lookup(checked["encoding"])
+            except LookupError:
+                problems.append(f"'files.{name}.encoding': '{checked.pop('encoding')}' is not an encoding; "
+                                "use e.g. utf-8, cp1256 or utf-16")
+        if "delimiter" in checked and checked["delimiter"] not in (",", ";", "\t", "|", "\\t", "tab"):
+            problems.append(f"'files.{name}.delimiter' must be \",\", \";\", \"|\" or \"\\t\" (tab)")
+            checked.pop("delimiter")
+        elif checked.get("delimiter") in ("\\t", "tab"):
+            checked["delimiter"] = "\t"
+        if "header_row" in checked and not 1 <= checked["header_row"] <= 1000:
+            problems.append(f"'files.{name}.header_row' must be a row number from 1 to 1000")
+            checked.pop("header_row")
+        if "table" in checked and checked["table"] not in TABLES:
+            _unknown(f"files.{name}.table = '{checked.pop('table')}'", [f"files.{name}.table = '{t}'" for t in TABLES],
+                     problems)
+        found[fold_path(name)] = FileOptions(**checked)
+    return found
+
+
 def _check_key(key: str, value: object, root: Path, outside: dict[str, str], values: dict,
                problems: list[str]) -> None:
     """Check one key's value; what is right goes into `values`, what is wrong into `problems`."""
@@ -302,6 +427,12 @@ def _check_key(key: str, value: object, root: Path, outside: dict[str, str], val
         values[key] = _check_highlights(value, problems)
     elif kind == "charts":
         values[key] = _check_charts(value, problems)
+    elif kind == "columns":
+        values[key] = _check_columns(value, problems)
+    elif kind == "values":
+        values[key] = _check_values(value, problems)
+    elif kind == "files":
+        values[key] = _check_files(value, problems)
     elif key == "period":
         if not isinstance(value, str):
             problems.append(f"'period' must be text such as \"2017-05\" (in quotes), not {value!r}")
@@ -372,6 +503,9 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
     values.setdefault("data", root)
     values.setdefault("out", (root / "out").resolve())
     values.setdefault("period", Period.last_full_month(today))
+    # The output folder is not data, when it lies within the data folder.
+    values["intake"] = Intake(values.pop("columns", {}), values.pop("values", {}), values.pop("files", {}),
+                              (values["out"], *([values["templates"]] if values.get("templates") else [])))
     if problems:
         raise ConfigError(problems, config_path if from_file else None)
     return Config(path=config_path, **values)

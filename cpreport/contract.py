@@ -111,6 +111,7 @@ ACTIVITIES = Table(
         Column("cpf_id", ID, False, ("cpf", "forum", "forum id", "cpf code", "منتدى", "المنتدى"),
                label_ar="رقم المنتدى"),
         Column("participants", INTEGER, True, ("participants total", "total participants", "number of participants",
+                                               "total number of participants",
                                                "no of participants", "attendance", "total", "attendees",
                                                "المشاركون", "المشاركين", "مجموع المشاركين", "العدد الكلي"),
                label_ar="عدد المشاركين"),
@@ -124,7 +125,9 @@ ACTIVITIES = Table(
                label_ar="إنفاذ القانون"),
         Column("civil_society", INTEGER, False, ("civil society organizations", "civil society organisations", "cso",
                                                  "csos", "منظمات المجتمع المدني"), label_ar="المجتمع المدني"),
-        Column("judiciary", INTEGER, False, ("judges", "judicial", "القضاء", "القضاء والقضاة"), label_ar="القضاة"),
+        # Not القضاء: that is a district (the cpfs sheet's header), and offices copy columns across sheets.
+        Column("judiciary", INTEGER, False, ("judges", "judicial", "judiciary representatives", "القضاء والقضاة",
+                                             "ممثلو القضاء"), label_ar="القضاة"),
     ),
 )
 
@@ -233,3 +236,104 @@ def match_governorate(name: object) -> str | None:
 
 def governorate(pcode: str) -> Governorate:
     return next(g for g in governorates() if g.pcode == pcode)
+
+
+# KoboToolbox and ODK exports: a file with one of these columns is an export (compared as written, lower case),
+UNMISTAKABLE_META = frozenset({"_uuid", "_submission_time", "meta/instanceid", "instanceid", "submissiondate", "key"})
+# and then these columns (and any other starting with "_", or in the meta or formhub group) are the form's
+# bookkeeping, never the contract's columns: Kobo's start and end are when the form was filled in, not the dates
+# of the activity.
+META_COLUMNS = frozenset({
+    "_id", "_uuid", "_index", "_parent_index", "_parent_table_name", "_submission_time", "_submitted_by",
+    "_validation_status", "_status", "_notes", "_tags", "__version__", "_version_", "_xform_id_string",
+    "_attachments", "_geolocation", "_duration", "_media_count", "_total_media", "start", "end", "today",
+    "deviceid", "subscriberid", "simserial", "phonenumber", "username", "audit", "key", "parent_key",
+    "submissiondate", "instanceid", "instancename", "deprecatedid", "rootuuid", "instanceid", "uuid",
+})
+META_GROUPS = ("meta/", "meta.", "meta:", "formhub/", "formhub.", "formhub:")
+# Between a question's groups and its name in an export's headers: group_activity/participants.
+GROUP_SEPARATORS = re.compile(r"[/.:]")
+
+
+def is_export_header(cells) -> bool:
+    """Whether a header row is a KoboToolbox or ODK export's: it has one of the unmistakable meta columns."""
+    return any(isinstance(c, str) and c.strip().lower() in UNMISTAKABLE_META for c in cells)
+
+
+def is_meta_column(header: str) -> bool:
+    """Whether an export's header is one of the form's meta columns."""
+    text = header.strip().lower()
+    last = GROUP_SEPARATORS.split(text)[-1]
+    return text.startswith("_") or text.startswith(META_GROUPS) or text in META_COLUMNS or \
+        (text != last and last in META_COLUMNS and text.startswith(("meta", "formhub")))
+
+
+def last_segment(header: str) -> str:
+    """A grouped question's own name: "group_activity/participants" -> "participants"."""
+    return GROUP_SEPARATORS.split(str(header).strip())[-1]
+
+
+@dataclass(frozen=True)
+class FileOptions:
+    """What the config says of one file of the data folder, where the sniffer would guess wrong."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_row: int | None = None  # as the user numbers rows, from 1
+    sheet: str | None = None  # the one sheet to read
+    table: str | None = None  # the table the file holds, whatever its name
+
+
+@dataclass(frozen=True)
+class Intake:
+    """How this project's sheets are read beyond the built-in contract: its own headers and values for the
+    contract's columns ([columns] and [values] in the config), per-file options ([files]), and folders that
+    are not data (the output folder)."""
+
+    columns: dict = field(default_factory=dict)  # table -> column -> headers (as written in the config)
+    values: dict = field(default_factory=dict)  # table -> column -> {folded value: canonical value}
+    files: dict = field(default_factory=dict)  # folded relative path -> FileOptions
+    skip: tuple = ()  # resolved folders not to read
+
+    def column_keys(self, table: Table) -> dict[str, str]:
+        """Folded header -> column, for the table: the contract's aliases and this project's headers."""
+        keys = {key: column.name for column in table.columns for key in column.keys}
+        for column, headers in self.columns.get(table.name, {}).items():
+            keys.update({fold(header): column for header in headers})
+        return keys
+
+    def options(self, relative: str) -> FileOptions:
+        return self.files.get(fold_path(relative), FileOptions())
+
+    def fingerprint(self) -> str:
+        """What of the intake changes how a file reads: for the parse cache's key."""
+        return repr((sorted((t, sorted((c, tuple(h)) for c, h in m.items())) for t, m in self.columns.items()),
+                     sorted((t, sorted((c, sorted(v.items())) for c, v in m.items())) for t, m in self.values.items()),
+                     sorted(self.files.items())))
+
+
+def fold_path(relative: str) -> str:
+    """A path within the data folder as the config may write it: case and slashes do not matter."""
+    return "/".join(part.lower() for part in re.split(r"[\\/]+", str(relative).strip()) if part and part != ".")
+
+
+def nearest(text: object, choices, cutoff: float = 0.75) -> str | None:
+    """The choice closest to a text as written (spelling folded): "Anbaar" -> "Anbar"; None when none is close.
+    A choice whose words all appear in the text is closest ("Total number of participants" for "participants")."""
+    import difflib
+
+    folded = fold(text)
+    if not folded:
+        return None
+    words = set(folded.split("_"))
+    best, best_score = None, cutoff
+    for choice in choices:
+        key = fold(choice)
+        if not key:
+            continue
+        score = difflib.SequenceMatcher(None, folded, key).ratio()
+        if set(key.split("_")) <= words:
+            score = max(score, 0.9)
+        if score > best_score:
+            best, best_score = choice, score
+    return best

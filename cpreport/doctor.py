@@ -76,12 +76,12 @@ def _config(path: str | None):
 
 def _data(config) -> Check:
     from .contract import TABLES
-    from .manifest import sheet_files
+    from .datafolder import sheet_files
     if not config.data.is_dir():
         return Check("Data folder", False, f"{config.data} does not exist",
                      "Set 'data' in cpreport.toml (or CPREPORT_DATA, or --data) to the folder of the sheets, "
                      "or make a project with `cpreport init`.")
-    files = sheet_files(config.data)
+    files = sheet_files(config.data, config.intake.skip)
     if not files:
         return Check("Data folder", False, f"{config.data} holds no sheets",
                      f"Put the {', '.join(TABLES)} workbooks or CSV files there (`cpreport init` makes blank ones).")

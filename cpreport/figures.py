@@ -12,6 +12,7 @@ from .config import Highlight, Period
 from .contract import CHOICES, PARTICIPANT_GROUPS, fold
 from .load import ROW
 from .tables import breakdowns
+from .load.stacking import split_keys
 from .validate import Checked, row_spans
 
 ACTIVITY_TYPES = tuple(CHOICES["activity_type"])
@@ -96,13 +97,20 @@ class Sources:
         """The source of the given rows of table (row numbers), or of those where mask holds."""
         if table not in self.checked.sources:
             return ()
-        file, sheet = self.checked.sources[table]
         if mask is None:
-            return (Source(file, sheet, row_ranges(rows)),)
+            return self._of(table, rows)
         key = (table, np.packbits(mask).tobytes())
         if key not in self.written:
-            self.written[key] = (Source(file, sheet, row_ranges(rows[mask])),)
+            self.written[key] = self._of(table, rows[mask])
         return self.written[key]
+
+    def _of(self, table: str, rows) -> tuple[Source, ...]:
+        """The sources of some rows (row keys) of a table: one for each of its parts (file and sheet) they are in."""
+        parts = self.checked.sources[table]
+        if len(parts) == 1:
+            return (Source(*parts[0], row_ranges(rows)),)
+        part, numbers = split_keys(rows)
+        return tuple(Source(*parts[n], row_ranges(numbers[part == n])) for n in range(len(parts)) if (part == n).any())
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ class Code(Enum):
              "لم يُعثر على صف العناوين في أول ٢٠ صفاً. ضع أسماء الأعمدة ({expected}) في صف واحد فوق البيانات.")
     CP005 = (WARNING, "The sheet has a header but no data rows (rows of N/A, dashes or spaces alone are empty), so its figures are zero. Fill in the rows if there is data for this period.",
              "تحتوي الورقة على صف العناوين فقط دون بيانات (الصفوف التي لا تحوي إلا N/A أو شرطات أو مسافات تُعدّ فارغة)، لذا أرقامها صفر. أدخل البيانات إن وُجدت لهذه الفترة.")
-    CP006 = (ERROR, "The '{table}' table is given twice (also in {other}). Keep one and remove the other.",
-             "جدول '{table}' موجود مرتين (أيضاً في {other}). أبقِ واحداً واحذف الآخر.")
+    CP006 = (ERROR, "These rows of '{table}' are the same as those in {other}: the same sheet is given twice (a copy left beside the original?). They are counted once; remove one of the two.",
+             "صفوف جدول {table_ar} هذه مطابقة لصفوف {other}: الورقة نفسها موجودة مرتين (ربما نسخة تُركت بجانب الأصل؟). احتُسبت مرة واحدة؛ احذف إحداهما.")
     CP007 = (NOTE, "Excel's lock file was skipped: it is left behind while the workbook is open.",
              "تم تجاوز ملف القفل الخاص ببرنامج Excel، فهو يُنشأ أثناء فتح المصنف.")
     CP008 = (ERROR, "The file or sheet is empty. Save the sheet again with its header and rows.",
@@ -36,6 +36,8 @@ class Code(Enum):
              "مجلد البيانات {detail} غير موجود. تحقق من إعداد 'data' أو الخيار --data.")
     CP010 = (ERROR, "The file changed while it was being read, twice (is someone saving it?). Close it and build again.",
              "تغيّر الملف أثناء قراءته مرتين (هل يحفظه أحد الآن؟). أغلقه ثم أعد إنشاء التقرير.")
+    CP011 = (ERROR, "The config names the sheet '{sheet}' for this file, but the file has no such sheet (it has {detail}). Correct the sheet's name under [files] in the config.",
+             "يحدد ملف الإعدادات الورقة '{sheet}' لهذا الملف، لكن الملف لا يحوي ورقة بهذا الاسم (أوراقه: {detail}). صحّح اسم الورقة في قسم [files] من ملف الإعدادات.")
     CP015 = (ERROR, "The file is protected with a password, so it cannot be read. Open it, remove the password (File > Info > Protect Workbook), save it and run again.",
              "الملف محمي بكلمة مرور ولا يمكن قراءته. افتحه وأزل كلمة المرور (ملف > معلومات > حماية المصنف) ثم احفظه وأعد التشغيل.")
     CP016 = (ERROR, "The file is damaged or incomplete (it may have been cut off while copying). Copy it again from the original, or open it in Excel and save it again.",
@@ -46,11 +48,17 @@ class Code(Enum):
              "يبدو هذا الصف صف مجموع ('{value}')، لذلك لم يُحتسب: التقرير يجمع الصفوف بنفسه.")
     CP019 = (NOTE, "These files in the data folder are not spreadsheets and were skipped: {detail}.",
              "هذه الملفات في مجلد البيانات ليست جداول بيانات وتم تجاوزها: {detail}.")
+    CP020 = (NOTE, "Not read: {reason}.",
+             "لم تُقرأ: {reason_ar}.")
+    CP021 = (NOTE, "This is a KoboToolbox or ODK export: its {count} meta columns ({detail}) are the form's own records, not data, and were left out.",
+             "هذا ملف مُصدَّر من KoboToolbox أو ODK: أعمدته الوصفية ({detail}) سجلات خاصة بالاستمارة وليست بيانات، فلم تُقرأ.")
+    CP022 = (WARNING, "This sheet was not read: its header names some of the '{table}' table's columns, but not {detail}, which that table requires. If the sheet holds that table's rows, add those columns.",
+             "لم تُقرأ هذه الورقة: عناوينها تسمّي بعض أعمدة جدول {table_ar} لكن ليس {detail}، وهي أعمدة مطلوبة فيه. إن كانت الورقة تحوي صفوف ذلك الجدول فأضف تلك الأعمدة.")
     # Columns
-    CP101 = (ERROR, "The required column '{column}' is missing. Add a column headed '{column}' (or '{column_ar}').",
-             "العمود المطلوب '{column_ar}' غير موجود. أضف عموداً بعنوان '{column_ar}' أو '{column}'.")
-    CP102 = (NOTE, "The column '{column}' is not part of the '{table}' table; it is kept out of the figures.",
-             "العمود '{column}' ليس من أعمدة جدول {table_ar}، ولن يدخل في الأرقام.")
+    CP101 = (ERROR, "The required column '{column}' is missing. Add a column headed '{column}' (or '{column_ar}').{hint}",
+             "العمود المطلوب '{column_ar}' غير موجود. أضف عموداً بعنوان '{column_ar}' أو '{column}'.{hint}")
+    CP102 = (NOTE, "These columns are not part of the '{table}' table and are kept out of the figures: {detail}.",
+             "هذه الأعمدة ليست من أعمدة جدول {table_ar} ولن تدخل في الأرقام: {detail}.")
     CP103 = (ERROR, "Two columns are read as '{canonical}': '{column}' and '{other}'. Rename or remove one.",
              "عمودان يُقرآن على أنهما '{canonical}': '{column}' و'{other}'. غيّر اسم أحدهما أو احذفه.")
     # Cells
@@ -66,10 +74,10 @@ class Code(Enum):
              "القيمة '{value}' ليست تاريخاً. اكتب التاريخ بصيغة يوم/شهر/سنة مثل 02/05/2017 أو 2017-05-02.")
     CP206 = (ERROR, "'{value}' has a two-digit year, which could be read more than one way. Write the year in full, e.g. 02/05/2017.",
              "التاريخ '{value}' مكتوب بسنة من رقمين، فيمكن قراءته بأكثر من طريقة. اكتب السنة كاملة، مثل 02/05/2017.")
-    CP207 = (ERROR, "'{value}' is not one of the allowed values: {allowed}.",
-             "القيمة '{value}' ليست من القيم المسموح بها: {allowed}.")
-    CP208 = (ERROR, "'{value}' is not a governorate of Iraq. Use a name such as Ninewa or نينوى, or a p-code such as IQG15.",
-             "'{value}' ليست محافظة عراقية. استخدم اسماً مثل نينوى أو Ninewa، أو رمزاً مثل IQG15.")
+    CP207 = (ERROR, "'{value}' is not one of the allowed values: {allowed}.{hint}",
+             "القيمة '{value}' ليست من القيم المسموح بها: {allowed}.{hint}")
+    CP208 = (ERROR, "'{value}' is not a governorate of Iraq. Use a name such as Ninewa or نينوى, or a p-code such as IQG15.{hint}",
+             "'{value}' ليست محافظة عراقية. استخدم اسماً مثل نينوى أو Ninewa، أو رمزاً مثل IQG15.{hint}")
     CP209 = (ERROR, "The id '{value}' is used in rows {detail}. Give each row its own id.",
              "الرقم '{value}' مستخدم في الصفوف {detail}. أعطِ كل صف رقماً خاصاً به.")
     CP210 = (WARNING, "This row repeats row {detail} exactly. Delete it if it was entered twice.",
@@ -132,16 +140,46 @@ def finding(code: Code, *, file: str = "", sheet: str = "", row: int | None = No
             **detail: object) -> Finding:
     """Make a finding, filling the code's message templates from its fields."""
     text = "" if value is None else str(value)
+    near = detail.pop("near", None)
+    reason = detail.pop("reason", None)
     fields = {"column": column, "value": text, "detail": "", **detail}
     fields.setdefault("column_ar", column)
     if "table" in fields:
         fields.setdefault("table_ar", _TABLE_TITLES_AR.get(str(fields["table"]), fields["table"]))
     # In the Arabic message, our own numbers (counts, row lists, dates) take Arabic digits and commas;
     # what the user wrote (value, column) stays as written.
-    arabic = {k: v if k in ("value", "column", "column_ar") else _arabic_numbers(v) for k, v in fields.items()}
+    in_arabic = {k: v if k in ("value", "column", "column_ar") else _arabic_numbers(v) for k, v in fields.items()}
     _, template_en, template_ar = code.value
+    if reason is not None:
+        fields["reason"], in_arabic["reason_ar"] = REASONS[reason]
+    fields["hint"], in_arabic["hint"] = _hints(code, near, fields)
     return Finding(code.name, severity or code.severity, file, sheet, row, column, text,
-                   template_en.format(**fields), template_ar.format(**arabic), column_number)
+                   template_en.format(**fields), template_ar.format(**in_arabic), column_number)
+
+
+# Why a sheet or file was not read (CP020): English, Arabic.
+REASONS = {
+    "empty": ("it is empty", "إنها فارغة"),
+    "no_table": ("its first rows name no table's columns (instructions or a summary?); if it holds data, head its "
+                 "columns as the cpfs, activities or displacement table does",
+                 "لا تسمّي صفوفها الأولى أعمدة أي جدول (تعليمات أو ملخص؟)؛ إن كانت تحوي بيانات فاكتب عناوين أعمدتها "
+                 "كما في جدول المنتديات أو الأنشطة أو النزوح"),
+    "other_sheet": ("the config names another sheet of this file to read", "يحدد ملف الإعدادات ورقة أخرى من هذا الملف"),
+    "too_deep": ("the folder is more than three folders deep inside the data folder; move its files up",
+                 "المجلد أعمق من ثلاثة مستويات داخل مجلد البيانات؛ انقل ملفاته إلى مستوى أعلى"),
+}
+
+
+def _hints(code: Code, near: object, fields: dict) -> tuple[str, str]:
+    """"Did you mean …?" for a missing column or a value not allowed, in each language."""
+    if not near:
+        return "", ""
+    if code is Code.CP101:
+        table = fields.get("table", "")
+        return (f" Did you mean '{near}'? If so, rename that column to '{fields['column']}', or add "
+                f"[columns.{table}] {fields['column']} = \"{near}\" to the config.",
+                f" هل تقصد العمود '{near}'؟ إن كان كذلك فغيّر عنوانه إلى '{fields.get('column_ar', '')}'.")
+    return f" Did you mean {near}?", f" هل تقصد {near}؟"
 
 
 _TABLE_TITLES_AR = {"cpfs": "المنتديات (cpfs)", "activities": "الأنشطة (activities)",

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from . import __version__
 from .config import Config, Period
+from .datafolder import relative, sheet_files
 
 MANIFEST_NAME = ".manifest.json"  # inside OUT/<period>/, so that it moves with the files it describes
 ALL_PERIODS_NAME = ".all-periods.json"  # in OUT/: the periods the last --all-periods run built
-# The suffixes load.SPREADSHEETS reads (a test keeps the two equal; load imports pandas, this may not).
-SHEET_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -25,23 +24,16 @@ def builtin_templates() -> Path:
     return inside if inside.is_dir() else PACKAGE.parent / "templates"
 
 
-def sheet_files(data: Path) -> list[Path]:
-    """The files of the data folder the load stage may read (Excel's ~$ lock files aside)."""
-    if not data.is_dir():
-        return []
-    return sorted(p for p in data.iterdir() if p.suffix.lower() in SHEET_SUFFIXES and p.is_file()
-                  and not p.name.startswith((".", "~$")))
-
-
-def snapshot(data: Path) -> dict[str, tuple[int, int]]:
-    """Size and modification time of each sheet file: compared before and after reading them."""
+def snapshot(data: Path, skip=()) -> dict[str, tuple[int, int]]:
+    """Size and modification time of each sheet file (by its path within the data folder): compared before and
+    after reading them."""
     found = {}
-    for path in sheet_files(data):
+    for path in sheet_files(data, skip):
         try:
             stat = path.stat()
         except OSError:
             continue
-        found[path.name] = (stat.st_size, stat.st_mtime_ns)
+        found[relative(path, data)] = (stat.st_size, stat.st_mtime_ns)
     return found
 
 
@@ -64,8 +56,8 @@ def inputs(config: Config, strict: bool = False) -> dict[str, str]:
     found: dict[str, str] = {"version": __version__, "strict": str(strict)}
     settings = {k: v for k, v in vars(config).items() if k != "period"}
     found["settings"] = hashlib.sha256(repr(sorted(settings.items())).encode()).hexdigest()
-    for path in sheet_files(config.data):
-        found[f"data/{path.name}"] = _digest(path)
+    for path in sheet_files(config.data, config.intake.skip):
+        found[f"data/{relative(path, config.data)}"] = _digest(path)
     if config.path and config.path.is_file():
         found["config"] = _digest(config.path)
     for language in ("en", "ar"):

@@ -12,6 +12,7 @@ import pandas as pd
 from .contract import (CHOICE, CHOICES, DATE, GOVERNORATE, ID, INTEGER, KEY, PARTICIPANT_GROUPS, TABLES, Table,
                        choice_lookup, fold, match_governorate)
 from .findings import ERROR, Code, Findings, finding
+from .load.stacking import split_keys, stack, stack_frames
 from .load import (ARROW_TEXT, ROW, Loaded, Sheet, arrow_array, arrow_text, plain_digits, repeats_itself, text_bytes,
                    text_cells)
 
@@ -387,7 +388,7 @@ class Checked:
     forums: pd.DataFrame
     activities: pd.DataFrame
     displacement: pd.DataFrame
-    sources: dict[str, tuple[str, str]]  # table -> (file, sheet)
+    sources: dict[str, list[tuple[str, str]]]  # table -> its parts' (file, sheet), as stacked (see load.stacking)
     findings: Findings
     # The displacement figures up to each period end asked for: see displacement_totals_until.
     totals: dict[dt.date, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -426,9 +427,8 @@ def _report(findings: Findings, sheet: Sheet, code: Code, mask: pd.Series, colum
     for index in mask.index[failing]:
         fields = {name: values[index] if isinstance(values, pd.Series) else values
                   for name, values in (details or {}).items()}
-        findings.add(finding(code, file=sheet.file, sheet=sheet.sheet, row=int(sheet.frame.at[index, ROW]),
-                             column=sheet.header(column), value=_shown(raw[index]),
-                             column_number=sheet.column_number(column), **fields, **extra))
+        findings.add(finding(code, **sheet.where(sheet.frame.at[index, ROW], column), value=_shown(raw[index]),
+                             **fields, **extra))
 
 
 def check_cells(sheet: Sheet, findings: Findings) -> pd.DataFrame:
@@ -651,8 +651,17 @@ def row_spans(rows) -> tuple[np.ndarray, np.ndarray]:
 ROWS_SHOWN = 12
 
 
-def rows_shown(rows) -> str:
-    """Row numbers for a finding to show: "4-52, 60, 61", the first runs only, then "…" when there are more."""
+def rows_shown(rows, sheet: Sheet | None = None) -> str:
+    """Row numbers for a finding to show: "4-52, 60, 61", the first runs only, then "…" when there are more. Of a
+    table in several parts (sheet), each part's rows after its file and sheet: "anbar/activities.xlsx 4, 9"."""
+    if sheet is not None and sheet.parts:
+        parts, numbers = split_keys(np.asarray(rows, dtype="int64"))
+        shown = []
+        for part in pd.unique(parts):
+            named = sheet.parts[int(part)]
+            place = f"{named.file} ({named.sheet})" if named.sheet else named.file
+            shown.append(f"{place} {rows_shown(numbers[parts == part])}")
+        return "; ".join(shown)
     starts, ends = row_spans(rows)
     shown = ", ".join(str(a) if a == b else f"{a}, {b}" if b == a + 1 else f"{a}-{b}"
                       for a, b in zip(starts[:ROWS_SHOWN].tolist(), ends[:ROWS_SHOWN].tolist()))
@@ -669,7 +678,7 @@ def unique_ids(c: Context, table: str) -> None:
         return  # each id after the one above it, as sheets that number their rows in order have them
     repeated = keys.notna() & keys.duplicated(keep=False)
     if repeated.any():
-        rows_of = typed[repeated].groupby(keys[repeated])[ROW].agg(rows_shown)
+        rows_of = typed[repeated].groupby(keys[repeated])[ROW].agg(lambda rows: rows_shown(rows, sheet))
         later = repeated & keys.duplicated(keep="first")
         _report(c.findings, sheet, Code.CP209, later, id_column, sheet.frame[id_column], {"detail": keys.map(rows_of)})
 
@@ -692,6 +701,8 @@ def repeated_rows(c: Context, table: str) -> None:
     repeat = typed.duplicated(subset=columns, keep="first")
     if repeat.any():
         first_rows = typed.groupby(columns, dropna=False, observed=True)[ROW].transform("first")
+        if sheet.parts:
+            first_rows = first_rows.map(lambda key: rows_shown([key], sheet))
         first_column = next(iter(sheet.headers))
         _report(c.findings, sheet, Code.CP210, repeat, first_column, sheet.frame[first_column], {"detail": first_rows})
         c.typed[table] = typed[~repeat]
@@ -727,10 +738,9 @@ def after_period(column: str):
         late = typed[column] > pd.Timestamp(c.period_end)
         if late.any():
             first = late.idxmax()
-            c.findings.add(finding(Code.CP305, file=sheet.file, sheet=sheet.sheet, row=int(typed.at[first, ROW]),
-                                   column=sheet.header(column), value=_written(sheet, first, column),
-                                   end=c.period_end.strftime("%d/%m/%Y"), detail=int(late.sum()),
-                                   column_number=sheet.column_number(column)))
+            c.findings.add(finding(Code.CP305, **sheet.where(typed.at[first, ROW], column),
+                                   value=_written(sheet, first, column),
+                                   end=c.period_end.strftime("%d/%m/%Y"), detail=int(late.sum())))
     rule.__name__ = f"after_period_{column}"
     return rule
 
@@ -740,8 +750,7 @@ def scope_labels(c: Context, table: str) -> None:
     known = {fold(s) for s in c.scopes}
     for scope in sorted(set(typed["scope"].dropna()) - known):
         first = typed.index[typed["scope"] == scope][0]
-        c.findings.add(finding(Code.CP308, file=sheet.file, sheet=sheet.sheet, row=int(typed.at[first, ROW]),
-                               column=sheet.header("scope"), value=scope, column_number=sheet.column_number("scope")))
+        c.findings.add(finding(Code.CP308, **sheet.where(typed.at[first, ROW], "scope"), value=scope))
 
 
 def unplaced_figures(c: Context, table: str) -> None:
@@ -763,13 +772,12 @@ def figure_given_twice(c: Context, table: str) -> None:
     for (scope, metric, as_of, _), group in clash.groupby(keys, dropna=False, observed=True):
         given = pd.unique(group["individuals"])
         values = " / ".join(f"{v:,}" for v in given[:ROWS_SHOWN]) + (" / …" if len(given) > ROWS_SHOWN else "")
-        rows = rows_shown(group[ROW])
+        rows = rows_shown(group[ROW], sheet)
         for index, row in group[ROW].iloc[1:].items():
-            c.findings.add(finding(Code.CP309, file=sheet.file, sheet=sheet.sheet, row=int(row),
-                                   column=sheet.header("individuals"), value=_written(sheet, index, "individuals"),
+            c.findings.add(finding(Code.CP309, **sheet.where(row, "individuals"),
+                                   value=_written(sheet, index, "individuals"),
                                    day=as_of.strftime("%d/%m/%Y"), scope=scope,
-                                   metric=metric, detail=values, rows=rows,
-                                   column_number=sheet.column_number("individuals")))
+                                   metric=metric, detail=values, rows=rows))
 
 
 def displacement_totals(displacement: pd.DataFrame) -> pd.DataFrame:
@@ -844,13 +852,11 @@ def same_day_contradiction(c: Context, table: str) -> None:
         rows = totals["rows"].to_numpy()[(codes == day) & (metric == "displaced_cumulative")][0]
         row = int(min(rows))
         at = sheet.frame.index[sheet.frame[ROW] == row]
-        c.findings.add(finding(Code.CP306, file=sheet.file, sheet=sheet.sheet, row=row,
-                               column=sheet.header("individuals"),
+        c.findings.add(finding(Code.CP306, **sheet.where(row, "individuals"),
                                value=_written(sheet, at[0], "individuals") if len(at) else "",
                                day=as_of.strftime("%d/%m/%Y"), scope=scope,
                                returned=shown["returned_cumulative"], current=shown["displaced_current"],
-                               cumulative=f"{int(cumulative[day]):,}",
-                               column_number=sheet.column_number("individuals")))
+                               cumulative=f"{int(cumulative[day]):,}"))
 
 
 def different_days_contradiction(c: Context, table: str) -> None:
@@ -867,13 +873,12 @@ def different_days_contradiction(c: Context, table: str) -> None:
         returned, current, cumulative = (figures.loc[m] for m in ("returned_cumulative", "displaced_current",
                                                                     "displaced_cumulative"))
         if returned.individuals + current.individuals > cumulative.individuals:
-            c.findings.add(finding(Code.CP307, file=sheet.file, sheet=sheet.sheet, row=int(min(cumulative.rows)),
-                                   column=sheet.header("individuals"), value=f"{cumulative.individuals:,}", scope=scope,
+            c.findings.add(finding(Code.CP307, **sheet.where(min(cumulative.rows), "individuals"),
+                                   value=f"{cumulative.individuals:,}", scope=scope,
                                    returned=f"{returned.individuals:,}", returned_on=returned.as_of.strftime("%d/%m/%Y"),
                                    current=f"{current.individuals:,}", current_on=current.as_of.strftime("%d/%m/%Y"),
                                    cumulative=f"{cumulative.individuals:,}",
-                                   cumulative_on=cumulative.as_of.strftime("%d/%m/%Y"),
-                                   column_number=sheet.column_number("individuals")))
+                                   cumulative_on=cumulative.as_of.strftime("%d/%m/%Y")))
 
 
 # The rules across rows and tables, in the order they run: (table, codes it may give, check).
@@ -894,6 +899,34 @@ TABLE_RULES: tuple[tuple[str, tuple[Code, ...], Callable[[Context, str], None]],
 )
 
 
+def _as_written(table: pd.DataFrame) -> pd.DataFrame:
+    """A typed part's cells as text, whatever file it came from, for comparing parts."""
+    return pd.DataFrame({c: table[c].astype(object).where(table[c].notna(), None).map(str)
+                         for c in table.columns if c != ROW})
+
+
+def _without_copies(checked: list[tuple[Sheet, pd.DataFrame]], findings: Findings) -> list:
+    """The parts of a table, less those that repeat an earlier part row for row (a copy of a file left beside it,
+    or one sheet saved both as XLSX and as CSV): each such is an error naming both, and is counted once."""
+    kept: list[tuple[Sheet, pd.DataFrame]] = []
+    texts: dict[int, pd.DataFrame] = {}
+    for part, table in checked:
+        same = None
+        for n, (earlier, earlier_table) in enumerate(kept):
+            if len(table) and len(table) == len(earlier_table):
+                if n not in texts:
+                    texts[n] = _as_written(earlier_table)
+                if texts[n].equals(_as_written(table)):
+                    same = earlier
+                    break
+        if same is None:
+            kept.append((part, table))
+            continue
+        other = f"{same.file} ({same.sheet})" if same.sheet else same.file
+        findings.add(finding(Code.CP006, file=part.file, sheet=part.sheet, table=part.table.name, other=other))
+    return kept
+
+
 def check_sheet(sheet: Sheet) -> tuple[pd.DataFrame, list]:
     """The checks that depend on one sheet alone: its typed table and its findings (the parse cache keeps them)."""
     findings = Findings()
@@ -911,27 +944,38 @@ def cells_shown_later(sheet: Sheet) -> list[str]:
 
 
 def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()) -> Checked:
-    """Check the loaded sheets against the contract and the rules; hand on typed tables and every finding."""
+    """Check the loaded sheets against the contract and the rules; hand on typed tables and every finding.
+
+    Each part of a table (a sheet, a file) is checked alone, the parts that repeat another are set aside, and the
+    rest are stacked into one table for the rules across rows and tables."""
     findings = Findings(list(loaded.findings))
     typed: dict[str, pd.DataFrame] = {}
-    sources: dict[str, tuple[str, str]] = {}
+    sheets: dict[str, Sheet] = {}
+    sources: dict[str, list[tuple[str, str]]] = {}
     # A sheet with a header and no rows is an error beside sheets that have rows (a forum or activity
     # sheet saved empty by mistake would report zeros); in a new project where no sheet has rows yet,
-    # it is a warning, so that the first build shows the empty report. Displacement may be empty.
-    any_rows = any(not sheet.frame.empty for sheet in loaded.sheets.values())
-    for name, sheet in loaded.sheets.items():
-        sources[name] = (sheet.file, sheet.sheet)
-        if sheet.frame.empty:
-            severity = ERROR if any_rows and name != "displacement" else None
-            findings.add(finding(Code.CP005, file=sheet.file, sheet=sheet.sheet, severity=severity))
-        table, sheet_findings = sheet.checked or check_sheet(sheet)
-        findings.extend(sheet_findings)
+    # it is a warning, so that the first build shows the empty report. Displacement may be empty, and so may
+    # one office's part of a table whose other parts have rows.
+    any_rows = any(not part.frame.empty for parts in loaded.parts.values() for part in parts)
+    for name, parts in loaded.parts.items():
+        table_rows = any(not part.frame.empty for part in parts)
+        checked = []
+        for part in parts:
+            if part.frame.empty:
+                severity = ERROR if any_rows and not table_rows and name != "displacement" else None
+                findings.add(finding(Code.CP005, file=part.file, sheet=part.sheet, severity=severity))
+            table, part_findings = part.checked or check_sheet(part)
+            findings.extend(part_findings)
+            checked.append((part, table))
+        checked = _without_copies(checked, findings)
+        sheets[name] = stack([part for part, _ in checked])
+        sources[name] = [(part.file, part.sheet) for part, _ in checked]
         # A shallow copy: the rules below change columns, and the sheet's own table may be checked again.
-        typed[name] = table.copy(deep=False)
+        typed[name] = stack_frames([table for _, table in checked]).copy(deep=False)
     typed = {name: typed[name] if name in typed else _empty(table) for name, table in TABLES.items()}
-    context = Context(loaded.sheets, typed, period_end, set(scopes), findings)
+    context = Context(sheets, typed, period_end, set(scopes), findings)
     for table, _codes, rule in TABLE_RULES:
-        if table in loaded.sheets:
+        if table in sheets:
             rule(context, table)
     forums, activities, displacement = typed["cpfs"], typed["activities"], context.typed["displacement"]
     activities["end_date"] = activities["end_date"].fillna(activities["start_date"])

@@ -39,8 +39,16 @@ def test_help_gives_the_exit_codes_and_every_command_is_in_the_readme():
         assert option in build_help and option in readme
 
 
-def test_the_manifest_sees_the_files_the_loader_reads():
-    assert manifest.SHEET_SUFFIXES == load.SPREADSHEETS
+def test_the_manifest_sees_the_files_the_loader_reads(tmp_path):
+    from cpreport.datafolder import sheet_files
+
+    for relative in ("cpfs.xlsx", "ninewa/activities.csv", "a/b/c/displacement.ods", "a/b/c/d/deep.csv",
+                     ".hidden/cpfs.xlsx", "out/2017-05/cpfs.xlsx", "~$cpfs.xlsx", "notes.docx"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_bytes(b"x")
+    read = [p.relative_to(tmp_path).as_posix() for p in sheet_files(tmp_path, [tmp_path / "out"])]
+    assert read == ["a/b/c/displacement.ods", "cpfs.xlsx", "ninewa/activities.csv"]
+    assert all(p.suffix in load.SPREADSHEETS for p in sheet_files(tmp_path))
 
 
 def test_doctor_finds_everything_in_place_for_the_sample():

@@ -23,7 +23,7 @@ def problems(tmp_path: Path, text: str, **options) -> list[str]:
 
 @pytest.mark.parametrize("text, expected", [
     ('headlin = "Report"', "unknown key 'headlin'; did you mean 'headline'?"),
-    ('colour = "red"', "unknown key 'colour'"),
+    ('colour = "red"', "unknown key 'colour'; did you mean 'columns'?"),
     ("donor = 3", "'donor' must be a table with 'en' and 'ar' texts, e.g. donor = { en = \"…\", ar = \"…\" }"),
     ('donor = { en = "Germany", fr = "Allemagne" }', "'donor.fr' is not a language; use 'en' and 'ar'"),
     ('donor = { en = "Germany", ar = 5 }', "'donor.ar' must be text"),

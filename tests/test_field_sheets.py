@@ -77,7 +77,7 @@ def test_the_sheet_with_the_table_is_found_behind_an_instructions_sheet(tmp_path
     workbook(tmp_path / "activities.xlsx", {"activities": [ACTIVITY_HEADER, activity(1)]})
     result = checked(tmp_path)
     assert errors(result) == []
-    assert result.sources["cpfs"] == ("cpfs.xlsx", "Data")
+    assert result.sources["cpfs"] == [("cpfs.xlsx", "Data")]
     assert len(result.forums) == 2
 
 

@@ -224,7 +224,7 @@ def test_validate_exits_1_on_errors_and_prints_plain_text_grouped_by_file(fixtur
     result = run("validate", "--config", str(config))
     assert result.returncode == 1
     assert "\x1b[" not in result.stderr + result.stdout  # no colour codes when not on a terminal
-    assert "\nCPFs - May 2017.xlsx: 9 error(s), 0 warning(s), 3 note(s)\n" in result.stderr
+    assert "\nCPFs - May 2017.xlsx: 9 error(s), 0 warning(s), 4 note(s)\n" in result.stderr
     assert "Findings: 20 error(s)" in result.stderr
     assert "Traceback" not in result.stderr
 

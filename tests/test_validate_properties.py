@@ -46,7 +46,7 @@ def test_random_cells_never_raise_and_findings_name_real_rows(data):
         sheet = to_sheet(grid, table, f"{name}.xlsx", name, findings)
         heights[f"{name}.xlsx"] = len(grid)
         if sheet is not None:
-            sheets[name] = sheet
+            sheets[name] = [sheet]
     checked = validate(Loaded(sheets, findings), dt.date(2017, 5, 31), {"national"})
     assert_rows_exist(checked.findings, heights)
     for f in checked.findings:

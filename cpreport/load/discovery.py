@@ -1,21 +1,32 @@
-"""Discovery: which files and sheets of the data folder make which table, and which are not read."""
+"""Discovery: which files and sheets of the data folder make which table, and which are not read (and why).
+
+A table may come in several parts: sheets of one workbook (one per office), files whose names begin with the
+table's name (`activities-ninewa.xlsx`, `الأنشطة - الأنبار.csv`), and files in sub-folders (one per office).
+Every file and sheet is either read as a part of a table or named in a finding: nothing is left unread in
+silence.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Callable
 
-
-from ..contract import TABLES, Table, fold
+from ..datafolder import data_files
+from ..contract import TABLES, FileOptions, Intake, Table, fold
 from ..findings import Code, Findings, finding
 from .grids import read_grids
-from .headers import header_score
+from .headers import header_score, required_missing, required_named
 from .parts import to_sheet
-from .sheets import FileRead, Loaded, OWN_FILES, SPREADSHEETS, Sheet, TEXT_FILES, Unreadable
+from .sheets import OWN_FILES, SPREADSHEETS, FileRead, Loaded, Sheet, Unreadable
 from .tidying import has_cells
+
+# The hidden sheet of drop-down lists in the workbooks `cpreport init` writes: cpreport's own, never data.
+LISTS_SHEET = "lists"
+NO_INTAKE = Intake()
 
 
 def table_named(name: str) -> Table | None:
-    """The table a file or sheet name stands for: "cpfs", "CPFs May 2017", "الأنشطة" or "Activities_2017-05"."""
+    """The table a file or sheet name stands for: "cpfs", "CPFs May 2017", "الأنشطة", "activities-ninewa" or
+    "Activities May 2017 (Anbar)": the name is the table's, or has it as one of its words, and no other's."""
     folded = fold(name)
     exact = next((t for t in TABLES.values() if folded in t.keys), None)
     if exact is not None:
@@ -25,41 +36,92 @@ def table_named(name: str) -> Table | None:
     return TABLES[found.pop()] if len(found) == 1 else None
 
 
-def read_file(path: Path, table: Table | None, raw: bytes | None = None) -> FileRead:
-    """Read one file of the data folder (its bytes, when already read) into the sheets of the tables it holds."""
+def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
+                  options: FileOptions) -> tuple[dict[str, Table], dict[str, str]]:
+    """Which sheet of a file is a part of which table, and why each other sheet is not read.
+
+    A sheet is part of a table when its name says so; else, in a file named after a table, when its header
+    names the table's columns; else when its header names every required column of a table."""
+    tables: dict[str, Table] = {}
+    reasons: dict[str, str] = {}
+    if options.table:
+        file_table = TABLES[options.table]
+    for name, grid in grids.items():
+        if options.sheet is not None and fold(name) != fold(options.sheet):
+            reasons[name] = "other_sheet"
+            continue
+        by_name = table_named(name) if name and not options.table else None
+        headed = [t for t in TABLES.values() if required_named(grid, t, intake)]
+        if by_name is not None:
+            tables[name] = by_name
+        elif file_table is not None and file_table in headed or len(grids) == 1 and options.table:
+            tables[name] = file_table
+        elif headed:
+            tables[name] = max(headed, key=lambda t: header_score(grid, t, intake=intake)[1])
+        elif fold(name) == LISTS_SHEET and len(grids) > 1:
+            continue
+        elif not has_cells(grid):
+            reasons[name] = "empty"
+        else:
+            reasons[name] = "no_table"
+            # A sheet whose header names some of a table's columns may be that table's rows with a column
+            # missing: said as a warning, with what is missing, never as a quiet note.
+            for table in ([file_table] if file_table else []) + [t for t in TABLES.values() if t is not file_table]:
+                missing = required_missing(grid, table, intake)
+                if missing:
+                    reasons[name] = ("partial", table, missing)
+                    break
+    if file_table is not None and file_table not in tables.values():
+        # A file named after a table in which no sheet is plainly that table's: its likeliest sheet is read as
+        # it, so that what is wrong with its header is said (rather than that the table is missing).
+        candidates = [n for n in grids if n in reasons and reasons[n] != "other_sheet"
+                      and (not isinstance(reasons[n], tuple) or reasons[n][1] is file_table)]
+        if candidates:
+            scores = {n: header_score(grids[n], file_table, intake=intake)[1] for n in candidates}
+            best = max(candidates, key=scores.get) if any(scores.values()) else next(
+                (n for n in candidates if has_cells(grids[n])), candidates[0])
+            tables[best] = file_table
+            reasons.pop(best)
+    return tables, reasons
+
+
+def read_file(path: Path, table: Table | None, raw: bytes | None = None, relative: str | None = None,
+              intake: Intake = NO_INTAKE) -> FileRead:
+    """Read one file of the data folder (its bytes, when already read) into the parts of the tables it holds.
+    table: the table the file's name stands for; relative: its path within the data folder, as findings name it."""
+    file = relative or path.name
+    options = intake.options(file)
     events: list = []
     try:
         if raw is None and path.stat().st_size == 0 or raw == b"":
             raise Unreadable(Code.CP008)
-        grids, typed_cells = read_grids(path, raw)
+        grids, typed_cells = read_grids(path, raw, options)
     except (Unreadable, OSError) as error:
         code = error.code if isinstance(error, Unreadable) else Code.CP001
         detail = error.detail if isinstance(error, Unreadable) else (error.strerror or type(error).__name__)
-        return FileRead([finding(code, file=path.name, detail=detail)], True, {table.name} if table else set())
-    named = {name: table_named(name) for name in grids}
-    if table is None and not any(named.values()):
-        return FileRead([finding(Code.CP002, file=path.name)], False)
-    if table is not None:
-        # A file named after a table: the sheet of that name, else its first sheet with anything in it.
-        sheet_name = next((n for n, t in named.items() if t is table), None)
-        if sheet_name is None:
-            # Else the sheet whose header names most of the table's columns (an "Instructions"
-            # sheet may come first), the first such on a tie.
-            scores = {n: header_score(g, table)[1] for n, g in grids.items()}
-            sheet_name = max(scores, key=scores.get) if any(scores.values()) else next(
-                (n for n, g in grids.items() if has_cells(g)), next(iter(grids)))
-        selected = {sheet_name: table}
-    else:
-        selected = {n: t for n, t in named.items() if t is not None}
+        return FileRead([finding(code, file=file, detail=detail)], True, {table.name} if table else set())
+    if options.sheet is not None and not any(fold(n) == fold(options.sheet) for n in grids):
+        return FileRead([finding(Code.CP011, file=file, sheet=options.sheet,
+                                 detail=", ".join(f"'{n}'" for n in grids))], True, {table.name} if table else set())
+    selected, reasons = _sheet_tables(grids, table, intake, options)
+    if not selected and table is None and not options.table:
+        return FileRead([finding(Code.CP002, file=file)], False)
+    for sheet_name, reason in reasons.items():
+        if isinstance(reason, tuple):
+            _, partial, missing = reason
+            events.append(finding(Code.CP022, file=file, sheet=sheet_name, table=partial.name,
+                                  detail=", ".join(f"'{c}'" for c in missing)))
+        else:
+            events.append(finding(Code.CP020, file=file, sheet=sheet_name, reason=reason))
     unreadable: set[str] = set()
     for sheet_name, sheet_table in selected.items():
         grid = grids[sheet_name]
         if not has_cells(grid):
-            events.append(finding(Code.CP008, file=path.name, sheet=sheet_name))
+            events.append(finding(Code.CP008, file=file, sheet=sheet_name))
             unreadable.add(sheet_table.name)
             continue
         found = Findings()
-        sheet = to_sheet(grid, sheet_table, path.name, sheet_name, found, path, typed_cells)
+        sheet = to_sheet(grid, sheet_table, file, sheet_name, found, path, typed_cells, intake, options.header_row)
         events.extend(found)
         if sheet is None:
             unreadable.add(sheet_table.name)
@@ -68,55 +130,48 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None) -> File
     return FileRead(events, True, unreadable)
 
 
-def load(data: Path, reader: Callable[[Path, Table | None], FileRead] = read_file) -> Loaded:
-    """Read every table found in the data folder: files named after a table, or sheets named after one.
+Reader = Callable[..., FileRead]  # read_file, or the parse cache's reader (cache.py), which takes the same arguments
+
+
+def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> Loaded:
+    """Read every table found in the data folder and its sub-folders, in as many parts as it comes in.
 
     `reader` reads one file; the parse cache (cache.py) gives one that reuses what an unchanged file gave."""
     findings = Findings()
-    sheets: dict[str, Sheet] = {}
+    parts: dict[str, list[Sheet]] = {}
     files: list[Path] = []
     if not data.is_dir():
         findings.add(finding(Code.CP009, detail=str(data)))
-        return Loaded(sheets, findings)
+        return Loaded(parts, findings)
     unreadable: set[str] = set()  # tables whose file could not be read: one finding is enough
-
-    def keep(sheet: Sheet) -> None:
-        name = sheet.table.name
-        if name in sheets:
-            first = sheets[name]
-            findings.add(finding(Code.CP006, file=sheet.file, sheet=sheet.sheet, table=name,
-                                 other=f"{first.file} {first.sheet}".strip()))
-        else:
-            sheets[name] = sheet
-
+    paths, too_deep = data_files(data, intake.skip)
     others: list[str] = []
-    for path in sorted(p for p in data.iterdir() if p.is_file()):
+    for path in paths:
+        relative = path.relative_to(data).as_posix()
         suffix = path.suffix.lower()
-        if path.name.startswith("."):
-            continue
         if path.name.startswith("~$"):
-            findings.add(finding(Code.CP007, file=path.name))
+            findings.add(finding(Code.CP007, file=relative))
             continue
         if suffix not in SPREADSHEETS:
             if suffix not in OWN_FILES:
-                others.append(path.name)
+                others.append(relative)
             continue
-        table = table_named(path.stem)
-        if table is None and suffix in TEXT_FILES:
-            findings.add(finding(Code.CP002, file=path.name))
-            continue
-        read = reader(path, table)
+        options = intake.options(relative)
+        table = TABLES[options.table] if options.table else table_named(path.stem)
+        read = reader(path, table, relative=relative, intake=intake)
         if read.counted:
             files.append(path)
         unreadable |= read.unreadable
         for event in read.events:
             if isinstance(event, Sheet):
-                keep(event)
+                parts.setdefault(event.table.name, []).append(event)
             else:
                 findings.add(event)
     if others:
         findings.add(finding(Code.CP019, detail=", ".join(others)))
+    for folder in too_deep:
+        findings.add(finding(Code.CP020, file=folder + "/", reason="too_deep"))
     for name in TABLES:
-        if name not in sheets and name not in unreadable:
+        if name not in parts and name not in unreadable:
             findings.add(finding(Code.CP003, table=name, severity="warning" if name == "displacement" else None))
-    return Loaded(sheets, findings, files)
+    return Loaded(parts, findings, files)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..contract import TABLES
+from ..contract import TABLES, FileOptions
 from ..findings import Code
 from .headers import header_score
 from .sheets import Unreadable, WORKBOOKS
@@ -14,9 +14,14 @@ from .text import text_grid
 from .workbooks import OLE_MAGIC, ZIP_MAGIC, workbook_grids
 
 
-def read_grids(path: Path, raw: bytes | None = None) -> tuple[dict[str, pd.DataFrame], bool]:
-    """The cells of every sheet of a file, as read, and whether they keep their types (a workbook)."""
+def read_grids(path: Path, raw: bytes | None = None,
+               options: FileOptions = FileOptions()) -> tuple[dict[str, pd.DataFrame], bool]:
+    """The cells of every sheet of a file, as read, and whether they keep their types (a workbook). options: the
+    config's encoding and delimiter for a text file, when the sniffer would guess wrong."""
     raw = path.read_bytes() if raw is None else raw
+    if options.encoding or options.delimiter:
+        if not raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
+            return {"": text_grid(raw, options.encoding, options.delimiter)}, False
     if raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
         return workbook_grids(raw), True
     head = raw[:1024].lstrip(codecs.BOM_UTF8).lstrip().lower()

@@ -1,26 +1,43 @@
 """Header finding: the row that names a table's columns, and which column each header names."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
-from ..contract import Table, fold
+from ..contract import Intake, Table, fold, is_export_header, is_meta_column, last_segment, nearest
 from .sheets import HEADER_SEARCH_ROWS
+
+DEFAULT_INTAKE = Intake()
+
+
+def column_keys(table: Table, intake: Intake | None = None) -> dict[str, str]:
+    """Folded header -> the table's column: the contract's aliases and the project's own headers ([columns])."""
+    intake = intake or DEFAULT_INTAKE
+    cache = intake.__dict__.setdefault("_keys", {})  # worked out once per table for a run's intake
+    if table.name not in cache:
+        cache[table.name] = intake.column_keys(table)
+    return cache[table.name]
 
 
 def header_key(text: object, keys) -> str | None:
-    """The column name a header cell gives; a cell of two lines ("cpf_id" over "رقم المنتدى", as the
-    workbooks of `cpreport init` have them) is read by whichever line names a column."""
+    """The folded key a header cell gives. A cell of two lines ("cpf_id" over "رقم المنتدى", as the workbooks
+    of `cpreport init` have them) is read by whichever line names a column; a KoboToolbox or ODK question inside
+    groups ("group_activity/participants") by its own name, after the groups."""
     folded = fold(text)
     if folded in keys:
         return folded
-    return next((fold(line) for line in str(text).splitlines() if fold(line) in keys), None)
+    lines = str(text).splitlines()
+    for line in lines:
+        if fold(line) in keys:
+            return fold(line)
+    for line in lines:
+        if fold(last_segment(line)) in keys:
+            return fold(last_segment(line))
+    return None
 
 
 def _columns_named(row: list, keys) -> int:
     """How many of the table's columns a row names."""
-    return len({header_key(v, keys) for v in row if isinstance(v, str)} - {None})
+    return len({keys[k] for v in row if isinstance(v, str) and (k := header_key(v, keys))})
 
 
 def top_rows(grid: pd.DataFrame, rows: int = HEADER_SEARCH_ROWS) -> list[list]:
@@ -28,10 +45,11 @@ def top_rows(grid: pd.DataFrame, rows: int = HEADER_SEARCH_ROWS) -> list[list]:
     return grid.iloc[:rows].to_numpy(dtype=object).tolist()
 
 
-def header_score(grid: pd.DataFrame, table: Table, rows: list[list] | None = None) -> tuple[int | None, int]:
+def header_score(grid: pd.DataFrame, table: Table, rows: list[list] | None = None,
+                 intake: Intake | None = None) -> tuple[int | None, int]:
     """The row (0-based) within the first rows that names most of the table's columns, and how many it names.
     rows: the sheet's first rows, when already taken (top_rows)."""
-    keys = table_keys(table)
+    keys = column_keys(table, intake)
     best, best_count = None, 0
     for index, row in enumerate(top_rows(grid) if rows is None else rows):
         count = _columns_named(row, keys)
@@ -40,23 +58,46 @@ def header_score(grid: pd.DataFrame, table: Table, rows: list[list] | None = Non
     return best, best_count
 
 
-@lru_cache(maxsize=None)
-def table_keys(table: Table) -> frozenset[str]:
-    return frozenset(key for column in table.columns for key in column.keys)
+def required_missing(grid: pd.DataFrame, table: Table, intake: Intake | None = None) -> list[str] | None:
+    """The required columns of the table that the sheet's likeliest header row does not name: [] when its header
+    is the table's, None when no row names two of the table's columns."""
+    keys = column_keys(table, intake)
+    required = [c.name for c in table.columns if c.required]
+    best = None
+    for row in top_rows(grid):
+        cells = [v for v in row if isinstance(v, str)]
+        export = is_export_header(cells)
+        named = {keys[k] for v in cells if (k := header_key(v, keys)) and not (export and is_meta_column(v))}
+        missing = [c for c in required if c not in named]
+        if len(named) >= 2 and (best is None or len(missing) < len(best)):
+            best = missing
+    return best
 
 
-def find_header(grid: pd.DataFrame, table: Table) -> tuple[int | None, list[str]]:
-    rows = top_rows(grid)
-    best, best_count = header_score(grid, table, rows)
-    needed = min(2, sum(c.required for c in table.columns))
-    if best is None or best_count < needed:
-        return None, []
+def required_named(grid: pd.DataFrame, table: Table, intake: Intake | None = None) -> bool:
+    """Whether a sheet's header is the table's: a row of its first rows names every required column."""
+    return required_missing(grid, table, intake) == []
+
+
+def find_header(grid: pd.DataFrame, table: Table, intake: Intake | None = None,
+                header_row: int | None = None) -> tuple[int | None, list[str]]:
+    """The header row (0-based) and its cells as text; header_row (from 1) when the config names it."""
+    rows = top_rows(grid, max(HEADER_SEARCH_ROWS, header_row or 0))
+    if header_row is not None:
+        if header_row > len(rows):
+            return None, []
+        best = header_row - 1
+    else:
+        best, best_count = header_score(grid, table, rows, intake)
+        needed = min(2, sum(c.required for c in table.columns))
+        if best is None or best_count < needed:
+            return None, []
     return best, ["" if v is None or pd.isna(v) else str(v).strip() for v in rows[best]]
 
 
-def more_header_rows(grid: pd.DataFrame, header_index: int, table: Table) -> int:
+def more_header_rows(grid: pd.DataFrame, header_index: int, table: Table, intake: Intake | None = None) -> int:
     """Rows right under the header that are a header too (the names again, in the other language)."""
-    keys, extra = table_keys(table), 0
+    keys, extra = column_keys(table, intake), 0
     rows = top_rows(grid, header_index + 3)
     for index in range(header_index + 1, len(rows)):
         cells = [v for v in rows[index] if v is not None and not pd.isna(v)]
@@ -65,3 +106,20 @@ def more_header_rows(grid: pd.DataFrame, header_index: int, table: Table) -> int
             break
         extra += 1
     return extra
+
+
+def near_miss(column, headers: list[str]) -> str | None:
+    """The header, among those that name no column, that most likely means the given column: it has all the
+    words of one of the column's names, or is spelt close to one."""
+    best, best_score = None, 0.0
+    import difflib
+
+    for header in headers:
+        names = sorted(column.keys)
+        match = nearest(header, names) or nearest(last_segment(header), names)
+        if match is None:
+            continue
+        score = difflib.SequenceMatcher(None, fold(header), fold(match)).ratio() + 1
+        if score > best_score:
+            best, best_score = header, score
+    return best

@@ -6,45 +6,59 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..contract import Table
+from ..contract import Intake, Table, fold, is_export_header, is_meta_column
 from ..findings import Code, Findings, finding
-from .headers import find_header, header_key, more_header_rows
+from .headers import column_keys, find_header, header_key, more_header_rows, near_miss
 from .sheets import ROW, Sheet
 from .tidying import column_texts, drop_total_rows, tidy
 from .workbooks import fill_merged, merged_ranges
 
 
 def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: Findings,
-             path: Path | None = None, typed_cells: bool = True) -> Sheet | None:
-    """Find the header, name the columns, drop empty and total rows, and number the rows as the user sees them."""
+             path: Path | None = None, typed_cells: bool = True, intake: Intake | None = None,
+             header_row: int | None = None) -> Sheet | None:
+    """Find the header, name the columns, drop empty and total rows, and number the rows as the user sees them.
+    header_row: the header's row (from 1) when the config names it."""
     where = {"file": file, "sheet": sheet}
     grid = grid.reset_index(drop=True)
-    header_index, header = find_header(grid, table)
+    header_index, header = find_header(grid, table, intake, header_row)
     if header_index is None:
         expected = ", ".join(c.name for c in table.columns if c.required)
         findings.add(finding(Code.CP004, **where, expected=expected))
         return None
-    by_key = {key: column.name for column in table.columns for key in column.keys}
+    by_key = column_keys(table, intake)
     headers: dict[str, str] = {}
     positions: dict[str, int] = {}
     header_row = header_index + 1
+    export = is_export_header(header)
+    meta, unknown = [], []
     for position, text in enumerate(header):
         if not text:
             continue
+        if export and is_meta_column(text):
+            meta.append(text)  # the form's bookkeeping: never one of the contract's columns
+            continue
         canonical = by_key.get(header_key(text, by_key) or "")
         if canonical is None:
-            findings.add(finding(Code.CP102, **where, row=header_row, column=text, table=table.name,
-                                 column_number=position + 1))
+            unknown.append((position, text))
         elif canonical in headers:
             findings.add(finding(Code.CP103, **where, row=header_row, column=text, canonical=canonical,
                                  other=headers[canonical], column_number=position + 1))
         else:
             headers[canonical] = " / ".join(line.strip() for line in text.splitlines() if line.strip())
             positions[canonical] = position
+    if meta:
+        findings.add(finding(Code.CP021, **where, row=header_row, detail=_listed(meta), count=len(meta)))
+    if unknown:
+        # Columns outside the contract are named once, in one note per sheet.
+        findings.add(finding(Code.CP102, **where, row=header_row, column=unknown[0][1], table=table.name,
+                             column_number=unknown[0][0] + 1, detail=_listed([t for _, t in unknown])))
     for column in table.columns:
         if column.required and column.name not in headers:
-            findings.add(finding(Code.CP101, **where, row=header_row, column=column.name, column_ar=column.label_ar))
-    first_row = header_index + 1 + more_header_rows(grid, header_index, table)
+            near = near_miss(column, [text for _, text in unknown])
+            findings.add(finding(Code.CP101, **where, row=header_row, column=column.name, column_ar=column.label_ar,
+                                 near=near, table=table.name))
+    first_row = header_index + 1 + more_header_rows(grid, header_index, table, intake)
     below = grid.iloc[first_row:]
     required = [positions[c.name] for c in table.columns if c.required and c.name in positions]
     # Each column's distinct texts and empty cells are found once, for the search for merged cells, tidying,
@@ -75,6 +89,13 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
             present.append(texts[position].present)
             if texts[position].encoded is not None:
                 encoded[name] = texts[position].encoded
+        mapping = (intake.values.get(table.name, {}).get(name) if intake else None)
+        if mapping:
+            tidied, mapped = _mapped(body[name], mapping)
+            if mapped is not None:
+                body[name] = tidied
+                encoded.pop(name, None)
+                written = mapped if written is None else written.where(written.notna(), mapped)
         if written is not None:
             changed[name] = written
     filled = pd.Series(np.logical_or.reduce(present) if present else np.zeros(len(body), dtype=bool),
@@ -104,3 +125,22 @@ def _rows_kept(places: np.ndarray, distinct, kept: np.ndarray) -> tuple[np.ndarr
     renumbered = np.full(len(distinct), -1)
     renumbered[used] = np.arange(len(used))
     return np.where(places >= 0, renumbered[places], -1), distinct.take(pa.array(used))
+
+
+def _listed(texts: list[str], most: int = 12) -> str:
+    """Headers for a note: the first few, quoted, then how many more."""
+    shown = ", ".join(f"'{t}'" for t in texts[:most])
+    return shown + (f" (+{len(texts) - most})" if len(texts) > most else "")
+
+
+def _mapped(column: pd.Series, mapping: dict[str, str]) -> tuple[pd.Series, pd.Series | None]:
+    """A column with the project's own values ([values] in the config) read as the contract's: the column, and
+    the cells as written where one was replaced (None when none was)."""
+    cells = column.astype(object)
+    meant = cells.map(lambda v: mapping.get(fold(v)) if isinstance(v, str) else None)
+    hit = meant.notna()
+    if not hit.any():
+        return column, None
+    written = pd.Series(None, index=column.index, dtype=object)
+    written[hit] = cells[hit]
+    return cells.where(~hit, meant), written

@@ -11,17 +11,19 @@ from ..contract import Table
 from ..findings import Code, Findings
 
 
-TEXT_FILES = {".csv", ".tsv", ".txt"}
-WORKBOOKS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
-SPREADSHEETS = TEXT_FILES | WORKBOOKS
+from ..datafolder import SPREADSHEETS, TEXT_FILES, WORKBOOKS  # noqa: F401 - what the load stage reads
 OWN_FILES = {".toml", ".md", ".py", ".log", ".lock"}  # config, narrative, scripts: not mistaken for data
 HEADER_SEARCH_ROWS = 20
 ROW = "_row"  # the row number the user sees in Excel, LibreOffice or a text editor
+# A table stacked from several parts keys each row by its part and its row there: part × PART_STRIDE + row. The
+# first part's rows keep their own numbers, so a table of one part is keyed by its row numbers alone.
+PART_STRIDE = 1_000_000_000
 
 
 @dataclass
 class Sheet:
-    """One table as read: raw cell values under canonical column names, with the user's row numbers."""
+    """One part of a table as read (a sheet, or a CSV file), or a table stacked from several parts: raw cell values
+    under canonical column names, with the user's row numbers (ROW; in a stacked table, row keys: PART_STRIDE)."""
 
     table: Table
     file: str
@@ -38,6 +40,7 @@ class Sheet:
     encoded: dict[str, tuple[np.ndarray, object]] = field(default_factory=dict, repr=False, compare=False)
     # The validate stage's work on this sheet alone (typed table, findings), when already done: see cache.py.
     checked: tuple[pd.DataFrame, list] | None = None
+    parts: list[Sheet] = field(default_factory=list, repr=False)  # a stacked table's parts, in the order read
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
@@ -45,14 +48,34 @@ class Sheet:
     def column_number(self, column: str) -> int | None:
         return self.columns.get(column)
 
+    def part(self, key: int) -> Sheet:
+        """The part a row key (ROW) belongs to."""
+        return self.parts[int(key) // PART_STRIDE] if self.parts else self
+
+    def where(self, key: int, column: str | None = None) -> dict:
+        """A finding's place for a row key (ROW) and column: file, sheet, row as the user numbers it, and the
+        column's header and number in that part."""
+        part = self.part(key)
+        place = {"file": part.file, "sheet": part.sheet, "row": int(key) % PART_STRIDE}
+        if column is not None:
+            place.update(column=part.header(column), column_number=part.column_number(column))
+        return place
+
 
 @dataclass
 class Loaded:
-    """What the load stage hands on: the sheets found and the findings made while reading."""
+    """What the load stage hands on: each table's parts, in the order read, and the findings made while reading."""
 
-    sheets: dict[str, Sheet]
+    parts: dict[str, list[Sheet]]
     findings: Findings
     files: list[Path] = field(default_factory=list)
+
+    @property
+    def sheets(self) -> dict[str, Sheet]:
+        """Each table as one Sheet, its parts stacked (load.stacking), copies of a part and all."""
+        from .stacking import stack
+
+        return {name: stack(parts) for name, parts in self.parts.items()}
 
 
 class Unreadable(Exception):

@@ -55,7 +55,14 @@ def delimiter(text: str) -> str:
     return best
 
 
-def text_grid(raw: bytes) -> pd.DataFrame:
+def text_grid(raw: bytes, encoding: str | None = None, separator: str | None = None) -> pd.DataFrame:
+    """A text file's cells as written; encoding and separator when the config gives them, else sniffed."""
+    if encoding is not None:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise Unreadable(Code.CP001, f"not {encoding} at byte {error.start}") from None
+        return _grid_of_text(text.removeprefix("\ufeff"), False, separator)
     utf16 = _utf16(raw)
     if b"\x00" in raw[:4096] and not utf16:
         raise Unreadable(Code.CP001, "binary content, not text")
@@ -63,11 +70,15 @@ def text_grid(raw: bytes) -> pd.DataFrame:
         # Most CSVs are UTF-8: Arrow's parser reads the bytes as they are (and refuses them if they are not).
         body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
         start = body[:1 << 17].decode("utf-8", errors="ignore")
-        grid = _arrow_grid(start, body, delimiter(start))
+        grid = _arrow_grid(start, body, separator or delimiter(start))
         if grid is not None:
             return grid
     text, utf8 = decoded(raw)
-    separator = delimiter(text)
+    return _grid_of_text(text, utf8, separator)
+
+
+def _grid_of_text(text: str, utf8: bool, separator: str | None = None) -> pd.DataFrame:
+    separator = separator or delimiter(text)
     if not utf8:  # UTF-16 or Windows-1256: the text, encoded as UTF-8 for Arrow's parser
         grid = _arrow_grid(text, text.encode("utf-8"), separator)
         if grid is not None:

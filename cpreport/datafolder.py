@@ -1,0 +1,60 @@
+"""The data folder's files: which ones a build reads, down to which sub-folder. Standard library only, so that
+a build with nothing to do can list them without importing pandas."""
+from __future__ import annotations
+
+from pathlib import Path
+
+TEXT_FILES = {".csv", ".tsv", ".txt"}
+WORKBOOKS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+SPREADSHEETS = TEXT_FILES | WORKBOOKS
+# Sub-folders of the data folder are read this deep (one folder per office, perhaps one per month inside it).
+MAX_DEPTH = 3
+
+
+def data_files(data: Path, skip=()) -> tuple[list[Path], list[str]]:
+    """Every file of the data folder and its sub-folders (MAX_DEPTH deep), in order; and the folders too deep to
+    be read, as paths within the data folder. Hidden files and folders, and the folders in skip (the output
+    folder), are not data."""
+    skipped = set()
+    for folder in skip:
+        try:
+            skipped.add(Path(folder).resolve())
+        except OSError:
+            pass
+    files: list[Path] = []
+    too_deep: list[str] = []
+
+    def walk(folder: Path, depth: int) -> None:
+        try:
+            entries = sorted(folder.iterdir(), key=lambda p: p.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == "__pycache__":
+                continue
+            if entry.is_dir():
+                if entry.resolve() in skipped:
+                    continue
+                if depth >= MAX_DEPTH:
+                    too_deep.append(entry.relative_to(data).as_posix())
+                else:
+                    walk(entry, depth + 1)
+            elif entry.is_file():
+                files.append(entry)
+
+    if data.is_dir():
+        walk(data, 0)
+    return files, too_deep
+
+
+def sheet_files(data: Path, skip=()) -> list[Path]:
+    """The files of the data folder the load stage may read as sheets (Excel's ~$ lock files aside)."""
+    return [p for p in data_files(data, skip)[0] if p.suffix.lower() in SPREADSHEETS and not p.name.startswith("~$")]
+
+
+def relative(path: Path, data: Path) -> str:
+    """A file's path within the data folder, as findings and the manifest name it: "anbar/activities.xlsx"."""
+    try:
+        return path.relative_to(data).as_posix()
+    except ValueError:
+        return path.name

@@ -1,0 +1,50 @@
+"""Stacking: a table's parts (sheets, files, offices) as one table, each row keeping its part, sheet and row."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .sheets import PART_STRIDE, ROW, Sheet
+
+
+def row_keys(rows, part: int) -> np.ndarray:
+    """The row keys of a part's rows: its row numbers, past the keys of the parts before it."""
+    return np.asarray(rows, dtype="int64") + part * PART_STRIDE
+
+
+def split_keys(keys) -> tuple[np.ndarray, np.ndarray]:
+    """Row keys as (part, row number) arrays."""
+    keys = np.asarray(keys, dtype="int64")
+    return keys // PART_STRIDE, keys % PART_STRIDE
+
+
+def stack_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Tables of the same columns (the typed parts of a table) one under the other, rows keyed by part. Category
+    columns stay categories, over the categories of every part."""
+    if len(frames) == 1:
+        return frames[0]
+    keyed = [frame.assign(**{ROW: row_keys(frame[ROW], n)}) for n, frame in enumerate(frames)]
+    stacked = pd.concat(keyed, ignore_index=True)
+    for column in frames[0].columns:
+        if all(isinstance(f[column].dtype, pd.CategoricalDtype) for f in frames if column in f):
+            categories = sorted({c for f in frames for c in f[column].cat.categories})
+            stacked[column] = pd.Categorical(stacked[column].astype(object), categories=pd.Index(categories))
+    return stacked
+
+
+def stack(parts: list[Sheet]) -> Sheet:
+    """A table's parts as one Sheet: cells as read, one part under the other, rows keyed by part (see Sheet.where).
+    Parts may have different optional columns; a column a part lacks is empty in its rows."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    frame = stack_frames([part.frame for part in parts])
+    changed = {}
+    for column in dict.fromkeys(c for part in parts for c in part.changed):
+        changed[column] = pd.concat([part.changed.get(column, pd.Series(None, index=part.frame.index, dtype=object))
+                                     for part in parts], ignore_index=True)
+    headers = {}
+    for part in parts:
+        headers.update({c: h for c, h in part.headers.items() if c not in headers})
+    return Sheet(first.table, first.file, first.sheet, frame, headers, dict(first.columns), None, first.header_row,
+                 all(part.typed_cells for part in parts), changed, parts=list(parts))
