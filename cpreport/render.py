@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import __version__, charts, i18n
 from .config import Config, Scope, Text, read_text

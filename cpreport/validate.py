@@ -9,8 +9,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .contract import (CHOICE, CHOICES, DATE, GOVERNORATE, ID, INTEGER, KEY, PARTICIPANT_GROUPS, TABLES, Table,
-                       choice_lookup, fold, match_governorate)
+from .contract import (CHOICE, CHOICES, DATE, GOVERNORATE, INTEGER, KEY, PARTICIPANT_GROUPS, TABLES, Table,
+                       choice_lookup, fold, governorates, match_governorate, nearest)
 from .findings import ERROR, Code, Findings, finding
 from .load.stacking import split_keys, stack, stack_frames
 from .load import (ARROW_TEXT, ROW, Loaded, Sheet, arrow_array, arrow_text, plain_digits, repeats_itself, text_bytes,
@@ -248,7 +248,24 @@ def _category(raw: pd.Series, function: Callable[[object], str | None], encoded:
 
 def parse_governorates(raw: pd.Series, encoded: tuple | None = None) -> Parsed:
     pcodes = _category(raw, match_governorate, encoded)
-    return Parsed(pcodes, {Code.CP208: raw.notna() & pcodes.isna()})
+    unknown = raw.notna() & pcodes.isna()
+    return Parsed(pcodes, {Code.CP208: unknown}, details={Code.CP208: {"near": _near(raw, unknown, _governorate_near)}})
+
+
+def _governorate_near(value: object) -> str | None:
+    """"Anbar / الأنبار" for "Anbaar": the governorate spelt closest to a value that is none."""
+    spellings = {spelling: g for g in governorates() for spelling in (g.name_en, g.name_ar, *g.variants)}
+    close = nearest(value, spellings, cutoff=0.7)
+    return f"{spellings[close].name_en} / {spellings[close].name_ar}" if close else None
+
+
+def _near(raw: pd.Series, unknown: pd.Series, suggest: Callable[[object], str | None]) -> pd.Series:
+    """A suggestion for each distinct value not allowed (the cells that are allowed get none)."""
+    failing = raw[unknown.to_numpy(dtype=bool)]
+    if failing.empty:
+        return pd.Series(None, index=raw.index, dtype=object)
+    found = {value: suggest(value) for value in pd.unique(failing.astype(object))}
+    return failing.astype(object).map(found).reindex(raw.index)
 
 
 def parse_choices(raw: pd.Series, enumeration: str, encoded: tuple | None = None) -> Parsed:
@@ -256,8 +273,16 @@ def parse_choices(raw: pd.Series, enumeration: str, encoded: tuple | None = None
     values = _category(raw, lambda u: lookup.get(fold(u)), encoded)
     allowed = ", ".join(f"{en} ({ar})" for en, ar, _ in CHOICES[enumeration].values())
     unknown = raw.notna() & values.isna()
+
+    def suggest(value: object) -> str | None:
+        close = nearest(value, lookup)
+        if close is None:
+            return None
+        en, ar, _ = CHOICES[enumeration][lookup[close]]
+        return f"{en} / {ar}"
+
     return Parsed(values, {Code.CP207: unknown},
-                  details={Code.CP207: {"allowed": allowed}})
+                  details={Code.CP207: {"allowed": allowed, "near": _near(raw, unknown, suggest)}})
 
 
 def _as_text(raw: pd.Series) -> pd.Series:

@@ -1,6 +1,8 @@
 """Header finding: the row that names a table's columns, and which column each header names."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..contract import Intake, Table, fold, is_export_header, is_meta_column, last_segment, nearest
@@ -32,7 +34,13 @@ def header_key(text: object, keys) -> str | None:
     for line in lines:
         if fold(last_segment(line)) in keys:
             return fold(last_segment(line))
-    return None
+    # A form's label with the column's name in brackets: "Location (Governorate)", "Forum (CPF ID)".
+    bracketed = [fold(inside) for inside in BRACKETED.findall(str(text))]
+    matched = [key for key in bracketed if key in keys]
+    return matched[0] if len(matched) == 1 else None
+
+
+BRACKETED = re.compile(r"[(\[]([^()\[\]]+)[)\]]")
 
 
 def _columns_named(row: list, keys) -> int:

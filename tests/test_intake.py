@@ -1,0 +1,314 @@
+"""Sheets as offices send them: a table in several sheets, files and sub-folders, the project's own headers and
+values, KoboToolbox and ODK exports, per-file options; and no sheet, file or row left out without a finding."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from cpreport.build import check
+from cpreport.config import load_config
+from cpreport.contract import TABLES, fold
+from cpreport.errors import ConfigError
+from cpreport.figures import compute
+from cpreport.findings import ERROR, NOTE, WARNING
+
+from conftest import SAMPLE
+
+KEYS = ("cpfs.total", "activities.total", "activities.training", "activities.conference", "activities.workshop",
+        "participants.total", "participants.female", "participants.police", "participants.judiciary")
+ENGLISH = [c.name for c in TABLES["activities"].columns]
+
+
+def sample_activities() -> pd.DataFrame:
+    """The sample's activities, under the contract's English headers, as an office would type them."""
+    frame = pd.read_excel(SAMPLE / "activities.xlsx", header=2, engine="calamine", dtype=object)
+    frame.columns = ENGLISH
+    frame["type"] = frame["type"].map({"دورة تدريبية": "training", "مؤتمر": "conference", "ورشة عمل": "workshop"})
+    return frame
+
+
+def project(tmp_path: Path, extra: str = "") -> Path:
+    """The sample project without its activities sheet: each test gives the activities its own way."""
+    folder = tmp_path / "project"
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("out", "__pycache__", "activities.xlsx"))
+    if extra:
+        config = folder / "cpreport.toml"
+        config.write_text(config.read_text("utf-8") + "\n" + extra, "utf-8")
+    return folder
+
+
+def workbook(path: Path, sheets: dict[str, pd.DataFrame | list[list]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        if isinstance(rows, pd.DataFrame):
+            rows = [list(rows.columns)] + rows.astype(object).where(rows.notna(), None).values.tolist()
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def csv_file(path: Path, frame: pd.DataFrame, **options) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False, **options)
+    return path
+
+
+def outcome(folder: Path):
+    """The checked sheets, and the figures for May 2017 as {key: value} (None when the sheets have errors)."""
+    config = load_config(folder / "cpreport.toml")
+    checked = check(config)
+    if checked.findings.errors:
+        return checked, None
+    figures = json.loads(compute(checked, config.period, config.highlights).to_json())["figures"]
+    return checked, figures
+
+
+@pytest.fixture(scope="module")
+def expected(tmp_path_factory) -> dict:
+    """The sample's own figures, from its one activities workbook."""
+    folder = tmp_path_factory.mktemp("sample")
+    shutil.copytree(SAMPLE, folder / "s", ignore=shutil.ignore_patterns("out"))
+    _, figures = outcome(folder / "s")
+    assert figures["activities.total"]["value"] == 32  # the sample's activities, all of them
+    return {key: figures[key]["value"] for key in KEYS}
+
+
+def figures_of(folder: Path) -> dict:
+    checked, figures = outcome(folder)
+    assert figures is not None, [f.message_en for f in checked.findings if f.severity == ERROR]
+    return {key: figures[key]["value"] for key in KEYS}
+
+
+def codes(checked, code: str) -> list:
+    return [f for f in checked.findings if f.code == code]
+
+
+def test_every_sheet_of_a_workbook_with_one_sheet_per_office_is_counted(tmp_path, expected):
+    activities = sample_activities()
+    folder = project(tmp_path)
+    offices = {governorate: rows for governorate, rows in activities.groupby("governorate")}
+    workbook(folder / "activities.xlsx", {"Instructions": [["Fill one sheet per office."], ["Dates as dd/mm/yyyy."]],
+                                          **offices})
+    assert len(offices) > 5
+    assert figures_of(folder) == expected
+    checked, _ = outcome(folder)
+    # The instructions sheet is named, with why it was not read.
+    [note] = codes(checked, "CP020")
+    assert (note.file, note.sheet, note.severity) == ("activities.xlsx", "Instructions", NOTE)
+    # Each office's rows keep their sheet, in the findings' places and in the figures' sources.
+    sources = outcome(folder)[1]["activities.total"]["sources"]
+    assert sorted(s["sheet"] for s in sources) == sorted(offices)
+    assert sum(len(s["rows"].split(",")) for s in sources) >= len(offices)
+
+
+def test_files_named_after_the_table_and_files_in_office_folders_are_stacked(tmp_path, expected):
+    activities = sample_activities()
+    folder = project(tmp_path)
+    parts = [activities.iloc[:8], activities.iloc[8:15], activities.iloc[15:22], activities.iloc[22:]]
+    workbook(folder / "activities-ninewa.xlsx", {"Sheet1": parts[0]})
+    csv_file(folder / "الأنشطة - الأنبار.csv", parts[1])
+    workbook(folder / "anbar" / "activities.xlsx", {"May": parts[2]})
+    csv_file(folder / "offices" / "basrah" / "Activities May 2017 (Basrah).csv", parts[3], sep=";")
+    assert figures_of(folder) == expected
+    _, figures = outcome(folder)
+    files = {s["file"] for s in figures["activities.total"]["sources"]}
+    assert files == {"activities-ninewa.xlsx", "الأنشطة - الأنبار.csv", "anbar/activities.xlsx",
+                     "offices/basrah/Activities May 2017 (Basrah).csv"}
+
+
+def test_parts_may_have_different_optional_columns(tmp_path, expected):
+    activities = sample_activities()
+    folder = project(tmp_path)
+    workbook(folder / "activities.xlsx", {"Ninewa": activities.iloc[:10],
+                                          "Anbar": activities.iloc[10:].drop(columns=["title_ar", "end_date"])})
+    assert figures_of(folder) == expected
+
+
+def test_an_id_given_in_two_parts_is_an_error_naming_both_places(tmp_path):
+    activities = sample_activities()
+    folder = project(tmp_path)
+    second = activities.iloc[10:].copy()
+    second.iloc[2, 0] = activities.iloc[3, 0]  # an id the first office used
+    workbook(folder / "ninewa" / "activities.xlsx", {"Sheet1": activities.iloc[:10]})
+    workbook(folder / "anbar" / "activities.xlsx", {"Sheet1": second})
+    checked, figures = outcome(folder)
+    assert figures is None
+    [error] = codes(checked, "CP209")
+    assert (error.file, error.row) == ("ninewa/activities.xlsx", 5)  # the folders are read in order: anbar first
+    assert "ninewa/activities.xlsx (Sheet1) 5" in error.message_en and "anbar/activities.xlsx (Sheet1) 4" in \
+        error.message_en
+
+
+@pytest.mark.parametrize("copy", ["activities - Copy.xlsx", "activities.csv"])
+def test_the_same_sheet_given_twice_is_an_error_naming_both_files_never_a_doubled_count(tmp_path, copy):
+    activities = sample_activities()
+    folder = project(tmp_path)
+    original = workbook(folder / "activities.xlsx", {"activities": activities})
+    if copy.endswith(".xlsx"):
+        shutil.copy(original, folder / copy)
+    else:  # the same rows saved as CSV, dates as an office types them
+        as_csv = activities.copy()
+        for column in ("start_date", "end_date"):
+            as_csv[column] = pd.to_datetime(as_csv[column]).dt.strftime("%d/%m/%Y")
+        csv_file(folder / copy, as_csv)
+    checked, figures = outcome(folder)
+    assert figures is None
+    [error] = codes(checked, "CP006")
+    other = ({copy, "activities.xlsx"} - {error.file}).pop()
+    assert error.severity == ERROR and other in error.message_en
+    assert not codes(checked, "CP209")  # one clear finding, not one per id
+
+
+def test_kobo_exports_with_xml_names_and_with_labels_give_the_sample_figures(tmp_path, expected):
+    activities = sample_activities()
+    meta_before = {"start": "2017-06-01T09:12:44.000+03:00", "end": "2017-06-01T09:20:02.000+03:00",
+                   "today": "2017-06-01", "deviceid": "collect:abc"}
+    meta_after = {"_id": range(900, 900 + len(activities)), "_uuid": [f"u-{n}" for n in range(len(activities))],
+                  "_submission_time": "2017-06-01T06:20:05", "_validation_status": "", "_notes": "",
+                  "_status": "submitted_via_web", "_submitted_by": "officer1", "__version__": "vKq8", "_tags": "",
+                  "_index": range(1, 1 + len(activities))}
+    groups = {"activity_id": "group_activity", "type": "group_activity", "title_en": "group_activity",
+              "title_ar": "group_activity", "start_date": "group_activity", "end_date": "group_activity",
+              "governorate": "group_place", "cpf_id": "group_place"}
+    xml = pd.DataFrame({**meta_before, **{f"{groups.get(c, 'group_people')}/{c}": activities[c] for c in ENGLISH},
+                        **meta_after})
+    xml["group_place/governorate"] = xml["group_place/governorate"].map(lambda g: fold(g))  # XML names: salah_al_din
+    for column in ("group_activity/start_date", "group_activity/end_date"):
+        xml[column] = pd.to_datetime(xml[column]).dt.strftime("%Y-%m-%d")
+    labels = {"activity_id": "Activity ID", "type": "Type of activity", "title_en": "Title (English)",
+              "title_ar": "Title (Arabic)", "start_date": "Start date", "end_date": "End date",
+              "governorate": "Location (Governorate)", "cpf_id": "Forum (CPF ID)",
+              "participants": "Total number of participants", "female": "Number of women",
+              "police": "Police officers", "community": "Community members",
+              "law_enforcement": "Law enforcement representatives", "civil_society": "Civil society organisations",
+              "judiciary": "Judges"}
+    labelled = pd.DataFrame({**meta_before, **{labels[c]: activities[c] for c in ENGLISH}, **meta_after})
+    labelled["Type of activity"] = labelled["Type of activity"].str.capitalize()
+    for name, frame, write in (("xml", xml, "csv"), ("labels", labelled, "xlsx")):
+        folder = project(tmp_path / name)
+        if write == "csv":  # Kobo writes its CSV exports with semicolons
+            csv_file(folder / "Community_Policing_Activities_-_all_versions_-_2017-06-01.csv", frame, sep=";")
+        else:
+            workbook(folder / "aXk3Ld8_export.xlsx", {"Community Policing Activities": frame})
+        assert figures_of(folder) == expected, name
+        checked, _ = outcome(folder)
+        [meta] = codes(checked, "CP021")
+        assert "'_uuid'" in meta.message_en and "'start'" in meta.message_en and meta.severity == NOTE, name
+        assert not codes(checked, "CP103")  # _id is not taken for activity_id
+
+
+def test_the_projects_own_headers_and_values_are_read_through_the_config(tmp_path, expected):
+    activities = sample_activities().rename(columns={"participants": "Attendance (all)", "governorate": "Where"})
+    activities["type"] = activities["type"].map({"training": "Capacity building", "conference": "جلسة حوار",
+                                                 "workshop": "Awareness session"})
+    mapping = """
+[columns.activities]
+participants = "Attendance (all)"
+governorate = ["Where", "Location"]
+
+[values.activities.type]
+"Capacity building" = "training"
+"جلسة حوار" = "conference"
+"Awareness session" = "workshop"
+"""
+    folder = project(tmp_path, mapping)
+    workbook(folder / "activities.xlsx", {"activities": activities})
+    assert figures_of(folder) == expected
+    checked, _ = outcome(folder)
+    converted = [f for f in codes(checked, "CP211") if f.column == "type"]
+    assert converted and converted[0].value in ("Capacity building", "جلسة حوار", "Awareness session")
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ('[columns.activites]\nparticipants = "x"', "did you mean 'columns.activities'?"),
+    ('[columns.activities]\nparticipant = "x"', "did you mean 'columns.activities.participants'?"),
+    ('[values.activities.type]\n"Awareness" = "worksop"', "did you mean 'workshop'?"),
+    ('[files."a.csv"]\nencodng = "cp1256"', "did you mean 'files.a.csv.encoding'?"),
+    ('[files."a.csv"]\nencoding = "klingon"', "is not an encoding"),
+])
+def test_config_mappings_are_checked_and_name_the_nearest(tmp_path, entry, problem):
+    folder = project(tmp_path, entry)
+    with pytest.raises(ConfigError) as raised:
+        load_config(folder / "cpreport.toml")
+    assert problem in str(raised.value)
+
+
+def test_a_missing_column_and_a_wrong_value_name_the_near_miss(tmp_path):
+    activities = sample_activities().rename(columns={"participants": "Participants count (all)"})
+    activities.loc[4, "governorate"] = "Anbaar"
+    folder = project(tmp_path)
+    workbook(folder / "activities.xlsx", {"activities": activities})
+    checked, _ = outcome(folder)
+    [missing] = [f for f in codes(checked, "CP101") if f.column == "participants"]
+    assert "Did you mean 'Participants count (all)'?" in missing.message_en
+    assert "'Participants count (all)'" in missing.message_ar
+    [place] = codes(checked, "CP208")
+    assert place.value == "Anbaar" and "Did you mean Anbar" in place.message_en and "الأنبار" in place.message_en
+
+
+def test_a_district_column_headed_alqadaa_is_not_read_as_judiciary(tmp_path, expected):
+    activities = sample_activities()
+    activities.insert(7, "القضاء", "Mosul")
+    folder = project(tmp_path)
+    workbook(folder / "activities.xlsx", {"activities": activities})
+    assert figures_of(folder) == expected
+    checked, _ = outcome(folder)
+    [extra] = codes(checked, "CP102")
+    assert "'القضاء'" in extra.message_en and not codes(checked, "CP302")
+
+
+def test_no_alias_folds_into_another_column():
+    """Two columns of one table never share a header; nor does a column share one with a differently named column
+    of another table, but for each table's own id and date (a header "date" or "id" means the row's own)."""
+    own = {"date", "id", "التاريخ", "لغايه"}
+    keys: dict[str, set[tuple[str, str]]] = {}
+    for table in TABLES.values():
+        seen: dict[str, str] = {}
+        for column in table.columns:
+            for key in column.keys:
+                assert seen.setdefault(key, column.name) == column.name, (table.name, key, column.name, seen[key])
+                keys.setdefault(key, set()).add((table.name, column.name))
+    clashes = {key: found for key, found in keys.items()
+               if len({column for _, column in found}) > 1 and key not in own}
+    assert clashes == {}
+
+
+def test_per_file_options_read_what_the_sniffer_would_get_wrong(tmp_path, expected):
+    activities = sample_activities()
+    folder = project(tmp_path, '[files."anbar/activities.csv"]\nencoding = "cp1256"\ndelimiter = "|"\nheader_row = 3\n'
+                               '[files."extra/sheet.xlsx"]\nsheet = "Data"\ntable = "activities"\n')
+    path = folder / "anbar" / "activities.csv"
+    path.parent.mkdir(parents=True)
+    text = "تقرير المكتب|\n\n" + activities.iloc[:20].to_csv(index=False, sep="|")
+    path.write_bytes(text.encode("cp1256"))
+    workbook(folder / "extra" / "sheet.xlsx", {"Notes": [["a note"]], "Data": activities.iloc[20:]})
+    assert figures_of(folder) == expected
+    checked, figures = outcome(folder)
+    titles = [f for f in checked.findings if f.code == "CP020"]
+    assert [(f.file, f.sheet) for f in titles] == [("extra/sheet.xlsx", "Notes")]
+
+
+def test_nothing_in_the_data_folder_is_left_out_without_a_finding(tmp_path):
+    activities = sample_activities()
+    folder = project(tmp_path)
+    workbook(folder / "activities.xlsx", {"activities": activities, "Empty": [],
+                                          "Anbar": activities.iloc[:3].drop(columns=["participants"])})
+    (folder / "a" / "b" / "c" / "d").mkdir(parents=True)
+    csv_file(folder / "a" / "b" / "c" / "d" / "activities.csv", activities.iloc[:2])
+    (folder / "budget.docx").write_bytes(b"x")
+    checked, _ = outcome(folder)
+    said = {(f.code, f.file, f.sheet, f.severity) for f in checked.findings}
+    assert ("CP020", "activities.xlsx", "Empty", NOTE) in said
+    # A sheet that looks like the table's rows with a required column missing is a warning, not a quiet note.
+    assert ("CP022", "activities.xlsx", "Anbar", WARNING) in said
+    assert ("CP020", "a/b/c/d/", "", NOTE) in said
+    assert any(f.code == "CP019" and "budget.docx" in f.message_en for f in checked.findings)
