@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,10 @@ from .validate import Checked, validate
 from .write import build_lock, publish, write_atomically, write_findings
 
 FINDINGS_FOLDER = "findings"  # under the output folder: the findings of the last run that had errors
+# In the findings folder: the names of the files cpreport wrote there, one a line. Only those are ever
+# removed from it: people keep their own notes beside the findings.
+FINDINGS_LIST = ".cpreport-files"
+FINDINGS_NAMES = ("validation.csv", "validation.html")
 PERIOD_FOLDER = re.compile(r"^\d{4}-\d{2}$")
 
 
@@ -95,23 +98,51 @@ def findings_files(config: Config, findings: Findings, period: Period | None = N
     return files
 
 
+def _ours(name: str) -> bool:
+    """A name cpreport writes into the findings folder: the list is on a shared drive, so it is checked."""
+    from .annotate import SUFFIX
+
+    plain = name and "/" not in name and "\\" not in name and not name.startswith(".")
+    return bool(plain) and (name in FINDINGS_NAMES or name.endswith(SUFFIX))
+
+
+def _written_findings(folder: Path) -> set[str]:
+    """The files an earlier run wrote into the findings folder (by its list of them)."""
+    try:
+        listed = (folder / FINDINGS_LIST).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {name for name in listed if _ours(name)}
+
+
 def _stop_on_errors(config: Config, findings: Findings, outcome: Outcome) -> None:
     if findings.errors:
         folder = config.out / FINDINGS_FOLDER
         files = findings_files(config, findings, annotated=True)
-        for stale in folder.glob("*.annotated.xlsx"):  # copies of sheets fixed since the last run
-            if stale.name not in files:
-                stale.unlink(missing_ok=True)
-        outcome.folder = write_findings(folder, files)
+        earlier = _written_findings(folder)
+        # The list names every file written before any is: a build killed in between still knows them.
+        listed = lambda names: "".join(f"{name}\n" for name in sorted(names)).encode("utf-8")  # noqa: E731
+        outcome.folder = write_findings(folder, {FINDINGS_LIST: listed(earlier | set(files)), **files})
+        for stale in earlier - set(files):  # copies of sheets fixed since the last run
+            (folder / stale).unlink(missing_ok=True)
+        write_findings(folder, {FINDINGS_LIST: listed(files)})
         raise InvalidData(f"{findings.errors} error(s) in the sheets: no report was written and the last good "
                           f"one is left in place. The findings are in {outcome.folder}.", findings)
 
 
 def _clear_old_findings(config: Config) -> None:
-    """After a build without errors, the findings of an earlier failed run would mislead: remove them."""
+    """After a build without errors, the findings of an earlier failed run would mislead: remove them.
+
+    Only the files cpreport wrote there go; the folder goes too when nothing else is left in it."""
     folder = config.out / FINDINGS_FOLDER
-    if folder.is_dir():
-        shutil.rmtree(folder, ignore_errors=True)
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for name in _written_findings(folder) | set(FINDINGS_NAMES) | {FINDINGS_LIST}:
+        (folder / name).unlink(missing_ok=True)
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # someone's own files are in it: they stay, and so does the folder
 
 
 def _now() -> str:

@@ -1,0 +1,153 @@
+"""Hostile inputs and careless set-ups: a build harms nothing it did not make, and says what went wrong plainly.
+
+Every test runs the real command in a real process, on real files, as cron or an officer would."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+
+HTML_ONLY = 'formats = ["html"]\n'  # the PDF is not what these tests are about, and it takes a second
+
+
+def cpreport(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cpreport", *args], capture_output=True, text=True,
+                          cwd=cwd, env={**os.environ, **(env or {})})
+
+
+def build(config: Path, out: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return cpreport("build", "--config", str(config), "--out", str(out), *args, cwd=config.parent, env=env)
+
+
+def html_only(config: Path) -> Path:
+    config.write_text(HTML_ONLY + config.read_text("utf-8"), "utf-8")
+    return config
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def break_displacement(config: Path, value: str = "many") -> None:
+    """One displacement count that is not a number: an error (CP202) in displacement.csv."""
+    path = config.parent / "displacement.csv"
+    lines = path.read_text("utf-8-sig").splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + f",{value}"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def break_forums(config: Path) -> None:
+    """One forum established on a date that is not one (CP205) in cpfs.xlsx."""
+    path = config.parent / "cpfs.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    for row in sheet.iter_rows(min_row=1, max_row=30):
+        for cell in row:
+            if cell.value is not None and hasattr(cell.value, "year"):
+                cell.value = "not a date"
+                book.save(path)
+                return
+    raise AssertionError("the sample's cpfs.xlsx has no date to break")
+
+
+# 1. A build removes only what it wrote.
+
+def test_a_build_leaves_another_programs_cache_in_the_output_folder_alone(sample, tmp_path):
+    html_only(sample)
+    out = tmp_path / "out"
+    (out / ".cache" / "pip").mkdir(parents=True)
+    (out / ".cache" / "pip" / "blob").write_text("x", "utf-8")
+    assert build(sample, out).returncode == 0
+    cache = out / ".cpreport" / "cache"
+    assert (cache / "CACHEDIR.TAG").read_text("utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    entries = {p.name for p in cache.iterdir() if p.is_dir()}
+    assert len(entries) == 3
+    # Someone's own things inside the cache folder: a file, and a folder with a key's name but not an entry's files.
+    (cache / "notes.txt").write_text("mine", "utf-8")
+    foreign = cache / ("0" * 64)
+    foreign.mkdir()
+    (foreign / "other.bin").write_bytes(b"mine")
+    break_displacement(sample, "3070212 ")  # the same count, with a trailing space: the file's entry changes
+    assert build(sample, out, "--force").returncode == 0
+    assert (out / ".cache" / "pip" / "blob").read_text("utf-8") == "x"
+    assert (cache / "notes.txt").read_text("utf-8") == "mine"
+    assert (foreign / "other.bin").read_bytes() == b"mine"
+    after = {p.name for p in cache.iterdir() if p.is_dir()} - {foreign.name}
+    assert len(after) == 3 and len(after & entries) == 2  # the displacement file's old entry did go
+
+
+def test_a_cache_folder_someone_else_made_is_neither_used_nor_pruned(sample, tmp_path):
+    html_only(sample)
+    out = tmp_path / "out"
+    theirs = out / ".cpreport" / "cache"
+    theirs.mkdir(parents=True)
+    (theirs / ("a" * 64)).mkdir()
+    (theirs / ("a" * 64) / "entry.json").write_text("{}", "utf-8")
+    assert build(sample, out).returncode == 0
+    assert [p.name for p in theirs.iterdir()] == ["a" * 64]
+    assert (theirs / ("a" * 64) / "entry.json").read_text("utf-8") == "{}"
+
+
+def test_findings_remove_only_the_copies_cpreport_wrote(sample, tmp_path):
+    html_only(sample)
+    out = tmp_path / "out"
+    findings = out / "findings"
+    findings.mkdir(parents=True)
+    (findings / "my notes.txt").write_text("mine", "utf-8")
+    (findings / "budget.annotated.xlsx").write_bytes(b"mine too")  # named as cpreport's copies are, but not one
+    original = (sample.parent / "displacement.csv").read_bytes()
+    break_displacement(sample)
+    first = build(sample, out)
+    assert first.returncode == 1, first.stderr
+    assert (findings / "displacement.csv.annotated.xlsx").is_file()
+
+    # The displacement sheet fixed, the forums broken: the displacement copy is stale and goes, the user's stay.
+    (sample.parent / "displacement.csv").write_bytes(original)
+    break_forums(sample)
+    second = build(sample, out)
+    assert second.returncode == 1, second.stderr
+    assert not (findings / "displacement.csv.annotated.xlsx").exists()
+    assert (findings / "cpfs.annotated.xlsx").is_file()
+    assert (findings / "my notes.txt").read_text("utf-8") == "mine"
+    assert (findings / "budget.annotated.xlsx").read_bytes() == b"mine too"
+
+    # Everything fixed: cpreport's findings go, the user's files (and so their folder) stay.
+    (sample.parent / "cpfs.xlsx").write_bytes((Path(__file__).resolve().parents[1] / "sample_data" / "cpfs.xlsx").read_bytes())
+    third = build(sample, out)
+    assert third.returncode == 0, third.stderr
+    assert sorted(p.name for p in findings.iterdir()) == ["budget.annotated.xlsx", "my notes.txt"]
+
+
+def test_a_failed_build_then_a_good_one_leaves_no_findings_folder(sample, tmp_path):
+    html_only(sample)
+    out = tmp_path / "out"
+    original = (sample.parent / "displacement.csv").read_bytes()
+    break_displacement(sample)
+    assert build(sample, out).returncode == 1
+    (sample.parent / "displacement.csv").write_bytes(original)
+    assert build(sample, out).returncode == 0
+    assert not (out / "findings").exists()
+
+
+def test_the_output_folder_cannot_be_the_root_the_home_folder_or_the_data_folder(sample, tmp_path):
+    from cpreport.config import load_config
+    from cpreport.errors import ConfigError
+
+    # The root is checked without a build: were the check gone, that build would write into /.
+    try:
+        load_config(sample, out="/")
+    except ConfigError as error:
+        assert "'out' cannot be /:" in error.message
+    else:
+        raise AssertionError("an output folder of / was accepted")
+    home = tmp_path / "home"
+    home.mkdir()
+    for out, said in ((home, f"'out' cannot be {home}:"), (sample.parent, "'out' cannot be the data folder")):
+        before = files_under(out)
+        result = build(sample, out, env={"HOME": str(home)})
+        assert result.returncode == 2, (out, result.stderr)
+        assert said in result.stderr and "Traceback" not in result.stderr
+        assert files_under(out) == before  # nothing written there, not even the log
