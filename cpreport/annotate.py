@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from .cells import keep_as_text
 from .findings import ERROR, WARNING, Finding, Findings
 
 FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C"}  # Excel's own "bad" and "neutral" cell colours
@@ -39,6 +40,7 @@ def _workbook(path: Path):
         for row in grid.itertuples(index=False):
             sheet.append([None if v is None or (isinstance(v, float) and v != v) else v
                           if isinstance(v, (int, float, str)) else str(v) for v in row])  # v != v: NaN, an empty cell
+        keep_as_text(sheet)
     return book
 
 

@@ -6,6 +6,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from .cells import keep_as_text
 from .contract import CHOICES, DATE, GOVERNORATE, INTEGER, TABLES, Table, governorates
 from .manifest import builtin_templates
 
@@ -197,6 +198,8 @@ def workbook(table: Table) -> bytes:
         sheet.column_dimensions[letter].width = width
     sheet.row_dimensions[1].height = 32
     sheet.freeze_panes = "A2"
+    for written in (sheet, lists):
+        keep_as_text(written)
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()

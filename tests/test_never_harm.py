@@ -151,3 +151,42 @@ def test_the_output_folder_cannot_be_the_root_the_home_folder_or_the_data_folder
         assert result.returncode == 2, (out, result.stderr)
         assert said in result.stderr and "Traceback" not in result.stderr
         assert files_under(out) == before  # nothing written there, not even the log
+
+
+# 2. Workbooks cpreport writes hold no live formulas.
+
+FORMULAS = ('=HYPERLINK("http://x","x")', "=cmd|' /C calc'!A0", "=1+1")
+
+
+def test_formulas_in_a_csv_are_text_in_its_annotated_copy(sample, tmp_path):
+    import csv
+
+    html_only(sample)
+    path = sample.parent / "displacement.csv"
+    rows = list(csv.reader(path.read_text("utf-8-sig").splitlines()))
+    rows[1][3], rows[2][1], rows[3][4] = FORMULAS  # a governorate, a scope, a count (an error: not a number)
+    with open(path, "w", newline="", encoding="utf-8") as stream:
+        csv.writer(stream).writerows(rows)
+    result = build(sample, tmp_path / "out")
+    assert result.returncode == 1, result.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "findings" / "displacement.csv.annotated.xlsx").active
+    for cell, text in ((sheet["D2"], FORMULAS[0]), (sheet["B3"], FORMULAS[1]), (sheet["E4"], FORMULAS[2])):
+        assert (cell.data_type, cell.value) == ("s", text), cell.coordinate
+    assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_the_blank_workbooks_of_init_write_text_beginning_with_an_equals_sign_as_text(tmp_path):
+    import io
+
+    from cpreport.contract import Column, Table
+    from cpreport.scaffold import workbook
+
+    made = cpreport("init", str(tmp_path / "project"))
+    assert made.returncode == 0, made.stderr
+    for name in ("cpfs", "activities", "displacement"):
+        book = openpyxl.load_workbook(tmp_path / "project" / f"{name}.xlsx")
+        assert not [c.coordinate for s in book for row in s.iter_rows() for c in row if c.data_type == "f"], name
+    # A column whose name begins with '=' (no shipped one does): its header is text, as written.
+    hostile = Table("t", "T", "ت", (Column("=1+1", "text", label_ar="=cmd|' /C calc'!A0"),))
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook(hostile))).active
+    assert (sheet["A1"].data_type, sheet["A1"].value) == ("s", "=1+1\n=cmd|' /C calc'!A0")
