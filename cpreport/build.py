@@ -196,12 +196,13 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         reader.prune()
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
+        index = index_page(config, [str(config.period)])
         outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress)
         _clear_old_findings(config)
         outcome.periods = [config.period]
         if progress:
             progress.stage("index")
-        write_index(config)
+        write_index(config, index)
     outcome.seconds = time.monotonic() - started
     return outcome
 
@@ -234,6 +235,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
         outcome.periods = periods_with_data(checked, config.period)
+        index = index_page(config, [str(p) for p in outcome.periods])
         for period in outcome.periods:
             # Each month is checked for its own end, so its folder is what a build of that month alone writes.
             monthly = checked if period == config.period else check(config, strict, None, loaded, period)
@@ -242,7 +244,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
         _clear_old_findings(config)
         if progress:
             progress.stage("index")
-        index = write_index(config)
+        index = write_index(config, index)
         write_atomically(config.out / manifest.ALL_PERIODS_NAME,
                          manifest.all_periods_document(found, [str(p) for p in outcome.periods], _now()))
         outcome.folder = index.parent
@@ -250,22 +252,34 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
     return outcome
 
 
-def write_index(config: Config) -> Path:
-    """OUT/index.html: every period folder in the output folder, newest first, with its files."""
+INDEX_FILES = ("report.html", "report.pdf", "figures.json", "validation.html")  # the files the index links to
+
+
+def index_page(config: Config, coming: list[str] = ()) -> bytes:
+    """OUT/index.html: every period folder in the output folder, newest first, with its files.
+
+    `coming` names the periods about to be written: the page is rendered before any folder is swapped in,
+    so that a template that fails (an override's index.html) fails while the old report is still whole."""
     from .render import render_template
     from .wording import Wording
 
     english, arabic = Wording("en"), Wording("ar", config.digits)
+    listed = {p.name: [name for name in INDEX_FILES if (p / name).is_file()]
+              for p in config.out.iterdir() if p.is_dir() and PERIOD_FOLDER.match(p.name)}
+    # What a build writes: figures.json and validation.html always, report.html and .pdf as the formats say.
+    written = [name for name in INDEX_FILES if not name.startswith("report.") or name.split(".")[1] in config.formats]
+    listed.update({name: written for name in coming})
     periods = []
-    for folder in sorted((p for p in config.out.iterdir() if p.is_dir() and PERIOD_FOLDER.match(p.name)),
-                         reverse=True):
-        files = [name for name in ("report.html", "report.pdf", "figures.json", "validation.html")
-                 if (folder / name).is_file()]
-        if files:
-            start = Period.parse(folder.name).start
-            periods.append({"name": folder.name, "en": english.month_year(start), "ar": arabic.month_year(start),
-                            "files": files})
+    for name in sorted(listed, reverse=True):
+        if listed[name]:
+            start = Period.parse(name).start
+            periods.append({"name": name, "en": english.month_year(start), "ar": arabic.month_year(start),
+                            "files": listed[name]})
     html = render_template(config, "index.html", dict(config=config, periods=periods, built=_now()))
+    return html.encode("utf-8")
+
+
+def write_index(config: Config, page: bytes) -> Path:
     path = config.out / "index.html"
-    write_atomically(path, html.encode("utf-8"))
+    write_atomically(path, page)
     return path

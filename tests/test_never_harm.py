@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 HTML_ONLY = 'formats = ["html"]\n'  # the PDF is not what these tests are about, and it takes a second
 
@@ -25,6 +26,14 @@ def build(config: Path, out: Path, *args: str, env: dict | None = None) -> subpr
 def html_only(config: Path) -> Path:
     config.write_text(HTML_ONLY + config.read_text("utf-8"), "utf-8")
     return config
+
+
+def override_folder(config: Path) -> Path:
+    """A templates folder for the project, named in its config; its files replace the built-in templates."""
+    folder = config.parent / "templates"
+    folder.mkdir(exist_ok=True)
+    config.write_text('templates = "templates"\n' + config.read_text("utf-8"), "utf-8")
+    return folder
 
 
 def files_under(folder: Path) -> dict[str, bytes]:
@@ -190,3 +199,33 @@ def test_the_blank_workbooks_of_init_write_text_beginning_with_an_equals_sign_as
     hostile = Table("t", "T", "ت", (Column("=1+1", "text", label_ar="=cmd|' /C calc'!A0"),))
     sheet = openpyxl.load_workbook(io.BytesIO(workbook(hostile))).active
     assert (sheet["A1"].data_type, sheet["A1"].value) == ("s", "=1+1\n=cmd|' /C calc'!A0")
+
+
+# 3. A failure is never reported after the report was replaced.
+
+@pytest.mark.parametrize("broken", ["{{ undefined_thing.x.y }}", "{% include 'missing.html' %}"])
+def test_a_failing_index_template_leaves_every_old_file_as_it_was(sample, tmp_path, broken):
+    html_only(sample)
+    out = tmp_path / "out"
+    assert build(sample, out).returncode == 0
+    # Every file but the log and the parse cache (which keeps what the changed sheet gave, as it should).
+    report = lambda: {name: content for name, content in files_under(out).items()  # noqa: E731
+                      if name != "cpreport.log" and not name.startswith(".cpreport/")}
+    before = report()
+    (override_folder(sample) / "index.html").write_text(f"<html>{broken}</html>", "utf-8")
+    add_forum(sample)  # a new figure too: the new report would differ from the old one
+    result = build(sample, out, "--force")
+    assert result.returncode == 2, result.stderr
+    assert "index.html" in result.stderr and "Traceback" not in result.stderr
+    assert report() == before
+
+
+def add_forum(config: Path) -> None:
+    """One more forum in the sample's cpfs.xlsx, established in May 2017."""
+    path = config.parent / "cpfs.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    last = [c.value for c in sheet[sheet.max_row]]
+    sheet.append(["CPF-NEW-001", "New Forum", "منتدى جديد", *last[3:6], last[6].replace(year=2017, month=5, day=20),
+                  "Active"])
+    book.save(path)
