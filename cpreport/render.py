@@ -180,6 +180,23 @@ def refuse_network(url: str, timeout: int = 10, ssl_context=None):
     raise ValueError(f"cpreport fetches nothing while rendering (refused {url[:80]})")
 
 
+def url_guard(weasyprint):
+    """The fetcher to give WeasyPrint: one that refuses every URL (web, file, data).
+
+    WeasyPrint 70 and later take an object of its URLFetcher class (a plain function breaks the
+    rendering of any url(), <img> or <link>); earlier versions take a function."""
+    fetcher = getattr(getattr(weasyprint, "urls", None), "URLFetcher", None)
+    if not isinstance(fetcher, type):
+        return refuse_network
+
+    class RefuseEverything(fetcher):
+        def fetch(self, url, headers=None):
+            return refuse_network(url)
+
+    # fail_on_errors off: a refused image is left out of the page, as a missing one is, and the report is built.
+    return RefuseEverything(fail_on_errors=False)
+
+
 def render_pdf(html: str) -> bytes:
     if not arabic_fonts():
         raise EnvironmentProblem(
@@ -191,4 +208,4 @@ def render_pdf(html: str) -> bytes:
     except OSError as error:  # Pango missing: WeasyPrint cannot load its libraries
         raise EnvironmentProblem(f"WeasyPrint cannot start ({error}). Install Pango: apt-get install libpango-1.0-0 "
                                  "libpangoft2-1.0-0") from None
-    return weasyprint.HTML(string=html, url_fetcher=refuse_network).write_pdf()
+    return weasyprint.HTML(string=html, url_fetcher=url_guard(weasyprint)).write_pdf()

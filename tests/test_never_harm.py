@@ -229,3 +229,42 @@ def add_forum(config: Path) -> None:
     sheet.append(["CPF-NEW-001", "New Forum", "منتدى جديد", *last[3:6], last[6].replace(year=2017, month=5, day=20),
                   "Active"])
     book.save(path)
+
+
+# 4. The PDF fetches nothing, and an override that names outside resources still builds.
+
+def test_an_override_naming_web_and_file_resources_builds_a_pdf_and_fetches_nothing(sample, tmp_path):
+    import socket
+
+    from conftest import pdf_text
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.1)
+    port = listener.getsockname()[1]
+    marker = tmp_path / "marker.css"
+    marker.write_text('body::before { content: "FETCHED FROM THE FILE SYSTEM"; }', "utf-8")
+    from cpreport.manifest import builtin_templates
+    report = (builtin_templates() / "report.html").read_text("utf-8")
+    hostile = (f"{{% block style %}}body {{ background: url(http://127.0.0.1:{port}/x.png); }}{{% endblock %}}\n"
+               f'{{% block content %}}<img src="file:///etc/passwd"><img src="http://127.0.0.1:{port}/y.png">'
+               f'<link rel=stylesheet href="http://127.0.0.1:{port}/a.css">'
+               f'<link rel=stylesheet href="{marker.as_uri()}">')
+    (override_folder(sample) / "report.html").write_text(report.replace("{% block content %}", hostile, 1), "utf-8")
+    out = tmp_path / "out"
+    try:
+        result = build(sample, out)
+        try:
+            connection, _ = listener.accept()
+            connection.close()
+            fetched = True
+        except socket.timeout:
+            fetched = False
+    finally:
+        listener.close()
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not fetched
+    text = pdf_text(out / "2017-05" / "report.pdf")
+    assert "A total of" in text and "FETCHED FROM THE FILE SYSTEM" not in text
