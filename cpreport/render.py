@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
 from . import __version__, charts, i18n
@@ -89,8 +90,12 @@ def stylesheet(config: Config) -> Markup:
     """The CSS, inlined so that the HTML stands alone: the config's templates folder's style.css if it
     has one, else the built-in one. It is the project's own text, not a sheet's, so it is not escaped."""
     for folder in (config.templates, builtin_templates()):
-        if folder and (Path(folder) / "style.css").is_file():
-            return Markup(read_text(Path(folder) / "style.css"))
+        try:
+            path = inside(folder, "style.css") if folder else None
+        except SecurityError as error:
+            raise ConfigError(f"the template cannot be rendered (style.css): {error}") from None
+        if path is not None:
+            return Markup(read_text(path))
     return Markup("")
 
 
@@ -133,12 +138,48 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
     }
 
 
+def inside(folder: Path, name: str) -> Path | None:
+    """The file `name` of a templates folder, its links resolved; None when the folder has no such file.
+
+    A template override is often copied from elsewhere on a shared drive: a link in the folder that leads
+    out of it (to /etc/passwd, to someone's home) is refused, not read into the report."""
+    pieces = jinja2.loaders.split_template_path(name)  # refuses '..' in the name itself
+    root = Path(folder).resolve()
+    path = Path(folder, *pieces)
+    if not path.is_file():
+        return None
+    real = path.resolve()
+    if not real.is_relative_to(root):
+        raise SecurityError(f"the template {name} in {folder} is a link to {real}, outside the templates folder, "
+                            "so it is not read; copy the file into the folder instead")
+    return real
+
+
+class FolderLoader(jinja2.BaseLoader):
+    """Templates by name from the first folder that has them, never from outside those folders."""
+
+    def __init__(self, folders: list[Path]):
+        self.folders = folders
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        for folder in self.folders:
+            path = inside(folder, template)
+            if path is not None:
+                source = read_text(path)
+                stamp = path.stat().st_mtime_ns
+                return source, str(path), lambda: path.is_file() and path.stat().st_mtime_ns == stamp
+        raise jinja2.TemplateNotFound(template)
+
+
 def environment(config: Config) -> jinja2.Environment:
-    """Templates from the config's folder first, then the built-in ones; autoescape always on."""
-    search = [str(config.templates)] if config.templates else []
-    search.append(str(builtin_templates()))
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(search), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    """Templates from the config's folder first, then the built-in ones; autoescape always on.
+
+    Sandboxed: a template override is text from a shared drive, and must not reach Python itself
+    (`lipsum.__globals__['os']`); a template that tries is refused with a config error."""
+    search = [Path(config.templates)] if config.templates else []
+    search.append(builtin_templates())
+    env = SandboxedEnvironment(loader=FolderLoader(search), autoescape=True, undefined=jinja2.StrictUndefined,
+                               trim_blocks=True, lstrip_blocks=True)
     i18n.install(env)
     return env
 

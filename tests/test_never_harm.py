@@ -268,3 +268,45 @@ def test_an_override_naming_web_and_file_resources_builds_a_pdf_and_fetches_noth
     assert not fetched
     text = pdf_text(out / "2017-05" / "report.pdf")
     assert "A total of" in text and "FETCHED FROM THE FILE SYSTEM" not in text
+
+
+# 5. Template overrides run no code and read nothing outside their folder.
+
+def test_a_template_override_cannot_reach_python(sample, tmp_path):
+    html_only(sample)
+    ran = tmp_path / "ran"
+    (override_folder(sample) / "report.html").write_text(
+        f"{{{{ lipsum.__globals__['os'].popen('touch {ran}').read() }}}}", "utf-8")
+    out = tmp_path / "out"
+    result = build(sample, out)
+    assert result.returncode == 2, result.stderr
+    assert "the template cannot be rendered" in result.stderr and "unsafe" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not ran.exists() and not (out / "2017-05").exists()
+
+
+@pytest.mark.parametrize("name", ["report.html", "style.css"])
+def test_a_template_that_links_outside_its_folder_is_refused(sample, tmp_path, name):
+    html_only(sample)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET OUTSIDE THE TEMPLATES FOLDER", "utf-8")
+    (override_folder(sample) / name).symlink_to(secret)
+    out = tmp_path / "out"
+    result = build(sample, out)
+    assert result.returncode == 2, result.stderr
+    assert f"the template {name}" in result.stderr and "outside the templates folder" in result.stderr
+    assert "Traceback" not in result.stderr and "SECRET" not in result.stderr
+    assert not (out / "2017-05").exists()
+    assert not any(b"SECRET" in content for content in files_under(out).values())
+
+
+def test_a_link_between_files_of_the_templates_folder_is_read(sample, tmp_path):
+    html_only(sample)
+    from cpreport.manifest import builtin_templates
+    folder = override_folder(sample)
+    (folder / "mine.css").write_text((builtin_templates() / "style.css").read_text("utf-8") + "\n/* MINE */", "utf-8")
+    (folder / "style.css").symlink_to("mine.css")
+    out = tmp_path / "out"
+    result = build(sample, out)
+    assert result.returncode == 0, result.stderr
+    assert "/* MINE */" in (out / "2017-05" / "report.html").read_text("utf-8")
