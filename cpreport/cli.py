@@ -46,7 +46,9 @@ class Commands(click.Group):
         except CpreportError as error:
             # Click shows its own exceptions ("Error: …") and exits with their code: cpreport's become one here,
             # so that the library does not depend on click.
-            shown = click.ClickException(error.format_message())
+            from .visible import visible
+            # A message may quote a file name or a cell: shown, never acted on by the terminal.
+            shown = click.ClickException(visible(error.format_message(), keep="\n"))
             shown.exit_code = error.exit_code
             raise shown from None
 

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from .visible import visible
+
 LOG_NAME = "cpreport.log"
 LOG_BYTES, LOG_BACKUPS = 1_000_000, 5
 # For tests of unattended runs: CPREPORT_PAUSE_AT=<stage> makes the process stop itself (SIGSTOP) when it
@@ -49,9 +51,17 @@ def file_logger(out: Path) -> logging.Logger:
             handler.close()
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
                                                        encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s pid %(process)d %(levelname)s %(message)s"))
+        handler.setFormatter(VisibleFormatter("%(asctime)s pid %(process)d %(levelname)s %(message)s"))
         logger.addHandler(handler)
     return logger
+
+
+class VisibleFormatter(logging.Formatter):
+    """Log lines with their control characters made visible: a file name's escape codes would act on the
+    terminal of whoever reads the log with `cat` or `tail`. Line breaks stay (a traceback has them)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible(super().format(record), keep="\n\t")
 
 
 class Progress:
@@ -82,7 +92,7 @@ class Progress:
             self.logger.log(level, message)
 
     def _plain(self, message: str) -> None:
-        sys.stderr.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}\n")
+        sys.stderr.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {visible(message, keep=chr(10))}\n")
         sys.stderr.flush()
 
     def stage(self, name: str, detail: str = "") -> None:
@@ -108,6 +118,7 @@ class Progress:
         if self._current:
             done, since = self._current
             self._live.console.print(f"[green]✓[/] {done} [dim]({time.monotonic() - since:.1f} s)[/]")
+        text = visible(text)
         self._current = (text, time.monotonic())
         self._live.update(self._task, description=text)
 
@@ -138,7 +149,7 @@ class Progress:
         self.stop()
         self._log(logging.INFO, message)
         if not self.quiet:
-            sys.stdout.write(message + "\n")
+            sys.stdout.write(visible(message, keep="\n") + "\n")
             sys.stdout.flush()
 
     @property

@@ -20,6 +20,7 @@ from .figures import Figures
 from .findings import Findings
 from .libraries import collector_held
 from .manifest import builtin_templates
+from .visible import visible
 from .wording import Wording
 
 PACKAGE = Path(__file__).resolve().parent
@@ -171,6 +172,15 @@ class FolderLoader(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(template)
 
 
+def shown(value):
+    """Every value a template writes, with its control characters made visible (a cell's escape codes are
+    read on the page, not passed on to whoever saves or `cat`s it); escaping comes after, as always."""
+    if isinstance(value, str):
+        text = visible(value, keep="\t\n\r")
+        return Markup(text) if isinstance(value, Markup) else text
+    return value
+
+
 def environment(config: Config) -> jinja2.Environment:
     """Templates from the config's folder first, then the built-in ones; autoescape always on.
 
@@ -179,7 +189,7 @@ def environment(config: Config) -> jinja2.Environment:
     search = [Path(config.templates)] if config.templates else []
     search.append(builtin_templates())
     env = SandboxedEnvironment(loader=FolderLoader(search), autoescape=True, undefined=jinja2.StrictUndefined,
-                               trim_blocks=True, lstrip_blocks=True)
+                               trim_blocks=True, lstrip_blocks=True, finalize=shown)
     i18n.install(env)
     return env
 

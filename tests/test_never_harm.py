@@ -310,3 +310,76 @@ def test_a_link_between_files_of_the_templates_folder_is_read(sample, tmp_path):
     result = build(sample, out)
     assert result.returncode == 0, result.stderr
     assert "/* MINE */" in (out / "2017-05" / "report.html").read_text("utf-8")
+
+
+# 6. Control characters from the sheets are shown, never acted on.
+
+ESCAPES = "\x1b[2J\x1b]0;title\a"
+RAW = ("\x1b", "\a", "\x9b")
+
+
+def escape_in_a_cell_and_a_file_name(config: Path) -> None:
+    break_displacement(config, ESCAPES + "\x9b")  # a count that is not a number: an error quoting the cell
+    (config.parent / f"notes{ESCAPES}.txt").write_text("not a sheet", "utf-8")  # named in a note (CP019)
+
+
+def test_escape_codes_in_a_cell_and_a_file_name_reach_neither_the_terminal_nor_the_files(sample, tmp_path):
+    html_only(sample)
+    escape_in_a_cell_and_a_file_name(sample)
+    out = tmp_path / "out"
+    result = build(sample, out)
+    assert result.returncode == 1, result.stderr
+    assert "␛[2J␛]0;title␇\\x9b" in result.stderr  # the cell, shown
+    assert "notes␛[2J␛]0;title␇.txt" in result.stderr  # the file name, shown
+    findings = out / "findings"
+    html = (findings / "validation.html").read_text("utf-8")
+    table = (findings / "validation.csv").read_text("utf-8")
+    log = (out / "cpreport.log").read_text("utf-8")
+    assert "␛[2J␛]0;title␇" in html and "␛[2J␛]0;title␇" in table
+    for where, text in (("stderr", result.stderr), ("stdout", result.stdout), ("validation.html", html),
+                        ("validation.csv", table), ("cpreport.log", log)):
+        assert not [c for c in RAW if c in text], where
+    comments = [c.comment.text for row in openpyxl.load_workbook(findings / "displacement.csv.annotated.xlsx").active
+                for c in row if c.comment]
+    assert any("␛[2J" in text for text in comments)
+
+
+def test_escape_codes_are_shown_in_the_findings_table_on_a_terminal(sample, tmp_path):
+    import pty
+    import select
+
+    html_only(sample)
+    escape_in_a_cell_and_a_file_name(sample)
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "cpreport", "build", "--config", str(sample), "--out",
+                                str(tmp_path / "out")], stdin=subprocess.DEVNULL, stdout=follower, stderr=follower,
+                               cwd=sample.parent, env={**os.environ, "COLUMNS": "200", "TERM": "xterm"})
+    os.close(follower)
+    shown = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the process ended and closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert process.wait(60) == 1
+    text = shown.decode("utf-8", "replace")
+    assert "␛[2J" in text  # rich's table, with the cell shown
+    assert "\x1b[2J" not in text and "\x1b]0;" not in text and "\a" not in text
+
+
+def test_the_log_shows_control_characters_and_keeps_line_breaks(tmp_path):
+    from cpreport.log import Progress, file_logger
+
+    logger = file_logger(tmp_path)
+    Progress(logger, quiet=True, terminal=False).say(f"a file named x{ESCAPES}.csv\nand a second line")
+    for handler in logger.handlers:
+        handler.flush()
+    log = (tmp_path / "cpreport.log").read_text("utf-8")
+    assert "x␛[2J␛]0;title␇.csv\nand a second line" in log and "\x1b" not in log
