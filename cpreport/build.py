@@ -1,6 +1,7 @@
 """The pipeline, end to end: config → load → validate → figures → render → write."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import time
@@ -14,7 +15,7 @@ with collector_held("pandas"):
 
 from . import manifest
 from .config import Config, Period
-from .errors import InvalidData
+from .errors import Interrupted, InvalidData
 from .figures import Figures, compute
 from .findings import Code, Findings, finding, to_csv
 from .load import Loaded, load
@@ -149,9 +150,21 @@ def _now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+@contextlib.contextmanager
+def _saying_what_was_replaced(swapped: list[str]):
+    """Ctrl-C after a period's folder was swapped in is said as such: only before it did nothing change."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        if not swapped:
+            raise
+        raise Interrupted(f"Interrupted (Ctrl-C) after the report for {', '.join(swapped)} was put in place; "
+                          "the index of periods may not list it yet, so build again.") from None
+
+
 def _report(config: Config, checked: Checked, period: Period, found: dict[str, str],
-            progress: Progress | None) -> tuple[Figures, Path]:
-    """Compute, render and publish one period's folder."""
+            progress: Progress | None, swapped: list[str]) -> tuple[Figures, Path]:
+    """Compute, render and publish one period's folder; `swapped` gets its name once it is in place."""
     # Jinja, Babel and WeasyPrint load here, not with the module: checking the sheets needs none of them.
     from .crosscheck import check_halves
     from .render import render_html, render_pdf
@@ -171,7 +184,13 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
         del files["report.html"]
     files[manifest.MANIFEST_NAME] = manifest.document(found, period, files, _now())
     stage("stage", str(period))
-    return figures, publish(config.out, str(period), files, stage)
+
+    def publishing(name: str, detail: str = "") -> None:
+        if name == "swapped":
+            swapped.append(str(period))
+        stage(name, detail)
+
+    return figures, publish(config.out, str(period), files, publishing)
 
 
 def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Progress | None = None,
@@ -184,7 +203,8 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
     started = time.monotonic()
     if progress:
         progress.stage("lock")
-    with build_lock(config.out, wait, progress.say if progress else None):
+    swapped: list[str] = []
+    with _saying_what_was_replaced(swapped), build_lock(config.out, wait, progress.say if progress else None):
         # Hashed before reading: a sheet saved after this point makes the next run build again.
         found = manifest.inputs(config, strict)
         done = None if force else manifest.current(config.out, config.period, found)
@@ -197,7 +217,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
         index = index_page(config, [str(config.period)])
-        outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress)
+        outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress, swapped)
         _clear_old_findings(config)
         outcome.periods = [config.period]
         if progress:
@@ -222,7 +242,8 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
     started = time.monotonic()
     if progress:
         progress.stage("lock")
-    with build_lock(config.out, wait, progress.say if progress else None):
+    swapped: list[str] = []
+    with _saying_what_was_replaced(swapped), build_lock(config.out, wait, progress.say if progress else None):
         found = manifest.inputs(config, strict)
         done = None if force else manifest.all_periods_current(config.out, found)
         if done:
@@ -240,7 +261,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
             # Each month is checked for its own end, so its folder is what a build of that month alone writes.
             monthly = checked if period == config.period else check(config, strict, None, loaded, period)
             _stop_on_errors(config, monthly.findings, outcome)
-            outcome.figures, outcome.folder = _report(config, monthly, period, found, progress)
+            outcome.figures, outcome.folder = _report(config, monthly, period, found, progress, swapped)
         _clear_old_findings(config)
         if progress:
             progress.stage("index")

@@ -1,6 +1,7 @@
 """What a run tells: its stages on the terminal (rich) or as plain lines, and always in OUT/cpreport.log."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
@@ -49,11 +50,37 @@ def file_logger(out: Path) -> logging.Logger:
         for handler in list(logger.handlers):  # another output folder in the same process (tests)
             logger.removeHandler(handler)
             handler.close()
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
-                                                       encoding="utf-8")
+        handler = LogFile(path)
         handler.setFormatter(VisibleFormatter("%(asctime)s pid %(process)d %(levelname)s %(message)s"))
         logger.addHandler(handler)
     return logger
+
+
+class LogFile(logging.handlers.RotatingFileHandler):
+    """OUT/cpreport.log, rotated; a log that cannot be written (a full disk, a folder of that name, a file
+    made read-only) is said once on stderr and then left alone: the build matters more than its log, and
+    logging's own "--- Logging error ---" tracebacks would read as the build failing."""
+
+    def __init__(self, path: str):
+        # Opened at the first line, so that a log that cannot be opened is said as one that cannot be written.
+        super().__init__(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True)
+        self.broken = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.broken:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if self.broken:
+            return
+        self.broken = True
+        error = sys.exc_info()[1]
+        reason = getattr(error, "strerror", None) or error or "unknown error"
+        sys.stderr.write(visible(f"cpreport: the log {self.baseFilename} cannot be written ({reason}); "
+                                 "the build goes on without it.") + "\n")
+        sys.stderr.flush()
+        with contextlib.suppress(Exception):
+            self.close()
 
 
 class VisibleFormatter(logging.Formatter):

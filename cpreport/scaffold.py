@@ -115,7 +115,8 @@ unless something goes wrong:
 
 `crontab -e` adds it. Exit codes: 0 built or up to date, 1 errors in the sheets (see
 `out/findings/validation.html`), 2 config error, 3 environment problem, 4 another build held the folder,
-5 the English and Arabic halves disagree (a template), 6 an unexpected failure (see `out/cpreport.log`).
+5 the English and Arabic halves disagree (a template), 6 an unexpected failure (see `out/cpreport.log`),
+130 stopped with Ctrl-C.
 '''
 
 

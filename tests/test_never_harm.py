@@ -383,3 +383,80 @@ def test_the_log_shows_control_characters_and_keeps_line_breaks(tmp_path):
         handler.flush()
     log = (tmp_path / "cpreport.log").read_text("utf-8")
     assert "x␛[2J␛]0;title␇.csv\nand a second line" in log and "\x1b" not in log
+
+
+# 7. Exit codes: Ctrl-C, a wait that is not a number of seconds, a log that cannot be written.
+
+def test_ctrl_c_while_waiting_for_the_lock_exits_130_and_changes_nothing(sample, tmp_path):
+    import signal
+
+    from filelock import FileLock
+
+    html_only(sample)
+    out = tmp_path / "out"
+    assert build(sample, out).returncode == 0
+    before = {name: content for name, content in files_under(out).items() if name != "cpreport.log"}
+    add_forum(sample)
+    with FileLock(out / ".cpreport.lock"):  # another build, as far as this one can tell
+        process = subprocess.Popen([sys.executable, "-m", "cpreport", "build", "--config", str(sample), "--out",
+                                    str(out), "--wait", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, cwd=sample.parent)
+        said = ""
+        for line in process.stderr:
+            said += line
+            if "waiting up to 60 s" in line:
+                break
+        else:
+            raise AssertionError(f"the build did not wait: {process.wait()} {said}")
+        process.send_signal(signal.SIGINT)
+        stdout, rest = process.communicate(timeout=60)
+    assert process.returncode == 130, said + rest
+    assert "Traceback" not in rest and "Aborted" not in rest
+    assert rest.strip().splitlines() == ["Error: Interrupted (Ctrl-C): no report was changed; the last good one is "
+                                         "left in place."]
+    assert {name: content for name, content in files_under(out).items() if name != "cpreport.log"} == before
+    assert "interrupted (Ctrl-C)" in (out / "cpreport.log").read_text("utf-8")
+
+
+def test_ctrl_c_after_the_new_report_is_in_place_says_so(sample, tmp_path):
+    import signal
+
+    html_only(sample)
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "cpreport", "build", "--config", str(sample), "--out", str(out)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=sample.parent,
+                               env={**os.environ, "CPREPORT_PAUSE_AT": "swapped"})
+    for line in process.stderr:
+        if "paused at swapped" in line:
+            break
+    else:
+        raise AssertionError(f"the build did not reach the swap: {process.wait()}")
+    os.waitpid(process.pid, os.WUNTRACED)  # until it has stopped itself
+    process.send_signal(signal.SIGINT)  # pending while it is stopped, delivered as it goes on
+    process.send_signal(signal.SIGCONT)
+    _, rest = process.communicate(timeout=60)
+    assert process.returncode == 130, rest
+    assert "Traceback" not in rest
+    assert "Interrupted (Ctrl-C) after the report for 2017-05 was put in place" in rest
+    assert (out / "2017-05" / "report.html").is_file()
+
+
+def test_a_wait_that_is_not_a_number_of_seconds_is_a_usage_error(sample, tmp_path):
+    for wait in ("nan", "inf", "-inf", "-1", "soon"):
+        result = build(sample, tmp_path / "out", f"--wait={wait}")
+        assert result.returncode == 2, (wait, result.stderr)
+        assert "Invalid value for '--wait'" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_log_that_cannot_be_written_is_said_once_and_the_build_goes_on(sample, tmp_path):
+    html_only(sample)
+    for name, make in (("a folder", lambda log: log.mkdir()), ("a full disk", lambda log: log.symlink_to("/dev/full"))):
+        out = tmp_path / name
+        out.mkdir()
+        make(out / "cpreport.log")
+        result = build(sample, out)
+        assert result.returncode == 0, (name, result.stderr)
+        assert (out / "2017-05" / "report.html").is_file()
+        assert "Logging error" not in result.stderr and "Traceback" not in result.stderr
+        assert result.stderr.count(f"the log {out / 'cpreport.log'} cannot be written") == 1, result.stderr
