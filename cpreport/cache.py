@@ -1,4 +1,5 @@
-"""The parse cache: what each input file gave (typed tables, findings), kept in OUT/.cpreport/cache/ by its content hash.
+"""The parse cache: what each input file gave (typed tables, findings), kept in OUT/.cpreport/cache/ by its
+content hash.
 
 A nightly build pays for the files that changed: a file whose name and bytes (and the package's code) are
 those of an earlier run is not read again. Only the work that depends on that one file is kept; the rules

@@ -23,7 +23,9 @@ END = dt.date(2017, 5, 31)
 
 def _entries(out: Path) -> dict[str, int]:
     folder = out / cache.FOLDER
-    return {p.name: (p / "entry.json").stat().st_mtime_ns for p in folder.iterdir() if p.is_dir()} if folder.is_dir() else {}
+    if not folder.is_dir():
+        return {}
+    return {p.name: (p / "entry.json").stat().st_mtime_ns for p in folder.iterdir() if p.is_dir()}  # not the marker
 
 
 def _outputs(folder: Path) -> dict[str, bytes]:

@@ -1,6 +1,7 @@
 """Hostile inputs and careless set-ups: a build harms nothing it did not make, and says what went wrong plainly.
 
-Every test runs the real command in a real process, on real files, as cron or an officer would."""
+The tests run the real command in a real process, on real files, as cron or an officer would; the few that
+call a function instead say why (a check that must never be tried for real, input no shipped file holds)."""
 from __future__ import annotations
 
 import os
@@ -11,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 HTML_ONLY = 'formats = ["html"]\n'  # the PDF is not what these tests are about, and it takes a second
 
 
@@ -124,7 +126,7 @@ def test_findings_remove_only_the_copies_cpreport_wrote(sample, tmp_path):
     assert (findings / "budget.annotated.xlsx").read_bytes() == b"mine too"
 
     # Everything fixed: cpreport's findings go, the user's files (and so their folder) stay.
-    (sample.parent / "cpfs.xlsx").write_bytes((Path(__file__).resolve().parents[1] / "sample_data" / "cpfs.xlsx").read_bytes())
+    (sample.parent / "cpfs.xlsx").write_bytes((SAMPLE / "cpfs.xlsx").read_bytes())
     third = build(sample, out)
     assert third.returncode == 0, third.stderr
     assert sorted(p.name for p in findings.iterdir()) == ["budget.annotated.xlsx", "my notes.txt"]
@@ -195,7 +197,8 @@ def test_the_blank_workbooks_of_init_write_text_beginning_with_an_equals_sign_as
     for name in ("cpfs", "activities", "displacement"):
         book = openpyxl.load_workbook(tmp_path / "project" / f"{name}.xlsx")
         assert not [c.coordinate for s in book for row in s.iter_rows() for c in row if c.data_type == "f"], name
-    # A column whose name begins with '=' (no shipped one does): its header is text, as written.
+    # A column whose name begins with '=' (no shipped one does, so the function is called with one): its header
+    # is text, as written.
     hostile = Table("t", "T", "ت", (Column("=1+1", "text", label_ar="=cmd|' /C calc'!A0"),))
     sheet = openpyxl.load_workbook(io.BytesIO(workbook(hostile))).active
     assert (sheet["A1"].data_type, sheet["A1"].value) == ("s", "=1+1\n=cmd|' /C calc'!A0")
@@ -377,10 +380,14 @@ def test_escape_codes_are_shown_in_the_findings_table_on_a_terminal(sample, tmp_
 def test_the_log_shows_control_characters_and_keeps_line_breaks(tmp_path):
     from cpreport.log import Progress, file_logger
 
+    # In process: no message of a build holds a line break, and a traceback's must stay.
     logger = file_logger(tmp_path)
-    Progress(logger, quiet=True, terminal=False).say(f"a file named x{ESCAPES}.csv\nand a second line")
-    for handler in logger.handlers:
-        handler.flush()
+    try:
+        Progress(logger, quiet=True, terminal=False).say(f"a file named x{ESCAPES}.csv\nand a second line")
+    finally:
+        for handler in list(logger.handlers):  # the logger is the process's: leave it as it was
+            logger.removeHandler(handler)
+            handler.close()
     log = (tmp_path / "cpreport.log").read_text("utf-8")
     assert "x␛[2J␛]0;title␇.csv\nand a second line" in log and "\x1b" not in log
 
