@@ -277,7 +277,7 @@ def main() -> None:
                     table.add(label, f"  {stage} (in-process)", seconds)
             out = root / f"n{n}" / f"out-{kind}"
             build = cli + ["build", "--config", config, "--quiet"]
-            cold, _ = process(build + ["--force"], repeat, lambda: shutil.rmtree(out / ".cache", ignore_errors=True))
+            cold, _ = process(build + ["--force"], repeat, lambda: shutil.rmtree(out / ".cpreport" / "cache", ignore_errors=True))
             table.add(label, "cpreport build, no cache (process)", cold, baseline, base_name)
             warm, _ = process(build + ["--force"], repeat)
             table.add(label, "cpreport build, cache of all files", warm, baseline, base_name)

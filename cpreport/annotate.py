@@ -4,7 +4,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from .cells import keep_as_text
 from .findings import ERROR, WARNING, Finding, Findings
+from .visible import visible
 
 FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C"}  # Excel's own "bad" and "neutral" cell colours
 SUFFIX = ".annotated.xlsx"
@@ -17,7 +19,18 @@ def copy_name(file: str) -> str:
 
 
 def _comment_text(items: list[Finding]) -> str:
-    return "\n\n".join(f"{f.code} ({f.severity}): {f.message_en}\n{f.message_ar}" for f in items)
+    # A workbook cannot hold most control characters: a cell's escape codes are shown, not dropped with the copy.
+    return "\n\n".join(visible(f"{f.code} ({f.severity}): {f.message_en}\n{f.message_ar}", keep="\n")
+                       for f in items)
+
+
+def _as_written(value):
+    """A cell read from a CSV (or XLS, ODS) as the new workbook can hold it."""
+    if value is None or (isinstance(value, float) and value != value):  # value != value: NaN, an empty cell
+        return None
+    if isinstance(value, str):
+        return visible(value, keep="\t\n\r")  # openpyxl refuses the other control characters
+    return value if isinstance(value, (int, float)) else str(value)
 
 
 def _workbook(path: Path):
@@ -37,8 +50,8 @@ def _workbook(path: Path):
     for name, grid in grids.items():
         sheet = book.create_sheet((name or path.stem)[:31])
         for row in grid.itertuples(index=False):
-            sheet.append([None if v is None or (isinstance(v, float) and v != v) else v
-                          if isinstance(v, (int, float, str)) else str(v) for v in row])  # v != v: NaN, an empty cell
+            sheet.append([_as_written(v) for v in row])
+        keep_as_text(sheet)
     return book
 
 

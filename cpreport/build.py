@@ -1,9 +1,9 @@
 """The pipeline, end to end: config → load → validate → figures → render → write."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +17,7 @@ from . import manifest
 from .config import Config, Period
 from .contract import Intake
 from .datafolder import relative
-from .errors import InvalidData
+from .errors import Interrupted, InvalidData
 from .figures import Figures, compute
 from .findings import Code, Findings, finding, to_csv
 from .load import Loaded, load
@@ -26,6 +26,10 @@ from .validate import Checked, validate
 from .write import build_lock, publish, write_atomically, write_findings
 
 FINDINGS_FOLDER = "findings"  # under the output folder: the findings of the last run that had errors
+# In the findings folder: the names of the files cpreport wrote there, one a line. Only those are ever
+# removed from it: people keep their own notes beside the findings.
+FINDINGS_LIST = ".cpreport-files"
+FINDINGS_NAMES = ("validation.csv", "validation.html")
 PERIOD_FOLDER = re.compile(r"^\d{4}-\d{2}$")
 
 
@@ -98,32 +102,72 @@ def findings_files(config: Config, findings: Findings, period: Period | None = N
     return files
 
 
+def _ours(name: str) -> bool:
+    """A name cpreport writes into the findings folder: the list is on a shared drive, so it is checked."""
+    from .annotate import SUFFIX
+
+    plain = name and "/" not in name and "\\" not in name and not name.startswith(".")
+    return bool(plain) and (name in FINDINGS_NAMES or name.endswith(SUFFIX))
+
+
+def _written_findings(folder: Path) -> set[str]:
+    """The files an earlier run wrote into the findings folder (by its list of them)."""
+    try:
+        listed = (folder / FINDINGS_LIST).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {name for name in listed if _ours(name)}
+
+
 def _stop_on_errors(config: Config, findings: Findings, outcome: Outcome) -> None:
     if findings.errors:
         folder = config.out / FINDINGS_FOLDER
         files = findings_files(config, findings, annotated=True)
-        for stale in folder.glob("*.annotated.xlsx"):  # copies of sheets fixed since the last run
-            if stale.name not in files:
-                stale.unlink(missing_ok=True)
-        outcome.folder = write_findings(folder, files)
+        earlier = _written_findings(folder)
+        # The list names every file written before any is: a build killed in between still knows them.
+        listed = lambda names: "".join(f"{name}\n" for name in sorted(names)).encode("utf-8")  # noqa: E731
+        outcome.folder = write_findings(folder, {FINDINGS_LIST: listed(earlier | set(files)), **files})
+        for stale in earlier - set(files):  # copies of sheets fixed since the last run
+            (folder / stale).unlink(missing_ok=True)
+        write_findings(folder, {FINDINGS_LIST: listed(files)})
         raise InvalidData(f"{findings.errors} error(s) in the sheets: no report was written and the last good "
                           f"one is left in place. The findings are in {outcome.folder}.", findings)
 
 
 def _clear_old_findings(config: Config) -> None:
-    """After a build without errors, the findings of an earlier failed run would mislead: remove them."""
+    """After a build without errors, the findings of an earlier failed run would mislead: remove them.
+
+    Only the files cpreport wrote there go; the folder goes too when nothing else is left in it."""
     folder = config.out / FINDINGS_FOLDER
-    if folder.is_dir():
-        shutil.rmtree(folder, ignore_errors=True)
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for name in _written_findings(folder) | set(FINDINGS_NAMES) | {FINDINGS_LIST}:
+        (folder / name).unlink(missing_ok=True)
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # someone's own files are in it: they stay, and so does the folder
 
 
 def _now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+@contextlib.contextmanager
+def _saying_what_was_replaced(swapped: list[str]):
+    """Ctrl-C after a period's folder was swapped in is said as such: only before it did nothing change."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        if not swapped:
+            raise
+        raise Interrupted(f"Interrupted (Ctrl-C) after the report for {', '.join(swapped)} was put in place; "
+                          "the index of periods may not list it yet, so build again.") from None
+
+
 def _report(config: Config, checked: Checked, period: Period, found: dict[str, str],
-            progress: Progress | None) -> tuple[Figures, Path]:
-    """Compute, render and publish one period's folder."""
+            progress: Progress | None, swapped: list[str]) -> tuple[Figures, Path]:
+    """Compute, render and publish one period's folder; `swapped` gets its name once it is in place."""
     # Jinja, Babel and WeasyPrint load here, not with the module: checking the sheets needs none of them.
     from .crosscheck import check_halves
     from .render import render_html, render_pdf
@@ -143,7 +187,13 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
         del files["report.html"]
     files[manifest.MANIFEST_NAME] = manifest.document(found, period, files, _now())
     stage("stage", str(period))
-    return figures, publish(config.out, str(period), files, stage)
+
+    def publishing(name: str, detail: str = "") -> None:
+        if name == "swapped":
+            swapped.append(str(period))
+        stage(name, detail)
+
+    return figures, publish(config.out, str(period), files, publishing)
 
 
 def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Progress | None = None,
@@ -156,7 +206,8 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
     started = time.monotonic()
     if progress:
         progress.stage("lock")
-    with build_lock(config.out, wait, progress.say if progress else None):
+    swapped: list[str] = []
+    with _saying_what_was_replaced(swapped), build_lock(config.out, wait, progress.say if progress else None):
         # Hashed before reading: a sheet saved after this point makes the next run build again.
         found = manifest.inputs(config, strict)
         done = None if force else manifest.current(config.out, config.period, found)
@@ -168,12 +219,13 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         reader.prune()
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
-        outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress)
+        index = index_page(config, [str(config.period)])
+        outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress, swapped)
         _clear_old_findings(config)
         outcome.periods = [config.period]
         if progress:
             progress.stage("index")
-        write_index(config)
+        write_index(config, index)
     outcome.seconds = time.monotonic() - started
     return outcome
 
@@ -193,7 +245,8 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
     started = time.monotonic()
     if progress:
         progress.stage("lock")
-    with build_lock(config.out, wait, progress.say if progress else None):
+    swapped: list[str] = []
+    with _saying_what_was_replaced(swapped), build_lock(config.out, wait, progress.say if progress else None):
         found = manifest.inputs(config, strict)
         done = None if force else manifest.all_periods_current(config.out, found)
         if done:
@@ -206,15 +259,16 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
         outcome.periods = periods_with_data(checked, config.period)
+        index = index_page(config, [str(p) for p in outcome.periods])
         for period in outcome.periods:
             # Each month is checked for its own end, so its folder is what a build of that month alone writes.
             monthly = checked if period == config.period else check(config, strict, None, loaded, period)
             _stop_on_errors(config, monthly.findings, outcome)
-            outcome.figures, outcome.folder = _report(config, monthly, period, found, progress)
+            outcome.figures, outcome.folder = _report(config, monthly, period, found, progress, swapped)
         _clear_old_findings(config)
         if progress:
             progress.stage("index")
-        index = write_index(config)
+        index = write_index(config, index)
         write_atomically(config.out / manifest.ALL_PERIODS_NAME,
                          manifest.all_periods_document(found, [str(p) for p in outcome.periods], _now()))
         outcome.folder = index.parent
@@ -222,22 +276,34 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
     return outcome
 
 
-def write_index(config: Config) -> Path:
-    """OUT/index.html: every period folder in the output folder, newest first, with its files."""
+INDEX_FILES = ("report.html", "report.pdf", "figures.json", "validation.html")  # the files the index links to
+
+
+def index_page(config: Config, coming: list[str] = ()) -> bytes:
+    """OUT/index.html: every period folder in the output folder, newest first, with its files.
+
+    `coming` names the periods about to be written: the page is rendered before any folder is swapped in,
+    so that a template that fails (an override's index.html) fails while the old report is still whole."""
     from .render import render_template
     from .wording import Wording
 
     english, arabic = Wording("en"), Wording("ar", config.digits)
+    listed = {p.name: [name for name in INDEX_FILES if (p / name).is_file()]
+              for p in config.out.iterdir() if p.is_dir() and PERIOD_FOLDER.match(p.name)}
+    # What a build writes: figures.json and validation.html always, report.html and .pdf as the formats say.
+    written = [name for name in INDEX_FILES if not name.startswith("report.") or name.split(".")[1] in config.formats]
+    listed.update({name: written for name in coming})
     periods = []
-    for folder in sorted((p for p in config.out.iterdir() if p.is_dir() and PERIOD_FOLDER.match(p.name)),
-                         reverse=True):
-        files = [name for name in ("report.html", "report.pdf", "figures.json", "validation.html")
-                 if (folder / name).is_file()]
-        if files:
-            start = Period.parse(folder.name).start
-            periods.append({"name": folder.name, "en": english.month_year(start), "ar": arabic.month_year(start),
-                            "files": files})
+    for name in sorted(listed, reverse=True):
+        if listed[name]:
+            start = Period.parse(name).start
+            periods.append({"name": name, "en": english.month_year(start), "ar": arabic.month_year(start),
+                            "files": listed[name]})
     html = render_template(config, "index.html", dict(config=config, periods=periods, built=_now()))
+    return html.encode("utf-8")
+
+
+def write_index(config: Config, page: bytes) -> Path:
     path = config.out / "index.html"
-    write_atomically(path, html.encode("utf-8"))
+    write_atomically(path, page)
     return path

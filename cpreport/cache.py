@@ -1,10 +1,15 @@
-"""The parse cache: what each input file gave (typed tables, findings), kept in OUT/.cache/ by its content hash.
+"""The parse cache: what each input file gave (typed tables, findings), kept in OUT/.cpreport/cache/ by its
+content hash.
 
 A nightly build pays for the files that changed: a file whose name and bytes (and the package's code) are
 those of an earlier run is not read again. Only the work that depends on that one file is kept; the rules
 across tables and the ones that depend on the period run on every build. Entries are Parquet (tables) and
 JSON (findings), never pickles: the output folder is often a shared drive, and loading a cache entry must not
 run anything written there. An entry that cannot be read is ignored and written again.
+
+The output folder is shared with whatever else people keep there (another tool's `.cache/`, say), so the
+cache lives in a folder of cpreport's own, marked as such, and pruning removes only what it recognises as
+an entry it wrote: a folder named by a sha256 key holding nothing but an entry's own files.
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import asdict
@@ -26,7 +32,15 @@ from .findings import Finding
 from .load import ARROW_TEXT, ROW, FileRead, Sheet, arrow_array, arrow_text, read_file, text_cells
 from .validate import cells_shown_later, check_sheet
 
-FOLDER = ".cache"  # inside the output folder
+FOLDER = ".cpreport/cache"  # inside the output folder
+# The marker that says a folder is cpreport's cache. Its name and first line follow the Cache Directory
+# Tagging convention, so that backup tools skip the folder too.
+MARKER = "CACHEDIR.TAG"
+MARKER_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+               "# This folder is the parse cache of cpreport; deleting it is always safe.\n")
+ENTRY_NAME = re.compile(r"^[0-9a-f]{64}$")  # a sha256 key, as Reader.__call__ names entries
+STAGING_NAME = re.compile(r"^\.entry-[A-Za-z0-9_]+$")  # _save's folder, left behind by a killed build
+ENTRY_PART = re.compile(r"^(entry\.json|sheet-\d+\.parquet)$")  # what _save writes into an entry
 FORMAT = 1  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parent
 
@@ -68,7 +82,7 @@ class Reader:
                 self.reused.append(name)
                 return read
             except Exception:  # noqa: BLE001 - a damaged entry of any kind is read again, never an error
-                shutil.rmtree(entry, ignore_errors=True)
+                _remove_entry(entry)
         read = read_file(path, table, raw, relative=name, intake=intake)
         self.parsed.append(name)
         for event in read.events:
@@ -81,12 +95,48 @@ class Reader:
         return read
 
     def prune(self) -> None:
-        """Remove entries this run did not use: files since changed or gone."""
-        if not self.folder.is_dir():
+        """Remove entries this run did not use: files since changed or gone.
+
+        Only in a folder that carries the marker, and only entries of the shape this module writes: whatever
+        else is there (someone's own files, another program's) is left as it is."""
+        if not _owned(self.folder):
             return
         for entry in self.folder.iterdir():
-            if entry.name not in self.used:
-                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+            if entry.name in self.used:
+                continue
+            if ENTRY_NAME.match(entry.name) or STAGING_NAME.match(entry.name):
+                _remove_entry(entry)
+
+
+def _owned(folder: Path) -> bool:
+    """Whether the folder is cpreport's cache: it carries the marker, as a plain file, and is no link."""
+    marker = folder / MARKER
+    return folder.is_dir() and not folder.is_symlink() and marker.is_file() and not marker.is_symlink()
+
+
+def _make_folder(folder: Path) -> None:
+    """Make the cache folder and mark it; a folder already there without the marker is someone else's."""
+    if folder.is_dir() and not folder.is_symlink() and not (folder / MARKER).exists():
+        if any(folder.iterdir()):
+            raise FileExistsError(f"{folder} holds files cpreport did not write")
+    folder.mkdir(parents=True, exist_ok=True)
+    if not _owned(folder):
+        (folder / MARKER).write_text(MARKER_TEXT, "utf-8")
+
+
+def _remove_entry(entry: Path) -> None:
+    """Remove one entry, if it is laid out as _save lays one out; anything else in it keeps it there."""
+    if entry.is_symlink() or not entry.is_dir():
+        return
+    try:
+        parts = list(entry.iterdir())
+        if not all(ENTRY_PART.match(part.name) and part.is_file() and not part.is_symlink() for part in parts):
+            return
+        for part in parts:
+            part.unlink(missing_ok=True)
+        entry.rmdir()
+    except OSError:
+        pass  # removed meanwhile by another build, or not ours to remove: either way, left alone
 
 
 # Typed columns are of a few kinds; each is written as an Arrow column that comes back exactly.
@@ -190,7 +240,7 @@ def _save(entry: Path, read: FileRead) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    entry.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(entry.parent)
     staging = Path(tempfile.mkdtemp(prefix=".entry-", dir=entry.parent))
     try:
         events, sheets = [], []

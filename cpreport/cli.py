@@ -1,17 +1,35 @@
 """The command line: a thin layer that reads options, calls the pipeline, and chooses the exit code."""
 from __future__ import annotations
 
+import math
+
 import click
 
 from . import __version__
-from .errors import (EXIT_DISAGREE, EXIT_ENVIRONMENT, EXIT_INVALID, EXIT_LOCKED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE,
-                     CpreportError, InvalidData)
+from .errors import (EXIT_DISAGREE, EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_LOCKED, EXIT_OK,
+                     EXIT_UNEXPECTED, EXIT_USAGE, CpreportError, InvalidData)
 
 EXIT_CODES = f"""Exit codes: {EXIT_OK} built or up to date, {EXIT_INVALID} errors in the sheets,
 {EXIT_USAGE} usage or config error, {EXIT_ENVIRONMENT} environment problem (no Arabic font, no Pango, output
 folder not writable),
 {EXIT_LOCKED} another build holds the output folder, {EXIT_DISAGREE} the English and Arabic halves state
-different figures, {EXIT_UNEXPECTED} an unexpected failure (the log has the details)."""
+different figures, {EXIT_UNEXPECTED} an unexpected failure (the log has the details), {EXIT_INTERRUPTED}
+stopped with Ctrl-C."""
+
+
+class Seconds(click.ParamType):
+    """A number of seconds, 0 or more: not nan, not infinity (a wait that never ends is not one to give cron)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds, such as 600", param, ctx)
+        if not math.isfinite(seconds) or seconds < 0:
+            self.fail(f"{value!r} is not a number of seconds: give 0 or more, such as 600", param, ctx)
+        return seconds
 
 
 def config_options(command):
@@ -42,11 +60,20 @@ class Commands(click.Group):
 
     def invoke(self, ctx):
         try:
-            return self._invoke_guarded(ctx)
+            try:
+                return self._invoke_guarded(ctx)
+            except KeyboardInterrupt:
+                # Ctrl-C before a report was swapped in (a build that got further says so itself): every
+                # file is written beside its old one and moved into place whole, so nothing was changed.
+                from .errors import Interrupted
+                raise Interrupted("Interrupted (Ctrl-C): no report was changed; the last good one is left "
+                                  "in place.") from None
         except CpreportError as error:
             # Click shows its own exceptions ("Error: …") and exits with their code: cpreport's become one here,
             # so that the library does not depend on click.
-            shown = click.ClickException(error.format_message())
+            from .visible import visible
+            # A message may quote a file name or a cell: shown, never acted on by the terminal.
+            shown = click.ClickException(visible(error.format_message(), keep="\n"))
             shown.exit_code = error.exit_code
             raise shown from None
 
@@ -67,7 +94,8 @@ class Commands(click.Group):
             from .errors import Unexpected
             logger = logging.getLogger("cpreport")
             logger.exception("unexpected failure")
-            logged = next((h.baseFilename for h in logger.handlers if hasattr(h, "baseFilename")), None)
+            logged = next((h.baseFilename for h in logger.handlers
+                           if hasattr(h, "baseFilename") and not getattr(h, "broken", False)), None)
             details = f"; the details are in {logged}" if logged else ""
             raise Unexpected(f"cpreport stopped on a problem it did not foresee ({type(error).__name__}: "
                              f"{error}){details}. The last good report is left in place; please report this.") from None
@@ -91,7 +119,7 @@ def _up_to_date(what: str, config, all_periods: bool, built: str, seconds: float
 @click.option("--all-periods", is_flag=True, help="Build every month that has data, one folder each, and OUT/index.html.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
-@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
+@click.option("--wait", type=Seconds(), default=0, show_default=True, metavar="SECONDS",
               help="How long to wait for another build of the same output folder.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors (for cron); the log file keeps the rest.")
 def build(config_path, data, period, out, all_periods, strict, force, wait, quiet):
@@ -137,6 +165,9 @@ def build(config_path, data, period, out, all_periods, strict, force, wait, quie
             _show_findings(outcome.findings, quiet)
         except CpreportError as error:
             progress.failed(error.format_message())
+            raise
+        except KeyboardInterrupt:
+            progress.failed("interrupted (Ctrl-C)")
             raise
         if all_periods:
             months = ", ".join(str(p) for p in outcome.periods) or "none"

@@ -506,6 +506,19 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
     # The output folder is not data, when it lies within the data folder.
     values["intake"] = Intake(values.pop("columns", {}), values.pop("values", {}), values.pop("files", {}),
                               (values["out"], *([values["templates"]] if values.get("templates") else [])))
+    # A build writes and tidies its own files in the output folder (the cache, the findings, the
+    # period folders): the root, the home folder or the sheets' own folder would mix them with the
+    # user's files.
+    try:
+        home = Path.home().resolve()
+    except (KeyError, RuntimeError):  # no home folder known for this user (a bare cron environment)
+        home = None
+    out, data = Path(values["out"]).resolve(), Path(values["data"]).resolve()
+    if out in (Path("/").resolve(), home, data):
+        where = "the data folder" if out == data else str(out)
+        problems.append(f"'out' cannot be {where}: give a folder of its own for the reports, "
+                        f"such as {data / 'out'}" + (f" (given by {outside['out']})" if "out" in outside else ""))
+        from_file += "out" not in outside
     if problems:
         raise ConfigError(problems, config_path if from_file else None)
     return Config(path=config_path, **values)

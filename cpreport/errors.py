@@ -5,6 +5,7 @@ from __future__ import annotations
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_LOCKED = 0, 1, 2, 3, 4
 EXIT_DISAGREE = 5
 EXIT_UNEXPECTED = 6
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C (128 + SIGINT)
 
 
 class CpreportError(Exception):
@@ -64,6 +65,12 @@ class FiguresDisagree(CpreportError):
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"The English and Arabic halves of the report state different figures, so no report was "
                          f"written (check the templates, e.g. an override in the config's templates folder):\n{lines}")
+
+
+class Interrupted(CpreportError):
+    """The run was stopped with Ctrl-C (SIGINT)."""
+
+    exit_code = EXIT_INTERRUPTED
 
 
 class Unexpected(CpreportError):

@@ -7,6 +7,8 @@ import io
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
+from .visible import visible
+
 ERROR, WARNING, NOTE = "error", "warning", "note"
 STRICT_EXEMPT = {"CP305"}
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, NOTE: 2}
@@ -245,7 +247,9 @@ def to_csv(findings: Findings) -> str:
     writer.writerow(CSV_COLUMNS)
     for f in findings.sorted():
         row = asdict(f)
-        writer.writerow([_neutralise("" if row[c] is None else str(row[c])) for c in CSV_COLUMNS])
+        # Data kept (tabs and line breaks too, which CSV quotes), but no terminal escapes for whoever `cat`s it.
+        writer.writerow([_neutralise(visible("" if row[c] is None else str(row[c]), keep="\t\n\r"))
+                         for c in CSV_COLUMNS])
     # A BOM so that Excel opens the Arabic messages as UTF-8.
     return "\ufeff" + out.getvalue()
 
@@ -265,7 +269,9 @@ def show(findings: Findings, stream=None, quiet: bool = False) -> None:
     import sys
 
     stream = stream or sys.stderr
-    items = [f for f in findings.sorted() if f.severity == ERROR or not quiet]
+    # What the sheets wrote is shown, never acted on: a cell's escape codes would clear or retitle the terminal.
+    items = [Finding(**{k: visible(v) if isinstance(v, str) else v for k, v in asdict(f).items()})
+             for f in findings.sorted() if f.severity == ERROR or not quiet]
     by_file: dict[str, list[Finding]] = {}
     for f in items:
         by_file.setdefault(f.file or "(data folder)", []).append(f)

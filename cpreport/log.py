@@ -1,6 +1,7 @@
 """What a run tells: its stages on the terminal (rich) or as plain lines, and always in OUT/cpreport.log."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
@@ -8,6 +9,8 @@ import signal
 import sys
 import time
 from pathlib import Path
+
+from .visible import visible
 
 LOG_NAME = "cpreport.log"
 LOG_BYTES, LOG_BACKUPS = 1_000_000, 5
@@ -47,11 +50,45 @@ def file_logger(out: Path) -> logging.Logger:
         for handler in list(logger.handlers):  # another output folder in the same process (tests)
             logger.removeHandler(handler)
             handler.close()
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
-                                                       encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s pid %(process)d %(levelname)s %(message)s"))
+        handler = LogFile(path)
+        handler.setFormatter(VisibleFormatter("%(asctime)s pid %(process)d %(levelname)s %(message)s"))
         logger.addHandler(handler)
     return logger
+
+
+class LogFile(logging.handlers.RotatingFileHandler):
+    """OUT/cpreport.log, rotated; a log that cannot be written (a full disk, a folder of that name, a file
+    made read-only) is said once on stderr and then left alone: the build matters more than its log, and
+    logging's own "--- Logging error ---" tracebacks would read as the build failing."""
+
+    def __init__(self, path: str):
+        # Opened at the first line, so that a log that cannot be opened is said as one that cannot be written.
+        super().__init__(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True)
+        self.broken = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.broken:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if self.broken:
+            return
+        self.broken = True
+        error = sys.exc_info()[1]
+        reason = getattr(error, "strerror", None) or error or "unknown error"
+        sys.stderr.write(visible(f"cpreport: the log {self.baseFilename} cannot be written ({reason}); "
+                                 "the build goes on without it.") + "\n")
+        sys.stderr.flush()
+        with contextlib.suppress(Exception):
+            self.close()
+
+
+class VisibleFormatter(logging.Formatter):
+    """Log lines with their control characters made visible: a file name's escape codes would act on the
+    terminal of whoever reads the log with `cat` or `tail`. Line breaks stay (a traceback has them)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible(super().format(record), keep="\n\t")
 
 
 class Progress:
@@ -82,7 +119,7 @@ class Progress:
             self.logger.log(level, message)
 
     def _plain(self, message: str) -> None:
-        sys.stderr.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}\n")
+        sys.stderr.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {visible(message, keep=chr(10))}\n")
         sys.stderr.flush()
 
     def stage(self, name: str, detail: str = "") -> None:
@@ -108,6 +145,7 @@ class Progress:
         if self._current:
             done, since = self._current
             self._live.console.print(f"[green]✓[/] {done} [dim]({time.monotonic() - since:.1f} s)[/]")
+        text = visible(text)
         self._current = (text, time.monotonic())
         self._live.update(self._task, description=text)
 
@@ -138,7 +176,7 @@ class Progress:
         self.stop()
         self._log(logging.INFO, message)
         if not self.quiet:
-            sys.stdout.write(message + "\n")
+            sys.stdout.write(visible(message, keep="\n") + "\n")
             sys.stdout.flush()
 
     @property

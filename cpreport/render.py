@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from . import __version__, charts, i18n
@@ -19,6 +20,7 @@ from .figures import Figures
 from .findings import Findings
 from .libraries import collector_held
 from .manifest import builtin_templates
+from .visible import visible
 from .wording import Wording
 
 PACKAGE = Path(__file__).resolve().parent
@@ -89,8 +91,12 @@ def stylesheet(config: Config) -> Markup:
     """The CSS, inlined so that the HTML stands alone: the config's templates folder's style.css if it
     has one, else the built-in one. It is the project's own text, not a sheet's, so it is not escaped."""
     for folder in (config.templates, builtin_templates()):
-        if folder and (Path(folder) / "style.css").is_file():
-            return Markup(read_text(Path(folder) / "style.css"))
+        try:
+            path = inside(folder, "style.css") if folder else None
+        except SecurityError as error:
+            raise ConfigError(f"the template cannot be rendered (style.css): {error}") from None
+        if path is not None:
+            return Markup(read_text(path))
     return Markup("")
 
 
@@ -133,12 +139,57 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
     }
 
 
+def inside(folder: Path, name: str) -> Path | None:
+    """The file `name` of a templates folder, its links resolved; None when the folder has no such file.
+
+    A template override is often copied from elsewhere on a shared drive: a link in the folder that leads
+    out of it (to /etc/passwd, to someone's home) is refused, not read into the report."""
+    pieces = jinja2.loaders.split_template_path(name)  # refuses '..' in the name itself
+    root = Path(folder).resolve()
+    path = Path(folder, *pieces)
+    if not path.is_file():
+        return None
+    real = path.resolve()
+    if not real.is_relative_to(root):
+        raise SecurityError(f"the template {name} in {folder} is a link to {real}, outside the templates folder, "
+                            "so it is not read; copy the file into the folder instead")
+    return real
+
+
+class FolderLoader(jinja2.BaseLoader):
+    """Templates by name from the first folder that has them, never from outside those folders."""
+
+    def __init__(self, folders: list[Path]):
+        self.folders = folders
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        for folder in self.folders:
+            path = inside(folder, template)
+            if path is not None:
+                source = read_text(path)
+                stamp = path.stat().st_mtime_ns
+                return source, str(path), lambda: path.is_file() and path.stat().st_mtime_ns == stamp
+        raise jinja2.TemplateNotFound(template)
+
+
+def shown(value):
+    """Every value a template writes, with its control characters made visible (a cell's escape codes are
+    read on the page, not passed on to whoever saves or `cat`s it); escaping comes after, as always."""
+    if isinstance(value, str):
+        text = visible(value, keep="\t\n\r")
+        return Markup(text) if isinstance(value, Markup) else text
+    return value
+
+
 def environment(config: Config) -> jinja2.Environment:
-    """Templates from the config's folder first, then the built-in ones; autoescape always on."""
-    search = [str(config.templates)] if config.templates else []
-    search.append(str(builtin_templates()))
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(search), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    """Templates from the config's folder first, then the built-in ones; autoescape always on.
+
+    Sandboxed: a template override is text from a shared drive, and must not reach Python itself
+    (`lipsum.__globals__['os']`); a template that tries is refused with a config error."""
+    search = [Path(config.templates)] if config.templates else []
+    search.append(builtin_templates())
+    env = SandboxedEnvironment(loader=FolderLoader(search), autoescape=True, undefined=jinja2.StrictUndefined,
+                               trim_blocks=True, lstrip_blocks=True, finalize=shown)
     i18n.install(env)
     return env
 
@@ -180,6 +231,23 @@ def refuse_network(url: str, timeout: int = 10, ssl_context=None):
     raise ValueError(f"cpreport fetches nothing while rendering (refused {url[:80]})")
 
 
+def url_guard(weasyprint):
+    """The fetcher to give WeasyPrint: one that refuses every URL (web, file, data).
+
+    WeasyPrint 70 and later take an object of its URLFetcher class (a plain function breaks the
+    rendering of any url(), <img> or <link>); earlier versions take a function."""
+    fetcher = getattr(getattr(weasyprint, "urls", None), "URLFetcher", None)
+    if not isinstance(fetcher, type):
+        return refuse_network
+
+    class RefuseEverything(fetcher):
+        def fetch(self, url, headers=None):
+            return refuse_network(url)
+
+    # fail_on_errors off: a refused image is left out of the page, as a missing one is, and the report is built.
+    return RefuseEverything(fail_on_errors=False)
+
+
 def render_pdf(html: str) -> bytes:
     if not arabic_fonts():
         raise EnvironmentProblem(
@@ -191,4 +259,4 @@ def render_pdf(html: str) -> bytes:
     except OSError as error:  # Pango missing: WeasyPrint cannot load its libraries
         raise EnvironmentProblem(f"WeasyPrint cannot start ({error}). Install Pango: apt-get install libpango-1.0-0 "
                                  "libpangoft2-1.0-0") from None
-    return weasyprint.HTML(string=html, url_fetcher=refuse_network).write_pdf()
+    return weasyprint.HTML(string=html, url_fetcher=url_guard(weasyprint)).write_pdf()

@@ -6,6 +6,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from .cells import keep_as_text
 from .contract import CHOICES, DATE, GOVERNORATE, INTEGER, TABLES, Table, governorates
 from .manifest import builtin_templates
 
@@ -114,7 +115,8 @@ unless something goes wrong:
 
 `crontab -e` adds it. Exit codes: 0 built or up to date, 1 errors in the sheets (see
 `out/findings/validation.html`), 2 config error, 3 environment problem, 4 another build held the folder,
-5 the English and Arabic halves disagree (a template), 6 an unexpected failure (see `out/cpreport.log`).
+5 the English and Arabic halves disagree (a template), 6 an unexpected failure (see `out/cpreport.log`),
+130 stopped with Ctrl-C.
 '''
 
 
@@ -197,6 +199,8 @@ def workbook(table: Table) -> bytes:
         sheet.column_dimensions[letter].width = width
     sheet.row_dimensions[1].height = 32
     sheet.freeze_panes = "A2"
+    for written in (sheet, lists):
+        keep_as_text(written)
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()

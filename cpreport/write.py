@@ -141,14 +141,18 @@ def publish(out: Path, period: str, files: dict[str, bytes], stage: Callable[[st
     ensure_folder(out)
     _recover(out, period)
     staging = Path(tempfile.mkdtemp(prefix=f".{period}.new-", dir=out))
-    # mkdtemp makes a private folder; a report on a shared drive is for everyone the umask allows.
-    os.chmod(staging, 0o777 & ~_umask())
-    for name, content in files.items():
-        with open(staging / name, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-    _sync_folder(staging)
+    try:
+        # mkdtemp makes a private folder; a report on a shared drive is for everyone the umask allows.
+        os.chmod(staging, 0o777 & ~_umask())
+        for name, content in files.items():
+            with open(staging / name, "wb") as stream:
+                stream.write(content)
+                stream.flush()
+                os.fsync(stream.fileno())
+        _sync_folder(staging)
+    except BaseException:  # a full disk, Ctrl-C: the half-written set goes now, not at the next build
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     stage("staged")
     target = out / period
     if target.exists() and _exchange(staging, target):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from cpreport import load, manifest
+from cpreport import load
 from cpreport.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,8 @@ def test_help_gives_the_exit_codes_and_every_command_is_in_the_readme():
     said = " ".join(result.output.split())
     assert ("Exit codes: 0 built or up to date, 1 errors in the sheets, 2 usage or config error, 3 environment "
             "problem (no Arabic font, no Pango, output folder not writable), 4 another build holds the output folder, 5 the English and Arabic "
-            "halves state different figures, 6 an unexpected failure (the log has the details).") in said
+            "halves state different figures, 6 an unexpected failure (the log has the details), 130 stopped with "
+            "Ctrl-C.") in said
     readme = (ROOT / "README.md").read_text("utf-8")
     for name, command in main.commands.items():
         assert command.help, name

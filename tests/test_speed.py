@@ -2,7 +2,6 @@
 does not grow with the rows."""
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 import re
 import shutil

@@ -300,7 +300,6 @@ def test_an_annotated_copy_of_a_csv_leaves_empty_cells_empty(tmp_path):
     import zipfile
 
     from cpreport.annotate import annotate
-    from cpreport.findings import Findings
 
     path = tmp_path / "displacement.csv"
     path.write_text("as_of,scope,metric,governorate,individuals\n2017-05-02,national,displaced_current,,-5\n", "utf-8")
