@@ -56,6 +56,22 @@ since = 2016-10-17
 # [[highlights]]
 # district = "Qayara"
 # text = { en = "the retaken area of Qayara", ar = "منطقة القيارة المستعادة" }
+
+# An office's own headers and values, where cpreport does not know them: the contract's table and
+# column on the left, the header or value as the office writes it on the right.
+# [columns.activities]
+# participants = "Total number of participants"
+# governorate = ["Location (Governorate)", "المحافظة / Governorate"]
+#
+# [values.activities.type]
+# "Awareness session" = "workshop"
+# "جلسة توعية" = "workshop"
+#
+# A file the sniffer reads wrong, by its path within the data folder:
+# [files."anbar/activities.csv"]
+# encoding = "cp1256"
+# delimiter = ";"
+# header_row = 3
 '''
 
 NARRATIVE = {

@@ -117,3 +117,18 @@ def test_filled_in_the_workbooks_give_the_figures(project):
             "workshop has been held, with 25 participants.") in text
     assert ("ومنذ نهاية نيسان عام ٢٠١٧، تم إنشاء منتدى واحد للشرطة المجتمعية ليصل مجموعها إلى اثنين، "
             "وتنظيم ورشة عمل واحدة بمشاركة ٢٥ مشاركاً.") in text
+
+
+def test_the_configs_commented_mappings_are_valid_once_uncommented(project):
+    text = (project / "cpreport.toml").read_text("utf-8")
+    start = text.index("# [columns.activities]")
+    # The example's lines of TOML, uncommented; its lines of prose stay comments.
+    block = "\n".join(line[2:] if line.startswith(("# [", '# "')) or re.match(r"# \w+ = ", line) else line
+                      for line in text[start:].splitlines())
+    (project / "cpreport.toml").write_text(text[:start] + block + "\n", "utf-8")
+    from cpreport.config import load_config
+
+    config = load_config(project / "cpreport.toml")
+    assert config.intake.columns["activities"]["participants"] == ("Total number of participants",)
+    assert config.intake.values["activities"]["type"] == {"awareness_session": "workshop", "جلسه_توعيه": "workshop"}
+    assert config.intake.options("Anbar/Activities.csv").delimiter == ";"
