@@ -13,9 +13,11 @@ SUFFIX = ".annotated.xlsx"
 
 
 def copy_name(file: str) -> str:
-    """cpfs.xlsx -> cpfs.annotated.xlsx; activities.csv -> activities.csv.annotated.xlsx (never clashes)."""
+    """cpfs.xlsx -> cpfs.annotated.xlsx; activities.csv -> activities.csv.annotated.xlsx; a file in an office's
+    folder keeps the folder in its name: anbar/activities.xlsx -> anbar - activities.annotated.xlsx (never clashes)."""
     path = Path(file)
-    return f"{path.stem}{SUFFIX}" if path.suffix.lower() == ".xlsx" else f"{path.name}{SUFFIX}"
+    name = f"{path.stem}{SUFFIX}" if path.suffix.lower() == ".xlsx" else f"{path.name}{SUFFIX}"
+    return " - ".join([*path.parent.parts, name]) if path.parent.parts else name
 
 
 def _comment_text(items: list[Finding]) -> str:

@@ -312,3 +312,27 @@ def test_nothing_in_the_data_folder_is_left_out_without_a_finding(tmp_path):
     assert ("CP022", "activities.xlsx", "Anbar", WARNING) in said
     assert ("CP020", "a/b/c/d/", "", NOTE) in said
     assert any(f.code == "CP019" and "budget.docx" in f.message_en for f in checked.findings)
+
+
+def test_annotated_copies_of_office_files_keep_their_folder_in_their_name(tmp_path):
+    from cpreport.build import findings_files
+
+    activities = sample_activities()
+    broken = activities.iloc[10:].copy()
+    broken.iloc[0, broken.columns.get_loc("participants")] = "thirty"
+    folder = project(tmp_path)
+    workbook(folder / "ninewa" / "activities.xlsx", {"Sheet1": activities.iloc[:10]})
+    csv_file(folder / "anbar" / "activities.csv", broken)
+    config = load_config(folder / "cpreport.toml")
+    checked = check(config)
+    [error] = [f for f in checked.findings if f.severity == ERROR]
+    assert (error.code, error.file, error.row) == ("CP202", "anbar/activities.csv", 2)
+    files = findings_files(config, checked.findings, annotated=True)
+    assert "anbar - activities.csv.annotated.xlsx" in files
+    from openpyxl import load_workbook
+    import io
+
+    book = load_workbook(io.BytesIO(files["anbar - activities.csv.annotated.xlsx"]))
+    sheet = book.worksheets[0]
+    cell = sheet.cell(row=2, column=activities.columns.get_loc("participants") + 1)
+    assert cell.value == "thirty" and "CP202" in cell.comment.text
