@@ -7,7 +7,8 @@ and as CSV, then measures, in the same run and on the same files:
   - the baselines: `pandas.read_excel(engine="calamine")` and `pandas.read_csv` of the three files,
     each as a whole process, and `python -c "import click"`;
   - `cpreport --help` and `cpreport --version` as processes, against `import click`;
-  - load + validate + figures as a whole process (and its peak memory), against the read alone;
+  - load + validate + figures as a whole process (and its peak memory), against the read alone; and again
+    with the activities split across 10 files in office folders, against reading those files alone;
   - load, validate, figures, render HTML and render PDF in-process (the PDF against the smallest N);
   - `cpreport build --force` as a process, without and with the parse cache; a rebuild with nothing
     changed; a rebuild after the displacement file changed.
@@ -107,6 +108,28 @@ def write_data(folder: Path, n: int, kinds=("xlsx", "csv")) -> dict[str, Path]:
 
 
 DISPLACEMENT_HEADER = ["as_of", "scope", "metric", "governorate", "individuals"]
+OFFICES = 10
+
+
+def write_offices(folder: Path, n: int, kind: str) -> Path:
+    """The same data set with its activities split across OFFICES files, one in each office's folder
+    (office-00/activities.xlsx …), as field offices send them; a finished set is reused."""
+    data = folder / f"offices-{kind}"
+    if (folder / f"complete-offices-{kind}").is_file():
+        return data
+    forums, activities, displacement = rows_of_data(n)
+    data.mkdir(parents=True, exist_ok=True)
+    _write(data / f"cpfs.{kind}", "cpfs", ["cpf_id", "name_en", "name_ar", "governorate", "district",
+                                            "established_by", "established_on", "status"], forums)
+    _write(data / f"displacement.{kind}", "displacement", DISPLACEMENT_HEADER, displacement)
+    share = -(-len(activities) // OFFICES)
+    for office in range(OFFICES):
+        (data / f"office-{office:02d}").mkdir(exist_ok=True)
+        _write(data / f"office-{office:02d}" / f"activities.{kind}", "activities", ACTIVITY_HEADER,
+               activities[office * share:(office + 1) * share])
+    (data / "cpreport.toml").write_text(CONFIG.format(data=data, out=folder / f"out-offices-{kind}"), "utf-8")
+    (folder / f"complete-offices-{kind}").write_text(f"{n}\n")
+    return data
 
 
 def _write(path: Path, name: str, header: list, rows: list) -> None:
@@ -268,6 +291,15 @@ def main() -> None:
             table.add(label, "load+validate+figures (process)", pipeline, baseline, base_name, "<= 1.3x", ratio=ratio)
             table.add(label, "  its peak memory", None, text=f"{peak} MB", base_name=f"read: {base_memory} MB",
                       target="<= 1,500 MB")
+            offices = write_offices(root / f"n{n}", n, kind)
+            parts = sorted(str(p) for p in offices.rglob(f"*.{kind}"))
+            read_parts = (f"import pandas; [pandas.read_excel(f, engine='calamine') for f in {parts!r}]"
+                          if kind == "xlsx" else f"import pandas; [pandas.read_csv(f) for f in {parts!r}]")
+            (parts_alone, _), (stacked, _), ratio = side_by_side(
+                read_parts, PIPELINE.format(config=str(offices / "cpreport.toml")), repeat)
+            table.add(label, f"read alone, activities in {OFFICES} office files (process)", parts_alone)
+            table.add(label, f"load+validate+figures, {OFFICES} office files", stacked, parts_alone, base_name,
+                      "<= 1.3x", ratio=ratio)
             for stage, seconds in stages(data, repeat).items():
                 if stage == "render PDF":
                     smallest_pdf.setdefault(kind, seconds)

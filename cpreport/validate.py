@@ -927,29 +927,28 @@ TABLE_RULES: tuple[tuple[str, tuple[Code, ...], Callable[[Context, str], None]],
 def _as_written(table: pd.DataFrame) -> pd.DataFrame:
     """A typed part's cells as text, whatever file it came from, for comparing parts."""
     return pd.DataFrame({c: table[c].astype(object).where(table[c].notna(), None).map(str)
-                         for c in table.columns if c != ROW})
+                         for c in table.columns if c != ROW}).reset_index(drop=True)
 
 
 def _without_copies(checked: list[tuple[Sheet, pd.DataFrame]], findings: Findings) -> list:
     """The parts of a table, less those that repeat an earlier part row for row (a copy of a file left beside it,
     or one sheet saved both as XLSX and as CSV): each such is an error naming both, and is counted once."""
     kept: list[tuple[Sheet, pd.DataFrame]] = []
-    texts: dict[int, pd.DataFrame] = {}
-    for part, table in checked:
-        same = None
-        for n, (earlier, earlier_table) in enumerate(kept):
-            if len(table) and len(table) == len(earlier_table):
-                if n not in texts:
-                    texts[n] = _as_written(earlier_table)
-                if texts[n].equals(_as_written(table)):
-                    same = earlier
-                    break
+    # Parts are compared in full only when their lengths and first and last rows agree: offices' parts of the
+    # same length are common, copies rare.
+    ends = [(len(table), [None if pd.isna(v) else str(v) for c in table.columns if c != ROW
+                          for v in (table[c].iat[0], table[c].iat[-1])] if len(table) else None)
+            for _, table in checked]
+    for number, (part, table) in enumerate(checked):
+        same = next((earlier for earlier, earlier_table, n in kept
+                     if len(table) and ends[n] == ends[number]
+                     and _as_written(earlier_table).equals(_as_written(table))), None)
         if same is None:
-            kept.append((part, table))
+            kept.append((part, table, number))
             continue
         other = f"{same.file} ({same.sheet})" if same.sheet else same.file
         findings.add(finding(Code.CP006, file=part.file, sheet=part.sheet, table=part.table.name, other=other))
-    return kept
+    return [(part, table) for part, table, _ in kept]
 
 
 def check_sheet(sheet: Sheet) -> tuple[pd.DataFrame, list]:

@@ -51,12 +51,12 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
             reasons[name] = "other_sheet"
             continue
         by_name = table_named(name) if name and not options.table else None
-        headed = [t for t in TABLES.values() if required_named(grid, t, intake)]
         if by_name is not None:
             tables[name] = by_name
-        elif file_table is not None and file_table in headed or len(grids) == 1 and options.table:
+        elif file_table is not None and (required_named(grid, file_table, intake) or len(grids) == 1
+                                         and options.table):
             tables[name] = file_table
-        elif headed:
+        elif headed := [t for t in TABLES.values() if required_named(grid, t, intake)]:
             tables[name] = max(headed, key=lambda t: header_score(grid, t, intake=intake)[1])
         elif fold(name) == LISTS_SHEET and len(grids) > 1:
             continue

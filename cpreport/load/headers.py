@@ -11,12 +11,26 @@ from .sheets import HEADER_SEARCH_ROWS
 DEFAULT_INTAKE = Intake()
 
 
-def column_keys(table: Table, intake: Intake | None = None) -> dict[str, str]:
+class Keys(dict):
+    """Folded header -> the table's column, remembering which key each header text gave (the same headers and
+    title cells come back in every part of every table)."""
+
+    def __init__(self, keys: dict[str, str]):
+        super().__init__(keys)
+        self.given: dict[str, str | None] = {}
+
+    def key(self, text: str) -> str | None:
+        if text not in self.given:
+            self.given[text] = header_key(text, self)
+        return self.given[text]
+
+
+def column_keys(table: Table, intake: Intake | None = None) -> Keys:
     """Folded header -> the table's column: the contract's aliases and the project's own headers ([columns])."""
     intake = intake or DEFAULT_INTAKE
     cache = intake.__dict__.setdefault("_keys", {})  # worked out once per table for a run's intake
     if table.name not in cache:
-        cache[table.name] = intake.column_keys(table)
+        cache[table.name] = Keys(intake.column_keys(table))
     return cache[table.name]
 
 
@@ -45,7 +59,7 @@ BRACKETED = re.compile(r"[(\[]([^()\[\]]+)[)\]]")
 
 def _columns_named(row: list, keys) -> int:
     """How many of the table's columns a row names."""
-    return len({keys[k] for v in row if isinstance(v, str) and (k := header_key(v, keys))})
+    return len({keys[k] for v in row if isinstance(v, str) and (k := keys.key(v))})
 
 
 def top_rows(grid: pd.DataFrame, rows: int = HEADER_SEARCH_ROWS) -> list[list]:
@@ -75,7 +89,7 @@ def required_missing(grid: pd.DataFrame, table: Table, intake: Intake | None = N
     for row in top_rows(grid):
         cells = [v for v in row if isinstance(v, str)]
         export = is_export_header(cells)
-        named = {keys[k] for v in cells if (k := header_key(v, keys)) and not (export and is_meta_column(v))}
+        named = {keys[k] for v in cells if (k := keys.key(v)) and not (export and is_meta_column(v))}
         missing = [c for c in required if c not in named]
         if len(named) >= 2 and (best is None or len(missing) < len(best)):
             best = missing
