@@ -250,7 +250,7 @@ META_COLUMNS = frozenset({
     "deviceid", "subscriberid", "simserial", "phonenumber", "username", "audit", "key", "parent_key",
     "submissiondate", "instanceid", "instancename", "deprecatedid", "rootuuid", "instanceid", "uuid",
 })
-META_GROUPS = ("meta/", "meta.", "meta:", "formhub/", "formhub.", "formhub:")
+META_GROUPS = ("meta/", "meta.", "meta:", "meta-", "formhub/", "formhub.", "formhub:", "formhub-")
 # Between a question's groups and its name in an export's headers: group_activity/participants.
 GROUP_SEPARATORS = re.compile(r"[/.:]")
 

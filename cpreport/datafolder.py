@@ -3,6 +3,7 @@ a build with nothing to do can list them without importing pandas."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 TEXT_FILES = {".csv", ".tsv", ".txt"}
 WORKBOOKS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -11,18 +12,26 @@ SPREADSHEETS = TEXT_FILES | WORKBOOKS
 MAX_DEPTH = 3
 
 
-def data_files(data: Path, skip=()) -> tuple[list[Path], list[str]]:
-    """Every file of the data folder and its sub-folders (MAX_DEPTH deep), in order; and the folders too deep to
-    be read, as paths within the data folder. Hidden files and folders, and the folders in skip (the output
-    folder), are not data."""
+class Found(NamedTuple):
+    """What the data folder holds: the files to read, folders too deep to read, and hidden spreadsheets (a copy
+    a program left, ._activities.xlsx from a Mac, LibreOffice's .~lock files), as paths within the folder."""
+
+    files: list[Path]
+    too_deep: list[str]
+    hidden: list[str]
+
+
+def data_files(data: Path, skip=()) -> Found:
+    """Every file of the data folder and its sub-folders (MAX_DEPTH deep), in order. Hidden files and folders,
+    and the folders in skip (the output folder), are not data; hidden files that look like sheets are listed so
+    that they can be named."""
     skipped = set()
     for folder in skip:
         try:
             skipped.add(Path(folder).resolve())
         except OSError:
             pass
-    files: list[Path] = []
-    too_deep: list[str] = []
+    found = Found([], [], [])
 
     def walk(folder: Path, depth: int) -> None:
         try:
@@ -30,26 +39,30 @@ def data_files(data: Path, skip=()) -> tuple[list[Path], list[str]]:
         except OSError:
             return
         for entry in entries:
-            if entry.name.startswith(".") or entry.name == "__pycache__":
+            if entry.name == "__pycache__":
+                continue
+            if entry.name.startswith("."):
+                if (entry.suffix.lower() in SPREADSHEETS or entry.name.startswith(".~lock.")) and entry.is_file():
+                    found.hidden.append(entry.relative_to(data).as_posix())
                 continue
             if entry.is_dir():
                 if entry.resolve() in skipped:
                     continue
                 if depth >= MAX_DEPTH:
-                    too_deep.append(entry.relative_to(data).as_posix())
+                    found.too_deep.append(entry.relative_to(data).as_posix())
                 else:
                     walk(entry, depth + 1)
             elif entry.is_file():
-                files.append(entry)
+                found.files.append(entry)
 
     if data.is_dir():
         walk(data, 0)
-    return files, too_deep
+    return found
 
 
 def sheet_files(data: Path, skip=()) -> list[Path]:
     """The files of the data folder the load stage may read as sheets (Excel's ~$ lock files aside)."""
-    return [p for p in data_files(data, skip)[0] if p.suffix.lower() in SPREADSHEETS and not p.name.startswith("~$")]
+    return [p for p in data_files(data, skip).files if p.suffix.lower() in SPREADSHEETS and not p.name.startswith("~$")]
 
 
 def relative(path: Path, data: Path) -> str:

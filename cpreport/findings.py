@@ -167,6 +167,10 @@ REASONS = {
                  "لا تسمّي صفوفها الأولى أعمدة أي جدول (تعليمات أو ملخص؟)؛ إن كانت تحوي بيانات فاكتب عناوين أعمدتها "
                  "كما في جدول المنتديات أو الأنشطة أو النزوح"),
     "other_sheet": ("the config names another sheet of this file to read", "يحدد ملف الإعدادات ورقة أخرى من هذا الملف"),
+    "hidden": ("hidden files (a name starting with a dot: a program's leftover, or a lock file) are not read; "
+               "if one is a sheet, save it under a name without the dot",
+               "الملفات المخفية (التي يبدأ اسمها بنقطة: بقايا برنامج أو ملف قفل) لا تُقرأ؛ إن كان أحدها ورقة بيانات "
+               "فاحفظه باسم لا يبدأ بنقطة"),
     "too_deep": ("the folder is more than three folders deep inside the data folder; move its files up",
                  "المجلد أعمق من ثلاثة مستويات داخل مجلد البيانات؛ انقل ملفاته إلى مستوى أعلى"),
 }

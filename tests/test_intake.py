@@ -336,3 +336,21 @@ def test_annotated_copies_of_office_files_keep_their_folder_in_their_name(tmp_pa
     sheet = book.worksheets[0]
     cell = sheet.cell(row=2, column=activities.columns.get_loc("participants") + 1)
     assert cell.value == "thirty" and "CP202" in cell.comment.text
+
+
+def test_odk_group_dashes_and_hidden_sheet_files(tmp_path, expected):
+    activities = sample_activities()
+    folder = project(tmp_path)
+    odk = activities.rename(columns={c: f"group_activity-{c}" for c in activities.columns})
+    odk.insert(0, "SubmissionDate", "Jun 1, 2017 9:20:02 AM")
+    odk["meta-instanceID"] = [f"uuid:{n}" for n in range(len(odk))]
+    odk["KEY"] = odk["meta-instanceID"]
+    csv_file(folder / "odk" / "activities.csv", odk)
+    csv_file(folder / "odk" / "._activities.csv", activities.iloc[:3])
+    (folder / ".~lock.activities.xlsx#").write_text("x")
+    assert figures_of(folder) == expected
+    checked, _ = outcome(folder)
+    [hidden] = [f for f in codes(checked, "CP020") if "hidden" in f.message_en]
+    assert hidden.file == ".~lock.activities.xlsx#, odk/._activities.csv"
+    [meta] = codes(checked, "CP021")
+    assert "'SubmissionDate'" in meta.message_en and "'KEY'" in meta.message_en

@@ -144,7 +144,7 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
         findings.add(finding(Code.CP009, detail=str(data)))
         return Loaded(parts, findings)
     unreadable: set[str] = set()  # tables whose file could not be read: one finding is enough
-    paths, too_deep = data_files(data, intake.skip)
+    paths, too_deep, hidden = data_files(data, intake.skip)
     others: list[str] = []
     for path in paths:
         relative = path.relative_to(data).as_posix()
@@ -169,6 +169,8 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
                 findings.add(event)
     if others:
         findings.add(finding(Code.CP019, detail=", ".join(others)))
+    if hidden:
+        findings.add(finding(Code.CP020, file=", ".join(hidden), reason="hidden"))
     for folder in too_deep:
         findings.add(finding(Code.CP020, file=folder + "/", reason="too_deep"))
     for name in TABLES:

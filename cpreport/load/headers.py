@@ -48,6 +48,11 @@ def header_key(text: object, keys) -> str | None:
     for line in lines:
         if fold(last_segment(line)) in keys:
             return fold(last_segment(line))
+    # ODK Central puts a dash between groups (group_activity-participants); a dash inside a header is common
+    # too ("Name - EN"), so it is tried last.
+    for line in lines:
+        if "-" in line and fold(line.rsplit("-", 1)[1]) in keys:
+            return fold(line.rsplit("-", 1)[1])
     # A form's label with the column's name in brackets: "Location (Governorate)", "Forum (CPF ID)".
     bracketed = [fold(inside) for inside in BRACKETED.findall(str(text))]
     matched = [key for key in bracketed if key in keys]
