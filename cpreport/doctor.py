@@ -76,7 +76,7 @@ def _config(path: str | None):
 
 def _data(config) -> Check:
     from .contract import TABLES
-    from .datafolder import sheet_files
+    from .datafolder import relative, sheet_files
     if not config.data.is_dir():
         return Check("Data folder", False, f"{config.data} does not exist",
                      "Set 'data' in cpreport.toml (or CPREPORT_DATA, or --data) to the folder of the sheets, "
@@ -85,7 +85,7 @@ def _data(config) -> Check:
     if not files:
         return Check("Data folder", False, f"{config.data} holds no sheets",
                      f"Put the {', '.join(TABLES)} workbooks or CSV files there (`cpreport init` makes blank ones).")
-    return Check("Data folder", True, f"{config.data}: {', '.join(p.name for p in files)}")
+    return Check("Data folder", True, f"{config.data}: {', '.join(relative(p, config.data) for p in files)}")
 
 
 def _output(config) -> Check:
