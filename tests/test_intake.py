@@ -354,3 +354,13 @@ def test_odk_group_dashes_and_hidden_sheet_files(tmp_path, expected):
     assert hidden.file == ".~lock.activities.xlsx#, odk/._activities.csv"
     [meta] = codes(checked, "CP021")
     assert "'SubmissionDate'" in meta.message_en and "'KEY'" in meta.message_en
+
+
+def test_a_file_named_after_no_table_whose_sheet_lacks_a_required_column_is_a_warning(tmp_path):
+    folder = project(tmp_path)
+    workbook(folder / "activities.xlsx", {"activities": sample_activities()})
+    workbook(folder / "May report.xlsx", {"Anbar": sample_activities().iloc[:4].drop(columns=["activity_id"])})
+    checked, _ = outcome(folder)
+    [warning] = codes(checked, "CP022")
+    assert (warning.file, warning.sheet, warning.severity) == ("May report.xlsx", "Anbar", WARNING)
+    assert "'activity_id'" in warning.message_en and not codes(checked, "CP002")

@@ -104,7 +104,8 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
         return FileRead([finding(Code.CP011, file=file, sheet=options.sheet,
                                  detail=", ".join(f"'{n}'" for n in grids))], True, {table.name} if table else set())
     selected, reasons = _sheet_tables(grids, table, intake, options)
-    if not selected and table is None and not options.table:
+    if not selected and table is None and not options.table and \
+            not any(isinstance(reason, tuple) for reason in reasons.values()):
         return FileRead([finding(Code.CP002, file=file)], False)
     for sheet_name, reason in reasons.items():
         if isinstance(reason, tuple):
