@@ -66,11 +66,11 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
             reasons[name] = "no_table"
             # A sheet whose header names some of a table's columns may be that table's rows with a column
             # missing: said as a warning, with what is missing, never as a quiet note.
-            for table in ([file_table] if file_table else []) + [t for t in TABLES.values() if t is not file_table]:
-                missing = required_missing(grid, table, intake)
-                if missing:
-                    reasons[name] = ("partial", table, missing)
-                    break
+            tables_in_turn = ([file_table] if file_table else []) + [t for t in TABLES.values() if t is not file_table]
+            near = [(t, missing) for t in tables_in_turn if (missing := required_missing(grid, t, intake))]
+            if near:  # the table it is closest to: the file's own, else the one it lacks fewest columns of
+                table, missing = near[0] if near[0][0] is file_table else min(near, key=lambda n: len(n[1]))
+                reasons[name] = ("partial", table, missing)
     if file_table is not None and file_table not in tables.values():
         # A file named after a table in which no sheet is plainly that table's: its likeliest sheet is read as
         # it, so that what is wrong with its header is said (rather than that the table is missing).
