@@ -471,18 +471,25 @@ def check_cells(sheet: Sheet, findings: Findings) -> pd.DataFrame:
             _report(findings, sheet, code, mask, column.name, raw, parsed.details.get(code),
                     earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
         if column.required:
-            _report(findings, sheet, Code.CP201, raw.isna(), column.name, raw)
+            empty = raw.isna()
+            if sheet.parts:  # a part without the column is said once (CP101), not once per row
+                given = np.array([column.name in part.headers for part in sheet.parts])
+                empty &= given[split_keys(frame[ROW].to_numpy())[0]]
+            _report(findings, sheet, Code.CP201, empty, column.name, raw)
         # Cells changed on reading: tidied by the load stage (kept as written), or converted by the parser.
         written = sheet.changed.get(column.name)
         changed = np.zeros(len(frame), dtype=bool) if written is None else written.notna().to_numpy()
         if parsed.converted is not None:
             changed = changed | parsed.converted.to_numpy(dtype=bool, na_value=False)
         if changed.any():
-            first = frame.index[int(np.argmax(changed))]
-            example = written[first] if written is not None and pd.notna(written[first]) else raw[first]
-            findings.add(finding(Code.CP211, file=sheet.file, sheet=sheet.sheet, row=int(frame.at[first, ROW]),
-                                 column=sheet.header(column.name), value=_shown(example),
-                                 detail=int(np.count_nonzero(changed)), column_number=sheet.column_number(column.name)))
+            # One note per column of each part (a sheet, a file) that had cells changed.
+            parts = split_keys(frame[ROW].to_numpy())[0] if sheet.parts else np.zeros(len(frame), dtype="int64")
+            for part in pd.unique(parts[changed]):
+                in_part = changed & (parts == part)
+                first = frame.index[int(np.argmax(in_part))]
+                example = written[first] if written is not None and pd.notna(written[first]) else raw[first]
+                findings.add(finding(Code.CP211, **sheet.where(frame.at[first, ROW], column.name),
+                                     value=_shown(example), detail=int(np.count_nonzero(in_part))))
     return pd.DataFrame(typed)
 
 
@@ -534,9 +541,8 @@ def check_rows(sheet: Sheet, typed: pd.DataFrame, findings: Findings) -> None:
         if broken.any():
             values, details = rule.value(typed), rule.detail(typed)
             for index in broken[broken].index:
-                findings.add(finding(rule.code, file=sheet.file, sheet=sheet.sheet, row=int(typed.at[index, ROW]),
-                                     column=sheet.header(rule.column), value=_shown(values[index]),
-                                     detail=_shown(details[index]), column_number=sheet.column_number(rule.column)))
+                findings.add(finding(rule.code, **sheet.where(typed.at[index, ROW], rule.column),
+                                     value=_shown(values[index]), detail=_shown(details[index])))
 
 
 # Rules across the rows of a table, or across tables: one function each, listed in TABLE_RULES below.
@@ -930,25 +936,33 @@ def _as_written(table: pd.DataFrame) -> pd.DataFrame:
                          for c in table.columns if c != ROW}).reset_index(drop=True)
 
 
-def _without_copies(checked: list[tuple[Sheet, pd.DataFrame]], findings: Findings) -> list:
-    """The parts of a table, less those that repeat an earlier part row for row (a copy of a file left beside it,
-    or one sheet saved both as XLSX and as CSV): each such is an error naming both, and is counted once."""
-    kept: list[tuple[Sheet, pd.DataFrame]] = []
+def _copies(checked: list[tuple[Sheet, pd.DataFrame]], findings: Findings) -> list[int]:
+    """The parts of a table that repeat an earlier part row for row (a copy of a file left beside it, or one sheet
+    saved both as XLSX and as CSV), by their place among the parts: each is an error naming both."""
+    copies: list[int] = []
     # Parts are compared in full only when their lengths and first and last rows agree: offices' parts of the
     # same length are common, copies rare.
     ends = [(len(table), [None if pd.isna(v) else str(v) for c in table.columns if c != ROW
                           for v in (table[c].iat[0], table[c].iat[-1])] if len(table) else None)
             for _, table in checked]
     for number, (part, table) in enumerate(checked):
-        same = next((earlier for earlier, earlier_table, n in kept
-                     if len(table) and ends[n] == ends[number]
-                     and _as_written(earlier_table).equals(_as_written(table))), None)
+        same = next((n for n in range(number) if n not in copies and len(table) and ends[n] == ends[number]
+                     and _as_written(checked[n][1]).equals(_as_written(table))), None)
         if same is None:
-            kept.append((part, table, number))
             continue
-        other = f"{same.file} ({same.sheet})" if same.sheet else same.file
+        copies.append(number)
+        earlier = checked[same][0]
+        other = f"{earlier.file} ({earlier.sheet})" if earlier.sheet else earlier.file
         findings.add(finding(Code.CP006, file=part.file, sheet=part.sheet, table=part.table.name, other=other))
-    return [(part, table) for part, table, _ in kept]
+    return copies
+
+
+def _rows_of(sheet: Sheet, keep: np.ndarray) -> Sheet:
+    """A stacked table without some of its rows (those of a part given twice)."""
+    from dataclasses import replace
+
+    return replace(sheet, frame=sheet.frame[keep].reset_index(drop=True),
+                   changed={c: cells[keep].reset_index(drop=True) for c, cells in sheet.changed.items()})
 
 
 def check_sheet(sheet: Sheet) -> tuple[pd.DataFrame, list]:
@@ -983,19 +997,34 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()
     any_rows = any(not part.frame.empty for parts in loaded.parts.values() for part in parts)
     for name, parts in loaded.parts.items():
         table_rows = any(not part.frame.empty for part in parts)
-        checked = []
         for part in parts:
             if part.frame.empty:
                 severity = ERROR if any_rows and not table_rows and name != "displacement" else None
                 findings.add(finding(Code.CP005, file=part.file, sheet=part.sheet, severity=severity))
-            table, part_findings = part.checked or check_sheet(part)
-            findings.extend(part_findings)
-            checked.append((part, table))
-        checked = _without_copies(checked, findings)
-        sheets[name] = stack([part for part, _ in checked])
-        sources[name] = [(part.file, part.sheet) for part, _ in checked]
+        sheet = stack(parts)
+        if len(parts) > 1 and all(p.checked is None and p.typed_cells == parts[0].typed_cells for p in parts):
+            # Parts read in this run are checked as one table: each part's own checks would repeat the fixed
+            # cost of checking a column for every office's file.
+            table, found = check_sheet(sheet)
+            findings.extend(found)
+            numbers = split_keys(table[ROW].to_numpy())[0]
+            pieces = [table[numbers == n] for n in range(len(parts))]
+        else:
+            pieces = []
+            for part in parts:
+                part_table, found = part.checked or check_sheet(part)
+                findings.extend(found)
+                pieces.append(part_table)
+            table = stack_frames(pieces)
+        copies = _copies(list(zip(parts, pieces)), findings)
+        if copies:  # a part that repeats another is counted once: its rows are left out
+            keep = ~np.isin(split_keys(table[ROW].to_numpy())[0], copies)
+            table = table[keep].reset_index(drop=True)
+            sheet = _rows_of(sheet, keep)
+        sheets[name] = sheet
+        sources[name] = [(part.file, part.sheet) for part in parts]
         # A shallow copy: the rules below change columns, and the sheet's own table may be checked again.
-        typed[name] = stack_frames([table for _, table in checked]).copy(deep=False)
+        typed[name] = table.copy(deep=False)
     typed = {name: typed[name] if name in typed else _empty(table) for name, table in TABLES.items()}
     context = Context(sheets, typed, period_end, set(scopes), findings)
     for table, _codes, rule in TABLE_RULES:

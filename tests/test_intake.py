@@ -364,3 +364,13 @@ def test_a_file_named_after_no_table_whose_sheet_lacks_a_required_column_is_a_wa
     [warning] = codes(checked, "CP022")
     assert (warning.file, warning.sheet, warning.severity) == ("May report.xlsx", "Anbar", WARNING)
     assert "'activity_id'" in warning.message_en and not codes(checked, "CP002")
+
+
+def test_a_part_without_a_required_column_is_said_once(tmp_path):
+    activities = sample_activities()
+    folder = project(tmp_path)
+    workbook(folder / "ninewa" / "activities.xlsx", {"Sheet1": activities.iloc[:10]})
+    workbook(folder / "anbar" / "activities.xlsx", {"activities": activities.iloc[10:].drop(columns=["title_en"])})
+    checked, figures = outcome(folder)
+    assert figures is None
+    assert [(f.code, f.file) for f in checked.findings if f.severity == ERROR] == [("CP101", "anbar/activities.xlsx")]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 
 import pandas as pd
 
@@ -67,9 +68,22 @@ def _columns_named(row: list, keys) -> int:
     return len({keys[k] for v in row if isinstance(v, str) and (k := keys.key(v))})
 
 
+# Each sheet's first rows, taken once: finding which table a sheet is, its header and the rows under it all
+# read them, and taking them from Arrow's columns costs a few milliseconds a time.
+# (A DataFrame cannot be a dictionary's key: the sheet's id is, with a weak reference that tells a sheet since
+# freed, whose id may be taken again, from the one asked about.)
+_TOP_ROWS: dict[int, tuple[weakref.ref, list[list]]] = {}
+
+
 def top_rows(grid: pd.DataFrame, rows: int = HEADER_SEARCH_ROWS) -> list[list]:
     """The first rows of a sheet as lists of cells, where the header is looked for."""
-    return grid.iloc[:rows].to_numpy(dtype=object).tolist()
+    known = _TOP_ROWS.get(id(grid))
+    taken = known[1] if known is not None and known[0]() is grid else None
+    if taken is None or len(taken) < min(rows, len(grid)):
+        taken = grid.iloc[:max(rows, HEADER_SEARCH_ROWS)].to_numpy(dtype=object).tolist()
+        key = id(grid)
+        _TOP_ROWS[key] = (weakref.ref(grid, lambda _, key=key: _TOP_ROWS.pop(key, None)), taken)
+    return taken[:rows]
 
 
 def header_score(grid: pd.DataFrame, table: Table, rows: list[list] | None = None,

@@ -20,7 +20,8 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     """Find the header, name the columns, drop empty and total rows, and number the rows as the user sees them.
     header_row: the header's row (from 1) when the config names it."""
     where = {"file": file, "sheet": sheet}
-    grid = grid.reset_index(drop=True)
+    if not (isinstance(grid.index, pd.RangeIndex) and grid.index.start == 0 and grid.index.step == 1):
+        grid = grid.reset_index(drop=True)
     header_index, header = find_header(grid, table, intake, header_row)
     if header_index is None:
         expected = ", ".join(c.name for c in table.columns if c.required)
