@@ -215,6 +215,52 @@ def figures(config_path, data, period, as_json):
 
 
 @main.command(epilog=EXIT_CODES)
+@config_options
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Output folder (overrides the config).")
+@click.argument("key", required=False)
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Also write the rows the figure counts to FILE (CSV, UTF-8).")
+@click.option("--lang", type=click.Choice(["en", "ar", "both"]), default="en", show_default=True,
+              help="Language of the rule and labels.")
+def explain(config_path, data, period, out, key, csv_path, lang):
+    """Say where a figure comes from: its value, the rule that makes it, and the rows of the sheets it counts.
+
+    Without KEY, list every figure's key with what it is, in English and Arabic.
+    """
+    from .build import check
+    from .explain import explain as explained, label
+    from .figures import compute
+    config = _load_config(config_path, data, period, out)
+    checked = check(config)
+    figures = compute(checked, config.period, config.highlights)
+    languages = ["en", "ar"] if lang == "both" else [lang]
+    if key is None:
+        width = max(len(k) for k in figures.items)
+        for name in figures.items:
+            click.echo(f"{name:<{width}}  " + "  |  ".join(label(name, language) for language in languages))
+        return
+    explanation = explained(checked, figures, key, languages[0])
+    figure = explanation.figure
+    as_of = f" (as of {figure.as_of:%d %B %Y})" if figure.as_of else ""
+    click.echo(f"{key} = {figure.value:,}{as_of}")
+    for language in languages:
+        shown = explained(checked, figures, key, language)
+        click.echo(f"  {shown.label}")
+        click.echo(f"  {shown.rule}")
+    rows = explanation.rows
+    if len(rows):
+        click.echo(f"{len(rows):,} row(s):")
+        click.echo(rows.to_string(index=False))
+    if csv_path:
+        rows.to_csv(csv_path, index=False, encoding="utf-8-sig")
+        click.echo(f"The rows are in {csv_path}.")
+    if checked.findings.errors:
+        _show_findings(checked.findings, quiet=True)
+        raise InvalidData(f"{checked.findings.errors} error(s) in the sheets: this figure leaves out what could "
+                          "not be read.")
+
+
+@main.command(epilog=EXIT_CODES)
 @click.argument("folder", type=click.Path(file_okay=False), default=".")
 def init(folder):
     """Make a ready project in FOLDER: config, narrative, templates, blank workbooks and a README.

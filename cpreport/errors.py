@@ -33,6 +33,12 @@ class ConfigError(CpreportError):
         super().__init__(f"The configuration has {len(self.problems)} problem(s){where}:\n{lines}")
 
 
+class UnknownFigure(CpreportError):
+    """A figure's key that the period does not have (`cpreport explain`)."""
+
+    exit_code = EXIT_USAGE
+
+
 class InvalidData(CpreportError):
     """The sheets have errors; the findings say which and where."""
 
