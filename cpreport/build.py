@@ -51,19 +51,26 @@ def read_sheets(data: Path, progress: Progress | None = None, reader=None, intak
     """Load the sheets, and again if one changed while being read (an officer saving); twice is a finding.
 
     `reader` is the parse cache's (cache.Reader), or None to read every file."""
+    first = None
     for attempt in (1, 2):
         before = manifest.snapshot(data, intake.skip)
+        first = before if first is None else first
         if progress:
             progress.stage("read", "again: a file changed while it was read" if attempt == 2 else "")
         loaded = load(data, reader, intake) if reader else load(data, intake=intake)
         # Only the files read as tables count: a log that cron writes beside the sheets changes too.
         read = {relative(path, data) for path in loaded.files}
-        changed = [name for name in manifest.changed_files(before, manifest.snapshot(data, intake.skip))
-                   if name in read]
+        after = manifest.snapshot(data, intake.skip)
+        changed = [name for name in manifest.changed_files(before, after) if name in read]
         if not changed:
-            return loaded
-    for name in changed:
-        loaded.findings.add(finding(Code.CP010, file=name))
+            break
+    else:
+        for name in changed:
+            loaded.findings.add(finding(Code.CP010, file=name))
+    # A sheet there when the build began and gone once it was read (not saved back under its name): the report
+    # would be built without its table, as if it had never been.
+    for name in sorted(set(first) - set(after)):
+        loaded.findings.add(finding(Code.CP023, file=name, reason="vanished"))
     return loaded
 
 

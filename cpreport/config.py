@@ -464,6 +464,9 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
             raw = tomllib.loads(read_text(config_path))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"the file is not valid TOML: {error}", config_path) from None
+        except RecursionError:
+            # Arrays or tables nested thousands deep: the TOML reader recurses once per level.
+            raise ConfigError("the file nests arrays or tables too deeply to be a cpreport config", config_path) from None
         config_path = config_path.resolve()
         root = config_path.parent
     elif path:

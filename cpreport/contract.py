@@ -317,11 +317,16 @@ def fold_path(relative: str) -> str:
     return "/".join(part.lower() for part in re.split(r"[\\/]+", str(relative).strip()) if part and part != ".")
 
 
+NEAREST_LONGEST = 120
+
+
 def nearest(text: object, choices, cutoff: float = 0.75) -> str | None:
     """The choice closest to a text as written (spelling folded): "Anbaar" -> "Anbar"; None when none is close.
     A choice whose words all appear in the text is closest ("Total number of participants" for "participants")."""
     import difflib
 
+    if len(str(text)) > NEAREST_LONGEST:
+        return None  # no spelling of a name is this long, and comparing a long text costs its length squared
     folded = fold(text)
     if not folded:
         return None

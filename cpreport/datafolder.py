@@ -11,10 +11,12 @@ SPREADSHEETS = TEXT_FILES | WORKBOOKS
 MAX_DEPTH = 3
 
 
-def data_files(data: Path, skip=()) -> tuple[list[Path], list[str]]:
-    """Every file of the data folder and its sub-folders (MAX_DEPTH deep), in order; and the folders too deep to
-    be read, as paths within the data folder. Hidden files and folders, and the folders in skip (the output
-    folder), are not data."""
+def data_files(data: Path, skip=()) -> tuple[list[Path], list[str], list[tuple[str, str]]]:
+    """Every file of the data folder and its sub-folders (MAX_DEPTH deep), in order; the folders too deep to
+    be read, as paths within the data folder; and the entries named like a sheet that are not a file that can be
+    read (path, why: "broken_link", "folder", "not_a_file"), which a build must not pass over in silence: a report
+    without the table they stand for would look whole. Hidden files and folders, and the folders in skip (the
+    output folder), are not data."""
     skipped = set()
     for folder in skip:
         try:
@@ -23,6 +25,7 @@ def data_files(data: Path, skip=()) -> tuple[list[Path], list[str]]:
             pass
     files: list[Path] = []
     too_deep: list[str] = []
+    odd: list[tuple[str, str]] = []
 
     def walk(folder: Path, depth: int) -> None:
         try:
@@ -31,6 +34,12 @@ def data_files(data: Path, skip=()) -> tuple[list[Path], list[str]]:
             return
         for entry in entries:
             if entry.name.startswith(".") or entry.name == "__pycache__":
+                continue
+            named_like_sheet = entry.suffix.lower() in SPREADSHEETS and not entry.name.startswith("~$")
+            if named_like_sheet and not entry.is_file():
+                reason = ("folder" if entry.is_dir() else "broken_link" if entry.is_symlink() and not entry.exists()
+                          else "not_a_file")
+                odd.append((entry.relative_to(data).as_posix(), reason))
                 continue
             if entry.is_dir():
                 if entry.resolve() in skipped:
@@ -44,7 +53,7 @@ def data_files(data: Path, skip=()) -> tuple[list[Path], list[str]]:
 
     if data.is_dir():
         walk(data, 0)
-    return files, too_deep
+    return files, too_deep, odd
 
 
 def sheet_files(data: Path, skip=()) -> list[Path]:

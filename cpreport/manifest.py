@@ -37,11 +37,19 @@ def snapshot(data: Path, skip=()) -> dict[str, tuple[int, int]]:
     return found
 
 
+GONE = "gone"  # a file listed and then no longer there when hashed (an officer saving, moving or deleting it)
+
+
 def _digest(path: Path) -> str:
+    """The sha256 of a file's bytes; GONE when it vanished between being listed and being hashed: the build then
+    reads the folder as it is and says what is missing."""
     hasher = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            hasher.update(block)
+    try:
+        with open(path, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                hasher.update(block)
+    except FileNotFoundError:
+        return GONE
     return hasher.hexdigest()
 
 

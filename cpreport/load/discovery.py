@@ -12,7 +12,7 @@ from typing import Callable
 
 from ..datafolder import data_files
 from ..contract import TABLES, FileOptions, Intake, Table, fold
-from ..findings import Code, Findings, finding
+from ..findings import Code, Findings, finding, runs
 from .grids import read_grids
 from .headers import header_score, required_missing, required_named
 from .parts import to_sheet
@@ -103,6 +103,11 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
     if options.sheet is not None and not any(fold(n) == fold(options.sheet) for n in grids):
         return FileRead([finding(Code.CP011, file=file, sheet=options.sheet,
                                  detail=", ".join(f"'{n}'" for n in grids))], True, {table.name} if table else set())
+    for sheet_name, grid in grids.items():
+        if grid.attrs.get("windows_1256_lines"):
+            events.append(finding(Code.CP024, file=file, sheet=sheet_name,
+                                  row=grid.attrs["windows_1256_lines"][0],
+                                  detail=runs(grid.attrs["windows_1256_lines"])))
     selected, reasons = _sheet_tables(grids, table, intake, options)
     if not selected and table is None and not options.table:
         return FileRead([finding(Code.CP002, file=file)], False)
@@ -144,7 +149,7 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
         findings.add(finding(Code.CP009, detail=str(data)))
         return Loaded(parts, findings)
     unreadable: set[str] = set()  # tables whose file could not be read: one finding is enough
-    paths, too_deep = data_files(data, intake.skip)
+    paths, too_deep, odd = data_files(data, intake.skip)
     others: list[str] = []
     for path in paths:
         relative = path.relative_to(data).as_posix()
@@ -171,6 +176,8 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
         findings.add(finding(Code.CP019, detail=", ".join(others)))
     for folder in too_deep:
         findings.add(finding(Code.CP020, file=folder + "/", reason="too_deep"))
+    for name, reason in odd:
+        findings.add(finding(Code.CP023, file=name, reason=reason))
     for name in TABLES:
         if name not in parts and name not in unreadable:
             findings.add(finding(Code.CP003, table=name, severity="warning" if name == "displacement" else None))

@@ -12,15 +12,16 @@ from ..findings import Code
 from .sheets import HEADER_SEARCH_ROWS, Unreadable
 
 
-def decoded(raw: bytes) -> tuple[str, bool]:
+def decoded(raw: bytes, mixed: list[int] | None = None) -> tuple[str, bool]:
     """A CSV's text, decoded from UTF-8 (with or without BOM), UTF-16, else Windows-1256 (Arabic Windows), and
-    whether its bytes were UTF-8 already."""
+    whether its bytes were UTF-8 already. A file whose lines mix UTF-8 and Windows-1256 (lines pasted from two
+    exports) is decoded a line at a time; mixed, when given, gets the numbers of its Windows-1256 lines."""
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
         try:
             return raw.decode("utf-8"), True
         except UnicodeDecodeError:
-            return raw.decode("utf-8", errors="replace"), False
+            return _line_by_line(raw, mixed), False
     if _utf16(raw):
         if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return raw.decode("utf-16", errors="replace"), False
@@ -30,7 +31,30 @@ def decoded(raw: bytes) -> tuple[str, bool]:
     try:
         return raw.decode("utf-8"), True
     except UnicodeDecodeError:
-        return raw.decode("cp1256", errors="replace"), False
+        return _line_by_line(raw, mixed), False
+
+
+def _line_by_line(raw: bytes, mixed: list[int] | None) -> str:
+    """Bytes that are not UTF-8 as a whole: Windows-1256, but for the lines that are UTF-8 with letters beyond
+    ASCII (Windows-1256 Arabic almost never makes valid UTF-8), which keep their own encoding; those read as
+    Windows-1256 are listed in mixed when the file has lines of both."""
+    lines = raw.splitlines(keepends=True)
+    texts, legacy, utf8 = [], [], 0
+    for number, line in enumerate(lines, 1):
+        if line.isascii():
+            texts.append(line.decode("ascii"))
+            continue
+        try:
+            texts.append(line.decode("utf-8"))
+            utf8 += 1
+        except UnicodeDecodeError:
+            texts.append(line.decode("cp1256", errors="replace"))
+            legacy.append(number)
+    if not utf8:  # a Windows-1256 file: decoded as a whole, as it always was
+        return raw.decode("cp1256", errors="replace")
+    if mixed is not None:
+        mixed.extend(legacy)
+    return "".join(texts)
 
 
 def _utf16(raw: bytes) -> bool:
@@ -73,8 +97,12 @@ def text_grid(raw: bytes, encoding: str | None = None, separator: str | None = N
         grid = _arrow_grid(start, body, separator or delimiter(start))
         if grid is not None:
             return grid
-    text, utf8 = decoded(raw)
-    return _grid_of_text(text, utf8, separator)
+    mixed: list[int] = []
+    text, utf8 = decoded(raw, mixed)
+    grid = _grid_of_text(text, utf8, separator)
+    if mixed:
+        grid.attrs["windows_1256_lines"] = mixed  # said by the load stage (CP024)
+    return grid
 
 
 def _grid_of_text(text: str, utf8: bool, separator: str | None = None) -> pd.DataFrame:
