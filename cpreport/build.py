@@ -215,14 +215,17 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         progress.stage("lock")
     swapped: list[str] = []
     with _saying_what_was_replaced(swapped), build_lock(config.out, wait, progress.say if progress else None):
-        # Hashed before reading: a sheet saved after this point makes the next run build again.
+        # Hashed before reading, to tell whether there is anything to do; the sheets' hashes are then replaced by
+        # those of the bytes read (manifest.as_read), so that the manifest describes what the report was made from.
         found = manifest.inputs(config, strict)
         done = None if force else manifest.current(config.out, config.period, found)
         if done:
             return Outcome(config, None, Findings(), folder=config.out / str(config.period), up_to_date=done["built"],
                            seconds=time.monotonic() - started)
         reader = _cache_reader(config)
-        checked = check(config, strict, progress, reader=reader)
+        loaded = read_sheets(config.data, progress, reader, config.intake)
+        found = manifest.as_read(found, loaded.digests)
+        checked = check(config, strict, progress, loaded)
         reader.prune()
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
@@ -261,6 +264,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
                            periods=[Period.parse(p) for p in done["periods"]], seconds=time.monotonic() - started)
         reader = _cache_reader(config)
         loaded = read_sheets(config.data, progress, reader, config.intake)
+        found = manifest.as_read(found, loaded.digests)
         reader.prune()
         checked = check(config, strict, progress, loaded)
         outcome = Outcome(config, checked, checked.findings)

@@ -147,11 +147,16 @@ class Finding:
         return (self.file, SEVERITY_ORDER[self.severity], self.sheet, self.row or 0, self.code)
 
 
+VALUE_SHOWN = 200
+
+
 def finding(code: Code, *, file: str = "", sheet: str = "", row: int | None = None, column: str = "",
             value: object = "", severity: str | None = None, column_number: int | None = None,
             **detail: object) -> Finding:
     """Make a finding, filling the code's message templates from its fields."""
     text = "" if value is None else str(value)
+    if len(text) > VALUE_SHOWN:  # a finding quotes a cell, never a whole 30 MB of it
+        text = f"{text[:VALUE_SHOWN]}… ({len(text):,} characters)"
     near = detail.pop("near", None)
     reason = detail.pop("reason", None)
     fields = {"column": column, "value": text, "detail": "", **detail}

@@ -80,6 +80,13 @@ def inputs(config: Config, strict: bool = False) -> dict[str, str]:
     return found
 
 
+def as_read(found: dict[str, str], digests: dict[str, str]) -> dict[str, str]:
+    """The inputs with each sheet's hash replaced by that of the bytes the build read (by its path in the data
+    folder): a sheet saved between the hashing and the reading is then recorded as read, and the next build sees
+    that it differs from what is on disk now if it changed again."""
+    return {**found, **{f"data/{name}": digest for name, digest in digests.items() if f"data/{name}" in found}}
+
+
 def key(found: dict[str, str], period: Period | str) -> str:
     return hashlib.sha256(json.dumps({"period": str(period), **found}, sort_keys=True).encode()).hexdigest()
 

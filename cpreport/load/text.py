@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..findings import Code
+from .limits import Limits, check_cells, check_columns
 from .sheets import HEADER_SEARCH_ROWS, Unreadable
 
 
@@ -79,14 +80,15 @@ def delimiter(text: str) -> str:
     return best
 
 
-def text_grid(raw: bytes, encoding: str | None = None, separator: str | None = None) -> pd.DataFrame:
+def text_grid(raw: bytes, encoding: str | None = None, separator: str | None = None,
+              limits: Limits = Limits()) -> pd.DataFrame:
     """A text file's cells as written; encoding and separator when the config gives them, else sniffed."""
     if encoding is not None:
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError as error:
             raise Unreadable(Code.CP001, f"not {encoding} at byte {error.start}") from None
-        return _grid_of_text(text.removeprefix("\ufeff"), False, separator)
+        return _grid_of_text(text.removeprefix("\ufeff"), False, separator, limits)
     utf16 = _utf16(raw)
     if b"\x00" in raw[:4096] and not utf16:
         raise Unreadable(Code.CP001, "binary content, not text")
@@ -94,21 +96,21 @@ def text_grid(raw: bytes, encoding: str | None = None, separator: str | None = N
         # Most CSVs are UTF-8: Arrow's parser reads the bytes as they are (and refuses them if they are not).
         body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
         start = body[:1 << 17].decode("utf-8", errors="ignore")
-        grid = _arrow_grid(start, body, separator or delimiter(start))
+        grid = _arrow_grid(start, body, separator or delimiter(start), limits)
         if grid is not None:
             return grid
     mixed: list[int] = []
     text, utf8 = decoded(raw, mixed)
-    grid = _grid_of_text(text, utf8, separator)
+    grid = _grid_of_text(text, utf8, separator, limits)
     if mixed:
         grid.attrs["windows_1256_lines"] = mixed  # said by the load stage (CP024)
     return grid
 
 
-def _grid_of_text(text: str, utf8: bool, separator: str | None = None) -> pd.DataFrame:
+def _grid_of_text(text: str, utf8: bool, separator: str | None = None, limits: Limits = Limits()) -> pd.DataFrame:
     separator = separator or delimiter(text)
     if not utf8:  # UTF-16 or Windows-1256: the text, encoded as UTF-8 for Arrow's parser
-        grid = _arrow_grid(text, text.encode("utf-8"), separator)
+        grid = _arrow_grid(text, text.encode("utf-8"), separator, limits)
         if grid is not None:
             return grid
     try:
@@ -119,6 +121,8 @@ def _grid_of_text(text: str, utf8: bool, separator: str | None = None) -> pd.Dat
         # of any length.
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
         width = max(map(len, rows), default=0)
+        check_columns(width, limits)
+        check_cells(len(rows), width, limits)
         if not width:
             return pd.DataFrame()
         grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
@@ -146,7 +150,7 @@ def arrow_array(column: pd.Series):
     return array
 
 
-def _arrow_grid(start: str, utf8: bytes, separator: str) -> pd.DataFrame | None:
+def _arrow_grid(start: str, utf8: bytes, separator: str, limits: Limits = Limits()) -> pd.DataFrame | None:
     """A CSV read by Arrow's parser from its UTF-8 bytes (start: the beginning of its text): every cell as written,
     empty ones missing, blank lines kept as empty rows so that rows keep their numbers. Title lines above the
     table, narrower or wider than it, are read by the csv module and the table below them by Arrow. None for a
@@ -162,6 +166,7 @@ def _arrow_grid(start: str, utf8: bytes, separator: str) -> pd.DataFrame | None:
     widths = [len(record) for record in top if len(record) > 1]
     if not top or not top[0] and not widths:
         return None
+    check_columns(max(map(len, top)), limits)
     width = max(set(widths), key=widths.count) if widths else len(top[0])  # the table's: most records have it
     skip = next(i for i, record in enumerate(top) if len(record) == width)
     offset = 0
@@ -174,6 +179,7 @@ def _arrow_grid(start: str, utf8: bytes, separator: str) -> pd.DataFrame | None:
     table = _arrow_table(memoryview(utf8)[offset:], width, separator)
     if table is None:
         return None
+    check_cells(table.num_rows, width, limits)
     wide = max([width, *map(len, top[:skip])])
     grid = pd.DataFrame({n: pd.Series(table.column(n), dtype=ARROW_TEXT) if n < width else
                          pd.Series(np.nan, index=range(table.num_rows), dtype=ARROW_TEXT) for n in range(wide)})
