@@ -58,7 +58,7 @@ class Code(Enum):
              "لم تُقرأ هذه الورقة: عناوينها تسمّي بعض أعمدة جدول {table_ar} لكن ليس {detail}، وهي أعمدة مطلوبة فيه. إن كانت الورقة تحوي صفوف ذلك الجدول فأضف تلك الأعمدة.")
     CP023 = (ERROR, "This is named like a sheet but cannot be read: {reason}. Without it a table could be left out of the report unnoticed, so nothing is built; put the file in its place, or rename or move this entry.",
              "هذا العنصر مسمّى كورقة بيانات لكن لا يمكن قراءته: {reason_ar}. قد يُحذف جدول من التقرير دون أن يُلاحظ، لذلك لم يُنشأ التقرير؛ ضع الملف في مكانه أو غيّر اسم هذا العنصر أو انقله.")
-    CP024 = (WARNING, "The file mixes two encodings: lines {detail} are Windows-1256 (Arabic Windows), the others UTF-8. Each line was read in its own encoding; check the Arabic text of those lines, and save the file again as UTF-8.",
+    CP024 = (WARNING, "The file mixes two encodings: line(s) {detail} are Windows-1256 (Arabic Windows), the others UTF-8. Each line was read in its own encoding; check the Arabic text of those lines, and save the file again as UTF-8.",
              "يخلط الملف بين ترميزين: الأسطر {detail} بترميز Windows-1256 والباقي بترميز UTF-8. قُرئ كل سطر بترميزه؛ تحقق من النص العربي في تلك الأسطر، واحفظ الملف مجدداً بترميز UTF-8.")
     CP025 = (ERROR, "The file is larger than cpreport reads: {detail}. Split it, remove what is not data, or raise the limit under [limits] in the config if it is genuine.",
              "الملف أكبر مما يقرؤه البرنامج: {detail}. قسّمه أو احذف ما ليس بيانات، أو ارفع الحدّ في قسم [limits] من ملف الإعدادات إن كان حقيقياً.")
