@@ -68,6 +68,24 @@ def _cell(sheet, row: int, column: int):
     return cell
 
 
+# A finding said once for many cells colours at most this many of them: the copy stays small, and the finding's
+# message lists their rows.
+ROWS_MARKED = 1000
+
+
+def _other_rows(f: Finding) -> list[int]:
+    """The rows, past the finding's own, that a finding said once for many cells names (its runs, "2-100001, 7")."""
+    rows: list[int] = []
+    for run in f.rows.split(", "):
+        first, _, last = run.partition("-")
+        if not first.isdigit() or last and not last.isdigit():
+            continue  # "…": the finding lists its first runs only
+        rows.extend(range(int(first), min(int(last or first), int(first) + ROWS_MARKED) + 1))
+        if len(rows) >= ROWS_MARKED:
+            break
+    return [row for row in rows[:ROWS_MARKED] if row != f.row]
+
+
 def annotate(path: Path, findings: list[Finding]) -> bytes:
     """A copy of one workbook with each finding's cell (or row, or header) marked and commented."""
     from openpyxl.comments import Comment
@@ -75,6 +93,7 @@ def annotate(path: Path, findings: list[Finding]) -> bytes:
 
     book = _workbook(path)
     by_cell: dict[tuple[str, int, int], list[Finding]] = {}
+    marked: dict[tuple[str, int, int], str] = {}
     for f in findings:
         if not f.row:
             continue
@@ -84,6 +103,12 @@ def annotate(path: Path, findings: list[Finding]) -> bytes:
         else:  # a missing column: comment on the first free cell of the header row, where it would go
             column = book[sheet_name].max_column + 1 if f.code == "CP101" else 1
         by_cell.setdefault((sheet_name, f.row, column), []).append(f)
+        for row in _other_rows(f):  # a finding said once for many cells: each is coloured, the first commented
+            marked.setdefault((sheet_name, row, column), f.severity)
+    for (sheet_name, row, column), severity in marked.items():
+        if (sheet_name, row, column) not in by_cell:
+            _cell(book[sheet_name], row, column).fill = PatternFill("solid", start_color=FILLS[severity],
+                                                                    end_color=FILLS[severity])
     for (sheet_name, row, column), items in by_cell.items():
         cell = _cell(book[sheet_name], row, column)
         worst = ERROR if any(f.severity == ERROR for f in items) else WARNING

@@ -51,19 +51,26 @@ def read_sheets(data: Path, progress: Progress | None = None, reader=None, intak
     """Load the sheets, and again if one changed while being read (an officer saving); twice is a finding.
 
     `reader` is the parse cache's (cache.Reader), or None to read every file."""
+    first = None
     for attempt in (1, 2):
         before = manifest.snapshot(data, intake.skip)
+        first = before if first is None else first
         if progress:
             progress.stage("read", "again: a file changed while it was read" if attempt == 2 else "")
         loaded = load(data, reader, intake) if reader else load(data, intake=intake)
         # Only the files read as tables count: a log that cron writes beside the sheets changes too.
         read = {relative(path, data) for path in loaded.files}
-        changed = [name for name in manifest.changed_files(before, manifest.snapshot(data, intake.skip))
-                   if name in read]
+        after = manifest.snapshot(data, intake.skip)
+        changed = [name for name in manifest.changed_files(before, after) if name in read]
         if not changed:
-            return loaded
-    for name in changed:
-        loaded.findings.add(finding(Code.CP010, file=name))
+            break
+    else:
+        for name in changed:
+            loaded.findings.add(finding(Code.CP010, file=name))
+    # A sheet there when the build began and gone once it was read (not saved back under its name): the report
+    # would be built without its table, as if it had never been.
+    for name in sorted(set(first) - set(after)):
+        loaded.findings.add(finding(Code.CP023, file=name, reason="vanished"))
     return loaded
 
 
@@ -208,14 +215,17 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         progress.stage("lock")
     swapped: list[str] = []
     with _saying_what_was_replaced(swapped), build_lock(config.out, wait, progress.say if progress else None):
-        # Hashed before reading: a sheet saved after this point makes the next run build again.
+        # Hashed before reading, to tell whether there is anything to do; the sheets' hashes are then replaced by
+        # those of the bytes read (manifest.as_read), so that the manifest describes what the report was made from.
         found = manifest.inputs(config, strict)
         done = None if force else manifest.current(config.out, config.period, found)
         if done:
             return Outcome(config, None, Findings(), folder=config.out / str(config.period), up_to_date=done["built"],
                            seconds=time.monotonic() - started)
         reader = _cache_reader(config)
-        checked = check(config, strict, progress, reader=reader)
+        loaded = read_sheets(config.data, progress, reader, config.intake)
+        found = manifest.as_read(found, loaded.digests)
+        checked = check(config, strict, progress, loaded)
         reader.prune()
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
@@ -254,6 +264,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
                            periods=[Period.parse(p) for p in done["periods"]], seconds=time.monotonic() - started)
         reader = _cache_reader(config)
         loaded = read_sheets(config.data, progress, reader, config.intake)
+        found = manifest.as_read(found, loaded.digests)
         reader.prune()
         checked = check(config, strict, progress, loaded)
         outcome = Outcome(config, checked, checked.findings)

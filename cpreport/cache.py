@@ -29,6 +29,7 @@ import pandas as pd
 from . import __version__
 from .contract import TABLES, Intake
 from .findings import Finding
+from .load.limits import Limits
 from .load import ARROW_TEXT, ROW, FileRead, Sheet, arrow_array, arrow_text, read_file, text_cells
 from .validate import cells_shown_later, check_sheet
 
@@ -67,23 +68,29 @@ class Reader:
     def __call__(self, path: Path, table, relative: str | None = None, intake: Intake = Intake()) -> FileRead:
         name = relative or path.name
         try:
+            if path.stat().st_size > (intake.limits or Limits()).file_bytes:
+                return read_file(path, table, relative=name, intake=intake)  # says it is too large, unread
             raw = path.read_bytes()
         except OSError:
             return read_file(path, table, relative=name, intake=intake)  # says why it cannot be read
         # What a file gives depends on its bytes, its place in the data folder, the table its name stands for and
         # the config's [columns], [values] and [files]: all are in the key.
         reading = f"{self.code}\0{name}\0{table.name if table else ''}\0{intake.fingerprint()}\0"
-        key = hashlib.sha256(reading.encode() + raw).hexdigest()
+        # The bytes are hashed once: their digest is the manifest's record of what was read (build.py), and the key's.
+        digest = hashlib.sha256(raw).hexdigest()
+        key = hashlib.sha256((reading + digest).encode()).hexdigest()
         self.used.add(key)
         entry = self.folder / key
         if entry.is_dir():
             try:
                 read = _load(entry, path)
                 self.reused.append(name)
+                read.digest = digest
                 return read
             except Exception:  # noqa: BLE001 - a damaged entry of any kind is read again, never an error
                 _remove_entry(entry)
         read = read_file(path, table, raw, relative=name, intake=intake)
+        read.digest = digest
         self.parsed.append(name)
         for event in read.events:
             if isinstance(event, Sheet):

@@ -166,6 +166,8 @@ KEYS = {
     "columns": ("columns", "the project's own headers for the contract's columns, per table"),
     "values": ("values", "the project's own values for the contract's columns, per table and column"),
     "files": ("files", "per-file options: encoding, delimiter, header_row, sheet, table"),
+    "limits": ("limits", "what one file may ask of the machine: file_bytes, cells, columns, line_bytes, "
+                         "cell_characters"),
 }
 # Keys a cron line may set from the environment, as CPREPORT_<KEY>; lists are written comma-separated
 # (CPREPORT_FORMATS=html,pdf). Paths from the environment, like options, are relative to the current folder.
@@ -388,6 +390,24 @@ def _check_files(value: object, problems: list[str]) -> dict:
     return found
 
 
+def _check_limits(value: object, problems: list[str]):
+    """[limits]: whole numbers above zero, each replacing one of load.limits.Limits' defaults."""
+    from .contract import LIMIT_KEYS, Limits
+
+    if not isinstance(value, dict):
+        problems.append("'limits' must be a table such as [limits] cells = 50000000")
+        return None
+    given = {}
+    for name, number in value.items():
+        if name not in LIMIT_KEYS:
+            _unknown(f"limits.{name}", [f"limits.{k}" for k in LIMIT_KEYS], problems)
+        elif isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            problems.append(f"'limits.{name}' must be a whole number above 0, not {number!r}")
+        else:
+            given[name] = number
+    return Limits(**given)
+
+
 def _check_key(key: str, value: object, root: Path, outside: dict[str, str], values: dict,
                problems: list[str]) -> None:
     """Check one key's value; what is right goes into `values`, what is wrong into `problems`."""
@@ -433,6 +453,8 @@ def _check_key(key: str, value: object, root: Path, outside: dict[str, str], val
         values[key] = _check_values(value, problems)
     elif kind == "files":
         values[key] = _check_files(value, problems)
+    elif kind == "limits":
+        values[key] = _check_limits(value, problems)
     elif key == "period":
         if not isinstance(value, str):
             problems.append(f"'period' must be text such as \"2017-05\" (in quotes), not {value!r}")
@@ -464,6 +486,9 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
             raw = tomllib.loads(read_text(config_path))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"the file is not valid TOML: {error}", config_path) from None
+        except RecursionError:
+            # Arrays or tables nested thousands deep: the TOML reader recurses once per level.
+            raise ConfigError("the file nests arrays or tables too deeply to be a cpreport config", config_path) from None
         config_path = config_path.resolve()
         root = config_path.parent
     elif path:
@@ -505,7 +530,8 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
     values.setdefault("period", Period.last_full_month(today))
     # The output folder is not data, when it lies within the data folder.
     values["intake"] = Intake(values.pop("columns", {}), values.pop("values", {}), values.pop("files", {}),
-                              (values["out"], *([values["templates"]] if values.get("templates") else [])))
+                              (values["out"], *([values["templates"]] if values.get("templates") else [])),
+                              values.pop("limits", None))
     # A build writes and tidies its own files in the output folder (the cache, the findings, the
     # period folders): the root, the home folder or the sheets' own folder would mix them with the
     # user's files.

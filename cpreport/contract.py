@@ -284,6 +284,19 @@ class FileOptions:
     table: str | None = None  # the table the file holds, whatever its name
 
 
+# What one file may ask of the machine (load/limits.py checks them; [limits] in the config changes them).
+@dataclass(frozen=True)
+class Limits:
+    file_bytes: int = 1 << 30  # a sheet file on disk, and each part of a workbook once inflated
+    cells: int = 30_000_000  # cells of one sheet (rows × columns): a million rows of 30 columns
+    columns: int = 16_384  # columns of one sheet, as many as Excel has
+    line_bytes: int = 1 << 20  # one line of a CSV
+    cell_characters: int = 32_767  # one cell, as many as Excel holds
+
+
+LIMIT_KEYS = tuple(Limits.__dataclass_fields__)
+
+
 @dataclass(frozen=True)
 class Intake:
     """How this project's sheets are read beyond the built-in contract: its own headers and values for the
@@ -294,6 +307,7 @@ class Intake:
     values: dict = field(default_factory=dict)  # table -> column -> {folded value: canonical value}
     files: dict = field(default_factory=dict)  # folded relative path -> FileOptions
     skip: tuple = ()  # resolved folders not to read
+    limits: Limits | None = None  # [limits] in the config; None for the defaults
 
     def column_keys(self, table: Table) -> dict[str, str]:
         """Folded header -> column, for the table: the contract's aliases and this project's headers."""
@@ -309,7 +323,7 @@ class Intake:
         """What of the intake changes how a file reads: for the parse cache's key."""
         return repr((sorted((t, sorted((c, tuple(h)) for c, h in m.items())) for t, m in self.columns.items()),
                      sorted((t, sorted((c, sorted(v.items())) for c, v in m.items())) for t, m in self.values.items()),
-                     sorted(self.files.items())))
+                     sorted(self.files.items()), repr(self.limits)))
 
 
 def fold_path(relative: str) -> str:
@@ -317,11 +331,16 @@ def fold_path(relative: str) -> str:
     return "/".join(part.lower() for part in re.split(r"[\\/]+", str(relative).strip()) if part and part != ".")
 
 
+NEAREST_LONGEST = 120
+
+
 def nearest(text: object, choices, cutoff: float = 0.75) -> str | None:
     """The choice closest to a text as written (spelling folded): "Anbaar" -> "Anbar"; None when none is close.
     A choice whose words all appear in the text is closest ("Total number of participants" for "participants")."""
     import difflib
 
+    if len(str(text)) > NEAREST_LONGEST:
+        return None  # no spelling of a name is this long, and comparing a long text costs its length squared
     folded = fold(text)
     if not folded:
         return None

@@ -13,25 +13,28 @@ MAX_DEPTH = 3
 
 
 class Found(NamedTuple):
-    """What the data folder holds: the files to read, folders too deep to read, and hidden spreadsheets (a copy
-    a program left, ._activities.xlsx from a Mac, LibreOffice's .~lock files), as paths within the folder."""
+    """What the data folder holds: the files to read; folders too deep to read; hidden spreadsheets (a copy a
+    program left, ._activities.xlsx from a Mac, LibreOffice's .~lock files); and entries named like a sheet that
+    are not a file that can be read (path, why: "broken_link", "folder", "not_a_file"), which a build must not
+    pass over in silence: a report without the table they stand for would look whole. Paths are within the
+    folder."""
 
     files: list[Path]
     too_deep: list[str]
     hidden: list[str]
+    odd: list[tuple[str, str]]
 
 
 def data_files(data: Path, skip=()) -> Found:
-    """Every file of the data folder and its sub-folders (MAX_DEPTH deep), in order. Hidden files and folders,
-    and the folders in skip (the output folder), are not data; hidden files that look like sheets are listed so
-    that they can be named."""
+    """Every file of the data folder and its sub-folders (MAX_DEPTH deep), in order, and what else it holds (see
+    Found). Hidden files and folders, and the folders in skip (the output folder), are not data."""
     skipped = set()
     for folder in skip:
         try:
             skipped.add(Path(folder).resolve())
         except OSError:
             pass
-    found = Found([], [], [])
+    found = Found([], [], [], [])
 
     def walk(folder: Path, depth: int) -> None:
         try:
@@ -44,6 +47,12 @@ def data_files(data: Path, skip=()) -> Found:
             if entry.name.startswith("."):
                 if (entry.suffix.lower() in SPREADSHEETS or entry.name.startswith(".~lock.")) and entry.is_file():
                     found.hidden.append(entry.relative_to(data).as_posix())
+                continue
+            named_like_sheet = entry.suffix.lower() in SPREADSHEETS and not entry.name.startswith("~$")
+            if named_like_sheet and not entry.is_file():
+                reason = ("folder" if entry.is_dir() else "broken_link" if entry.is_symlink() and not entry.exists()
+                          else "not_a_file")
+                found.odd.append((entry.relative_to(data).as_posix(), reason))
                 continue
             if entry.is_dir():
                 if entry.resolve() in skipped:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import re
 import io
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 
 from .visible import visible
@@ -56,6 +56,12 @@ class Code(Enum):
              "هذا ملف مُصدَّر من KoboToolbox أو ODK: أعمدته الوصفية ({detail}) سجلات خاصة بالاستمارة وليست بيانات، فلم تُقرأ.")
     CP022 = (WARNING, "This sheet was not read: its header names some of the '{table}' table's columns, but not {detail}, which that table requires. If the sheet holds that table's rows, add those columns.",
              "لم تُقرأ هذه الورقة: عناوينها تسمّي بعض أعمدة جدول {table_ar} لكن ليس {detail}، وهي أعمدة مطلوبة فيه. إن كانت الورقة تحوي صفوف ذلك الجدول فأضف تلك الأعمدة.")
+    CP023 = (ERROR, "This is named like a sheet but cannot be read: {reason}. Without it a table could be left out of the report unnoticed, so nothing is built; put the file in its place, or rename or move this entry.",
+             "هذا العنصر مسمّى كورقة بيانات لكن لا يمكن قراءته: {reason_ar}. قد يُحذف جدول من التقرير دون أن يُلاحظ، لذلك لم يُنشأ التقرير؛ ضع الملف في مكانه أو غيّر اسم هذا العنصر أو انقله.")
+    CP024 = (WARNING, "The file mixes two encodings: line(s) {detail} are Windows-1256 (Arabic Windows), the others UTF-8. Each line was read in its own encoding; check the Arabic text of those lines, and save the file again as UTF-8.",
+             "يخلط الملف بين ترميزين: الأسطر {detail} بترميز Windows-1256 والباقي بترميز UTF-8. قُرئ كل سطر بترميزه؛ تحقق من النص العربي في تلك الأسطر، واحفظ الملف مجدداً بترميز UTF-8.")
+    CP025 = (ERROR, "The file is larger than cpreport reads: {detail}. Split it, remove what is not data, or raise the limit under [limits] in the config if it is genuine.",
+             "الملف أكبر مما يقرؤه البرنامج: {detail}. قسّمه أو احذف ما ليس بيانات، أو ارفع الحدّ في قسم [limits] من ملف الإعدادات إن كان حقيقياً.")
     # Columns
     CP101 = (ERROR, "The required column '{column}' is missing. Add a column headed '{column}' (or '{column_ar}').{hint}",
              "العمود المطلوب '{column_ar}' غير موجود. أضف عموداً بعنوان '{column_ar}' أو '{column}'.{hint}")
@@ -131,10 +137,17 @@ class Finding:
     message_en: str
     message_ar: str
     column_number: int | None = None  # 1-based, for the annotated copy; not part of the CSV
+    # A finding said once for many cells (with_rows): how many, and their rows as runs ("2-100001"), which the
+    # annotated copy marks. Not part of the CSV: the message says them.
+    cells: int = 1
+    rows: str = ""
 
     @property
     def sort_key(self):
         return (self.file, SEVERITY_ORDER[self.severity], self.sheet, self.row or 0, self.code)
+
+
+VALUE_SHOWN = 200
 
 
 def finding(code: Code, *, file: str = "", sheet: str = "", row: int | None = None, column: str = "",
@@ -142,6 +155,8 @@ def finding(code: Code, *, file: str = "", sheet: str = "", row: int | None = No
             **detail: object) -> Finding:
     """Make a finding, filling the code's message templates from its fields."""
     text = "" if value is None else str(value)
+    if len(text) > VALUE_SHOWN:  # a finding quotes a cell, never a whole 30 MB of it
+        text = f"{text[:VALUE_SHOWN]}… ({len(text):,} characters)"
     near = detail.pop("near", None)
     reason = detail.pop("reason", None)
     fields = {"column": column, "value": text, "detail": "", **detail}
@@ -171,6 +186,10 @@ REASONS = {
                "if one is a sheet, save it under a name without the dot",
                "الملفات المخفية (التي يبدأ اسمها بنقطة: بقايا برنامج أو ملف قفل) لا تُقرأ؛ إن كان أحدها ورقة بيانات "
                "فاحفظه باسم لا يبدأ بنقطة"),
+    "broken_link": ("it is a link to a file that is not there", "إنه رابط إلى ملف غير موجود"),
+    "folder": ("it is a folder, not a file", "إنه مجلد وليس ملفاً"),
+    "not_a_file": ("it is not a regular file", "إنه ليس ملفاً عادياً"),
+    "vanished": ("it disappeared while it was being read", "اختفى أثناء قراءته"),
     "too_deep": ("the folder is more than three folders deep inside the data folder; move its files up",
                  "المجلد أعمق من ثلاثة مستويات داخل مجلد البيانات؛ انقل ملفاته إلى مستوى أعلى"),
 }
@@ -186,6 +205,37 @@ def _hints(code: Code, near: object, fields: dict) -> tuple[str, str]:
                 f"[columns.{table}] {fields['column']} = \"{near}\" to the config.",
                 f" هل تقصد العمود '{near}'؟ إن كان كذلك فغيّر عنوانه إلى '{fields.get('column_ar', '')}'.")
     return f" Did you mean {near}?", f" هل تقصد {near}؟"
+
+
+def with_rows(made: Finding, count: int, rows: str, values: int = 1) -> Finding:
+    """A finding said once for many cells: its message ends with how many, and their rows as runs."""
+    arabic_rows = _arabic_numbers(rows)
+    if values == 1:
+        en = f" The same in {count:,} cells of this column: rows {rows}."
+        ar = f" الأمر نفسه في {_arabic_numbers(f'{count:,}')} خلية من هذا العمود: الصفوف {arabic_rows}."
+    else:
+        en = f" The same kind of mistake, with {values:,} other values, in {count:,} more cells: rows {rows}."
+        ar = (f" الخطأ نفسه بقيم أخرى ({_arabic_numbers(f'{values:,}')} قيمة) في {_arabic_numbers(f'{count:,}')} "
+              f"خلية أخرى: الصفوف {arabic_rows}.")
+    return replace(made, message_en=made.message_en + en, message_ar=made.message_ar + ar, cells=count,
+                   rows=rows)
+
+
+def runs(numbers, most: int = 12) -> str:
+    """Row or line numbers, in order, as runs: "2-100001, 100005, 100007-100009", the first `most` runs, then "…"."""
+    spans: list[list[int]] = []
+    for number in numbers:
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        elif not spans or number != spans[-1][1]:
+            if len(spans) == most:
+                return _spans(spans) + ", …"
+            spans.append([number, number])
+    return _spans(spans)
+
+
+def _spans(spans: list[list[int]]) -> str:
+    return ", ".join(str(a) if a == b else f"{a}, {b}" if b == a + 1 else f"{a}-{b}" for a, b in spans)
 
 
 _TABLE_TITLES_AR = {"cpfs": "المنتديات (cpfs)", "activities": "الأنشطة (activities)",

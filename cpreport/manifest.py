@@ -37,11 +37,19 @@ def snapshot(data: Path, skip=()) -> dict[str, tuple[int, int]]:
     return found
 
 
+GONE = "gone"  # a file listed and then no longer there when hashed (an officer saving, moving or deleting it)
+
+
 def _digest(path: Path) -> str:
+    """The sha256 of a file's bytes; GONE when it vanished between being listed and being hashed: the build then
+    reads the folder as it is and says what is missing."""
     hasher = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            hasher.update(block)
+    try:
+        with open(path, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                hasher.update(block)
+    except FileNotFoundError:
+        return GONE
     return hasher.hexdigest()
 
 
@@ -70,6 +78,13 @@ def inputs(config: Config, strict: bool = False) -> dict[str, str]:
     for path in _files(PACKAGE):
         found[f"code/{path.relative_to(PACKAGE).as_posix()}"] = _digest(path)
     return found
+
+
+def as_read(found: dict[str, str], digests: dict[str, str]) -> dict[str, str]:
+    """The inputs with each sheet's hash replaced by that of the bytes the build read (by its path in the data
+    folder): a sheet saved between the hashing and the reading is then recorded as read, and the next build sees
+    that it differs from what is on disk now if it changed again."""
+    return {**found, **{f"data/{name}": digest for name, digest in digests.items() if f"data/{name}" in found}}
 
 
 def key(found: dict[str, str], period: Period | str) -> str:

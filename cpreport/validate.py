@@ -11,7 +11,7 @@ import pandas as pd
 
 from .contract import (CHOICE, CHOICES, DATE, GOVERNORATE, INTEGER, KEY, PARTICIPANT_GROUPS, TABLES, Table,
                        choice_lookup, fold, governorates, match_governorate, nearest)
-from .findings import ERROR, Code, Findings, finding
+from .findings import ERROR, Code, Findings, finding, with_rows
 from .load.stacking import split_keys, stack, stack_frames
 from .load import (ARROW_TEXT, ROW, Loaded, Sheet, arrow_array, arrow_text, plain_digits, repeats_itself, text_bytes,
                    text_cells)
@@ -112,7 +112,10 @@ def parse_integers(raw: pd.Series, typed_cells: bool = True) -> Parsed:
                   converted & whole & ~negative)
 
 
-DATE_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[ap]\.?m\.?)?)?"
+# A time after the date is allowed (exports add 00:00) but must be a time of day: "T25:00" is not one, and a date
+# that carries it is said, never read as if the time were not there.
+DATE_TIME = (r"(?:[ T](?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
+             r"|(?:0?[1-9]|1[0-2]):[0-5]\d(?::[0-5]\d)? ?[ap]\.?m\.?))?")
 ISO = re.compile(rf"(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}){DATE_TIME}", re.I)
 DAY_FIRST = re.compile(rf"(\d{{1,2}})[-/.](\d{{1,2}})[-/.](\d{{4}}|\d{{2}}){DATE_TIME}", re.I)
 NAMED = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[ ./-]*([^\d\s,./-][^\d,./-]*?)[ ,./-]*(\d{4}|\d{2})", re.I)
@@ -264,7 +267,10 @@ def _near(raw: pd.Series, unknown: pd.Series, suggest: Callable[[object], str | 
     failing = raw[unknown.to_numpy(dtype=bool)]
     if failing.empty:
         return pd.Series(None, index=raw.index, dtype=object)
-    found = {value: suggest(value) for value in pd.unique(failing.astype(object))}
+    # Only the values the findings will say (_report says VALUES_SAID of them) are looked at: a suggestion costs a
+    # comparison with every allowed spelling, and a column of 100,000 different wrong values must not pay it each.
+    found = {value: suggest(value) if n < VALUES_SAID else None
+             for n, value in enumerate(pd.unique(failing.astype(object)))}
     return failing.astype(object).map(found).reindex(raw.index)
 
 
@@ -443,17 +449,66 @@ def _shown(value: object) -> object:
     return value
 
 
+# A mistake repeated on many rows is said once per value, with its rows as runs; a column whose failing cells hold
+# more distinct values than this says the rest in one finding more, so that what the terminal, validation.html
+# and the annotated copies show stays small whatever the sheet.
+VALUES_SAID = 20
+
+
 def _report(findings: Findings, sheet: Sheet, code: Code, mask: pd.Series, column: str, raw: pd.Series,
             details: dict[str, object] | None = None, **extra) -> None:
-    """One finding for each failing cell; the loop runs over failures only."""
+    """The failing cells of one column, as findings: one for each part of the table and each distinct value (and
+    details) with the rows that hold it, and one for the rest past VALUES_SAID values. Worked out on arrays; the
+    loop runs over the findings made, never over the cells."""
     failing = mask.to_numpy(dtype=bool, na_value=False)
     if not failing.any():
         return
-    for index in mask.index[failing]:
-        fields = {name: values[index] if isinstance(values, pd.Series) else values
-                  for name, values in (details or {}).items()}
-        findings.add(finding(code, **sheet.where(sheet.frame.at[index, ROW], column), value=_shown(raw[index]),
-                             **fields, **extra))
+    labels = mask.index[failing]
+    keys = sheet.frame[ROW].reindex(labels).to_numpy(dtype="int64")
+    parts, rows = split_keys(keys)
+    cells = raw.reindex(labels)
+    codes = [parts, pd.factorize(cells.astype(object), use_na_sentinel=False)[0]]
+    fields = {}
+    for name, values in (details or {}).items():
+        if isinstance(values, pd.Series):
+            values = values.reindex(labels)
+            codes.append(pd.factorize(values.astype(object), use_na_sentinel=False)[0])
+            fields[name] = values.to_numpy(dtype=object)
+        else:
+            fields[name] = values
+    groups = _pairs(*codes) if len(codes) == 2 else pd.factorize(pd.MultiIndex.from_arrays(codes))[0]
+    count = int(groups.max()) + 1  # groups are numbered in the order their first cell comes
+    order = np.argsort(groups, kind="stable")
+    bounds = np.searchsorted(groups[order], np.arange(count + 1))
+    group_part = parts[order[bounds[:-1]]]  # the part of each group (its first cell's)
+    # Each group's place among its part's groups: the first VALUES_SAID of a part are said one by one.
+    _, within = np.unique(group_part, return_inverse=True)
+    rank = pd.Series(np.arange(count)).groupby(within).cumcount().to_numpy()
+    for group in np.flatnonzero(rank < VALUES_SAID):
+        findings.add(_said(code, sheet, keys, rows, cells, fields, order[bounds[group]:bounds[group + 1]], column,
+                           extra))
+    left = rank >= VALUES_SAID
+    for part in np.unique(group_part[left]):
+        others = left & (group_part == part)
+        findings.add(_said(code, sheet, keys, rows, cells, fields, np.flatnonzero(others[groups]), column, extra,
+                           values=int(others.sum())))
+
+
+def _pairs(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """One code for each distinct pair of codes (a part and a value): groups, numbered in order of appearance."""
+    return pd.factorize(first.astype("int64") * (int(second.max()) + 1) + second)[0]
+
+
+def _said(code: Code, sheet: Sheet, keys: np.ndarray, rows: np.ndarray, cells: pd.Series, fields: dict,
+          group: np.ndarray, column: str, extra: dict, values: int = 1):
+    """The finding for a group of failing cells (positions among them): the first cell's place, value and details,
+    and, for more than one cell, the rows (values: how many distinct values the group gathers)."""
+    first = int(group[0])
+    shown = {name: value[first] if isinstance(value, np.ndarray) else value for name, value in fields.items()}
+    made = finding(code, **sheet.where(keys[first], column), value=_shown(cells.iloc[first]), **shown, **extra)
+    if len(group) == 1:
+        return made
+    return with_rows(made, len(group), rows_shown(rows[group]), values)
 
 
 def check_cells(sheet: Sheet, findings: Findings) -> pd.DataFrame:
@@ -539,10 +594,8 @@ def check_rows(sheet: Sheet, typed: pd.DataFrame, findings: Findings) -> None:
             continue
         broken = rule.broken(typed).fillna(False).astype(bool)
         if broken.any():
-            values, details = rule.value(typed), rule.detail(typed)
-            for index in broken[broken].index:
-                findings.add(finding(rule.code, **sheet.where(typed.at[index, ROW], rule.column),
-                                     value=_shown(values[index]), detail=_shown(details[index])))
+            _report(findings, sheet, rule.code, broken, rule.column, rule.value(typed),
+                    {"detail": rule.detail(typed)[broken].map(_shown)})
 
 
 # Rules across the rows of a table, or across tables: one function each, listed in TABLE_RULES below.
@@ -595,7 +648,8 @@ def _fold_ids(distinct: np.ndarray) -> np.ndarray:
     other = pd.isna(folded)
     if other.any():
         texts = pd.Series(distinct[other], dtype=object).astype(str)
-        folded[other] = (texts.str.translate(DIGITS).str.lower().str.replace(r"[\W_]+", "_", regex=True)
+        # NFKC first: a full-width "ＣＰＦ-００１" or a ligature is the same id as the one typed plainly.
+        folded[other] = (texts.str.normalize("NFKC").str.translate(DIGITS).str.lower().str.replace(r"[\W_]+", "_", regex=True)
                          .str.strip("_").to_numpy(dtype=object))
     return np.where(folded == "", distinct, folded)
 
@@ -804,11 +858,12 @@ def figure_given_twice(c: Context, table: str) -> None:
         given = pd.unique(group["individuals"])
         values = " / ".join(f"{v:,}" for v in given[:ROWS_SHOWN]) + (" / …" if len(given) > ROWS_SHOWN else "")
         rows = rows_shown(group[ROW], sheet)
-        for index, row in group[ROW].iloc[1:].items():
-            c.findings.add(finding(Code.CP309, **sheet.where(row, "individuals"),
-                                   value=_written(sheet, index, "individuals"),
-                                   day=as_of.strftime("%d/%m/%Y"), scope=scope,
-                                   metric=metric, detail=values, rows=rows))
+        # Said once, at the second row: the message lists every row that gives the figure.
+        index, row = group.index[1], group[ROW].iloc[1]
+        c.findings.add(finding(Code.CP309, **sheet.where(row, "individuals"),
+                               value=_written(sheet, index, "individuals"),
+                               day=as_of.strftime("%d/%m/%Y"), scope=scope,
+                               metric=metric, detail=values, rows=rows))
 
 
 def displacement_totals(displacement: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,6 @@
 """`cpreport explain`: every figure of the sample, down to its rows, against the sheets read here with pandas."""
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 import sys
 

@@ -12,8 +12,9 @@ from typing import Callable
 
 from ..datafolder import data_files
 from ..contract import TABLES, FileOptions, Intake, Table, fold
-from ..findings import Code, Findings, finding
+from ..findings import Code, Findings, finding, runs
 from .grids import read_grids
+from .limits import Limits, check_file_size
 from .headers import header_score, required_missing, required_named
 from .parts import to_sheet
 from .sheets import OWN_FILES, SPREADSHEETS, FileRead, Loaded, Sheet, Unreadable
@@ -91,11 +92,14 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
     table: the table the file's name stands for; relative: its path within the data folder, as findings name it."""
     file = relative or path.name
     options = intake.options(file)
+    limits = intake.limits or Limits()
     events: list = []
     try:
-        if raw is None and path.stat().st_size == 0 or raw == b"":
+        size = path.stat().st_size if raw is None else len(raw)
+        if size == 0:
             raise Unreadable(Code.CP008)
-        grids, typed_cells = read_grids(path, raw, options)
+        check_file_size(size, limits)
+        grids, typed_cells = read_grids(path, raw, options, limits)
     except (Unreadable, OSError) as error:
         code = error.code if isinstance(error, Unreadable) else Code.CP001
         detail = error.detail if isinstance(error, Unreadable) else (error.strerror or type(error).__name__)
@@ -103,6 +107,11 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
     if options.sheet is not None and not any(fold(n) == fold(options.sheet) for n in grids):
         return FileRead([finding(Code.CP011, file=file, sheet=options.sheet,
                                  detail=", ".join(f"'{n}'" for n in grids))], True, {table.name} if table else set())
+    for sheet_name, grid in grids.items():
+        if grid.attrs.get("windows_1256_lines"):
+            events.append(finding(Code.CP024, file=file, sheet=sheet_name,
+                                  row=grid.attrs["windows_1256_lines"][0],
+                                  detail=runs(grid.attrs["windows_1256_lines"])))
     selected, reasons = _sheet_tables(grids, table, intake, options)
     if not selected and table is None and not options.table and \
             not any(isinstance(reason, tuple) for reason in reasons.values()):
@@ -145,8 +154,9 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
         findings.add(finding(Code.CP009, detail=str(data)))
         return Loaded(parts, findings)
     unreadable: set[str] = set()  # tables whose file could not be read: one finding is enough
-    paths, too_deep, hidden = data_files(data, intake.skip)
+    paths, too_deep, hidden, odd = data_files(data, intake.skip)
     others: list[str] = []
+    digests: dict[str, str] = {}
     for path in paths:
         relative = path.relative_to(data).as_posix()
         suffix = path.suffix.lower()
@@ -160,6 +170,8 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
         options = intake.options(relative)
         table = TABLES[options.table] if options.table else table_named(path.stem)
         read = reader(path, table, relative=relative, intake=intake)
+        if read.digest:
+            digests[relative] = read.digest
         if read.counted:
             files.append(path)
         unreadable |= read.unreadable
@@ -174,7 +186,9 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
         findings.add(finding(Code.CP020, file=", ".join(hidden), reason="hidden"))
     for folder in too_deep:
         findings.add(finding(Code.CP020, file=folder + "/", reason="too_deep"))
+    for name, reason in odd:
+        findings.add(finding(Code.CP023, file=name, reason=reason))
     for name in TABLES:
         if name not in parts and name not in unreadable:
             findings.add(finding(Code.CP003, table=name, severity="warning" if name == "displacement" else None))
-    return Loaded(parts, findings, files)
+    return Loaded(parts, findings, files, digests)

@@ -10,20 +10,28 @@ from ..contract import TABLES, FileOptions
 from ..findings import Code
 from .headers import header_score
 from .sheets import Unreadable, WORKBOOKS
+from .limits import Limits, check_file_size, check_lines, check_workbook
 from .text import text_grid
 from .workbooks import OLE_MAGIC, ZIP_MAGIC, workbook_grids
 
 
-def read_grids(path: Path, raw: bytes | None = None,
-               options: FileOptions = FileOptions()) -> tuple[dict[str, pd.DataFrame], bool]:
+def read_grids(path: Path, raw: bytes | None = None, options: FileOptions = FileOptions(),
+               limits: Limits = Limits()) -> tuple[dict[str, pd.DataFrame], bool]:
     """The cells of every sheet of a file, as read, and whether they keep their types (a workbook). options: the
-    config's encoding and delimiter for a text file, when the sniffer would guess wrong."""
-    raw = path.read_bytes() if raw is None else raw
+    config's encoding and delimiter for a text file, when the sniffer would guess wrong. limits: what a file may
+    ask of the machine (limits.py); past them, Unreadable(CP025)."""
+    if raw is None:
+        check_file_size(path.stat().st_size, limits)
+        raw = path.read_bytes()
+    if not raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        check_lines(raw, limits)
     if options.encoding or options.delimiter:
         if not raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
-            return {"": text_grid(raw, options.encoding, options.delimiter)}, False
+            return {"": text_grid(raw, options.encoding, options.delimiter, limits)}, False
     if raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
-        return workbook_grids(raw), True
+        if raw.startswith(ZIP_MAGIC):
+            check_workbook(raw, limits)
+        return workbook_grids(raw, limits), True
     head = raw[:1024].lstrip(codecs.BOM_UTF8).lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):
         raise Unreadable(Code.CP017)
@@ -34,10 +42,10 @@ def read_grids(path: Path, raw: bytes | None = None,
             raw.decode("utf-8")
         except UnicodeDecodeError:
             raise Unreadable(Code.CP001, "not a workbook") from None
-        grid = text_grid(raw)
+        grid = text_grid(raw, limits=limits)
         # Text exported under a workbook's name is common (web systems save CSV as .xls); text that
         # names no table's columns is a note or a letter, not a sheet.
         if not any(header_score(grid, table)[1] >= 2 for table in TABLES.values()):
             raise Unreadable(Code.CP001, "plain text, not a workbook")
         return {"": grid}, False
-    return {"": text_grid(raw)}, False
+    return {"": text_grid(raw, limits=limits)}, False

@@ -9,7 +9,9 @@ import pandas as pd
 from ..contract import Intake, Table, fold, is_export_header, is_meta_column
 from ..findings import Code, Findings, finding
 from .headers import column_keys, find_header, header_key, more_header_rows, near_miss
+from .limits import Limits
 from .sheets import ROW, Sheet
+from .text import arrow_array, arrow_text
 from .tidying import column_texts, drop_total_rows, tidy
 from .workbooks import fill_merged, merged_ranges
 
@@ -75,6 +77,14 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
                 grid = fill_merged(grid, ranges)
                 below = grid.iloc[first_row:]
                 texts = {position: column_texts(below.iloc[:, position]) for position in range(below.shape[1])}
+    limits = (intake.limits if intake else None) or Limits()
+    for name, position in positions.items():
+        longest = _longest(texts[position], limits.cell_characters)
+        if longest > limits.cell_characters:
+            findings.add(finding(Code.CP025, **where, column=headers[name], column_number=position + 1,
+                                 detail=f"a cell of the column '{headers[name]}' holds {longest:,} characters, more "
+                                        f"than the {limits.cell_characters:,} a cell may hold (cell_characters)"))
+            return None
     body = below.iloc[:, list(positions.values())].copy()
     body.columns = list(positions)
     changed: dict[str, pd.Series] = {}
@@ -112,6 +122,20 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
                  {c: p + 1 for c, p in positions.items()}, path, header_row, typed_cells,
                  {name: mask[keep].reset_index(drop=True) for name, mask in changed.items()},
                  encoded={name: _rows_kept(places, distinct, kept) for name, (places, distinct) in encoded.items()})
+
+
+def _longest(texts, limit: int) -> int:
+    """The length of a column's longest text: of its distinct texts, or, for Arrow text, of its cells' bytes (a
+    bound on their characters, found at once)."""
+    if arrow_text(texts.values):
+        import pyarrow.compute as pc
+
+        array = arrow_array(texts.values)
+        longest = pc.max(pc.binary_length(array)).as_py() if len(array) else 0
+        if not longest or longest <= limit:  # no more characters than bytes
+            return longest or 0
+        return int(pc.max(pc.utf8_length(array)).as_py())
+    return max((len(t) for t in texts.distinct if isinstance(t, str)), default=0)
 
 
 def _rows_kept(places: np.ndarray, distinct, kept: np.ndarray) -> tuple[np.ndarray, object]:

@@ -69,6 +69,9 @@ class Loaded:
     parts: dict[str, list[Sheet]]
     findings: Findings
     files: list[Path] = field(default_factory=list)
+    # Each file's sha256 as it was read (by its path within the data folder), when the reader took it: what the
+    # manifest records, so that a file changed after it was hashed but before it was read is not taken as built.
+    digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def sheets(self) -> dict[str, Sheet]:
@@ -93,3 +96,4 @@ class FileRead:
     events: list  # Finding or Sheet, in the order they were made
     counted: bool = True  # the file is one of the tables' files (Loaded.files)
     unreadable: set[str] = field(default_factory=set)  # tables whose file or sheet could not be read
+    digest: str | None = None  # the sha256 of the bytes read, when the reader took it (the parse cache does)

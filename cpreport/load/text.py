@@ -9,18 +9,20 @@ import numpy as np
 import pandas as pd
 
 from ..findings import Code
+from .limits import Limits, check_cells, check_columns
 from .sheets import HEADER_SEARCH_ROWS, Unreadable
 
 
-def decoded(raw: bytes) -> tuple[str, bool]:
+def decoded(raw: bytes, mixed: list[int] | None = None) -> tuple[str, bool]:
     """A CSV's text, decoded from UTF-8 (with or without BOM), UTF-16, else Windows-1256 (Arabic Windows), and
-    whether its bytes were UTF-8 already."""
+    whether its bytes were UTF-8 already. A file whose lines mix UTF-8 and Windows-1256 (lines pasted from two
+    exports) is decoded a line at a time; mixed, when given, gets the numbers of its Windows-1256 lines."""
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
         try:
             return raw.decode("utf-8"), True
         except UnicodeDecodeError:
-            return raw.decode("utf-8", errors="replace"), False
+            return _line_by_line(raw, mixed), False
     if _utf16(raw):
         if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return raw.decode("utf-16", errors="replace"), False
@@ -30,7 +32,30 @@ def decoded(raw: bytes) -> tuple[str, bool]:
     try:
         return raw.decode("utf-8"), True
     except UnicodeDecodeError:
-        return raw.decode("cp1256", errors="replace"), False
+        return _line_by_line(raw, mixed), False
+
+
+def _line_by_line(raw: bytes, mixed: list[int] | None) -> str:
+    """Bytes that are not UTF-8 as a whole: Windows-1256, but for the lines that are UTF-8 with letters beyond
+    ASCII (Windows-1256 Arabic almost never makes valid UTF-8), which keep their own encoding; those read as
+    Windows-1256 are listed in mixed when the file has lines of both."""
+    lines = raw.splitlines(keepends=True)
+    texts, legacy, utf8 = [], [], 0
+    for number, line in enumerate(lines, 1):
+        if line.isascii():
+            texts.append(line.decode("ascii"))
+            continue
+        try:
+            texts.append(line.decode("utf-8"))
+            utf8 += 1
+        except UnicodeDecodeError:
+            texts.append(line.decode("cp1256", errors="replace"))
+            legacy.append(number)
+    if not utf8:  # a Windows-1256 file: decoded as a whole, as it always was
+        return raw.decode("cp1256", errors="replace")
+    if mixed is not None:
+        mixed.extend(legacy)
+    return "".join(texts)
 
 
 def _utf16(raw: bytes) -> bool:
@@ -55,14 +80,15 @@ def delimiter(text: str) -> str:
     return best
 
 
-def text_grid(raw: bytes, encoding: str | None = None, separator: str | None = None) -> pd.DataFrame:
+def text_grid(raw: bytes, encoding: str | None = None, separator: str | None = None,
+              limits: Limits = Limits()) -> pd.DataFrame:
     """A text file's cells as written; encoding and separator when the config gives them, else sniffed."""
     if encoding is not None:
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError as error:
             raise Unreadable(Code.CP001, f"not {encoding} at byte {error.start}") from None
-        return _grid_of_text(text.removeprefix("\ufeff"), False, separator)
+        return _grid_of_text(text.removeprefix("\ufeff"), False, separator, limits)
     utf16 = _utf16(raw)
     if b"\x00" in raw[:4096] and not utf16:
         raise Unreadable(Code.CP001, "binary content, not text")
@@ -70,17 +96,21 @@ def text_grid(raw: bytes, encoding: str | None = None, separator: str | None = N
         # Most CSVs are UTF-8: Arrow's parser reads the bytes as they are (and refuses them if they are not).
         body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
         start = body[:1 << 17].decode("utf-8", errors="ignore")
-        grid = _arrow_grid(start, body, separator or delimiter(start))
+        grid = _arrow_grid(start, body, separator or delimiter(start), limits)
         if grid is not None:
             return grid
-    text, utf8 = decoded(raw)
-    return _grid_of_text(text, utf8, separator)
+    mixed: list[int] = []
+    text, utf8 = decoded(raw, mixed)
+    grid = _grid_of_text(text, utf8, separator, limits)
+    if mixed:
+        grid.attrs["windows_1256_lines"] = mixed  # said by the load stage (CP024)
+    return grid
 
 
-def _grid_of_text(text: str, utf8: bool, separator: str | None = None) -> pd.DataFrame:
+def _grid_of_text(text: str, utf8: bool, separator: str | None = None, limits: Limits = Limits()) -> pd.DataFrame:
     separator = separator or delimiter(text)
     if not utf8:  # UTF-16 or Windows-1256: the text, encoded as UTF-8 for Arrow's parser
-        grid = _arrow_grid(text, text.encode("utf-8"), separator)
+        grid = _arrow_grid(text, text.encode("utf-8"), separator, limits)
         if grid is not None:
             return grid
     try:
@@ -91,6 +121,8 @@ def _grid_of_text(text: str, utf8: bool, separator: str | None = None) -> pd.Dat
         # of any length.
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
         width = max(map(len, rows), default=0)
+        check_columns(width, limits)
+        check_cells(len(rows), width, limits)
         if not width:
             return pd.DataFrame()
         grid = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
@@ -118,7 +150,7 @@ def arrow_array(column: pd.Series):
     return array
 
 
-def _arrow_grid(start: str, utf8: bytes, separator: str) -> pd.DataFrame | None:
+def _arrow_grid(start: str, utf8: bytes, separator: str, limits: Limits = Limits()) -> pd.DataFrame | None:
     """A CSV read by Arrow's parser from its UTF-8 bytes (start: the beginning of its text): every cell as written,
     empty ones missing, blank lines kept as empty rows so that rows keep their numbers. Title lines above the
     table, narrower or wider than it, are read by the csv module and the table below them by Arrow. None for a
@@ -134,6 +166,7 @@ def _arrow_grid(start: str, utf8: bytes, separator: str) -> pd.DataFrame | None:
     widths = [len(record) for record in top if len(record) > 1]
     if not top or not top[0] and not widths:
         return None
+    check_columns(max(map(len, top)), limits)
     width = max(set(widths), key=widths.count) if widths else len(top[0])  # the table's: most records have it
     skip = next(i for i, record in enumerate(top) if len(record) == width)
     offset = 0
@@ -146,6 +179,7 @@ def _arrow_grid(start: str, utf8: bytes, separator: str) -> pd.DataFrame | None:
     table = _arrow_table(memoryview(utf8)[offset:], width, separator)
     if table is None:
         return None
+    check_cells(table.num_rows, width, limits)
     wide = max([width, *map(len, top[:skip])])
     grid = pd.DataFrame({n: pd.Series(table.column(n), dtype=ARROW_TEXT) if n < width else
                          pd.Series(np.nan, index=range(table.num_rows), dtype=ARROW_TEXT) for n in range(wide)})

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..findings import Code
+from .limits import Limits, check_sheet_size
 from .sheets import HEADER_SEARCH_ROWS, Unreadable
 
 
@@ -18,7 +19,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and the wrapper of 
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 
-def workbook_grids(raw: bytes) -> dict[str, pd.DataFrame]:
+def workbook_grids(raw: bytes, limits: Limits = Limits()) -> dict[str, pd.DataFrame]:
     from python_calamine import PasswordError
 
     if raw.startswith(OLE_MAGIC) and ENCRYPTED_STREAM in raw:
@@ -30,7 +31,9 @@ def workbook_grids(raw: bytes) -> dict[str, pd.DataFrame]:
             raise Unreadable(Code.CP016) from None
     try:
         # From bytes, calamine tells .xls, .xlsx, .xlsb and .ods apart by their content, whatever the name says.
-        grids = _calamine_grids(raw)
+        grids = _calamine_grids(raw, limits)
+    except Unreadable:
+        raise
     except PasswordError:
         raise Unreadable(Code.CP015) from None
     except Exception as error:  # calamine raises many kinds for broken or foreign files
@@ -40,7 +43,7 @@ def workbook_grids(raw: bytes) -> dict[str, pd.DataFrame]:
     return grids
 
 
-def _calamine_grids(raw: bytes) -> dict[str, pd.DataFrame]:
+def _calamine_grids(raw: bytes, limits: Limits = Limits()) -> dict[str, pd.DataFrame]:
     """Every sheet's cells as `pandas.read_excel(engine="calamine", header=None, dtype=object)` gives them, empty
     cells as None; read straight from calamine and typed a column at a time instead of a cell at a time."""
     from python_calamine import CalamineWorkbook
@@ -49,6 +52,7 @@ def _calamine_grids(raw: bytes) -> dict[str, pd.DataFrame]:
     grids = {}
     for name in book.sheet_names:
         sheet = book.get_sheet_by_name(name)
+        check_sheet_size(sheet.height, sheet.width, str(name), limits)
         if sheet.start == (0, 0) and sheet.height * sheet.width > LONG_SHEET_CELLS:
             grids[str(name)] = _long_sheet(sheet)
             continue

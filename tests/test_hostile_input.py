@@ -1,0 +1,298 @@
+"""Hostile and oversized inputs end in a finding at a bounded cost, and every change to the data is said.
+
+The corpus below is built by the tests themselves. Each case runs the real command in a real process (an abort
+or a traceback is what is looked for, and only a process shows them) and is held to the same promises: a
+documented exit code, no traceback, the last good report byte-identical, the inputs unchanged, nothing outside
+cpreport's own files removed."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from cpreport import errors
+from cpreport.cli import main
+from cpreport.contract import Limits, Intake
+from cpreport.load import read_file, table_named
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+README = Path(__file__).resolve().parents[1] / "README.md"
+DOCUMENTED = {errors.EXIT_OK, errors.EXIT_INVALID, errors.EXIT_USAGE, errors.EXIT_ENVIRONMENT, errors.EXIT_LOCKED,
+              errors.EXIT_DISAGREE, errors.EXIT_UNEXPECTED, errors.EXIT_INTERRUPTED}
+
+
+def codes(path: Path, table: str | None = None, limits: Limits | None = None) -> dict[str, str]:
+    read = read_file(path, table_named(table or path.stem), intake=Intake(limits=limits))
+    return {e.code: e.message_en for e in read.events if hasattr(e, "code")}
+
+
+def workbook(path: Path, sheet_xml=None, extra: dict[str, bytes] | None = None) -> Path:
+    """A real workbook of the cpfs table (openpyxl), with a part replaced or added."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "cpfs"
+    book.active.append(["cpf_id", "name_en"])
+    book.active.append(["CPF-1", "x"])
+    packed = io.BytesIO()
+    book.save(packed)
+    source = zipfile.ZipFile(io.BytesIO(packed.getvalue()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml" and sheet_xml:
+                with out.open(info.filename, "w", force_zip64=True) as stream:
+                    sheet_xml(stream, data)
+                continue
+            out.writestr(info.filename, data)
+        for name, data in (extra or {}).items():
+            out.writestr(name, data)
+    return path
+
+
+FOUR_BILLION_TEXTS = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+                      b'spreadsheetml/2006/main" count="4294967295" uniqueCount="4294967295"><si><t>a</t></si></sst>')
+
+
+def test_a_workbook_declaring_four_billion_texts_is_damaged_not_an_abort(tmp_path):
+    path = workbook(tmp_path / "cpfs.xlsx", extra={"xl/sharedStrings.xml": FOUR_BILLION_TEXTS})
+    assert path.stat().st_size < 10_000
+    assert set(codes(path)) == {"CP016"}
+
+
+def inflating(stream, data: bytes) -> None:
+    head, tail = data.split(b"</sheetData>")
+    stream.write(head)
+    row = b'<row><c t="inlineStr"><is><t>CPF-1</t></is></c><c t="inlineStr"><is><t>' + b"x" * 64 + b"</t></is></c></row>"
+    block = row * 10_000
+    for _ in range(60):
+        stream.write(block)
+    stream.write(b"</sheetData>" + tail)
+
+
+def test_a_workbook_built_to_inflate_is_too_large_before_it_is_read(tmp_path):
+    path = workbook(tmp_path / "cpfs.xlsx", inflating)
+    started = time.monotonic()
+    said = codes(path)
+    assert set(said) == {"CP025"} and "inflates" in said["CP025"]
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("content, limit, what", [
+    ("cpf_id," + "x," * 3_000_000, Limits(), "line 1 is 6,000,007 bytes long"),
+    (",".join(["c"] * 20_000) + "\n" + ",".join(["1"] * 20_000) + "\n", Limits(), "20,000 cells"),
+    ("as_of,scope,metric,individuals\n2017-05-02," + "A" * 40_000 + ",national,5\n", Limits(),
+     "holds 40,000 characters"),
+    ("cpf_id,name_en\n" + "CPF-1,x\n" * 60, Limits(cells=100), "more than the 100 cells"),
+])
+def test_a_csv_past_a_limit_is_one_finding_that_names_the_limit(tmp_path, content, limit, what):
+    path = tmp_path / ("displacement.csv" if "as_of" in content else "cpfs.csv")
+    path.write_text(content, "utf-8")
+    said = codes(path, limits=limit)
+    assert "CP025" in said and what in said["CP025"], said
+
+
+def test_limits_are_set_in_the_config_and_checked(tmp_path):
+    from cpreport.config import load_config
+    from cpreport.errors import ConfigError
+
+    (tmp_path / "cpreport.toml").write_text("[limits]\ncells = 5000\nline_bytes = 0\nrows = 3\n", "utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(tmp_path / "cpreport.toml")
+    assert any("limits.line_bytes" in p for p in raised.value.problems)
+    assert any("limits.rows" in p for p in raised.value.problems)
+    (tmp_path / "cpreport.toml").write_text("[limits]\ncells = 5000\n", "utf-8")
+    assert load_config(tmp_path / "cpreport.toml").intake.limits == Limits(cells=5000)
+
+
+def forums(folder: Path, rows: int, governorate: str) -> None:
+    folder.mkdir(exist_ok=True)
+    with open(folder / "activities.csv", "w", encoding="utf-8") as out:
+        out.write("activity_id,type,title_en,start_date,governorate,participants\n")
+        out.writelines(f"ACT-{i:07d},training,Training {i},2017-05-02,{governorate},20\n" for i in range(rows))
+
+
+def test_one_wrong_column_on_100000_rows_is_one_finding_at_the_cost_of_a_clean_check(tmp_path):
+    from cpreport.build import check
+    from cpreport.config import load_config
+
+    def timed(folder):
+        best = None
+        for _ in range(2):
+            started = time.perf_counter()
+            found = check(load_config(data=str(folder), out=str(tmp_path / "out"), period="2017-05")).findings
+            best = min(best or 1e9, time.perf_counter() - started)
+        return best, found
+
+    forums(tmp_path / "clean", 100_000, "Ninewa")
+    forums(tmp_path / "wrong", 100_000, "Mars")
+    clean, _ = timed(tmp_path / "clean")
+    wrong, found = timed(tmp_path / "wrong")
+    said = [f for f in found if f.code == "CP208"]
+    assert len(said) == 1 and said[0].cells == 100_000 and "rows 2-100001" in said[0].message_en
+    assert "٢-١٠٠٠٠١" in said[0].message_ar
+    assert wrong < 3 * clean + 0.2, (wrong, clean)
+
+
+def test_many_different_wrong_values_are_twenty_findings_and_one_for_the_rest(tmp_path):
+    from cpreport.build import check
+    from cpreport.config import load_config
+
+    forums(tmp_path, 0, "")
+    with open(tmp_path / "activities.csv", "a", encoding="utf-8") as out:
+        out.writelines(f"ACT-{i},training,T,2017-05-02,Place{i},20\n" for i in range(5000))
+    found = [f for f in check(load_config(data=str(tmp_path), out=str(tmp_path / "out"))).findings
+             if f.code == "CP208"]
+    assert len(found) == 21
+    assert "4,980 other values, in 4,980 more cells" in found[-1].message_en
+
+
+def test_a_csv_mixing_utf8_and_windows_1256_is_read_line_by_line_and_said(tmp_path):
+    path = tmp_path / "cpfs.csv"
+    path.write_bytes("cpf_id,name_en,name_ar\nCPF-1,A,الموصل\n".encode("utf-8")
+                     + "CPF-2,B,الموصل\n".encode("cp1256") + "CPF-3,C,أربيل\n".encode("utf-8"))
+    read = read_file(path, table_named("cpfs"))
+    said = {e.code: e for e in read.events if hasattr(e, "code")}
+    assert "lines 3 are Windows-1256" in said["CP024"].message_en.replace("line(s)", "lines")
+    sheet = next(e for e in read.events if not hasattr(e, "code"))
+    assert list(sheet.frame["name_ar"]) == ["الموصل", "الموصل", "أربيل"]
+
+
+def test_a_time_that_is_no_time_of_day_is_not_a_date(tmp_path):
+    from cpreport.validate import parse_dates
+    import pandas as pd
+
+    parsed = parse_dates(pd.Series(["2017-05-02T25:00", "2017-05-02T23:59", "2017-05-02 10:61"], dtype=object))
+    assert parsed.failures[next(c for c in parsed.failures if c.name == "CP205")].tolist() == [True, False, True]
+
+
+def test_a_full_width_look_alike_id_is_a_duplicate(tmp_path):
+    from cpreport.build import check
+    from cpreport.config import load_config
+
+    (tmp_path / "activities.csv").write_text(
+        "activity_id,type,start_date,governorate,participants\nCPF-KIR-001,training,2017-05-02,Ninewa,3\n"
+        "ＣＰＦ-ＫＩＲ-００１,training,2017-05-02,Ninewa,3\n", "utf-8")
+    found = check(load_config(data=str(tmp_path), out=str(tmp_path / "out"))).findings
+    assert [f.row for f in found if f.code == "CP209"] == [3]
+
+
+def test_exit_codes_are_each_documented_in_the_readme_and_the_help():
+    table = README.read_text("utf-8")
+    help_text = CliRunner().invoke(main, ["--help"]).output
+    for code in DOCUMENTED:
+        assert re.search(rf"^\| {code} \|", table, re.M), code
+        assert f"{code} " in help_text, code
+
+
+# The corpus: each case is a change to a copy of the sample project that must end in a finding.
+def shared_strings(data: Path) -> None:
+    workbook(data / "cpfs.xlsx", extra={"xl/sharedStrings.xml": FOUR_BILLION_TEXTS})
+
+
+def long_line(data: Path) -> None:
+    (data / "displacement.csv").write_text("as_of," + "x," * 700_000, "utf-8")
+
+
+def long_scope(data: Path) -> None:
+    (data / "displacement.csv").write_text("as_of,scope,metric,individuals\n2017-05-02," + "S" * 200_000
+                                           + ",displaced_current,5\n", "utf-8")
+
+
+def table_is_a_folder(data: Path) -> None:
+    (data / "displacement.csv").unlink()
+    (data / "displacement.csv").mkdir()
+
+
+def table_behind_a_broken_link(data: Path) -> None:
+    (data / "displacement.csv").unlink()
+    (data / "displacement.csv").symlink_to(data / "gone.csv")
+
+
+def escapes_in_a_cell(data: Path) -> None:
+    text = (data / "displacement.csv").read_text("utf-8-sig").splitlines()
+    text[1] = text[1].replace(text[1].split(",")[1], "\x1b[2J\x1b]0;owned\x07", 1)
+    (data / "displacement.csv").write_text("\n".join(text) + "\n", "utf-8")
+
+
+def deep_config(data: Path) -> None:
+    (data / "cpreport.toml").write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n", "utf-8")
+
+
+CORPUS = {"shared_strings": (shared_strings, 1), "long_line": (long_line, 1), "long_scope": (long_scope, 1),
+          "table_is_a_folder": (table_is_a_folder, 1), "broken_link": (table_behind_a_broken_link, 1),
+          "escapes_in_a_cell": (escapes_in_a_cell, None), "deep_config": (deep_config, 2)}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    """The sample project and its last good report (HTML only: the PDF is not what this is about)."""
+    project = tmp_path_factory.mktemp("project")
+    shutil.copytree(SAMPLE, project / "p", ignore=shutil.ignore_patterns("out", "__pycache__"))
+    config = project / "p" / "cpreport.toml"
+    config.write_text('formats = ["html"]\n' + config.read_text("utf-8"), "utf-8")
+    out = project / "out"
+    done = subprocess.run([sys.executable, "-m", "cpreport", "build", "--config", str(config), "--out", str(out)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return project / "p", out
+
+
+def everything(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.is_symlink()}
+
+
+@pytest.mark.parametrize("case", sorted(CORPUS))
+def test_each_hostile_case_ends_in_a_documented_code_and_harms_nothing(built, tmp_path, case):
+    project, good = built
+    shutil.copytree(project, tmp_path / "p")
+    shutil.copytree(good, tmp_path / "out")
+    data, out = tmp_path / "p", tmp_path / "out"
+    (out / "my_notes.txt").write_text("mine", "utf-8")
+    report = everything(out / "2017-05")
+    change, expected = CORPUS[case]
+    change(data)
+    inputs = everything(data)
+    done = subprocess.run([sys.executable, "-m", "cpreport", "build", "--config", str(data / "cpreport.toml"),
+                           "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout, done.stderr
+    assert done.returncode in DOCUMENTED and (expected is None or done.returncode == expected), done.stderr
+    assert "\x1b]0;" not in done.stderr and "\x1b[2J" not in done.stderr
+    assert everything(data) == inputs
+    assert (out / "my_notes.txt").read_text("utf-8") == "mine"
+    if done.returncode != 0:
+        assert everything(out / "2017-05") == report
+    for page in (out / "findings").glob("*.html") if (out / "findings").is_dir() else ():
+        assert "\x1b" not in page.read_text("utf-8")
+
+
+CELL = st.one_of(st.text(max_size=40), st.sampled_from(["=1+1", "=cmd|' /C calc'!A0", "\x1b[2J", "N/A", "-",
+                                                       "١٬١٠٠", "1.100", "2017-02-31", "٢ أيار ٢٠١٧", "Total"]))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(CELL, min_size=1, max_size=8), max_size=12), header=st.booleans())
+def test_any_cells_in_any_shape_end_in_findings_never_a_traceback(tmp_path_factory, rows, header):
+    data = tmp_path_factory.mktemp("fuzz")
+    import csv
+
+    with open(data / "activities.csv", "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        if header:
+            writer.writerow(["activity_id", "type", "start_date", "governorate", "participants", "female"])
+        writer.writerows(rows)
+    before = everything(data)
+    result = CliRunner().invoke(main, ["validate", "--data", str(data), "--period", "2017-05"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in (0, 1)
+    assert everything(data) == before
