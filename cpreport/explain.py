@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .contract import CHOICES, PARTICIPANT_GROUPS
+from .contract import CHOICES, PARTICIPANT_GROUPS, governorates
 from .errors import UnknownFigure
 from .figures import Figure, Figures
 from .i18n import translations
@@ -109,7 +109,7 @@ def _row_numbers(text: str) -> list[int]:
     return numbers
 
 
-def _rows(key: str, figure: Figure, checked: Checked) -> pd.DataFrame:
+def _rows(key: str, figure: Figure, checked: Checked, language: str = "en") -> pd.DataFrame:
     """The rows a figure counts, as the sheets number them, with the cells that count."""
     family = _parts(key)[0].partition(".")[0]
     table_name, _date = TABLES.get(family, (None, None))
@@ -138,6 +138,9 @@ def _rows(key: str, figure: Figure, checked: Checked) -> pd.DataFrame:
         values = chosen[column].reset_index(drop=True) if column in chosen else pd.Series([None] * len(chosen))
         if pd.api.types.is_datetime64_any_dtype(values):
             values = values.dt.strftime("%Y-%m-%d")
+        elif column == "governorate":  # p-codes, as the checks keep them: shown by name
+            names = {g.pcode: g.name_ar if language == "ar" else g.name_en for g in governorates()}
+            values = values.astype(object).map(lambda code: names.get(code, code))
         rows[column] = values.astype(object).where(values.notna(), "").to_numpy()
     return rows
 
@@ -155,7 +158,7 @@ def explain(checked: Checked, figures: Figures, key: str, language: str = "en") 
         raise UnknownFigure(f"There is no figure '{key}' for {figures.period}.{hint} `cpreport explain` lists them all.")
     figure = figures.items[key]
     return Explanation(key, figure, label(key, language), _rule(key, figures, language),
-                       _rows(key, figure, checked))
+                       _rows(key, figure, checked, language))
 
 
 def total_of(explanation: Explanation) -> int:
