@@ -61,8 +61,16 @@ def inputs(config: Config, strict: bool = False) -> dict[str, str]:
     if config.path and config.path.is_file():
         found["config"] = _digest(config.path)
     for language in ("en", "ar"):
-        if config.narrative[language] and Path(config.narrative[language]).is_file():
-            found[f"narrative/{language}"] = _digest(Path(config.narrative[language]))
+        if config.narrative[language]:
+            configured = Path(config.narrative[language])
+            if configured.is_file():
+                found[f"narrative/{language}"] = _digest(configured)
+            # Each month's own narrative (narrative/2017-05/en.md): a month reads its own when it has one.
+            for own in sorted(configured.parent.glob(f"[0-9][0-9][0-9][0-9]-[0-9][0-9]/{configured.name}")):
+                if own.is_file():
+                    found[f"narrative/{own.parent.name}/{language}"] = _digest(own)
+    if config.logo and Path(config.logo).is_file():
+        found["logo"] = _digest(Path(config.logo))
     for label, folder in (("templates", config.templates), ("builtin", builtin_templates())):
         for path in _files(folder):
             found[f"{label}/{path.relative_to(folder).as_posix()}"] = _digest(path)
@@ -83,7 +91,7 @@ def document(found: dict[str, str], period: Period, files: dict[str, bytes], bui
                       indent=2, sort_keys=True).encode("utf-8") + b"\n"
 
 
-def _read(path: Path) -> dict | None:
+def read(path: Path) -> dict | None:
     try:
         return json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
@@ -95,7 +103,7 @@ def current(out: Path, period: Period | str, found: dict[str, str]) -> dict | No
     folder = out / str(period)
     if any(out.glob(f".{period}.*")):
         return None  # a build was cut short (or is running): let a build take the lock and tidy up
-    manifest = _read(folder / MANIFEST_NAME)
+    manifest = read(folder / MANIFEST_NAME)
     if not manifest or manifest.get("key") != key(found, period):
         return None
     for name, size in manifest.get("files", {}).items():
@@ -109,7 +117,7 @@ def current(out: Path, period: Period | str, found: dict[str, str]) -> dict | No
 
 def all_periods_current(out: Path, found: dict[str, str]) -> dict | None:
     """The last --all-periods run, when it saw these inputs and every period it built is still current."""
-    summary = _read(out / ALL_PERIODS_NAME)
+    summary = read(out / ALL_PERIODS_NAME)
     if not summary or summary.get("key") != key(found, "all") or not summary.get("periods"):
         return None
     if not all(current(out, period, found) for period in summary["periods"]):
