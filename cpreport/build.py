@@ -282,10 +282,13 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
         outcome.kept = [p for p in months if _kept(config, p)]
         outcome.periods = [p for p in months if p not in outcome.kept]
         index = index_page(config, [str(p) for p in outcome.periods])
+        alone: list[str] = []  # months built from their figures alone
         for period in outcome.periods:
             # Each month is checked for its own end, so its folder is what a build of that month alone writes
             # (a month without words of its own is built from its figures alone: see _own_words).
             monthly_config, monthly_found = _own_words(config, period, found)
+            if monthly_found is not found:
+                alone.append(str(period))
             monthly = checked if period == config.period else check(monthly_config, strict, None, loaded, period)
             _stop_on_errors(config, monthly.findings, outcome)
             outcome.figures, outcome.folder = _report(monthly_config, monthly, period, monthly_found, progress,
@@ -296,13 +299,11 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
             progress.stage("index")
         index = write_index(config, index)
         write_atomically(config.out / manifest.ALL_PERIODS_NAME,
-                         manifest.all_periods_document(found, [str(p) for p in outcome.periods], _now()))
+                         manifest.all_periods_document(found, [str(p) for p in outcome.periods], _now(),
+                                                       alone))
         outcome.folder = index.parent
     outcome.seconds = time.monotonic() - started
     return outcome
-
-
-FIGURES_ALONE = "none"  # in a month's manifest: built by --all-periods without a narrative, from its figures alone
 
 
 def _own_words(config: Config, period: Period, found: dict[str, str]) -> tuple[Config, dict[str, str]]:
@@ -313,7 +314,7 @@ def _own_words(config: Config, period: Period, found: dict[str, str]) -> tuple[C
 
     if period == config.period or has_own(config, period) or not any(config.narrative[lang] for lang in config.languages):
         return config, found
-    return dataclasses.replace(config, narrative=Text()), {**found, "narrative": FIGURES_ALONE}
+    return dataclasses.replace(config, narrative=Text()), {**found, "narrative": manifest.FIGURES_ALONE}
 
 
 def _kept(config: Config, period: Period) -> bool:
@@ -325,7 +326,7 @@ def _kept(config: Config, period: Period) -> bool:
     if period == config.period or has_own(config, period) or not (folder / manifest.MANIFEST_NAME).is_file():
         return False
     built = manifest.read(folder / manifest.MANIFEST_NAME) or {}
-    return built.get("inputs", {}).get("narrative") != FIGURES_ALONE
+    return built.get("inputs", {}).get("narrative") != manifest.FIGURES_ALONE
 
 
 INDEX_FILES = ("report.html", "report.pdf", "figures.json", "validation.html")  # the files the index links to

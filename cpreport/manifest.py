@@ -15,6 +15,8 @@ from .datafolder import relative, sheet_files
 
 MANIFEST_NAME = ".manifest.json"  # inside OUT/<period>/, so that it moves with the files it describes
 ALL_PERIODS_NAME = ".all-periods.json"  # in OUT/: the periods the last --all-periods run built
+# In a month's inputs: built by --all-periods from its figures alone, having no narrative of its own.
+FIGURES_ALONE = "none"
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -120,15 +122,19 @@ def all_periods_current(out: Path, found: dict[str, str]) -> dict | None:
     summary = read(out / ALL_PERIODS_NAME)
     if not summary or summary.get("key") != key(found, "all") or not summary.get("periods"):
         return None
-    if not all(current(out, period, found) for period in summary["periods"]):
+    alone = set(summary.get("figures_alone", []))
+    if not all(current(out, period, {**found, "narrative": FIGURES_ALONE} if period in alone else found)
+               for period in summary["periods"]):
         return None
     if not (out / "index.html").is_file():
         return None
     return summary
 
 
-def all_periods_document(found: dict[str, str], periods: list[str], built: str) -> bytes:
-    return json.dumps({"key": key(found, "all"), "periods": periods, "built": built}, indent=2).encode() + b"\n"
+def all_periods_document(found: dict[str, str], periods: list[str], built: str, alone: list[str] = ()) -> bytes:
+    """`alone`: the months built from their figures alone, without another month's narrative."""
+    return json.dumps({"key": key(found, "all"), "periods": periods, "built": built, "figures_alone": list(alone)},
+                      indent=2).encode() + b"\n"
 
 
 def changed_files(before: dict, after: dict) -> list[str]:
