@@ -15,8 +15,8 @@ from .errors import ConfigError
 from .wording import ACCUSATIVE, GENITIVE, NOMINATIVE, Wording
 
 # ASCII only: a figure's key is English, and braces around Arabic words stay text.
-PLACEHOLDER = re.compile(r"\{\s*([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*(?::\s*([A-Za-z]+)\s*)?"
-                         r"(?::\s*([A-Za-z]+)\s*)?\}")
+# Doubled braces ({{ … }}, a template's syntax) are not a placeholder: they stay text, as everything else does.
+PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)(?::([A-Za-z]+))?(?::([A-Za-z]+))?\}(?!\})")
 FORMS = ("number", "count", "approx", "date")
 CASES = {"nom": NOMINATIVE, "acc": ACCUSATIVE, "gen": GENITIVE}
 COMPANIONS = (".in_period", ".previous", ".change")  # a count's companions are counted with its noun
@@ -82,7 +82,8 @@ def say(placeholder: Placeholder, figures, wording: Wording) -> Markup:
     elif placeholder.form == "count":
         said = wording.count(n, noun_of(placeholder.key), placeholder.case or ACCUSATIVE)
     elif placeholder.form == "approx":
-        said = wording.approx(n, case=placeholder.case or GENITIVE)
+        # In the officer's sentence a noun of their own follows: "أكثر من ٤٤١ ألف نازح".
+        said = wording.approx(n, case=placeholder.case or GENITIVE, followed=True)
     else:
         said = wording.number(n)
     return Markup('<span class="figure" data-live="{}">{}</span>').format(placeholder.key, said)

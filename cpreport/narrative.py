@@ -141,7 +141,8 @@ def unfinished(config: Config, period: Period | str) -> list[Finding]:
         where = shown_path(config, narrative.path)
         example = _paragraphs(NARRATIVE.get(language, "")) & _paragraphs(COMMENT.sub("", narrative.text))
         if example:
-            found.append(finding(Code.CP401, file=where, value=sorted(example)[0][:80]))
+            first = sorted(example)[0]
+            found.append(finding(Code.CP401, file=where, value=first if len(first) <= 80 else first[:79] + "…"))
         elif not narrative.words:
             found.append(finding(Code.CP402, file=where))
     owns = {language for language, narrative in narratives.items() if narrative.own}

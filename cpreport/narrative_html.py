@@ -27,8 +27,8 @@ def parser(wording: Wording, figures) -> MarkdownIt:
         return str(live_figures.replace(tokens[idx].content, figures, wording, plain))
 
     def heading_open(self, tokens, idx, options, env):
-        # The release's headline is the page's h1 for this half: the narrative's own headings sit below it.
-        level = min(int(tokens[idx].tag[1:]) + 1, 6)
+        # The release's headline is the h1 of this half: the narrative's own headings sit below it.
+        level = max(int(tokens[idx].tag[1:]), 2)
         return f"<h{level} class=\"subheading\">" if tokens[idx].type == "heading_open" else f"</h{level}>\n"
 
     def image(self, tokens, idx, options, env):
