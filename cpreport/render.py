@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import re
 import shutil
 import subprocess
 from dataclasses import dataclass
