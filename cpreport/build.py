@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import re
 import time
@@ -14,7 +15,7 @@ with collector_held("pandas"):
     import pandas as pd
 
 from . import manifest
-from .config import Config, Period
+from .config import Config, Period, Text
 from .contract import Intake
 from .datafolder import relative
 from .errors import Interrupted, InvalidData
@@ -44,6 +45,8 @@ class Outcome:
     folder: Path | None = None
     seconds: float = 0.0
     periods: list[Period] = field(default_factory=list)  # --all-periods: every period built
+    kept: list[Period] = field(default_factory=list)  # --all-periods: months left as they were built (_kept)
+    narratives: dict[str, dict[str, str]] = field(default_factory=dict)  # {period: {language: narrative file used}}
     up_to_date: str = ""  # when the build found nothing to do: when the current report was built
 
 
@@ -88,9 +91,23 @@ def check(config: Config, strict: bool = False, progress: Progress | None = None
     if progress:
         progress.stage("validate")
     checked = validate(loaded, (period or config.period).end, set(config.scopes))
+    if not config.sections.displacement:
+        checked.findings = _displacement_not_required(checked.findings, loaded)
+    from .narrative import unfinished
+
+    checked.findings.extend(unfinished(config, period or config.period))
     if strict:
         checked.findings = checked.findings.strict()
     return checked
+
+
+def _displacement_not_required(findings: Findings, loaded: Loaded) -> Findings:
+    """A programme without displacement figures (`sections.displacement = false`) is not told, every month, that
+    its displacement sheet is missing or empty."""
+    parts = {(part.file, part.sheet) for part in loaded.parts.get("displacement", [])}
+    kept = [f for f in findings if not (f.code == Code.CP003.name and "'displacement'" in f.message_en)
+            and not (f.code == Code.CP005.name and (f.file, f.sheet) in parts)]
+    return Findings(kept)
 
 
 def sources(checked: Checked) -> list[str]:
@@ -177,11 +194,13 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
     """Compute, render and publish one period's folder; `swapped` gets its name once it is in place."""
     # Jinja, Babel and WeasyPrint load here, not with the module: checking the sheets needs none of them.
     from .crosscheck import check_halves
-    from .render import render_html, render_pdf
+    from .narrative import used
+    from .render import logo_uri, render_html, render_pdf
 
     stage = progress.stage if progress else (lambda name, detail="": None)
     stage("figures", str(period))
     figures = compute(checked, period, config.highlights)
+    figures.narrative = used(config, period)
     stage("html", str(period))
     html = render_html(config, figures, sources(checked))
     check_halves(html)
@@ -189,7 +208,7 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
              **findings_files(config, checked.findings, period)}
     if "pdf" in config.formats:
         stage("pdf", str(period))
-        files["report.pdf"] = render_pdf(html)
+        files["report.pdf"] = render_pdf(html, (logo_uri(config),))
     if "html" not in config.formats:
         del files["report.html"]
     files[manifest.MANIFEST_NAME] = manifest.document(found, period, files, _now())
@@ -231,6 +250,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         _stop_on_errors(config, checked.findings, outcome)
         index = index_page(config, [str(config.period)])
         outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress, swapped)
+        outcome.narratives[str(config.period)] = outcome.figures.narrative
         _clear_old_findings(config)
         outcome.periods = [config.period]
         if progress:
@@ -269,22 +289,55 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
         checked = check(config, strict, progress, loaded)
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
-        outcome.periods = periods_with_data(checked, config.period)
+        months = periods_with_data(checked, config.period)
+        outcome.kept = [p for p in months if _kept(config, p)]
+        outcome.periods = [p for p in months if p not in outcome.kept]
         index = index_page(config, [str(p) for p in outcome.periods])
+        alone: list[str] = []  # months built from their figures alone
         for period in outcome.periods:
-            # Each month is checked for its own end, so its folder is what a build of that month alone writes.
-            monthly = checked if period == config.period else check(config, strict, None, loaded, period)
+            # Each month is checked for its own end, so its folder is what a build of that month alone writes
+            # (a month without words of its own is built from its figures alone: see _own_words).
+            monthly_config, monthly_found = _own_words(config, period, found)
+            if monthly_found is not found:
+                alone.append(str(period))
+            monthly = checked if period == config.period else check(monthly_config, strict, None, loaded, period)
             _stop_on_errors(config, monthly.findings, outcome)
-            outcome.figures, outcome.folder = _report(config, monthly, period, found, progress, swapped)
+            outcome.figures, outcome.folder = _report(monthly_config, monthly, period, monthly_found, progress,
+                                                      swapped)
+            outcome.narratives[str(period)] = outcome.figures.narrative
         _clear_old_findings(config)
         if progress:
             progress.stage("index")
         index = write_index(config, index)
         write_atomically(config.out / manifest.ALL_PERIODS_NAME,
-                         manifest.all_periods_document(found, [str(p) for p in outcome.periods], _now()))
+                         manifest.all_periods_document(found, [str(p) for p in outcome.periods], _now(),
+                                                       alone))
         outcome.folder = index.parent
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def _own_words(config: Config, period: Period, found: dict[str, str]) -> tuple[Config, dict[str, str]]:
+    """The config and inputs a month of --all-periods is built with. The config's narrative is the words of the
+    config's period: another month uses its own (narrative/2017-04/en.md), and without one it is built from its
+    figures alone, never with another month's words."""
+    from .narrative import has_own
+
+    if period == config.period or has_own(config, period) or not any(config.narrative[lang] for lang in config.languages):
+        return config, found
+    return dataclasses.replace(config, narrative=Text()), {**found, "narrative": manifest.FIGURES_ALONE}
+
+
+def _kept(config: Config, period: Period) -> bool:
+    """Whether --all-periods leaves a month's report as it is: one built before with the words it was given then
+    (by a build of that month alone, or from another config), which that month has no file of its own to replace."""
+    from .narrative import has_own
+
+    folder = config.out / str(period)
+    if period == config.period or has_own(config, period) or not (folder / manifest.MANIFEST_NAME).is_file():
+        return False
+    built = manifest.read(folder / manifest.MANIFEST_NAME) or {}
+    return built.get("inputs", {}).get("narrative") != manifest.FIGURES_ALONE
 
 
 INDEX_FILES = ("report.html", "report.pdf", "figures.json", "validation.html")  # the files the index links to

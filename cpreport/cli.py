@@ -169,12 +169,18 @@ def build(config_path, data, period, out, all_periods, strict, force, wait, quie
         except KeyboardInterrupt:
             progress.failed("interrupted (Ctrl-C)")
             raise
+        from .narrative import said_used
+        words = said_used(outcome.narratives)
+        words = f" ({words})" if words else ""
+        if outcome.kept:
+            words += (f"; kept as built before, having no narrative of their own: "
+                      f"{', '.join(str(p) for p in outcome.kept)}")
         if all_periods:
             months = ", ".join(str(p) for p in outcome.periods) or "none"
             progress.finish(f"Built {len(outcome.periods)} month(s) ({months}) and the index {outcome.folder / 'index.html'} "
-                            f"in {outcome.seconds:.1f} s.")
+                            f"in {outcome.seconds:.1f} s{words}.")
         else:
-            progress.finish(f"Built the report for {config.period} in {outcome.folder} in {outcome.seconds:.1f} s.")
+            progress.finish(f"Built the report for {config.period} in {outcome.folder} in {outcome.seconds:.1f} s{words}.")
 
 
 @main.command(epilog=EXIT_CODES)

@@ -116,6 +116,34 @@ class Charts:
 
 
 @dataclass(frozen=True)
+class Sections:
+    """The parts of the report; `[sections]` in the config switches each off, e.g. `displacement = false` for a
+    programme without displacement figures (its sheet is then not required)."""
+
+    forums: bool = True
+    activities: bool = True
+    displacement: bool = True
+    changes: bool = True  # what changed since the month before, and the table of the period's counts
+    pictures: bool = True
+    contacts: bool = True
+    sources: bool = True  # the footer saying what the report covers and where its figures come from
+
+
+# A logo is embedded in the page (HTML and PDF): its kind is told from its first bytes, not its name.
+LOGO_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+
+
+def logo_type(content: bytes) -> str | None:
+    """"image/png" or "image/svg+xml" when the bytes are such an image; None otherwise."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return LOGO_TYPES["png"]
+    head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if (head.startswith(b"<svg") or head.startswith(b"<?xml") or head.startswith(b"<!--")) and b"<svg" in content[:65536].lower():
+        return LOGO_TYPES["svg"]
+    return None
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None
     data: Path
@@ -135,6 +163,9 @@ class Config:
     scopes: dict[str, Scope] = field(default_factory=dict)
     highlights: tuple[Highlight, ...] = ()
     charts: Charts = Charts()
+    sections: Sections = Sections()
+    logo: Path | None = None
+    footer: Text = Text()  # replaces the default footer's text (what the report covers, where its figures come from)
     intake: Intake = Intake()  # the project's own headers, values and per-file options: [columns], [values], [files]
 
     @property
@@ -163,6 +194,10 @@ KEYS = {
     "highlights": ("highlights", "places the release names when a forum stands there"),
     "charts": ("charts", "pictures to show: tables, forums_by_governorate, activities_by_month, participants, "
                          "displacement, map = true or false"),
+    "sections": ("sections", "parts of the report to show: forums, activities, displacement, changes, pictures, "
+                             "contacts, sources = true or false"),
+    "logo": ("logo", "an SVG or PNG image shown above the headline"),
+    "footer": ("text", "the footer's text, in place of the default one"),
     "columns": ("columns", "the project's own headers for the contract's columns, per table"),
     "values": ("values", "the project's own values for the contract's columns, per table and column"),
     "files": ("files", "per-file options: encoding, delimiter, header_row, sheet, table"),
@@ -253,20 +288,42 @@ def _check_highlights(value: object, problems: list[str]) -> tuple[Highlight, ..
     return tuple(found)
 
 
-def _check_charts(value: object, problems: list[str]) -> Charts:
-    names = [f.name for f in fields(Charts)]
+def _check_switches(name: str, kind, value: object, problems: list[str], example: str):
+    """A table of true/false switches, such as [charts] or [sections]."""
+    names = [f.name for f in fields(kind)]
     if not isinstance(value, dict):
-        problems.append("'charts' must be a table of switches, e.g. [charts] with map = false")
-        return Charts()
+        problems.append(f"'{name}' must be a table of switches, e.g. [{name}] with {example} = false")
+        return kind()
     switches = {}
     for key, switch in value.items():
         if key not in names:
-            _unknown(f"charts.{key}", [f"charts.{n}" for n in names], problems)
+            _unknown(f"{name}.{key}", [f"{name}.{n}" for n in names], problems)
         elif not isinstance(switch, bool):
-            problems.append(f"'charts.{key}' must be true or false, not {switch!r}")
+            problems.append(f"'{name}.{key}' must be true or false, not {switch!r}")
         else:
             switches[key] = switch
-    return Charts(**switches)
+    return kind(**switches)
+
+
+def _check_charts(value: object, problems: list[str]) -> Charts:
+    return _check_switches("charts", Charts, value, problems, "map")
+
+
+def _check_logo(value: object, root: Path, problems: list[str]) -> Path | None:
+    """The logo's file: it must exist and be a PNG or SVG image, or the report would show a broken picture."""
+    if not isinstance(value, str) or not value.strip():
+        problems.append("'logo' must be the path of an SVG or PNG file, as text, e.g. logo = \"logo.svg\"")
+        return None
+    path = (root / value).resolve()
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        problems.append(f"'logo': the file {path} cannot be read ({error.strerror or error})")
+        return None
+    if logo_type(content) is None:
+        problems.append(f"'logo': the file {path} is not an SVG or PNG image; save the logo as .svg or .png")
+        return None
+    return path
 
 
 def _table_and_column(key: str, table: str, column: str | None, problems: list[str]):
@@ -447,6 +504,10 @@ def _check_key(key: str, value: object, root: Path, outside: dict[str, str], val
         values[key] = _check_highlights(value, problems)
     elif kind == "charts":
         values[key] = _check_charts(value, problems)
+    elif kind == "sections":
+        values[key] = _check_switches("sections", Sections, value, problems, "displacement")
+    elif kind == "logo":
+        values[key] = _check_logo(value, root, problems)
     elif kind == "columns":
         values[key] = _check_columns(value, problems)
     elif kind == "values":

@@ -12,10 +12,18 @@ ARTICLE = re.compile(r'<article\b[^>]*\blang="(\w+)"[^>]*>(.*?)</article>', re.S
 FIGURE_PARAGRAPH = re.compile(r'<p\b[^>]*\bdata-figures="(\w+)"[^>]*>(.*?)</p>', re.S)
 
 
+# A live figure of the officer's narrative ({cpfs.total}), as cpreport/live_figures.py marks it.
+LIVE_FIGURE = re.compile(r'<span\b[^>]*\bdata-live="[\w.]+"[^>]*>(.*?)</span>', re.S)
+
+
 def stated_figures(html: str) -> dict[str, dict[str, list[Decimal]]]:
-    """{language: {paragraph: numbers it states}} for the figure paragraphs of each half."""
-    return {language: {name: said_numbers(text, language) for name, text in FIGURE_PARAGRAPH.findall(body)}
-            for language, body in ARTICLE.findall(html)}
+    """{language: {paragraph: numbers it states}} for the figure paragraphs of each half; the live figures of
+    the narrative, wherever they stand in a half, count as one more paragraph of it ("narrative")."""
+    stated = {}
+    for language, body in ARTICLE.findall(html):
+        stated[language] = {name: said_numbers(text, language) for name, text in FIGURE_PARAGRAPH.findall(body)}
+        stated[language]["narrative"] = [n for text in LIVE_FIGURE.findall(body) for n in said_numbers(text, language)]
+    return stated
 
 
 def _said(values) -> str:

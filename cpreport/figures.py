@@ -64,6 +64,7 @@ class Figures:
     period: Period
     items: dict[str, Figure] = field(default_factory=dict)
     breakdowns: dict = field(default_factory=dict)  # what the tables, charts and map show (tables.breakdowns)
+    narrative: dict = field(default_factory=dict)  # {language: the narrative file the report used}
 
     def __getitem__(self, key: str) -> Figure:
         return self.items[key]
@@ -80,6 +81,7 @@ class Figures:
     def to_json(self) -> str:
         document = {"period": str(self.period), "start": self.period.start.isoformat(),
                     "end": self.period.end.isoformat(),
+                    **({"narrative": self.narrative} if self.narrative else {}),
                     "figures": {key: f.as_dict() for key, f in self.items.items()}}
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 

@@ -119,6 +119,13 @@ class Code(Enum):
              "النطاق '{value}' ليس له تسمية في ملف الإعدادات، وسيظهر في التقرير برمزه. أضفه تحت [scopes].")
     CP309 = (ERROR, "The same figure is given in rows {rows} with different values ({detail}) for '{scope}', '{metric}' on {day}. Keep one.",
              "الرقم نفسه مذكور في الصفوف {rows} بقيم مختلفة ({detail}) للنطاق '{scope}' والمؤشر '{metric}' بتاريخ {day}. أبقِ واحداً.")
+    # The narrative (the officer's own words for the month)
+    CP401 = (WARNING, "The narrative still holds the example text that `cpreport init` wrote ('{value}'). Write the month's own news in its place.",
+             "ما زال النص يحتوي على المثال الذي كتبه `cpreport init` ('{value}'). اكتب أخبار الشهر في مكانه.")
+    CP402 = (WARNING, "The narrative is empty, so the report has only its figures. Write the month's news in it.",
+             "النص فارغ، فلا يحتوي التقرير إلا على الأرقام. اكتب فيه أخبار الشهر.")
+    CP403 = (WARNING, "The {language} narrative of {period} is missing: {detail}.",
+             "النص {language_ar} لشهر {period} غير موجود: {detail_ar}.")
 
     @property
     def severity(self) -> str:

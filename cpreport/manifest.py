@@ -15,6 +15,8 @@ from .datafolder import relative, sheet_files
 
 MANIFEST_NAME = ".manifest.json"  # inside OUT/<period>/, so that it moves with the files it describes
 ALL_PERIODS_NAME = ".all-periods.json"  # in OUT/: the periods the last --all-periods run built
+# In a month's inputs: built by --all-periods from its figures alone, having no narrative of its own.
+FIGURES_ALONE = "none"
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -69,8 +71,16 @@ def inputs(config: Config, strict: bool = False) -> dict[str, str]:
     if config.path and config.path.is_file():
         found["config"] = _digest(config.path)
     for language in ("en", "ar"):
-        if config.narrative[language] and Path(config.narrative[language]).is_file():
-            found[f"narrative/{language}"] = _digest(Path(config.narrative[language]))
+        if config.narrative[language]:
+            configured = Path(config.narrative[language])
+            if configured.is_file():
+                found[f"narrative/{language}"] = _digest(configured)
+            # Each month's own narrative (narrative/2017-05/en.md): a month reads its own when it has one.
+            for own in sorted(configured.parent.glob(f"[0-9][0-9][0-9][0-9]-[0-9][0-9]/{configured.name}")):
+                if own.is_file():
+                    found[f"narrative/{own.parent.name}/{language}"] = _digest(own)
+    if config.logo and Path(config.logo).is_file():
+        found["logo"] = _digest(Path(config.logo))
     for label, folder in (("templates", config.templates), ("builtin", builtin_templates())):
         for path in _files(folder):
             found[f"{label}/{path.relative_to(folder).as_posix()}"] = _digest(path)
@@ -98,7 +108,7 @@ def document(found: dict[str, str], period: Period, files: dict[str, bytes], bui
                       indent=2, sort_keys=True).encode("utf-8") + b"\n"
 
 
-def _read(path: Path) -> dict | None:
+def read(path: Path) -> dict | None:
     try:
         return json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
@@ -110,7 +120,7 @@ def current(out: Path, period: Period | str, found: dict[str, str]) -> dict | No
     folder = out / str(period)
     if any(out.glob(f".{period}.*")):
         return None  # a build was cut short (or is running): let a build take the lock and tidy up
-    manifest = _read(folder / MANIFEST_NAME)
+    manifest = read(folder / MANIFEST_NAME)
     if not manifest or manifest.get("key") != key(found, period):
         return None
     for name, size in manifest.get("files", {}).items():
@@ -124,18 +134,22 @@ def current(out: Path, period: Period | str, found: dict[str, str]) -> dict | No
 
 def all_periods_current(out: Path, found: dict[str, str]) -> dict | None:
     """The last --all-periods run, when it saw these inputs and every period it built is still current."""
-    summary = _read(out / ALL_PERIODS_NAME)
+    summary = read(out / ALL_PERIODS_NAME)
     if not summary or summary.get("key") != key(found, "all") or not summary.get("periods"):
         return None
-    if not all(current(out, period, found) for period in summary["periods"]):
+    alone = set(summary.get("figures_alone", []))
+    if not all(current(out, period, {**found, "narrative": FIGURES_ALONE} if period in alone else found)
+               for period in summary["periods"]):
         return None
     if not (out / "index.html").is_file():
         return None
     return summary
 
 
-def all_periods_document(found: dict[str, str], periods: list[str], built: str) -> bytes:
-    return json.dumps({"key": key(found, "all"), "periods": periods, "built": built}, indent=2).encode() + b"\n"
+def all_periods_document(found: dict[str, str], periods: list[str], built: str, alone: list[str] = ()) -> bytes:
+    """`alone`: the months built from their figures alone, without another month's narrative."""
+    return json.dumps({"key": key(found, "all"), "periods": periods, "built": built, "figures_alone": list(alone)},
+                      indent=2).encode() + b"\n"
 
 
 def changed_files(before: dict, after: dict) -> list[str]:

@@ -1,8 +1,8 @@
 """The render stage: the figures and the config's text, through Jinja templates, into HTML and PDF."""
 from __future__ import annotations
 
+import base64
 import datetime as dt
-import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import __version__, charts, i18n
 from .config import Config, Scope, Text, read_text
@@ -24,8 +24,6 @@ from .visible import visible
 from .wording import Wording
 
 PACKAGE = Path(__file__).resolve().parent
-FIGURE_PARAGRAPHS = ("forums", "activities", "displacement")
-MARKER = re.compile(r"^\[\[\s*(\w+)\s*\]\]$")
 # Arabic faces that shape and extract correctly; DejaVu is left out on purpose (its lam-alef
 # ligatures come back wrong when the PDF's text is copied).
 ARABIC_FONTS = ("Amiri", "Noto Naskh Arabic", "Noto Sans Arabic", "Scheherazade New")
@@ -34,7 +32,7 @@ FONT_PACKAGE = "fonts-hosny-amiri"
 
 @dataclass(frozen=True)
 class Block:
-    """A paragraph of the narrative, or a marker ([[forums]]) where the figures' paragraph goes."""
+    """A part of the narrative as HTML, or a marker ([[forums]]) where the figures' paragraph goes."""
 
     html: Markup = Markup("")
     figures: str = ""
@@ -45,23 +43,53 @@ def linkify(text: str, wording: Wording | None = None) -> Markup:
     return (wording or Wording("en")).prose(text)
 
 
-def read_narrative(path: str, wording: Wording) -> list[Block]:
-    """Paragraphs separated by blank lines; a paragraph [[forums]], [[activities]] or [[displacement]]
-    places that figures' paragraph. Paragraphs the narrative leaves out follow at its end."""
-    text = read_text(Path(path)) if path else ""
-    blocks: list[Block] = []
-    for paragraph in re.split(r"\n\s*\n", text.strip()):
-        paragraph = " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
-        if not paragraph or paragraph.startswith("<!--"):
-            continue
-        marker = MARKER.match(paragraph)
-        if marker and marker.group(1) in FIGURE_PARAGRAPHS:
-            blocks.append(Block(figures=marker.group(1)))
-        else:
-            blocks.append(Block(html=linkify(paragraph, wording)))
-    placed = {b.figures for b in blocks}
-    blocks.extend(Block(figures=name) for name in FIGURE_PARAGRAPHS if name not in placed)
-    return blocks
+def narrative_of(config: Config, figures: Figures, language: str, wording: Wording) -> dict:
+    """One half's narrative for the month: its headline and its blocks, the figure paragraphs where its
+    markers put them (a marker left out leaves that paragraph out), and the parts `[sections]` switches off
+    left out. Without a narrative, the figure paragraphs alone."""
+    from . import live_figures, narrative
+    from .narrative_html import block_html, inline_html
+
+    read = narrative.read(config, figures.period, language)
+    where = narrative.shown_path(config, read.path)
+    if read.path is None:
+        blocks = [Block(figures=name) for name in narrative.FIGURE_PARAGRAPHS]
+    else:
+        blocks = []
+        for chunk in read.chunks:
+            if chunk.figures:
+                blocks.append(Block(figures=chunk.figures))
+            else:
+                live_figures.placeholders(chunk.text, figures, where, chunk.line)
+                blocks.append(Block(html=block_html(chunk.text, wording, figures)))
+    blocks = [b for b in blocks if not b.figures or getattr(config.sections, b.figures)]
+    first = next((i for i, b in enumerate(blocks) if not b.figures), None)
+    dateline = config.dateline[language]
+    if first is not None and dateline and blocks[first].html.startswith("<p>"):
+        html = Markup('<p><span class="dateline">{} – </span>').format(dateline) + Markup(blocks[first].html[3:])
+        blocks[first] = Block(html=html)
+    if read.headline:
+        live_figures.placeholders(read.headline, figures, where, read.headline_line)
+        headline = inline_html(read.headline, wording, figures)
+    else:
+        headline = escape(config.headline[language])
+    return {"headline": headline, "blocks": blocks, "file": where}
+
+
+def logo_uri(config: Config) -> str:
+    """The logo as a data URI, so that the HTML stands alone and the PDF needs to fetch nothing else."""
+    from .config import logo_type
+
+    if not config.logo:
+        return ""
+    try:
+        content = Path(config.logo).read_bytes()
+    except OSError as error:
+        raise ConfigError(f"'logo': the file {config.logo} cannot be read ({error.strerror or error})") from None
+    kind = logo_type(content)
+    if kind is None:
+        raise ConfigError(f"'logo': the file {config.logo} is not an SVG or PNG image; save the logo as .svg or .png")
+    return f"data:{kind};base64,{base64.b64encode(content).decode('ascii')}"
 
 
 def months_between(start: dt.date, end: dt.date) -> int:
@@ -113,6 +141,7 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
             places.append((f"{highlight.text.en} in {place.name_en} governorate",
                            f"{highlight.text.ar} في محافظة {place.name_ar}"))
     groups = [g for g in PARTICIPANT_GROUPS if figures.value(f"participants.{g}")]
+    narratives = {lang: narrative_of(config, figures, lang, wordings[lang]) for lang in config.languages}
     return {
         "version": __version__,
         "config": config,
@@ -122,12 +151,19 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
         "figures": figures,
         "f": figures.value,
         "halves": [{"language": lang, "wording": wordings[lang]} for lang in config.languages],
-        "narrative": {lang: read_narrative(config.narrative[lang], wordings[lang]) for lang in config.languages},
+        "narrative": {lang: narratives[lang]["blocks"] for lang in config.languages},
+        "headline": {lang: narratives[lang]["headline"] for lang in config.languages},
+        # The month as the heading says it: "May 2017" / "أيار ٢٠١٧".
+        "month": {"en": english.month(period.start) + f" {period.year}",
+                  "ar": arabic.isolate(f"{arabic.month(period.start)} {arabic.digits(period.year)}")},
+        "sections": config.sections,
+        "logo": logo_uri(config),
         "places": places,
         "places_en": [p[0] for p in places],
         "places_ar": [p[1] for p in places],
         "groups": groups,
-        "scopes": scope_paragraphs(config, figures),
+        "scopes": scope_paragraphs(config, figures) if config.sections.displacement else [],
+        "wordings": wordings,
         "sources": ", ".join(sources) or "no sheets",
         # Each file name isolated left to right, the list itself right to left with Arabic commas.
         "sources_ar": Markup("، ").join(Markup('<bdi dir="ltr">{}</bdi>').format(s) for s in sources)
@@ -231,24 +267,33 @@ def refuse_network(url: str, timeout: int = 10, ssl_context=None):
     raise ValueError(f"cpreport fetches nothing while rendering (refused {url[:80]})")
 
 
-def url_guard(weasyprint):
-    """The fetcher to give WeasyPrint: one that refuses every URL (web, file, data).
+def url_guard(weasyprint, allowed: tuple[str, ...] = ()):
+    """The fetcher to give WeasyPrint: one that refuses every URL (web, file, data) but the data URIs
+    `allowed` (the config's logo, which the build itself embedded).
 
     WeasyPrint 70 and later take an object of its URLFetcher class (a plain function breaks the
     rendering of any url(), <img> or <link>); earlier versions take a function."""
     fetcher = getattr(getattr(weasyprint, "urls", None), "URLFetcher", None)
+    allowed = tuple(uri for uri in allowed if uri.startswith("data:"))
     if not isinstance(fetcher, type):
-        return refuse_network
+        def guard(url: str, timeout: int = 10, ssl_context=None):
+            if url in allowed:
+                return weasyprint.default_url_fetcher(url)
+            return refuse_network(url)
+        return guard if allowed else refuse_network
 
     class RefuseEverything(fetcher):
         def fetch(self, url, headers=None):
+            if url in allowed:
+                return super().fetch(url, headers)
             return refuse_network(url)
 
     # fail_on_errors off: a refused image is left out of the page, as a missing one is, and the report is built.
     return RefuseEverything(fail_on_errors=False)
 
 
-def render_pdf(html: str) -> bytes:
+def render_pdf(html: str, allowed: tuple[str, ...] = ()) -> bytes:
+    """The PDF of a page; nothing is fetched but the data URIs `allowed` (the config's logo)."""
     if not arabic_fonts():
         raise EnvironmentProblem(
             f"No Arabic font is installed, so the PDF would show empty boxes. Install one: "
@@ -259,4 +304,4 @@ def render_pdf(html: str) -> bytes:
     except OSError as error:  # Pango missing: WeasyPrint cannot load its libraries
         raise EnvironmentProblem(f"WeasyPrint cannot start ({error}). Install Pango: apt-get install libpango-1.0-0 "
                                  "libpangoft2-1.0-0") from None
-    return weasyprint.HTML(string=html, url_fetcher=url_guard(weasyprint)).write_pdf()
+    return weasyprint.HTML(string=html, url_fetcher=url_guard(weasyprint, allowed)).write_pdf()

@@ -304,10 +304,11 @@ class Wording:
         return f"{owner}’s {thing}" if self.language == "en" else f"{thing} التابع {self.li(owner)}"
 
     # Rounded amounts --------------------------------------------------------------------------
-    def approx(self, n: int, noun: str | None = None, case: str = GENITIVE) -> str:
+    def approx(self, n: int, noun: str | None = None, case: str = GENITIVE, followed: bool = False) -> str:
         """"more than 441,000 individuals" / "أكثر من ٤٤١ ألف شخص نازح"; an exact round amount as it is.
         Without a noun the amount stands alone ("وقد عاد أكثر من ١٠٥ آلاف منهم"); `case` is the
-        sentence's, for an exact amount (a rounded one follows أكثر من and is genitive)."""
+        sentence's, for an exact amount (a rounded one follows أكثر من and is genitive). `followed`: a noun of
+        the writer's own follows the amount ("أكثر من ٤٤١ ألف نازح"), so the unit takes the construct form."""
         n = int(n)
         r = rounded(n)
         if r.exact and r.unit == 1:
@@ -322,15 +323,15 @@ class Wording:
             if kind and kind.en_plural:
                 amount = f"{amount} {kind.en_plural}"
             return amount if r.exact else f"{'over' if r.unit == 1 else 'more than'} {amount}"
-        amount = self._arabic_amount(r, NOUNS[noun] if noun else None, case)
+        amount = self._arabic_amount(r, NOUNS[noun] if noun else None, case, followed)
         return amount if r.exact else f"أكثر من {amount}"
 
-    def _arabic_amount(self, r: Rounded, noun: Noun | None, case: str) -> str:
+    def _arabic_amount(self, r: Rounded, noun: Noun | None, case: str, followed: bool = False) -> str:
         if r.unit == 1:
             return f"{self.number(r.count)} {arabic_noun_form(int(r.count), noun, case)}" if noun \
                 else self.number(r.count)
         single, alone, plural, dual, dual_construct = AR_UNITS[r.unit]
-        followed = noun is not None
+        followed = followed or noun is not None
         if r.count == 1:
             unit = single
         elif r.count == 2:
@@ -344,7 +345,7 @@ class Wording:
             else:
                 unit = single
             unit = f"{self.number(r.count)}{NBSP}{unit}"
-        return f"{unit} {noun.ar}{noun.tail()}" if followed else unit
+        return f"{unit} {noun.ar}{noun.tail()}" if noun is not None else unit
 
     # Bidirectional text --------------------------------------------------------------------------
     def isolate(self, text: object) -> Markup | str:

@@ -150,7 +150,8 @@ def test_off_a_terminal_the_lines_are_plain_and_the_log_has_them_all(sample, tmp
     assert not ANSI.search(result.stdout + result.stderr)
     assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d rendering the PDF 2017-05$", result.stderr, re.M)
     last = result.stdout.strip().splitlines()[-1]
-    assert re.fullmatch(rf"Built the report for 2017-05 in {re.escape(str(out / '2017-05'))} in \d+\.\d s\.", last)
+    assert re.fullmatch(rf"Built the report for 2017-05 in {re.escape(str(out / '2017-05'))} in \d+\.\d s "
+                        r"\(narrative: narrative/en\.md, narrative/ar\.md\)\.", last)
     log = (out / "cpreport.log").read_text("utf-8")
     assert "rendering the PDF 2017-05" in log and last in log and not ANSI.search(log)
 
@@ -237,11 +238,19 @@ def test_every_month_with_data_gets_its_folder_and_the_index_lists_them(sample, 
     out = tmp_path / "out"
     sample.write_text(sample.read_text("utf-8").replace('period = "2017-05"', 'period = "2017-05"\nformats = ["html"]'),
                       "utf-8")
+    # April has words of its own; the other months before May have none, and are built from their figures alone.
+    (sample.parent / "narrative" / "2017-04").mkdir()
+    (sample.parent / "narrative" / "2017-04" / "en.md").write_text("News of April.\n\n[[forums]]\n", "utf-8")
+    (sample.parent / "narrative" / "2017-04" / "ar.md").write_text("أخبار نيسان.\n\n[[forums]]\n", "utf-8")
     result = run(sample, "--out", str(out), "--all-periods")
     assert result.returncode == 0, result.stderr
     months = sorted(p.name for p in out.iterdir() if re.fullmatch(r"\d{4}-\d\d", p.name))
     assert months[0] == "2015-03" and months[-1] == "2017-05"  # the first forum, the period
     assert f"Built {len(months)} month(s)" in result.stdout
+    assert "narrative/2017-04/en.md, narrative/2017-04/ar.md for 2017-04" in result.stdout
+    assert "News of April." in (out / "2017-04" / "report.html").read_text("utf-8")
+    march = (out / "2017-03" / "report.html").read_text("utf-8")
+    assert "Chief of Mission" not in march and 'data-figures="activities"' in march
     index = (out / "index.html").read_text("utf-8")
     for month in months:
         assert f'href="{month}/report.html"' in index

@@ -1,0 +1,236 @@
+"""The officer's own words, month by month: a narrative per period with its headline, Markdown, live figures in
+both languages, the checks of unfinished text, [sections], the logo and the footer."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import pdf_text
+from report_variants import write_project
+
+from cpreport.build import build
+from cpreport.cli import main
+from cpreport.config import load_config
+from cpreport.errors import EXIT_DISAGREE, EXIT_USAGE
+
+MAY = """# May 2017 in brief: {cpfs.total} forums
+
+In May the programme held **{activities.training.in_period:count}** and reached *Sinjar*.
+
+- {displacement.mosul_operations.displaced_cumulative:approx} displaced since {displacement.mosul_operations.displaced_cumulative:date}
+- {activities.conference:count} in all
+
+See the [DTM website](http://iraqdtm.iom.int) for more. <script>alert(1)</script> {{ config.data }} {% include "x" %}
+
+## Forums
+
+[[forums]]
+
+[[activities]]
+"""
+MAY_AR = """# أيار ٢٠١٧ باختصار: {cpfs.total} منتدى
+
+نظّم البرنامج في أيار **{activities.training.in_period:count}** ووصل إلى *سنجار*.
+
+- {displacement.mosul_operations.displaced_cumulative:approx} نازح حتى {displacement.mosul_operations.displaced_cumulative:date}
+- {activities.conference:count} في المجموع
+
+انظر [موقع DTM](http://iraqdtm.iom.int) لمزيد من المعلومات.
+
+## المنتديات
+
+[[forums]]
+
+[[activities]]
+"""
+
+
+def html_only(config: Path) -> Path:
+    config.write_text(config.read_text("utf-8").replace('out = "out"', 'out = "out"\nformats = ["html"]'), "utf-8")
+    return config
+
+
+def own_narrative(config: Path, period: str, en: str, ar: str) -> None:
+    folder = config.parent / "narrative" / period
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "en.md").write_text(en, "utf-8")
+    (folder / "ar.md").write_text(ar, "utf-8")
+
+
+def halves(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<article\b[^>]*\blang="(\w+)"[^>]*>(.*?)</article>', html, re.S))
+
+
+def text_of(html: str) -> str:
+    """The words of some HTML: inline tags dropped, block tags read as spaces."""
+    inline = re.sub(r"</?(?:span|bdi|strong|em|a)\b[^>]*>", "", html)
+    return " ".join(re.sub(r"<[^>]+>", " ", inline).split())
+
+
+def test_a_month_uses_its_own_narrative_and_headline_and_another_month_keeps_its_own(sample, tmp_path):
+    html_only(sample)
+    own_narrative(sample, "2017-05", MAY, MAY_AR)
+    may = build(load_config(sample))
+    april = build(load_config(sample, period="2017-04"))
+    may_html, april_html = ((o.folder / "report.html").read_text("utf-8") for o in (may, april))
+    assert "May 2017 in brief: 49 forums" in text_of(halves(may_html)["en"])
+    assert "أيار ٢٠١٧ باختصار:" in halves(may_html)["ar"] and "٤٩" in halves(may_html)["ar"]
+    # April has no file of its own: it has the config's headline and the narrative shared by every month.
+    assert "May 2017 in brief" not in april_html and "Chief of Mission" in april_html
+    assert "UN Migration Agency, Iraq Ministry of the Interior Affirm Cooperation" in april_html
+    assert json.loads((may.folder / "figures.json").read_text("utf-8"))["narrative"] == {
+        "en": "narrative/2017-05/en.md", "ar": "narrative/2017-05/ar.md"}
+    assert json.loads((april.folder / "figures.json").read_text("utf-8"))["narrative"] == {
+        "en": "narrative/en.md", "ar": "narrative/ar.md"}
+
+
+def test_all_periods_keeps_a_month_built_before_and_never_gives_it_another_months_words(sample, tmp_path):
+    html_only(sample)
+    build(load_config(sample, period="2017-04"))  # April, built alone from the shared narrative
+    april_before = (sample.parent / "out" / "2017-04" / "report.html").read_bytes()
+    (sample.parent / "narrative" / "en.md").write_text("May 2017 highlights.\n\n[[forums]]\n", "utf-8")
+    (sample.parent / "narrative" / "ar.md").write_text("أبرز أحداث أيار ٢٠١٧.\n\n[[forums]]\n", "utf-8")
+    result = CliRunner().invoke(main, ["build", "--config", str(sample), "--all-periods"])
+    assert result.exit_code == 0, result.output
+    out = sample.parent / "out"
+    assert (out / "2017-04" / "report.html").read_bytes() == april_before
+    assert "kept as built before, having no narrative of their own: 2017-04" in result.output
+    assert "May 2017 highlights" in (out / "2017-05" / "report.html").read_text("utf-8")
+    for month in ("2015-03", "2017-03"):
+        page = (out / month / "report.html").read_text("utf-8")
+        assert "May 2017 highlights" not in page and 'data-figures="forums"' in page
+
+
+def test_the_heading_says_the_month_the_programme_and_the_donor(sample_build):
+    english, arabic = (text_of(h) for h in halves((sample_build / "report.html").read_text("utf-8")).values())
+    assert "Monthly report, May 2017 Community Policing programme, funded by the German Government" in english
+    assert "التقرير الشهري، أيار ٢٠١٧ برنامج الشرطة المجتمعية، بتمويل من الحكومة الألمانية" in arabic
+
+
+def test_markdown_comes_out_as_it_reads_and_raw_html_is_text(sample):
+    html_only(sample)
+    own_narrative(sample, "2017-05", MAY, MAY_AR)
+    page = (build(load_config(sample)).folder / "report.html").read_text("utf-8")
+    english, arabic = halves(page)["en"], halves(page)["ar"]
+    assert "<strong><span" in english and "<em>Sinjar</em>" in english and "*" not in text_of(english)
+    assert re.search(r"<ul>\s*<li>.*?</li>\s*<li>.*?</li>\s*</ul>", english, re.S)
+    assert '<a href="http://iraqdtm.iom.int">DTM website</a>' in english
+    assert '<h2 class="subheading">Forums</h2>' in english
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in english and "<script>" not in page
+    assert '{{ config.data }} {% include "x" %}' in text_of(english).replace("&#34;", '"')  # never a template
+    # Inside Arabic a link keeps to itself, and its Latin text is not reordered with the sentence.
+    assert '<bdi><a href="http://iraqdtm.iom.int">موقع DTM</a></bdi>' in arabic
+    assert "<em>سنجار</em>" in arabic and '<p><span class="dateline">العراق – </span>' in arabic
+
+
+def test_live_figures_are_said_in_each_half_in_its_grammar(sample):
+    html_only(sample)
+    own_narrative(sample, "2017-05", MAY, MAY_AR)
+    page = (build(load_config(sample)).folder / "report.html").read_text("utf-8")
+    english, arabic = (text_of(h) for h in halves(page).values())
+    assert "held two trainings and reached Sinjar" in english
+    assert "more than 441,000 displaced since 2 May 2017" in english and "six conferences in all" in english
+    assert "في أيار دورتين تدريبيتين ووصل" in arabic
+    assert "أكثر من ٤٤١ ألف نازح حتى ٢ أيار ٢٠١٧" in arabic and "ستة مؤتمرات في المجموع" in arabic
+
+
+@pytest.mark.parametrize(("conferences", "english", "arabic"), [
+    (1, "one conference", "مؤتمراً واحداً"), (2, "two conferences", "مؤتمرين"), (3, "three conferences", "ثلاثة مؤتمرات"),
+    (11, "11 conferences", "١١ مؤتمراً"), (103, "103 conferences", "١٠٣ مؤتمرات")])
+def test_a_counted_figure_takes_the_grammar_of_its_number(tmp_path, conferences, english, arabic):
+    config = write_project(tmp_path / "p", conference=conferences)
+    own_narrative(config, "2017-05", "Held: {activities.conference:count}.\n", "نُظِّم {activities.conference:count}.\n")
+    page = (build(load_config(config)).folder / "report.html").read_text("utf-8")
+    said = {lang: text_of(h) for lang, h in halves(page).items()}
+    assert f"Held: {english}." in said["en"] and f"نُظِّم {arabic}." in said["ar"]
+
+
+def test_an_unknown_figure_names_the_file_the_line_and_the_nearest_key(sample):
+    own_narrative(sample, "2017-05", "News.\n\nWe have {cpfs.totl} forums.\n", "أخبار {cpfs.total}.\n")
+    result = CliRunner().invoke(main, ["build", "--config", str(sample)])
+    assert result.exit_code == EXIT_USAGE
+    assert "narrative/2017-05/en.md, line 3: {cpfs.totl} names no figure of 2017-05; did you mean {cpfs.total}?" \
+        in result.output
+    assert not (sample.parent / "out" / "2017-05").exists() and "Traceback" not in result.output
+
+
+def test_halves_that_name_different_live_figures_stop_the_build(sample):
+    own_narrative(sample, "2017-05", "We have {cpfs.total} forums.\n", "لدينا {cpfs.iom} منتدى.\n")
+    result = CliRunner().invoke(main, ["build", "--config", str(sample)])
+    assert result.exit_code == EXIT_DISAGREE, result.output
+    assert "narrative" in result.output and "49" in result.output
+
+
+def test_unfinished_text_is_a_warning_and_an_error_with_strict(tmp_path):
+    project = tmp_path / "p"
+    assert CliRunner().invoke(main, ["init", str(project)]).exit_code == 0
+    runner = CliRunner()
+    result = runner.invoke(main, ["validate", "--config", str(project / "cpreport.toml"), "--period", "2017-05"])
+    assert "CP401" in result.output and "still holds the example text that `cpreport init` wrote" in result.output
+    strict = runner.invoke(main, ["build", "--config", str(project / "cpreport.toml"), "--period", "2017-05",
+                                  "--strict"])
+    assert strict.exit_code == 1 and "CP401" in strict.output
+    (project / "narrative" / "en.md").write_text("[[forums]]\n", "utf-8")
+    (project / "narrative" / "2017-05").mkdir()
+    (project / "narrative" / "2017-05" / "ar.md").write_text("أخبار أيار.\n", "utf-8")
+    result = runner.invoke(main, ["validate", "--config", str(project / "cpreport.toml"), "--period", "2017-05"])
+    assert "CP402" in result.output  # the English narrative has no words
+    assert "CP403" in result.output and "add narrative/2017-05/en.md" in result.output
+
+
+def test_sections_switch_parts_off_and_a_marker_left_out_leaves_its_paragraph_out(sample):
+    html_only(sample)
+    (sample.parent / "displacement.csv").unlink()
+    sample.write_text(sample.read_text("utf-8") + "\n[sections]\ndisplacement = false\ncontacts = false\n", "utf-8")
+    own_narrative(sample, "2017-05", "News.\n\n[[activities]]\n", "أخبار.\n\n[[activities]]\n")
+    result = CliRunner().invoke(main, ["build", "--config", str(sample), "--strict"])
+    assert result.exit_code == 0, result.output  # no sheet, no warning about it
+    assert "CP003" not in result.output
+    page = (sample.parent / "out" / "2017-05" / "report.html").read_text("utf-8")
+    assert 'data-figures="activities"' in page and 'data-figures="forums"' not in page
+    assert 'data-figures="displacement"' not in page and 'class="contacts"' not in page
+    assert 'id="displacement-en"' not in page
+
+
+def test_the_logo_is_embedded_in_the_html_and_drawn_in_the_pdf(sample, tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (120, 40), (11, 58, 110)).save(sample.parent / "logo.png")
+    sample.write_text(sample.read_text("utf-8").replace('dateline =', 'logo = "logo.png"\ndateline ='), "utf-8")
+    folder = build(load_config(sample)).folder
+    assert '<img class="logo" src="data:image/png;base64,' in (folder / "report.html").read_text("utf-8")
+    listed = subprocess.run(["pdfimages", "-list", str(folder / "report.pdf")], capture_output=True, text=True,
+                            check=True).stdout
+    assert re.search(r"^\s*1\s+0\s+image\s+120\s+40\b", listed, re.M), listed
+
+
+@pytest.mark.parametrize("content", [None, b"not an image"])
+def test_a_missing_or_unreadable_logo_is_a_config_error(sample, content):
+    if content is not None:
+        (sample.parent / "logo.svg").write_bytes(content)
+    sample.write_text(sample.read_text("utf-8").replace('dateline =', 'logo = "logo.svg"\ndateline ='), "utf-8")
+    result = CliRunner().invoke(main, ["build", "--config", str(sample)])
+    assert result.exit_code == EXIT_USAGE and "'logo'" in result.output and "logo.svg" in result.output
+
+
+def test_the_default_footer_speaks_to_the_donor_and_the_config_can_replace_it(sample_build, sample):
+    footer = text_of(re.search(r"<footer.*?</footer>", (sample_build / "report.html").read_text("utf-8"), re.S)[0])
+    assert footer.startswith("Community Policing programme, funded by the German Government — report for May 2017.")
+    assert "up to 31 May 2017: activities.xlsx" in footer and "cpreport" not in footer
+    assert "بتمويل من الحكومة الألمانية — تقرير شهر أيار ٢٠١٧" in footer
+    html_only(sample)
+    sample.write_text(sample.read_text("utf-8").replace(
+        'dateline =', 'footer = { en = "Our own footer", ar = "تذييلنا" }\ndateline ='), "utf-8")
+    page = (build(load_config(sample)).folder / "report.html").read_text("utf-8")
+    assert "Our own footer" in page and "تذييلنا" in page and "report for May 2017" not in page
+
+
+def test_the_pdf_shows_the_narrative_joined_and_right_to_left(sample):
+    own_narrative(sample, "2017-05", MAY, MAY_AR)
+    text = pdf_text(build(load_config(sample)).folder / "report.pdf")
+    assert "May 2017 in brief: 49 forums" in text and "two trainings" in text
+    assert "التقرير الشهري" in text and "ستة مؤتمرات في المجموع" in text
