@@ -126,7 +126,7 @@ def test_ids_are_folded_as_python_folds_them(ids):
 
     import numpy as np
 
-    from cpreport.validate import _ascii_keys
+    from cpreport.validate.fastpath import _ascii_keys
 
     expected = [re.sub(r"[\W_]+", "_", i.lower()).strip("_") for i in ids]
     assert _ascii_keys(np.array(ids, dtype=object)).to_pylist() == expected
@@ -140,7 +140,7 @@ def test_ids_read_from_a_csv_compare_as_the_same_ids_from_a_workbook(ids, times)
     # A CSV's ids are folded by Arrow: plain ones at once, repeated ones once each (as categories); the keys must
     # be those of the same ids read from a workbook, cell by cell.
     from cpreport.load import ARROW_TEXT
-    from cpreport.validate import _id_keys
+    from cpreport.validate.ids import _id_keys
 
     cells = ids * times
     from_csv = _id_keys(pd.Series([i or None for i in cells], dtype=ARROW_TEXT)).astype(object)

@@ -1,0 +1,117 @@
+"""The validate stage: read each cell as its column's type and check the rules, collecting findings.
+
+The data flows through its modules in this order:
+  rows          each part of a table alone (cached with it): its cells read as their types (cells.py) and the
+                rules across the columns of a row; failing cells become findings (report.py)
+  tables        the parts stacked, copies set aside, and the rules across rows and tables: ids (ids.py),
+                displacement (displacement.py) and the rest
+fastpath.py holds the speed code for large CSVs, apart from these rules.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..contract import TABLES, Table
+from ..findings import ERROR, Code, Findings, finding
+from ..load import ROW, Loaded, Sheet
+from ..load.stacking import split_keys, stack, stack_frames
+from .cells import LARGEST_COUNT, parse_dates, parse_integers
+from .context import Context
+from .displacement import displacement_totals, displacement_totals_until
+from .report import row_spans, rows_shown
+from .rows import ROW_RULES, cells_shown_later, check_sheet
+from .tables import TABLE_RULES, _copies, _rows_of
+
+
+@dataclass
+class Checked:
+    """What the validate stage hands on: typed tables (with the user's row numbers) and all findings."""
+
+    forums: pd.DataFrame
+    activities: pd.DataFrame
+    displacement: pd.DataFrame
+    sources: dict[str, list[tuple[str, str]]]  # table -> its parts' (file, sheet), as stacked (see load.stacking)
+    findings: Findings
+    # The displacement figures up to each period end asked for: see displacement_totals_until.
+    totals: dict[dt.date, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.findings.errors == 0
+
+    def displacement_totals_until(self, end: dt.date) -> pd.DataFrame:
+        """The displacement figures (see displacement_totals) of the dates up to end, worked out once per end."""
+        if end not in self.totals:
+            self.totals[end] = displacement_totals_until(self.displacement, end)
+        return self.totals[end]
+
+
+def _empty(table: Table) -> pd.DataFrame:
+    return pd.DataFrame({ROW: pd.Series(dtype="int64"), **{c.name: pd.Series(dtype=object) for c in table.columns}})
+
+
+def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()) -> Checked:
+    """Check the loaded sheets against the contract and the rules; hand on typed tables and every finding.
+
+    Each part of a table (a sheet, a file) is checked alone, the parts that repeat another are set aside, and the
+    rest are stacked into one table for the rules across rows and tables."""
+    findings = Findings(list(loaded.findings))
+    typed: dict[str, pd.DataFrame] = {}
+    sheets: dict[str, Sheet] = {}
+    sources: dict[str, list[tuple[str, str]]] = {}
+    # A sheet with a header and no rows is an error beside sheets that have rows (a forum or activity
+    # sheet saved empty by mistake would report zeros); in a new project where no sheet has rows yet,
+    # it is a warning, so that the first build shows the empty report. Displacement may be empty, and so may
+    # one office's part of a table whose other parts have rows.
+    any_rows = any(not part.frame.empty for parts in loaded.parts.values() for part in parts)
+    for name, parts in loaded.parts.items():
+        table_rows = any(not part.frame.empty for part in parts)
+        for part in parts:
+            if part.frame.empty:
+                severity = ERROR if any_rows and not table_rows and name != "displacement" else None
+                findings.add(finding(Code.CP005, file=part.file, sheet=part.sheet, severity=severity))
+        sheet = stack(parts)
+        if len(parts) > 1 and all(p.checked is None and p.typed_cells == parts[0].typed_cells for p in parts):
+            # Parts read in this run are checked as one table: each part's own checks would repeat the fixed
+            # cost of checking a column for every office's file.
+            table, found = check_sheet(sheet)
+            findings.extend(found)
+            numbers = split_keys(table[ROW].to_numpy())[0]
+            pieces = [table[numbers == n] for n in range(len(parts))]
+        else:
+            pieces = []
+            for part in parts:
+                part_table, found = part.checked or check_sheet(part)
+                findings.extend(found)
+                pieces.append(part_table)
+            table = stack_frames(pieces)
+        copies = _copies(list(zip(parts, pieces)), findings)
+        if copies:  # a part that repeats another is counted once: its rows are left out
+            keep = ~np.isin(split_keys(table[ROW].to_numpy())[0], copies)
+            table = table[keep].reset_index(drop=True)
+            sheet = _rows_of(sheet, keep)
+        sheets[name] = sheet
+        sources[name] = [(part.file, part.sheet) for part in parts]
+        # A shallow copy: the rules below change columns, and the sheet's own table may be checked again.
+        typed[name] = table.copy(deep=False)
+    typed = {name: typed[name] if name in typed else _empty(table) for name, table in TABLES.items()}
+    context = Context(sheets, typed, period_end, set(scopes), findings)
+    for table, _codes, rule in TABLE_RULES:
+        if table in sheets:
+            rule(context, table)
+    forums, activities, displacement = typed["cpfs"], typed["activities"], context.typed["displacement"]
+    activities["end_date"] = activities["end_date"].fillna(activities["start_date"])
+    forums["status"] = forums["status"].astype(object).fillna("active")
+    checked = Checked(forums, activities, displacement, sources, findings)
+    if context.worked_out is not None and context.worked_out[0] is displacement:
+        checked.totals[period_end] = context.worked_out[1]  # the rules' figures are of the table handed on
+    return checked
+
+
+__all__ = ["Checked", "validate", "check_sheet", "cells_shown_later", "parse_dates", "parse_integers",
+           "displacement_totals", "displacement_totals_until", "row_spans", "rows_shown", "ROW_RULES", "TABLE_RULES",
+           "LARGEST_COUNT"]

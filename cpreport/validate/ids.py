@@ -1,0 +1,75 @@
+"""Ids: compared as folded keys; each given once in its table, and a forum named by an activity must exist."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the rules take a Context; only annotations name it
+    from .context import Context
+
+
+import numpy as np
+import pandas as pd
+
+from ..findings import Code
+from ..load import (ROW, arrow_array, arrow_text, repeats_itself)
+from .cells import DIGITS, distinct_cells
+from .fastpath import _arrow_id_keys, _ascending, _ascii_keys
+from .report import _report, rows_shown
+
+
+def _id_keys(ids: pd.Series, encoded: tuple | None = None) -> pd.Series:
+    """Ids as compared: "CPF-NIN-001", "cpf nin 001" and "CPF_NIN_001 " are one forum. Each distinct id is folded
+    once; a column that repeats its ids (the forums the activities name) gives its keys as categories.
+    encoded: the sheet's column as load encoded it (Sheet.encoded), used while the rules have kept every row."""
+    present = ids.notna()
+    if not present.any():
+        return ids.astype(object).where(present, None)
+    if encoded is not None and len(encoded[0]) == len(ids):
+        codes, distinct = distinct_cells(ids, encoded)
+    elif arrow_text(ids) and not repeats_itself(arrow_array(ids)):
+        return _arrow_id_keys(ids, _id_keys)
+    else:
+        codes, distinct = distinct_cells(ids if arrow_text(ids) else ids.where(~present, ids.astype(str)))
+    folded = _fold_ids(distinct)
+    if len(distinct) * 2 > len(ids):  # mostly distinct ids: as many categories as cells would gain nothing
+        return pd.Series(np.append(folded, None)[codes], index=ids.index, dtype=object)
+    place, keys = pd.factorize(folded)
+    return pd.Series(pd.Categorical.from_codes(np.append(place, -1)[codes], categories=pd.Index(keys, dtype=object)),
+                     index=ids.index)
+
+
+def _fold_ids(distinct: np.ndarray) -> np.ndarray:
+    """The keys of distinct ids (Python strings): plain ASCII ids folded by Arrow, the others (Arabic digits,
+    letters) by Python; an id of signs alone is its own key."""
+    folded = _ascii_keys(distinct).to_numpy(zero_copy_only=False).astype(object)
+    other = pd.isna(folded)
+    if other.any():
+        texts = pd.Series(distinct[other], dtype=object).astype(str)
+        # NFKC first: a full-width "ＣＰＦ-００１" or a ligature is the same id as the one typed plainly.
+        folded[other] = (texts.str.normalize("NFKC").str.translate(DIGITS).str.lower().str.replace(r"[\W_]+", "_", regex=True)
+                         .str.strip("_").to_numpy(dtype=object))
+    return np.where(folded == "", distinct, folded)
+
+
+def unique_ids(c: Context, table: str) -> None:
+    sheet, typed = c.sheets[table], c.typed[table]
+    id_column = sheet.table.id_column
+    if id_column not in sheet.headers:
+        return
+    keys = _id_keys(typed[id_column])
+    if _ascending(keys):
+        return  # each id after the one above it, as sheets that number their rows in order have them
+    repeated = keys.notna() & keys.duplicated(keep=False)
+    if repeated.any():
+        rows_of = typed[repeated].groupby(keys[repeated])[ROW].agg(lambda rows: rows_shown(rows, sheet))
+        later = repeated & keys.duplicated(keep="first")
+        _report(c.findings, sheet, Code.CP209, later, id_column, sheet.frame[id_column], {"detail": keys.map(rows_of)})
+
+
+def forum_named(c: Context, table: str) -> None:
+    sheet, activities = c.sheets[table], c.typed[table]
+    if "cpf_id" not in sheet.headers or "cpfs" not in c.sheets:
+        return
+    known = set(_id_keys(c.typed["cpfs"]["cpf_id"]).dropna())
+    keys = _id_keys(activities["cpf_id"], sheet.encoded.get("cpf_id"))
+    _report(c.findings, sheet, Code.CP304, keys.notna() & ~keys.isin(known), "cpf_id", sheet.frame["cpf_id"])

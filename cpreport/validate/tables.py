@@ -1,0 +1,106 @@
+"""The rules across the rows of a table and across tables, and the parts of a table given twice."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+import numpy as np
+import pandas as pd
+
+from ..findings import Code, Findings, finding
+from ..load import (ROW, Sheet)
+from .displacement import different_days_contradiction, figure_given_twice, same_day_contradiction, scope_labels, unplaced_figures
+from .ids import forum_named, unique_ids
+from .report import _report, _written, rows_shown
+
+if TYPE_CHECKING:  # the rules take a Context; only annotations name it
+    from .context import Context
+
+
+
+
+
+def repeated_rows(c: Context, table: str) -> None:
+    """A table without ids: an exact repeat is counted once, and said."""
+    sheet, typed = c.sheets[table], c.typed[table]
+    columns = [column for column in typed.columns if column != ROW]
+    repeat = typed.duplicated(subset=columns, keep="first")
+    if repeat.any():
+        first_rows = typed.groupby(columns, dropna=False, observed=True)[ROW].transform("first")
+        if sheet.parts:
+            first_rows = first_rows.map(lambda key: rows_shown([key], sheet))
+        first_column = next(iter(sheet.headers))
+        _report(c.findings, sheet, Code.CP210, repeat, first_column, sheet.frame[first_column], {"detail": first_rows})
+        c.typed[table] = typed[~repeat]
+
+
+def arabic_names(c: Context, table: str) -> None:
+    sheet, forums = c.sheets[table], c.typed[table]
+    if "name_ar" in sheet.headers:
+        _report(c.findings, sheet, Code.CP212, forums["name_ar"].isna() & forums["name_en"].notna(), "name_ar",
+                sheet.frame["name_ar"])
+
+
+def after_period(column: str):
+    def rule(c: Context, table: str) -> None:
+        sheet, typed = c.sheets[table], c.typed[table]
+        late = typed[column] > pd.Timestamp(c.period_end)
+        if late.any():
+            first = late.idxmax()
+            c.findings.add(finding(Code.CP305, **sheet.where(typed.at[first, ROW], column),
+                                   value=_written(sheet, first, column),
+                                   end=c.period_end.strftime("%d/%m/%Y"), detail=int(late.sum())))
+    rule.__name__ = f"after_period_{column}"
+    return rule
+
+
+# The rules across rows and tables, in the order they run: (table, codes it may give, check).
+TABLE_RULES: tuple[tuple[str, tuple[Code, ...], Callable[[Context, str], None]], ...] = (
+    ("cpfs", (Code.CP209,), unique_ids),
+    ("cpfs", (Code.CP212,), arabic_names),
+    ("cpfs", (Code.CP305,), after_period("established_on")),
+    ("activities", (Code.CP209,), unique_ids),
+    ("activities", (Code.CP304,), forum_named),
+    ("activities", (Code.CP305,), after_period("start_date")),
+    ("displacement", (Code.CP210,), repeated_rows),
+    ("displacement", (), unplaced_figures),
+    ("displacement", (Code.CP309,), figure_given_twice),
+    ("displacement", (Code.CP305,), after_period("as_of")),
+    ("displacement", (Code.CP308,), scope_labels),
+    ("displacement", (Code.CP306,), same_day_contradiction),
+    ("displacement", (Code.CP307,), different_days_contradiction),
+)
+
+
+def _as_written(table: pd.DataFrame) -> pd.DataFrame:
+    """A typed part's cells as text, whatever file it came from, for comparing parts."""
+    return pd.DataFrame({c: table[c].astype(object).where(table[c].notna(), None).map(str)
+                         for c in table.columns if c != ROW}).reset_index(drop=True)
+
+
+def _copies(checked: list[tuple[Sheet, pd.DataFrame]], findings: Findings) -> list[int]:
+    """The parts of a table that repeat an earlier part row for row (a copy of a file left beside it, or one sheet
+    saved both as XLSX and as CSV), by their place among the parts: each is an error naming both."""
+    copies: list[int] = []
+    # Parts are compared in full only when their lengths and first and last rows agree: offices' parts of the
+    # same length are common, copies rare.
+    ends = [(len(table), [None if pd.isna(v) else str(v) for c in table.columns if c != ROW
+                          for v in (table[c].iat[0], table[c].iat[-1])] if len(table) else None)
+            for _, table in checked]
+    for number, (part, table) in enumerate(checked):
+        same = next((n for n in range(number) if n not in copies and len(table) and ends[n] == ends[number]
+                     and _as_written(checked[n][1]).equals(_as_written(table))), None)
+        if same is None:
+            continue
+        copies.append(number)
+        earlier = checked[same][0]
+        other = f"{earlier.file} ({earlier.sheet})" if earlier.sheet else earlier.file
+        findings.add(finding(Code.CP006, file=part.file, sheet=part.sheet, table=part.table.name, other=other))
+    return copies
+
+
+def _rows_of(sheet: Sheet, keep: np.ndarray) -> Sheet:
+    """A stacked table without some of its rows (those of a part given twice)."""
+    from dataclasses import replace
+
+    return replace(sheet, frame=sheet.frame[keep].reset_index(drop=True),
+                   changed={c: cells[keep].reset_index(drop=True) for c, cells in sheet.changed.items()})
