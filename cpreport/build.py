@@ -170,7 +170,7 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
     """Compute, render and publish one period's folder; `swapped` gets its name once it is in place."""
     # Jinja, Babel and WeasyPrint load here, not with the module: checking the sheets needs none of them.
     from .crosscheck import check_halves
-    from .render import render_html, render_pdf
+    from .render import render_html
 
     stage = progress.stage if progress else (lambda name, detail="": None)
     stage("figures", str(period))
@@ -180,9 +180,27 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
     check_halves(html)
     files = {"report.html": html.encode("utf-8"), "figures.json": figures.to_json().encode("utf-8"),
              **findings_files(config, checked.findings, period)}
-    if "pdf" in config.formats:
+    if "pdf" in config.formats or "docx" in config.formats:
+        from .archive import write_pdf
+        from .render import layout
+
         stage("pdf", str(period))
-        files["report.pdf"] = render_pdf(html)
+        weasyprint, document = layout(html)
+        attached = {name: files[name] for name in ("figures.json", "validation.csv")}
+        pdf = write_pdf(weasyprint, document, config.pdf_variant, attached)
+        if "pdf" in config.formats:
+            files["report.pdf"] = pdf
+        if "docx" in config.formats:
+            from .snapshots import snapshots
+            from .word import word_document
+
+            stage("docx", str(period))
+            files["report.docx"] = word_document(config, html, snapshots(document, pdf), period)
+    if "xlsx" in config.formats:
+        from .annex import annex_workbook
+
+        stage("xlsx", str(period))
+        files["annex.xlsx"] = annex_workbook(html, figures)
     if "html" not in config.formats:
         del files["report.html"]
     files[manifest.MANIFEST_NAME] = manifest.document(found, period, files, _now())
@@ -276,7 +294,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
     return outcome
 
 
-INDEX_FILES = ("report.html", "report.pdf", "figures.json", "validation.html")  # the files the index links to
+INDEX_FILES = ("report.html", "report.pdf", "report.docx", "annex.xlsx", "figures.json", "validation.html")  # the files the index links to
 
 
 def index_page(config: Config, coming: list[str] = ()) -> bytes:
@@ -291,7 +309,8 @@ def index_page(config: Config, coming: list[str] = ()) -> bytes:
     listed = {p.name: [name for name in INDEX_FILES if (p / name).is_file()]
               for p in config.out.iterdir() if p.is_dir() and PERIOD_FOLDER.match(p.name)}
     # What a build writes: figures.json and validation.html always, report.html and .pdf as the formats say.
-    written = [name for name in INDEX_FILES if not name.startswith("report.") or name.split(".")[1] in config.formats]
+    written = [name for name in INDEX_FILES
+               if name.split(".")[0] not in ("report", "annex") or name.split(".")[1] in config.formats]
     listed.update({name: written for name in coming})
     periods = []
     for name in sorted(listed, reverse=True):

@@ -248,7 +248,9 @@ def url_guard(weasyprint):
     return RefuseEverything(fail_on_errors=False)
 
 
-def render_pdf(html: str) -> bytes:
+def layout(html: str):
+    """The report laid out in pages by WeasyPrint: the PDF is written from it, and the Word document's
+    pictures are cut from that PDF where these pages place them. Returns (weasyprint, document)."""
     if not arabic_fonts():
         raise EnvironmentProblem(
             f"No Arabic font is installed, so the PDF would show empty boxes. Install one: "
@@ -259,4 +261,12 @@ def render_pdf(html: str) -> bytes:
     except OSError as error:  # Pango missing: WeasyPrint cannot load its libraries
         raise EnvironmentProblem(f"WeasyPrint cannot start ({error}). Install Pango: apt-get install libpango-1.0-0 "
                                  "libpangoft2-1.0-0") from None
-    return weasyprint.HTML(string=html, url_fetcher=url_guard(weasyprint)).write_pdf()
+    return weasyprint, weasyprint.HTML(string=html, url_fetcher=url_guard(weasyprint)).render()
+
+
+def render_pdf(html: str, variant: str = "none", attached: dict[str, bytes] | None = None) -> bytes:
+    """The PDF of the report: `variant` is the config's pdf_variant, `attached` the files it carries."""
+    from .archive import write_pdf
+
+    weasyprint, document = layout(html)
+    return write_pdf(weasyprint, document, variant, attached)

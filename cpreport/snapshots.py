@@ -1,0 +1,100 @@
+"""The charts and the map as pictures for the Word document: cut, at print resolution, from the report's
+own PDF where WeasyPrint laid them out, so they are the same drawings as in the PDF and the HTML.
+
+Word cannot show HTML boxes, and drawing the charts a second time (as SVG, say) would leave Arabic
+unjoined in several viewers; poppler's pdftoppm renders just the rectangle of each chart.
+"""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import EnvironmentProblem
+from .libraries import collector_held
+
+DPI = 200  # print resolution for a picture a few inches wide
+PX_TO_PT = 0.75  # CSS pixels, which WeasyPrint lays out in, to PDF points
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One chart as a PNG: its description (the alt text), its language, and its size on the page in points."""
+
+    alt: str
+    lang: str
+    png: bytes
+    width_pt: float
+    height_pt: float
+
+
+@dataclass(frozen=True)
+class _Place:
+    page: int
+    x: float
+    y: float
+    width: float
+    height: float
+    alt: str
+    lang: str
+
+
+def _places(document) -> list[_Place]:
+    """Every `role="img"` box of the laid-out pages, in reading order; a chart is kept whole on one page."""
+    places, seen = [], set()
+
+    def walk(box, page):
+        element = getattr(box, "element", None)
+        if element is not None and getattr(box, "element_tag", None) and element.get("role") == "img" \
+                and id(element) not in seen:
+            seen.add(id(element))
+            places.append(_Place(page, box.border_box_x(), box.border_box_y(), box.border_width(),
+                                 box.border_height(), element.get("aria-label", ""), element.get("lang", "")))
+            return
+        for child in getattr(box, "children", ()):
+            walk(child, page)
+
+    for number, page in enumerate(document.pages):
+        walk(page._page_box, number)
+    return places
+
+
+def snapshots(document, pdf: bytes, dpi: int = DPI) -> list[Snapshot]:
+    """Each chart and map of the laid-out `document`, cut from `pdf` (written from that same document)."""
+    places = _places(document)
+    if not places:
+        return []
+    pdftoppm = shutil.which("pdftoppm")
+    if not pdftoppm:
+        raise EnvironmentProblem("The Word document's charts are drawn with poppler's pdftoppm, which is not installed. "
+                                 "Install it: apt-get install poppler-utils")
+    scale = PX_TO_PT * dpi / 72
+    with collector_held("PIL"):
+        from PIL import Image  # WeasyPrint's own dependency, so always there
+    pages = sorted({place.page for place in places})
+    with tempfile.TemporaryDirectory(prefix="cpreport-pictures-") as folder:
+        source = Path(folder, "report.pdf")
+        source.write_bytes(pdf)
+        # One process draws every page that has a chart, as raw pixels (PPM: pdftoppm's own PNG compression
+        # costs more than the drawing); each chart is cut from its page and compressed lightly by Pillow.
+        result = subprocess.run([pdftoppm, "-r", str(dpi), "-f", str(pages[0] + 1), "-l", str(pages[-1] + 1),
+                                 str(source), str(Path(folder, "page"))], capture_output=True)
+        drawn = {int(path.stem.rsplit("-", 1)[1]) - 1: path for path in Path(folder).glob("page-*.ppm")}
+        if result.returncode or not set(pages) <= set(drawn):
+            raise EnvironmentProblem(f"pdftoppm could not draw the charts for the Word document "
+                                     f"({result.stderr.decode(errors='replace').strip()[:200] or result.returncode}).")
+        pictures = []
+        for page in pages:
+            with Image.open(drawn[page]) as image:
+                for place in (p for p in places if p.page == page):
+                    box = (int(place.x * scale), int(place.y * scale), int((place.x + place.width) * scale) + 1,
+                           int((place.y + place.height) * scale) + 1)
+                    png = io.BytesIO()
+                    image.crop(box).save(png, "PNG", compress_level=1, dpi=(dpi, dpi))
+                    pictures.append((places.index(place), Snapshot(place.alt, place.lang, png.getvalue(),
+                                                                   place.width * PX_TO_PT, place.height * PX_TO_PT)))
+    return [snapshot for _, snapshot in sorted(pictures, key=lambda pair: pair[0])]
