@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import threading
 
 VARIANTS = {"pdf/a-3a": "pdf/a-3a", "pdf/ua-1": "pdf/ua-1", "pdf/a-3b": "pdf/a-3b", "none": None}
@@ -18,6 +19,7 @@ TAGGED = {"pdf/a-3a", "pdf/ua-1"}
 # the findings about the sheets they came from.
 ATTACHED = {"figures.json": ("Data", "application/json", "Every figure of the report, with its as-of date and source rows"),
             "validation.csv": ("Supplement", "text/csv", "The findings about the sheets the report was built from")}
+ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 SCOPES = {"col": "/Column", "row": "/Row", "rowgroup": "/Row", "colgroup": "/Column"}
 
 _patching = threading.Lock()
@@ -27,11 +29,23 @@ _patching = threading.Lock()
 def _described_figures(weasyprint_tags):
     """While a PDF is written: charts are Figures with /Alt, foreign-language parts carry /Lang, header cells /Scope."""
     import pydyf
+    from weasyprint.formatting_structure import boxes
 
     original = weasyprint_tags._build_box_tree
 
     def build(box, parent, pdf, page_number, nums, annotations, tags):
+        # The Arabic runs among this box's lines, by their marked-content id, before WeasyPrint takes them.
+        arabic = [(tags[child]["mcid"], child.text) for line in getattr(box, "children", ())
+                  if isinstance(line, boxes.LineBox) for child in line.children
+                  if isinstance(child, boxes.TextBox) and child in tags and ARABIC.search(child.text or "")]
         for element in original(box, parent, pdf, page_number, nums, annotations, tags):
+            for mcid, text in arabic:
+                # The Span's own words: the font's glyph-to-text map cannot give back every Arabic word (a
+                # glyph shared by two spellings keeps the first), and a reader that knows tags reads these.
+                if mcid in nums:
+                    span = pdf.objects[int(bytes(nums[mcid]).split()[0])]
+                    if isinstance(span, dict) and span.get("S") == "/Span":
+                        span["ActualText"] = pydyf.String(text)
             html = box.element if getattr(box, "element", None) is not None and box.element_tag else None
             if html is not None and hasattr(html, "get"):
                 if html.get("role") == "img" and html.get("aria-label"):
