@@ -79,13 +79,13 @@ def attachments(weasyprint, files: dict[str, bytes]) -> list:
 
 def write_pdf(weasyprint, document, variant: str = "pdf/a-3a", files: dict[str, bytes] | None = None) -> bytes:
     """The laid-out report as PDF bytes in the chosen variant, with `files` attached (all but PDF/A-1/2 allow it)."""
-    from weasyprint.pdf import tags
-
     chosen = VARIANTS[variant]
     options = {"attachments": attachments(weasyprint, files or {})}
     if chosen:
         options["pdf_variant"] = chosen
     if chosen in TAGGED:
+        from weasyprint.pdf import tags
+
         with _described_figures(tags):
             return document.write_pdf(**options)
     return document.write_pdf(**options)

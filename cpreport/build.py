@@ -181,8 +181,7 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
     files = {"report.html": html.encode("utf-8"), "figures.json": figures.to_json().encode("utf-8"),
              **findings_files(config, checked.findings, period)}
     if "pdf" in config.formats or "docx" in config.formats:
-        from .archive import write_pdf
-        from .render import layout
+        from .render import layout, write_pdf
 
         stage("pdf", str(period))
         weasyprint, document = layout(html)

@@ -13,6 +13,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from . import __version__, charts, i18n
+from .archive import write_pdf
 from .config import Config, Scope, Text, read_text
 from .contract import PARTICIPANT_GROUPS, fold, governorate
 from .errors import ConfigError, EnvironmentProblem
@@ -266,7 +267,5 @@ def layout(html: str):
 
 def render_pdf(html: str, variant: str = "none", attached: dict[str, bytes] | None = None) -> bytes:
     """The PDF of the report: `variant` is the config's pdf_variant, `attached` the files it carries."""
-    from .archive import write_pdf
-
     weasyprint, document = layout(html)
     return write_pdf(weasyprint, document, variant, attached)

@@ -171,6 +171,9 @@ class Writer:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             bold = cell.tag == "th" or row.getparent().tag == "tfoot"
             self.inline(paragraph, cell, "Normal", bold=bold)
+        if self.lang == "ar":  # the cells a merge emptied too
+            for paragraph in table._tbl.iter(qn("w:p")):
+                _child(paragraph.get_or_add_pPr(), "w:bidi", PPR_AFTER)
         self.paragraph()  # Word joins two tables that touch
 
     def picture(self, element) -> None:

@@ -70,8 +70,8 @@ def test_a_config_file_named_but_missing(tmp_path):
 def test_the_environment_is_checked_like_the_file(tmp_path):
     assert problems(tmp_path, "", environ={"CPREPORT_PERIOD": "May"}) == [
         "'period': 'May' is not a month; write it as YYYY-MM, e.g. 2017-05 (given by CPREPORT_PERIOD)"]
-    assert problems(tmp_path, "", environ={"CPREPORT_FORMATS": "html,docx"}) == [
-        "'formats' must be a list drawn from ['html', 'pdf'], not ['html', 'docx'] (given by CPREPORT_FORMATS)"]
+    assert problems(tmp_path, "", environ={"CPREPORT_FORMATS": "html,odt"}) == [
+        "'formats' must be a list drawn from ['html', 'pdf', 'docx', 'xlsx'], not ['html', 'odt'] (given by CPREPORT_FORMATS)"]
 
 
 def test_the_environment_overrides_the_file_and_options_override_both(tmp_path, monkeypatch):
