@@ -79,14 +79,24 @@ def snapshots(document, pdf: bytes, dpi: int = DPI) -> list[Snapshot]:
     with tempfile.TemporaryDirectory(prefix="cpreport-pictures-") as folder:
         source = Path(folder, "report.pdf")
         source.write_bytes(pdf)
-        # One process draws every page that has a chart, as raw pixels (PPM: pdftoppm's own PNG compression
-        # costs more than the drawing); each chart is cut from its page and compressed lightly by Pillow.
-        result = subprocess.run([pdftoppm, "-r", str(dpi), "-f", str(pages[0] + 1), "-l", str(pages[-1] + 1),
-                                 str(source), str(Path(folder, "page"))], capture_output=True)
-        drawn = {int(path.stem.rsplit("-", 1)[1]) - 1: path for path in Path(folder).glob("page-*.ppm")}
-        if result.returncode or not set(pages) <= set(drawn):
-            raise EnvironmentProblem(f"pdftoppm could not draw the charts for the Word document "
-                                     f"({result.stderr.decode(errors='replace').strip()[:200] or result.returncode}).")
+        # pdftoppm draws the pages that have a chart as raw pixels (PPM: its own PNG compression costs more
+        # than the drawing), one process per run of consecutive pages, side by side; each chart is then cut
+        # from its page and compressed lightly by Pillow.
+        runs: list[list[int]] = []
+        for page in pages:
+            if runs and page == runs[-1][-1] + 1:
+                runs[-1].append(page)
+            else:
+                runs.append([page])
+        processes = [subprocess.Popen([pdftoppm, "-r", str(dpi), "-f", str(run[0] + 1), "-l", str(run[-1] + 1),
+                                       str(source), str(Path(folder, f"run{number}"))],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                     for number, run in enumerate(runs)]
+        failed = [error for process in processes for error in [process.communicate()[1]] if process.returncode]
+        drawn = {int(path.stem.rsplit("-", 1)[1]) - 1: path for path in Path(folder).glob("run*-*.ppm")}
+        if failed or not set(pages) <= set(drawn):
+            said = failed[0].decode(errors="replace").strip()[:200] if failed else "pages missing"
+            raise EnvironmentProblem(f"pdftoppm could not draw the charts for the Word document ({said}).")
         pictures = []
         for page in pages:
             with Image.open(drawn[page]) as image:

@@ -83,6 +83,7 @@ class Writer:
         self.pictures = list(pictures)
         self.text_width = text_width
         self.lang = "en"
+        self.style_ids: dict[str, str] = {}
 
     # Runs and paragraphs ------------------------------------------------------------------------------
     def run(self, paragraph, text: str, *, bold: bool = False, latin: bool = False, style: str = "Normal"):
@@ -98,7 +99,11 @@ class Writer:
         return run
 
     def paragraph(self, style: str = "Normal", container=None):
-        paragraph = (container or self.document).add_paragraph(style=style)
+        paragraph = (container or self.document).add_paragraph()
+        if style != "Normal":  # by its id: python-docx looks a style up by name through every style each time
+            if style not in self.style_ids:
+                self.style_ids[style] = self.document.styles[style].style_id
+            paragraph._p.get_or_add_pPr().style = self.style_ids[style]
         if self.lang == "ar":
             _bidi(paragraph)
         return paragraph
@@ -159,11 +164,12 @@ class Writer:
         for r, row in enumerate(rows):
             if row.getparent().tag == "thead":  # the header row repeats on each page the table runs over
                 _child(table.rows[r]._tr.get_or_add_trPr(), "w:tblHeader")
+        grid = table._cells  # table.cell() works the whole grid out again on every call
         for (r, c), found in placed.items():
             if not found:
                 continue
             cell, row = found
-            paragraph = table.cell(r, c).paragraphs[0]
+            paragraph = grid[r * columns + c].paragraphs[0]
             if self.lang == "ar":
                 _bidi(paragraph)
             if "n" in (cell.get("class") or "").split():

@@ -272,3 +272,15 @@ def test_libreoffice_opens_the_word_document_with_arabic_on_the_right(delivered,
          str(converted), "-"], capture_output=True, text=True).stdout))
     assert spread(pages[english], "left") < spread(pages[english], "right")
     assert spread(pages[arabic], "right") < spread(pages[arabic], "left")
+
+
+def test_doctor_checks_what_the_word_document_needs_when_it_is_asked_for():
+    from click.testing import CliRunner
+
+    from cpreport.cli import main
+
+    config = str(SAMPLE / "cpreport.toml")
+    asked = CliRunner().invoke(main, ["doctor", "--config", config], env={"CPREPORT_FORMATS": "html,docx"})
+    assert "Word document's charts: pdftoppm at" in asked.output
+    plain = CliRunner().invoke(main, ["doctor", "--config", config], env={"CPREPORT_FORMATS": "html,pdf"})
+    assert "Word document's charts" not in plain.output
