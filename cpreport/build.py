@@ -190,11 +190,12 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
         if "pdf" in config.formats:
             files["report.pdf"] = pdf
         if "docx" in config.formats:
-            from .snapshots import snapshots
+            from .snapshots import Drawing
             from .word import word_document
 
             stage("docx", str(period))
-            files["report.docx"] = word_document(config, html, snapshots(document, pdf), period)
+            with Drawing(document, pdf) as drawing:  # the charts are drawn while the text is put in
+                files["report.docx"] = word_document(config, html, drawing.pictures, period)
     if "xlsx" in config.formats:
         from .annex import annex_workbook
 

@@ -7,7 +7,6 @@ unjoined in several viewers; poppler's pdftoppm renders just the rectangle of ea
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 import tempfile
@@ -63,48 +62,76 @@ def _places(document) -> list[_Place]:
     return places
 
 
-def snapshots(document, pdf: bytes, dpi: int = DPI) -> list[Snapshot]:
-    """Each chart and map of the laid-out `document`, cut from `pdf` (written from that same document)."""
-    places = _places(document)
-    if not places:
-        return []
-    pdftoppm = shutil.which("pdftoppm")
-    if not pdftoppm:
-        raise EnvironmentProblem("The Word document's charts are drawn with poppler's pdftoppm, which is not installed. "
-                                 "Install it: apt-get install poppler-utils")
-    scale = PX_TO_PT * dpi / 72
-    with collector_held("PIL"):
-        from PIL import Image  # WeasyPrint's own dependency, so always there
-    pages = sorted({place.page for place in places})
-    with tempfile.TemporaryDirectory(prefix="cpreport-pictures-") as folder:
-        source = Path(folder, "report.pdf")
+class Drawing:
+    """The charts of a laid-out `document`, being drawn from `pdf` (written from that same document) while the
+    caller does other work: pdftoppm starts at once, and pictures() waits for it. Use it as a context manager,
+    so that its processes and temporary folder go whatever happens."""
+
+    def __init__(self, document, pdf: bytes, dpi: int = DPI):
+        self.places = _places(document)
+        self.dpi = dpi
+        self.processes: list[subprocess.Popen] = []
+        self.folder = None
+        if not self.places:
+            return
+        pdftoppm = shutil.which("pdftoppm")
+        if not pdftoppm:
+            raise EnvironmentProblem("The Word document's charts are drawn with poppler's pdftoppm, which is not "
+                                     "installed. Install it: apt-get install poppler-utils")
+        self.pages = sorted({place.page for place in self.places})
+        self.folder = Path(tempfile.mkdtemp(prefix="cpreport-pictures-"))
+        source = self.folder / "report.pdf"
         source.write_bytes(pdf)
         # pdftoppm draws the pages that have a chart as raw pixels (PPM: its own PNG compression costs more
         # than the drawing), one process per run of consecutive pages, side by side; each chart is then cut
         # from its page and compressed lightly by Pillow.
         runs: list[list[int]] = []
-        for page in pages:
+        for page in self.pages:
             if runs and page == runs[-1][-1] + 1:
                 runs[-1].append(page)
             else:
                 runs.append([page])
-        processes = [subprocess.Popen([pdftoppm, "-r", str(dpi), "-f", str(run[0] + 1), "-l", str(run[-1] + 1),
-                                       str(source), str(Path(folder, f"run{number}"))],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                     for number, run in enumerate(runs)]
-        failed = [error for process in processes for error in [process.communicate()[1]] if process.returncode]
-        drawn = {int(path.stem.rsplit("-", 1)[1]) - 1: path for path in Path(folder).glob("run*-*.ppm")}
-        if failed or not set(pages) <= set(drawn):
+        self.processes = [subprocess.Popen([pdftoppm, "-r", str(dpi), "-f", str(run[0] + 1), "-l", str(run[-1] + 1),
+                                            str(source), str(self.folder / f"run{number}")],
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                          for number, run in enumerate(runs)]
+
+    def __enter__(self) -> "Drawing":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+        if self.folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def pictures(self) -> list[Snapshot]:
+        """Each chart and the map, in the order of the pages, once pdftoppm is done."""
+        if not self.places:
+            return []
+        failed = [error for process in self.processes for error in [process.communicate()[1]] if process.returncode]
+        drawn = {int(path.stem.rsplit("-", 1)[1]) - 1: path for path in self.folder.glob("run*-*.ppm")}
+        if failed or not set(self.pages) <= set(drawn):
             said = failed[0].decode(errors="replace").strip()[:200] if failed else "pages missing"
             raise EnvironmentProblem(f"pdftoppm could not draw the charts for the Word document ({said}).")
+        with collector_held("PIL"):
+            from PIL import Image  # WeasyPrint's own dependency, so always there
+        scale = PX_TO_PT * self.dpi / 72
         pictures = []
-        for page in pages:
-            with Image.open(drawn[page]) as image:
-                for place in (p for p in places if p.page == page):
-                    box = (int(place.x * scale), int(place.y * scale), int((place.x + place.width) * scale) + 1,
-                           int((place.y + place.height) * scale) + 1)
-                    png = io.BytesIO()
-                    image.crop(box).save(png, "PNG", compress_level=1, dpi=(dpi, dpi))
-                    pictures.append((places.index(place), Snapshot(place.alt, place.lang, png.getvalue(),
-                                                                   place.width * PX_TO_PT, place.height * PX_TO_PT)))
-    return [snapshot for _, snapshot in sorted(pictures, key=lambda pair: pair[0])]
+        for place in self.places:
+            with Image.open(drawn[place.page]) as image:
+                box = (int(place.x * scale), int(place.y * scale), int((place.x + place.width) * scale) + 1,
+                       int((place.y + place.height) * scale) + 1)
+                png = io.BytesIO()
+                image.crop(box).save(png, "PNG", compress_level=1, dpi=(self.dpi, self.dpi))
+            pictures.append(Snapshot(place.alt, place.lang, png.getvalue(), place.width * PX_TO_PT,
+                                     place.height * PX_TO_PT))
+        return pictures
+
+
+def snapshots(document, pdf: bytes, dpi: int = DPI) -> list[Snapshot]:
+    """Each chart and map of the laid-out `document`, cut from `pdf` (written from that same document)."""
+    with Drawing(document, pdf, dpi) as drawing:
+        return drawing.pictures()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Callable
 
 import lxml.html
 from docx import Document
@@ -78,9 +79,9 @@ def _bidi(paragraph) -> None:
 class Writer:
     """Puts the HTML's blocks into the document, one language's part at a time."""
 
-    def __init__(self, document, pictures: list[Snapshot], text_width: int):
+    def __init__(self, document, text_width: int):
         self.document = document
-        self.pictures = list(pictures)
+        self.pending: list[tuple] = []  # (paragraph, alt text, language) of each chart, in order
         self.text_width = text_width
         self.lang = "en"
         self.style_ids: dict[str, str] = {}
@@ -183,20 +184,23 @@ class Writer:
         self.paragraph()  # Word joins two tables that touch
 
     def picture(self, element) -> None:
-        alt = element.get("aria-label", "")
-        snapshot = self.pictures.pop(0) if self.pictures and self.pictures[0].alt == alt else None
-        if snapshot is None:  # no picture for it (a chart drawn differently): its description stands in
-            paragraph = self.paragraph()
-            self.run(paragraph, alt)
-            return
+        """A place for the chart's picture; the pictures are put in at the end (they are drawn meanwhile)."""
         paragraph = self.paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        width = min(Pt(snapshot.width_pt), self.text_width)
-        run = paragraph.add_run()
-        run.add_picture(io.BytesIO(snapshot.png), width=Emu(width))
-        for described in run._r.xpath(".//wp:docPr"):
-            described.set("descr", alt)  # the alt text, in the chart's own language
-            described.set("title", alt.split(":")[0][:100])
+        self.pending.append((paragraph, element.get("aria-label", ""), self.lang))
+
+    def put_pictures(self, pictures: list[Snapshot]) -> None:
+        for paragraph, alt, lang in self.pending:
+            snapshot = pictures.pop(0) if pictures and pictures[0].alt == alt else None
+            if snapshot is None:  # no picture for it (a chart drawn differently): its description stands in
+                self.lang = lang
+                self.run(paragraph, alt)
+                continue
+            run = paragraph.add_run()
+            run.add_picture(io.BytesIO(snapshot.png), width=Emu(min(Pt(snapshot.width_pt), self.text_width)))
+            for described in run._r.xpath(".//wp:docPr"):
+                described.set("descr", alt)  # the alt text, in the chart's own language
+                described.set("title", alt.split(":")[0][:100])
 
     # Blocks -------------------------------------------------------------------------------------------
     def block(self, element) -> None:
@@ -274,8 +278,9 @@ def _header_and_footer(section, writer: Writer, title: str) -> None:
     _page_field(footer, writer, "Footer")
 
 
-def word_document(config: Config, html: str, pictures: list[Snapshot], period: Period) -> bytes:
-    """The report's HTML as a .docx: each language's part in its own section, English then Arabic as the HTML orders them."""
+def word_document(config: Config, html: str, pictures: Callable[[], list[Snapshot]], period: Period) -> bytes:
+    """The report's HTML as a .docx: each language's part in its own section, English then Arabic as the HTML
+    orders them. `pictures` gives the charts' pictures, called once the text is in place."""
     page = lxml.html.document_fromstring(html)
     document = Document()
     _styles(document)
@@ -285,7 +290,7 @@ def word_document(config: Config, html: str, pictures: list[Snapshot], period: P
     core.subject = config.programme.en
     section = document.sections[0]
     text_width = section.page_width - section.left_margin - section.right_margin
-    writer = Writer(document, pictures, text_width)
+    writer = Writer(document, text_width)
     articles = page.xpath("//article[contains(concat(' ', @class, ' '), ' release ')]")
     for number, article in enumerate(articles):
         writer.lang = article.get("lang", "en")
@@ -303,6 +308,7 @@ def word_document(config: Config, html: str, pictures: list[Snapshot], period: P
         for paragraph in footer.xpath("./p"):
             writer.lang = paragraph.get("lang") or "en"
             writer.text_paragraph(paragraph, "Normal")
+    writer.put_pictures(list(pictures()))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
