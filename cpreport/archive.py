@@ -35,8 +35,10 @@ def _described_figures(weasyprint_tags):
 
     def build(box, parent, pdf, page_number, nums, annotations, tags):
         # The Arabic runs among this box's lines, by their marked-content id, before WeasyPrint takes them.
-        arabic = [(tags[child]["mcid"], child.text) for line in getattr(box, "children", ())
-                  if isinstance(line, boxes.LineBox) for child in line.children
+        # As WeasyPrint walks them: a line's boxes, or an inline box's (a <bdi>'s) own text.
+        children = [grandchild for child in getattr(box, "children", ())
+                    for grandchild in (child.children if isinstance(child, boxes.LineBox) else [child])]
+        arabic = [(tags[child]["mcid"], child.text) for child in children
                   if isinstance(child, boxes.TextBox) and child in tags and ARABIC.search(child.text or "")]
         for element in original(box, parent, pdf, page_number, nums, annotations, tags):
             for mcid, text in arabic:
