@@ -195,7 +195,7 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
     # Jinja, Babel and WeasyPrint load here, not with the module: checking the sheets needs none of them.
     from .crosscheck import check_halves
     from .narrative import used
-    from .render import logo_uri, render_html, render_pdf
+    from .render import logo_uri, render_html
 
     stage = progress.stage if progress else (lambda name, detail="": None)
     stage("figures", str(period))
@@ -206,9 +206,27 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
     check_halves(html)
     files = {"report.html": html.encode("utf-8"), "figures.json": figures.to_json().encode("utf-8"),
              **findings_files(config, checked.findings, period)}
-    if "pdf" in config.formats:
+    if "pdf" in config.formats or "docx" in config.formats:
+        from .render import layout, write_pdf
+
         stage("pdf", str(period))
-        files["report.pdf"] = render_pdf(html, (logo_uri(config),))
+        weasyprint, document = layout(html, (logo_uri(config),))
+        attached = {name: files[name] for name in ("figures.json", "validation.csv")}
+        pdf = write_pdf(weasyprint, document, config.pdf_variant, attached)
+        if "pdf" in config.formats:
+            files["report.pdf"] = pdf
+        if "docx" in config.formats:
+            from .snapshots import Drawing
+            from .word import word_document
+
+            stage("docx", str(period))
+            with Drawing(document, pdf) as drawing:  # the charts are drawn while the text is put in
+                files["report.docx"] = word_document(config, html, drawing.pictures, period)
+    if "xlsx" in config.formats:
+        from .annex import annex_workbook
+
+        stage("xlsx", str(period))
+        files["annex.xlsx"] = annex_workbook(html, figures)
     if "html" not in config.formats:
         del files["report.html"]
     files[manifest.MANIFEST_NAME] = manifest.document(found, period, files, _now())
@@ -340,7 +358,7 @@ def _kept(config: Config, period: Period) -> bool:
     return built.get("inputs", {}).get("narrative") != manifest.FIGURES_ALONE
 
 
-INDEX_FILES = ("report.html", "report.pdf", "figures.json", "validation.html")  # the files the index links to
+INDEX_FILES = ("report.html", "report.pdf", "report.docx", "annex.xlsx", "figures.json", "validation.html")  # the files the index links to
 
 
 def index_page(config: Config, coming: list[str] = ()) -> bytes:
@@ -355,7 +373,8 @@ def index_page(config: Config, coming: list[str] = ()) -> bytes:
     listed = {p.name: [name for name in INDEX_FILES if (p / name).is_file()]
               for p in config.out.iterdir() if p.is_dir() and PERIOD_FOLDER.match(p.name)}
     # What a build writes: figures.json and validation.html always, report.html and .pdf as the formats say.
-    written = [name for name in INDEX_FILES if not name.startswith("report.") or name.split(".")[1] in config.formats]
+    written = [name for name in INDEX_FILES
+               if name.split(".")[0] not in ("report", "annex") or name.split(".")[1] in config.formats]
     listed.update({name: written for name in coming})
     periods = []
     for name in sorted(listed, reverse=True):

@@ -16,7 +16,10 @@ from .errors import ConfigError
 
 DEFAULT_CONFIG = "cpreport.toml"
 LANGUAGES = ("en", "ar")
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf", "docx", "xlsx")
+DEFAULT_FORMATS = ("html", "pdf")
+# What report.pdf conforms to: archival and tagged by default (see docs/deliverables.md), or plain.
+PDF_VARIANTS = ("pdf/a-3a", "pdf/ua-1", "pdf/a-3b", "none")
 
 
 def read_text(path: Path) -> str:
@@ -151,7 +154,8 @@ class Config:
     period: Period
     digits: str = "arabic"
     languages: tuple[str, ...] = LANGUAGES
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    pdf_variant: str = PDF_VARIANTS[0]
     templates: Path | None = None
     programme: Text = Text("Community Policing programme", "برنامج الشرطة المجتمعية")
     agency: Text = Text("IOM", "المنظمة الدولية للهجرة")
@@ -181,7 +185,8 @@ KEYS = {
     "out": ("path", "folder the reports are written to"),
     "digits": ("str", "arabic or western digits in the Arabic half"),
     "languages": ("list", "languages of the report"),
-    "formats": ("list", "html, pdf"),
+    "formats": ("list", "html, pdf, docx, xlsx"),
+    "pdf_variant": ("str", "pdf/a-3a, pdf/ua-1, pdf/a-3b or none"),
     "templates": ("dir", "folder of templates overriding the built-in ones by name"),
     "programme": ("text", "name of the programme"),
     "agency": ("text", "name of the implementing agency"),
@@ -527,6 +532,11 @@ def _check_key(key: str, value: object, root: Path, outside: dict[str, str], val
     elif key == "digits":
         if value not in ("arabic", "western"):
             problems.append(f"'digits' must be 'arabic' or 'western', not {value!r}")
+        else:
+            values[key] = value
+    elif key == "pdf_variant":
+        if value not in PDF_VARIANTS:
+            problems.append(f"'pdf_variant' must be one of {list(PDF_VARIANTS)}, not {value!r}")
         else:
             values[key] = value
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 # Python package -> module it is imported as.
 PACKAGES = {"click": "click", "pandas": "pandas", "openpyxl": "openpyxl", "python-calamine": "python_calamine",
-            "jinja2": "jinja2", "babel": "babel", "filelock": "filelock", "rich": "rich", "pyarrow": "pyarrow", "weasyprint": "weasyprint"}
+            "jinja2": "jinja2", "babel": "babel", "filelock": "filelock", "rich": "rich", "pyarrow": "pyarrow",
+            "python-docx": "docx", "weasyprint": "weasyprint"}
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
 
 
@@ -115,6 +116,17 @@ def _output(config) -> Check:
     return Check("Output folder", True, f"{out} is writable{busy}")
 
 
+def _word_pictures(config) -> Check:
+    """The Word document's charts are cut from the PDF by poppler's pdftoppm."""
+    import shutil
+
+    found = shutil.which("pdftoppm")
+    if found:
+        return Check("Word document's charts", True, f"pdftoppm at {found}")
+    return Check("Word document's charts", False, "poppler's pdftoppm is not installed, and formats names docx",
+                 "apt-get install poppler-utils")
+
+
 def diagnose(config_path: str | None = None) -> list[Check]:
     """Every check, in the order a new user would fix them."""
     checks = [_packages(), _weasyprint(), _arabic_font()]
@@ -122,6 +134,8 @@ def diagnose(config_path: str | None = None) -> list[Check]:
     checks.append(check)
     if config is not None:
         checks += [_data(config), _output(config)]
+        if "docx" in config.formats:
+            checks.append(_word_pictures(config))
     from .log import PAUSE_VARIABLE
     if os.environ.get(PAUSE_VARIABLE):
         checks.append(Check("Environment", False, f"{PAUSE_VARIABLE} is set: builds stop themselves at that stage",

@@ -26,6 +26,8 @@ STAGES = {
     "figures": "computing the figures",
     "html": "rendering the HTML",
     "pdf": "rendering the PDF",
+    "docx": "writing the Word document",
+    "xlsx": "writing the Excel annex",
     "stage": "writing the new files beside the old ones",
     "staged": "new files written",
     "swapped": "new files in place",

@@ -13,6 +13,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
 from . import __version__, charts, i18n
+from .archive import write_pdf
 from .config import Config, Scope, Text, read_text
 from .contract import PARTICIPANT_GROUPS, fold, governorate
 from .errors import ConfigError, EnvironmentProblem
@@ -292,8 +293,10 @@ def url_guard(weasyprint, allowed: tuple[str, ...] = ()):
     return RefuseEverything(fail_on_errors=False)
 
 
-def render_pdf(html: str, allowed: tuple[str, ...] = ()) -> bytes:
-    """The PDF of a page; nothing is fetched but the data URIs `allowed` (the config's logo)."""
+def layout(html: str, allowed: tuple[str, ...] = ()):
+    """The report laid out in pages by WeasyPrint: the PDF is written from it, and the Word document's
+    pictures are cut from that PDF where these pages place them. Nothing is fetched but the data URIs `allowed`
+    (the config's logo). Returns (weasyprint, document)."""
     if not arabic_fonts():
         raise EnvironmentProblem(
             f"No Arabic font is installed, so the PDF would show empty boxes. Install one: "
@@ -304,4 +307,12 @@ def render_pdf(html: str, allowed: tuple[str, ...] = ()) -> bytes:
     except OSError as error:  # Pango missing: WeasyPrint cannot load its libraries
         raise EnvironmentProblem(f"WeasyPrint cannot start ({error}). Install Pango: apt-get install libpango-1.0-0 "
                                  "libpangoft2-1.0-0") from None
-    return weasyprint.HTML(string=html, url_fetcher=url_guard(weasyprint, allowed)).write_pdf()
+    return weasyprint, weasyprint.HTML(string=html, url_fetcher=url_guard(weasyprint, allowed)).render()
+
+
+def render_pdf(html: str, variant: str = "none", attached: dict[str, bytes] | None = None,
+               allowed: tuple[str, ...] = ()) -> bytes:
+    """The PDF of the report: `variant` is the config's pdf_variant, `attached` the files it carries, `allowed`
+    the data URIs it may show (the config's logo)."""
+    weasyprint, document = layout(html, allowed)
+    return write_pdf(weasyprint, document, variant, attached)

@@ -26,7 +26,8 @@ data = "."                  # folder of the sheets: cpfs, activities, displaceme
 out = "out"                 # reports go to out/<period>/, the log to out/cpreport.log
 digits = "arabic"           # Arabic-Indic digits in the Arabic half ("western" for 0-9)
 languages = ["en", "ar"]    # the halves of the report, in this order
-formats = ["html", "pdf"]   # what a build writes
+formats = ["html", "pdf"]   # what a build writes: html, pdf, docx (Word), xlsx (Excel annex)
+# pdf_variant = "pdf/a-3a"  # report.pdf: pdf/a-3a (archival, tagged), pdf/ua-1, pdf/a-3b or none
 templates = "templates"     # files here replace the built-in templates of the same name
 
 programme = { en = "Community Policing programme", ar = "برنامج الشرطة المجتمعية" }

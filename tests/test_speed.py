@@ -44,7 +44,9 @@ def test_the_heavy_libraries_are_frozen_once_and_later_renders_are_collected():
     after_pandas, *after_renders = eval(result.stdout.strip().splitlines()[-1])
     assert after_pandas > 100_000  # pandas' objects, frozen
     assert after_renders[0] > after_pandas  # and WeasyPrint's, on its import
-    assert after_renders[1] == after_renders[2] == after_renders[0]  # and nothing after
+    # and nothing after: the count never grows (it may drop by a few when a frozen cache entry is replaced)
+    assert after_renders[2] <= after_renders[1] <= after_renders[0]
+    assert after_renders[0] - after_renders[2] < 100
 
 
 def _harness():

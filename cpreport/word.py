@@ -1,0 +1,314 @@
+"""report.docx: the report as a Word document a donor office edits before it signs, read from the report's
+own HTML so that it says exactly what the HTML and the PDF say.
+
+Word does not get Arabic right unless told at every level, so the Arabic part says it everywhere: each
+paragraph is right to left (w:bidi), each Arabic run is complex script, right to left (w:rtl), in Amiri
+at the Arabic size (w:rFonts w:cs, w:szCs, bold as w:bCs) and in Arabic (w:lang w:bidi="ar-IQ"), each
+table is laid out right to left (w:bidiVisual), and the Arabic section's page runs right to left. Latin
+islands inside Arabic (an e-mail address, a file name: the HTML's <bdi dir="ltr">) stay left to right.
+Text keeps the named styles (Title, Heading 1–3, Normal, Table Grid), so a donor restyles in one place.
+"""
+from __future__ import annotations
+
+import io
+import re
+from typing import Callable
+
+import lxml.html
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_DIRECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Pt, RGBColor
+from markupsafe import Markup
+
+from .config import Config, Period
+from .snapshots import Snapshot
+from .wording import Wording
+
+LATIN_FONT = "DejaVu Serif"  # as the PDF; Word falls back to a serif face where it is missing
+ARABIC_FONT = "Amiri"  # as the PDF; Word falls back to its own Arabic face where Amiri is missing
+LANGUAGE_TAGS = {"en": "en-GB", "ar": "ar-IQ"}
+# Sizes in points (Latin, Arabic): Arabic in Amiri reads small at the Latin size, as in the PDF.
+SIZES = {"Normal": (11, 13.5), "Title": (17, 20), "Heading 1": (14, 16), "Heading 2": (11, 13.5),
+         "Heading 3": (10, 12), "Header": (9, 11), "Footer": (9, 11)}
+TABLE_STYLE = "Table Grid"
+ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+SPACES = re.compile(r"\s+")
+# Elements of rPr and pPr come in a fixed order (ECMA-376); a new one goes before the first of those after it.
+RPR_AFTER = {"w:szCs": ("w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl",
+                        "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath"),
+             "w:lang": ("w:eastAsianLayout", "w:specVanish", "w:oMath")}
+PPR_AFTER = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+             "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+             "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+SECTPR_AFTER = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+WORDS = {"page": ("Page", "الصفحة")}
+
+
+def _child(parent, tag: str, after: tuple[str, ...] = (), **attributes):
+    """parent's child `tag` (made where the schema puts it when missing), with the attributes set."""
+    element = parent.find(qn(tag))
+    if element is None:
+        element = OxmlElement(tag)
+        parent.insert_element_before(element, *after)
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
+
+
+def _arabic_run_properties(rPr, size: float, bold: bool) -> None:
+    """Complex script, right to left, Amiri at the Arabic size, bold as complex-script bold, in Iraqi Arabic."""
+    rPr.get_or_add_rFonts().set(qn("w:cs"), ARABIC_FONT)
+    if bold:
+        _child(rPr, "w:bCs", ("w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike", "w:dstrike", "w:outline",
+                              "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish",
+                              "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz",
+                              *RPR_AFTER["w:szCs"]))
+    _child(rPr, "w:szCs", RPR_AFTER["w:szCs"], val=str(round(size * 2)))
+    rPr.get_or_add_rtl()
+    _child(rPr, "w:lang", RPR_AFTER["w:lang"], val=LANGUAGE_TAGS["ar"], bidi=LANGUAGE_TAGS["ar"])
+
+
+def _bidi(paragraph) -> None:
+    _child(paragraph._p.get_or_add_pPr(), "w:bidi", PPR_AFTER)
+
+
+class Writer:
+    """Puts the HTML's blocks into the document, one language's part at a time."""
+
+    def __init__(self, document, text_width: int):
+        self.document = document
+        self.pending: list[tuple] = []  # (paragraph, alt text, language) of each chart, in order
+        self.text_width = text_width
+        self.lang = "en"
+        self.style_ids: dict[str, str] = {}
+
+    # Runs and paragraphs ------------------------------------------------------------------------------
+    def run(self, paragraph, text: str, *, bold: bool = False, latin: bool = False, style: str = "Normal"):
+        run = paragraph.add_run(text)
+        if bold:
+            run.bold = True
+        rPr = run._r.get_or_add_rPr()
+        if self.lang == "ar" and not latin:
+            _arabic_run_properties(rPr, SIZES.get(style, SIZES["Normal"])[1], bold)
+        else:
+            _child(rPr, "w:lang", RPR_AFTER["w:lang"], val=LANGUAGE_TAGS["en"] if latin or self.lang == "en"
+                   else LANGUAGE_TAGS[self.lang])
+        return run
+
+    def paragraph(self, style: str = "Normal", container=None):
+        paragraph = (container or self.document).add_paragraph()
+        if style != "Normal":  # by its id: python-docx looks a style up by name through every style each time
+            if style not in self.style_ids:
+                self.style_ids[style] = self.document.styles[style].style_id
+            paragraph._p.get_or_add_pPr().style = self.style_ids[style]
+        if self.lang == "ar":
+            _bidi(paragraph)
+        return paragraph
+
+    def inline(self, paragraph, element, style: str, bold: bool = False, latin: bool = False) -> None:
+        """The text of an HTML element into runs: <b>/<strong> bold, <bdi dir="ltr"> and Latin-only text left to right."""
+        def put(text: str, bold: bool, latin: bool):
+            text = SPACES.sub(" ", text)
+            if text:
+                self.run(paragraph, text, bold=bold, latin=latin or (self.lang == "ar" and not ARABIC.search(text)
+                                                                   and not any("\u0660" <= c <= "\u0669" for c in text)),
+                         style=style)
+
+        put(element.text or "", bold, latin)
+        for child in element:
+            if not isinstance(child.tag, str):
+                put(child.tail or "", bold, latin)
+                continue
+            child_bold = bold or child.tag in ("b", "strong") or "dateline" in (child.get("class") or "")
+            child_latin = latin or child.get("dir") == "ltr"
+            self.inline(paragraph, child, style, child_bold, child_latin)
+            put(child.tail or "", bold, latin)
+
+    def text_paragraph(self, element, style: str = "Normal") -> None:
+        paragraph = self.paragraph(style)
+        self.inline(paragraph, element, style)
+        if not paragraph.runs:
+            paragraph._p.getparent().remove(paragraph._p)
+
+    # Tables and pictures ------------------------------------------------------------------------------
+    def table(self, element) -> None:
+        rows = element.xpath("./thead/tr|./tbody/tr|./tfoot/tr|./tr")
+        placed: dict[tuple[int, int], tuple] = {}
+        spans = []
+        for r, row in enumerate(rows):
+            c = 0
+            for cell in row:
+                if not isinstance(cell.tag, str) or cell.tag not in ("th", "td"):
+                    continue
+                while (r, c) in placed:
+                    c += 1
+                rowspan, colspan = int(cell.get("rowspan", 1)), int(cell.get("colspan", 1))
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        placed[(r + dr, c + dc)] = (cell, row) if (dr, dc) == (0, 0) else None
+                if rowspan > 1 or colspan > 1:
+                    spans.append((r, c, r + rowspan - 1, c + colspan - 1))
+                c += colspan
+        if not rows or not placed:
+            return
+        columns = max(c for _, c in placed) + 1
+        table = self.document.add_table(rows=len(rows), cols=columns)
+        table.style = self.document.styles[TABLE_STYLE]
+        if self.lang == "ar":
+            table.table_direction = WD_TABLE_DIRECTION.RTL  # w:bidiVisual: the first column on the right
+        for r1, c1, r2, c2 in spans:
+            table.cell(r1, c1).merge(table.cell(r2, c2))
+        for r, row in enumerate(rows):
+            if row.getparent().tag == "thead":  # the header row repeats on each page the table runs over
+                _child(table.rows[r]._tr.get_or_add_trPr(), "w:tblHeader")
+        grid = table._cells  # table.cell() works the whole grid out again on every call
+        for (r, c), found in placed.items():
+            if not found:
+                continue
+            cell, row = found
+            paragraph = grid[r * columns + c].paragraphs[0]
+            if self.lang == "ar":
+                _bidi(paragraph)
+            if "n" in (cell.get("class") or "").split():
+                # In a right-to-left paragraph Word reads "right" as the end of the line, as CSS's `end`.
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            bold = cell.tag == "th" or row.getparent().tag == "tfoot"
+            self.inline(paragraph, cell, "Normal", bold=bold)
+        if self.lang == "ar":  # the cells a merge emptied too
+            for paragraph in table._tbl.iter(qn("w:p")):
+                _child(paragraph.get_or_add_pPr(), "w:bidi", PPR_AFTER)
+        self.paragraph()  # Word joins two tables that touch
+
+    def picture(self, element) -> None:
+        """A place for the chart's picture; the pictures are put in at the end (they are drawn meanwhile)."""
+        paragraph = self.paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.pending.append((paragraph, element.get("aria-label", ""), self.lang))
+
+    def put_pictures(self, pictures: list[Snapshot]) -> None:
+        for paragraph, alt, lang in self.pending:
+            snapshot = pictures.pop(0) if pictures and pictures[0].alt == alt else None
+            if snapshot is None:  # no picture for it (a chart drawn differently): its description stands in
+                self.lang = lang
+                self.run(paragraph, alt)
+                continue
+            run = paragraph.add_run()
+            run.add_picture(io.BytesIO(snapshot.png), width=Emu(min(Pt(snapshot.width_pt), self.text_width)))
+            for described in run._r.xpath(".//wp:docPr"):
+                described.set("descr", alt)  # the alt text, in the chart's own language
+                described.set("title", alt.split(":")[0][:100])
+
+    # Blocks -------------------------------------------------------------------------------------------
+    def block(self, element) -> None:
+        if not isinstance(element.tag, str):
+            return
+        classes = (element.get("class") or "").split()
+        if element.tag == "h1":
+            self.text_paragraph(element, "Title")
+        elif element.tag == "h2":
+            self.text_paragraph(element, "Heading 1")
+        elif element.tag == "figcaption":
+            self.text_paragraph(element, "Heading 2")
+        elif element.tag == "p" and "subtitle" in classes:
+            self.text_paragraph(element, "Heading 3")
+        elif element.tag == "p" and "divider" not in classes:
+            self.text_paragraph(element)
+        elif element.tag == "table":
+            self.table(element)
+        elif element.get("role") == "img":
+            self.picture(element)
+        elif element.tag in ("section", "figure", "div", "footer", "main", "header"):
+            for child in element:
+                self.block(child)
+
+
+def _styles(document) -> None:
+    """Fonts and sizes on the named styles themselves: restyling Normal or a heading restyles the document."""
+    for name, (latin, arabic) in SIZES.items():
+        style = document.styles[name]
+        style.font.size = Pt(latin)
+        rPr = style.element.get_or_add_rPr()
+        fonts = rPr.get_or_add_rFonts()
+        fonts.set(qn("w:ascii"), LATIN_FONT)
+        fonts.set(qn("w:hAnsi"), LATIN_FONT)
+        fonts.set(qn("w:cs"), ARABIC_FONT)
+        _child(rPr, "w:szCs", RPR_AFTER["w:szCs"], val=str(round(arabic * 2)))
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+            fonts.attrib.pop(qn(theme), None)  # a theme font would win over the ones named
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+        document.styles[name].font.color.rgb = RGBColor(0x0B, 0x3A, 0x6E)
+
+
+def _page_field(paragraph, writer: Writer, style: str) -> None:
+    """A PAGE field: Word and LibreOffice put the page's number there."""
+    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("result", "1"), ("end", None)):
+        run = writer.run(paragraph, "", style=style)  # each part of a field in a run of its own, as Word writes it
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        elif kind == "result":
+            element = OxmlElement("w:t")
+            element.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+
+def _header_and_footer(section, writer: Writer, title: str) -> None:
+    """The programme and period at the top of each page, the page's number at its foot, in the part's language."""
+    section.header.is_linked_to_previous = False
+    section.footer.is_linked_to_previous = False
+    header = section.header.paragraphs[0]
+    header.style = writer.document.styles["Header"]
+    if writer.lang == "ar":
+        _bidi(header)
+    writer.run(header, title, style="Header")
+    footer = section.footer.paragraphs[0]
+    footer.style = writer.document.styles["Footer"]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if writer.lang == "ar":
+        _bidi(footer)
+    writer.run(footer, WORDS["page"][writer.lang == "ar"] + " ", style="Footer")
+    _page_field(footer, writer, "Footer")
+
+
+def word_document(config: Config, html: str, pictures: Callable[[], list[Snapshot]], period: Period) -> bytes:
+    """The report's HTML as a .docx: each language's part in its own section, English then Arabic as the HTML
+    orders them. `pictures` gives the charts' pictures, called once the text is in place."""
+    page = lxml.html.document_fromstring(html)
+    document = Document()
+    _styles(document)
+    core = document.core_properties
+    core.title = f"{config.headline.en} — {Wording('en').month_year(period.start)}"
+    core.language = LANGUAGE_TAGS["en"]
+    core.subject = config.programme.en
+    section = document.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    writer = Writer(document, text_width)
+    articles = page.xpath("//article[contains(concat(' ', @class, ' '), ' release ')]")
+    for number, article in enumerate(articles):
+        writer.lang = article.get("lang", "en")
+        wording = Wording(writer.lang, config.digits)
+        if number:
+            section = document.add_section(WD_SECTION.NEW_PAGE)
+            # The paragraph Word keeps at the end of the previous section is empty: nothing to mark.
+        if writer.lang == "ar":
+            _child(section._sectPr, "w:bidi", SECTPR_AFTER)  # the page itself right to left: columns, gutter
+        month = Markup(wording.month_year(period.start)).striptags()  # the Arabic month comes isolated for HTML
+        _header_and_footer(section, writer, f"{config.programme[writer.lang]} — {month}")
+        for child in article:
+            writer.block(child)
+    for footer in page.xpath("//footer"):
+        for paragraph in footer.xpath("./p"):
+            writer.lang = paragraph.get("lang") or "en"
+            writer.text_paragraph(paragraph, "Normal")
+    writer.put_pictures(list(pictures()))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
