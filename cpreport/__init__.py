@@ -1,3 +1,3 @@
 """cpreport: the community policing programme's bilingual donor report, built from its field sheets."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

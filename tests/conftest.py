@@ -12,6 +12,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
 
 
+def documentation() -> str:
+    """The README and every page of docs/: what a user can read."""
+    return "\n".join(path.read_text("utf-8") for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
+
+
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     """A copy of sample_data, so that a test may change its sheets; returns its config file."""

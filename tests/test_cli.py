@@ -11,6 +11,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cpreport import load
+
+from conftest import documentation
 from cpreport.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +25,7 @@ def test_importing_the_command_line_imports_neither_pandas_nor_weasyprint():
     assert result.stdout.strip() == "[]"
 
 
-def test_help_gives_the_exit_codes_and_every_command_is_in_the_readme():
+def test_help_gives_the_exit_codes_and_every_command_is_in_the_docs():
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
     said = " ".join(result.output.split())
@@ -31,7 +33,7 @@ def test_help_gives_the_exit_codes_and_every_command_is_in_the_readme():
             "problem (no Arabic font, no Pango, output folder not writable), 4 another build holds the output folder, 5 the English and Arabic "
             "halves state different figures, 6 an unexpected failure (the log has the details), 130 stopped with "
             "Ctrl-C.") in said
-    readme = (ROOT / "README.md").read_text("utf-8")
+    readme = documentation()
     for name, command in main.commands.items():
         assert command.help, name
         assert f"`cpreport {name}" in readme, name

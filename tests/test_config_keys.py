@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from conftest import documentation
 from cpreport.build import build
 from cpreport.config import KEYS, load_config
 from cpreport.errors import CpreportError
@@ -80,7 +81,7 @@ CHECKED_ELSEWHERE = {"pdf_variant": "tests/test_deliverables.py (the PDF's confo
 
 
 def test_every_key_of_the_config_is_documented_and_changed_by_the_test():
-    documented = set(re.findall(r"^\| `\[{0,2}(?:scopes\.<key>|(\w+))", README.read_text("utf-8"), re.M))
+    documented = set(re.findall(r"^\| `\[{0,2}(?:scopes\.<key>|(\w+))", documentation(), re.M))
     assert set(CHANGES) | set(CHECKED_ELSEWHERE) == set(KEYS)
     assert set(KEYS) - {"scopes"} <= documented | {"scopes"}
 
