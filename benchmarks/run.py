@@ -26,7 +26,6 @@ import compileall
 import datetime as dt
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -83,9 +82,7 @@ def write_data(folder: Path, n: int, kinds=("xlsx", "csv")) -> dict[str, Path]:
 
     Beside each data folder, `displacement.alt.*` is the displacement table with other figures: the
     harness swaps it in to measure a rebuild after one file changed."""
-    import csv
 
-    from openpyxl import Workbook
 
     paths = {kind: folder / kind for kind in kinds}
     if all((folder / f"complete-{kind}").is_file() for kind in kinds):

@@ -5,7 +5,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, cache
 from importlib import resources
 
 # Kinds of column value; the validate stage has one parser per kind.
@@ -184,7 +184,7 @@ CHOICES: dict[str, dict[str, tuple[str, str, tuple[str, ...]]]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def choice_lookup(enumeration: str) -> dict[str, str]:
     """Folded spelling -> canonical value, for one enumeration."""
     lookup: dict[str, str] = {}
@@ -210,7 +210,7 @@ def _fold_place(name: object) -> str:
     return "".join(words)
 
 
-@lru_cache(maxsize=None)
+@cache
 def governorates() -> tuple[Governorate, ...]:
     """Iraq's 18 governorates, from the gazetteer shipped with the package."""
     text = resources.files("cpreport").joinpath("data/governorates.csv").read_text("utf-8")
@@ -220,7 +220,7 @@ def governorates() -> tuple[Governorate, ...]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def governorate_lookup() -> dict[str, str]:
     """Folded spelling (English, Arabic, p-code) -> p-code."""
     lookup: dict[str, str] = {}
@@ -248,7 +248,7 @@ META_COLUMNS = frozenset({
     "_validation_status", "_status", "_notes", "_tags", "__version__", "_version_", "_xform_id_string",
     "_attachments", "_geolocation", "_duration", "_media_count", "_total_media", "start", "end", "today",
     "deviceid", "subscriberid", "simserial", "phonenumber", "username", "audit", "key", "parent_key",
-    "submissiondate", "instanceid", "instancename", "deprecatedid", "rootuuid", "instanceid", "uuid",
+    "submissiondate", "instanceid", "instancename", "deprecatedid", "rootuuid", "uuid",
 })
 META_GROUPS = ("meta/", "meta.", "meta:", "meta-", "formhub/", "formhub.", "formhub:", "formhub-")
 # Between a question's groups and its name in an export's headers: group_activity/participants.

@@ -96,7 +96,7 @@ class Drawing:
                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
                           for number, run in enumerate(runs)]
 
-    def __enter__(self) -> "Drawing":
+    def __enter__(self) -> Drawing:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import lxml.html
 from docx import Document

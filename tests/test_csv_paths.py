@@ -85,7 +85,7 @@ def test_a_long_sheet_of_distinct_ids_and_titles_reads_alike_either_way(tmp_path
               for i in range(30)]
     activities = []
     for i in range(1500):
-        row = [f"ACT-{i:05d}", "training", f"Session {i}", f"جلسة {i}", "2017-0{}-1{}".format(1 + i % 5, i % 10),
+        row = [f"ACT-{i:05d}", "training", f"Session {i}", f"جلسة {i}", f"2017-0{1 + i % 5}-1{i % 10}",
                "", "Ninewa", f"CPF-{i % 30}", "20", "5", "4", "4", "4", "4", "4"]
         if rng.random() < 0.05:
             column = rng.randrange(len(row))
@@ -104,7 +104,7 @@ def test_a_long_sheet_of_distinct_ids_and_titles_reads_alike_either_way(tmp_path
 def test_a_ragged_csv_is_read_by_the_csv_module(tmp_path):
     # Rows of different lengths are more than Arrow's parser takes: the older reading reads them.
     (tmp_path / "cpfs.csv").write_bytes("cpf_id,name_en,governorate,established_by,established_on\n"
-                                        "CPF-1,Forum,نينوى,IOM,2016-01-01\nCPF-2,Forum 2\n".encode("utf-8"))
+                                        "CPF-1,Forum,نينوى,IOM,2016-01-01\nCPF-2,Forum 2\n".encode())
     frame = load(tmp_path).sheets["cpfs"].frame
     assert not arrow_text(frame["governorate"])
     assert frame["governorate"].tolist()[0] == "نينوى" and len(frame) == 2

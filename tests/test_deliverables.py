@@ -203,7 +203,7 @@ def test_pdf_variant_chooses_what_the_pdf_conforms_to(sample, tmp_path, variant,
     folder = build(load_config(sample, out=str(tmp_path / "out"), environ={})).folder
     with pikepdf.open(folder / "report.pdf") as pdf:
         assert ("/StructTreeRoot" in pdf.Root) == tagged
-        assert ("/AF" in pdf.Root) == False  # associated files are PDF/A-3's; the files are still attached
+        assert "/AF" not in pdf.Root  # associated files are PDF/A-3's; the files are still attached
         assert set(pdf.attachments) == {"figures.json", "validation.csv"}
         with pdf.open_metadata() as xmp:
             assert xmp.get("pdfaid:part") == part

@@ -159,8 +159,8 @@ def test_many_different_wrong_values_are_twenty_findings_and_one_for_the_rest(tm
 
 def test_a_csv_mixing_utf8_and_windows_1256_is_read_line_by_line_and_said(tmp_path):
     path = tmp_path / "cpfs.csv"
-    path.write_bytes("cpf_id,name_en,name_ar\nCPF-1,A,الموصل\n".encode("utf-8")
-                     + "CPF-2,B,الموصل\n".encode("cp1256") + "CPF-3,C,أربيل\n".encode("utf-8"))
+    path.write_bytes("cpf_id,name_en,name_ar\nCPF-1,A,الموصل\n".encode()
+                     + "CPF-2,B,الموصل\n".encode("cp1256") + "CPF-3,C,أربيل\n".encode())
     read = read_file(path, table_named("cpfs"))
     said = {e.code: e for e in read.events if hasattr(e, "code")}
     assert "lines 3 are Windows-1256" in said["CP024"].message_en.replace("line(s)", "lines")

@@ -262,7 +262,7 @@ def test_an_override_naming_web_and_file_resources_builds_a_pdf_and_fetches_noth
             connection, _ = listener.accept()
             connection.close()
             fetched = True
-        except socket.timeout:
+        except TimeoutError:
             fetched = False
     finally:
         listener.close()

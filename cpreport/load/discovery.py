@@ -8,7 +8,7 @@ silence.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from ..datafolder import data_files
 from ..contract import TABLES, FileOptions, Intake, Table, fold

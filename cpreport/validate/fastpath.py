@@ -1,7 +1,7 @@
 """Speed code for CSV text held by Arrow: columns and ids read from their bytes, apart from the rules."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 
 import numpy as np

@@ -1,7 +1,8 @@
 """The rules across the rows of a table and across tables, and the parts of a table given twice."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
