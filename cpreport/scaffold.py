@@ -58,6 +58,20 @@ since = 2016-10-17
 # district = "Qayara"
 # text = { en = "the retaken area of Qayara", ar = "منطقة القيارة المستعادة" }
 
+# logo = "logo.svg"          # an SVG or PNG above the report, embedded in the HTML and the PDF
+# footer = { en = "…", ar = "…" }   # replaces the footer that says what the report covers
+
+# The parts of the report, each on unless switched off here (a programme without displacement
+# figures sets displacement = false, and needs no displacement sheet):
+# [sections]
+# forums = true
+# activities = true
+# displacement = true
+# changes = true
+# pictures = true
+# contacts = true
+# sources = true
+
 # An office's own headers and values, where cpreport does not know them: the contract's table and
 # column on the left, the header or value as the office writes it on the right.
 # [columns.activities]

@@ -121,7 +121,7 @@ def test_filled_in_the_workbooks_give_the_figures(project):
 
 def test_the_configs_commented_mappings_are_valid_once_uncommented(project):
     text = (project / "cpreport.toml").read_text("utf-8")
-    start = text.index("# [columns.activities]")
+    start = text.index("# [sections]")
     # The example's lines of TOML, uncommented; its lines of prose stay comments.
     block = "\n".join(line[2:] if line.startswith(("# [", '# "')) or re.match(r"# \w+ = ", line) else line
                       for line in text[start:].splitlines())
@@ -132,3 +132,4 @@ def test_the_configs_commented_mappings_are_valid_once_uncommented(project):
     assert config.intake.columns["activities"]["participants"] == ("Total number of participants",)
     assert config.intake.values["activities"]["type"] == {"awareness_session": "workshop", "جلسه_توعيه": "workshop"}
     assert config.intake.options("Anbar/Activities.csv").delimiter == ";"
+    assert config.sections.displacement is True and config.sections.pictures is True
