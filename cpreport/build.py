@@ -204,6 +204,9 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
     stage = progress.stage if progress else (lambda name, detail="": None)
     stage("figures", str(period))
     figures = compute(checked, period, config.highlights)
+    if config.indicators:
+        from .indicators import add
+        figures.indicators = add(config, figures, project_from(checked, Period.parse("project", period)).start)
     figures.narrative = used(config, period)
     stage("html", str(period))
     html = render_html(config, figures, sources(checked))

@@ -185,6 +185,21 @@ class Sections:
     sources: bool = True  # the footer saying what the report covers and where its figures come from
 
 
+@dataclass(frozen=True)
+class Indicator:
+    """A line of the results framework, tied to a figure: what was planned (`target` by `target_date`) against
+    what the figures say. With `of`, the indicator is a share (figure / of) and its target a fraction."""
+
+    code: str
+    label: Text
+    figure: str
+    target: float
+    baseline: float = 0
+    of: str = ""
+    target_date: dt.date | None = None
+    group: Text = Text()  # a heading above its rows, e.g. Outcome / Output
+
+
 # A logo is embedded in the page (HTML and PDF): its kind is told from its first bytes, not its name.
 LOGO_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 
@@ -222,6 +237,8 @@ class Config:
     sections: Sections = Sections()
     logo: Path | None = None
     footer: Text = Text()  # replaces the default footer's text (what the report covers, where its figures come from)
+    indicators: tuple[Indicator, ...] = ()  # [[indicators]]: the results framework
+    project_end: dt.date | None = None  # the date an indicator without a target_date is judged by
     intake: Intake = Intake()  # the project's own headers, values and per-file options: [columns], [values], [files]
 
     @property
@@ -259,6 +276,8 @@ KEYS = {
     "files": ("files", "per-file options: encoding, delimiter, header_row, sheet, table"),
     "limits": ("limits", "what one file may ask of the machine: file_bytes, cells, columns, line_bytes, "
                          "cell_characters"),
+    "indicators": ("indicators", "the results framework: code, label, figure, of, baseline, target, target_date, group"),
+    "project_end": ("date", "the end of the project: the target date of indicators without their own"),
 }
 # Keys a cron line may set from the environment, as CPREPORT_<KEY>; lists are written comma-separated
 # (CPREPORT_FORMATS=html,pdf). Paths from the environment, like options, are relative to the current folder.
@@ -341,6 +360,83 @@ def _check_highlights(value: object, problems: list[str]) -> tuple[Highlight, ..
             problems.append(f"highlight {number}: '{district}' is highlighted already")
             continue
         found.append(Highlight(district, _check_text(f"highlights[{number}].text", entry.get("text", ""), problems)))
+    return tuple(found)
+
+
+INDICATOR_KEYS = ("code", "label", "figure", "of", "baseline", "target", "target_date", "group")
+
+
+def figure_keys(scopes: object = ()) -> list[str]:
+    """Every figures.json key a build may state (displacement ones for the config's scopes and any others as
+    `displacement.<scope>.<metric>`): what an indicator's `figure` and `of` may name."""
+    from .contract import PARTICIPANT_GROUPS
+
+    bases = ["cpfs.total", *(f"cpfs.{k}" for k in CHOICES["established_by"]), "activities.total",
+             *(f"activities.{k}" for k in CHOICES["activity_type"]), "participants.total"]
+    keys = [f"{base}{suffix}" for base in bases for suffix in ("", ".in_period", ".previous", ".change")]
+    keys += ["cpfs.active", *(f"participants.{g}{suffix}" for g in ("female", *PARTICIPANT_GROUPS)
+                              for suffix in ("", ".in_period", ".previous", ".change"))]
+    for scope in scopes:
+        for metric in CHOICES["metric"]:
+            keys += [f"displacement.{scope}.{metric}{suffix}" for suffix in ("", ".previous", ".change")]
+    return keys
+
+
+def _figure_key(name: str, value: object, scopes: object, problems: list[str]) -> str:
+    """A figure an indicator names: a known key, or a displacement figure of any scope (the sheet names them)."""
+    text = str(value).strip()
+    if text in figure_keys(scopes) or re.fullmatch(r"displacement\.\w+\.(%s)(\.previous|\.change)?"
+                                                   % "|".join(CHOICES["metric"]), text):
+        return text
+    close = difflib.get_close_matches(text, figure_keys(scopes), n=1, cutoff=0.5)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    problems.append(f"{name}: '{text}' is not a figure{hint} (`cpreport figures` lists them)")
+    return ""
+
+
+def _number(name: str, value: object, problems: list[str]) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0:
+        problems.append(f"{name} must be a number of 0 or more, such as 60 or 0.35, not {value!r}")
+        return None
+    return value
+
+
+def _check_indicators(value: object, values: dict, problems: list[str]) -> tuple[Indicator, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        problems.append("'indicators' must be a list of [[indicators]] tables with code, label, figure and target")
+        return ()
+    found: list[Indicator] = []
+    scopes = list(values.get("scopes", {}))
+    for number, entry in enumerate(value, 1):
+        here = f"indicator {entry.get('code', number)}"
+        for extra in set(entry) - set(INDICATOR_KEYS):
+            _unknown(f"indicators[{number}].{extra}", [f"indicators[{number}].{k}" for k in INDICATOR_KEYS], problems)
+        missing = [k for k in ("code", "label", "figure", "target") if k not in entry]
+        if missing:
+            problems.append(f"{here} needs {', '.join(repr(k) for k in missing)}")
+            continue
+        code = str(entry["code"]).strip()
+        if not re.fullmatch(r"[\w.\-]+", code):
+            problems.append(f"{here}: the code must be letters, digits, dots or dashes, such as \"1.1\"")
+            continue
+        if any(i.code == code for i in found):
+            problems.append(f"{here}: the code '{code}' is given twice")
+            continue
+        figure = _figure_key(f"{here} 'figure'", entry["figure"], scopes, problems)
+        of = _figure_key(f"{here} 'of'", entry["of"], scopes, problems) if "of" in entry else ""
+        target = _number(f"{here} 'target'", entry["target"], problems)
+        baseline = _number(f"{here} 'baseline'", entry.get("baseline", 0), problems)
+        when = _check_date(f"{here} 'target_date'", entry["target_date"], problems) if "target_date" in entry else None
+        label = _check_text(f"{here} 'label'", entry["label"], problems)
+        group = _check_text(f"{here} 'group'", entry["group"], problems) if "group" in entry else Text()
+        if of and target is not None and target > 1:
+            problems.append(f"{here}: a share's target is a fraction such as 0.35 (35%), not {target!r}")
+        if not of and when is None and "project_end" not in values and "target_date" not in entry:
+            # How far along a count should be is told by the time gone to its date; a share is judged as it stands.
+            problems.append(f"{here} needs a 'target_date', or the config a 'project_end' (the date it is judged by)")
+            continue
+        if figure and (of or "of" not in entry) and target is not None and baseline is not None:
+            found.append(Indicator(code, label, figure, target, baseline, of, when, group))
     return tuple(found)
 
 
@@ -572,6 +668,10 @@ def _check_key(key: str, value: object, root: Path, outside: dict[str, str], val
         values[key] = _check_files(value, problems)
     elif kind == "limits":
         values[key] = _check_limits(value, problems)
+    elif kind == "indicators":
+        values[key] = _check_indicators(value, values, problems)
+    elif kind == "date":
+        values[key] = _check_date(key, value, problems)
     elif key == "period":
         if not isinstance(value, str):
             problems.append(f"'period' must be text such as \"2017-05\" or \"2017-Q2\" (in quotes), not {value!r}")
