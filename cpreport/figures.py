@@ -198,6 +198,13 @@ def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] 
             _counts(figures, sources, "activities", f"participants.{group}", activities, held, period,
                     where=counted, value=group)
             figures.add(cumulative)  # the cumulative figure as stated above: no sources when no row gives it
+            if group == "female":
+                # The share of women is of the participants of the activities that say how many were women.
+                recorded = held.during & counted.to_numpy(dtype=bool)
+                period_figure = figures[f"participants.{group}.in_period"]
+                figures.add(Figure(period_figure.key, period_figure.value, period_figure.as_of, period_figure.sources,
+                                   {"of_participants": int(activities["participants"].to_numpy(
+                                       dtype="int64", na_value=0)[recorded].sum())}))
         else:
             for suffix, day in ((".in_period", period.end), (".previous", period.previous().end), (".change", period.end)):
                 figures.add(Figure(f"participants.{group}{suffix}", 0, day))

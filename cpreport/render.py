@@ -115,6 +115,13 @@ def scope_paragraphs(config: Config, figures: Figures) -> list[dict]:
     return scopes
 
 
+def women_share(figures: Figures) -> float | None:
+    """The share of women among the period's participants, of the activities that record it; None when none does."""
+    figure = figures.items.get("participants.female.in_period")
+    recorded = figure.extra.get("of_participants", 0) if figure else 0
+    return figure.value / recorded if recorded else None
+
+
 def stylesheet(config: Config) -> Markup:
     """The CSS, inlined so that the HTML stands alone: the config's templates folder's style.css if it
     has one, else the built-in one. It is the project's own text, not a sheet's, so it is not escaped."""
@@ -172,6 +179,7 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
         "linkify": linkify,
         "css": stylesheet(config),
         "breakdowns": figures.breakdowns,
+        "women": women_share(figures),
         "charts": charts,
     }
 

@@ -184,10 +184,11 @@ class Wording:
         return format_decimal(n, locale="en")
 
     def percent(self, share: float) -> Markup | str:
-        """0.45 -> "45%" / "٪٤٥" (as CLDR writes it for ar_IQ), isolated inside Arabic."""
+        """0.45 -> "45%" / "٤٥٪", isolated inside Arabic."""
         if self.arabic_digits:
+            # Babel writes the Latin sign whatever the numbering system: the Arabic percent sign goes with Arabic digits.
             return self.isolate(format_percent(share, locale=LOCALES["ar"], numbering_system="arab")
-                                .translate(ARABIC_DIGITS))
+                                .translate(ARABIC_DIGITS).replace("%", "٪"))
         return self.isolate(format_percent(share, locale=LOCALES[self.language]))
 
     def date(self, day: dt.date | None, year: bool = True) -> Markup | str:
