@@ -207,11 +207,11 @@ def validate(config_path, data, period, strict):
 @click.option("--json", "as_json", is_flag=True, help="Print figures.json instead of a table.")
 def figures(config_path, data, period, as_json):
     """Compute the period's figures and print them (a table, or JSON)."""
-    from .build import check
+    from .build import check, project_from
     from .figures import compute
     config = _load_config(config_path, data, period)
     checked = check(config)
-    result = compute(checked, config.period, config.highlights)
+    result = compute(checked, project_from(checked, config.period), config.highlights)
     if as_json:
         click.echo(result.to_json(), nl=False)
     else:
@@ -238,12 +238,12 @@ def explain(config_path, data, period, out, key, csv_path, lang):
 
     Without KEY, list every figure's key with what it is, in English and Arabic.
     """
-    from .build import check
+    from .build import check, project_from
     from .explain import explain as explained, label
     from .figures import compute
     config = _load_config(config_path, data, period, out)
     checked = check(config)
-    figures = compute(checked, config.period, config.highlights)
+    figures = compute(checked, project_from(checked, config.period), config.highlights)
     languages = ["en", "ar"] if lang == "both" else [lang]
     if key is None:
         width = max(len(k) for k in figures.items)
