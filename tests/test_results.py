@@ -167,6 +167,9 @@ def test_the_share_of_women_is_of_the_activities_that_record_it(own):
     # A3 gives no number of women: 20 women of A4's 40 participants, not of the quarter's 70.
     assert "with 70 participants, of whom 50% women" in html
     assert re.search(r"بمشاركة ٧٠ مشاركاً، منهم (<bdi>)?٥٠٪(</bdi>)? من النساء", html)
+    # The table of the period's counts: women in the quarter, to its end and to the end of the quarter before.
+    assert "<tr><th>of whom women</th><td>20</td><td>27</td><td>7</td></tr>" in html
+    assert "<tr><th>منهم النساء</th><td>٢٠</td><td>٢٧</td><td>٧</td></tr>" in html
 
 
 # Status at the edges: (value, target, share of time gone) -> status.
