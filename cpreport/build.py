@@ -31,7 +31,11 @@ FINDINGS_FOLDER = "findings"  # under the output folder: the findings of the las
 # removed from it: people keep their own notes beside the findings.
 FINDINGS_LIST = ".cpreport-files"
 FINDINGS_NAMES = ("validation.csv", "validation.html")
-PERIOD_FOLDER = re.compile(r"^\d{4}-\d{2}$")
+PERIOD_FOLDER = re.compile(r"^(\d{4}(-(\d{2}|Q[1-4]|H[12]))?|project)$")
+EVERY = ("month", "quarter", "half", "year")  # --every: the kind of period --all-periods builds
+# The index's headings, one per kind of period, in the order it lists them.
+KIND_HEADINGS = {"month": ("Months", "الأشهر"), "quarter": ("Quarters", "الأرباع"), "half": ("Half-years", "أنصاف السنة"),
+                 "year": ("Years", "السنوات"), "project": ("The life of the project", "مدة المشروع")}
 
 
 @dataclass
@@ -200,6 +204,9 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
     stage = progress.stage if progress else (lambda name, detail="": None)
     stage("figures", str(period))
     figures = compute(checked, period, config.highlights)
+    if config.indicators:
+        from .indicators import add
+        figures.indicators = add(config, figures, project_from(checked, Period.parse("project", period)).start)
     figures.narrative = used(config, period)
     stage("html", str(period))
     html = render_html(config, figures, sources(checked))
@@ -266,6 +273,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         reader.prune()
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
+        config = outcome.config = dataclasses.replace(config, period=project_from(checked, config.period))
         index = index_page(config, [str(config.period)])
         outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress, swapped)
         outcome.narratives[str(config.period)] = outcome.figures.narrative
@@ -278,25 +286,43 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
     return outcome
 
 
-def periods_with_data(checked: Checked, last: Period) -> list[Period]:
-    """The months, up to `last`, in which a forum was established, an activity began or a figure is dated."""
-    dates = pd.concat([checked.forums["established_on"], checked.activities["start_date"],
-                       checked.displacement["as_of"]]).dropna()
+def _dates(checked: Checked) -> pd.Series:
+    return pd.concat([checked.forums["established_on"], checked.activities["start_date"],
+                      checked.displacement["as_of"]]).dropna()
+
+
+def project_from(checked: Checked, period: Period) -> Period:
+    """The project period with its first month found: that of the earliest forum, activity or figure by its end
+    (its own last month when the sheets have none). Any other period is returned as it is."""
+    if period.kind != "project":
+        return period
+    dates = _dates(checked)
+    dates = dates[dates <= pd.Timestamp(period.end)]
+    first = dates.min().date() if len(dates) else period.end
+    return dataclasses.replace(period, since=first.replace(day=1))
+
+
+def periods_with_data(checked: Checked, last: Period, every: str = "month") -> list[Period]:
+    """The periods of a kind (months, quarters, half-years or years), up to `last`, in which a forum was
+    established, an activity began or a figure is dated."""
+    dates = _dates(checked)
     dates = dates[dates <= pd.Timestamp(last.end)]
     months = sorted(set(zip(dates.dt.year, dates.dt.month)))
-    return [Period(int(year), int(month)) for year, month in months]
+    periods = [Period(int(year), int(month)).containing(every) for year, month in months]
+    return list(dict.fromkeys(periods))
 
 
 def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress: Progress | None = None,
-              force: bool = True) -> Outcome:
-    """Build every month that has data, up to the config's period, one folder each, and the index."""
+              force: bool = True, every: str = "month") -> Outcome:
+    """Build every period of a kind (`every`: month, quarter, half, year) that has data, up to the config's
+    period, one folder each, and the index."""
     started = time.monotonic()
     if progress:
         progress.stage("lock")
     swapped: list[str] = []
     with _saying_what_was_replaced(swapped), build_lock(config.out, wait, progress.say if progress else None):
         found = manifest.inputs(config, strict)
-        done = None if force else manifest.all_periods_current(config.out, found)
+        done = None if force else manifest.all_periods_current(config.out, found, every)
         if done:
             return Outcome(config, None, Findings(), folder=config.out, up_to_date=done["built"],
                            periods=[Period.parse(p) for p in done["periods"]], seconds=time.monotonic() - started)
@@ -307,7 +333,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
         checked = check(config, strict, progress, loaded)
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
-        months = periods_with_data(checked, config.period)
+        months = periods_with_data(checked, config.period, every)
         outcome.kept = [p for p in months if _kept(config, p)]
         outcome.periods = [p for p in months if p not in outcome.kept]
         index = index_page(config, [str(p) for p in outcome.periods])
@@ -329,7 +355,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
         index = write_index(config, index)
         write_atomically(config.out / manifest.ALL_PERIODS_NAME,
                          manifest.all_periods_document(found, [str(p) for p in outcome.periods], _now(),
-                                                       alone))
+                                                       alone, every))
         outcome.folder = index.parent
     outcome.seconds = time.monotonic() - started
     return outcome
@@ -376,13 +402,18 @@ def index_page(config: Config, coming: list[str] = ()) -> bytes:
     written = [name for name in INDEX_FILES
                if name.split(".")[0] not in ("report", "annex") or name.split(".")[1] in config.formats]
     listed.update({name: written for name in coming})
-    periods = []
+    periods, groups = [], {}
     for name in sorted(listed, reverse=True):
         if listed[name]:
-            start = Period.parse(name).start
-            periods.append({"name": name, "en": english.month_year(start), "ar": arabic.month_year(start),
-                            "files": listed[name]})
-    html = render_template(config, "index.html", dict(config=config, periods=periods, built=_now()))
+            # A project folder is named for no dates: its own figures.json says them; the index names its kind.
+            period = Period.parse(name, config.period)
+            said = ({"en": english.period(period, heading=True), "ar": arabic.period(period)} if period.kind != "project"
+                    else {"en": KIND_HEADINGS["project"][0], "ar": KIND_HEADINGS["project"][1]})
+            periods.append({"name": name, **said, "files": listed[name], "kind": period.kind})
+            groups.setdefault(period.kind, []).append(periods[-1])
+    groups = [{"kind": kind, "en": KIND_HEADINGS[kind][0], "ar": KIND_HEADINGS[kind][1], "periods": groups[kind]}
+              for kind in KIND_HEADINGS if kind in groups]
+    html = render_template(config, "index.html", dict(config=config, periods=periods, groups=groups, built=_now()))
     return html.encode("utf-8")
 
 

@@ -372,3 +372,23 @@ def forums_map(by_pcode: dict[str, int], w: Wording) -> Markup:
     body = (Markup('<table class="tiles" dir="ltr" role="presentation"><tbody>{}</tbody></table>').format(table) +
             legend(keyed, word("forums", lang)))
     return _chart("map", description, body, w)
+
+
+# An indicator's status: dark for achieved, light for on track, hatched for behind, so that grey print tells them
+# apart as well as the words written beside them do.
+STATUS_COLOURS = {"achieved": "#0072B2", "on_track": "#56B4E9", "behind": "#E69F00"}
+
+
+def progress(percent: float | None, expected: float | None, status: str, w: Wording) -> Markup:
+    """An indicator's progress bar: the share of its target reached (capped at the track's end, the value written
+    after it), and a tick where the share of time gone to its target date would put it."""
+    side = "right" if w.rtl else "left"
+    reached = min(max(percent or 0.0, 0.0), 1.0) * REACH
+    striped = status == "behind"
+    bar = Markup('<span class="segment" data-series="{}" style="{}:0;width:{};{}"></span>').format(
+        status, side, _pct(reached), _fill(STATUS_COLOURS[status], striped)) if reached else Markup("")
+    tick = Markup('<span class="due" style="{}:{}"></span>').format(side, _pct(expected * REACH)) \
+        if expected is not None else Markup("")
+    said = w.percent(percent) if percent is not None else "—"
+    return Markup('<div class="track thin progress" aria-hidden="true">{}{}<span class="value" style="{}:{}">{}</span>'
+                  '</div>').format(bar, tick, side, _pct(reached), said)

@@ -38,7 +38,8 @@ def config_options(command):
         click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
                      help="Config file [default: cpreport.toml in the current folder]."),
         click.option("--data", type=click.Path(), default=None, metavar="DIR", help="Folder of the input sheets (overrides the config)."),
-        click.option("--period", default=None, metavar="YYYY-MM", help="Month of the report (overrides the config)."),
+        click.option("--period", default=None, metavar="PERIOD",
+                     help="Period of the report: 2017-05, 2017-Q2, 2017-H1, 2017 or project (overrides the config)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -117,12 +118,14 @@ def _up_to_date(what: str, config, all_periods: bool, built: str, seconds: float
 @config_options
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Output folder (overrides the config).")
 @click.option("--all-periods", is_flag=True, help="Build every month that has data, one folder each, and OUT/index.html.")
+@click.option("--every", type=click.Choice(["month", "quarter", "half", "year"]), default="month", show_default=True,
+              help="With --all-periods: build every month, quarter, half-year or year that has data.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
 @click.option("--wait", type=Seconds(), default=0, show_default=True, metavar="SECONDS",
               help="How long to wait for another build of the same output folder.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors (for cron); the log file keeps the rest.")
-def build(config_path, data, period, out, all_periods, strict, force, wait, quiet):
+def build(config_path, data, period, out, all_periods, every, strict, force, wait, quiet):
     """Validate the sheets and write report.html, report.pdf and figures.json into OUT/PERIOD/.
 
     Nothing is done when the sheets, config, templates and cpreport itself are unchanged since the
@@ -137,20 +140,22 @@ def build(config_path, data, period, out, all_periods, strict, force, wait, quie
     started = time.monotonic()
     config = _load_config(config_path, data, period, out)
     ensure_folder(config.out)
-    what = "every month with data" if all_periods else f"the report for {config.period}"
+    kinds = {"month": "month", "quarter": "quarter", "half": "half-year", "year": "year"}
+    what = f"every {kinds[every]} with data" if all_periods else f"the report for {config.period}"
     with Progress(file_logger(config.out), quiet, started=started) as progress:
         try:
             if not force:
                 found = manifest.inputs(config, strict)
                 if all_periods:
-                    done = manifest.all_periods_current(config.out, found)
+                    done = manifest.all_periods_current(config.out, found, every)
                 else:
                     done = manifest.current(config.out, config.period, found)
                 if done:
                     progress.finish(_up_to_date(what, config, all_periods, done["built"], progress.seconds))
                     return
             from .build import build as build_one, build_all
-            run = build_all if all_periods else build_one
+            import functools
+            run = functools.partial(build_all, every=every) if all_periods else build_one
             try:
                 outcome = run(config, strict=strict, wait=wait, progress=progress, force=force)
             except InvalidData as error:
@@ -177,10 +182,10 @@ def build(config_path, data, period, out, all_periods, strict, force, wait, quie
                       f"{', '.join(str(p) for p in outcome.kept)}")
         if all_periods:
             months = ", ".join(str(p) for p in outcome.periods) or "none"
-            progress.finish(f"Built {len(outcome.periods)} month(s) ({months}) and the index {outcome.folder / 'index.html'} "
+            progress.finish(f"Built {len(outcome.periods)} {kinds[every]}(s) ({months}) and the index {outcome.folder / 'index.html'} "
                             f"in {outcome.seconds:.1f} s{words}.")
         else:
-            progress.finish(f"Built the report for {config.period} in {outcome.folder} in {outcome.seconds:.1f} s{words}.")
+            progress.finish(f"Built the report for {outcome.config.period} in {outcome.folder} in {outcome.seconds:.1f} s{words}.")
 
 
 @main.command(epilog=EXIT_CODES)
@@ -202,11 +207,11 @@ def validate(config_path, data, period, strict):
 @click.option("--json", "as_json", is_flag=True, help="Print figures.json instead of a table.")
 def figures(config_path, data, period, as_json):
     """Compute the period's figures and print them (a table, or JSON)."""
-    from .build import check
+    from .build import check, project_from
     from .figures import compute
     config = _load_config(config_path, data, period)
     checked = check(config)
-    result = compute(checked, config.period, config.highlights)
+    result = compute(checked, project_from(checked, config.period), config.highlights)
     if as_json:
         click.echo(result.to_json(), nl=False)
     else:
@@ -233,12 +238,12 @@ def explain(config_path, data, period, out, key, csv_path, lang):
 
     Without KEY, list every figure's key with what it is, in English and Arabic.
     """
-    from .build import check
+    from .build import check, project_from
     from .explain import explain as explained, label
     from .figures import compute
     config = _load_config(config_path, data, period, out)
     checked = check(config)
-    figures = compute(checked, config.period, config.highlights)
+    figures = compute(checked, project_from(checked, config.period), config.highlights)
     languages = ["en", "ar"] if lang == "both" else [lang]
     if key is None:
         width = max(len(k) for k in figures.items)

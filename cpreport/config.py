@@ -71,38 +71,94 @@ class Highlight:
     text: Text
 
 
+PERIOD_KINDS = ("month", "quarter", "half", "year", "project")
+MONTHS_IN = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+PERIOD_FORMS = "YYYY-MM (a month), YYYY-Qn (a quarter), YYYY-Hn (a half-year), YYYY (a year) or 'project'"
+
+
+def _month_before(day: dt.date) -> tuple[int, int]:
+    previous = day.replace(day=1) - dt.timedelta(days=1)
+    return previous.year, previous.month
+
+
 @dataclass(frozen=True)
 class Period:
-    """A calendar month, the unit a report covers."""
+    """What a report covers: a month, a quarter, a half-year, a year, or the project from its first data.
+
+    `year` and `month` are those of its last month, so that a month is Period(2017, 5) as it always was;
+    `since` is the first day of a project's first month (known once the sheets are read)."""
 
     year: int
     month: int
+    kind: str = "month"
+    since: dt.date | None = None
 
     @classmethod
-    def parse(cls, text: str) -> Period:
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", str(text).strip())
-        if not match or not 1 <= int(match[2]) <= 12 or not 1950 <= int(match[1]) <= 2100:
-            raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2017-05")
-        return cls(int(match[1]), int(match[2]))
+    def parse(cls, text: str, last: Period | None = None) -> Period:
+        """"2017-05", "2017-Q2", "2017-H1", "2017" or "project" (the project up to `last`, else the last full
+        month)."""
+        written = str(text).strip()
+        if written.lower() == "project":
+            end = last or cls.last_full_month()
+            return cls(end.end.year, end.end.month, "project", end.since if end.kind == "project" else None)
+        match = re.fullmatch(r"(\d{4})(?:-(?:(\d{1,2})|([Qq])([1-4])|([Hh])([12])))?", written)
+        if not match or not 1950 <= int(match[1]) <= 2100 or (match[2] and not 1 <= int(match[2]) <= 12):
+            raise ValueError(f"'{text}' is not a period; write {PERIOD_FORMS}, e.g. 2017-05 or 2017-Q2")
+        year = int(match[1])
+        if match[2]:
+            return cls(year, int(match[2]))
+        if match[3]:
+            return cls(year, 3 * int(match[4]), "quarter")
+        if match[5]:
+            return cls(year, 6 * int(match[6]), "half")
+        return cls(year, 12, "year")
 
     @classmethod
     def last_full_month(cls, today: dt.date | None = None) -> Period:
-        first = (today or dt.date.today()).replace(day=1)
-        previous = first - dt.timedelta(days=1)
-        return cls(previous.year, previous.month)
+        return cls(*_month_before(today or dt.date.today()))
+
+    @property
+    def number(self) -> int:
+        """Which quarter or half of its year it is (2 for 2017-Q2); the month's number for a month."""
+        return (self.month - 1) // MONTHS_IN.get(self.kind, 12) + 1 if self.kind != "project" else 1
 
     @property
     def start(self) -> dt.date:
-        return dt.date(self.year, self.month, 1)
+        if self.kind == "project":
+            return self.since or dt.date(1950, 1, 1)
+        first = self.year * 12 + self.month - MONTHS_IN[self.kind]  # months since year 0, of the first month - 1
+        return dt.date(first // 12, first % 12 + 1, 1)
 
     @property
     def end(self) -> dt.date:
         return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
+    def months(self) -> list[Period]:
+        """The months the period is made of, in order."""
+        first, last = self.start.year * 12 + self.start.month - 1, self.year * 12 + self.month - 1
+        return [Period(m // 12, m % 12 + 1) for m in range(first, last + 1)]
+
     def previous(self) -> Period:
-        return Period.last_full_month(self.start)
+        """The period of the same kind just before; for the project, the (empty) time before its first month."""
+        year, month = _month_before(self.start)
+        return Period(year, month, self.kind, self.since)
+
+    def containing(self, kind: str) -> Period:
+        """The period of `kind` that this one's last month falls in: the quarter of May 2017 is 2017-Q2."""
+        if kind in ("month", "project"):
+            return Period(self.year, self.month, kind, self.since if kind == "project" else None)
+        size = MONTHS_IN[kind]
+        return Period(self.year, ((self.month - 1) // size + 1) * size, kind)
 
     def __str__(self) -> str:
+        if self.kind == "quarter":
+            return f"{self.year:04d}-Q{self.number}"
+        if self.kind == "half":
+            return f"{self.year:04d}-H{self.number}"
+        if self.kind == "year":
+            return f"{self.year:04d}"
+        if self.kind == "project":
+            return "project"
         return f"{self.year:04d}-{self.month:02d}"
 
 
@@ -130,6 +186,21 @@ class Sections:
     pictures: bool = True
     contacts: bool = True
     sources: bool = True  # the footer saying what the report covers and where its figures come from
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A line of the results framework, tied to a figure: what was planned (`target` by `target_date`) against
+    what the figures say. With `of`, the indicator is a share (figure / of) and its target a fraction."""
+
+    code: str
+    label: Text
+    figure: str
+    target: float
+    baseline: float = 0
+    of: str = ""
+    target_date: dt.date | None = None
+    group: Text = Text()  # a heading above its rows, e.g. Outcome / Output
 
 
 # A logo is embedded in the page (HTML and PDF): its kind is told from its first bytes, not its name.
@@ -170,6 +241,8 @@ class Config:
     sections: Sections = Sections()
     logo: Path | None = None
     footer: Text = Text()  # replaces the default footer's text (what the report covers, where its figures come from)
+    indicators: tuple[Indicator, ...] = ()  # [[indicators]]: the results framework
+    project_end: dt.date | None = None  # the date an indicator without a target_date is judged by
     intake: Intake = Intake()  # the project's own headers, values and per-file options: [columns], [values], [files]
 
     @property
@@ -180,7 +253,7 @@ class Config:
 # Every key the file may hold: dotted name -> (kind, description). Kinds: str, text (en/ar), path,
 # dir, file-text (en/ar paths), list, date, scopes, highlights, charts.
 KEYS = {
-    "period": ("str", "month of the report, YYYY-MM"),
+    "period": ("str", "period of the report: YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY or project"),
     "data": ("dir", "folder of the input sheets"),
     "out": ("path", "folder the reports are written to"),
     "digits": ("str", "arabic or western digits in the Arabic half"),
@@ -208,6 +281,8 @@ KEYS = {
     "files": ("files", "per-file options: encoding, delimiter, header_row, sheet, table"),
     "limits": ("limits", "what one file may ask of the machine: file_bytes, cells, columns, line_bytes, "
                          "cell_characters"),
+    "indicators": ("indicators", "the results framework: code, label, figure, of, baseline, target, target_date, group"),
+    "project_end": ("date", "the end of the project: the target date of indicators without their own"),
 }
 # Keys a cron line may set from the environment, as CPREPORT_<KEY>; lists are written comma-separated
 # (CPREPORT_FORMATS=html,pdf). Paths from the environment, like options, are relative to the current folder.
@@ -290,6 +365,83 @@ def _check_highlights(value: object, problems: list[str]) -> tuple[Highlight, ..
             problems.append(f"highlight {number}: '{district}' is highlighted already")
             continue
         found.append(Highlight(district, _check_text(f"highlights[{number}].text", entry.get("text", ""), problems)))
+    return tuple(found)
+
+
+INDICATOR_KEYS = ("code", "label", "figure", "of", "baseline", "target", "target_date", "group")
+
+
+def figure_keys(scopes: object = ()) -> list[str]:
+    """Every figures.json key a build may state (displacement ones for the config's scopes and any others as
+    `displacement.<scope>.<metric>`): what an indicator's `figure` and `of` may name."""
+    from .contract import PARTICIPANT_GROUPS
+
+    bases = ["cpfs.total", *(f"cpfs.{k}" for k in CHOICES["established_by"]), "activities.total",
+             *(f"activities.{k}" for k in CHOICES["activity_type"]), "participants.total"]
+    keys = [f"{base}{suffix}" for base in bases for suffix in ("", ".in_period", ".previous", ".change")]
+    keys += ["cpfs.active", *(f"participants.{g}{suffix}" for g in ("female", *PARTICIPANT_GROUPS)
+                              for suffix in ("", ".in_period", ".previous", ".change"))]
+    for scope in scopes:
+        for metric in CHOICES["metric"]:
+            keys += [f"displacement.{scope}.{metric}{suffix}" for suffix in ("", ".previous", ".change")]
+    return keys
+
+
+def _figure_key(name: str, value: object, scopes: object, problems: list[str]) -> str:
+    """A figure an indicator names: a known key, or a displacement figure of any scope (the sheet names them)."""
+    text = str(value).strip()
+    metrics = "|".join(CHOICES["metric"])
+    if text in figure_keys(scopes) or re.fullmatch(rf"displacement\.\w+\.({metrics})(\.previous|\.change)?", text):
+        return text
+    close = difflib.get_close_matches(text, figure_keys(scopes), n=1, cutoff=0.5)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    problems.append(f"{name}: '{text}' is not a figure{hint} (`cpreport figures` lists them)")
+    return ""
+
+
+def _number(name: str, value: object, problems: list[str]) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0:
+        problems.append(f"{name} must be a number of 0 or more, such as 60 or 0.35, not {value!r}")
+        return None
+    return value
+
+
+def _check_indicators(value: object, values: dict, problems: list[str]) -> tuple[Indicator, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        problems.append("'indicators' must be a list of [[indicators]] tables with code, label, figure and target")
+        return ()
+    found: list[Indicator] = []
+    scopes = list(values.get("scopes", {}))
+    for number, entry in enumerate(value, 1):
+        here = f"indicator {entry.get('code', number)}"
+        for extra in set(entry) - set(INDICATOR_KEYS):
+            _unknown(f"indicators[{number}].{extra}", [f"indicators[{number}].{k}" for k in INDICATOR_KEYS], problems)
+        missing = [k for k in ("code", "label", "figure", "target") if k not in entry]
+        if missing:
+            problems.append(f"{here} needs {', '.join(repr(k) for k in missing)}")
+            continue
+        code = str(entry["code"]).strip()
+        if not re.fullmatch(r"[\w.\-]+", code):
+            problems.append(f"{here}: the code must be letters, digits, dots or dashes, such as \"1.1\"")
+            continue
+        if any(i.code == code for i in found):
+            problems.append(f"{here}: the code '{code}' is given twice")
+            continue
+        figure = _figure_key(f"{here} 'figure'", entry["figure"], scopes, problems)
+        of = _figure_key(f"{here} 'of'", entry["of"], scopes, problems) if "of" in entry else ""
+        target = _number(f"{here} 'target'", entry["target"], problems)
+        baseline = _number(f"{here} 'baseline'", entry.get("baseline", 0), problems)
+        when = _check_date(f"{here} 'target_date'", entry["target_date"], problems) if "target_date" in entry else None
+        label = _check_text(f"{here} 'label'", entry["label"], problems)
+        group = _check_text(f"{here} 'group'", entry["group"], problems) if "group" in entry else Text()
+        if of and target is not None and target > 1:
+            problems.append(f"{here}: a share's target is a fraction such as 0.35 (35%), not {target!r}")
+        if not of and when is None and "project_end" not in values and "target_date" not in entry:
+            # How far along a count should be is told by the time gone to its date; a share is judged as it stands.
+            problems.append(f"{here} needs a 'target_date', or the config a 'project_end' (the date it is judged by)")
+            continue
+        if figure and (of or "of" not in entry) and target is not None and baseline is not None:
+            found.append(Indicator(code, label, figure, target, baseline, of, when, group))
     return tuple(found)
 
 
@@ -521,9 +673,13 @@ def _check_key(key: str, value: object, root: Path, outside: dict[str, str], val
         values[key] = _check_files(value, problems)
     elif kind == "limits":
         values[key] = _check_limits(value, problems)
+    elif kind == "indicators":
+        values[key] = _check_indicators(value, values, problems)
+    elif kind == "date":
+        values[key] = _check_date(key, value, problems)
     elif key == "period":
         if not isinstance(value, str):
-            problems.append(f"'period' must be text such as \"2017-05\" (in quotes), not {value!r}")
+            problems.append(f"'period' must be text such as \"2017-05\" or \"2017-Q2\" (in quotes), not {value!r}")
             return
         try:
             values[key] = Period.parse(value)
@@ -578,6 +734,7 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
             value = environ[f"CPREPORT_{key.upper()}"]
             raw[key] = [v.strip() for v in value.split(",") if v.strip()] if KEYS[key][0] == "list" else value
             outside[key] = f"CPREPORT_{key.upper()}"
+    in_file = raw.get("period")  # `--period project` runs to the end of the file's period
     overrides = {"data": data, "out": out, "period": period}
     for key, value in overrides.items():
         if value is not None:
@@ -599,6 +756,12 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
     values.setdefault("data", root)
     values.setdefault("out", (root / "out").resolve())
     values.setdefault("period", Period.last_full_month(today))
+    if values["period"].kind == "project":
+        try:
+            last = Period.parse(in_file) if isinstance(in_file, str) and in_file.strip().lower() != "project" else None
+        except ValueError:
+            last = None
+        values["period"] = Period.parse("project", last or Period.last_full_month(today))
     # The output folder is not data, when it lies within the data folder.
     values["intake"] = Intake(values.pop("columns", {}), values.pop("values", {}), values.pop("files", {}),
                               (values["out"], *([values["templates"]] if values.get("templates") else [])),

@@ -65,7 +65,7 @@ def label(key: str, language: str = "en") -> str:
         what = _("{metric}, scope '{scope}'").format(metric=shown, scope=scope)
     what = what or base
     when = {"": _("to the end of the period"), "in_period": _("in the period"),
-            "previous": _("to the end of the month before"), "change": _("change over the period")}[suffix]
+            "previous": _("to the end of the period before"), "change": _("change over the period")}[suffix]
     return f"{what}: {when}"
 
 

@@ -65,6 +65,7 @@ class Figures:
     items: dict[str, Figure] = field(default_factory=dict)
     breakdowns: dict = field(default_factory=dict)  # what the tables, charts and map show (tables.breakdowns)
     narrative: dict = field(default_factory=dict)  # {language: the narrative file the report used}
+    indicators: list = field(default_factory=list)  # the results framework's standings (indicators.add)
 
     def __getitem__(self, key: str) -> Figure:
         return self.items[key]
@@ -190,6 +191,23 @@ def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] 
         amount = int(activities[group].to_numpy(dtype="int64", na_value=0)[given].sum())
         figures.add(Figure(f"participants.{group}", amount, period.end,
                            sources("activities", held.rows, given) if given.any() else ()))
+        # Donors ask for participants by sex and group in each period, as for every other count.
+        counted = activities[group].notna()
+        if counted.any():
+            cumulative = figures[f"participants.{group}"]
+            _counts(figures, sources, "activities", f"participants.{group}", activities, held, period,
+                    where=counted, value=group)
+            figures.add(cumulative)  # the cumulative figure as stated above: no sources when no row gives it
+            if group == "female":
+                # The share of women is of the participants of the activities that say how many were women.
+                recorded = held.during & counted.to_numpy(dtype=bool)
+                period_figure = figures[f"participants.{group}.in_period"]
+                figures.add(Figure(period_figure.key, period_figure.value, period_figure.as_of, period_figure.sources,
+                                   {"of_participants": int(activities["participants"].to_numpy(
+                                       dtype="int64", na_value=0)[recorded].sum())}))
+        else:
+            for suffix, day in ((".in_period", period.end), (".previous", period.previous().end), (".change", period.end)):
+                figures.add(Figure(f"participants.{group}{suffix}", 0, day))
 
     totals = checked.displacement_totals_until(period.end)
     if not totals.empty:

@@ -132,10 +132,15 @@ def current(out: Path, period: Period | str, found: dict[str, str]) -> dict | No
     return manifest
 
 
-def all_periods_current(out: Path, found: dict[str, str]) -> dict | None:
+def _all(every: str) -> str:
+    """The key's period for an --all-periods run: a run of quarters is not a run of months."""
+    return "all" if every == "month" else f"all-{every}"
+
+
+def all_periods_current(out: Path, found: dict[str, str], every: str = "month") -> dict | None:
     """The last --all-periods run, when it saw these inputs and every period it built is still current."""
     summary = read(out / ALL_PERIODS_NAME)
-    if not summary or summary.get("key") != key(found, "all") or not summary.get("periods"):
+    if not summary or summary.get("key") != key(found, _all(every)) or not summary.get("periods"):
         return None
     alone = set(summary.get("figures_alone", []))
     if not all(current(out, period, {**found, "narrative": FIGURES_ALONE} if period in alone else found)
@@ -146,9 +151,10 @@ def all_periods_current(out: Path, found: dict[str, str]) -> dict | None:
     return summary
 
 
-def all_periods_document(found: dict[str, str], periods: list[str], built: str, alone: list[str] = ()) -> bytes:
+def all_periods_document(found: dict[str, str], periods: list[str], built: str, alone: list[str] = (),
+                         every: str = "month") -> bytes:
     """`alone`: the months built from their figures alone, without another month's narrative."""
-    return json.dumps({"key": key(found, "all"), "periods": periods, "built": built, "figures_alone": list(alone)},
+    return json.dumps({"key": key(found, _all(every)), "periods": periods, "built": built, "figures_alone": list(alone)},
                       indent=2).encode() + b"\n"
 
 

@@ -116,6 +116,13 @@ def scope_paragraphs(config: Config, figures: Figures) -> list[dict]:
     return scopes
 
 
+def women_share(figures: Figures) -> float | None:
+    """The share of women among the period's participants, of the activities that record it; None when none does."""
+    figure = figures.items.get("participants.female.in_period")
+    recorded = figure.extra.get("of_participants", 0) if figure else 0
+    return figure.value / recorded if recorded else None
+
+
 def stylesheet(config: Config) -> Markup:
     """The CSS, inlined so that the HTML stands alone: the config's templates folder's style.css if it
     has one, else the built-in one. It is the project's own text, not a sheet's, so it is not escaped."""
@@ -147,16 +154,17 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
         "version": __version__,
         "config": config,
         "period": period,
-        "period_label": english.month_year(period.start),
-        "period_label_ar": arabic.month_year(period.start),
+        "period_label": english.period(period),
+        "period_label_ar": arabic.period(period),
         "figures": figures,
         "f": figures.value,
         "halves": [{"language": lang, "wording": wordings[lang]} for lang in config.languages],
         "narrative": {lang: narratives[lang]["blocks"] for lang in config.languages},
         "headline": {lang: narratives[lang]["headline"] for lang in config.languages},
         # The month as the heading says it: "May 2017" / "أيار ٢٠١٧".
-        "month": {"en": english.month(period.start) + f" {period.year}",
-                  "ar": arabic.isolate(f"{arabic.month(period.start)} {arabic.digits(period.year)}")},
+        "month": {"en": english.month(period.end) + f" {period.year}",
+                  "ar": arabic.isolate(f"{arabic.month(period.end)} {arabic.digits(period.year)}")}
+                 if period.kind == "month" else {"en": english.period(period, heading=True), "ar": arabic.period(period)},
         "sections": config.sections,
         "logo": logo_uri(config),
         "places": places,
@@ -172,6 +180,7 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
         "linkify": linkify,
         "css": stylesheet(config),
         "breakdowns": figures.breakdowns,
+        "women": women_share(figures),
         "charts": charts,
     }
 

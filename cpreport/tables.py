@@ -70,7 +70,7 @@ def activities_by_month(activities: pd.DataFrame, period: Period, months_shown: 
     if not held.any():
         return {"rows": [], "earlier": None, "total": total}
     month = starts[held].astype("datetime64[M]").astype("int64")
-    first, last = int(month.min()), (period.start.year - 1970) * 12 + period.start.month - 1
+    first, last = int(month.min()), (period.end.year - 1970) * 12 + period.end.month - 1
     typed = kind >= 0
     counts = np.bincount((month[typed] - first) * len(kinds) + kind[typed],
                          minlength=(last - first + 1) * len(kinds)).reshape(-1, len(kinds))

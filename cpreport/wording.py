@@ -15,6 +15,9 @@ ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 WESTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٬٫", "01234567890123456789,.")
 LOCALES = {"en": "en", "ar": "ar_IQ"}  # ar_IQ: Iraqi month names (كانون الثاني … أيار)
 NOMINATIVE, ACCUSATIVE, GENITIVE = "nom", "acc", "gen"
+ORDINAL_EN = ("first", "second", "third", "fourth")
+# الربع and النصف are masculine: الأول، الثاني…
+ORDINAL_AR = {"quarter": ("الربع", ("الأول", "الثاني", "الثالث", "الرابع")), "half": ("النصف", ("الأول", "الثاني"))}
 
 
 def plain(text: str) -> str:
@@ -181,10 +184,11 @@ class Wording:
         return format_decimal(n, locale="en")
 
     def percent(self, share: float) -> Markup | str:
-        """0.45 -> "45%" / "٪٤٥" (as CLDR writes it for ar_IQ), isolated inside Arabic."""
+        """0.45 -> "45%" / "٤٥٪", isolated inside Arabic."""
         if self.arabic_digits:
+            # Babel writes the Latin sign whatever the numbering system: the Arabic percent sign goes with Arabic digits.
             return self.isolate(format_percent(share, locale=LOCALES["ar"], numbering_system="arab")
-                                .translate(ARABIC_DIGITS))
+                                .translate(ARABIC_DIGITS).replace("%", "٪"))
         return self.isolate(format_percent(share, locale=LOCALES[self.language]))
 
     def date(self, day: dt.date | None, year: bool = True) -> Markup | str:
@@ -203,6 +207,46 @@ class Wording:
         if self.language == "ar":
             return self.isolate(f"{self.month(day)} عام {self.digits(day.year)}")
         return f"{self.month(day)} {day.year}"
+
+    # Periods -----------------------------------------------------------------------------------
+    def period(self, period, heading: bool = False) -> Markup | str:
+        """What a report covers, as a sentence says it: "May 2017", "the second quarter of 2017", "the first
+        half of 2017", "2017", "the life of the project (March 2016 to May 2017)"; Arabic "أيار عام ٢٠١٧",
+        "الربع الثاني من عام ٢٠١٧", "النصف الأول من عام ٢٠١٧", "عام ٢٠١٧", "مدة المشروع (من آذار عام ٢٠١٦
+        إلى أيار عام ٢٠١٧)". `heading` drops English's leading "the" and capitalises."""
+        kind = getattr(period, "kind", "month")
+        if kind == "month":
+            return self.month_year(period.start)
+        year = self.digits(period.year)
+        if self.language == "ar":
+            if kind in ORDINAL_AR:
+                said = f"{ORDINAL_AR[kind][0]} {ORDINAL_AR[kind][1][period.number - 1]} من عام {year}"
+            elif kind == "year":
+                said = f"عام {year}"
+            else:
+                said = Markup("مدة المشروع (من {} إلى {})").format(self.month_year(period.start),
+                                                                  self.month_year(period.end.replace(day=1)))
+            return self.isolate(said)
+        if kind in ("quarter", "half"):
+            said = f"the {ORDINAL_EN[period.number - 1]} {kind} of {year}"
+        elif kind == "year":
+            said = year
+        else:
+            said = f"the life of the project ({self.month_year(period.start)} to {self.month_year(period.end)})"
+        if heading and kind != "project" and said.startswith("the "):
+            said = said[4:5].upper() + said[5:]
+        return said
+
+    def since(self, period) -> Markup | str:
+        """How the account of what changed opens: "Since the end of the first quarter of 2017" / "ومنذ نهاية
+        الربع الأول من عام ٢٠١٧"; for the project, since it began."""
+        if getattr(period, "kind", "month") == "project":
+            if self.language == "ar":
+                return Markup("ومنذ بدء المشروع في ") + self.month_year(period.start)
+            return f"Since the project began in {self.month_year(period.start)}"
+        if self.language == "ar":
+            return Markup("ومنذ نهاية ") + self.period(period.previous())
+        return f"Since the end of {self.period(period.previous())}"
 
     # Counts -----------------------------------------------------------------------------------
     def count(self, n: int, noun: str, case: str = ACCUSATIVE, words: bool = True, first: bool = False) -> str:

@@ -73,6 +73,8 @@ CHANGES = {
     "values": ('[values.activities.type]\n"Awareness session" = "workshop"', _relabel_type),
     "files": ('[files."displacement.csv"]\nencoding = "utf-16"', None),
     "limits": ("[limits]\ncells = 100", None),  # the sample's sheets hold more: the build stops on them
+    "indicators": ('[[indicators]]\ncode = "9"\nlabel = "Workshops"\nfigure = "activities.workshop"\ntarget = 10', None),
+    "project_end": (("project_end = 2017-12-31", "project_end = 2018-06-30"), None),
 }
 
 

@@ -114,9 +114,9 @@ def test_filled_in_the_workbooks_give_the_figures(project):
     assert figures["cpfs.total"]["sources"] == [{"file": "cpfs.xlsx", "sheet": "cpfs", "rows": "2-3"}]
     text = " ".join(re.sub(r"<[^>]+>", "", (project / "out" / "2017-05" / "report.html").read_text("utf-8")).split())
     assert ("Since the end of April 2017, one new CPF has been established, bringing the total to two, and one "
-            "workshop has been held, with 25 participants.") in text
+            "workshop has been held, with 25 participants, of whom 40% women.") in text
     assert ("ومنذ نهاية نيسان عام ٢٠١٧، تم إنشاء منتدى واحد للشرطة المجتمعية ليصل مجموعها إلى اثنين، "
-            "وتنظيم ورشة عمل واحدة بمشاركة ٢٥ مشاركاً.") in text
+            "وتنظيم ورشة عمل واحدة بمشاركة ٢٥ مشاركاً، منهم ٤٠٪ من النساء.") in text
 
 
 def test_the_configs_commented_mappings_are_valid_once_uncommented(project):

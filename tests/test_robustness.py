@@ -80,7 +80,7 @@ def test_a_scope_key_is_matched_as_the_sheet_column_is(sample, tmp_path):
 
 def test_a_month_outside_the_years_of_the_programme_is_a_usage_error(sample):
     result = build(sample, "--period", "0000-01")
-    assert result.returncode == 2 and "is not a month" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "is not a period" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_figures_json_keeps_its_keys_when_a_column_is_not_given(sample, tmp_path):

@@ -1,0 +1,99 @@
+"""The results framework against the figures: each indicator's value, its share of the target, and whether it is
+on track, behind or achieved by the share of time gone to its target date."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .config import Config, Indicator
+from .figures import Figure, Figures
+
+STATUSES = ("achieved", "on_track", "behind")
+
+
+def elapsed(since: dt.date, on: dt.date, target_date: dt.date) -> float:
+    """The share of the time from the project's start to the target date gone by `on`, between 0 and 1."""
+    if target_date <= since:
+        return 1.0
+    return min(max((on - since).days / (target_date - since).days, 0.0), 1.0)
+
+
+def status(value: float, target: float, expected: float | None) -> str:
+    """achieved at or above the target (a target of 0 is reached at once); else on track when the share of the
+    target reached is at least the share of time gone (`expected`), behind otherwise. A share (expected None) is
+    judged as it stands: below its target it is behind."""
+    if target <= 0 or value >= target:
+        return "achieved"
+    if expected is not None and value / target >= expected:
+        return "on_track"
+    return "behind"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One indicator at the end of a period: what the table shows and figures.json keeps."""
+
+    indicator: Indicator
+    value: float
+    in_period: float | None  # None when the figure has no in-period companion (a displacement figure)
+    percent_of_target: float | None  # None for a target of 0
+    expected: float | None  # the share of time gone to the target date; None for a share
+    status: str
+    target_date: dt.date | None
+
+    @property
+    def share(self) -> bool:
+        return bool(self.indicator.of)
+
+
+def _ratio(figures: Figures, key: str, of: str) -> float:
+    """figure / of, 0 when there is nothing to divide by (no participants yet)."""
+    whole = figures.value(of)
+    return figures.value(key) / whole if whole else 0.0
+
+
+def _in_period(figures: Figures, key: str) -> str | None:
+    if key.endswith(".in_period"):
+        return key
+    return f"{key}.in_period" if f"{key}.in_period" in figures else None
+
+
+def standing(indicator: Indicator, figures: Figures, since: dt.date, project_end: dt.date | None) -> Standing:
+    key, of = indicator.figure, indicator.of
+    if of:
+        value = _ratio(figures, key, of)
+        during_key, during_of = _in_period(figures, key), _in_period(figures, of)
+        in_period = _ratio(figures, during_key, during_of) if during_key and during_of else None
+        expected = None
+    else:
+        value = figures.value(key)
+        during = _in_period(figures, key)
+        in_period = figures.value(during) if during else None
+        when = indicator.target_date or project_end
+        expected = elapsed(since, figures.period.end, when) if when else None
+    percent = value / indicator.target if indicator.target else None
+    return Standing(indicator, value, in_period, percent, expected, status(value, indicator.target, expected),
+                    indicator.target_date or (None if of else project_end))
+
+
+def add(config: Config, figures: Figures, since: dt.date) -> list[Standing]:
+    """Work out every indicator of the config for the figures' period, and add each as `indicators.<code>`.
+
+    `since` is the project's start (its first month with data), from which the time to a target date runs."""
+    standings = []
+    for indicator in config.indicators:
+        found = standing(indicator, figures, since, config.project_end)
+        sources = tuple(dict.fromkeys(s for k in (indicator.figure, indicator.of) if k in figures
+                                      for s in figures[k].sources))
+        figures.add(Figure(f"indicators.{indicator.code}", round(found.value, 6) if found.share else found.value,
+                           figures.period.end, sources, {
+                               "figure": indicator.figure, **({"of": indicator.of} if indicator.of else {}),
+                               "baseline": indicator.baseline, "target": indicator.target,
+                               "target_date": found.target_date.isoformat() if found.target_date else None,
+                               "in_period": None if found.in_period is None else round(found.in_period, 6),
+                               "percent_of_target": None if found.percent_of_target is None
+                               else round(found.percent_of_target * 100, 1),
+                               "time_elapsed": None if found.expected is None else round(found.expected * 100, 1),
+                               "status": found.status}))
+        standings.append(found)
+    return standings
