@@ -18,7 +18,7 @@ from . import manifest
 from .config import Config, Period, Text
 from .contract import Intake
 from .datafolder import relative
-from .errors import Interrupted, InvalidData
+from .errors import ApprovedPeriodChanged, Interrupted, InvalidData
 from .figures import Figures, compute
 from .findings import Code, Findings, finding, to_csv
 from .load import Loaded, load
@@ -48,6 +48,7 @@ class Outcome:
     kept: list[Period] = field(default_factory=list)  # --all-periods: months left as they were built (_kept)
     narratives: dict[str, dict[str, str]] = field(default_factory=dict)  # {period: {language: narrative file used}}
     up_to_date: str = ""  # when the build found nothing to do: when the current report was built
+    left: list[Period] = field(default_factory=list)  # approved months whose figures did not change: left as they are
 
 
 def read_sheets(data: Path, progress: Progress | None = None, reader=None, intake: Intake = Intake()) -> Loaded:
@@ -190,9 +191,17 @@ def _saying_what_was_replaced(swapped: list[str]):
 
 
 def _report(config: Config, checked: Checked, period: Period, found: dict[str, str],
-            progress: Progress | None, swapped: list[str]) -> tuple[Figures, Path]:
-    """Compute, render and publish one period's folder; `swapped` gets its name once it is in place."""
+            progress: Progress | None, swapped: list[str], reopen: str | None = None,
+            approval: dict | None = None) -> tuple[Figures, Path | None]:
+    """Compute, render and publish one period's folder; `swapped` gets its name once it is in place.
+
+    An approved period is left as it is when its figures do not change (the folder returned is None), and stops
+    the build when they would, unless `reopen` gives the reason to open it again. `approval` ({by, approved})
+    publishes the period approved (cpreport approve)."""
     # Jinja, Babel and WeasyPrint load here, not with the module: checking the sheets needs none of them.
+    import json
+
+    from . import revisions
     from .crosscheck import check_halves
     from .narrative import used
     from .render import logo_uri, render_html, render_pdf
@@ -201,6 +210,20 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
     stage("figures", str(period))
     figures = compute(checked, period, config.highlights)
     figures.narrative = used(config, period)
+    folder = config.out / str(period)
+    now = json.loads(figures.to_json())["figures"]
+    digests = revisions.row_digests(checked)
+    approved = revisions.read_json(folder / revisions.APPROVAL)
+    if approved and approval is None:
+        published = (revisions.read_json(folder / revisions.FIGURES) or {}).get("figures") or {}
+        changes = revisions.compare(str(period), published, revisions.read_json(folder / revisions.ROWS), now,
+                                    digests)
+        if not changes:
+            return figures, None
+        if reopen is None:
+            raise ApprovedPeriodChanged(_approved_changes(period, approved, changes))
+    figures.revisions = _revisions(config, checked, period, now, digests, reopen)
+    figures.approval = {**approval, "day": dt.date.fromisoformat(approval["approved"][:10])} if approval else {}
     stage("html", str(period))
     html = render_html(config, figures, sources(checked))
     check_halves(html)
@@ -211,6 +234,20 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
         files["report.pdf"] = render_pdf(html, (logo_uri(config),))
     if "html" not in config.formats:
         del files["report.html"]
+    files[revisions.ROWS] = json.dumps(digests, ensure_ascii=False).encode("utf-8")
+    if approval is not None:
+        files[revisions.APPROVAL] = _approval_document(period, approval, found, files)
+    # The figures this publication replaces are kept (an approved version whole, with why it was opened again).
+    old = folder / revisions.FIGURES
+    replaced = old.is_file() and old.read_bytes() != files["figures.json"]
+    kept_extra = {}
+    if approved and approval is None:
+        kept_extra = {name: (folder / name).read_bytes() for name in (revisions.APPROVAL, "report.pdf", "report.html",
+                                                                      "validation.csv", "validation.html")
+                      if (folder / name).is_file()}
+        kept_extra[revisions.REOPENED] = json.dumps({"reason": reopen, "reopened": _now()}, ensure_ascii=False,
+                                                    indent=2).encode("utf-8")
+    files.update(revisions.kept_files(folder, replaced or bool(kept_extra), kept_extra))
     files[manifest.MANIFEST_NAME] = manifest.document(found, period, files, _now())
     stage("stage", str(period))
 
@@ -222,8 +259,70 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
     return figures, publish(config.out, str(period), files, publishing)
 
 
+def _approval_document(period: Period, approval: dict, found: dict[str, str], files: dict[str, bytes]) -> bytes:
+    """OUT/<period>/approval.json: who approved the month, when, and the hashes of what it was made from and of
+    the files approved."""
+    import hashlib
+    import json
+
+    inputs = {name: digest for name, digest in found.items()
+              if name.startswith(("data/", "narrative", "templates/")) or name in ("config", "logo", "settings")}
+    outputs = {name: hashlib.sha256(content).hexdigest() for name, content in sorted(files.items())
+               if "/" not in name}
+    return json.dumps({"period": str(period), **approval, "inputs": inputs, "outputs": outputs},
+                      ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+
+
+def _approved_changes(period: Period, approved: dict, changes) -> str:
+    lines = "\n".join(f"  - {c.key}: approved {c.published:,}, now {c.now:,} ({c.rows_said()})" for c in changes)
+    return (f"The report for {period} was approved by {approved.get('by', '?')} on {approved.get('approved', '?')}, "
+            f"and the sheets now give other figures for it:\n{lines}\nNothing in {period} was changed. Undo the "
+            f"change in the sheets, or open the month again: cpreport build --period {period} --reopen --reason "
+            "\"why\".")
+
+
+def _revisions(config: Config, checked: Checked, period: Period, now: dict, digests: dict,
+               reopen: str | None) -> dict:
+    """What the report's note of revised figures says: this month's figures restated since they were sent, and
+    the month before's, which its "previous" column states as they are now."""
+    import json
+
+    from . import revisions
+    from .config import Text
+
+    def reason(month: Period, given: str | None) -> Text | None:
+        if str(month) in config.revisions:
+            return config.revisions[str(month)]
+        given = given or revisions.reopen_reason(config.out / str(month))
+        return Text(given, given) if given else None
+
+    own = revisions.since_sent(config.out, period, now, digests)
+    before = period.previous()
+    earlier = []
+    if (config.out / str(before) / revisions.FIGURES).is_file():
+        then = json.loads(compute(checked, before, config.highlights).to_json())["figures"]
+        earlier = revisions.since_sent(config.out, before, then, digests)
+    if not own and not earlier:
+        return {}
+    return {"own": own, "own_keys": {r.key for r in own}, "own_reason": reason(period, reopen),
+            "previous": earlier, "previous_keys": {r.key for r in earlier}, "previous_period": before,
+            "previous_reason": reason(before, None)}
+
+
+def restated(config: Config, checked: Checked) -> None:
+    """A warning (CP501) for each published figure, of any month in the output folder, that the sheets now give
+    otherwise than its last publication."""
+    from . import revisions
+
+    for change in revisions.since_last_publication(config.out, checked, config.highlights):
+        file, sheet, row = change.first_place()
+        checked.findings.add(finding(Code.CP501, file=file, sheet=sheet, row=row, key=change.key,
+                                     period=change.period, published=f"{change.published:,}",
+                                     now=f"{change.now:,}", detail=change.rows_said()))
+
+
 def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Progress | None = None,
-          force: bool = True) -> Outcome:
+          force: bool = True, reopen: str | None = None) -> Outcome:
     """Build the period's report. Errors in the sheets raise InvalidData and leave the last report in place.
 
     Without `force`, a report that is already current once the lock is held (a build we waited for
@@ -248,9 +347,12 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         reader.prune()
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
+        restated(config, checked)
         index = index_page(config, [str(config.period)])
-        outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress, swapped)
+        outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress, swapped, reopen)
         outcome.narratives[str(config.period)] = outcome.figures.narrative
+        if outcome.folder is None:
+            outcome.left, outcome.folder = [config.period], config.out / str(config.period)
         _clear_old_findings(config)
         outcome.periods = [config.period]
         if progress:
@@ -289,6 +391,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
         checked = check(config, strict, progress, loaded)
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
+        restated(config, checked)
         months = periods_with_data(checked, config.period)
         outcome.kept = [p for p in months if _kept(config, p)]
         outcome.periods = [p for p in months if p not in outcome.kept]
@@ -302,9 +405,14 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
                 alone.append(str(period))
             monthly = checked if period == config.period else check(monthly_config, strict, None, loaded, period)
             _stop_on_errors(config, monthly.findings, outcome)
-            outcome.figures, outcome.folder = _report(monthly_config, monthly, period, monthly_found, progress,
-                                                      swapped)
+            if monthly is not checked:
+                monthly.findings.extend(f for f in checked.findings if f.code == Code.CP501.name)
+            outcome.figures, folder = _report(monthly_config, monthly, period, monthly_found, progress, swapped)
             outcome.narratives[str(period)] = outcome.figures.narrative
+            if folder is None:
+                outcome.left.append(period)
+            else:
+                outcome.folder = folder
         _clear_old_findings(config)
         if progress:
             progress.stage("index")
@@ -361,10 +469,21 @@ def index_page(config: Config, coming: list[str] = ()) -> bytes:
     for name in sorted(listed, reverse=True):
         if listed[name]:
             start = Period.parse(name).start
+            approval = _approval(config.out / name)
             periods.append({"name": name, "en": english.month_year(start), "ar": arabic.month_year(start),
-                            "files": listed[name]})
+                            "files": listed[name], "approved": approval})
     html = render_template(config, "index.html", dict(config=config, periods=periods, built=_now()))
     return html.encode("utf-8")
+
+
+def _approval(folder: Path) -> dict:
+    """Who approved a period's report and on which day (its approval.json), for the index; {} when not approved."""
+    from .revisions import APPROVAL, read_json
+
+    approval = read_json(folder / APPROVAL) or {}
+    if not approval.get("by"):
+        return {}
+    return {"by": str(approval["by"]), "on": str(approval.get("approved", ""))[:10]}
 
 
 def write_index(config: Config, page: bytes) -> Path:

@@ -166,6 +166,7 @@ class Config:
     sections: Sections = Sections()
     logo: Path | None = None
     footer: Text = Text()  # replaces the default footer's text (what the report covers, where its figures come from)
+    revisions: dict[str, Text] = field(default_factory=dict)  # period -> why its published figures were revised
     intake: Intake = Intake()  # the project's own headers, values and per-file options: [columns], [values], [files]
 
     @property
@@ -201,6 +202,8 @@ KEYS = {
     "columns": ("columns", "the project's own headers for the contract's columns, per table"),
     "values": ("values", "the project's own values for the contract's columns, per table and column"),
     "files": ("files", "per-file options: encoding, delimiter, header_row, sheet, table"),
+    "revisions": ("revisions", "why a published month's figures were revised: [revisions.\"2017-04\"] reason = "
+                               "{ en = \"…\", ar = \"…\" }"),
     "limits": ("limits", "what one file may ask of the machine: file_bytes, cells, columns, line_bytes, "
                          "cell_characters"),
 }
@@ -465,6 +468,28 @@ def _check_limits(value: object, problems: list[str]):
     return Limits(**given)
 
 
+def _check_revisions(value: object, problems: list[str]) -> dict[str, Text]:
+    """[revisions."2017-04"] reason = { en = "…", ar = "…" }: said in that month's note of revised figures."""
+    if not isinstance(value, dict):
+        problems.append('\'revisions\' must be a table such as [revisions."2017-04"] reason = { en = "…", ar = "…" }')
+        return {}
+    found = {}
+    for month, entry in value.items():
+        try:
+            Period.parse(str(month))
+        except ValueError as error:
+            problems.append(f"'revisions.{month}': {error}")
+            continue
+        if not isinstance(entry, dict):
+            problems.append(f"'revisions.{month}' must be a table with a reason")
+            continue
+        for extra in set(entry) - {"reason"}:
+            _unknown(f"revisions.{month}.{extra}", [f"revisions.{month}.reason"], problems)
+        if "reason" in entry:
+            found[str(Period.parse(str(month)))] = _check_text(f"revisions.{month}.reason", entry["reason"], problems)
+    return found
+
+
 def _check_key(key: str, value: object, root: Path, outside: dict[str, str], values: dict,
                problems: list[str]) -> None:
     """Check one key's value; what is right goes into `values`, what is wrong into `problems`."""
@@ -516,6 +541,8 @@ def _check_key(key: str, value: object, root: Path, outside: dict[str, str], val
         values[key] = _check_files(value, problems)
     elif kind == "limits":
         values[key] = _check_limits(value, problems)
+    elif kind == "revisions":
+        values[key] = _check_revisions(value, problems)
     elif key == "period":
         if not isinstance(value, str):
             problems.append(f"'period' must be text such as \"2017-05\" (in quotes), not {value!r}")

@@ -65,6 +65,10 @@ class Figures:
     items: dict[str, Figure] = field(default_factory=dict)
     breakdowns: dict = field(default_factory=dict)  # what the tables, charts and map show (tables.breakdowns)
     narrative: dict = field(default_factory=dict)  # {language: the narrative file the report used}
+    # What the report says besides the figures, not written to figures.json: the published figures restated
+    # (cpreport/revisions.py) and who approved the month.
+    revisions: dict = field(default_factory=dict)
+    approval: dict = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Figure:
         return self.items[key]

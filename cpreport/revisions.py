@@ -1,0 +1,227 @@
+"""Restated figures: a month already published compared with what the sheets give for it now, and the history of
+what each publication replaced.
+
+A published month's folder holds its figures.json, and beside it `.rows.json`: a short digest of each row of the
+sheets as the build read them, so that a row edited since is told from one added or removed. Each publication
+keeps the figures it replaced in `history/<time>/`; "as published" is the approved version when there is one,
+else the first publication kept: what the donor was sent.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Period
+
+FIGURES = "figures.json"
+ROWS = ".rows.json"
+HISTORY = "history"
+APPROVAL = "approval.json"
+REOPENED = "reopened.json"  # in a history entry: why an approved month was opened again
+SUFFIXES = ("in_period", "previous", "change")  # companions of a figure: their base figure is compared instead
+
+
+def main_keys(figures: dict) -> list[str]:
+    return [key for key in figures if key.rpartition(".")[2] not in SUFFIXES]
+
+
+def read_json(path: Path) -> dict | None:
+    try:
+        document = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def row_numbers(text: str) -> list[int]:
+    """"4-6, 9" -> [4, 5, 6, 9]."""
+    numbers: list[int] = []
+    for piece in str(text or "").split(","):
+        first, _, last = piece.strip().partition("-")
+        if first.isdigit():
+            numbers.extend(range(int(first), int(last if last.isdigit() else first) + 1))
+    return numbers
+
+
+def _rows_of(sources: list[dict]) -> set[tuple[str, str, int]]:
+    return {(s.get("file", ""), s.get("sheet", ""), n) for s in sources or [] for n in row_numbers(s.get("rows", ""))}
+
+
+def row_digests(checked) -> dict:
+    """A digest of every row of the checked tables, by file, sheet and row: what .rows.json holds."""
+    import numpy as np
+    import pandas as pd
+
+    from .load import ROW
+    from .load.stacking import split_keys
+
+    found: dict[str, list[dict]] = {}
+    for table, frame in (("cpfs", checked.forums), ("activities", checked.activities),
+                         ("displacement", checked.displacement)):
+        parts = checked.sources.get(table) or []
+        if not parts or frame.empty:
+            continue
+        cells = frame.drop(columns=[ROW]).astype(str)
+        hashed = pd.util.hash_pandas_object(cells, index=False).to_numpy() & np.uint64(0xFFFFFFFF)
+        if len(parts) == 1:
+            part, number = np.zeros(len(frame), dtype="int64"), frame[ROW].to_numpy(dtype="int64")
+        else:
+            part, number = split_keys(frame[ROW])
+        for n, (file, sheet) in enumerate(parts):
+            mine = part == n
+            found.setdefault(table, []).append({"file": file, "sheet": sheet,
+                                                "rows": number[mine].tolist(),
+                                                "digests": "".join(f"{int(h):08x}" for h in hashed[mine])})
+    return found
+
+
+def _digest_map(document: dict | None) -> dict[tuple[str, str, int], str]:
+    found = {}
+    for parts in (document or {}).values():
+        for part in parts if isinstance(parts, list) else []:
+            digests = part.get("digests", "")
+            for i, row in enumerate(part.get("rows", [])):
+                found[(part.get("file", ""), part.get("sheet", ""), row)] = digests[8 * i:8 * i + 8]
+    return found
+
+
+@dataclass
+class Restatement:
+    """A published figure the sheets now give otherwise, and the rows that made the difference."""
+
+    period: str
+    key: str
+    published: int
+    now: int
+    added: list[tuple[str, str, str]] = field(default_factory=list)  # (file, sheet, rows as runs)
+    removed: list[tuple[str, str, str]] = field(default_factory=list)
+    changed: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def rows_said(self) -> str:
+        said = [f"rows {how}: " + "; ".join(f"{file}" + (f" ({sheet})" if sheet else "") + f" row(s) {rows}"
+                                            for file, sheet, rows in places)
+                for how, places in (("added", self.added), ("removed", self.removed), ("changed", self.changed))
+                if places]
+        return ", ".join(said) or "no row of the sheets differs (a change of the config or of cpreport?)"
+
+    def first_place(self) -> tuple[str, str, int | None]:
+        for places in (self.changed, self.added, self.removed):
+            if places:
+                file, sheet, rows = places[0]
+                return file, sheet, (row_numbers(rows) or [None])[0]
+        return "", "", None
+
+
+def _grouped(places: set[tuple[str, str, int]]) -> list[tuple[str, str, str]]:
+    from .findings import runs
+
+    by_part: dict[tuple[str, str], list[int]] = {}
+    for file, sheet, row in sorted(places):
+        by_part.setdefault((file, sheet), []).append(row)
+    return [(file, sheet, runs(rows, most=20)) for (file, sheet), rows in by_part.items()]
+
+
+def compare(period: str, then: dict, then_rows: dict | None, now: dict, now_rows: dict) -> list[Restatement]:
+    """The figures of `then` (a figures.json's "figures") that `now` states otherwise."""
+    found = []
+    digests_then, digests_now = _digest_map(then_rows), _digest_map(now_rows)
+    for key in main_keys(then):
+        before = then[key].get("value")
+        after = now.get(key, {}).get("value", 0)
+        if before == after:
+            continue
+        rows_then, rows_now = _rows_of(then[key].get("sources")), _rows_of(now.get(key, {}).get("sources"))
+        changed = {r for r in rows_then & rows_now if r in digests_then and digests_then[r] != digests_now.get(r)}
+        found.append(Restatement(period, key, int(before or 0), int(after or 0), _grouped(rows_now - rows_then),
+                                 _grouped(rows_then - rows_now), _grouped(changed)))
+    return found
+
+
+def history_entries(folder: Path) -> list[Path]:
+    """The earlier publications kept in a period's folder, oldest first."""
+    history = folder / HISTORY
+    if not history.is_dir():
+        return []
+    return sorted(p for p in history.iterdir() if p.is_dir() and (p / FIGURES).is_file())
+
+
+def as_sent(folder: Path) -> tuple[dict | None, dict | None]:
+    """The figures.json (and .rows.json) of a month as it was sent: approved, or else first published."""
+    if (folder / APPROVAL).is_file():
+        return read_json(folder / FIGURES), read_json(folder / ROWS)
+    entries = history_entries(folder)
+    approved = [e for e in entries if (e / APPROVAL).is_file()]
+    for entry in approved[-1:] or entries[:1]:
+        return read_json(entry / FIGURES), read_json(entry / ROWS)
+    return read_json(folder / FIGURES), read_json(folder / ROWS)
+
+
+def reopen_reason(folder: Path) -> str:
+    """Why the month's approved report was opened again, the last time it was."""
+    for entry in reversed(history_entries(folder)):
+        reopened = read_json(entry / REOPENED)
+        if reopened and reopened.get("reason"):
+            return str(reopened["reason"])
+    return ""
+
+
+def published_periods(out: Path) -> list[str]:
+    import re
+
+    if not out.is_dir():
+        return []
+    return sorted(p.name for p in out.iterdir()
+                  if p.is_dir() and re.fullmatch(r"\d{4}-\d{2}", p.name) and (p / FIGURES).is_file())
+
+
+def now_figures(checked, period: Period, highlights=()) -> dict:
+    from .figures import compute
+
+    return json.loads(compute(checked, period, highlights).to_json())["figures"]
+
+
+def since_last_publication(out: Path, checked, highlights=(), digests: dict | None = None) -> list[Restatement]:
+    """Every month published in the output folder whose figures the sheets now give otherwise (the build's
+    warnings): compared with its latest publication."""
+    digests = row_digests(checked) if digests is None else digests
+    found = []
+    for name in published_periods(out):
+        document = read_json(out / name / FIGURES) or {}
+        then = document.get("figures")
+        if not isinstance(then, dict):
+            continue
+        found.extend(compare(name, then, read_json(out / name / ROWS),
+                             now_figures(checked, Period.parse(name), highlights), digests))
+    return found
+
+
+def since_sent(out: Path, period: Period, now: dict, now_rows: dict) -> list[Restatement]:
+    """The figures of a month the sheets give otherwise than they were sent (approved, or first published)."""
+    then, then_rows = as_sent(out / str(period))
+    if not then or not isinstance(then.get("figures"), dict):
+        return []
+    return compare(str(period), then["figures"], then_rows, now, now_rows)
+
+
+def stamp() -> str:
+    """A history entry's name: the time of the publication that replaced it, in UTC, sortable."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def kept_files(folder: Path, replaced: bool, extra: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """The files of a period's history to publish with its new report: those kept so far, and, when the figures are
+    replaced by others, the figures.json and .rows.json being replaced (with `extra` files, such as an approval)."""
+    files: dict[str, bytes] = {}
+    history = folder / HISTORY
+    if history.is_dir() and not history.is_symlink():
+        for path in sorted(history.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    if replaced:
+        entry = f"{HISTORY}/{stamp()}"
+        for name in (FIGURES, ROWS, *extra):
+            if (folder / name).is_file():
+                files[f"{entry}/{name}"] = (folder / name).read_bytes()
+    return files
