@@ -291,10 +291,13 @@ def _revisions(config: Config, checked: Checked, period: Period, now: dict, dige
     from .config import Text
 
     def reason(month: Period, given: str | None) -> Text | None:
-        if str(month) in config.revisions:
-            return config.revisions[str(month)]
+        """The config's reason for the month's revisions, and why it was opened again after its approval."""
+        said = config.revisions.get(str(month), Text())
         given = given or revisions.reopen_reason(config.out / str(month))
-        return Text(given, given) if given else None
+        both = [t for t in (said, Text(given or "", given or "")) if t.en or t.ar]
+        if not both:
+            return None
+        return Text(*("; ".join(t[lang] for t in both if t[lang]) for lang in ("en", "ar")))
 
     own = revisions.since_sent(config.out, period, now, digests)
     before = period.previous()

@@ -210,7 +210,7 @@ def stamp() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def kept_files(folder: Path, replaced: bool, extra: tuple[str, ...] = ()) -> dict[str, bytes]:
+def kept_files(folder: Path, replaced: bool, extra: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """The files of a period's history to publish with its new report: those kept so far, and, when the figures are
     replaced by others, the figures.json and .rows.json being replaced (with `extra` files, such as an approval)."""
     files: dict[str, bytes] = {}
@@ -221,7 +221,8 @@ def kept_files(folder: Path, replaced: bool, extra: tuple[str, ...] = ()) -> dic
                 files[path.relative_to(folder).as_posix()] = path.read_bytes()
     if replaced:
         entry = f"{HISTORY}/{stamp()}"
-        for name in (FIGURES, ROWS, *extra):
+        for name in (FIGURES, ROWS):
             if (folder / name).is_file():
                 files[f"{entry}/{name}"] = (folder / name).read_bytes()
+        files.update({f"{entry}/{name}": content for name, content in (extra or {}).items()})
     return files
