@@ -192,7 +192,7 @@ def _saying_what_was_replaced(swapped: list[str]):
 
 def _report(config: Config, checked: Checked, period: Period, found: dict[str, str],
             progress: Progress | None, swapped: list[str], reopen: str | None = None,
-            approval: dict | None = None) -> tuple[Figures, Path | None]:
+            approval: dict | None = None, digests: dict | None = None) -> tuple[Figures, Path | None]:
     """Compute, render and publish one period's folder; `swapped` gets its name once it is in place.
 
     An approved period is left as it is when its figures do not change (the folder returned is None), and stops
@@ -212,7 +212,7 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
     figures.narrative = used(config, period)
     folder = config.out / str(period)
     now = json.loads(figures.to_json())["figures"]
-    digests = revisions.row_digests(checked)
+    digests = revisions.row_digests(checked) if digests is None else digests
     approved = revisions.read_json(folder / revisions.APPROVAL)
     if approved and approval is None:
         published = (revisions.read_json(folder / revisions.FIGURES) or {}).get("figures") or {}
@@ -312,16 +312,18 @@ def _revisions(config: Config, checked: Checked, period: Period, now: dict, dige
             "previous_reason": reason(before, None)}
 
 
-def restated(config: Config, checked: Checked) -> None:
+def restated(config: Config, checked: Checked) -> dict:
     """A warning (CP501) for each published figure, of any month in the output folder, that the sheets now give
-    otherwise than its last publication."""
+    otherwise than its last publication. Returns the digests of the rows (revisions.row_digests)."""
     from . import revisions
 
-    for change in revisions.since_last_publication(config.out, checked, config.highlights):
+    digests = revisions.row_digests(checked)
+    for change in revisions.since_last_publication(config.out, checked, config.highlights, digests):
         file, sheet, row = change.first_place()
         checked.findings.add(finding(Code.CP501, file=file, sheet=sheet, row=row, key=change.key,
                                      period=change.period, published=f"{change.published:,}",
                                      now=f"{change.now:,}", detail=change.rows_said()))
+    return digests
 
 
 def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Progress | None = None,
@@ -350,9 +352,10 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         reader.prune()
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
-        restated(config, checked)
+        digests = restated(config, checked)
         index = index_page(config, [str(config.period)])
-        outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress, swapped, reopen)
+        outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress, swapped, reopen,
+                                                  digests=digests)
         outcome.narratives[str(config.period)] = outcome.figures.narrative
         if outcome.folder is None:
             outcome.left, outcome.folder = [config.period], config.out / str(config.period)
@@ -394,7 +397,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
         checked = check(config, strict, progress, loaded)
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
-        restated(config, checked)
+        digests = restated(config, checked)
         months = periods_with_data(checked, config.period)
         outcome.kept = [p for p in months if _kept(config, p)]
         outcome.periods = [p for p in months if p not in outcome.kept]
@@ -410,7 +413,8 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
             _stop_on_errors(config, monthly.findings, outcome)
             if monthly is not checked:
                 monthly.findings.extend(f for f in checked.findings if f.code == Code.CP501.name)
-            outcome.figures, folder = _report(monthly_config, monthly, period, monthly_found, progress, swapped)
+            outcome.figures, folder = _report(monthly_config, monthly, period, monthly_found, progress, swapped,
+                                              digests=digests)
             outcome.narratives[str(period)] = outcome.figures.narrative
             if folder is None:
                 outcome.left.append(period)

@@ -63,8 +63,8 @@ def row_digests(checked) -> dict:
         parts = checked.sources.get(table) or []
         if not parts or frame.empty:
             continue
-        cells = frame.drop(columns=[ROW]).astype(str)
-        hashed = pd.util.hash_pandas_object(cells, index=False).to_numpy() & np.uint64(0xFFFFFFFF)
+        # pandas hashes a column of mixed cells (text, dates, empty) by their text.
+        hashed = pd.util.hash_pandas_object(frame.drop(columns=[ROW]), index=False).to_numpy() & np.uint64(0xFFFFFFFF)
         if len(parts) == 1:
             part, number = np.zeros(len(frame), dtype="int64"), frame[ROW].to_numpy(dtype="int64")
         else:
