@@ -46,7 +46,8 @@ def row_numbers(text: str) -> list[int]:
 
 
 def _rows_of(sources: list[dict]) -> set[tuple[str, str, int]]:
-    return {(s.get("file", ""), s.get("sheet", ""), n) for s in sources or [] for n in row_numbers(s.get("rows", ""))}
+    return {(s.get("file", ""), s.get("sheet", ""), n) for s in sources or [] if isinstance(s, dict)
+            for n in row_numbers(s.get("rows", ""))}
 
 
 def row_digests(checked) -> dict:
@@ -81,7 +82,9 @@ def _digest_map(document: dict | None) -> dict[tuple[str, str, int], str]:
     found = {}
     for parts in (document or {}).values():
         for part in parts if isinstance(parts, list) else []:
-            digests = part.get("digests", "")
+            if not isinstance(part, dict) or not isinstance(part.get("rows"), list):
+                continue
+            digests = str(part.get("digests", ""))
             for i, row in enumerate(part.get("rows", [])):
                 found[(part.get("file", ""), part.get("sheet", ""), row)] = digests[8 * i:8 * i + 8]
     return found
@@ -98,12 +101,15 @@ class Restatement:
     added: list[tuple[str, str, str]] = field(default_factory=list)  # (file, sheet, rows as runs)
     removed: list[tuple[str, str, str]] = field(default_factory=list)
     changed: list[tuple[str, str, str]] = field(default_factory=list)
+    unknown: bool = False  # published without the rows' digests (by an earlier cpreport): changed rows not known
 
     def rows_said(self) -> str:
         said = [f"rows {how}: " + "; ".join(f"{file}" + (f" ({sheet})" if sheet else "") + f" row(s) {rows}"
                                             for file, sheet, rows in places)
                 for how, places in (("added", self.added), ("removed", self.removed), ("changed", self.changed))
                 if places]
+        if self.unknown:
+            said.append("rows changed: not known (the month was published without the digests of its rows)")
         return ", ".join(said) or "no row of the sheets differs (a change of the config or of cpreport?)"
 
     def first_place(self) -> tuple[str, str, int | None]:
@@ -125,17 +131,22 @@ def _grouped(places: set[tuple[str, str, int]]) -> list[tuple[str, str, str]]:
 
 def compare(period: str, then: dict, then_rows: dict | None, now: dict, now_rows: dict) -> list[Restatement]:
     """The figures of `then` (a figures.json's "figures") that `now` states otherwise."""
-    found = []
+    found: list[Restatement] = []
+    if not isinstance(then, dict):
+        return found
     digests_then, digests_now = _digest_map(then_rows), _digest_map(now_rows)
     for key in main_keys(then):
-        before = then[key].get("value")
-        after = now.get(key, {}).get("value", 0)
-        if before == after:
+        # A figures.json edited by hand or cut short is compared as far as it can be, never trusted to be whole.
+        published = then[key] if isinstance(then[key], dict) else {}
+        before, after = published.get("value"), now.get(key, {}).get("value", 0)
+        if before == after or isinstance(before, bool) or not isinstance(before, int):
             continue
-        rows_then, rows_now = _rows_of(then[key].get("sources")), _rows_of(now.get(key, {}).get("sources"))
+        rows_then = _rows_of(published.get("sources") if isinstance(published.get("sources"), list) else [])
+        rows_now = _rows_of(now.get(key, {}).get("sources"))
         changed = {r for r in rows_then & rows_now if r in digests_then and digests_then[r] != digests_now.get(r)}
-        found.append(Restatement(period, key, int(before or 0), int(after or 0), _grouped(rows_now - rows_then),
-                                 _grouped(rows_then - rows_now), _grouped(changed)))
+        found.append(Restatement(period, key, before, int(after or 0), _grouped(rows_now - rows_then),
+                                 _grouped(rows_then - rows_now), _grouped(changed),
+                                 unknown=not digests_then and bool(rows_then & rows_now)))
     return found
 
 

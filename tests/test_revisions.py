@@ -186,3 +186,18 @@ def test_a_reason_for_a_month_that_is_not_one_is_a_config_error(sample):
     sample.write_text(sample.read_text("utf-8") + '\n[revisions."2017-13"]\nreason = "x"\n', "utf-8")
     result = CliRunner().invoke(main, ["validate", "--config", str(sample)])
     assert result.exit_code == EXIT_USAGE and "revisions.2017-13" in result.output
+
+
+def test_a_month_published_without_row_digests_or_with_a_damaged_figures_file_is_still_compared(sample):
+    april = build(_config(sample, "2017-04")).folder
+    (april / ".rows.json").unlink()  # as an earlier cpreport published it
+    may = build(load_config(sample, period="2017-05")).folder
+    (may / "figures.json").write_text('{"figures": {"cpfs.total": {"value": "many", "sources": 3}, "x": []}}',
+                                      "utf-8")
+    _edit_attendance(sample, 10)
+    result = CliRunner().invoke(main, ["build", "--config", str(sample), "--period", "2017-06"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "participants.total of 2017-04 was published as 958 and the sheets now give 968" in said
+    assert "rows changed: not known" in said
+    assert "of 2017-05" not in said
