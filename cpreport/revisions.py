@@ -170,12 +170,12 @@ def as_sent(folder: Path) -> tuple[dict | None, dict | None]:
 
 
 def reopen_reason(folder: Path) -> str:
-    """Why the month's approved report was opened again, the last time it was."""
-    for entry in reversed(history_entries(folder)):
-        reopened = read_json(entry / REOPENED)
-        if reopened and reopened.get("reason"):
-            return str(reopened["reason"])
-    return ""
+    """Why the month's approved version, the one its figures are now compared with, was opened again."""
+    if (folder / APPROVAL).is_file():
+        return ""  # approved as it is: what is compared is this version, not one opened again
+    approved = [e for e in history_entries(folder) if (e / APPROVAL).is_file()]
+    reopened = read_json(approved[-1] / REOPENED) if approved else None
+    return str(reopened.get("reason") or "") if reopened else ""
 
 
 def published_periods(out: Path) -> list[str]:
