@@ -322,7 +322,8 @@ def restated(config: Config, checked: Checked) -> dict:
         file, sheet, row = change.first_place()
         checked.findings.add(finding(Code.CP501, file=file, sheet=sheet, row=row, key=change.key,
                                      period=change.period, published=f"{change.published:,}",
-                                     now=f"{change.now:,}", detail=change.rows_said()))
+                                     now=f"{change.now:,}", detail=change.rows_said(),
+                                     detail_ar=change.rows_said("ar")))
     return digests
 
 

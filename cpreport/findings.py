@@ -128,7 +128,7 @@ class Code(Enum):
              "النص {language_ar} لشهر {period} غير موجود: {detail_ar}.")
     # Published figures (cpreport/revisions.py)
     CP501 = (WARNING, "{key} of {period} was published as {published} and the sheets now give {now}: {detail}. If the change is right, build {period} again so that its report states the revised figure (give the reason under [revisions.\"{period}\"] in the config).",
-             "الرقم {key} لشهر {period} نُشر بقيمة {published} والجداول تعطي الآن {now}: {detail}. إن كان التغيير صحيحاً فأعد إنشاء تقرير {period} ليذكر الرقم المعدَّل (واكتب السبب تحت [revisions.\"{period}\"] في ملف الإعدادات).")
+             "الرقم {key} لشهر {period} نُشر بقيمة {published} والجداول تعطي الآن {now}: {detail_ar}. إن كان التغيير صحيحاً فأعد إنشاء تقرير {period} ليذكر الرقم المعدَّل (واكتب السبب تحت [revisions.\"{period}\"] في ملف الإعدادات).")
 
     @property
     def severity(self) -> str:

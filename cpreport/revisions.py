@@ -103,14 +103,26 @@ class Restatement:
     changed: list[tuple[str, str, str]] = field(default_factory=list)
     unknown: bool = False  # published without the rows' digests (by an earlier cpreport): changed rows not known
 
-    def rows_said(self) -> str:
-        said = [f"rows {how}: " + "; ".join(f"{file}" + (f" ({sheet})" if sheet else "") + f" row(s) {rows}"
-                                            for file, sheet, rows in places)
-                for how, places in (("added", self.added), ("removed", self.removed), ("changed", self.changed))
-                if places]
+    def rows_said(self, language: str = "en") -> str:
+        """The rows added, removed and changed since, by file and sheet, in English or Arabic."""
+        if language == "ar":
+            from .findings import _arabic_numbers
+
+            hows = (("صفوف أُضيفت", self.added), ("صفوف حُذفت", self.removed), ("صفوف تغيّرت", self.changed))
+            row_word, unknown = "الصفوف", "صفوف تغيّرت: غير معروفة (نُشر الشهر دون بصمات صفوفه)"
+            nothing = "لا يختلف أي صف في الجداول (تغيير في ملف الإعدادات أو في البرنامج؟)"
+            number = _arabic_numbers
+        else:
+            hows = (("rows added", self.added), ("rows removed", self.removed), ("rows changed", self.changed))
+            row_word, unknown = "row(s)", "rows changed: not known (the month was published without the digests of its rows)"
+            nothing = "no row of the sheets differs (a change of the config or of cpreport?)"
+            number = str
+        said = [f"{how}: " + "; ".join(f"{file}" + (f" ({sheet})" if sheet else "") + f" {row_word} {number(rows)}"
+                                       for file, sheet, rows in places)
+                for how, places in hows if places]
         if self.unknown:
-            said.append("rows changed: not known (the month was published without the digests of its rows)")
-        return ", ".join(said) or "no row of the sheets differs (a change of the config or of cpreport?)"
+            said.append(unknown)
+        return ("، " if language == "ar" else ", ").join(said) or nothing
 
     def first_place(self) -> tuple[str, str, int | None]:
         for places in (self.changed, self.added, self.removed):

@@ -201,3 +201,13 @@ def test_a_month_published_without_row_digests_or_with_a_damaged_figures_file_is
     assert "participants.total of 2017-04 was published as 958 and the sheets now give 968" in said
     assert "rows changed: not known" in said
     assert "of 2017-05" not in said
+
+
+def test_the_warning_says_the_rows_in_arabic_too(sample):
+    build(_config(sample, "2017-04"))
+    row = _edit_attendance(sample, 10)
+    outcome = build(load_config(sample, period="2017-05"))
+    total = next(f for f in outcome.findings if f.code == "CP501" and f.message_en.startswith("participants.total"))
+    arabic_row = str(row).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert f"صفوف تغيّرت: activities.xlsx (activities) الصفوف {arabic_row}" in total.message_ar
+    assert "٩٥٨" in total.message_ar and "٩٦٨" in total.message_ar
