@@ -55,6 +55,7 @@ def row_digests(checked) -> dict:
     import numpy as np
     import pandas as pd
 
+    from .figures import row_ranges
     from .load import ROW
     from .load.stacking import split_keys
 
@@ -72,9 +73,10 @@ def row_digests(checked) -> dict:
             part, number = split_keys(frame[ROW])
         for n, (file, sheet) in enumerate(parts):
             mine = part == n
+            order = np.argsort(number[mine], kind="stable")  # rows in ascending order, written as runs ("4-1003")
             found.setdefault(table, []).append({"file": file, "sheet": sheet,
-                                                "rows": number[mine].tolist(),
-                                                "digests": "".join(f"{int(h):08x}" for h in hashed[mine])})
+                                                "rows": row_ranges(number[mine][order]),
+                                                "digests": hashed[mine][order].astype(">u4").tobytes().hex()})
     return found
 
 
@@ -82,10 +84,10 @@ def _digest_map(document: dict | None) -> dict[tuple[str, str, int], str]:
     found = {}
     for parts in (document or {}).values():
         for part in parts if isinstance(parts, list) else []:
-            if not isinstance(part, dict) or not isinstance(part.get("rows"), list):
+            if not isinstance(part, dict):
                 continue
             digests = str(part.get("digests", ""))
-            for i, row in enumerate(part.get("rows", [])):
+            for i, row in enumerate(row_numbers(part.get("rows", ""))):
                 found[(part.get("file", ""), part.get("sheet", ""), row)] = digests[8 * i:8 * i + 8]
     return found
 
