@@ -14,7 +14,7 @@ from .libraries import collector_held
 with collector_held("pandas"):
     import pandas as pd
 
-from . import manifest
+from . import manifest, revisions
 from .config import Config, Period, Text
 from .contract import Intake
 from .datafolder import relative
@@ -201,7 +201,6 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
     # Jinja, Babel and WeasyPrint load here, not with the module: checking the sheets needs none of them.
     import json
 
-    from . import revisions
     from .crosscheck import check_halves
     from .narrative import used
     from .render import logo_uri, render_html, render_pdf
@@ -221,8 +220,8 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
         if not changes:
             return figures, None
         if reopen is None:
-            raise ApprovedPeriodChanged(_approved_changes(period, approved, changes))
-    figures.revisions = _revisions(config, checked, period, now, digests, reopen)
+            raise ApprovedPeriodChanged(revisions.approved_changes(period, approved, changes))
+    figures.revisions = revisions.note(config, checked, period, now, digests, reopen)
     figures.approval = {**approval, "day": dt.date.fromisoformat(approval["approved"][:10])} if approval else {}
     stage("html", str(period))
     html = render_html(config, figures, sources(checked))
@@ -236,7 +235,7 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
         del files["report.html"]
     files[revisions.ROWS] = json.dumps(digests, ensure_ascii=False).encode("utf-8")
     if approval is not None:
-        files[revisions.APPROVAL] = _approval_document(period, approval, found, files)
+        files[revisions.APPROVAL] = revisions.approval_document(period, approval, found, files)
     # The figures this publication replaces are kept (an approved version whole, with why it was opened again).
     old = folder / revisions.FIGURES
     replaced = old.is_file() and old.read_bytes() != files["figures.json"]
@@ -257,74 +256,6 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
         stage(name, detail)
 
     return figures, publish(config.out, str(period), files, publishing)
-
-
-def _approval_document(period: Period, approval: dict, found: dict[str, str], files: dict[str, bytes]) -> bytes:
-    """OUT/<period>/approval.json: who approved the month, when, and the hashes of what it was made from and of
-    the files approved."""
-    import hashlib
-    import json
-
-    inputs = {name: digest for name, digest in found.items()
-              if name.startswith(("data/", "narrative", "templates/")) or name in ("config", "logo", "settings")}
-    outputs = {name: hashlib.sha256(content).hexdigest() for name, content in sorted(files.items())
-               if "/" not in name}
-    return json.dumps({"period": str(period), **approval, "inputs": inputs, "outputs": outputs},
-                      ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
-
-
-def _approved_changes(period: Period, approved: dict, changes) -> str:
-    lines = "\n".join(f"  - {c.key}: approved {c.published:,}, now {c.now:,} ({c.rows_said()})" for c in changes)
-    return (f"The report for {period} was approved by {approved.get('by', '?')} on {approved.get('approved', '?')}, "
-            f"and the sheets now give other figures for it:\n{lines}\nNothing in {period} was changed. Undo the "
-            f"change in the sheets, or open the month again: cpreport build --period {period} --reopen --reason "
-            "\"why\".")
-
-
-def _revisions(config: Config, checked: Checked, period: Period, now: dict, digests: dict,
-               reopen: str | None) -> dict:
-    """What the report's note of revised figures says: this month's figures restated since they were sent, and
-    the month before's, which its "previous" column states as they are now."""
-    import json
-
-    from . import revisions
-    from .config import Text
-
-    def reason(month: Period, given: str | None) -> Text | None:
-        """The config's reason for the month's revisions, and why it was opened again after its approval."""
-        said = config.revisions.get(str(month), Text())
-        given = given or revisions.reopen_reason(config.out / str(month))
-        both = [t for t in (said, Text(given or "", given or "")) if t.en or t.ar]
-        if not both:
-            return None
-        return Text(*("; ".join(t[lang] for t in both if t[lang]) for lang in ("en", "ar")))
-
-    own = revisions.since_sent(config.out, period, now, digests)
-    before = period.previous()
-    earlier = []
-    if (config.out / str(before) / revisions.FIGURES).is_file():
-        then = json.loads(compute(checked, before, config.highlights).to_json())["figures"]
-        earlier = revisions.since_sent(config.out, before, then, digests)
-    if not own and not earlier:
-        return {}
-    return {"own": own, "own_keys": {r.key for r in own}, "own_reason": reason(period, reopen),
-            "previous": earlier, "previous_keys": {r.key for r in earlier}, "previous_period": before,
-            "previous_reason": reason(before, None)}
-
-
-def restated(config: Config, checked: Checked) -> dict:
-    """A warning (CP501) for each published figure, of any month in the output folder, that the sheets now give
-    otherwise than its last publication. Returns the digests of the rows (revisions.row_digests)."""
-    from . import revisions
-
-    digests = revisions.row_digests(checked)
-    for change in revisions.since_last_publication(config.out, checked, config.highlights, digests):
-        file, sheet, row = change.first_place()
-        checked.findings.add(finding(Code.CP501, file=file, sheet=sheet, row=row, key=change.key,
-                                     period=change.period, published=f"{change.published:,}",
-                                     now=f"{change.now:,}", detail=change.rows_said(),
-                                     detail_ar=change.rows_said("ar")))
-    return digests
 
 
 def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Progress | None = None,
@@ -353,7 +284,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         reader.prune()
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
-        digests = restated(config, checked)
+        digests = revisions.warn_restated(config, checked)
         index = index_page(config, [str(config.period)])
         outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress, swapped, reopen,
                                                   digests=digests)
@@ -398,7 +329,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
         checked = check(config, strict, progress, loaded)
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
-        digests = restated(config, checked)
+        digests = revisions.warn_restated(config, checked)
         months = periods_with_data(checked, config.period)
         outcome.kept = [p for p in months if _kept(config, p)]
         outcome.periods = [p for p in months if p not in outcome.kept]

@@ -251,3 +251,68 @@ def kept_files(folder: Path, replaced: bool, extra: dict[str, bytes] | None = No
                 files[f"{entry}/{name}"] = (folder / name).read_bytes()
         files.update({f"{entry}/{name}": content for name, content in (extra or {}).items()})
     return files
+
+
+def approval_document(period: Period, approval: dict, found: dict[str, str], files: dict[str, bytes]) -> bytes:
+    """OUT/<period>/approval.json: who approved the month, when, and the hashes of what it was made from and of
+    the files approved."""
+    import hashlib
+
+    inputs = {name: digest for name, digest in found.items()
+              if name.startswith(("data/", "narrative", "templates/")) or name in ("config", "logo", "settings")}
+    outputs = {name: hashlib.sha256(content).hexdigest() for name, content in sorted(files.items())
+               if "/" not in name}
+    return json.dumps({"period": str(period), **approval, "inputs": inputs, "outputs": outputs},
+                      ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+
+
+def approved_changes(period: Period, approved: dict, changes) -> str:
+    """Why a build of an approved month stops: each figure, approved and now, and the rows behind it."""
+    lines = "\n".join(f"  - {c.key}: approved {c.published:,}, now {c.now:,} ({c.rows_said()})" for c in changes)
+    return (f"The report for {period} was approved by {approved.get('by', '?')} on {approved.get('approved', '?')}, "
+            f"and the sheets now give other figures for it:\n{lines}\nNothing in {period} was changed. Undo the "
+            f"change in the sheets, or open the month again: cpreport build --period {period} --reopen --reason "
+            "\"why\".")
+
+
+def note(config, checked, period: Period, now: dict, digests: dict, reopen: str | None) -> dict:
+    """What the report's note of revised figures says: this month's figures restated since they were sent, and
+    the month before's, which its "previous" column states as they are now."""
+    from .config import Text
+    from .figures import compute
+
+    def reason(month: Period, given: str | None) -> Text | None:
+        """The config's reason for the month's revisions, and why it was opened again after its approval."""
+        said = config.revisions.get(str(month), Text())
+        given = given or reopen_reason(config.out / str(month))
+        both = [t for t in (said, Text(given or "", given or "")) if t.en or t.ar]
+        if not both:
+            return None
+        return Text(*("; ".join(t[lang] for t in both if t[lang]) for lang in ("en", "ar")))
+
+    own = since_sent(config.out, period, now, digests)
+    before = period.previous()
+    earlier = []
+    if (config.out / str(before) / FIGURES).is_file():
+        then = json.loads(compute(checked, before, config.highlights).to_json())["figures"]
+        earlier = since_sent(config.out, before, then, digests)
+    if not own and not earlier:
+        return {}
+    return {"own": own, "own_keys": {r.key for r in own}, "own_reason": reason(period, reopen),
+            "previous": earlier, "previous_keys": {r.key for r in earlier}, "previous_period": before,
+            "previous_reason": reason(before, None)}
+
+
+def warn_restated(config, checked) -> dict:
+    """A warning (CP501) for each published figure, of any month in the output folder, that the sheets now give
+    otherwise than its last publication. Returns the digests of the rows (revisions.row_digests)."""
+    from .findings import Code, finding
+
+    digests = row_digests(checked)
+    for change in since_last_publication(config.out, checked, config.highlights, digests):
+        file, sheet, row = change.first_place()
+        checked.findings.add(finding(Code.CP501, file=file, sheet=sheet, row=row, key=change.key,
+                                     period=change.period, published=f"{change.published:,}",
+                                     now=f"{change.now:,}", detail=change.rows_said(),
+                                     detail_ar=change.rows_said("ar")))
+    return digests
