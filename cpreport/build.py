@@ -14,11 +14,11 @@ from .libraries import collector_held
 with collector_held("pandas"):
     import pandas as pd
 
-from . import manifest
+from . import manifest, revisions
 from .config import Config, Period, Text
 from .contract import Intake
 from .datafolder import relative
-from .errors import Interrupted, InvalidData
+from .errors import ApprovedPeriodChanged, Interrupted, InvalidData
 from .figures import Figures, compute
 from .findings import Code, Findings, finding, to_csv
 from .load import Loaded, load
@@ -52,6 +52,7 @@ class Outcome:
     kept: list[Period] = field(default_factory=list)  # --all-periods: months left as they were built (_kept)
     narratives: dict[str, dict[str, str]] = field(default_factory=dict)  # {period: {language: narrative file used}}
     up_to_date: str = ""  # when the build found nothing to do: when the current report was built
+    left: list[Period] = field(default_factory=list)  # approved months whose figures did not change: left as they are
 
 
 def read_sheets(data: Path, progress: Progress | None = None, reader=None, intake: Intake = Intake()) -> Loaded:
@@ -194,9 +195,16 @@ def _saying_what_was_replaced(swapped: list[str]):
 
 
 def _report(config: Config, checked: Checked, period: Period, found: dict[str, str],
-            progress: Progress | None, swapped: list[str]) -> tuple[Figures, Path]:
-    """Compute, render and publish one period's folder; `swapped` gets its name once it is in place."""
+            progress: Progress | None, swapped: list[str], reopen: str | None = None,
+            approval: dict | None = None, digests: dict | None = None) -> tuple[Figures, Path | None]:
+    """Compute, render and publish one period's folder; `swapped` gets its name once it is in place.
+
+    An approved period is left as it is when its figures do not change (the folder returned is None), and stops
+    the build when they would, unless `reopen` gives the reason to open it again. `approval` ({by, approved})
+    publishes the period approved (cpreport approve)."""
     # Jinja, Babel and WeasyPrint load here, not with the module: checking the sheets needs none of them.
+    import json
+
     from .crosscheck import check_halves
     from .narrative import used
     from .render import logo_uri, render_html
@@ -208,6 +216,20 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
         from .indicators import add
         figures.indicators = add(config, figures, project_from(checked, Period.parse("project", period)).start)
     figures.narrative = used(config, period)
+    folder = config.out / str(period)
+    now = json.loads(figures.to_json())["figures"]
+    digests = revisions.row_digests(checked) if digests is None else digests
+    approved = revisions.read_json(folder / revisions.APPROVAL)
+    if approved and approval is None:
+        published = (revisions.read_json(folder / revisions.FIGURES) or {}).get("figures") or {}
+        changes = revisions.compare(str(period), published, revisions.read_json(folder / revisions.ROWS), now,
+                                    digests)
+        if not changes:
+            return figures, None
+        if reopen is None:
+            raise ApprovedPeriodChanged(revisions.approved_changes(period, approved, changes))
+    figures.revisions = revisions.note(config, checked, period, now, digests, reopen)
+    figures.approval = {**approval, "day": dt.date.fromisoformat(approval["approved"][:10])} if approval else {}
     stage("html", str(period))
     html = render_html(config, figures, sources(checked))
     check_halves(html)
@@ -236,6 +258,20 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
         files["annex.xlsx"] = annex_workbook(html, figures)
     if "html" not in config.formats:
         del files["report.html"]
+    files[revisions.ROWS] = json.dumps(digests, ensure_ascii=False).encode("utf-8")
+    if approval is not None:
+        files[revisions.APPROVAL] = revisions.approval_document(period, approval, found, files)
+    # The figures this publication replaces are kept (an approved version whole, with why it was opened again).
+    old = folder / revisions.FIGURES
+    replaced = old.is_file() and old.read_bytes() != files["figures.json"]
+    kept_extra = {}
+    if approved and approval is None:
+        kept_extra = {name: (folder / name).read_bytes() for name in (revisions.APPROVAL, "report.pdf", "report.html",
+                                                                      "validation.csv", "validation.html")
+                      if (folder / name).is_file()}
+        kept_extra[revisions.REOPENED] = json.dumps({"reason": reopen, "reopened": _now()}, ensure_ascii=False,
+                                                    indent=2).encode("utf-8")
+    files.update(revisions.kept_files(folder, replaced or bool(kept_extra), kept_extra))
     files[manifest.MANIFEST_NAME] = manifest.document(found, period, files, _now())
     stage("stage", str(period))
 
@@ -248,7 +284,7 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
 
 
 def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Progress | None = None,
-          force: bool = True) -> Outcome:
+          force: bool = True, reopen: str | None = None) -> Outcome:
     """Build the period's report. Errors in the sheets raise InvalidData and leave the last report in place.
 
     Without `force`, a report that is already current once the lock is held (a build we waited for
@@ -274,9 +310,13 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
         config = outcome.config = dataclasses.replace(config, period=project_from(checked, config.period))
+        digests = revisions.warn_restated(config, checked)
         index = index_page(config, [str(config.period)])
-        outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress, swapped)
+        outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress, swapped, reopen,
+                                                  digests=digests)
         outcome.narratives[str(config.period)] = outcome.figures.narrative
+        if outcome.folder is None:
+            outcome.left, outcome.folder = [config.period], config.out / str(config.period)
         _clear_old_findings(config)
         outcome.periods = [config.period]
         if progress:
@@ -333,6 +373,7 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
         checked = check(config, strict, progress, loaded)
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
+        digests = revisions.warn_restated(config, checked)
         months = periods_with_data(checked, config.period, every)
         outcome.kept = [p for p in months if _kept(config, p)]
         outcome.periods = [p for p in months if p not in outcome.kept]
@@ -346,9 +387,15 @@ def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress
                 alone.append(str(period))
             monthly = checked if period == config.period else check(monthly_config, strict, None, loaded, period)
             _stop_on_errors(config, monthly.findings, outcome)
-            outcome.figures, outcome.folder = _report(monthly_config, monthly, period, monthly_found, progress,
-                                                      swapped)
+            if monthly is not checked:
+                monthly.findings.extend(f for f in checked.findings if f.code == Code.CP501.name)
+            outcome.figures, folder = _report(monthly_config, monthly, period, monthly_found, progress, swapped,
+                                              digests=digests)
             outcome.narratives[str(period)] = outcome.figures.narrative
+            if folder is None:
+                outcome.left.append(period)
+            else:
+                outcome.folder = folder
         _clear_old_findings(config)
         if progress:
             progress.stage("index")
@@ -409,12 +456,23 @@ def index_page(config: Config, coming: list[str] = ()) -> bytes:
             period = Period.parse(name, config.period)
             said = ({"en": english.period(period, heading=True), "ar": arabic.period(period)} if period.kind != "project"
                     else {"en": KIND_HEADINGS["project"][0], "ar": KIND_HEADINGS["project"][1]})
-            periods.append({"name": name, **said, "files": listed[name], "kind": period.kind})
+            periods.append({"name": name, **said, "files": listed[name], "kind": period.kind,
+                            "approved": _approval(config.out / name)})
             groups.setdefault(period.kind, []).append(periods[-1])
     groups = [{"kind": kind, "en": KIND_HEADINGS[kind][0], "ar": KIND_HEADINGS[kind][1], "periods": groups[kind]}
               for kind in KIND_HEADINGS if kind in groups]
     html = render_template(config, "index.html", dict(config=config, periods=periods, groups=groups, built=_now()))
     return html.encode("utf-8")
+
+
+def _approval(folder: Path) -> dict:
+    """Who approved a period's report and on which day (its approval.json), for the index; {} when not approved."""
+    from .revisions import APPROVAL, read_json
+
+    approval = read_json(folder / APPROVAL) or {}
+    if not approval.get("by"):
+        return {}
+    return {"by": str(approval["by"]), "on": str(approval.get("approved", ""))[:10]}
 
 
 def write_index(config: Config, page: bytes) -> Path:

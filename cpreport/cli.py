@@ -6,14 +6,15 @@ import math
 import click
 
 from . import __version__
-from .errors import (EXIT_DISAGREE, EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_LOCKED, EXIT_OK,
-                     EXIT_UNEXPECTED, EXIT_USAGE, CpreportError, InvalidData)
+from .errors import (EXIT_APPROVED, EXIT_DISAGREE, EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_LOCKED,
+                     EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, CpreportError, InvalidData)
 
 EXIT_CODES = f"""Exit codes: {EXIT_OK} built or up to date, {EXIT_INVALID} errors in the sheets,
 {EXIT_USAGE} usage or config error, {EXIT_ENVIRONMENT} environment problem (no Arabic font, no Pango, output
 folder not writable),
 {EXIT_LOCKED} another build holds the output folder, {EXIT_DISAGREE} the English and Arabic halves state
-different figures, {EXIT_UNEXPECTED} an unexpected failure (the log has the details), {EXIT_INTERRUPTED}
+different figures, {EXIT_UNEXPECTED} an unexpected failure (the log has the details), {EXIT_APPROVED} an
+approved period's figures would change (nothing written; --reopen --reason opens it again), {EXIT_INTERRUPTED}
 stopped with Ctrl-C."""
 
 
@@ -125,7 +126,9 @@ def _up_to_date(what: str, config, all_periods: bool, built: str, seconds: float
 @click.option("--wait", type=Seconds(), default=0, show_default=True, metavar="SECONDS",
               help="How long to wait for another build of the same output folder.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors (for cron); the log file keeps the rest.")
-def build(config_path, data, period, out, all_periods, every, strict, force, wait, quiet):
+@click.option("--reopen", is_flag=True, help="Rebuild an approved period whose figures changed (give --reason).")
+@click.option("--reason", default=None, metavar="TEXT", help="Why an approved period is opened again (with --reopen).")
+def build(config_path, data, period, out, all_periods, every, strict, force, wait, quiet, reopen, reason):
     """Validate the sheets and write report.html, report.pdf and figures.json into OUT/PERIOD/.
 
     Nothing is done when the sheets, config, templates and cpreport itself are unchanged since the
@@ -138,13 +141,19 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
     from .write import ensure_folder
 
     started = time.monotonic()
+    if reopen and (not reason or not reason.strip()):
+        raise click.UsageError("--reopen needs --reason TEXT: why the approved period is opened again.")
+    if reopen and all_periods:
+        raise click.UsageError("--reopen opens one period: give --period YYYY-MM, not --all-periods.")
+    if reason and not reopen:
+        raise click.UsageError("--reason goes with --reopen.")
     config = _load_config(config_path, data, period, out)
     ensure_folder(config.out)
     kinds = {"month": "month", "quarter": "quarter", "half": "half-year", "year": "year"}
     what = f"every {kinds[every]} with data" if all_periods else f"the report for {config.period}"
     with Progress(file_logger(config.out), quiet, started=started) as progress:
         try:
-            if not force:
+            if not force and not reopen:
                 found = manifest.inputs(config, strict)
                 if all_periods:
                     done = manifest.all_periods_current(config.out, found, every)
@@ -154,10 +163,12 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
                     progress.finish(_up_to_date(what, config, all_periods, done["built"], progress.seconds))
                     return
             from .build import build as build_one, build_all
-            import functools
-            run = functools.partial(build_all, every=every) if all_periods else build_one
             try:
-                outcome = run(config, strict=strict, wait=wait, progress=progress, force=force)
+                if all_periods:
+                    outcome = build_all(config, strict=strict, wait=wait, progress=progress, force=force, every=every)
+                else:
+                    outcome = build_one(config, strict=strict, wait=wait, progress=progress, force=force or reopen,
+                                        reopen=" ".join(reason.split()) if reopen else None)
             except InvalidData as error:
                 progress.stop()
                 if error.findings is not None:
@@ -177,6 +188,8 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
         from .narrative import said_used
         words = said_used(outcome.narratives)
         words = f" ({words})" if words else ""
+        if outcome.left:
+            words += (f"; approved and unchanged, so left as they are: {', '.join(str(p) for p in outcome.left)}")
         if outcome.kept:
             words += (f"; kept as built before, having no narrative of their own: "
                       f"{', '.join(str(p) for p in outcome.kept)}")
@@ -184,6 +197,9 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
             months = ", ".join(str(p) for p in outcome.periods) or "none"
             progress.finish(f"Built {len(outcome.periods)} {kinds[every]}(s) ({months}) and the index {outcome.folder / 'index.html'} "
                             f"in {outcome.seconds:.1f} s{words}.")
+        elif outcome.left:
+            progress.finish(f"The report for {config.period} in {outcome.folder} is approved and its figures have not "
+                            f"changed: it is left as it is ({outcome.seconds:.1f} s).")
         else:
             progress.finish(f"Built the report for {outcome.config.period} in {outcome.folder} in {outcome.seconds:.1f} s{words}.")
 
@@ -269,6 +285,29 @@ def explain(config_path, data, period, out, key, csv_path, lang):
         _show_findings(checked.findings, quiet=True)
         raise InvalidData(f"{checked.findings.errors} error(s) in the sheets: this figure leaves out what could "
                           "not be read.")
+
+
+@main.command(epilog=EXIT_CODES)
+@config_options
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Output folder (overrides the config).")
+@click.argument("month", required=False, metavar="[PERIOD]")
+@click.option("--by", "by", required=True, metavar="NAME", help="Who approves the report.")
+def approve(config_path, data, period, out, month, by):
+    """Sign a period's report off: OUT/PERIOD/approval.json records who approved it, when, and the hashes of its
+    inputs and files; the index and the report's footer show it.
+
+    A later build leaves an approved period as it is while its figures do not change, and stops (exit 7) when
+    they would; `cpreport build --period PERIOD --reopen --reason TEXT` opens it again.
+    """
+    from .approval import approve as approved
+
+    config = _load_config(config_path, data, month or period, out)
+    outcome = approved(config, config.period, by)
+    if outcome.up_to_date:
+        click.echo(f"The report for {config.period} is already {outcome.up_to_date}; it is left as it is.")
+        return
+    click.echo(f"Approved the report for {config.period} in {outcome.folder} (by {by}); "
+               f"{outcome.folder / 'approval.json'} records it.")
 
 
 @main.command(epilog=EXIT_CODES)

@@ -243,6 +243,7 @@ class Config:
     footer: Text = Text()  # replaces the default footer's text (what the report covers, where its figures come from)
     indicators: tuple[Indicator, ...] = ()  # [[indicators]]: the results framework
     project_end: dt.date | None = None  # the date an indicator without a target_date is judged by
+    revisions: dict[str, Text] = field(default_factory=dict)  # period -> why its published figures were revised
     intake: Intake = Intake()  # the project's own headers, values and per-file options: [columns], [values], [files]
 
     @property
@@ -279,6 +280,8 @@ KEYS = {
     "columns": ("columns", "the project's own headers for the contract's columns, per table"),
     "values": ("values", "the project's own values for the contract's columns, per table and column"),
     "files": ("files", "per-file options: encoding, delimiter, header_row, sheet, table"),
+    "revisions": ("revisions", "why a published month's figures were revised: [revisions.\"2017-04\"] reason = "
+                               "{ en = \"…\", ar = \"…\" }"),
     "limits": ("limits", "what one file may ask of the machine: file_bytes, cells, columns, line_bytes, "
                          "cell_characters"),
     "indicators": ("indicators", "the results framework: code, label, figure, of, baseline, target, target_date, group"),
@@ -622,6 +625,28 @@ def _check_limits(value: object, problems: list[str]):
     return Limits(**given)
 
 
+def _check_revisions(value: object, problems: list[str]) -> dict[str, Text]:
+    """[revisions."2017-04"] reason = { en = "…", ar = "…" }: said in that month's note of revised figures."""
+    if not isinstance(value, dict):
+        problems.append('\'revisions\' must be a table such as [revisions."2017-04"] reason = { en = "…", ar = "…" }')
+        return {}
+    found = {}
+    for month, entry in value.items():
+        try:
+            Period.parse(str(month))
+        except ValueError as error:
+            problems.append(f"'revisions.{month}': {error}")
+            continue
+        if not isinstance(entry, dict):
+            problems.append(f"'revisions.{month}' must be a table with a reason")
+            continue
+        for extra in set(entry) - {"reason"}:
+            _unknown(f"revisions.{month}.{extra}", [f"revisions.{month}.reason"], problems)
+        if "reason" in entry:
+            found[str(Period.parse(str(month)))] = _check_text(f"revisions.{month}.reason", entry["reason"], problems)
+    return found
+
+
 def _check_key(key: str, value: object, root: Path, outside: dict[str, str], values: dict,
                problems: list[str]) -> None:
     """Check one key's value; what is right goes into `values`, what is wrong into `problems`."""
@@ -677,6 +702,8 @@ def _check_key(key: str, value: object, root: Path, outside: dict[str, str], val
         values[key] = _check_indicators(value, values, problems)
     elif kind == "date":
         values[key] = _check_date(key, value, problems)
+    elif kind == "revisions":
+        values[key] = _check_revisions(value, problems)
     elif key == "period":
         if not isinstance(value, str):
             problems.append(f"'period' must be text such as \"2017-05\" or \"2017-Q2\" (in quotes), not {value!r}")

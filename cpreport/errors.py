@@ -5,6 +5,7 @@ from __future__ import annotations
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_LOCKED = 0, 1, 2, 3, 4
 EXIT_DISAGREE = 5
 EXIT_UNEXPECTED = 6
+EXIT_APPROVED = 7  # an approved period's figures would change
 EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C (128 + SIGINT)
 
 
@@ -71,6 +72,12 @@ class FiguresDisagree(CpreportError):
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"The English and Arabic halves of the report state different figures, so no report was "
                          f"written (check the templates, e.g. an override in the config's templates folder):\n{lines}")
+
+
+class ApprovedPeriodChanged(CpreportError):
+    """A build would change the figures of a period that was approved: it stops, and leaves the period as it is."""
+
+    exit_code = EXIT_APPROVED
 
 
 class Interrupted(CpreportError):

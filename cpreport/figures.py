@@ -66,6 +66,10 @@ class Figures:
     breakdowns: dict = field(default_factory=dict)  # what the tables, charts and map show (tables.breakdowns)
     narrative: dict = field(default_factory=dict)  # {language: the narrative file the report used}
     indicators: list = field(default_factory=list)  # the results framework's standings (indicators.add)
+    # What the report says besides the figures, not written to figures.json: the published figures restated
+    # (cpreport/revisions.py) and who approved the month.
+    revisions: dict = field(default_factory=dict)
+    approval: dict = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Figure:
         return self.items[key]

@@ -10,7 +10,7 @@ from enum import Enum
 from .visible import visible
 
 ERROR, WARNING, NOTE = "error", "warning", "note"
-STRICT_EXEMPT = {"CP305"}
+STRICT_EXEMPT = {"CP305", "CP501"}
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, NOTE: 2}
 
 
@@ -126,6 +126,9 @@ class Code(Enum):
              "النص فارغ، فلا يحتوي التقرير إلا على الأرقام. اكتب فيه أخبار الشهر.")
     CP403 = (WARNING, "The {language} narrative of {period} is missing: {detail}.",
              "النص {language_ar} لشهر {period} غير موجود: {detail_ar}.")
+    # Published figures (cpreport/revisions.py)
+    CP501 = (WARNING, "{key} of {period} was published as {published} and the sheets now give {now}: {detail}. If the change is right, build {period} again so that its report states the revised figure (give the reason under [revisions.\"{period}\"] in the config).",
+             "الرقم {key} لشهر {period} نُشر بقيمة {published} والجداول تعطي الآن {now}: {detail_ar}. إن كان التغيير صحيحاً فأعد إنشاء تقرير {period} ليذكر الرقم المعدَّل (واكتب السبب تحت [revisions.\"{period}\"] في ملف الإعدادات).")
 
     @property
     def severity(self) -> str:

@@ -136,6 +136,12 @@ def stylesheet(config: Config) -> Markup:
     return Markup("")
 
 
+def figure_label(key: str, language: str) -> str:
+    from .explain import label
+
+    return label(key, language)
+
+
 def report_context(config: Config, figures: Figures, sources: list[str]) -> dict:
     """Everything the templates see; HTML and PDF share it."""
     period = figures.period
@@ -182,6 +188,12 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
         "breakdowns": figures.breakdowns,
         "women": women_share(figures),
         "charts": charts,
+        # Published figures the sheets now give otherwise (cpreport/revisions.py), and who approved the month.
+        "revisions": figures.revisions,
+        "revised": figures.revisions.get("own_keys", set()),
+        "revised_previous": figures.revisions.get("previous_keys", set()),
+        "figure_label": figure_label,
+        "approval": figures.approval,
     }
 
 

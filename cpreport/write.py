@@ -145,6 +145,8 @@ def publish(out: Path, period: str, files: dict[str, bytes], stage: Callable[[st
         # mkdtemp makes a private folder; a report on a shared drive is for everyone the umask allows.
         os.chmod(staging, 0o777 & ~_umask())
         for name, content in files.items():
+            if "/" in name:  # a file of the period's history (history/<time>/figures.json)
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
             with open(staging / name, "wb") as stream:
                 stream.write(content)
                 stream.flush()

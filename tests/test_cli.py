@@ -31,14 +31,16 @@ def test_help_gives_the_exit_codes_and_every_command_is_in_the_docs():
     said = " ".join(result.output.split())
     assert ("Exit codes: 0 built or up to date, 1 errors in the sheets, 2 usage or config error, 3 environment "
             "problem (no Arabic font, no Pango, output folder not writable), 4 another build holds the output folder, 5 the English and Arabic "
-            "halves state different figures, 6 an unexpected failure (the log has the details), 130 stopped with "
+            "halves state different figures, 6 an unexpected failure (the log has the details), 7 an approved period's "
+            "figures would change (nothing written; --reopen --reason opens it again), 130 stopped with "
             "Ctrl-C.") in said
     readme = documentation()
     for name, command in main.commands.items():
         assert command.help, name
         assert f"`cpreport {name}" in readme, name
     build_help = CliRunner().invoke(main, ["build", "--help"]).output
-    for option in ("--period", "--all-periods", "--force", "--wait", "--quiet", "--strict", "--out"):
+    for option in ("--period", "--all-periods", "--force", "--wait", "--quiet", "--strict", "--out", "--reopen",
+                   "--reason"):
         assert option in build_help and option in readme
 
 

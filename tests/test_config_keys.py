@@ -44,6 +44,17 @@ def _relabel_type(folder: Path) -> None:
     book.save(folder / "activities.xlsx")
 
 
+def _restate_may(folder: Path) -> None:
+    """Publish May as the sample gives it, then edit the attendance of a May training: a restated figure."""
+    build(load_config(folder / "cpreport.toml"))
+    book = openpyxl.load_workbook(folder / "activities.xlsx")
+    for row in book.active.iter_rows(min_row=4):
+        if getattr(row[4].value, "month", None) == 5 and row[4].value.year == 2017:
+            row[8].value, row[10].value = row[8].value + 10, row[10].value + 10
+            break
+    book.save(folder / "activities.xlsx")
+
+
 # key: (text added to the config, or a change of it as (old, new); a change to the project's files made for
 # both builds, so that the key has something to act on)
 CHANGES = {
@@ -75,6 +86,8 @@ CHANGES = {
     "limits": ("[limits]\ncells = 100", None),  # the sample's sheets hold more: the build stops on them
     "indicators": ('[[indicators]]\ncode = "9"\nlabel = "Workshops"\nfigure = "activities.workshop"\ntarget = 10', None),
     "project_end": (("project_end = 2017-12-31", "project_end = 2018-06-30"), None),
+    "revisions": ('[revisions."2017-05"]\nreason = { en = "a late attendance sheet", ar = "ورقة حضور متأخرة" }',
+                  _restate_may),
 }
 
 

@@ -16,7 +16,7 @@ def figure(folder, key):
 def test_the_build_writes_the_period_folder(sample_build):
     assert sample_build.name == "2017-05"
     assert {p.name for p in sample_build.iterdir()} == {
-        "report.html", "report.pdf", "figures.json", "validation.csv", "validation.html", ".manifest.json"}
+        "report.html", "report.pdf", "figures.json", "validation.csv", "validation.html", ".manifest.json", ".rows.json"}
 
 
 def test_figures_json_holds_the_seed_figures(sample_build):

@@ -1,0 +1,64 @@
+"""Signing a month off: `cpreport approve` records who approved its report, when, and the hashes of what it was made
+from and of its files (OUT/<period>/approval.json). A later build leaves an approved month as it is while its
+figures do not change, and stops when they would (build.py)."""
+from __future__ import annotations
+
+import json
+import time
+
+from . import manifest, revisions
+from .build import Outcome, _now, _report, _stop_on_errors, check, read_sheets, write_index, index_page
+from .config import Config, Period
+from .errors import CpreportError
+from .figures import compute
+from .log import Progress
+from .write import build_lock
+
+
+class NotApprovable(CpreportError):
+    """The period has no report yet, or its report is not what the sheets give now: build it and read it first."""
+
+
+def approve(config: Config, period: Period, by: str, progress: Progress | None = None) -> Outcome:
+    """Publish the period's report again, the same figures, approved by `by`; an approved one is left as it is."""
+    started = time.monotonic()
+    by = " ".join(str(by).split())
+    if not by:
+        raise NotApprovable("Say who approves the report: --by \"Name\".")
+    folder = config.out / str(period)
+    with build_lock(config.out, 0, progress.say if progress else None):
+        published = revisions.read_json(folder / revisions.FIGURES)
+        if not published:
+            raise NotApprovable(f"There is no report for {period} in {config.out}: build it (cpreport build --period "
+                                f"{period}), read it, then approve it.")
+        already = revisions.read_json(folder / revisions.APPROVAL)
+        if already:
+            return Outcome(config, None, _no_findings(), folder=folder,
+                           up_to_date=f"approved by {already.get('by')} on {already.get('approved')}")
+        found = manifest.inputs(config)
+        loaded = read_sheets(config.data, progress, intake=config.intake)
+        found = manifest.as_read(found, loaded.digests)
+        checked = check(config, period=period, loaded=loaded)
+        outcome = Outcome(config, checked, checked.findings)
+        _stop_on_errors(config, checked.findings, outcome)
+        now = json.loads(compute(checked, period, config.highlights).to_json())["figures"]
+        changes = revisions.compare(str(period), published.get("figures") or {},
+                                    revisions.read_json(folder / revisions.ROWS), now, revisions.row_digests(checked))
+        if changes:
+            lines = "\n".join(f"  - {c.key}: in the report {c.published:,}, now {c.now:,} ({c.rows_said()})"
+                              for c in changes)
+            raise NotApprovable(f"The sheets now give other figures for {period} than its report in {folder}:\n"
+                                f"{lines}\nBuild it again (cpreport build --period {period}), read it, then approve it.")
+        index_page(config, [str(period)])  # a template that fails, fails before the report is replaced
+        outcome.figures, outcome.folder = _report(config, checked, period, found, progress, [],
+                                                  approval={"by": by, "approved": _now()})
+        outcome.periods = [period]
+        write_index(config, index_page(config))  # after: it shows the approval
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _no_findings():
+    from .findings import Findings
+
+    return Findings()

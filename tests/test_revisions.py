@@ -1,0 +1,213 @@
+"""Figures on record: a published month restated by the sheets is a warning and a note of revisions marked (R); a
+month signed off with `cpreport approve` stops a build that would change it; every publication keeps the figures it
+replaced."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from cpreport.build import build
+from cpreport.cli import main
+from cpreport.config import load_config
+from cpreport.errors import EXIT_APPROVED, EXIT_USAGE
+
+from conftest import pdf_text
+
+ACTIVITY = "ACT-1704-23"  # a conference in Diyala on 2 April 2017, 43 participants of whom 18 police
+
+
+def _edit_attendance(config: Path, more: int) -> int:
+    """Add `more` participants (all police, so that the groups still add up) to the April conference; its row."""
+    book = openpyxl.load_workbook(config.parent / "activities.xlsx")
+    for row in book.active.iter_rows(min_row=4):
+        if row[0].value == ACTIVITY:
+            row[8].value += more
+            row[10].value += more
+            book.save(config.parent / "activities.xlsx")
+            return row[0].row
+    raise AssertionError(f"{ACTIVITY} is not in the sample")
+
+
+def _config(config: Path, period: str, formats: str = '["html"]', extra: str = ""):
+    text = re.sub(r'^period = "\d{4}-\d{2}"', f'period = "{period}"', config.read_text("utf-8"), flags=re.M)
+    if "formats" not in text:
+        text = f"formats = {formats}\n" + text
+    config.write_text(text + extra, "utf-8")
+    return load_config(config, period=period)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _published(folder: Path, key: str) -> int:
+    return json.loads((folder / "figures.json").read_text("utf-8"))["figures"][key]["value"]
+
+
+def _halves(html: str) -> tuple[str, str]:
+    english = html[html.index('id="release-en"'):html.index('id="release-ar"')]
+    return english, html[html.index('id="release-ar"'):]
+
+
+def test_a_past_row_edited_is_a_warning_naming_the_figure_both_values_and_the_row(sample):
+    april = build(_config(sample, "2017-04")).folder
+    published = _published(april, "participants.total")
+    row = _edit_attendance(sample, 10)
+    outcome = build(load_config(sample, period="2017-05"))
+    warnings = [f for f in outcome.findings if f.code == "CP501"]
+    assert {f.message_en.split(" ")[0] for f in warnings} == {"participants.total", "participants.police"}
+    total = next(f for f in warnings if f.message_en.startswith("participants.total"))
+    assert f"of 2017-04 was published as {published:,} and the sheets now give {published + 10:,}" in total.message_en
+    assert f"rows changed: activities.xlsx (activities) row(s) {row}" in total.message_en
+    assert (total.file, total.row, total.severity) == ("activities.xlsx", row, "warning")
+    assert "CP501" in (outcome.folder / "validation.csv").read_text("utf-8-sig")
+    # May's "previous" column states April as the sheets give it now, marked, and its note says so.
+    english, arabic = _halves((outcome.folder / "report.html").read_text("utf-8"))
+    assert re.search(rf"<td>{published + 10:,} <bdi dir=\"ltr\" class=\"revised\">\(R\)</bdi></td></tr>",
+                     english.split("Participants</th>")[1])
+    assert "The figures of April 2017 below have been revised" in english
+    assert "عُدّلت أرقام" in arabic and "(R)" in arabic
+
+
+def test_the_month_rebuilt_notes_its_revised_figures_in_both_halves_with_the_reason(sample):
+    april = build(_config(sample, "2017-04", '["html", "pdf"]')).folder
+    first = (april / "figures.json").read_bytes()
+    published = _published(april, "participants.total")
+    _edit_attendance(sample, 10)
+    reason = '\n[revisions."2017-04"]\nreason = { en = "a late attendance sheet", ar = "ورقة حضور متأخرة" }\n'
+    rebuilt = build(_config(sample, "2017-04", extra=reason)).folder
+    english, arabic = _halves((rebuilt / "report.html").read_text("utf-8"))
+    assert f"{published:,} as published, {published + 10:,} now" in english
+    assert "Reason: a late attendance sheet." in english
+    assert "٩٥٨ كما نُشر، و٩٦٨ الآن" in arabic and "السبب: ورقة حضور متأخرة." in arabic
+    for half in (english, arabic):
+        # In the table of counts (participants; police are not in it) and in the note (participants and police).
+        assert half.count('class="revised">(R)</bdi>') == 1 + 2
+    text = pdf_text(rebuilt / "report.pdf")
+    assert "Revisions" in text and "التعديلات" in text and text.count("(R") >= 8  # poppler turns RTL brackets
+    # The publication replaced is kept: its figures, as sent.
+    [kept] = (rebuilt / "history").iterdir()
+    assert (kept / "figures.json").read_bytes() == first
+    assert not (kept / "report.pdf").exists()
+    # A later build of the month still notes the revision against what was sent.
+    again = build(load_config(sample, period="2017-04"), force=True).folder
+    assert "a late attendance sheet" in (again / "report.html").read_text("utf-8")
+    assert len(list((again / "history").iterdir())) == 1  # the same figures replaced: nothing new to keep
+
+
+def test_a_build_without_restatements_has_no_note_and_no_history(sample):
+    config = _config(sample, "2017-05")
+    folder = build(config).folder
+    again = build(config, force=True)
+    assert not [f for f in again.findings if f.code == "CP501"]
+    html = (folder / "report.html").read_text("utf-8")
+    assert "Revisions" not in html and "(R)" not in html
+    assert not (folder / "history").exists()
+
+
+def _cpreport(*arguments: str, config: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cpreport", *arguments, "--config", str(config)],
+                          capture_output=True, text=True, cwd=config.parent)
+
+
+def test_an_approved_month_stops_a_build_that_would_change_it_and_reopens_with_a_reason(sample):
+    _config(sample, "2017-04")
+    assert _cpreport("build", config=sample).returncode == 0
+    approved = _cpreport("approve", "2017-04", "--by", "Layla Hassan", config=sample)
+    assert approved.returncode == 0, approved.stderr
+    april = sample.parent / "out" / "2017-04"
+    approval = json.loads((april / "approval.json").read_text("utf-8"))
+    assert approval["by"] == "Layla Hassan" and approval["period"] == "2017-04"
+    for name, digest in approval["outputs"].items():
+        assert hashlib.sha256((april / name).read_bytes()).hexdigest() == digest
+    assert set(approval["outputs"]) >= {"report.html", "figures.json"}
+    assert approval["inputs"]["data/activities.xlsx"] == hashlib.sha256(
+        (sample.parent / "activities.xlsx").read_bytes()).hexdigest()
+    english, arabic = _halves((april / "report.html").read_text("utf-8"))
+    assert "Approved by Layla Hassan on" in arabic.split("</article>")[1]  # the footer, after both halves
+    assert "اعتمده Layla Hassan في" in arabic
+    assert "Approved by Layla Hassan" in (sample.parent / "out" / "index.html").read_text("utf-8")
+
+    before = _files(april)
+    published = _published(april, "participants.total")
+    row = _edit_attendance(sample, 10)
+    stopped = _cpreport("build", config=sample)
+    assert stopped.returncode == EXIT_APPROVED == 7
+    assert "Traceback" not in stopped.stderr
+    assert f"participants.total: approved {published:,}, now {published + 10:,}" in stopped.stderr
+    assert f"activities.xlsx (activities) row(s) {row}" in stopped.stderr
+    assert _files(april) == before
+
+    # Figures unchanged (the row put back): the approved month is left as it is.
+    _edit_attendance(sample, -10)
+    left = _cpreport("build", config=sample)
+    assert left.returncode == 0 and "left as it is" in left.stderr + left.stdout
+    assert _files(april) == before
+
+    _edit_attendance(sample, 10)
+    assert _cpreport("build", "--reopen", config=sample).returncode == EXIT_USAGE  # a reason is required
+    reopened = _cpreport("build", "--reopen", "--reason", "late attendance sheet from Diyala", config=sample)
+    assert reopened.returncode == 0, reopened.stderr
+    assert not (april / "approval.json").exists()
+    [kept] = (april / "history").iterdir()
+    assert (kept / "approval.json").read_bytes() == before["approval.json"]
+    assert (kept / "figures.json").read_bytes() == before["figures.json"]
+    assert (kept / "report.html").read_bytes() == before["report.html"]
+    assert json.loads((kept / "reopened.json").read_text("utf-8"))["reason"] == "late attendance sheet from Diyala"
+    english, arabic = _halves((april / "report.html").read_text("utf-8"))
+    assert f"{published:,} as published, {published + 10:,} now" in english
+    assert "Reason: late attendance sheet from Diyala." in english
+    assert "السبب: late attendance sheet from Diyala." in arabic
+    assert _published(april, "participants.total") == published + 10
+
+
+def test_approve_needs_a_built_report_and_a_name(sample):
+    config = _config(sample, "2017-04")
+    runner = CliRunner()
+    result = runner.invoke(main, ["approve", "2017-04", "--by", "Layla", "--config", str(sample)])
+    assert result.exit_code == EXIT_USAGE and "There is no report for 2017-04" in result.output
+    build(config)
+    result = runner.invoke(main, ["approve", "--period", "2017-04", "--by", "  ", "--config", str(sample)])
+    assert result.exit_code == EXIT_USAGE and "Say who approves" in result.output
+    result = runner.invoke(main, ["approve", "--period", "2017-04", "--by", "Layla", "--config", str(sample)])
+    assert result.exit_code == 0 and (config.out / "2017-04" / "approval.json").is_file()
+    again = runner.invoke(main, ["approve", "2017-04", "--by", "Omar", "--config", str(sample)])
+    assert again.exit_code == 0 and "already approved by Layla" in again.output
+
+
+def test_a_reason_for_a_month_that_is_not_one_is_a_config_error(sample):
+    sample.write_text(sample.read_text("utf-8") + '\n[revisions."2017-13"]\nreason = "x"\n', "utf-8")
+    result = CliRunner().invoke(main, ["validate", "--config", str(sample)])
+    assert result.exit_code == EXIT_USAGE and "revisions.2017-13" in result.output
+
+
+def test_a_month_published_without_row_digests_or_with_a_damaged_figures_file_is_still_compared(sample):
+    april = build(_config(sample, "2017-04")).folder
+    (april / ".rows.json").unlink()  # as an earlier cpreport published it
+    may = build(load_config(sample, period="2017-05")).folder
+    (may / "figures.json").write_text('{"figures": {"cpfs.total": {"value": "many", "sources": 3}, "x": []}}',
+                                      "utf-8")
+    _edit_attendance(sample, 10)
+    result = CliRunner().invoke(main, ["build", "--config", str(sample), "--period", "2017-06"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "participants.total of 2017-04 was published as 958 and the sheets now give 968" in said
+    assert "rows changed: not known" in said
+    assert "of 2017-05" not in said
+
+
+def test_the_warning_says_the_rows_in_arabic_too(sample):
+    build(_config(sample, "2017-04"))
+    row = _edit_attendance(sample, 10)
+    outcome = build(load_config(sample, period="2017-05"))
+    total = next(f for f in outcome.findings if f.code == "CP501" and f.message_en.startswith("participants.total"))
+    arabic_row = str(row).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert f"صفوف تغيّرت: activities.xlsx (activities) الصفوف {arabic_row}" in total.message_ar
+    assert "٩٥٨" in total.message_ar and "٩٦٨" in total.message_ar
