@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from .sheets import PART_STRIDE, ROW, Sheet
+from .text import ARROW_TEXT, arrow_array, arrow_text
 
 
 def row_keys(rows, part: int) -> np.ndarray:
@@ -25,6 +26,11 @@ def stack_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
         return frames[0]
     keyed = [frame.assign(**{ROW: row_keys(frame[ROW], n)}) for n, frame in enumerate(frames)]
     stacked = pd.concat(keyed, ignore_index=True)
+    for column in stacked.columns:
+        # Arrow text stacked is one chunk per part: joined once here, where every check that reads the column
+        # as one array would otherwise join it again (10 parts of 10,000 rows: 0.04 s of the check's 0.10 s).
+        if arrow_text(stacked[column]):
+            stacked[column] = pd.Series(arrow_array(stacked[column]), index=stacked.index, dtype=ARROW_TEXT)
     for column in frames[0].columns:
         if all(isinstance(f[column].dtype, pd.CategoricalDtype) for f in frames if column in f):
             categories = sorted({c for f in frames for c in f[column].cat.categories})

@@ -80,8 +80,9 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()
             # cost of checking a column for every office's file.
             table, found = check_sheet(sheet)
             findings.extend(found)
-            numbers = split_keys(table[ROW].to_numpy())[0]
-            pieces = [table[numbers == n] for n in range(len(parts))]
+            # The parts' rows come one part after the other: each part is a slice of the table, not a copy.
+            bounds = np.searchsorted(split_keys(table[ROW].to_numpy())[0], np.arange(len(parts) + 1))
+            pieces = [table.iloc[bounds[n]:bounds[n + 1]] for n in range(len(parts))]
         else:
             pieces = []
             for part in parts:
