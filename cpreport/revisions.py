@@ -199,8 +199,10 @@ def published_periods(out: Path) -> list[str]:
 
     if not out.is_dir():
         return []
+    # Months, quarters, half-years and years: a published quarter is as much on record as a month. The project's
+    # folder is not compared: its period grows with every month, so its figures change without being restated.
     return sorted(p.name for p in out.iterdir()
-                  if p.is_dir() and re.fullmatch(r"\d{4}-\d{2}", p.name) and (p / FIGURES).is_file())
+                  if p.is_dir() and re.fullmatch(r"\d{4}(-(\d{2}|Q[1-4]|H[12]))?", p.name) and (p / FIGURES).is_file())
 
 
 def now_figures(checked, period: Period, highlights=()) -> dict:

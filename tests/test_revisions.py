@@ -211,3 +211,19 @@ def test_the_warning_says_the_rows_in_arabic_too(sample):
     arabic_row = str(row).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
     assert f"صفوف تغيّرت: activities.xlsx (activities) الصفوف {arabic_row}" in total.message_ar
     assert "٩٥٨" in total.message_ar and "٩٦٨" in total.message_ar
+
+
+def test_a_published_quarter_whose_figures_the_sheets_restate_is_a_warning_and_the_project_is_not(sample):
+    quarter = build(_config(sample, "2017-Q2")).folder
+    project = build(load_config(sample, period="project")).folder
+    assert quarter.name == "2017-Q2" and project.name == "project"
+    published = _published(quarter, "participants.total")
+    _edit_attendance(sample, 10)  # an April row: inside the second quarter
+    outcome = build(load_config(sample, period="2017-05"))
+    said = {f.message_en.split(" of ")[0] + " of " + f.message_en.split(" of ")[1].split(" ")[0]
+            for f in outcome.findings if f.code == "CP501"}
+    assert "participants.total of 2017-Q2" in said
+    assert not any("of project" in s for s in said)  # the project's period grows every month: never compared
+    total = next(f for f in outcome.findings if f.code == "CP501" and "of 2017-Q2" in f.message_en
+                 and f.message_en.startswith("participants.total"))
+    assert f"published as {published:,} and the sheets now give {published + 10:,}" in total.message_en
