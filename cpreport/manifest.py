@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from pathlib import Path
 
 from . import __version__
@@ -42,6 +44,58 @@ def snapshot(data: Path, skip=()) -> dict[str, tuple[int, int]]:
 GONE = "gone"  # a file listed and then no longer there when hashed (an officer saving, moving or deleting it)
 
 
+# What each input hashed to, by its size and modification time (OUT/.cpreport/digests.json), so that a build
+# with nothing to do hashes only the files whose size or time changed, as git and make do.
+DIGESTS = Path(".cpreport") / "digests.json"
+# A digest is trusted only for a file last changed this long before it was hashed: a file saved within the
+# same tick of the clock as its hashing could change again without its time changing.
+SETTLED_NS = 2_000_000_000
+
+
+class Digests:
+    """Files' sha256 by path, reused while a file's size and modification time are those it was hashed with."""
+
+    def __init__(self, out: Path | None = None):
+        self.path = out / DIGESTS if out else None
+        self.known: dict[str, list] = {}
+        self.changed = False
+        if self.path:
+            try:
+                known = json.loads(self.path.read_text("utf-8"))
+                self.known = known if isinstance(known, dict) else {}
+            except (OSError, ValueError):
+                pass
+
+    def __call__(self, path: Path) -> str:
+        try:
+            stat = path.stat()
+        except OSError:
+            return _digest(path)
+        name = str(path)
+        entry = self.known.get(name)
+        if isinstance(entry, list) and len(entry) == 4 and entry[:2] == [stat.st_size, stat.st_mtime_ns] \
+                and stat.st_mtime_ns < entry[3] - SETTLED_NS:
+            return entry[2]
+        hashed_at = time.time_ns()
+        digest = _digest(path)
+        if digest != GONE:
+            self.known[name] = [stat.st_size, stat.st_mtime_ns, digest, hashed_at]
+            self.changed = True
+        return digest
+
+    def save(self) -> None:
+        """Write what was hashed, whole or not at all; a folder that cannot be written only makes the next check
+        hash again."""
+        if not (self.path and self.changed and self.path.parent.is_dir()):
+            return
+        staging = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        try:
+            staging.write_text(json.dumps(self.known), "utf-8")
+            os.replace(staging, self.path)
+        except OSError:
+            staging.unlink(missing_ok=True)
+
+
 def _digest(path: Path) -> str:
     """The sha256 of a file's bytes; GONE when it vanished between being listed and being hashed: the build then
     reads the folder as it is and says what is missing."""
@@ -62,7 +116,9 @@ def _files(folder: Path | None, pattern: str = "*") -> list[Path]:
 
 
 def inputs(config: Config, strict: bool = False) -> dict[str, str]:
-    """Everything a report depends on, each with a content hash: sheets, config, narrative, templates, code."""
+    """Everything a report depends on, each with a content hash: sheets, config, narrative, templates, code. A
+    file whose size and modification time are those of its last hashing is not read again (Digests)."""
+    _digest = Digests(config.out)
     found: dict[str, str] = {"version": __version__, "strict": str(strict)}
     settings = {k: v for k, v in vars(config).items() if k != "period"}
     found["settings"] = hashlib.sha256(repr(sorted(settings.items())).encode()).hexdigest()
@@ -87,6 +143,7 @@ def inputs(config: Config, strict: bool = False) -> dict[str, str]:
     # The package's own files (code, catalogs, gazetteer): a fix without a new version number must still rebuild.
     for path in _files(PACKAGE):
         found[f"code/{path.relative_to(PACKAGE).as_posix()}"] = _digest(path)
+    _digest.save()
     return found
 
 
