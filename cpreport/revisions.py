@@ -109,18 +109,15 @@ class Restatement:
 
     def rows_said(self, language: str = "en") -> str:
         """The rows added, removed and changed since, by file and sheet, in English or Arabic."""
-        if language == "ar":
-            from .findings import _arabic_numbers
+        from .findings import _arabic_numbers
+        from .i18n import translations
 
-            hows = (("صفوف أُضيفت", self.added), ("صفوف حُذفت", self.removed), ("صفوف تغيّرت", self.changed))
-            row_word, unknown = "الصفوف", "صفوف تغيّرت: غير معروفة (نُشر الشهر دون بصمات صفوفه)"
-            nothing = "لا يختلف أي صف في الجداول (تغيير في ملف الإعدادات أو في البرنامج؟)"
-            number = _arabic_numbers
-        else:
-            hows = (("rows added", self.added), ("rows removed", self.removed), ("rows changed", self.changed))
-            row_word, unknown = "row(s)", "rows changed: not known (the month was published without the digests of its rows)"
-            nothing = "no row of the sheets differs (a change of the config or of cpreport?)"
-            number = str
+        _ = translations(language).gettext
+        hows = ((_("rows added"), self.added), (_("rows removed"), self.removed), (_("rows changed"), self.changed))
+        row_word = _("row(s)")
+        unknown = _("rows changed: not known (the month was published without the digests of its rows)")
+        nothing = _("no row of the sheets differs (a change of the config or of cpreport?)")
+        number = _arabic_numbers if language == "ar" else str
         said = [f"{how}: " + "; ".join(f"{file}" + (f" ({sheet})" if sheet else "") + f" {row_word} {number(rows)}"
                                        for file, sheet, rows in places)
                 for how, places in hows if places]

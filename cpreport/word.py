@@ -25,6 +25,7 @@ from docx.shared import Emu, Pt, RGBColor
 from markupsafe import Markup
 
 from .config import Config, Period
+from .i18n import translations
 from .snapshots import Snapshot
 from .wording import Wording
 
@@ -45,7 +46,6 @@ PPR_AFTER = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contex
              "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
              "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 SECTPR_AFTER = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
-WORDS = {"page": ("Page", "الصفحة")}
 
 
 def _child(parent, tag: str, after: tuple[str, ...] = (), **attributes):
@@ -274,7 +274,7 @@ def _header_and_footer(section, writer: Writer, title: str) -> None:
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if writer.lang == "ar":
         _bidi(footer)
-    writer.run(footer, WORDS["page"][writer.lang == "ar"] + " ", style="Footer")
+    writer.run(footer, translations(writer.lang).gettext("Page") + " ", style="Footer")
     _page_field(footer, writer, "Footer")
 
 
