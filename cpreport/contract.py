@@ -60,6 +60,9 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
+# The hidden sheet of drop-down lists in the workbooks `cpreport init` writes: cpreport's own, never data.
+LISTS_SHEET = "lists"
+
 # Group columns of `activities`: when given, they sum to `participants`.
 PARTICIPANT_GROUPS = ("police", "community", "law_enforcement", "civil_society", "judiciary")
 

@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 from .cells import keep_as_text
-from .contract import CHOICES, DATE, GOVERNORATE, INTEGER, TABLES, Table, governorates
+from .contract import CHOICES, DATE, GOVERNORATE, INTEGER, LISTS_SHEET, TABLES, Table, governorates
 from .manifest import builtin_templates
 
-LISTS_SHEET = "lists"  # the hidden sheet the drop-down lists read from
 BLANK_ROWS = 1000  # rows below the header that carry the drop-down lists and checks
 # Which enumeration each drop-down column offers (the scope column offers the config's scopes).
 DROP_DOWNS = {"governorate": "governorate", "established_by": "established_by", "status": "status",

@@ -11,7 +11,7 @@ from pathlib import Path
 from collections.abc import Callable
 
 from ..datafolder import data_files
-from ..contract import TABLES, FileOptions, Intake, Table, fold
+from ..contract import LISTS_SHEET, TABLES, FileOptions, Intake, Table, fold
 from ..findings import Code, Findings, finding, runs
 from .grids import read_grids
 from .limits import Limits, check_file_size
@@ -20,8 +20,6 @@ from .parts import to_sheet
 from .sheets import OWN_FILES, SPREADSHEETS, FileRead, Loaded, Sheet, Unreadable
 from .tidying import has_cells
 
-# The hidden sheet of drop-down lists in the workbooks `cpreport init` writes: cpreport's own, never data.
-LISTS_SHEET = "lists"
 NO_INTAKE = Intake()
 
 

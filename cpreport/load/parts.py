@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..contract import Intake, Table, fold, is_export_header, is_meta_column
 from ..findings import Code, Findings, finding
-from .headers import column_keys, find_header, header_key, more_header_rows, near_miss
+from .headers import column_keys, find_header, more_header_rows, near_miss
 from .limits import Limits
 from .sheets import ROW, Sheet
 from .text import arrow_array, arrow_text
@@ -41,7 +41,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
         if export and is_meta_column(text):
             meta.append(text)  # the form's bookkeeping: never one of the contract's columns
             continue
-        canonical = by_key.get(header_key(text, by_key) or "")
+        canonical = by_key.get(by_key.key(text) or "")
         if canonical is None:
             unknown.append((position, text))
         elif canonical in headers:
