@@ -219,7 +219,10 @@ def stages(data: Path, repeat: int) -> dict[str, float]:
     }
 
 
+# As `cpreport validate` runs it: the program settles pandas (cpreport.libraries.settle) before it reads.
 PIPELINE = textwrap.dedent("""
+    from cpreport.libraries import settle
+    settle("pandas")
     from cpreport.build import check
     from cpreport.config import load_config
     from cpreport.figures import compute

@@ -9,10 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .libraries import collector_held
-
-with collector_held("pandas"):
-    import pandas as pd
+import pandas as pd
 
 from . import manifest, revisions
 from .config import Config, Period, Text

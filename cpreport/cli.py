@@ -162,6 +162,8 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
                 if done:
                     progress.finish(_up_to_date(what, config, all_periods, done["built"], progress.seconds))
                     return
+            from .libraries import settle
+            settle("pandas")  # this process's own: the library never does it on import
             from .build import build as build_one, build_all
             try:
                 if all_periods:
@@ -209,6 +211,8 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def validate(config_path, data, period, strict):
     """Check the sheets and list every finding; write nothing."""
+    from .libraries import settle
+    settle("pandas")
     from .build import check
     config = _load_config(config_path, data, period)
     findings = check(config, strict).findings

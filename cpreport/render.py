@@ -19,7 +19,7 @@ from .contract import PARTICIPANT_GROUPS, fold, governorate
 from .errors import ConfigError, EnvironmentProblem
 from .figures import Figures
 from .findings import Findings
-from .libraries import collector_held
+from .libraries import collector_paused
 from .manifest import builtin_templates
 from .visible import visible
 from .wording import Wording
@@ -322,13 +322,13 @@ def layout(html: str, allowed: tuple[str, ...] = ()):
         raise EnvironmentProblem(
             f"No Arabic font is installed, so the PDF would show empty boxes. Install one: "
             f"apt-get install {FONT_PACKAGE} (or fonts-noto-core).")
-    try:
-        with collector_held("weasyprint"):
+    with collector_paused():
+        try:
             import weasyprint
-    except OSError as error:  # Pango missing: WeasyPrint cannot load its libraries
-        raise EnvironmentProblem(f"WeasyPrint cannot start ({error}). Install Pango: apt-get install libpango-1.0-0 "
-                                 "libpangoft2-1.0-0") from None
-    return weasyprint, weasyprint.HTML(string=html, url_fetcher=url_guard(weasyprint, allowed)).render()
+        except OSError as error:  # Pango missing: WeasyPrint cannot load its libraries
+            raise EnvironmentProblem(f"WeasyPrint cannot start ({error}). Install Pango: apt-get install "
+                                     "libpango-1.0-0 libpangoft2-1.0-0") from None
+        return weasyprint, weasyprint.HTML(string=html, url_fetcher=url_guard(weasyprint, allowed)).render()
 
 
 def render_pdf(html: str, variant: str = "none", attached: dict[str, bytes] | None = None,

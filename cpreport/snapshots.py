@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import EnvironmentProblem
-from .libraries import collector_held
 
 DPI = 200  # print resolution for a picture a few inches wide
 PX_TO_PT = 0.75  # CSS pixels, which WeasyPrint lays out in, to PDF points
@@ -116,8 +115,7 @@ class Drawing:
         if failed or not set(self.pages) <= set(drawn):
             said = failed[0].decode(errors="replace").strip()[:200] if failed else "pages missing"
             raise EnvironmentProblem(f"pdftoppm could not draw the charts for the Word document ({said}).")
-        with collector_held("PIL"):
-            from PIL import Image  # WeasyPrint's own dependency, so always there
+        from PIL import Image  # WeasyPrint's own dependency, so always there
         scale = PX_TO_PT * self.dpi / 72
         pictures = []
         for place in self.places:
