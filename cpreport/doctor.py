@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
-import os
 import tempfile
 from dataclasses import dataclass
 
@@ -136,8 +135,4 @@ def diagnose(config_path: str | None = None) -> list[Check]:
         checks += [_data(config), _output(config)]
         if "docx" in config.formats:
             checks.append(_word_pictures(config))
-    from .log import PAUSE_VARIABLE
-    if os.environ.get(PAUSE_VARIABLE):
-        checks.append(Check("Environment", False, f"{PAUSE_VARIABLE} is set: builds stop themselves at that stage",
-                            f"unset {PAUSE_VARIABLE} (it is for tests only)"))
     return checks

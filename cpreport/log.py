@@ -4,8 +4,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import logging.handlers
-import os
-import signal
 import sys
 import time
 from pathlib import Path
@@ -14,10 +12,6 @@ from .visible import visible
 
 LOG_NAME = "cpreport.log"
 LOG_BYTES, LOG_BACKUPS = 1_000_000, 5
-# For tests of unattended runs: CPREPORT_PAUSE_AT=<stage> makes the process stop itself (SIGSTOP) when it
-# reaches that stage, after saying so on stderr, so that a test can kill it there (SIGKILL) or let it go on
-# (SIGCONT). Nothing else reads it.
-PAUSE_VARIABLE = "CPREPORT_PAUSE_AT"
 
 STAGES = {
     "lock": "taking the output folder's lock",
@@ -33,13 +27,6 @@ STAGES = {
     "swapped": "new files in place",
     "index": "writing the index of periods",
 }
-
-
-def pause_if_asked(stage: str) -> None:
-    if os.environ.get(PAUSE_VARIABLE) == stage:
-        sys.stderr.write(f"cpreport: paused at {stage} ({PAUSE_VARIABLE})\n")
-        sys.stderr.flush()
-        os.kill(os.getpid(), signal.SIGSTOP)
 
 
 def file_logger(out: Path) -> logging.Logger:
@@ -133,7 +120,6 @@ class Progress:
                 self._show(text)
             else:
                 self._plain(text)
-        pause_if_asked(name)
 
     def _show(self, text: str) -> None:
         from rich.console import Console

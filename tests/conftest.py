@@ -1,15 +1,98 @@
-"""Shared fixtures: the sample project copied to a temporary folder, and helpers to write real sheets."""
+"""Shared fixtures: the sample project copied to a temporary folder, cpreport run as a process of its own,
+and helpers to read what it wrote."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
+PAUSED_RUN = Path(__file__).resolve().with_name("paused_run.py")
+
+
+def cpreport_command(*args: str, pause_at: str | None = None) -> list[str]:
+    """The command line of `cpreport ARGS` as a user or cron runs it; with `pause_at`, one that stops itself
+    when its build reaches that stage (tests/paused_run.py)."""
+    if pause_at:
+        return [sys.executable, str(PAUSED_RUN), pause_at, *args]
+    return [sys.executable, "-m", "cpreport", *args]
+
+
+def run_cpreport(*args: str, cwd: Path | None = None, env: dict | None = None,
+                 timeout: float | None = None) -> subprocess.CompletedProcess:
+    """`cpreport ARGS` in a process of its own, to its end: its exit code, stdout and stderr (text). `env`
+    is added to this process's environment."""
+    return subprocess.run(cpreport_command(*args), capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, **(env or {})}, timeout=timeout)
+
+
+def start_cpreport(*args: str, cwd: Path | None = None, env: dict | None = None, pause_at: str | None = None,
+                   **popen) -> subprocess.Popen:
+    """`cpreport ARGS` started in a process of its own (stdout and stderr piped, as text, unless `popen` says
+    otherwise); with `pause_at`, returned once it has stopped itself at that stage."""
+    popen = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, **popen}
+    process = subprocess.Popen(cpreport_command(*args, pause_at=pause_at), cwd=cwd,
+                               env={**os.environ, **(env or {})}, **popen)
+    if pause_at:
+        wait_for_pause(process, pause_at)
+    return process
+
+
+def wait_for_pause(process: subprocess.Popen, stage: str) -> str:
+    """Read a paused run's stderr until it says it stopped at `stage`, and until it has stopped; returns what it
+    said on the way."""
+    said = ""
+    for line in process.stderr:
+        said += line
+        if f"paused at {stage}" in line:
+            break
+    else:
+        raise AssertionError(f"the build ended without reaching {stage}: {process.wait()}\n{said}")
+    os.waitpid(process.pid, os.WUNTRACED)  # until the process has actually stopped
+    return said
+
+
+class Processes:
+    """What the `cpreport_process` fixture gives: `run` and `start` as above; a started process still running
+    at the end of the test is killed."""
+
+    def __init__(self):
+        self.started: list[subprocess.Popen] = []
+
+    def run(self, *args: str, **options) -> subprocess.CompletedProcess:
+        return run_cpreport(*args, **options)
+
+    def start(self, *args: str, **options) -> subprocess.Popen:
+        process = start_cpreport(*args, **options)
+        self.started.append(process)
+        return process
+
+    def close(self) -> None:
+        for process in self.started:
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
+
+
+@pytest.fixture
+def cpreport_process():
+    """cpreport run as a user or cron runs it, in a process of its own (the tests that need a process: exit
+    codes, signals, locks, terminals, what a fresh process imports). Tests using it are marked `process`."""
+    processes = Processes()
+    yield processes
+    processes.close()
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "cpreport_process" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.process)
 
 
 def documentation() -> str:

@@ -6,23 +6,19 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+from conftest import SAMPLE, run_cpreport, start_cpreport
+
+pytestmark = pytest.mark.process
 HTML_ONLY = 'formats = ["html"]\n'  # the PDF is not what these tests are about, and it takes a second
 
 
-def cpreport(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cpreport", *args], capture_output=True, text=True,
-                          cwd=cwd, env={**os.environ, **(env or {})})
-
-
 def build(config: Path, out: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return cpreport("build", "--config", str(config), "--out", str(out), *args, cwd=config.parent, env=env)
+    return run_cpreport("build", "--config", str(config), "--out", str(out), *args, cwd=config.parent, env=env)
 
 
 def html_only(config: Path) -> Path:
@@ -192,7 +188,7 @@ def test_the_blank_workbooks_of_init_write_text_beginning_with_an_equals_sign_as
     from cpreport.contract import Column, Table
     from cpreport.scaffold import workbook
 
-    made = cpreport("init", str(tmp_path / "project"))
+    made = run_cpreport("init", str(tmp_path / "project"))
     assert made.returncode == 0, made.stderr
     for name in ("cpfs", "activities", "displacement"):
         book = openpyxl.load_workbook(tmp_path / "project" / f"{name}.xlsx")
@@ -354,9 +350,9 @@ def test_escape_codes_are_shown_in_the_findings_table_on_a_terminal(sample, tmp_
     html_only(sample)
     escape_in_a_cell_and_a_file_name(sample)
     leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "cpreport", "build", "--config", str(sample), "--out",
-                                str(tmp_path / "out")], stdin=subprocess.DEVNULL, stdout=follower, stderr=follower,
-                               cwd=sample.parent, env={**os.environ, "COLUMNS": "200", "TERM": "xterm"})
+    process = start_cpreport("build", "--config", str(sample), "--out", str(tmp_path / "out"), cwd=sample.parent,
+                             env={"COLUMNS": "200", "TERM": "xterm"}, stdin=subprocess.DEVNULL, stdout=follower,
+                             stderr=follower, text=False)
     os.close(follower)
     shown = b""
     while True:
@@ -407,9 +403,8 @@ def test_ctrl_c_while_waiting_for_the_lock_exits_130_and_changes_nothing(sample,
     before = {name: content for name, content in files_under(out).items() if kept(name)}
     add_forum(sample)
     with FileLock(out / ".cpreport.lock"):  # another build, as far as this one can tell
-        process = subprocess.Popen([sys.executable, "-m", "cpreport", "build", "--config", str(sample), "--out",
-                                    str(out), "--wait", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   text=True, cwd=sample.parent)
+        process = start_cpreport("build", "--config", str(sample), "--out", str(out), "--wait", "60",
+                                 cwd=sample.parent)
         said = ""
         for line in process.stderr:
             said += line
@@ -432,15 +427,8 @@ def test_ctrl_c_after_the_new_report_is_in_place_says_so(sample, tmp_path):
 
     html_only(sample)
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-m", "cpreport", "build", "--config", str(sample), "--out", str(out)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=sample.parent,
-                               env={**os.environ, "CPREPORT_PAUSE_AT": "swapped"})
-    for line in process.stderr:
-        if "paused at swapped" in line:
-            break
-    else:
-        raise AssertionError(f"the build did not reach the swap: {process.wait()}")
-    os.waitpid(process.pid, os.WUNTRACED)  # until it has stopped itself
+    process = start_cpreport("build", "--config", str(sample), "--out", str(out), cwd=sample.parent,
+                             pause_at="swapped")
     process.send_signal(signal.SIGINT)  # pending while it is stopped, delivered as it goes on
     process.send_signal(signal.SIGCONT)
     _, rest = process.communicate(timeout=60)

@@ -10,40 +10,27 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
-from conftest import pdf_text
+from conftest import cpreport_command, pdf_text, run_cpreport, start_cpreport, wait_for_pause
 
 ANSI = re.compile(r"\x1b\[")
 
 
+pytestmark = pytest.mark.process
+
+
 def command(config: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "cpreport", "build", "--config", str(config), *args]
+    return cpreport_command("build", "--config", str(config), *args)
 
 
 def run(config: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(command(config, *args), capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, cwd=config.parent)
+    return run_cpreport("build", "--config", str(config), *args, cwd=config.parent, env=env)
 
 
 def start_paused(config: Path, stage: str, *args: str) -> subprocess.Popen:
-    """A build that stops itself at a stage (CPREPORT_PAUSE_AT); returns once it is stopped there."""
-    process = subprocess.Popen(command(config, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "CPREPORT_PAUSE_AT": stage}, cwd=config.parent)
-    wait_for_pause(process, stage)
-    return process
-
-
-def wait_for_pause(process: subprocess.Popen, stage: str) -> str:
-    """Read the build's messages until it says it paused; returns them."""
-    said = ""
-    for line in process.stderr:
-        said += line
-        if f"paused at {stage}" in line:
-            break
-    else:
-        raise AssertionError(f"the build ended without reaching {stage}: {process.wait()}")
-    os.waitpid(process.pid, os.WUNTRACED)  # until the process has actually stopped
-    return said
+    """A build that stops itself at a stage (tests/paused_run.py); returns once it is stopped there."""
+    return start_cpreport("build", "--config", str(config), *args, cwd=config.parent, pause_at=stage)
 
 
 def add_forum(config: Path) -> None:
