@@ -24,12 +24,29 @@ def cpreport_command(*args: str, pause_at: str | None = None) -> list[str]:
     return [sys.executable, "-m", "cpreport", *args]
 
 
+def environment(env: dict | None = None) -> dict:
+    """This process's environment without its CPREPORT_* settings (a developer's own would change what a test
+    sees), and with `env` added."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("CPREPORT_")}, **(env or {})}
+
+
 def run_cpreport(*args: str, cwd: Path | None = None, env: dict | None = None,
                  timeout: float | None = None) -> subprocess.CompletedProcess:
-    """`cpreport ARGS` in a process of its own, to its end: its exit code, stdout and stderr (text). `env`
-    is added to this process's environment."""
-    return subprocess.run(cpreport_command(*args), capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, **(env or {})}, timeout=timeout)
+    """`cpreport ARGS` in a process of its own, to its end: its exit code, stdout and stderr (text)."""
+    return subprocess.run(cpreport_command(*args), capture_output=True, text=True, cwd=cwd, env=environment(env),
+                          timeout=timeout)
+
+
+def invoke(*args: str, env: dict | None = None):
+    """`cpreport ARGS` in this process, through Click's test runner: for what needs no process of its own (an
+    exit code, what is printed). `output` holds what it printed on stdout and stderr; an exception cpreport
+    did not turn into an exit fails the test."""
+    from click.testing import CliRunner
+
+    from cpreport.cli import main
+
+    unset = {k: None for k in os.environ if k.startswith("CPREPORT_")}
+    return CliRunner().invoke(main, list(args), env={**unset, **(env or {})}, catch_exceptions=False)
 
 
 def start_cpreport(*args: str, cwd: Path | None = None, env: dict | None = None, pause_at: str | None = None,
@@ -37,8 +54,7 @@ def start_cpreport(*args: str, cwd: Path | None = None, env: dict | None = None,
     """`cpreport ARGS` started in a process of its own (stdout and stderr piped, as text, unless `popen` says
     otherwise); with `pause_at`, returned once it has stopped itself at that stage."""
     popen = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, **popen}
-    process = subprocess.Popen(cpreport_command(*args, pause_at=pause_at), cwd=cwd,
-                               env={**os.environ, **(env or {})}, **popen)
+    process = subprocess.Popen(cpreport_command(*args, pause_at=pause_at), cwd=cwd, env=environment(env), **popen)
     if pause_at:
         wait_for_pause(process, pause_at)
     return process

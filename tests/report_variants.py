@@ -9,7 +9,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+from conftest import SAMPLE
+
 CPF_COLUMNS = ["cpf_id", "name_en", "name_ar", "governorate", "district", "established_by", "established_on", "status"]
 ACTIVITY_COLUMNS = ["activity_id", "type", "title_en", "title_ar", "start_date", "end_date", "governorate", "cpf_id",
                     "participants", "police", "community"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import SAMPLE
 from cpreport import cache
 from cpreport.build import build
 from cpreport.cache import Reader
@@ -72,7 +73,7 @@ def test_changing_one_file_reads_only_that_file_again(sample, tmp_path):
 def sample_as_csv(folder: Path) -> None:
     """The sample's workbooks saved as plain UTF-8 CSVs, as a web system exports them: read as Arrow text."""
     folder.mkdir(parents=True)
-    sample = Path(__file__).resolve().parents[1] / "sample_data"
+    sample = SAMPLE
     for path in sample.glob("*.xlsx"):
         pd.read_excel(path, header=None, dtype=object, engine="calamine").to_csv(folder / f"{path.stem}.csv", header=False, index=False)
     (folder / "displacement.csv").write_bytes((sample / "displacement.csv").read_bytes())

@@ -2,21 +2,16 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 from click.testing import CliRunner
 
 from cpreport import load
 
-from conftest import documentation
+from conftest import ROOT, documentation, invoke
 from cpreport.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-ENV = {k: v for k, v in os.environ.items() if not k.startswith("CPREPORT_")}
 
 
 def test_importing_the_command_line_imports_neither_pandas_nor_weasyprint():
@@ -56,29 +51,29 @@ def test_the_manifest_sees_the_files_the_loader_reads(tmp_path):
     assert all(p.suffix in load.SPREADSHEETS for p in sheet_files(tmp_path))
 
 
-def test_doctor_finds_everything_in_place_for_the_sample():
-    result = subprocess.run([sys.executable, "-m", "cpreport", "doctor", "--config", "sample_data/cpreport.toml"],
-                            capture_output=True, text=True, cwd=ROOT, env=ENV)
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_doctor_finds_everything_in_place_for_the_sample(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = invoke("doctor", "--config", "sample_data/cpreport.toml")
+    assert result.exit_code == 0, result.output
     for check in ("Python packages", "WeasyPrint and Pango", "Arabic font: Amiri", "Config", "Data folder",
                   "Output folder"):
-        assert re.search(rf"^  ok   {check}", result.stdout, re.M), check
-    assert result.stdout.rstrip().endswith("Everything cpreport needs is in place.")
+        assert re.search(rf"^  ok   {check}", result.output, re.M), check
+    assert result.output.rstrip().endswith("Everything cpreport needs is in place.")
 
 
-def test_doctor_says_what_to_fix_and_exits_with_3(tmp_path):
+def test_doctor_says_what_to_fix_and_exits_with_3(tmp_path, monkeypatch):
     (tmp_path / "cpreport.toml").write_text('out = "reports"\n', "utf-8")
     (tmp_path / "reports").write_text("a file where the output folder should be")
-    result = subprocess.run([sys.executable, "-m", "cpreport", "doctor"], capture_output=True, text=True,
-                            cwd=tmp_path, env=ENV)
-    assert result.returncode == 3
-    assert f"FIX  Data folder: {tmp_path} holds no sheets" in result.stdout
-    assert "`cpreport init` makes blank ones" in result.stdout
-    assert f"FIX  Output folder: {tmp_path / 'reports'} is not writable" in result.stdout
-    assert "2 thing(s) to fix" in result.stderr
+    monkeypatch.chdir(tmp_path)
+    result = invoke("doctor")
+    assert result.exit_code == 3
+    assert f"FIX  Data folder: {tmp_path} holds no sheets" in result.output
+    assert "`cpreport init` makes blank ones" in result.output
+    assert f"FIX  Output folder: {tmp_path / 'reports'} is not writable" in result.output
+    assert "2 thing(s) to fix" in result.output
 
 
-def test_figures_are_printed_from_sheets_that_lack_their_date_column(tmp_path):
+def test_figures_are_printed_from_sheets_that_lack_their_date_column(tmp_path, cpreport_process):
     # A sheet without its date column is an error in the sheets (exit 1, CP101), not a failure of the tool (6):
     # the figures it can give are still printed.
     data = tmp_path / "data"
@@ -86,8 +81,7 @@ def test_figures_are_printed_from_sheets_that_lack_their_date_column(tmp_path):
     (data / "cpfs.csv").write_text("cpf_id,name_en,governorate,established_by\nCPF-1,Forum,Ninewa,IOM\n", "utf-8")
     (data / "activities.csv").write_text("activity_id,type,governorate,participants\nACT-1,training,Ninewa,20\n",
                                          "utf-8")
-    result = subprocess.run([sys.executable, "-m", "cpreport", "figures", "--data", str(data), "--period", "2017-05",
-                             "--json"], capture_output=True, text=True, env=ENV, cwd=tmp_path)
+    result = cpreport_process.run("figures", "--data", str(data), "--period", "2017-05", "--json", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert "CP101" in result.stdout + result.stderr and "Traceback" not in result.stderr
     figures = json.loads(result.stdout[:result.stdout.rindex("}") + 1])["figures"]

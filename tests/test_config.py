@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import SAMPLE, invoke
 from cpreport.config import Period, load_config
 from cpreport.errors import ConfigError
 
@@ -96,22 +94,20 @@ def test_the_default_period_is_the_last_full_month(tmp_path):
         dt.date(2017, 12, 1), dt.date(2017, 12, 31), Period(2017, 11))
 
 
-def test_every_problem_is_listed_at_once_and_the_command_exits_with_2(tmp_path):
+def test_every_problem_is_listed_at_once_and_the_command_exits_with_2(tmp_path, monkeypatch):
     (tmp_path / "cpreport.toml").write_text('headlin = "x"\ndigits = "hindi"\ndata = "sheets"\n', "utf-8")
-    result = subprocess.run([sys.executable, "-m", "cpreport", "build"], capture_output=True, text=True,
-                            cwd=tmp_path, env={k: v for k, v in os.environ.items() if not k.startswith("CPREPORT_")})
-    assert result.returncode == 2
-    assert f"The configuration has 3 problem(s) in {tmp_path / 'cpreport.toml'}:" in result.stderr
+    monkeypatch.chdir(tmp_path)
+    result = invoke("build")
+    assert result.exit_code == 2
+    assert f"The configuration has 3 problem(s) in {tmp_path / 'cpreport.toml'}:" in result.output
     for line in ("  - unknown key 'headlin'; did you mean 'headline'?",
                  "  - 'digits' must be 'arabic' or 'western', not 'hindi'",
                  f"  - 'data': the folder {tmp_path / 'sheets'} does not exist"):
-        assert line in result.stderr.splitlines()
-    assert "Traceback" not in result.stderr
+        assert line in result.output.splitlines()
 
 
 def test_the_sample_config_has_no_problem():
-    root = Path(__file__).resolve().parent.parent
-    config = load_config(root / "sample_data" / "cpreport.toml", environ={})
+    config = load_config(SAMPLE / "cpreport.toml", environ={})
     assert config.period == Period(2017, 5)
     assert set(config.scopes) == {"national", "mosul_operations"}
     assert config.scopes["national"].heading("en") == "National"
@@ -127,10 +123,11 @@ def test_a_problem_from_an_option_or_the_environment_names_it_not_the_file(tmp_p
     assert str(tmp_path / "cpreport.toml") not in message
 
 
-def test_no_config_file_here_and_no_data_folder_is_a_usage_error(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "cpreport", "build"], capture_output=True, text=True, cwd=tmp_path)
-    assert result.returncode == 2
-    assert "there is no cpreport.toml in" in result.stderr and "cpreport init" in result.stderr
+def test_no_config_file_here_and_no_data_folder_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("build")
+    assert result.exit_code == 2
+    assert "there is no cpreport.toml in" in result.output and "cpreport init" in result.output
     assert list(tmp_path.iterdir()) == []  # nothing made in a folder that is not a project
 
 

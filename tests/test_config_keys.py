@@ -9,12 +9,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import documentation
+from conftest import ROOT, documentation
 from cpreport.build import build
 from cpreport.config import KEYS, load_config
 from cpreport.errors import CpreportError
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = ROOT / "README.md"
 
 
 def written(config: Path) -> dict[str, bytes] | str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 
 from conftest import SAMPLE, pdf_text
 
@@ -91,10 +90,9 @@ def test_the_pdf_states_the_figures_in_both_languages_with_fonts_embedded(sample
     assert fonts and all(line.split()[-5] == "yes" for line in fonts)  # the "emb" column
 
 
-def test_the_command_builds_from_any_folder(tmp_path):
+def test_the_command_builds_from_any_folder(tmp_path, cpreport_process):
     out = tmp_path / "o"
-    result = subprocess.run([sys.executable, "-m", "cpreport", "build", "--config", str(SAMPLE / "cpreport.toml"),
-                             "--out", str(out)], capture_output=True, text=True, cwd=tmp_path)
+    result = cpreport_process.run("build", "--config", str(SAMPLE / "cpreport.toml"), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Built the report for 2017-05" in result.stdout
     assert figure(out / "2017-05", "cpfs.total")["value"] == 49

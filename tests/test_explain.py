@@ -1,8 +1,6 @@
 """`cpreport explain`: every figure of the sample, down to its rows, against the sheets read here with pandas."""
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -81,12 +79,11 @@ def test_every_figure_has_a_rule_and_a_label_in_both_languages(sample):
             assert english.rows["individuals"].sum() == figure.value, key
 
 
-def test_the_command_lists_keys_explains_one_and_names_the_nearest(tmp_path):
+def test_the_command_lists_keys_explains_one_and_names_the_nearest(tmp_path, cpreport_process):
     config = str(SAMPLE / "cpreport.toml")
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "cpreport", "explain", "--config", config, *args],
-                              capture_output=True, text=True, cwd=ROOT)
+        return cpreport_process.run("explain", "--config", config, *args, cwd=ROOT)
 
     listed = run("--lang", "both")
     assert listed.returncode == 0, listed.stderr

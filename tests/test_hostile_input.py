@@ -9,8 +9,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -19,14 +17,13 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import documentation
+from conftest import ROOT, SAMPLE, documentation, run_cpreport
 from cpreport import errors
 from cpreport.cli import main
 from cpreport.contract import Limits, Intake
 from cpreport.load import read_file, table_named
 
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = ROOT / "README.md"
 DOCUMENTED = {errors.EXIT_OK, errors.EXIT_INVALID, errors.EXIT_USAGE, errors.EXIT_ENVIRONMENT, errors.EXIT_LOCKED,
               errors.EXIT_DISAGREE, errors.EXIT_UNEXPECTED, errors.EXIT_INTERRUPTED}
 
@@ -242,8 +239,7 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     config = project / "p" / "cpreport.toml"
     config.write_text('formats = ["html"]\n' + config.read_text("utf-8"), "utf-8")
     out = project / "out"
-    done = subprocess.run([sys.executable, "-m", "cpreport", "build", "--config", str(config), "--out", str(out)],
-                          capture_output=True, text=True)
+    done = run_cpreport("build", "--config", str(config), "--out", str(out))
     assert done.returncode == 0, done.stderr
     return project / "p", out
 
@@ -253,6 +249,7 @@ def everything(folder: Path) -> dict[str, bytes]:
             if p.is_file() and not p.is_symlink()}
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("case", sorted(CORPUS))
 def test_each_hostile_case_ends_in_a_documented_code_and_harms_nothing(built, tmp_path, case):
     project, good = built
@@ -264,8 +261,7 @@ def test_each_hostile_case_ends_in_a_documented_code_and_harms_nothing(built, tm
     change, expected = CORPUS[case]
     change(data)
     inputs = everything(data)
-    done = subprocess.run([sys.executable, "-m", "cpreport", "build", "--config", str(data / "cpreport.toml"),
-                           "--out", str(out)], capture_output=True, text=True, timeout=120)
+    done = run_cpreport("build", "--config", str(data / "cpreport.toml"), "--out", str(out), timeout=120)
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout, done.stderr
     assert done.returncode in DOCUMENTED and (expected is None or done.returncode == expected), done.stderr
     assert "\x1b]0;" not in done.stderr and "\x1b[2J" not in done.stderr

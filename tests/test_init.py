@@ -3,23 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from conftest import run_cpreport
 from cpreport.contract import TABLES
 
-ENV = {k: v for k, v in os.environ.items() if not k.startswith("CPREPORT_")}
-
-
 def cpreport(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cpreport", *args], capture_output=True, text=True, cwd=cwd, env=ENV)
+    return run_cpreport(*args, cwd=cwd)
 
 
 @pytest.fixture

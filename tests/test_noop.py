@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 
-from conftest import ROOT
+import pytest
+
+from conftest import ROOT, run_cpreport
+
+
+pytestmark = pytest.mark.process
 
 
 def _build(config, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cpreport", "build", "--config", str(config), *args],
-                          capture_output=True, text=True, cwd=ROOT)
+    return run_cpreport("build", "--config", str(config), *args, cwd=ROOT)
 
 
 def _hashed(out) -> dict:

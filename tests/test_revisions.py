@@ -7,7 +7,6 @@ import hashlib
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -18,7 +17,7 @@ from cpreport.cli import main
 from cpreport.config import load_config
 from cpreport.errors import EXIT_APPROVED, EXIT_USAGE
 
-from conftest import pdf_text
+from conftest import pdf_text, run_cpreport
 
 ACTIVITY = "ACT-1704-23"  # a conference in Diyala on 2 April 2017, 43 participants of whom 18 police
 
@@ -113,8 +112,7 @@ def test_a_build_without_restatements_has_no_note_and_no_history(sample):
 
 
 def _cpreport(*arguments: str, config: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cpreport", *arguments, "--config", str(config)],
-                          capture_output=True, text=True, cwd=config.parent)
+    return run_cpreport(*arguments, "--config", str(config), cwd=config.parent)
 
 
 def test_an_approved_month_stops_a_build_that_would_change_it_and_reopens_with_a_reason(sample):

@@ -4,10 +4,14 @@ from __future__ import annotations
 import codecs
 import json
 import subprocess
-import sys
 from pathlib import Path
 
+import pytest
+
+from conftest import run_cpreport
 from cpreport.config import load_config
+
+pytestmark = pytest.mark.process
 
 
 def use_templates(config: Path) -> None:
@@ -16,8 +20,7 @@ def use_templates(config: Path) -> None:
 
 
 def build(config: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cpreport", "build", "--config", str(config), *args],
-                          capture_output=True, text=True, cwd=config.parent)
+    return run_cpreport("build", "--config", str(config), *args, cwd=config.parent)
 
 
 def test_a_config_and_narrative_saved_with_a_bom_or_in_windows_1256_are_read(sample, tmp_path):

@@ -7,9 +7,9 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
+
 HEAVY = ("pandas", "numpy", "pyarrow", "babel", "jinja2", "weasyprint", "openpyxl")
 
 

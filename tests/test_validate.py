@@ -5,8 +5,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -216,13 +214,9 @@ def test_a_csv_date_in_arabic_digits_is_noted_as_converted(cell, converted):
 
 # --- outputs: terminal, validation.csv, annotated copies, exit codes ---------------------------------
 
-def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "cpreport", *args], capture_output=True, text=True, cwd=cwd)
-
-
-def test_validate_exits_1_on_errors_and_prints_plain_text_grouped_by_file(fixtures, tmp_path):
+def test_validate_exits_1_on_errors_and_prints_plain_text_grouped_by_file(fixtures, tmp_path, cpreport_process):
     config = config_for(tmp_path, fixtures["root"] / "broken_cells")
-    result = run("validate", "--config", str(config))
+    result = cpreport_process.run("validate", "--config", str(config))
     assert result.returncode == 1
     assert "\x1b[" not in result.stderr + result.stdout  # no colour codes when not on a terminal
     assert "\nCPFs - May 2017.xlsx: 9 error(s), 0 warning(s), 4 note(s)\n" in result.stderr
@@ -230,19 +224,19 @@ def test_validate_exits_1_on_errors_and_prints_plain_text_grouped_by_file(fixtur
     assert "Traceback" not in result.stderr
 
 
-def test_warnings_exit_0_and_strict_makes_them_errors(fixtures, tmp_path):
+def test_warnings_exit_0_and_strict_makes_them_errors(fixtures, tmp_path, cpreport_process):
     config = config_for(tmp_path, fixtures["root"] / "messy")
-    assert run("validate", "--config", str(config)).returncode == 0
-    assert run("validate", "--config", str(config), "--strict").returncode == 1
+    assert cpreport_process.run("validate", "--config", str(config)).returncode == 0
+    assert cpreport_process.run("validate", "--config", str(config), "--strict").returncode == 1
 
 
-def test_a_build_with_errors_writes_findings_and_annotated_copies_and_leaves_inputs_alone(fixtures, tmp_path):
+def test_a_build_with_errors_writes_findings_and_annotated_copies_and_leaves_inputs_alone(fixtures, tmp_path, cpreport_process):
     from openpyxl import load_workbook
 
     data = fixtures["root"] / "broken_cells"
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data.iterdir()}
     config = config_for(tmp_path, data)
-    result = run("build", "--config", str(config))
+    result = cpreport_process.run("build", "--config", str(config))
     assert result.returncode == 1
     out = tmp_path / "out"
     assert not (out / "2017-05").exists()
@@ -270,15 +264,15 @@ def test_a_build_with_errors_writes_findings_and_annotated_copies_and_leaves_inp
     assert "ثلاثون" in html and 'dir="rtl"' in html
 
 
-def test_a_fixed_sheet_leaves_no_stale_annotated_copy(fixtures, tmp_path):
+def test_a_fixed_sheet_leaves_no_stale_annotated_copy(fixtures, tmp_path, cpreport_process):
     import shutil
 
     data = tmp_path / "data"
     shutil.copytree(fixtures["root"] / "broken_cells", data)
     config = config_for(tmp_path, data)
-    assert run("build", "--config", str(config)).returncode == 1
+    assert cpreport_process.run("build", "--config", str(config)).returncode == 1
     shutil.copy(fixtures["root"] / "messy" / "activities.csv", data / "activities.csv")
-    assert run("build", "--config", str(config)).returncode == 1
+    assert cpreport_process.run("build", "--config", str(config)).returncode == 1
     names = {p.name for p in (tmp_path / "out" / "findings").iterdir()}
     assert "activities.csv.annotated.xlsx" not in names
     assert "CPFs - May 2017.annotated.xlsx" in names

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -13,9 +12,9 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from conftest import ROOT
 from cpreport.i18n import DOMAIN, KEYWORDS, LOCALE_DIR, translations
 
-ROOT = Path(__file__).resolve().parent.parent
 PO = LOCALE_DIR / "ar" / "LC_MESSAGES" / f"{DOMAIN}.po"
 MO = PO.with_suffix(".mo")
 

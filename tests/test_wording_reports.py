@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
-import sys
 
 import pytest
 from conftest import pdf_text
@@ -173,7 +171,7 @@ BROKEN_ARABIC = """{% import "paragraphs.html" as shared with context %}
 """
 
 
-def test_an_arabic_half_stating_other_figures_stops_the_build(tmp_path):
+def test_an_arabic_half_stating_other_figures_stops_the_build(tmp_path, cpreport_process):
     config = write_project(tmp_path / "project")
     (tmp_path / "project" / "templates").mkdir()
     (tmp_path / "project" / "templates" / "paragraphs_ar.html").write_text(BROKEN_ARABIC, "utf-8")
@@ -182,8 +180,7 @@ def test_an_arabic_half_stating_other_figures_stops_the_build(tmp_path):
         build(load_config(config))
     assert raised.value.problems == ["the 'activities' paragraph states 20, 960 in en but 21 in ar"]
     assert not (tmp_path / "project" / "out" / "2017-05").exists()
-    result = subprocess.run([sys.executable, "-m", "cpreport", "build", "--config", str(config)],
-                            capture_output=True, text=True, cwd=tmp_path)
+    result = cpreport_process.run("build", "--config", str(config), cwd=tmp_path)
     assert result.returncode == EXIT_DISAGREE == 5
     assert "the 'activities' paragraph states 20, 960 in en but 21 in ar" in result.stderr
     assert "Traceback" not in result.stderr
