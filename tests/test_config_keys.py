@@ -11,7 +11,8 @@ import pytest
 
 from conftest import ROOT, documentation
 from cpreport.build import build
-from cpreport.config import KEYS, load_config
+from cpreport.config import load_config
+from cpreport.options import OPTIONS as KEYS
 from cpreport.errors import CpreportError
 
 README = ROOT / "README.md"

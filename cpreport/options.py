@@ -1,0 +1,708 @@
+"""The config's options: what each key of cpreport.toml may hold, and how its value is checked.
+
+Each key is an `Option` object (in the manner of mkdocs' `config_options`): a line saying what it is for
+(`doc`), and a `check` that turns the value as written into the value the build uses, or says what is wrong
+with it. `OPTIONS` names them all; config.py reads the file, lays the environment and the command line's
+options over it, and applies them. A key left out keeps the default of its field of `config.Config`."""
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from .contract import CHOICES, GOVERNORATE, CHOICE, TABLES, FileOptions, choice_lookup, fold, fold_path, match_governorate
+from .periods import Period
+
+LANGUAGES = ("en", "ar")
+FORMATS = ("html", "pdf", "docx", "xlsx")
+DEFAULT_FORMATS = ("html", "pdf")
+# What report.pdf conforms to: archival and tagged by default (see docs/deliverables.md), or plain.
+PDF_VARIANTS = ("pdf/a-3a", "pdf/ua-1", "pdf/a-3b", "none")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One piece of text in both languages."""
+
+    en: str = ""
+    ar: str = ""
+
+    def __getitem__(self, language: str) -> str:
+        return getattr(self, language)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A displacement scope such as `national` or `mosul_operations`."""
+
+    key: str
+    label: Text  # a phrase inside a sentence: "across the country", "the Mosul military operations"
+    origin: Text = Text()
+    since: dt.date | None = None
+    name: Text = Text()  # a heading for tables and charts: "National", "Mosul operations"
+
+    def heading(self, language: str) -> str:
+        """The scope's name in tables and charts; without one, its label without a leading "the", capitalised."""
+        if self.name[language]:
+            return self.name[language]
+        label = re.sub(r"^the\s+", "", self.label[language].strip(), flags=re.I)
+        return label[:1].upper() + label[1:]
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A place the release names when a forum stands there, e.g. Qayara in Ninewa."""
+
+    district: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class Charts:
+    """The pictures the report shows; `[charts]` in the config switches each off, e.g. `map = false`."""
+
+    tables: bool = True
+    forums_by_governorate: bool = True
+    activities_by_month: bool = True
+    participants: bool = True
+    displacement: bool = True
+    map: bool = True
+
+
+@dataclass(frozen=True)
+class Sections:
+    """The parts of the report; `[sections]` in the config switches each off, e.g. `displacement = false` for a
+    programme without displacement figures (its sheet is then not required)."""
+
+    forums: bool = True
+    activities: bool = True
+    displacement: bool = True
+    changes: bool = True  # what changed since the month before, and the table of the period's counts
+    pictures: bool = True
+    contacts: bool = True
+    sources: bool = True  # the footer saying what the report covers and where its figures come from
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A line of the results framework, tied to a figure: what was planned (`target` by `target_date`) against
+    what the figures say. With `of`, the indicator is a share (figure / of) and its target a fraction."""
+
+    code: str
+    label: Text
+    figure: str
+    target: float
+    baseline: float = 0
+    of: str = ""
+    target_date: dt.date | None = None
+    group: Text = Text()  # a heading above its rows, e.g. Outcome / Output
+
+
+# A logo is embedded in the page (HTML and PDF): its kind is told from its first bytes, not its name.
+LOGO_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+
+
+def logo_type(content: bytes) -> str | None:
+    """"image/png" or "image/svg+xml" when the bytes are such an image; None otherwise."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return LOGO_TYPES["png"]
+    head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if (head.startswith(b"<svg") or head.startswith(b"<?xml") or head.startswith(b"<!--")) and b"<svg" in content[:65536].lower():
+        return LOGO_TYPES["svg"]
+    return None
+
+
+
+def _check_text(key: str, value: object, problems: list[str]) -> Text:
+    if isinstance(value, str):
+        return Text(value, value)
+    if not isinstance(value, dict):
+        problems.append(f"'{key}' must be a table with 'en' and 'ar' texts, e.g. {key} = {{ en = \"…\", ar = \"…\" }}")
+        return Text()
+    for extra in set(value) - set(LANGUAGES):
+        problems.append(f"'{key}.{extra}' is not a language; use 'en' and 'ar'")
+    for language in LANGUAGES:
+        if language in value and not isinstance(value[language], str):
+            problems.append(f"'{key}.{language}' must be text")
+    return Text(str(value.get("en", "")), str(value.get("ar", "")))
+
+
+def _unknown(key: str, known, problems: list[str]) -> None:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    problems.append(f"unknown key '{key}'{hint}")
+
+
+def _check_date(key: str, value: object, problems: list[str]) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        problems.append(f"'{key}' must be a date such as 2016-10-17, not '{value}'")
+        return None
+
+
+
+
+
+
+INDICATOR_KEYS = ("code", "label", "figure", "of", "baseline", "target", "target_date", "group")
+
+
+def figure_keys(scopes: object = ()) -> list[str]:
+    """Every figures.json key a build may state (displacement ones for the config's scopes and any others as
+    `displacement.<scope>.<metric>`): what an indicator's `figure` and `of` may name."""
+    from .contract import PARTICIPANT_GROUPS
+
+    bases = ["cpfs.total", *(f"cpfs.{k}" for k in CHOICES["established_by"]), "activities.total",
+             *(f"activities.{k}" for k in CHOICES["activity_type"]), "participants.total"]
+    keys = [f"{base}{suffix}" for base in bases for suffix in ("", ".in_period", ".previous", ".change")]
+    keys += ["cpfs.active", *(f"participants.{g}{suffix}" for g in ("female", *PARTICIPANT_GROUPS)
+                              for suffix in ("", ".in_period", ".previous", ".change"))]
+    for scope in scopes:
+        for metric in CHOICES["metric"]:
+            keys += [f"displacement.{scope}.{metric}{suffix}" for suffix in ("", ".previous", ".change")]
+    return keys
+
+
+def _figure_key(name: str, value: object, scopes: object, problems: list[str]) -> str:
+    """A figure an indicator names: a known key, or a displacement figure of any scope (the sheet names them)."""
+    text = str(value).strip()
+    metrics = "|".join(CHOICES["metric"])
+    if text in figure_keys(scopes) or re.fullmatch(rf"displacement\.\w+\.({metrics})(\.previous|\.change)?", text):
+        return text
+    close = difflib.get_close_matches(text, figure_keys(scopes), n=1, cutoff=0.5)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    problems.append(f"{name}: '{text}' is not a figure{hint} (`cpreport figures` lists them)")
+    return ""
+
+
+def _number(name: str, value: object, problems: list[str]) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0:
+        problems.append(f"{name} must be a number of 0 or more, such as 60 or 0.35, not {value!r}")
+        return None
+    return value
+
+
+
+
+
+
+
+
+
+
+def _table_and_column(key: str, table: str, column: str | None, problems: list[str]):
+    """The contract's table (and column) a [columns] or [values] key names, or a problem naming the nearest."""
+    if table not in TABLES:
+        _unknown(f"{key}.{table}", [f"{key}.{t}" for t in TABLES], problems)
+        return None, None
+    if column is None:
+        return TABLES[table], None
+    names = [c.name for c in TABLES[table].columns]
+    if column not in names:
+        _unknown(f"{key}.{table}.{column}", [f"{key}.{table}.{n}" for n in names], problems)
+        return TABLES[table], None
+    return TABLES[table], TABLES[table].column(column)
+
+
+
+
+
+
+def _allowed_value(column, meant: object):
+    """The value a [values] entry stands for, as the column reads it; None if the column does not allow it."""
+    if not isinstance(meant, str):
+        return None
+    if column.kind == CHOICE:
+        return choice_lookup(column.choices).get(fold(meant))
+    if column.kind == GOVERNORATE:
+        return match_governorate(meant) and meant
+    return meant
+
+
+FILE_OPTIONS = {"encoding": str, "delimiter": str, "header_row": int, "sheet": str, "table": str}
+
+
+
+
+
+
+
+
+# --- the options ------------------------------------------------------------------------------------------
+
+UNSET = object()  # what a check returns when the key gives the build no value
+
+
+@dataclass
+class Checking:
+    """What a check may need beyond the value: the config file's folder, the keys given from outside the file
+    (by an option or the environment, whose paths are relative to the current folder), the values checked so
+    far, and the problems found so far (a check adds its own)."""
+
+    root: Path
+    outside: dict[str, str]
+    values: dict
+    problems: list[str]
+
+    def base(self, key: str) -> Path:
+        return Path.cwd() if key in self.outside else self.root
+
+
+class Option:
+    """One key of the config: `doc` says what it is for; `check` returns the value the build uses (UNSET for
+    none) and adds what is wrong to `checking.problems`."""
+
+    def __init__(self, doc: str):
+        self.doc = doc
+
+    def check(self, key: str, value: object, checking: Checking) -> object:
+        raise NotImplementedError
+
+    def from_environment(self, text: str) -> object:
+        """The value a CPREPORT_<KEY> variable gives, as the file would write it."""
+        return text
+
+
+class Folder(Option):
+    """A folder's path, relative to the config file (or to the current folder, when given from outside)."""
+
+    def __init__(self, doc: str, exists: bool = False):
+        super().__init__(doc)
+        self.exists = exists
+
+    def check(self, key, value, checking):
+        if not isinstance(value, str):
+            checking.problems.append(f"'{key}' must be a folder path, as text")
+            return UNSET
+        folder = (checking.base(key) / value).resolve()
+        if self.exists and not folder.is_dir():
+            checking.problems.append(f"'{key}': the folder {folder} does not exist")
+        return folder
+
+
+class Bilingual(Option):
+    """A text in English and Arabic: { en = "…", ar = "…" }, or one text for both."""
+
+    def check(self, key, value, checking):
+        return _check_text(key, value, checking.problems)
+
+
+class BilingualFiles(Option):
+    """A file per language, relative to the config file: { en = "narrative/en.md", ar = "narrative/ar.md" }."""
+
+    def check(self, key, value, checking):
+        text = _check_text(key, value, checking.problems)
+        root = checking.root
+        for language in LANGUAGES:
+            if text[language] and not (root / text[language]).is_file():
+                checking.problems.append(f"'{key}.{language}': the file {root / text[language]} does not exist")
+        return Text(*(str(root / text[lang]) if text[lang] else "" for lang in LANGUAGES))
+
+
+class ListOf(Option):
+    """A list drawn from `allowed`, each at most once; from the environment, comma-separated."""
+
+    def __init__(self, doc: str, allowed: tuple[str, ...]):
+        super().__init__(doc)
+        self.allowed = allowed
+
+    def check(self, key, value, checking):
+        if not isinstance(value, list) or not value or any(v not in self.allowed for v in value):
+            checking.problems.append(f"'{key}' must be a list drawn from {list(self.allowed)}, not {value!r}")
+        elif len(set(value)) < len(value):
+            checking.problems.append(f"'{key}' names a value twice: {value!r}")
+        else:
+            return tuple(value)
+        return UNSET
+
+    def from_environment(self, text):
+        return [v.strip() for v in text.split(",") if v.strip()]
+
+
+class Choice(Option):
+    """One of a few words."""
+
+    def __init__(self, doc: str, choices: tuple[str, ...]):
+        super().__init__(doc)
+        self.choices = choices
+
+    def check(self, key, value, checking):
+        if value in self.choices:
+            return value
+        if len(self.choices) == 2:
+            allowed = f"'{self.choices[0]}' or '{self.choices[1]}'"
+        else:
+            allowed = f"one of {list(self.choices)}"
+        checking.problems.append(f"'{key}' must be {allowed}, not {value!r}")
+        return UNSET
+
+
+class PeriodOption(Option):
+    """A reporting period, as periods.Period reads it."""
+
+    def check(self, key, value, checking):
+        if not isinstance(value, str):
+            checking.problems.append(f"'{key}' must be text such as \"2017-05\" or \"2017-Q2\" (in quotes), "
+                                     f"not {value!r}")
+            return UNSET
+        try:
+            return Period.parse(value)
+        except ValueError as error:
+            checking.problems.append(f"'{key}': {error}")
+            return UNSET
+
+
+class Date(Option):
+    """A date: 2017-12-31, as TOML writes it, or as text."""
+
+    def check(self, key, value, checking):
+        return _check_date(key, value, checking.problems)
+
+
+class Scopes(Option):
+    """[scopes.<key>] with label, name, origin and since: the displacement scopes the sheet may name."""
+
+    def check(self, key, value, checking):
+        problems = checking.problems
+        scopes: dict[str, Scope] = {}
+        if not isinstance(value, dict):
+            problems.append("'scopes' must be a table of scopes, e.g. [scopes.national]")
+            return scopes
+        for key, entry in value.items():
+            if not isinstance(entry, dict):
+                problems.append(f"'scopes.{key}' must be a table with label, name, origin and since")
+                continue
+            known = ("label", "name", "origin", "since")
+            for extra in set(entry) - set(known):
+                _unknown(f"scopes.{key}.{extra}", [f"scopes.{key}.{k}" for k in known], problems)
+            since = _check_date(f"scopes.{key}.since", entry["since"], problems) if "since" in entry else None
+            # Keyed as the sheet's scope column is read ("Mosul operations" is mosul_operations).
+            scopes[fold(key)] = Scope(fold(key), _check_text(f"scopes.{key}.label", entry.get("label", key), problems),
+                                _check_text(f"scopes.{key}.origin", entry.get("origin", ""), problems), since,
+                                _check_text(f"scopes.{key}.name", entry.get("name", ""), problems))
+        return scopes
+
+
+class Highlights(Option):
+    """[[highlights]] with district and text: places the release names when a forum stands there."""
+
+    def check(self, key, value, checking):
+        problems = checking.problems
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            problems.append("'highlights' must be a list of [[highlights]] tables with district and text")
+            return ()
+        found = []
+        for number, entry in enumerate(value, 1):
+            for extra in set(entry) - {"district", "text"}:
+                # Often a top-level key written below [[highlights]], where TOML puts it in the last highlight.
+                _unknown(f"highlights[{number}].{extra}", [f"highlights[{number}].{k}" for k in ("district", "text")],
+                         problems)
+                if extra in OPTIONS:
+                    problems[-1] += f" ('{extra}' is a top-level key: move it above the first [table] of the file)"
+            if "district" not in entry:
+                problems.append(f"highlight {number} needs a 'district'")
+                continue
+            district = str(entry["district"])
+            # A district is matched by its letters and digits: one without any would match the forums that give none.
+            if not fold(district):
+                problems.append(f"highlight {number}: '{district}' names no district; write its name, e.g. \"Qayara\"")
+                continue
+            if any(fold(h.district) == fold(district) for h in found):
+                problems.append(f"highlight {number}: '{district}' is highlighted already")
+                continue
+            found.append(Highlight(district, _check_text(f"highlights[{number}].text", entry.get("text", ""), problems)))
+        return tuple(found)
+
+
+class Indicators(Option):
+    """[[indicators]]: the results framework, each line tied to a figure (checked after scopes and project_end,
+    which TOML writes above it)."""
+
+    def check(self, key, value, checking):
+        problems = checking.problems
+        values = checking.values
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            problems.append("'indicators' must be a list of [[indicators]] tables with code, label, figure and target")
+            return ()
+        found: list[Indicator] = []
+        scopes = list(values.get("scopes", {}))
+        for number, entry in enumerate(value, 1):
+            here = f"indicator {entry.get('code', number)}"
+            for extra in set(entry) - set(INDICATOR_KEYS):
+                _unknown(f"indicators[{number}].{extra}", [f"indicators[{number}].{k}" for k in INDICATOR_KEYS], problems)
+            missing = [k for k in ("code", "label", "figure", "target") if k not in entry]
+            if missing:
+                problems.append(f"{here} needs {', '.join(repr(k) for k in missing)}")
+                continue
+            code = str(entry["code"]).strip()
+            if not re.fullmatch(r"[\w.\-]+", code):
+                problems.append(f"{here}: the code must be letters, digits, dots or dashes, such as \"1.1\"")
+                continue
+            if any(i.code == code for i in found):
+                problems.append(f"{here}: the code '{code}' is given twice")
+                continue
+            figure = _figure_key(f"{here} 'figure'", entry["figure"], scopes, problems)
+            of = _figure_key(f"{here} 'of'", entry["of"], scopes, problems) if "of" in entry else ""
+            target = _number(f"{here} 'target'", entry["target"], problems)
+            baseline = _number(f"{here} 'baseline'", entry.get("baseline", 0), problems)
+            when = _check_date(f"{here} 'target_date'", entry["target_date"], problems) if "target_date" in entry else None
+            label = _check_text(f"{here} 'label'", entry["label"], problems)
+            group = _check_text(f"{here} 'group'", entry["group"], problems) if "group" in entry else Text()
+            if of and target is not None and target > 1:
+                problems.append(f"{here}: a share's target is a fraction such as 0.35 (35%), not {target!r}")
+            if not of and when is None and "project_end" not in values and "target_date" not in entry:
+                # How far along a count should be is told by the time gone to its date; a share is judged as it stands.
+                problems.append(f"{here} needs a 'target_date', or the config a 'project_end' (the date it is judged by)")
+                continue
+            if figure and (of or "of" not in entry) and target is not None and baseline is not None:
+                found.append(Indicator(code, label, figure, target, baseline, of, when, group))
+        return tuple(found)
+
+
+class Switches(Option):
+    """A table of true/false switches, such as [charts] or [sections]."""
+
+    def __init__(self, doc: str, kind, example: str):
+        super().__init__(doc)
+        self.kind, self.example = kind, example
+
+    def check(self, key, value, checking):
+        problems = checking.problems
+        name, kind, example = key, self.kind, self.example
+        names = [f.name for f in fields(kind)]
+        if not isinstance(value, dict):
+            problems.append(f"'{name}' must be a table of switches, e.g. [{name}] with {example} = false")
+            return kind()
+        switches = {}
+        for key, switch in value.items():
+            if key not in names:
+                _unknown(f"{name}.{key}", [f"{name}.{n}" for n in names], problems)
+            elif not isinstance(switch, bool):
+                problems.append(f"'{name}.{key}' must be true or false, not {switch!r}")
+            else:
+                switches[key] = switch
+        return kind(**switches)
+
+
+class Logo(Option):
+    """The logo's file: it must exist and be a PNG or SVG image, or the report would show a broken picture."""
+
+    def check(self, key, value, checking):
+        problems = checking.problems
+        root = checking.root
+        if not isinstance(value, str) or not value.strip():
+            problems.append("'logo' must be the path of an SVG or PNG file, as text, e.g. logo = \"logo.svg\"")
+            return None
+        path = (root / value).resolve()
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            problems.append(f"'logo': the file {path} cannot be read ({error.strerror or error})")
+            return None
+        if logo_type(content) is None:
+            problems.append(f"'logo': the file {path} is not an SVG or PNG image; save the logo as .svg or .png")
+            return None
+        return path
+
+
+class Columns(Option):
+    """[columns.activities] participants = "Total number of participants" (or a list of headers)."""
+
+    def check(self, key, value, checking):
+        problems = checking.problems
+        found: dict = {}
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            problems.append("'columns' must be tables of headers, e.g. [columns.activities] with participants = \"Total\"")
+            return found
+        for table_name, mapping in value.items():
+            for column_name, headers in mapping.items():
+                table, column = _table_and_column("columns", table_name, column_name, problems)
+                if column is None:
+                    continue
+                headers = [headers] if isinstance(headers, str) else headers
+                if not isinstance(headers, list) or not headers or not all(isinstance(h, str) and fold(h) for h in headers):
+                    problems.append(f"'columns.{table_name}.{column_name}' must be a header, or a list of headers, as text")
+                    continue
+                for header in headers:
+                    other = next((c.name for c in table.columns if fold(header) in c.keys and c.name != column_name), None)
+                    if other:
+                        problems.append(f"'columns.{table_name}.{column_name}': the header '{header}' is already "
+                                        f"read as '{other}'")
+                found.setdefault(table_name, {})[column_name] = tuple(headers)
+        return found
+
+
+class Values(Option):
+    """[values.activities.type] "Awareness session" = "workshop"."""
+
+    def check(self, key, value, checking):
+        problems = checking.problems
+        found: dict = {}
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            problems.append("'values' must be tables of values, e.g. [values.activities.type] with "
+                            "\"Awareness session\" = \"workshop\"")
+            return found
+        for table_name, columns in value.items():
+            for column_name, mapping in columns.items():
+                table, column = _table_and_column("values", table_name, column_name, problems)
+                if column is None:
+                    continue
+                if not isinstance(mapping, dict):
+                    problems.append(f"'values.{table_name}.{column_name}' must be a table of \"as written\" = \"value\"")
+                    continue
+                for written, meant in mapping.items():
+                    canonical = _allowed_value(column, meant)
+                    if canonical is None:
+                        allowed = (list(CHOICES[column.choices]) if column.kind == CHOICE else
+                                   ["a governorate's name or p-code"])
+                        close = difflib.get_close_matches(str(meant), allowed, n=1)
+                        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
+                        problems.append(f"'values.{table_name}.{column_name}': '{meant}' is not an allowed value of "
+                                        f"'{column_name}'{hint}")
+                        continue
+                    if not fold(written):
+                        problems.append(f"'values.{table_name}.{column_name}': the value as written must not be empty")
+                        continue
+                    found.setdefault(table_name, {}).setdefault(column_name, {})[fold(written)] = canonical
+        return found
+
+
+class Files(Option):
+    """[files."anbar/activities.csv"] encoding = "cp1256", delimiter = ";", header_row = 3, sheet, table."""
+
+    def check(self, key, value, checking):
+        problems = checking.problems
+        found: dict = {}
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            problems.append("'files' must be tables of options, e.g. [files.\"anbar/activities.csv\"] with "
+                            "encoding = \"cp1256\"")
+            return found
+        for name, options in value.items():
+            checked: dict = {}
+            for option, setting in options.items():
+                if option not in FILE_OPTIONS:
+                    _unknown(f"files.{name}.{option}", [f"files.{name}.{o}" for o in FILE_OPTIONS], problems)
+                elif not isinstance(setting, FILE_OPTIONS[option]) or isinstance(setting, bool):
+                    problems.append(f"'files.{name}.{option}' must be {'a whole number' if FILE_OPTIONS[option] is int else 'text'}")
+                else:
+                    checked[option] = setting
+            if "encoding" in checked:
+                try:
+                    codecs.lookup(checked["encoding"])
+                except LookupError:
+                    problems.append(f"'files.{name}.encoding': '{checked.pop('encoding')}' is not an encoding; "
+                                    "use e.g. utf-8, cp1256 or utf-16")
+            if "delimiter" in checked and checked["delimiter"] not in (",", ";", "\t", "|", "\\t", "tab"):
+                problems.append(f"'files.{name}.delimiter' must be \",\", \";\", \"|\" or \"\\t\" (tab)")
+                checked.pop("delimiter")
+            elif checked.get("delimiter") in ("\\t", "tab"):
+                checked["delimiter"] = "\t"
+            if "header_row" in checked and not 1 <= checked["header_row"] <= 1000:
+                problems.append(f"'files.{name}.header_row' must be a row number from 1 to 1000")
+                checked.pop("header_row")
+            if "table" in checked and checked["table"] not in TABLES:
+                _unknown(f"files.{name}.table = '{checked.pop('table')}'", [f"files.{name}.table = '{t}'" for t in TABLES],
+                         problems)
+            found[fold_path(name)] = FileOptions(**checked)
+        return found
+
+
+class FileLimits(Option):
+    """[limits]: whole numbers above zero, each replacing one of load.limits.Limits' defaults."""
+
+    def check(self, key, value, checking):
+        problems = checking.problems
+        from .contract import LIMIT_KEYS, Limits
+
+        if not isinstance(value, dict):
+            problems.append("'limits' must be a table such as [limits] cells = 50000000")
+            return None
+        given = {}
+        for name, number in value.items():
+            if name not in LIMIT_KEYS:
+                _unknown(f"limits.{name}", [f"limits.{k}" for k in LIMIT_KEYS], problems)
+            elif isinstance(number, bool) or not isinstance(number, int) or number < 1:
+                problems.append(f"'limits.{name}' must be a whole number above 0, not {number!r}")
+            else:
+                given[name] = number
+        return Limits(**given)
+
+
+class Revisions(Option):
+    """[revisions."2017-04"] reason = { en = "…", ar = "…" }: said in that month's note of revised figures."""
+
+    def check(self, key, value, checking):
+        problems = checking.problems
+        if not isinstance(value, dict):
+            problems.append('\'revisions\' must be a table such as [revisions."2017-04"] reason = { en = "…", ar = "…" }')
+            return {}
+        found = {}
+        for month, entry in value.items():
+            try:
+                Period.parse(str(month))
+            except ValueError as error:
+                problems.append(f"'revisions.{month}': {error}")
+                continue
+            if not isinstance(entry, dict):
+                problems.append(f"'revisions.{month}' must be a table with a reason")
+                continue
+            for extra in set(entry) - {"reason"}:
+                _unknown(f"revisions.{month}.{extra}", [f"revisions.{month}.reason"], problems)
+            if "reason" in entry:
+                found[str(Period.parse(str(month)))] = _check_text(f"revisions.{month}.reason", entry["reason"], problems)
+        return found
+
+
+OPTIONS: dict[str, Option] = {
+    "period": PeriodOption("period of the report: YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY or project"),
+    "data": Folder("folder of the input sheets", exists=True),
+    "out": Folder("folder the reports are written to"),
+    "digits": Choice("arabic or western digits in the Arabic half", ("arabic", "western")),
+    "languages": ListOf("languages of the report", LANGUAGES),
+    "formats": ListOf("html, pdf, docx, xlsx", FORMATS),
+    "pdf_variant": Choice("pdf/a-3a, pdf/ua-1, pdf/a-3b or none", PDF_VARIANTS),
+    "templates": Folder("folder of templates overriding the built-in ones by name", exists=True),
+    "programme": Bilingual("name of the programme"),
+    "agency": Bilingual("name of the implementing agency"),
+    "donor": Bilingual("name of the donor"),
+    "headline": Bilingual("the release's headline"),
+    "dateline": Bilingual("the release's dateline"),
+    "narrative": BilingualFiles("narrative files, one per language"),
+    "contacts": Bilingual("contacts paragraph"),
+    "scopes": Scopes("labels and start dates of displacement scopes"),
+    "highlights": Highlights("places the release names when a forum stands there"),
+    "charts": Switches("pictures to show: tables, forums_by_governorate, activities_by_month, participants, "
+                       "displacement, map = true or false", Charts, "map"),
+    "sections": Switches("parts of the report to show: forums, activities, displacement, changes, pictures, "
+                         "contacts, sources = true or false", Sections, "displacement"),
+    "logo": Logo("an SVG or PNG image shown above the headline"),
+    "footer": Bilingual("the footer's text, in place of the default one"),
+    "columns": Columns("the project's own headers for the contract's columns, per table"),
+    "values": Values("the project's own values for the contract's columns, per table and column"),
+    "files": Files("per-file options: encoding, delimiter, header_row, sheet, table"),
+    "revisions": Revisions("why a published month's figures were revised: [revisions.\"2017-04\"] reason = "
+                          "{ en = \"…\", ar = \"…\" }"),
+    "limits": FileLimits("what one file may ask of the machine: file_bytes, cells, columns, line_bytes, "
+                         "cell_characters"),
+    "indicators": Indicators("the results framework: code, label, figure, of, baseline, target, target_date, group"),
+    "project_end": Date("the end of the project: the target date of indicators without their own"),
+}
+
+
+def check_key(key: str, value: object, checking: Checking) -> None:
+    """Check one key's value: what is right goes into `checking.values`, what is wrong into its problems."""
+    option = OPTIONS.get(key)
+    if option is None:
+        _unknown(key, OPTIONS, checking.problems)
+        return
+    checked = option.check(key, value, checking)
+    if checked is not UNSET:
+        checking.values[key] = checked
