@@ -1,7 +1,6 @@
 """The config stage: read cpreport.toml, lay options and environment over it, check all of it at once."""
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import os
 import tomllib
@@ -9,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .contract import Intake
+from .decoding import read_text
 from .errors import ConfigError
 from .options import (DEFAULT_FORMATS, LANGUAGES, OPTIONS, PDF_VARIANTS, Charts, Checking, Highlight, Indicator,
                       Sections, Scope, Text, check_key, logo_type)
@@ -18,18 +18,6 @@ from .periods import MONTHS_IN, PERIOD_FORMS, PERIOD_KINDS, Period  # noqa: F401
 __all__ = ["Config", "Charts", "Highlight", "Indicator", "Period", "Scope", "Sections", "Text", "load_config",
            "logo_type", "read_text"]
 DEFAULT_CONFIG = "cpreport.toml"
-
-
-def read_text(path: Path) -> str:
-    """A text file as Windows and Linux editors save it: UTF-8 with or without BOM, UTF-16 with BOM,
-    else Windows-1256 (Notepad on an Arabic Windows)."""
-    raw = Path(path).read_bytes()
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1256", errors="replace")
 
 
 @dataclass(frozen=True)

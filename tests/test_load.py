@@ -36,6 +36,8 @@ def test_a_csv_reads_the_same_in_every_encoding_and_separator(tmp_path, encoding
     (b"\xef\xbb\xbfcpf_id", "cpf_id"),
     ("بتاريخ".encode("utf-16"), "بتاريخ"),
     ("as_of".encode("utf-16-le"), "as_of"),
+    ("بتاريخ النطاق".encode("utf-16-le"), "بتاريخ النطاق"),  # Arabic without a BOM: its high bytes are 6, not 0
+    ("بتاريخ,as_of".encode("utf-16-be"), "بتاريخ,as_of"),
 ])
 def test_decode_tells_the_encodings_apart(raw, text):
     assert decoded(raw)[0] == text

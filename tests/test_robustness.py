@@ -36,6 +36,21 @@ def test_a_config_and_narrative_saved_with_a_bom_or_in_windows_1256_are_read(sam
     assert "اجتمع رئيس بعثة المنظمة الدولية للهجرة" in html
 
 
+def test_a_config_and_narrative_saved_in_utf16_without_a_bom_are_read(sample):
+    # As some Windows tools save "Unicode" text: UTF-16 with no byte-order mark. The sheets' decoder reads it,
+    # and the config and the narratives go through the same one.
+    from cpreport.narrative import read_text
+
+    original = load_config(sample, environ={})
+    sample.write_bytes(sample.read_text("utf-8").encode("utf-16-le"))
+    narrative = sample.parent / "narrative" / "ar.md"
+    words = narrative.read_text("utf-8")
+    narrative.write_bytes(words.encode("utf-16-be"))
+    again = load_config(sample, environ={})
+    assert (again.period, again.scopes, again.narrative) == (original.period, original.scopes, original.narrative)
+    assert read_text(narrative) == words
+
+
 def test_a_broken_override_of_any_template_is_a_config_error(sample, tmp_path):
     templates = sample.parent / "templates"
     templates.mkdir()

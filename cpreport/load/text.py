@@ -8,60 +8,10 @@ import io
 import numpy as np
 import pandas as pd
 
+from ..decoding import decoded, utf16
 from ..findings import Code
 from .limits import Limits, check_cells, check_columns
 from .sheets import HEADER_SEARCH_ROWS, Unreadable
-
-
-def decoded(raw: bytes, mixed: list[int] | None = None) -> tuple[str, bool]:
-    """A CSV's text, decoded from UTF-8 (with or without BOM), UTF-16, else Windows-1256 (Arabic Windows), and
-    whether its bytes were UTF-8 already. A file whose lines mix UTF-8 and Windows-1256 (lines pasted from two
-    exports) is decoded a line at a time; mixed, when given, gets the numbers of its Windows-1256 lines."""
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
-        try:
-            return raw.decode("utf-8"), True
-        except UnicodeDecodeError:
-            return _line_by_line(raw, mixed), False
-    if _utf16(raw):
-        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return raw.decode("utf-16", errors="replace"), False
-        head = raw[:200]  # UTF-16 without a BOM: every other byte of Latin text is 0
-        even_zeros = head[0::2].count(b"\x00")
-        return raw.decode("utf-16-be" if even_zeros > head[1::2].count(b"\x00") else "utf-16-le", errors="replace"), False
-    try:
-        return raw.decode("utf-8"), True
-    except UnicodeDecodeError:
-        return _line_by_line(raw, mixed), False
-
-
-def _line_by_line(raw: bytes, mixed: list[int] | None) -> str:
-    """Bytes that are not UTF-8 as a whole: Windows-1256, but for the lines that are UTF-8 with letters beyond
-    ASCII (Windows-1256 Arabic almost never makes valid UTF-8), which keep their own encoding; those read as
-    Windows-1256 are listed in mixed when the file has lines of both."""
-    lines = raw.splitlines(keepends=True)
-    texts, legacy, utf8 = [], [], 0
-    for number, line in enumerate(lines, 1):
-        if line.isascii():
-            texts.append(line.decode("ascii"))
-            continue
-        try:
-            texts.append(line.decode("utf-8"))
-            utf8 += 1
-        except UnicodeDecodeError:
-            texts.append(line.decode("cp1256", errors="replace"))
-            legacy.append(number)
-    if not utf8:  # a Windows-1256 file: decoded as a whole, as it always was
-        return raw.decode("cp1256", errors="replace")
-    if mixed is not None:
-        mixed.extend(legacy)
-    return "".join(texts)
-
-
-def _utf16(raw: bytes) -> bool:
-    """Whether a text file is UTF-16: a BOM says so, or zero bytes in a quarter of its first 200."""
-    head = raw[:200]
-    return raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or head.count(b"\x00") > len(head) // 4
 
 
 def delimiter(text: str) -> str:
@@ -89,10 +39,10 @@ def text_grid(raw: bytes, encoding: str | None = None, separator: str | None = N
         except UnicodeDecodeError as error:
             raise Unreadable(Code.CP001, f"not {encoding} at byte {error.start}") from None
         return _grid_of_text(text.removeprefix("\ufeff"), False, separator, limits)
-    utf16 = _utf16(raw)
-    if b"\x00" in raw[:4096] and not utf16:
+    is_utf16 = utf16(raw)
+    if b"\x00" in raw[:4096] and not is_utf16:
         raise Unreadable(Code.CP001, "binary content, not text")
-    if not utf16:
+    if not is_utf16:
         # Most CSVs are UTF-8: Arrow's parser reads the bytes as they are (and refuses them if they are not).
         body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
         start = body[:1 << 17].decode("utf-8", errors="ignore")
