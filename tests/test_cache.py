@@ -90,8 +90,41 @@ def misspelt_governorate(folder: Path) -> None:
         "2017-05-10,national,displaced_current,Anbar,1500\n", "utf-8")
 
 
+def broken_across_rows(folder: Path) -> None:
+    # Each rule across rows and tables shows cells as written: the cache must keep every column they declare.
+    folder.mkdir(parents=True)
+    (folder / "cpfs.csv").write_text(
+        "cpf_id,name_en,name_ar,governorate,established_by,established_on\n"
+        "CPF-1,Forum A,,Ninewa,IOM,5/1/2017\n"
+        "CPF-1,Forum B,منتدى ب,Anbar,IOM,2017-02-05\n"
+        "CPF-2,Forum C,منتدى ج,Anbar,Police,05/07/2017\n", "utf-8")
+    (folder / "activities.csv").write_text(
+        "activity_id,type,title_en,start_date,governorate,cpf_id,participants\n"
+        "A-1,training,T,2017-03-01,Ninewa,cpf 9,10\n"
+        "a 1,workshop,W,1/8/2017,Anbar,CPF-1,5\n", "utf-8")
+    (folder / "displacement.csv").write_text(
+        "as_of,scope,metric,governorate,individuals\n"
+        "10/05/2017,national,displaced_cumulative,,\"3,000\"\n"
+        "10/05/2017,national,displaced_cumulative,,\"3,000\"\n"
+        "10/05/2017,national,displaced_current,,2500\n"
+        "10/05/2017,national,returned_cumulative,,900\n"
+        "11/05/2017,national,displaced_current,Baghdad,\"1,000\"\n"
+        "11/05/2017,national,displaced_current,Baghdad,200\n"
+        "11/06/2017,national,displaced_current,,300\n", "utf-8")
+
+
+def test_every_rule_across_rows_and_tables_declares_the_cells_it_reads(tmp_path):
+    from cpreport.validate import TABLE_RULES
+
+    assert all(isinstance(rule.reads, tuple) for _table, _codes, rule in TABLE_RULES)
+    broken_across_rows(tmp_path / "data")
+    said = {f.code for f in validate(load(tmp_path / "data"), END, {"national"}).findings}
+    # The fixture below gives a finding of each rule that shows a cell as written.
+    assert {"CP209", "CP210", "CP212", "CP304", "CP305", "CP306", "CP309"} <= said, said
+
+
 @pytest.mark.parametrize("make", [make_fixtures.messy, make_fixtures.messy_digits, make_fixtures.messy_formats,
-                                  make_fixtures.broken_cells, sample_as_csv, misspelt_governorate])
+                                  make_fixtures.broken_cells, sample_as_csv, misspelt_governorate, broken_across_rows])
 def test_cached_sheets_give_the_same_tables_and_findings_as_a_fresh_read(make, tmp_path):
     data = tmp_path / "data"
     make(data)

@@ -23,8 +23,8 @@ from .cells import LARGEST_COUNT, parse_dates, parse_integers
 from .context import Context
 from .displacement import displacement_totals, displacement_totals_until
 from .report import row_spans, rows_shown
-from .rows import ROW_RULES, cells_shown_later, check_sheet
-from .tables import TABLE_RULES, _copies, _rows_of
+from .rows import ROW_RULES, check_sheet
+from .tables import TABLE_RULES, _copies, _rows_of, cells_shown_later
 
 
 @dataclass

@@ -11,12 +11,13 @@ import pandas as pd
 from ..contract import (fold)
 from ..findings import Code, finding
 from ..load import (ROW)
-from .report import ROWS_SHOWN, _written, rows_shown
+from .report import ROWS_SHOWN, _written, reads, rows_shown
 
 if TYPE_CHECKING:  # the rules take a Context; only annotations name it
     from .context import Context
 
 
+@reads()
 def scope_labels(c: Context, table: str) -> None:
     sheet, typed = c.sheets[table], c.typed[table]
     known = {fold(s) for s in c.scopes}
@@ -25,6 +26,7 @@ def scope_labels(c: Context, table: str) -> None:
         c.findings.add(finding(Code.CP308, **sheet.where(typed.at[first, ROW], "scope"), value=scope))
 
 
+@reads("governorate")
 def unplaced_figures(c: Context, table: str) -> None:
     """A figure for a governorate that could not be read (said as CP208) is left out: read as a row without a
     governorate, it would stand for the whole scope on its date."""
@@ -36,6 +38,7 @@ def unplaced_figures(c: Context, table: str) -> None:
         c.typed[table] = typed[~unread]
 
 
+@reads("individuals")
 def figure_given_twice(c: Context, table: str) -> None:
     sheet, typed = c.sheets[table], c.typed[table]
     keys = ["scope", "metric", "as_of", "governorate"]
@@ -100,6 +103,7 @@ def displacement_totals_until(displacement: pd.DataFrame, end: dt.date) -> pd.Da
 PARTS = ("returned_cumulative", "displaced_current")
 
 
+@reads("individuals")
 def same_day_contradiction(c: Context, table: str) -> None:
     """On one date, returned plus still displaced cannot exceed displaced in all: an error at the total's row."""
     sheet, totals = c.sheets[table], c.displacement_totals()
@@ -132,6 +136,7 @@ def same_day_contradiction(c: Context, table: str) -> None:
                                cumulative=f"{int(cumulative[day]):,}"))
 
 
+@reads()
 def different_days_contradiction(c: Context, table: str) -> None:
     """The latest figures of each metric, when their dates differ: a warning naming the dates."""
     sheet, totals = c.sheets[table], c.displacement_totals()

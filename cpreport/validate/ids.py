@@ -14,7 +14,7 @@ from ..findings import Code
 from ..load import (ROW, arrow_array, arrow_text, repeats_itself)
 from .cells import DIGITS, distinct_cells
 from .fastpath import _arrow_id_keys, _ascending, _ascii_keys
-from .report import _report, rows_shown
+from .report import ID_COLUMN, _report, reads, rows_shown
 
 
 def _id_keys(ids: pd.Series, encoded: tuple | None = None) -> pd.Series:
@@ -51,6 +51,7 @@ def _fold_ids(distinct: np.ndarray) -> np.ndarray:
     return np.where(folded == "", distinct, folded)
 
 
+@reads(ID_COLUMN)
 def unique_ids(c: Context, table: str) -> None:
     sheet, typed = c.sheets[table], c.typed[table]
     id_column = sheet.table.id_column
@@ -66,6 +67,7 @@ def unique_ids(c: Context, table: str) -> None:
         _report(c.findings, sheet, Code.CP209, later, id_column, sheet.frame[id_column], {"detail": keys.map(rows_of)})
 
 
+@reads("cpf_id")
 def forum_named(c: Context, table: str) -> None:
     sheet, activities = c.sheets[table], c.typed[table]
     if "cpf_id" not in sheet.headers or "cpfs" not in c.sheets:

@@ -118,6 +118,21 @@ def rows_shown(rows, sheet: Sheet | None = None) -> str:
     return shown + (", …" if len(starts) > ROWS_SHOWN else "")
 
 
+# Each rule across rows and tables declares the columns whose cells, as written (Sheet.frame), it reads or shows
+# in its findings: `@reads("name_ar")`. The parse cache keeps those columns of a sheet and no others
+# (tables.cells_shown_later), so a rule reading a column it did not declare is caught by the tests of the cache,
+# not on a user's second build. The table's id column and its first column are named by these marks:
+ID_COLUMN, FIRST_COLUMN = "<id column>", "<first column>"
+
+
+def reads(*columns: str):
+    """Declare the columns, as written, that the rule below reads or shows."""
+    def declared(rule):
+        rule.reads = columns
+        return rule
+    return declared
+
+
 def _written(sheet: Sheet, index, column: str) -> object:
     """The cell as the user wrote it, for a finding's value."""
     value = sheet.frame.at[index, column] if column in sheet.frame else None

@@ -128,10 +128,3 @@ def check_sheet(sheet: Sheet) -> tuple[pd.DataFrame, list]:
     check_rows(sheet, table, findings)
     return table, list(findings)
 
-
-def cells_shown_later(sheet: Sheet) -> list[str]:
-    """The columns whose cells, as written, the rules across rows and tables show in their findings or read
-    (unplaced_figures tells a misspelt governorate from none)."""
-    wanted = [sheet.table.id_column, "cpf_id", "name_ar", next(iter(sheet.headers), None), "established_on",
-              "start_date", "as_of", "individuals", "governorate" if sheet.table.name == "displacement" else None]
-    return [c for c in dict.fromkeys(wanted) if c and c in sheet.frame]

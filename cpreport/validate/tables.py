@@ -11,7 +11,7 @@ from ..findings import Code, Findings, finding
 from ..load import (ROW, Sheet)
 from .displacement import different_days_contradiction, figure_given_twice, same_day_contradiction, scope_labels, unplaced_figures
 from .ids import forum_named, unique_ids
-from .report import _report, _written, rows_shown
+from .report import FIRST_COLUMN, ID_COLUMN, _report, _written, reads, rows_shown
 
 if TYPE_CHECKING:  # the rules take a Context; only annotations name it
     from .context import Context
@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the rules take a Context; only annotations name it
 
 
 
+@reads(FIRST_COLUMN)
 def repeated_rows(c: Context, table: str) -> None:
     """A table without ids: an exact repeat is counted once, and said."""
     sheet, typed = c.sheets[table], c.typed[table]
@@ -34,6 +35,7 @@ def repeated_rows(c: Context, table: str) -> None:
         c.typed[table] = typed[~repeat]
 
 
+@reads("name_ar")
 def arabic_names(c: Context, table: str) -> None:
     sheet, forums = c.sheets[table], c.typed[table]
     if "name_ar" in sheet.headers:
@@ -51,7 +53,7 @@ def after_period(column: str):
                                    value=_written(sheet, first, column),
                                    end=c.period_end.strftime("%d/%m/%Y"), detail=int(late.sum())))
     rule.__name__ = f"after_period_{column}"
-    return rule
+    return reads(column)(rule)
 
 
 # The rules across rows and tables, in the order they run: (table, codes it may give, check).
@@ -70,6 +72,15 @@ TABLE_RULES: tuple[tuple[str, tuple[Code, ...], Callable[[Context, str], None]],
     ("displacement", (Code.CP306,), same_day_contradiction),
     ("displacement", (Code.CP307,), different_days_contradiction),
 )
+
+
+def cells_shown_later(sheet: Sheet) -> list[str]:
+    """The columns of a sheet whose cells, as written, the rules of its table read or show (each rule's
+    `reads`): what the parse cache keeps of them beside the typed table."""
+    named = {ID_COLUMN: sheet.table.id_column, FIRST_COLUMN: next(iter(sheet.headers), None)}
+    wanted = [named.get(column, column) for table, _codes, rule in TABLE_RULES if table == sheet.table.name
+              for column in rule.reads]
+    return [c for c in dict.fromkeys(wanted) if c and c in sheet.frame]
 
 
 def _as_written(table: pd.DataFrame) -> pd.DataFrame:
