@@ -83,17 +83,20 @@ def may_change(texts):
     if not len(data):
         return np.zeros(len(array), dtype=bool)
 
-    def byte(at: np.ndarray) -> np.ndarray:  # at each place (a text too short for it reads some other byte)
-        return data[np.clip(at, 0, len(data) - 1)]
-
     starts, ends = offsets[:-1], offsets[1:]
     size = ends - starts
     filled = size > 0
-    first, last = byte(starts), byte(ends - 1)
-    maybe = filled & (SPACE_LEAD[first] | SPACE_ASCII[last]
-                      | (size >= 2) & SPACE_END_2[last] & SPACE_LEAD_2[byte(ends - 2)]
-                      | (size >= 3) & SPACE_LEAD_3[byte(ends - 3)]
-                      | (size <= EMPTY_WORD_BYTES) & EMPTY_WORD_FIRST[first])
+    # Each text's first and last byte (an empty text, which reads some other byte, is left out by filled; only
+    # empty texts at the very end start past the data).
+    first = data[starts if not len(starts) or starts[-1] < len(data) else np.minimum(starts, len(data) - 1)]
+    last = data[ends - 1]
+    maybe = filled & (SPACE_LEAD[first] | SPACE_ASCII[last] | (size <= EMPTY_WORD_BYTES) & EMPTY_WORD_FIRST[first])
+    # A text ending in a space beyond ASCII ends in a byte beyond ASCII: only those texts are looked at further.
+    wide = np.flatnonzero(filled & (last >= 0x80))
+    if len(wide):
+        wide_ends, wide_size = ends[wide], size[wide]
+        maybe[wide] |= ((wide_size >= 2) & SPACE_END_2[last[wide]] & SPACE_LEAD_2[data[wide_ends - 2]]
+                        | (wide_size >= 3) & SPACE_LEAD_3[data[wide_ends - 3]])
     # Odd or doubled spaces and total words are rare: the column's texts are first searched as one string for
     # either, and cell by cell only when that finds any (or finds one across the end of a text and the start of
     # the next).
