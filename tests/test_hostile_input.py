@@ -337,3 +337,26 @@ def test_any_cells_in_any_shape_end_in_findings_never_a_traceback(tmp_path_facto
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code in (0, 1)
     assert everything(data) == before
+
+
+def test_the_annotated_copy_of_a_long_csv_holds_the_rows_its_findings_mark(tmp_path):
+    from openpyxl import load_workbook
+
+    from cpreport.annotate import ROWS_COPIED, ROWS_MARKED
+    from cpreport.build import check, findings_files
+    from cpreport.config import load_config
+
+    rows = ROWS_COPIED + 3000
+    forums(tmp_path / "data", rows, "Ninewa")
+    lines = (tmp_path / "data" / "activities.csv").read_text("utf-8").splitlines()
+    for number in (2, 3, rows - 5):  # an unknown governorate on three rows, two of them far apart
+        lines[number - 1] = lines[number - 1].replace("Ninewa", "Mars")
+    (tmp_path / "data" / "activities.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    config = load_config(data=str(tmp_path / "data"), out=str(tmp_path / "out"), period="2017-05")
+    copy = findings_files(config, check(config).findings, annotated=True)["activities.csv.annotated.xlsx"]
+    sheet = load_workbook(io.BytesIO(copy)).active
+    held = {cell.row for row in sheet.iter_rows() for cell in row if cell.value is not None}
+    assert {1, 2, 3, rows - 5} <= held and len(held) <= 20 + ROWS_MARKED
+    assert [c.value for c in sheet[rows - 5]] == lines[rows - 6].split(",")  # each row where it is in the CSV
+    assert sheet.cell(rows - 5, 5).comment is not None or sheet.cell(2, 5).comment is not None
+    assert sheet.cell(rows - 5, 5).fill.start_color.rgb.endswith("FFC7CE")
