@@ -218,6 +218,6 @@ def read_stacked(files: list[tuple], intake) -> dict[str, object]:
         frame[ROW] = at[rows] - starts[n] + (tops[n][1] if n else 0) + 1
         changed = {name: cells.iloc[rows].reset_index(drop=True) for name, cells in whole.changed.items()}
         reads[relative] = FileRead([Sheet(table, relative, "", frame, dict(whole.headers), dict(whole.columns), path,
-                                          tops[n][0] + 1, False, changed)], True, set())
+                                          tops[n][0] + 1, False, changed, origin=(whole.frame, n))], True, set())
     return reads
 
