@@ -9,6 +9,9 @@ and as CSV, then measures, in the same run and on the same files:
   - `cpreport --help` and `cpreport --version` as processes, against `import click`;
   - load + validate + figures as a whole process (and its peak memory), against the read alone; and again
     with the activities split across 10 files in office folders, against reading those files alone;
+  - for the CSV, the same rows with one wrong column on every row: the check, the findings and the annotated
+    copy of the sheet, against a clean check of the same rows (held to 3x), and its peak memory;
+  - a workbook of a few kilobytes with a cell in A1 and one in XFD1048576, refused before it is laid out;
   - load, validate, figures, render HTML and render PDF in-process (the PDF against the smallest N);
   - `cpreport build --force` as a process, without and with the parse cache, and with every format
     (held to 1.5x HTML and PDF alone); a rebuild with nothing changed; a rebuild after the displacement
@@ -149,6 +152,46 @@ def _write(path: Path, name: str, header: list, rows: list) -> None:
         writer.writerows([[v.isoformat() if isinstance(v, dt.date) else v for v in r] for r in rows])
 
 
+def write_wrong_column(folder: Path, n: int) -> Path:
+    """The CSV data set with one wrong column: every activity in a governorate that is none ("Mars"), as a sheet
+    with a column filled in wrongly comes; a finished set is reused."""
+    data = folder / "wrong-csv"
+    if (folder / "complete-wrong-csv").is_file():
+        return data
+    forums, activities, displacement = rows_of_data(n)
+    data.mkdir(parents=True, exist_ok=True)
+    _write(data / "cpfs.csv", "cpfs", ["cpf_id", "name_en", "name_ar", "governorate", "district", "established_by",
+                                        "established_on", "status"], forums)
+    _write(data / "activities.csv", "activities", ACTIVITY_HEADER, [row[:6] + ["Mars"] + row[7:] for row in activities])
+    _write(data / "displacement.csv", "displacement", DISPLACEMENT_HEADER, displacement)
+    (data / "cpreport.toml").write_text(CONFIG.format(data=data, out=folder / "out-wrong-csv"), "utf-8")
+    (folder / "complete-wrong-csv").write_text(f"{n}\n")
+    return data
+
+
+def write_sparse(folder: Path) -> Path:
+    """A workbook of a few kilobytes whose sheet has a cell in A1 and one in XFD1048576: laid out as a grid, 17
+    billion cells."""
+    import re
+    import zipfile
+
+    path = folder / "sparse" / "cpfs.xlsx"
+    if path.is_file():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write(path, "cpfs", ["cpf_id", "name_en"], [["CPF-1", "x"]])
+    parts = {}
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    sheet = next(name for name in parts if re.match(r"xl/worksheets/[^/]+\.xml$", name))
+    parts[sheet] = parts[sheet].replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x'
+                                                          b"</t></is></c></row></sheetData>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    return path
+
+
 def timed(function, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -219,6 +262,23 @@ def stages(data: Path, repeat: int) -> dict[str, float]:
     }
 
 
+# A check of sheets with errors, with the findings' files and the annotated copies of the sheets, as a build writes
+# them when the sheets have errors.
+FINDINGS = textwrap.dedent("""
+    from cpreport.build import check, findings_files
+    from cpreport.config import load_config
+    config = load_config({config!r})
+    findings_files(config, check(config).findings, annotated={annotated!r})
+""")
+# A workbook read as the load stage reads it: what it says of the file.
+READ_ONE = textwrap.dedent("""
+    from pathlib import Path
+    from cpreport.load import read_file, table_named
+    said = [event.code for event in read_file(Path({path!r}), table_named("cpfs")).events]
+    assert said == ["CP025"], said
+""")
+
+
 # As `cpreport validate` runs it: the program settles pandas (cpreport.libraries.settle) before it reads.
 PIPELINE = textwrap.dedent("""
     from cpreport.libraries import settle
@@ -274,6 +334,10 @@ def main() -> None:
         if option == "--help":
             table.add("-", "python -c 'import click'", click_import)
         table.add("-", f"cpreport {option}", seconds, click_import, "import click", "<= 3x", ratio=ratio)
+    # A workbook of a few kilobytes that would be laid out as 17 billion cells: refused before it is laid out.
+    sparse, sparse_memory = process(READ_ONE.format(path=str(write_sparse(root))), repeat)
+    table.add("-", "sparse workbook (A1 and XFD1048576): refused (CP025)", sparse, target="< 1 s")
+    table.add("-", "  its peak memory", None, text=f"{sparse_memory} MB", target="<= 1,500 MB")
     smallest_pdf: dict[str, float] = {}
     for n in [int(r) for r in options.rows.split(",")]:
         print(f"data set of {n:,} rows …", file=sys.stderr)
@@ -301,6 +365,16 @@ def main() -> None:
             table.add(label, f"read alone, activities in {OFFICES} office files (process)", parts_alone)
             table.add(label, f"load+validate+figures, {OFFICES} office files", stacked, parts_alone, base_name,
                       "<= 1.3x", ratio=ratio)
+            if kind == "csv":
+                # One wrong column on every row: the findings (one per value, rows as runs) and the annotated copy
+                # (the rows it marks) against a clean check of the same rows.
+                wrong = write_wrong_column(root / f"n{n}", n)
+                (_, _), (marked, marked_memory), ratio = side_by_side(
+                    FINDINGS.format(config=config, annotated=False),
+                    FINDINGS.format(config=str(wrong / "cpreport.toml"), annotated=True), repeat)
+                table.add(label, "one wrong column: check, findings, annotated copy", marked, None, "clean check",
+                          "<= 3x", ratio=ratio)
+                table.add(label, "  its peak memory", None, text=f"{marked_memory} MB", target="<= 1,500 MB")
             for stage, seconds in stages(data, repeat).items():
                 if stage == "render PDF":
                     smallest_pdf.setdefault(kind, seconds)

@@ -35,8 +35,15 @@ def _as_written(value):
     return value if isinstance(value, (int, float)) else str(value)
 
 
-def _workbook(path: Path):
-    """The workbook to annotate: the user's own .xlsx (formatting kept), or a new one with the cells as read."""
+# A sheet of more rows than this, read from a CSV (or XLS, ODS), is copied with only the rows its findings mark
+# (and the header's rows above them), each in its own row: a copy of every cell of 100,000 rows would take
+# openpyxl half a minute and megabytes, for a few marked cells.
+ROWS_COPIED = 5000
+
+
+def _workbook(path: Path, rows: set[int] | None = None):
+    """The workbook to annotate: the user's own .xlsx (formatting kept), or a new one with the cells as read (of a
+    long sheet, the rows given and the first rows alone)."""
     from openpyxl import Workbook, load_workbook
 
     from .load import read_grids
@@ -51,8 +58,17 @@ def _workbook(path: Path):
     book.remove(book.active)
     for name, grid in grids.items():
         sheet = book.create_sheet((name or path.stem)[:31])
-        for row in grid.itertuples(index=False):
-            sheet.append([_as_written(v) for v in row])
+        if rows is None or len(grid) <= ROWS_COPIED:
+            for row in grid.itertuples(index=False):
+                sheet.append([_as_written(v) for v in row])
+        else:
+            from .load.sheets import HEADER_SEARCH_ROWS
+
+            wanted = sorted({r for r in rows if 0 < r <= len(grid)} | set(range(1, HEADER_SEARCH_ROWS + 1)))
+            for number, row in zip(wanted, grid.iloc[[r - 1 for r in wanted]].itertuples(index=False)):
+                for column, value in enumerate(row, 1):
+                    if (value := _as_written(value)) is not None:
+                        sheet.cell(row=number, column=column, value=value)
         keep_as_text(sheet)
     return book
 
@@ -91,7 +107,7 @@ def annotate(path: Path, findings: list[Finding]) -> bytes:
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    book = _workbook(path)
+    book = _workbook(path, {row for f in findings if f.row for row in (f.row, *_other_rows(f))})
     by_cell: dict[tuple[str, int, int], list[Finding]] = {}
     marked: dict[tuple[str, int, int], str] = {}
     for f in findings:

@@ -275,3 +275,58 @@ def test_a_column_of_plain_dates_or_counts_with_one_odd_cell_reads_alike_either_
     if odd not in ("2016-02-29", ""):  # not a day in the programme's years: said at its row
         assert ("cpfs.csv", rows // 2 + 2) in said
     _assert_same(by_arrow, by_csv)
+
+
+def _parts_both_ways(folder):
+    """The data folder checked with a table's CSV parts tidied as one (load's fast path), and each part alone."""
+    from cpreport.load import read_file
+
+    stacked = load(folder)
+    alone = load(folder, reader=lambda *args, **options: read_file(*args, **options))
+    for name, parts in stacked.parts.items():
+        assert [(p.file, p.header_row, p.frame["_row"].tolist()) for p in parts] == \
+            [(p.file, p.header_row, p.frame["_row"].tolist()) for p in alone.parts[name]]
+    return validate(stacked, END, SCOPES), validate(alone, END, SCOPES)
+
+
+def _office_rows(first, count, spoiled=None):
+    rows = [[f"ACT-{i:05d}", "training", f"Session {i}", f"جلسة {i}", f"2017-0{1 + i % 5}-1{i % 10}", "",
+             "Ninewa", "CPF-1", "20", "5", "4", "4", "4", "4", "4"] for i in range(first, first + count)]
+    if spoiled is not None and rows:
+        rows[len(rows) // 2][spoiled[0]] = spoiled[1]
+    return rows
+
+
+def _offices(folder, counts, titles=(), spoiled=None):
+    header = [c.name for c in TABLES["activities"].columns]
+    first = 0
+    for office, count in enumerate(counts):
+        place = folder / f"office-{office}"
+        place.mkdir(parents=True)
+        with open(place / "activities.csv", "w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            for line in (titles[office] if office < len(titles) else []):
+                writer.writerow([line])
+            writer.writerow(header)
+            writer.writerows(_office_rows(first, count, spoiled if office == 1 else None))
+        first += count
+    _write(folder, {"cpfs": [["CPF-1", "Forum", "منتدى", "Ninewa", "Mosul", "IOM", "2016-01-01", "active"]],
+                    "displacement": [["2017-05-02", "national", "displaced_current", "", "358656"]]})
+
+
+def test_a_table_in_office_files_reads_alike_as_one_and_part_by_part(tmp_path):
+    # Parts of different lengths, title lines above some headers, and an office with a header and no rows.
+    _offices(tmp_path, [40, 25, 0, 31], titles=[[], ["Activities of Anbar", "May 2017"], [], ["Basrah"]])
+    stacked, alone = _parts_both_ways(tmp_path)
+    _assert_same(stacked, alone)
+    assert len(stacked.activities) == 96
+    assert any(f.code == "CP005" and f.file == "office-2/activities.csv" for f in stacked.findings)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(column=st.integers(0, 14), cell=st.sampled_from(MESSY), counts=st.lists(st.integers(0, 30), min_size=2,
+                                                                                 max_size=4))
+def test_a_messy_cell_in_one_office_file_is_said_of_that_file(tmp_path_factory, column, cell, counts):
+    folder = tmp_path_factory.mktemp("offices")
+    _offices(folder, counts, spoiled=(column, cell))
+    _assert_same(*_parts_both_ways(folder))

@@ -222,13 +222,53 @@ def escapes_in_a_cell(data: Path) -> None:
     (data / "displacement.csv").write_text("\n".join(text) + "\n", "utf-8")
 
 
+def far_cell(stream, data: bytes) -> None:
+    """A sheet of a header, a row, and one cell at the far corner of the largest grid Excel has."""
+    head, tail = data.split(b"</sheetData>")
+    stream.write(head + b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row>'
+                 b"</sheetData>" + tail)
+
+
+def huge_range(stream, data: bytes) -> None:
+    """A sheet that declares the whole of Excel's grid as its range."""
+    stream.write(re.sub(rb"<dimension ref=\"[^\"]*\"", b'<dimension ref="A1:XFD1048576"', data))
+
+
+def sparse_sheet(data: Path) -> None:
+    workbook(data / "cpfs.xlsx", far_cell)
+
+
+def declared_range(data: Path) -> None:
+    workbook(data / "cpfs.xlsx", huge_range)
+
+
+@pytest.mark.parametrize("shape, said", [(far_cell, "spans 1,048,576 rows and 16,384 columns"),
+                                         (huge_range, "declares 1,048,576 rows and 16,384 columns")])
+def test_a_sheet_laid_out_past_the_limits_is_too_large_before_it_is_laid_out(tmp_path, shape, said):
+    path = workbook(tmp_path / "cpfs.xlsx", shape)
+    assert path.stat().st_size < 10_000
+    found = codes(path)
+    assert set(found) == {"CP025"} and f"the sheet 'cpfs' {said}" in found["CP025"], found
+
+
+def test_a_sheet_within_the_limits_is_read_whatever_its_columns(tmp_path):
+    def wide(stream, data: bytes) -> None:  # the second row's cells in columns AA and ZZ: far, but not too far
+        head, tail = data.split(b"</sheetData>")
+        stream.write(head + b'<row r="3"><c r="AA3" t="inlineStr"><is><t>a</t></is></c>'
+                     b'<c r="ZZ3" t="inlineStr"><is><t>z</t></is></c></row></sheetData>' + tail)
+
+    assert "CP025" not in codes(workbook(tmp_path / "cpfs.xlsx", wide))
+    assert "CP025" in codes(workbook(tmp_path / "cpfs.xlsx", wide), limits=Limits(columns=100))
+
+
 def deep_config(data: Path) -> None:
     (data / "cpreport.toml").write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n", "utf-8")
 
 
 CORPUS = {"shared_strings": (shared_strings, 1), "long_line": (long_line, 1), "long_scope": (long_scope, 1),
           "table_is_a_folder": (table_is_a_folder, 1), "broken_link": (table_behind_a_broken_link, 1),
-          "escapes_in_a_cell": (escapes_in_a_cell, None), "deep_config": (deep_config, 2)}
+          "escapes_in_a_cell": (escapes_in_a_cell, None), "deep_config": (deep_config, 2),
+          "sparse_sheet": (sparse_sheet, 1), "declared_range": (declared_range, 1)}
 
 
 @pytest.fixture(scope="module")
@@ -293,3 +333,26 @@ def test_any_cells_in_any_shape_end_in_findings_never_a_traceback(tmp_path_facto
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code in (0, 1)
     assert everything(data) == before
+
+
+def test_the_annotated_copy_of_a_long_csv_holds_the_rows_its_findings_mark(tmp_path):
+    from openpyxl import load_workbook
+
+    from cpreport.annotate import ROWS_COPIED, ROWS_MARKED
+    from cpreport.build import check, findings_files
+    from cpreport.config import load_config
+
+    rows = ROWS_COPIED + 3000
+    forums(tmp_path / "data", rows, "Ninewa")
+    lines = (tmp_path / "data" / "activities.csv").read_text("utf-8").splitlines()
+    for number in (2, 3, rows - 5):  # an unknown governorate on three rows, two of them far apart
+        lines[number - 1] = lines[number - 1].replace("Ninewa", "Mars")
+    (tmp_path / "data" / "activities.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    config = load_config(data=str(tmp_path / "data"), out=str(tmp_path / "out"), period="2017-05")
+    copy = findings_files(config, check(config).findings, annotated=True)["activities.csv.annotated.xlsx"]
+    sheet = load_workbook(io.BytesIO(copy)).active
+    held = {cell.row for row in sheet.iter_rows() for cell in row if cell.value is not None}
+    assert {1, 2, 3, rows - 5} <= held and len(held) <= 20 + ROWS_MARKED
+    assert [c.value for c in sheet[rows - 5]] == lines[rows - 6].split(",")  # each row where it is in the CSV
+    assert sheet.cell(rows - 5, 5).comment is not None or sheet.cell(2, 5).comment is not None
+    assert sheet.cell(rows - 5, 5).fill.start_color.rgb.endswith("FFC7CE")

@@ -17,7 +17,7 @@ from .grids import read_grids
 from .limits import Limits, check_file_size
 from .headers import header_score, required_missing, required_named
 from .parts import to_sheet
-from .sheets import OWN_FILES, SPREADSHEETS, FileRead, Loaded, Sheet, Unreadable
+from .sheets import OWN_FILES, SPREADSHEETS, TEXT_FILES, FileRead, Loaded, Sheet, Unreadable
 from .tidying import has_cells
 
 NO_INTAKE = Intake()
@@ -138,6 +138,18 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
     return FileRead(events, True, unreadable)
 
 
+def _stacked_parts(data: Path, paths: list[Path], intake: Intake) -> dict[str, FileRead]:
+    """A table's CSV parts read at once where they can be (fastpath.read_stacked): by their paths in the folder."""
+    from .fastpath import read_stacked
+
+    groups: dict[str, list[tuple]] = {}
+    for path in paths:
+        if path.suffix.lower() in TEXT_FILES and not path.name.startswith("~$") and \
+                (table := table_named(path.stem)) is not None:
+            groups.setdefault(table.name, []).append((path, table, path.relative_to(data).as_posix()))
+    return {name: read for files in groups.values() if len(files) > 1 for name, read in read_stacked(files, intake).items()}
+
+
 Reader = Callable[..., FileRead]  # read_file, or the parse cache's reader (cache.py), which takes the same arguments
 
 
@@ -155,6 +167,7 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
     paths, too_deep, hidden, odd = data_files(data, intake.skip)
     others: list[str] = []
     digests: dict[str, str] = {}
+    stacked = _stacked_parts(data, paths, intake) if reader is read_file else {}
     for path in paths:
         relative = path.relative_to(data).as_posix()
         suffix = path.suffix.lower()
@@ -167,7 +180,7 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
             continue
         options = intake.options(relative)
         table = TABLES[options.table] if options.table else table_named(path.stem)
-        read = reader(path, table, relative=relative, intake=intake)
+        read = stacked.get(relative) or reader(path, table, relative=relative, intake=intake)
         if read.digest:
             digests[relative] = read.digest
         if read.counted:

@@ -80,10 +80,23 @@ def top_rows(grid: pd.DataFrame, rows: int = HEADER_SEARCH_ROWS) -> list[list]:
     known = _TOP_ROWS.get(id(grid))
     taken = known[1] if known is not None and known[0]() is grid else None
     if taken is None or len(taken) < min(rows, len(grid)):
-        taken = grid.iloc[:max(rows, HEADER_SEARCH_ROWS)].to_numpy(dtype=object).tolist()
+        taken = _first_rows(grid, max(rows, HEADER_SEARCH_ROWS))
         key = id(grid)
         _TOP_ROWS[key] = (weakref.ref(grid, lambda _, key=key: _TOP_ROWS.pop(key, None)), taken)
     return taken[:rows]
+
+
+def _first_rows(grid: pd.DataFrame, rows: int) -> list[list]:
+    """A sheet's first rows as lists of cells (empty ones NaN in a CSV's Arrow text, as pandas gives them); a
+    CSV's taken from its Arrow columns, a few cells each, without pandas' conversion of the whole block."""
+    from .text import arrow_array, arrow_text
+
+    if grid.shape[1] and all(arrow_text(grid[column]) for column in grid.columns):
+        nan = float("nan")
+        columns = [[nan if v is None else v for v in arrow_array(grid[column]).slice(0, rows).to_pylist()]
+                   for column in grid.columns]
+        return [list(row) for row in zip(*columns)]
+    return grid.iloc[:rows].to_numpy(dtype=object).tolist()
 
 
 def header_score(grid: pd.DataFrame, table: Table, rows: list[list] | None = None,

@@ -41,6 +41,9 @@ class Sheet:
     # The validate stage's work on this sheet alone (typed table, findings), when already done: see cache.py.
     checked: tuple[pd.DataFrame, list] | None = None
     parts: list[Sheet] = field(default_factory=list, repr=False)  # a stacked table's parts, in the order read
+    # A part read with others as one table (load.fastpath.read_stacked): that table's frame and the part's place
+    # among them, so that stacking the parts again takes the frame as it is.
+    origin: tuple[pd.DataFrame, int] | None = field(default=None, repr=False, compare=False)
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)

@@ -38,13 +38,24 @@ def stack_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return stacked
 
 
+def parts_frames(parts: list[Sheet]) -> list[pd.DataFrame]:
+    return [part.frame for part in parts]
+
+
 def stack(parts: list[Sheet]) -> Sheet:
     """A table's parts as one Sheet: cells as read, one part under the other, rows keyed by part (see Sheet.where).
     Parts may have different optional columns; a column a part lacks is empty in its rows."""
     if len(parts) == 1:
         return parts[0]
     first = parts[0]
-    frame = stack_frames([part.frame for part in parts])
+    origin = first.origin[0] if first.origin else None
+    if origin is not None and all(part.origin and part.origin[0] is origin and part.origin[1] == n
+                                  for n, part in enumerate(parts)) and sum(map(len, parts_frames(parts))) == len(origin):
+        # The parts as they were read, together (load.fastpath.read_stacked): that frame, rows keyed by part.
+        frame = origin.copy(deep=False)
+        frame[ROW] = np.concatenate([row_keys(part.frame[ROW], n) for n, part in enumerate(parts)])
+    else:
+        frame = stack_frames([part.frame for part in parts])
     changed = {}
     for column in dict.fromkeys(c for part in parts for c in part.changed):
         changed[column] = pd.concat([part.changed.get(column, pd.Series(None, index=part.frame.index, dtype=object))
