@@ -86,7 +86,7 @@ class Commands(click.Group):
         except (CpreportError, click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except OSError as error:
-            if not _about_the_machine(error):
+            if not machine_problem(error):
                 raise self._unexpected(error) from None
             # A full disk, a folder made read-only, a share that went away: the machine's, not the sheets'. The
             # screen has one line; the log has where it happened too.
@@ -117,7 +117,7 @@ MACHINE_ERRORS = frozenset(getattr(errno, name) for name in (
     "EHOSTUNREACH", "ETIMEDOUT", "ECONNRESET", "ENXIO", "ENODEV", "ENOLCK", "EAGAIN") if hasattr(errno, name))
 
 
-def _about_the_machine(error: OSError) -> bool:
+def machine_problem(error: OSError) -> bool:
     """Whether an OSError is about a file, a folder or the disk (exit 3), not a bug."""
     return error.filename is not None or error.filename2 is not None or error.errno in MACHINE_ERRORS
 
