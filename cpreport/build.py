@@ -336,8 +336,9 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
             outcome.figures = page.figures
             outcome.narratives[str(period)] = page.figures.narrative
             keys[str(period)] = page.key
-            if left:
+            if left:  # an approved period whose figures stand: its folder, as it is, is what the next run checks
                 outcome.left.append(period)
+                keys[str(period)] = (manifest.read(config.out / str(period) / manifest.MANIFEST_NAME) or {}).get("page", "")
             elif not force and manifest.page_current(config.out, period, page.key):
                 outcome.current.append(period)
             else:

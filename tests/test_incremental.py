@@ -175,3 +175,25 @@ def test_a_file_or_disk_problem_is_the_machines_and_an_error_naming_nothing_is_a
     assert machine_problem(OSError(errno.EINVAL, "Invalid argument", "/srv/out/report.pdf"))
     assert not machine_problem(OSError("a catalog that was never compiled"))
     assert not machine_problem(OSError(errno.EINVAL, "Invalid argument"))
+
+
+def test_a_period_whose_report_would_not_change_is_left_as_it_is_and_then_up_to_date(sample):
+    _configure(sample, formats='["html"]')
+    out = sample.parent / "out"
+    assert _build(sample).returncode == 0
+    before = _folders(out)
+    # Words of April's own: an input of the build changed, nothing that May's report shows.
+    april = sample.parent / "narrative" / "2017-04"
+    april.mkdir()
+    (april / "en.md").write_text("News of April.\n", "utf-8")
+    (april / "ar.md").write_text("أخبار نيسان.\n", "utf-8")
+    again = _build(sample)
+    assert again.returncode == 0, again.stderr
+    assert "already shows what the sheets give: it is left as it is" in again.stdout
+    assert "Rendered 0 periods, 1 current" in again.stdout
+    after = _folders(out)
+    shown = {name: file for name, file in after["2017-05"].items() if name != ".manifest.json"}
+    assert shown == {name: file for name, file in before["2017-05"].items() if name != ".manifest.json"}
+    # Its manifest now names these inputs: the next build is up to date without reading a sheet.
+    third = _build(sample)
+    assert third.stdout.startswith("Up to date: the report for 2017-05"), third.stdout + third.stderr
