@@ -15,7 +15,9 @@ and as CSV, then measures, in the same run and on the same files:
   - load, validate, figures, render HTML and render PDF in-process (the PDF against the smallest N);
   - `cpreport build --force` as a process, without and with the parse cache, and with every format
     (held to 1.5x HTML and PDF alone); a rebuild with nothing changed; a rebuild after the displacement
-    file changed.
+    file changed;
+  - `cpreport build --all-periods` over the sample's 24 months: from cold, after one new row in the last month,
+    after one row of a middle month edited, against a build of the last month alone.
 It prints medians over the repeats, the ratios, and the targets they are held to. A process and its
 baseline run in turns, and their ratio is the median of the pairs' ratios: a shared machine's speed drifts,
 and each pair sees it alike. Data sets are kept with --keep DIR and reused by later runs. cpreport's modules
@@ -313,12 +315,90 @@ class Table:
             print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths)) + " |")
 
 
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+def _add_activity(data: Path, day: dt.date, title: str) -> None:
+    """One more activity row in the sample's activities.xlsx, a copy of its last one dated `day`."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(data / "activities.xlsx")
+    sheet = book.active
+    last = [cell.value for cell in sheet[sheet.max_row]]
+    when = dt.datetime.combine(day, dt.time())
+    sheet.append([f"ACT-BENCH-{sheet.max_row}", last[1], title, title, when, when, *last[6:]])
+    book.save(data / "activities.xlsx")
+
+
+def _edit_attendance(data: Path, month: str, more: int) -> str:
+    """`more` participants (police) added to the first activity of `month` (YYYY-MM); its id."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(data / "activities.xlsx")
+    for row in book.active.iter_rows(min_row=4):
+        if row[4].value is not None and row[4].value.strftime("%Y-%m") == month:
+            row[8].value += more
+            row[10].value += more
+            book.save(data / "activities.xlsx")
+            return row[0].value
+    raise SystemExit(f"no activity in {month} in {data}")
+
+
+def _rendered(args: list[str]) -> tuple[float, str]:
+    """Wall time of a build process (which must succeed) and its line saying how many periods it rendered."""
+    start = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{args} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    said = [line for line in done.stdout.splitlines() if line.startswith("Rendered")]
+    return seconds, said[0].split(" (")[0] if said else ""
+
+
+def all_periods(table: Table, cli: list[str], root: Path, repeat: int) -> None:
+    """`build --all-periods` over the sample's 24 months, as a new user would run it: from cold, after one new
+    row dated in the last month, and after one row of a middle month edited (the months from it on change their
+    figures "to date"). Each is run right after a build of the last month alone (--force, its own output
+    folder), and the ratio is the median of those pairs': a shared machine's speed drifts."""
+    months = 24
+    runs: dict[str, list[float]] = {"single": [], "cold": [], "new": [], "edited": []}
+    ratios: dict[str, list[float]] = {"cold": [], "new": [], "edited": []}
+    said: dict[str, str] = {}
+    for turn in range(repeat):
+        folder = root / f"sample-{turn}"
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("out", "__pycache__"))
+        config = str(folder / "cpreport.toml")
+        build = cli + ["build", "--config", config]
+        single = build + ["--force", "--out", str(folder / "out-single")]
+        for case in ("cold", "new", "edited"):
+            if case == "new":
+                _add_activity(folder, dt.date(2017, 5, 28), "New session")
+            elif case == "edited":
+                _edit_attendance(folder, "2016-12", 10)
+            alone = _rendered(single)[0]
+            seconds, said[case] = _rendered(build + ["--all-periods"])
+            runs["single"].append(alone)
+            runs[case].append(seconds)
+            ratios[case].append(seconds / (months * alone if case == "cold" else alone))
+    single = statistics.median(runs["single"])
+    label = f"sample, {months} months"
+    table.add(label, "build of the last month alone, --force (process)", single)
+    table.add(label, f"--all-periods, cold ({said['cold']})", statistics.median(runs["cold"]), months * single,
+              f"{months} single-month builds", "<= 0.7x", ratio=statistics.median(ratios["cold"]))
+    table.add(label, f"--all-periods, one new row in the last month ({said['new']})", statistics.median(runs["new"]),
+              single, "single-month build", "<= 1.3x", ratio=statistics.median(ratios["new"]))
+    table.add(label, f"--all-periods, one row of 2016-12 edited ({said['edited']})", statistics.median(runs["edited"]),
+              single, "single-month build", ratio=statistics.median(ratios["edited"]))
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", default="1000,100000", help="sizes, comma-separated [1000,100000]")
+    parser.add_argument("--rows", default="1000,100000", help="sizes, comma-separated [1000,100000]; \"\" for none")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is shown [3]")
     parser.add_argument("--keep", type=Path, help="keep the data sets in this folder (and reuse them next time)")
     parser.add_argument("--kinds", default="xlsx,csv", help="file kinds, comma-separated [xlsx,csv]")
+    parser.add_argument("--rows-only", dest="no_all_periods", action="store_true",
+                        help="leave out the --all-periods rows over the sample's 24 months")
     options = parser.parse_args()
     import cpreport
 
@@ -339,7 +419,7 @@ def main() -> None:
     table.add("-", "sparse workbook (A1 and XFD1048576): refused (CP025)", sparse, target="< 1 s")
     table.add("-", "  its peak memory", None, text=f"{sparse_memory} MB", target="<= 1,500 MB")
     smallest_pdf: dict[str, float] = {}
-    for n in [int(r) for r in options.rows.split(",")]:
+    for n in [int(r) for r in options.rows.split(",") if r]:
         print(f"data set of {n:,} rows …", file=sys.stderr)
         paths = write_data(root / f"n{n}", n, kinds)
         for kind, data in paths.items():
@@ -405,6 +485,9 @@ def main() -> None:
 
             one, _ = process(build, repeat, swap)
             table.add(label, "rebuild, displacement changed", one, warm, "build with cache")
+    if not options.no_all_periods:
+        print("--all-periods over the sample …", file=sys.stderr)
+        all_periods(table, cli, root, repeat)
     print()
     table.print()
     print(f"\n{os.cpu_count()} cores; Python {sys.version.split()[0]}; {repeat} runs each; data in {root}")

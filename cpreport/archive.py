@@ -70,19 +70,23 @@ def _described_figures(weasyprint_tags):
             weasyprint_tags._build_box_tree = original
 
 
-def attachments(weasyprint, files: dict[str, bytes]) -> list:
+def attachments(weasyprint, files: dict[str, bytes], dated=None) -> list:
+    """The files the PDF carries; `dated` (a datetime) is their date, else the time of writing."""
     attached = []
     for name, content in files.items():
         relationship, _, description = ATTACHED.get(name, ("Unspecified", "", name))
         attached.append(weasyprint.Attachment(file_obj=io.BytesIO(content), name=name, description=description,
-                                              relationship=relationship))
+                                              relationship=relationship, created=dated, modified=dated))
     return attached
 
 
-def write_pdf(weasyprint, document, variant: str = "pdf/a-3a", files: dict[str, bytes] | None = None) -> bytes:
-    """The laid-out report as PDF bytes in the chosen variant, with `files` attached (all but PDF/A-1/2 allow it)."""
+def write_pdf(weasyprint, document, variant: str = "pdf/a-3a", files: dict[str, bytes] | None = None,
+              dated=None) -> bytes:
+    """The laid-out report as PDF bytes in the chosen variant, with `files` attached (all but PDF/A-1/2 allow it).
+
+    With `dated`, the same report gives the same bytes whenever it is written: nothing in it is the time of day."""
     chosen = VARIANTS[variant]
-    options = {"attachments": attachments(weasyprint, files or {})}
+    options = {"attachments": attachments(weasyprint, files or {}, dated)}
     if chosen:
         options["pdf_variant"] = chosen
     if chosen in TAGGED:

@@ -15,11 +15,13 @@ from . import manifest, revisions
 from .config import Config, Period, Text
 from .contract import Intake
 from .datafolder import relative
+from . import pages
 from .errors import ApprovedPeriodChanged, Interrupted, InvalidData
 from .figures import Figures, compute
-from .findings import Code, Findings, finding, to_csv
+from .findings import Code, Findings, finding
 from .load import Loaded, load
 from .log import Progress
+from .pages import Page, findings_files
 from .validate import Checked, validate
 from .write import build_lock, publish, write_atomically, write_findings
 
@@ -50,6 +52,8 @@ class Outcome:
     narratives: dict[str, dict[str, str]] = field(default_factory=dict)  # {period: {language: narrative file used}}
     up_to_date: str = ""  # when the build found nothing to do: when the current report was built
     left: list[Period] = field(default_factory=list)  # approved months whose figures did not change: left as they are
+    rendered: list[Period] = field(default_factory=list)  # periods whose report was rendered and published
+    current: list[Period] = field(default_factory=list)  # periods whose report already showed what it would show
 
 
 def read_sheets(data: Path, progress: Progress | None = None, reader=None, intake: Intake = Intake()) -> Loaded:
@@ -116,18 +120,6 @@ def sources(checked: Checked) -> list[str]:
     return [f"{file} ({sheet})" if sheet else file for parts in checked.sources.values() for file, sheet in parts]
 
 
-def findings_files(config: Config, findings: Findings, period: Period | None = None,
-                   annotated: bool = False) -> dict[str, bytes]:
-    from .render import render_validation
-
-    files = {"validation.csv": to_csv(findings).encode("utf-8"),
-             "validation.html": render_validation(config, findings, str(period or config.period)).encode("utf-8")}
-    if annotated:
-        from .annotate import annotated_copies
-        files.update(annotated_copies(config.data, findings))
-    return files
-
-
 def _ours(name: str) -> bool:
     """A name cpreport writes into the findings folder: the list is on a shared drive, so it is checked."""
     from .annotate import SUFFIX
@@ -191,23 +183,19 @@ def _saying_what_was_replaced(swapped: list[str]):
                           "the index of periods may not list it yet, so build again.") from None
 
 
-def _report(config: Config, checked: Checked, period: Period, found: dict[str, str],
-            progress: Progress | None, swapped: list[str], reopen: str | None = None,
-            approval: dict | None = None, digests: dict | None = None) -> tuple[Figures, Path | None]:
-    """Compute, render and publish one period's folder; `swapped` gets its name once it is in place.
+def _page(config: Config, checked: Checked, period: Period, found: dict[str, str], digests: dict,
+          progress: Progress | None, reopen: str | None = None, approval: dict | None = None) -> tuple[Page, bool]:
+    """The period's page: its figures, their revisions and approval, and its key; and whether it is left as it is.
 
-    An approved period is left as it is when its figures do not change (the folder returned is None), and stops
-    the build when they would, unless `reopen` gives the reason to open it again. `approval` ({by, approved})
-    publishes the period approved (cpreport approve)."""
-    # Jinja, Babel and WeasyPrint load here, not with the module: checking the sheets needs none of them.
+    An approved period is left as it is when its figures do not change, and stops the build when they would,
+    unless `reopen` gives the reason to open it again. `approval` ({by, approved}) publishes the period approved
+    (cpreport approve)."""
     import json
 
-    from .crosscheck import check_halves
     from .narrative import used
-    from .render import logo_uri, render_html
 
-    stage = progress.stage if progress else (lambda name, detail="": None)
-    stage("figures", str(period))
+    if progress:
+        progress.stage("figures", str(period))
     figures = compute(checked, period, config.highlights)
     if config.indicators:
         from .indicators import add
@@ -215,61 +203,47 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
     figures.narrative = used(config, period)
     folder = config.out / str(period)
     now = json.loads(figures.to_json())["figures"]
-    digests = revisions.row_digests(checked) if digests is None else digests
     approved = revisions.read_json(folder / revisions.APPROVAL)
-    if approved and approval is None:
+    page = Page(config, period, figures, checked.findings, sources(checked), found,
+                approved=bool(approved) and approval is None)
+    if page.approved:
         published = (revisions.read_json(folder / revisions.FIGURES) or {}).get("figures") or {}
         changes = revisions.compare(str(period), published, revisions.read_json(folder / revisions.ROWS), now,
                                     digests)
         if not changes:
-            return figures, None
+            return page, True
         if reopen is None:
             raise ApprovedPeriodChanged(revisions.approved_changes(period, approved, changes))
     figures.revisions = revisions.note(config, checked, period, now, digests, reopen)
     figures.approval = {**approval, "day": dt.date.fromisoformat(approval["approved"][:10])} if approval else {}
-    stage("html", str(period))
-    html = render_html(config, figures, sources(checked))
-    check_halves(html)
-    files = {"report.html": html.encode("utf-8"), "figures.json": figures.to_json().encode("utf-8"),
-             **findings_files(config, checked.findings, period)}
-    if "pdf" in config.formats or "docx" in config.formats:
-        from .render import layout, write_pdf
+    page.key = pages.key(page)
+    return page, False
 
-        stage("pdf", str(period))
-        weasyprint, document = layout(html, (logo_uri(config),))
-        attached = {name: files[name] for name in ("figures.json", "validation.csv")}
-        pdf = write_pdf(weasyprint, document, config.pdf_variant, attached)
-        if "pdf" in config.formats:
-            files["report.pdf"] = pdf
-        if "docx" in config.formats:
-            from .snapshots import Drawing
-            from .word import word_document
 
-            stage("docx", str(period))
-            with Drawing(document, pdf) as drawing:  # the charts are drawn while the text is put in
-                files["report.docx"] = word_document(config, html, drawing.pictures, period)
-    if "xlsx" in config.formats:
-        from .annex import annex_workbook
+def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progress | None, swapped: list[str],
+             reopen: str | None = None, approval: dict | None = None) -> Path:
+    """Put the rendered files of a page in its folder, whole, with the history they replace and the manifest;
+    `swapped` gets the period's name once its folder is in place."""
+    import json
 
-        stage("xlsx", str(period))
-        files["annex.xlsx"] = annex_workbook(html, figures)
-    if "html" not in config.formats:
-        del files["report.html"]
+    config, period = page.config, page.period
+    folder = config.out / str(period)
     files[revisions.ROWS] = json.dumps(digests, ensure_ascii=False).encode("utf-8")
     if approval is not None:
-        files[revisions.APPROVAL] = revisions.approval_document(period, approval, found, files)
+        files[revisions.APPROVAL] = revisions.approval_document(period, approval, page.found, files)
     # The figures this publication replaces are kept (an approved version whole, with why it was opened again).
     old = folder / revisions.FIGURES
     replaced = old.is_file() and old.read_bytes() != files["figures.json"]
     kept_extra = {}
-    if approved and approval is None:
+    if page.approved:
         kept_extra = {name: (folder / name).read_bytes() for name in (revisions.APPROVAL, "report.pdf", "report.html",
                                                                       "validation.csv", "validation.html")
                       if (folder / name).is_file()}
         kept_extra[revisions.REOPENED] = json.dumps({"reason": reopen, "reopened": _now()}, ensure_ascii=False,
                                                     indent=2).encode("utf-8")
     files.update(revisions.kept_files(folder, replaced or bool(kept_extra), kept_extra))
-    files[manifest.MANIFEST_NAME] = manifest.document(found, period, files, _now())
+    files[manifest.MANIFEST_NAME] = manifest.document(page.found, period, files, _now(), page.key)
+    stage = progress.stage if progress else (lambda name, detail="": None)
     stage("stage", str(period))
 
     def publishing(name: str, detail: str = "") -> None:
@@ -277,28 +251,48 @@ def _report(config: Config, checked: Checked, period: Period, found: dict[str, s
             swapped.append(str(period))
         stage(name, detail)
 
-    return figures, publish(config.out, str(period), files, publishing)
+    return publish(config.out, str(period), files, publishing)
+
+
+def _report(config: Config, checked: Checked, period: Period, found: dict[str, str], progress: Progress | None,
+            swapped: list[str], reopen: str | None = None, approval: dict | None = None,
+            digests: dict | None = None) -> tuple[Figures, Path | None]:
+    """Compute, render and publish one period's folder now (cpreport approve); None for a folder left as it is."""
+    digests = revisions.row_digests(checked) if digests is None else digests
+    page, left = _page(config, checked, period, found, digests, progress, reopen, approval)
+    if left:
+        return page.figures, None
+    files = pages.render(page, progress.stage if progress else None)
+    return page.figures, _publish(page, files, digests, progress, swapped, reopen, approval)
 
 
 def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Progress | None = None,
-          force: bool = True, reopen: str | None = None) -> Outcome:
-    """Build the period's report. Errors in the sheets raise InvalidData and leave the last report in place.
+          force: bool = True, reopen: str | None = None, all_periods: bool = False, every: str = "month",
+          jobs: int = 1, found: dict[str, str] | None = None) -> Outcome:
+    """Build the config's period, or with `all_periods` every period of a kind (`every`: month, quarter, half,
+    year) that has data up to it, one folder each, and the index. Errors in the sheets raise InvalidData and leave
+    the last reports in place.
 
-    Without `force`, a report that is already current once the lock is held (a build we waited for
-    made it) is left as it is.
+    The sheets are read and checked once; each period's figures are computed, and its page rendered only when
+    what it shows changed since its folder was written (`force` renders every one), in `jobs` processes.
+    Without `force`, a build whose inputs are those of the last one (a build we waited for made it) does nothing.
+    `found`: the inputs as the caller hashed them (manifest.inputs), so that they are hashed once per run.
     """
     started = time.monotonic()
-    if progress:
-        progress.stage("lock")
+    stage = progress.stage if progress else (lambda name, detail="": None)
+    stage("lock")
     swapped: list[str] = []
     with _saying_what_was_replaced(swapped), build_lock(config.out, wait, progress.say if progress else None):
         # Hashed before reading, to tell whether there is anything to do; the sheets' hashes are then replaced by
         # those of the bytes read (manifest.as_read), so that the manifest describes what the report was made from.
-        found = manifest.inputs(config, strict)
-        done = None if force else manifest.current(config.out, config.period, found)
-        if done:
-            return Outcome(config, None, Findings(), folder=config.out / str(config.period), up_to_date=done["built"],
-                           seconds=time.monotonic() - started)
+        found = found or manifest.inputs(config, strict)
+        if not force:
+            done = (manifest.all_periods_current(config.out, found, every) if all_periods
+                    else manifest.current(config.out, config.period, found))
+            if done:
+                return Outcome(config, None, Findings(), folder=config.out if all_periods else config.out / str(config.period),
+                               up_to_date=done["built"], seconds=time.monotonic() - started,
+                               periods=[Period.parse(p) for p in done.get("periods", [])])
         reader = _cache_reader(config)
         loaded = read_sheets(config.data, progress, reader, config.intake)
         found = manifest.as_read(found, loaded.digests)
@@ -306,21 +300,76 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         reader.prune()
         outcome = Outcome(config, checked, checked.findings)
         _stop_on_errors(config, checked.findings, outcome)
-        config = outcome.config = dataclasses.replace(config, period=project_from(checked, config.period))
-        digests = revisions.warn_restated(config, checked)
-        index = index_page(config, [str(config.period)])
-        outcome.figures, outcome.folder = _report(config, checked, config.period, found, progress, swapped, reopen,
-                                                  digests=digests)
-        outcome.narratives[str(config.period)] = outcome.figures.narrative
-        if outcome.folder is None:
-            outcome.left, outcome.folder = [config.period], config.out / str(config.period)
+        if not all_periods:
+            config = outcome.config = dataclasses.replace(config, period=project_from(checked, config.period))
+        restated: dict[str, list] = {}
+        digests = revisions.warn_restated(config, checked, restated)
+        if all_periods:
+            months = periods_with_data(checked, config.period, every)
+            outcome.kept = [p for p in months if _kept(config, p)]
+            outcome.periods = [p for p in months if p not in outcome.kept]
+        else:
+            outcome.periods = [config.period]
+        index = index_page(config, [str(p) for p in outcome.periods])
+        alone: list[str] = []  # months built from their figures alone
+        keys: dict[str, str] = {}
+        todo: list[Page] = []
+        for period in outcome.periods:
+            # Each month is checked for its own end, so its figures are what a build of that month alone gives
+            # (a month without words of its own is built from its figures alone: see _own_words). Its findings
+            # name the restatements of its own figures (the config's period's name all of them), and not the rows
+            # dated after it: those are the later months', each in its own folder, and a new row dated in May
+            # does not change what April's folder says.
+            own_config, own_found = _own_words(config, period, found)
+            if own_found is not found:
+                alone.append(str(period))
+            own = checked
+            if period != config.period:
+                own = check(own_config, strict, None, loaded, period)
+                _stop_on_errors(config, own.findings, outcome)
+                own.findings = Findings([f for f in own.findings if f.code != Code.CP305.name])
+                own.findings.extend(restated.get(str(period), []))
+            page, left = _page(own_config, own, period, own_found, digests, progress, reopen)
+            outcome.figures = page.figures
+            outcome.narratives[str(period)] = page.figures.narrative
+            keys[str(period)] = page.key
+            if left:  # an approved period whose figures stand: its folder, as it is, is what the next run checks
+                outcome.left.append(period)
+                keys[str(period)] = (manifest.read(config.out / str(period) / manifest.MANIFEST_NAME) or {}).get("page", "")
+            elif not force and manifest.page_current(config.out, period, page.key):
+                outcome.current.append(period)
+            else:
+                todo.append(page)
+        jobs = pages.jobs_at_most(jobs)
+        if jobs > 1 and len(todo) > 1:
+            stage("render", f"{len(todo)} periods in {min(jobs, len(todo))} processes")
+        for page, files in pages.rendered(todo, jobs, stage):
+            outcome.folder = _publish(page, files, digests, progress, swapped, reopen)
+            outcome.rendered.append(page.period)
+        outcome.rendered.sort(key=outcome.periods.index)
+        for period in outcome.current if not all_periods else ():
+            # What it shows has not changed: its files stay as they are, the manifest says the inputs it matches.
+            folder = config.out / str(period)
+            write_atomically(folder / manifest.MANIFEST_NAME,
+                             manifest.refreshed(manifest.read(folder / manifest.MANIFEST_NAME), found, period))
         _clear_old_findings(config)
-        outcome.periods = [config.period]
-        if progress:
-            progress.stage("index")
-        write_index(config, index)
+        stage("index")
+        index = write_index(config, index)
+        if all_periods:
+            write_atomically(config.out / manifest.ALL_PERIODS_NAME,
+                             manifest.all_periods_document(found, [str(p) for p in outcome.periods], _now(),
+                                                           alone, every, keys))
+            outcome.folder = index.parent
+        else:
+            outcome.folder = config.out / str(config.period)
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def build_all(config: Config, **options) -> Outcome:
+    """Build every period of a kind (`every`: month, quarter, half, year) that has data, up to the config's
+    period, one folder each, and the index: the build over many periods."""
+    return build(config, all_periods=True, **options)
 
 
 def _dates(checked: Checked) -> pd.Series:
@@ -347,62 +396,6 @@ def periods_with_data(checked: Checked, last: Period, every: str = "month") -> l
     months = sorted(set(zip(dates.dt.year, dates.dt.month)))
     periods = [Period(int(year), int(month)).containing(every) for year, month in months]
     return list(dict.fromkeys(periods))
-
-
-def build_all(config: Config, *, strict: bool = False, wait: float = 0, progress: Progress | None = None,
-              force: bool = True, every: str = "month") -> Outcome:
-    """Build every period of a kind (`every`: month, quarter, half, year) that has data, up to the config's
-    period, one folder each, and the index."""
-    started = time.monotonic()
-    if progress:
-        progress.stage("lock")
-    swapped: list[str] = []
-    with _saying_what_was_replaced(swapped), build_lock(config.out, wait, progress.say if progress else None):
-        found = manifest.inputs(config, strict)
-        done = None if force else manifest.all_periods_current(config.out, found, every)
-        if done:
-            return Outcome(config, None, Findings(), folder=config.out, up_to_date=done["built"],
-                           periods=[Period.parse(p) for p in done["periods"]], seconds=time.monotonic() - started)
-        reader = _cache_reader(config)
-        loaded = read_sheets(config.data, progress, reader, config.intake)
-        found = manifest.as_read(found, loaded.digests)
-        reader.prune()
-        checked = check(config, strict, progress, loaded)
-        outcome = Outcome(config, checked, checked.findings)
-        _stop_on_errors(config, checked.findings, outcome)
-        digests = revisions.warn_restated(config, checked)
-        months = periods_with_data(checked, config.period, every)
-        outcome.kept = [p for p in months if _kept(config, p)]
-        outcome.periods = [p for p in months if p not in outcome.kept]
-        index = index_page(config, [str(p) for p in outcome.periods])
-        alone: list[str] = []  # months built from their figures alone
-        for period in outcome.periods:
-            # Each month is checked for its own end, so its folder is what a build of that month alone writes
-            # (a month without words of its own is built from its figures alone: see _own_words).
-            monthly_config, monthly_found = _own_words(config, period, found)
-            if monthly_found is not found:
-                alone.append(str(period))
-            monthly = checked if period == config.period else check(monthly_config, strict, None, loaded, period)
-            _stop_on_errors(config, monthly.findings, outcome)
-            if monthly is not checked:
-                monthly.findings.extend(f for f in checked.findings if f.code == Code.CP501.name)
-            outcome.figures, folder = _report(monthly_config, monthly, period, monthly_found, progress, swapped,
-                                              digests=digests)
-            outcome.narratives[str(period)] = outcome.figures.narrative
-            if folder is None:
-                outcome.left.append(period)
-            else:
-                outcome.folder = folder
-        _clear_old_findings(config)
-        if progress:
-            progress.stage("index")
-        index = write_index(config, index)
-        write_atomically(config.out / manifest.ALL_PERIODS_NAME,
-                         manifest.all_periods_document(found, [str(p) for p in outcome.periods], _now(),
-                                                       alone, every))
-        outcome.folder = index.parent
-    outcome.seconds = time.monotonic() - started
-    return outcome
 
 
 def _own_words(config: Config, period: Period, found: dict[str, str]) -> tuple[Config, dict[str, str]]:
@@ -476,3 +469,19 @@ def write_index(config: Config, page: bytes) -> Path:
     path = config.out / "index.html"
     write_atomically(path, page)
     return path
+
+
+def said_rendered(outcome: Outcome, digits: str = "arabic") -> str:
+    """How many periods were rendered and how many already showed what they would, in English then Arabic."""
+    from .i18n import translations
+    from .wording import Wording
+
+    lines = []
+    for language in ("en", "ar"):
+        wording = Wording(language, digits)
+        rendered, current = len(outcome.rendered), len(outcome.current)
+        lines.append(translations(language).ngettext(
+            "Rendered %(rendered)s period, %(current)s current (what they show has not changed).",
+            "Rendered %(rendered)s periods, %(current)s current (what they show has not changed).",
+            rendered) % {"rendered": wording.number(rendered), "current": wording.number(current)})
+    return "\n".join(lines)

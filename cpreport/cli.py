@@ -1,6 +1,7 @@
 """The command line: a thin layer that reads options, calls the pipeline, and chooses the exit code."""
 from __future__ import annotations
 
+import errno
 import math
 
 import click
@@ -85,22 +86,52 @@ class Commands(click.Group):
         except (CpreportError, click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except OSError as error:
-            # A full disk, a folder made read-only, a share that went away: the machine's, not the sheets'.
+            if not machine_problem(error):
+                raise self._unexpected(error) from None
+            # A full disk, a folder made read-only, a share that went away: the machine's, not the sheets'. The
+            # screen has one line; the log has where it happened too.
             from .errors import EnvironmentProblem
+            _logged("stopped: a file or folder could not be used")
             where = f" ({error.filename})" if error.filename else ""
             raise EnvironmentProblem(f"{error.strerror or error}{where}. Check the folder, the disk and your "
                                      "access to them, then run again.") from None
         except Exception as error:
-            import logging
+            raise self._unexpected(error) from None
 
-            from .errors import Unexpected
-            logger = logging.getLogger("cpreport")
-            logger.exception("unexpected failure")
-            logged = next((h.baseFilename for h in logger.handlers
-                           if hasattr(h, "baseFilename") and not getattr(h, "broken", False)), None)
-            details = f"; the details are in {logged}" if logged else ""
-            raise Unexpected(f"cpreport stopped on a problem it did not foresee ({type(error).__name__}: "
-                             f"{error}){details}. The last good report is left in place; please report this.") from None
+    @staticmethod
+    def _unexpected(error: BaseException):
+        """A bug: one line on screen, the traceback in the log file."""
+        from .errors import Unexpected
+
+        logged = _logged("unexpected failure")
+        details = f"; the details are in {logged}" if logged else ""
+        return Unexpected(f"cpreport stopped on a problem it did not foresee ({type(error).__name__}: "
+                          f"{error}){details}. The last good report is left in place; please report this.")
+
+
+# What the machine or the shared drive says when a file or folder cannot be used; an OSError that names no file
+# and says none of these is a fault of cpreport's own (a bug), and is said as one (exit 6).
+MACHINE_ERRORS = frozenset(getattr(errno, name) for name in (
+    "EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "EIO", "ENOENT", "ENOTDIR", "EISDIR", "EEXIST", "ENOTEMPTY",
+    "ENAMETOOLONG", "ELOOP", "EXDEV", "EBUSY", "ETXTBSY", "EMFILE", "ENFILE", "ESTALE", "ENOTCONN", "EHOSTDOWN",
+    "EHOSTUNREACH", "ETIMEDOUT", "ECONNRESET", "ENXIO", "ENODEV", "ENOLCK", "EAGAIN") if hasattr(errno, name))
+
+
+def machine_problem(error: OSError) -> bool:
+    """Whether an OSError is about a file, a folder or the disk (exit 3), not a bug."""
+    return error.filename is not None or error.filename2 is not None or error.errno in MACHINE_ERRORS
+
+
+def _logged(message: str) -> str | None:
+    """The exception being handled, with its traceback, in the log file; the log's path, when it has one."""
+    import logging
+
+    logger = logging.getLogger("cpreport")
+    if not logger.handlers:  # a command that keeps no log: the screen's line is all
+        return None
+    logger.exception(message)
+    return next((h.baseFilename for h in logger.handlers
+                 if hasattr(h, "baseFilename") and not getattr(h, "broken", False)), None)
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
@@ -128,7 +159,9 @@ def _up_to_date(what: str, config, all_periods: bool, built: str, seconds: float
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors (for cron); the log file keeps the rest.")
 @click.option("--reopen", is_flag=True, help="Rebuild an approved period whose figures changed (give --reason).")
 @click.option("--reason", default=None, metavar="TEXT", help="Why an approved period is opened again (with --reopen).")
-def build(config_path, data, period, out, all_periods, every, strict, force, wait, quiet, reopen, reason):
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Render the periods in N processes at once [default: the number of cores, at most that].")
+def build(config_path, data, period, out, all_periods, every, strict, force, wait, quiet, reopen, reason, jobs):
     """Validate the sheets and write report.html, report.pdf and figures.json into OUT/PERIOD/.
 
     Nothing is done when the sheets, config, templates and cpreport itself are unchanged since the
@@ -153,6 +186,7 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
     what = f"every {kinds[every]} with data" if all_periods else f"the report for {config.period}"
     with Progress(file_logger(config.out), quiet, started=started) as progress:
         try:
+            found = None  # the inputs, hashed once per run: handed on to the build, which checks them again locked
             if not force and not reopen:
                 found = manifest.inputs(config, strict)
                 if all_periods:
@@ -164,13 +198,11 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
                     return
             from .libraries import settle
             settle("pandas")  # this process's own: the library never does it on import
-            from .build import build as build_one, build_all
+            from .build import build as built, said_rendered
             try:
-                if all_periods:
-                    outcome = build_all(config, strict=strict, wait=wait, progress=progress, force=force, every=every)
-                else:
-                    outcome = build_one(config, strict=strict, wait=wait, progress=progress, force=force or reopen,
-                                        reopen=" ".join(reason.split()) if reopen else None)
+                outcome = built(config, strict=strict, wait=wait, progress=progress, force=force or reopen,
+                                reopen=" ".join(reason.split()) if reopen else None, all_periods=all_periods,
+                                every=every, jobs=jobs, found=found)
             except InvalidData as error:
                 progress.stop()
                 if error.findings is not None:
@@ -198,7 +230,10 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
         if all_periods:
             months = ", ".join(str(p) for p in outcome.periods) or "none"
             progress.finish(f"Built {len(outcome.periods)} {kinds[every]}(s) ({months}) and the index {outcome.folder / 'index.html'} "
-                            f"in {outcome.seconds:.1f} s{words}.")
+                            f"in {outcome.seconds:.1f} s{words}.\n{said_rendered(outcome, config.digits)}")
+        elif outcome.current:
+            progress.finish(f"The report for {outcome.config.period} in {outcome.folder} already shows what the sheets "
+                            f"give: it is left as it is ({outcome.seconds:.1f} s).\n{said_rendered(outcome, config.digits)}")
         elif outcome.left:
             progress.finish(f"The report for {config.period} in {outcome.folder} is approved and its figures have not "
                             f"changed: it is left as it is ({outcome.seconds:.1f} s).")

@@ -21,6 +21,17 @@ class CpreportError(Exception):
     def format_message(self) -> str:
         return self.message
 
+    def __reduce__(self):
+        # Raised in a worker process that renders a period, it is sent to the build whole, whatever its __init__.
+        return _restored, (type(self), self.message, dict(self.__dict__))
+
+
+def _restored(kind: type, message: str, state: dict) -> CpreportError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class ConfigError(CpreportError):
     """The config file or the options are wrong."""

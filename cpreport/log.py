@@ -19,6 +19,7 @@ STAGES = {
     "validate": "checking the sheets",
     "figures": "computing the figures",
     "html": "rendering the HTML",
+    "render": "rendering",
     "pdf": "rendering the PDF",
     "docx": "writing the Word document",
     "xlsx": "writing the Excel annex",

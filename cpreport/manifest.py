@@ -158,11 +158,19 @@ def key(found: dict[str, str], period: Period | str) -> str:
     return hashlib.sha256(json.dumps({"period": str(period), **found}, sort_keys=True).encode()).hexdigest()
 
 
-def document(found: dict[str, str], period: Period, files: dict[str, bytes], built: str) -> bytes:
-    """The manifest written into the period's folder with the files it describes."""
-    return json.dumps({"key": key(found, period), "period": str(period), "built": built, "version": __version__,
-                       "inputs": found, "files": {name: len(content) for name, content in files.items()}},
+def document(found: dict[str, str], period: Period, files: dict[str, bytes], built: str, page: str = "") -> bytes:
+    """The manifest written into the period's folder with the files it describes: the key of the inputs it was
+    built from (for a build with nothing to do), and `page`, the key of what its report shows (pages.key)."""
+    return json.dumps({"key": key(found, period), "page": page, "period": str(period), "built": built,
+                       "version": __version__, "inputs": found,
+                       "files": {name: len(content) for name, content in files.items()}},
                       indent=2, sort_keys=True).encode("utf-8") + b"\n"
+
+
+def refreshed(manifest: dict, found: dict[str, str], period: Period) -> bytes:
+    """A folder's manifest now that these inputs were found to give the same report: its files stay as they are."""
+    return json.dumps({**manifest, "key": key(found, period), "inputs": found}, indent=2,
+                      sort_keys=True).encode("utf-8") + b"\n"
 
 
 def read(path: Path) -> dict | None:
@@ -172,15 +180,15 @@ def read(path: Path) -> dict | None:
         return None
 
 
-def current(out: Path, period: Period | str, found: dict[str, str]) -> dict | None:
-    """The manifest of OUT/<period>/ when it matches these inputs and its files are all there; else None."""
+def _whole(out: Path, period: Period | str) -> dict | None:
+    """The manifest of OUT/<period>/ when its files are all there as it lists them; else None."""
     folder = out / str(period)
     if any(out.glob(f".{period}.*")):
         return None  # a build was cut short (or is running): let a build take the lock and tidy up
     manifest = read(folder / MANIFEST_NAME)
-    if not manifest or manifest.get("key") != key(found, period):
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
         return None
-    for name, size in manifest.get("files", {}).items():
+    for name, size in manifest["files"].items():
         try:
             if (folder / name).stat().st_size != size:
                 return None
@@ -189,19 +197,31 @@ def current(out: Path, period: Period | str, found: dict[str, str]) -> dict | No
     return manifest
 
 
+def current(out: Path, period: Period | str, found: dict[str, str]) -> dict | None:
+    """The manifest of OUT/<period>/ when it matches these inputs and its files are all there; else None."""
+    manifest = _whole(out, period)
+    return manifest if manifest and manifest.get("key") == key(found, period) else None
+
+
+def page_current(out: Path, period: Period | str, page: str) -> dict | None:
+    """The manifest of OUT/<period>/ when its report shows what the page of this key would, whole; else None."""
+    manifest = _whole(out, period)
+    return manifest if page and manifest and manifest.get("page") == page else None
+
+
 def _all(every: str) -> str:
     """The key's period for an --all-periods run: a run of quarters is not a run of months."""
     return "all" if every == "month" else f"all-{every}"
 
 
 def all_periods_current(out: Path, found: dict[str, str], every: str = "month") -> dict | None:
-    """The last --all-periods run, when it saw these inputs and every period it built is still current."""
+    """The last --all-periods run, when it saw these inputs and the folder of every period it built still holds
+    the report it left there (a period it found current keeps the manifest of the run that rendered it)."""
     summary = read(out / ALL_PERIODS_NAME)
-    if not summary or summary.get("key") != key(found, _all(every)) or not summary.get("periods"):
+    if not isinstance(summary, dict) or summary.get("key") != key(found, _all(every)) or not summary.get("periods"):
         return None
-    alone = set(summary.get("figures_alone", []))
-    if not all(current(out, period, {**found, "narrative": FIGURES_ALONE} if period in alone else found)
-               for period in summary["periods"]):
+    pages = summary.get("pages") if isinstance(summary.get("pages"), dict) else {}
+    if not all(page_current(out, period, pages.get(period, "")) for period in summary["periods"]):
         return None
     if not (out / "index.html").is_file():
         return None
@@ -209,10 +229,11 @@ def all_periods_current(out: Path, found: dict[str, str], every: str = "month") 
 
 
 def all_periods_document(found: dict[str, str], periods: list[str], built: str, alone: list[str] = (),
-                         every: str = "month") -> bytes:
-    """`alone`: the months built from their figures alone, without another month's narrative."""
-    return json.dumps({"key": key(found, _all(every)), "periods": periods, "built": built, "figures_alone": list(alone)},
-                      indent=2).encode() + b"\n"
+                         every: str = "month", pages: dict[str, str] | None = None) -> bytes:
+    """`alone`: the months built from their figures alone, without another month's narrative; `pages`: the key of
+    each period's report."""
+    return json.dumps({"key": key(found, _all(every)), "periods": periods, "built": built, "figures_alone": list(alone),
+                       "pages": pages or {}}, indent=2).encode() + b"\n"
 
 
 def changed_files(before: dict, after: dict) -> list[str]:

@@ -304,16 +304,19 @@ def note(config, checked, period: Period, now: dict, digests: dict, reopen: str 
             "previous_reason": reason(before, None)}
 
 
-def warn_restated(config, checked) -> dict:
+def warn_restated(config, checked, by_period: dict | None = None) -> dict:
     """A warning (CP501) for each published figure, of any month in the output folder, that the sheets now give
-    otherwise than its last publication. Returns the digests of the rows (revisions.row_digests)."""
+    otherwise than its last publication. Returns the digests of the rows (revisions.row_digests); `by_period`, when
+    given, gets each period's warnings under its name."""
     from .findings import Code, finding
 
     digests = row_digests(checked)
     for change in since_last_publication(config.out, checked, config.highlights, digests):
         file, sheet, row = change.first_place()
-        checked.findings.add(finding(Code.CP501, file=file, sheet=sheet, row=row, key=change.key,
+        checked.findings.add(warning := finding(Code.CP501, file=file, sheet=sheet, row=row, key=change.key,
                                      period=change.period, published=f"{change.published:,}",
                                      now=f"{change.now:,}", detail=change.rows_said(),
                                      detail_ar=change.rows_said("ar")))
+        if by_period is not None:
+            by_period.setdefault(change.period, []).append(warning)
     return digests

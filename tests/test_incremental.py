@@ -1,0 +1,199 @@
+"""A build over many periods renders a period only when what it shows changed, in worker processes, and leaves
+every other folder as it was, byte for byte and with its modification times."""
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+
+from conftest import ROOT
+
+
+def _build(config: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cpreport", "build", "--config", str(config), *args],
+                          capture_output=True, text=True, cwd=ROOT)
+
+
+def _configure(config: Path, **keys: str) -> None:
+    """Keys set at the top of the sample's config (before its tables), replacing those it has."""
+    text = config.read_text("utf-8")
+    for name, value in keys.items():
+        text = re.sub(rf"^{name} = .*$\n", "", text, flags=re.M)
+        text = f"{name} = {value}\n" + text
+    config.write_text(text, "utf-8")
+
+
+def _folders(out: Path) -> dict[str, dict[str, tuple[bytes, int]]]:
+    """Every file of every period folder: its bytes and its modification time, by period and name."""
+    return {folder.name: {path.relative_to(folder).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+                          for path in sorted(folder.rglob("*")) if path.is_file()}
+            for folder in sorted(out.iterdir()) if folder.is_dir() and re.fullmatch(r"\d{4}-\d\d", folder.name)}
+
+
+def _changed(before: dict, after: dict) -> set[str]:
+    assert set(before) == set(after)
+    return {period for period in before if before[period] != after[period]}
+
+
+def _add_activity(config: Path, day: dt.date) -> None:
+    """One more training, a copy of the sample's last activity row, dated `day`."""
+    path = config.parent / "activities.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    last = [cell.value for cell in sheet[sheet.max_row]]
+    when = dt.datetime.combine(day, dt.time())
+    sheet.append(["ACT-NEW-001", last[1], "New session", "جلسة جديدة", when, when, *last[6:]])
+    book.save(path)
+
+
+def _edit_attendance(config: Path, month: str, more: int) -> str:
+    """`more` participants (police, so that the groups still add up) in the first activity of `month`."""
+    path = config.parent / "activities.xlsx"
+    book = openpyxl.load_workbook(path)
+    for row in book.active.iter_rows(min_row=4):
+        if isinstance(row[4].value, dt.datetime) and row[4].value.strftime("%Y-%m") == month:
+            row[8].value += more
+            row[10].value += more
+            book.save(path)
+            return row[0].value
+    raise AssertionError(f"no activity in {month}")
+
+
+def _figure(out: Path, period: str, key: str) -> int:
+    return json.loads((out / period / "figures.json").read_text("utf-8"))["figures"][key]["value"]
+
+
+def test_a_new_row_in_the_last_month_renders_that_month_alone(sample):
+    _configure(sample, formats='["html"]')
+    out = sample.parent / "out"
+    first = _build(sample, "--all-periods")
+    assert first.returncode == 0, first.stderr
+    before = _folders(out)
+    assert len(before) == 24
+    assert "Rendered 24 periods, 0 current" in first.stdout
+    _add_activity(sample, dt.date(2017, 5, 28))
+    again = _build(sample, "--all-periods")
+    assert again.returncode == 0, again.stderr
+    assert "Rendered 1 period, 23 current (what they show has not changed)." in again.stdout
+    assert "أُعيد إنشاء تقرير فترة واحدة؛ وعدد الفترات التي بقيت تقاريرها كما هي لأن ما تعرضه لم يتغير: ٢٣." in again.stdout
+    after = _folders(out)
+    assert _changed(before, after) == {"2017-05"}  # the other 23: every file, its bytes and its time
+    assert _figure(out, "2017-05", "activities.total") == 1 + json.loads(
+        before["2017-05"]["figures.json"][0])["figures"]["activities.total"]["value"]
+    # Nothing changed since: the check of the inputs alone says so, and reads no sheet.
+    third = _build(sample, "--all-periods")
+    assert third.stdout.startswith("Up to date: every month with data"), third.stdout + third.stderr
+    assert _folders(out) == after
+
+
+def test_a_restated_row_renders_exactly_the_months_whose_figures_it_changes(sample):
+    _configure(sample, formats='["html"]')
+    out = sample.parent / "out"
+    assert _build(sample, "--all-periods").returncode == 0
+    before = _folders(out)
+    participants = {period: _figure(out, period, "participants.total") for period in before}
+    _edit_attendance(sample, "2016-12", 10)
+    again = _build(sample, "--all-periods")
+    assert again.returncode == 0, again.stderr
+    after = _folders(out)
+    # December's own count, and the count "to date" of every month after it; the months before keep theirs.
+    later = {period for period in before if period >= "2016-12"}
+    assert _changed(before, after) == later
+    assert len(later) == 6 and f"Rendered {len(later)} periods, {24 - len(later)} current" in again.stdout
+    for period in before:
+        assert _figure(out, period, "participants.total") == participants[period] + (10 if period in later else 0)
+    # The months rendered again say that their figures were restated; those left as they are were not.
+    assert "CP501" in (out / "2016-12" / "validation.csv").read_text("utf-8-sig")
+    assert "CP501" not in (out / "2016-11" / "validation.csv").read_text("utf-8-sig")
+
+
+def test_a_changed_template_renders_every_period(sample):
+    _configure(sample, formats='["html"]', period='"2015-08"', templates='"templates"')
+    (sample.parent / "templates").mkdir()
+    out = sample.parent / "out"
+    assert _build(sample, "--all-periods").returncode == 0
+    before = _folders(out)
+    assert len(before) == 6
+    base = (ROOT / "templates" / "base.html").read_text("utf-8")
+    (sample.parent / "templates" / "base.html").write_text(base + "\n<!-- our own base -->\n", "utf-8")
+    again = _build(sample, "--all-periods")
+    assert again.returncode == 0, again.stderr
+    assert "Rendered 6 periods, 0 current" in again.stdout
+    after = _folders(out)
+    assert _changed(before, after) == set(before)
+    assert all("our own base" in (out / period / "report.html").read_text("utf-8") for period in after)
+
+
+def test_two_worker_processes_write_the_same_bytes_as_one(sample):
+    _configure(sample, period='"2015-08"', formats='["html", "pdf"]')
+    one, two = sample.parent.parent / "one", sample.parent.parent / "two"  # outside the data folder
+    alone = _build(sample, "--all-periods", "--jobs", "1", "--out", str(one))
+    assert alone.returncode == 0, alone.stderr
+    both = _build(sample, "--all-periods", "--jobs", "2", "--out", str(two))
+    assert both.returncode == 0, both.stderr
+    first, second = _folders(one), _folders(two)
+    assert set(first) == set(second) and len(first) == 6
+    for period in first:
+        assert set(first[period]) == set(second[period])
+        for name in first[period]:
+            if name == ".manifest.json":  # when each was built, and from which output folder's inputs
+                continue
+            assert first[period][name][0] == second[period][name][0], (period, name)
+        assert first[period]["report.pdf"][0].startswith(b"%PDF")
+    log = (two / "cpreport.log").read_text("utf-8")
+    if len(os.sched_getaffinity(0)) >= 2:
+        assert "rendering 6 periods in 2 processes" in log
+    assert "in 2 processes" not in (one / "cpreport.log").read_text("utf-8")
+
+
+def test_a_period_whose_halves_disagree_in_a_worker_stops_the_build_with_its_code(sample):
+    _configure(sample, period='"2017-02"', formats='["html"]', templates='"templates"')
+    (sample.parent / "templates").mkdir()
+    # The Arabic activities paragraph states a count of its own, whatever the sheets say.
+    (sample.parent / "templates" / "paragraphs_ar.html").write_text(
+        '{% import "paragraphs.html" as shared with context %}\n'
+        "{% macro forums() %}{{ shared.forums() }}{% endmacro %}\n"
+        "{% macro activities() %}نظمت المنظمة ٩٩ دورة تدريبية.{% endmacro %}\n"
+        "{% macro displacement() %}{{ shared.displacement() }}{% endmacro %}\n", "utf-8")
+    result = _build(sample, "--all-periods", "--jobs", "2")
+    assert result.returncode == 5, result.stdout + result.stderr
+    assert "state different figures" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_file_or_disk_problem_is_the_machines_and_an_error_naming_nothing_is_a_bug():
+    from cpreport.cli import machine_problem
+
+    assert machine_problem(OSError(errno.ENOSPC, "No space left on device"))
+    assert machine_problem(PermissionError(errno.EACCES, "Permission denied", "/srv/out/2017-05"))
+    assert machine_problem(OSError(errno.EINVAL, "Invalid argument", "/srv/out/report.pdf"))
+    assert not machine_problem(OSError("a catalog that was never compiled"))
+    assert not machine_problem(OSError(errno.EINVAL, "Invalid argument"))
+
+
+def test_a_period_whose_report_would_not_change_is_left_as_it_is_and_then_up_to_date(sample):
+    _configure(sample, formats='["html"]')
+    out = sample.parent / "out"
+    assert _build(sample).returncode == 0
+    before = _folders(out)
+    # Words of April's own: an input of the build changed, nothing that May's report shows.
+    april = sample.parent / "narrative" / "2017-04"
+    april.mkdir()
+    (april / "en.md").write_text("News of April.\n", "utf-8")
+    (april / "ar.md").write_text("أخبار نيسان.\n", "utf-8")
+    again = _build(sample)
+    assert again.returncode == 0, again.stderr
+    assert "already shows what the sheets give: it is left as it is" in again.stdout
+    assert "Rendered 0 periods, 1 current" in again.stdout
+    after = _folders(out)
+    shown = {name: file for name, file in after["2017-05"].items() if name != ".manifest.json"}
+    assert shown == {name: file for name, file in before["2017-05"].items() if name != ".manifest.json"}
+    # Its manifest now names these inputs: the next build is up to date without reading a sheet.
+    third = _build(sample)
+    assert third.stdout.startswith("Up to date: the report for 2017-05"), third.stdout + third.stderr
