@@ -65,7 +65,8 @@ NOUNS = {
     "training": Noun("training", "trainings", "دورة تدريبية", "دورات تدريبية",
                      ("دورتان تدريبيتان", "دورتين تدريبيتين"), True),
     "conference": Noun("conference", "conferences", "مؤتمر", "مؤتمرات", ("مؤتمران", "مؤتمرين"), False, "مؤتمراً"),
-    "workshop": Noun("workshop", "workshops", "ورشة عمل", "ورشات عمل", ("ورشتا عمل", "ورشتي عمل"), True),
+    # One plural for workshops in prose and tables alike: ورش عمل (ست ورش عمل، ورش العمل).
+    "workshop": Noun("workshop", "workshops", "ورشة عمل", "ورش عمل", ("ورشتا عمل", "ورشتي عمل"), True),
     "activity": Noun("activity", "activities", "نشاط", "أنشطة", ("نشاطان", "نشاطين"), False, "نشاطاً"),
     "participant": Noun("participant", "participants", "مشارك", "مشاركين", ("مشاركان", "مشاركين"), False, "مشاركاً"),
     "month": Noun("month", "months", "شهر", "أشهر", ("شهران", "شهرين"), False, "شهراً"),
@@ -146,7 +147,8 @@ class Rounded:
 
 def rounded(n: int) -> Rounded:
     """Round down to what prose says: millions (one decimal below ten), thousands from 10,000,
-    two significant digits from 100; below 100 the number itself."""
+    two significant digits from 1,000; below 1,000 the number itself ("111 police officers", never
+    "over 110")."""
     if n >= 1_000_000:
         if n < 10_000_000:
             tenths = n // 100_000
@@ -155,7 +157,7 @@ def rounded(n: int) -> Rounded:
         return Rounded(n % 1_000_000 == 0, n // 1_000_000, 1_000_000)
     if n >= 10_000:
         return Rounded(n % 1000 == 0, n // 1000, 1000)
-    if n >= 100:
+    if n >= 1000:
         step = 10 ** (len(str(n)) - 2)
         return Rounded(n % step == 0, n // step * step, 1)
     return Rounded(True, n, 1)
@@ -171,6 +173,19 @@ class Wording:
     @property
     def rtl(self) -> bool:
         return self.language == "ar"
+
+    @property
+    def comma(self) -> str:
+        """What separates the items of a list: the Arabic comma in Arabic."""
+        return "، " if self.rtl else ", "
+
+    @property
+    def semicolon(self) -> str:
+        return "؛ " if self.rtl else "; "
+
+    @property
+    def percent_sign(self) -> str:
+        return "٪" if self.arabic_digits else "%"
 
     # Numbers and dates -------------------------------------------------------------------------
     def digits(self, text: object) -> str:
@@ -237,16 +252,17 @@ class Wording:
             said = said[4:5].upper() + said[5:]
         return said
 
-    def since(self, period) -> Markup | str:
-        """How the account of what changed opens: "Since the end of the first quarter of 2017" / "ومنذ نهاية
-        الربع الأول من عام ٢٠١٧"; for the project, since it began."""
+    def during(self, period) -> Markup | str:
+        """How the account of the period opens: "In May 2017", "In the second quarter of 2017", "Over the life
+        of the project (…)" / "وفي أيار عام ٢٠١٧", "وخلال مدة المشروع (…)"."""
+        from .i18n import translations
+
+        catalog = translations(self.language)
         if getattr(period, "kind", "month") == "project":
-            if self.language == "ar":
-                return Markup("ومنذ بدء المشروع في ") + self.month_year(period.start)
-            return f"Since the project began in {self.month_year(period.start)}"
-        if self.language == "ar":
-            return Markup("ومنذ نهاية ") + self.period(period.previous())
-        return f"Since the end of {self.period(period.previous())}"
+            message = catalog.gettext("Over %(period)s")
+        else:
+            message = catalog.gettext("In %(period)s")
+        return Markup(message) % {"period": self.period(period)}
 
     # Counts -----------------------------------------------------------------------------------
     def count(self, n: int, noun: str, case: str = ACCUSATIVE, words: bool = True, first: bool = False) -> str:
@@ -348,11 +364,14 @@ class Wording:
         return f"{owner}’s {thing}" if self.language == "en" else f"{thing} التابع {self.li(owner)}"
 
     # Rounded amounts --------------------------------------------------------------------------
-    def approx(self, n: int, noun: str | None = None, case: str = GENITIVE, followed: bool = False) -> str:
+    def approx(self, n: int, noun: str | None = None, case: str = GENITIVE, followed: bool = False,
+               over: bool = False) -> str:
         """"more than 441,000 individuals" / "أكثر من ٤٤١ ألف شخص نازح"; an exact round amount as it is.
         Without a noun the amount stands alone ("وقد عاد أكثر من ١٠٥ آلاف منهم"); `case` is the
         sentence's, for an exact amount (a rounded one follows أكثر من and is genitive). `followed`: a noun of
-        the writer's own follows the amount ("أكثر من ٤٤١ ألف نازح"), so the unit takes the construct form."""
+        the writer's own follows the amount ("أكثر من ٤٤١ ألف نازح"), so the unit takes the construct form.
+        English says "more than", or "over" where the sentence asks for it (`over`, as the seed's "reaching over
+        1,100"): one word for every amount of a sentence."""
         n = int(n)
         r = rounded(n)
         if r.exact and r.unit == 1:
@@ -366,7 +385,7 @@ class Wording:
             amount = f"{self.number(r.count)}{NBSP}million" if r.unit == 1_000_000 else self.number(r.value)
             if kind and kind.en_plural:
                 amount = f"{amount} {kind.en_plural}"
-            return amount if r.exact else f"{'over' if r.unit == 1 else 'more than'} {amount}"
+            return amount if r.exact else f"{'over' if over else 'more than'} {amount}"
         amount = self._arabic_amount(r, NOUNS[noun] if noun else None, case, followed)
         return amount if r.exact else f"أكثر من {amount}"
 
@@ -429,7 +448,9 @@ EN_NUMBER_WORDS = {word: i for i, word in enumerate(EN_WORDS) if i}
 EN_NUMBER_WORDS.update({"One": 1, "Two": 2, "Three": 3, "Four": 4, "Five": 5, "Six": 6, "Seven": 7, "Eight": 8,
                         "Nine": 9, "ten": 10, "Ten": 10})
 AR_NUMBER_WORDS = {**{w: n for n, w in AR_WORDS_FOR_MASCULINE.items()}, **{w: n for n, w in AR_WORDS_FOR_FEMININE.items()},
-                   "واحد": 1, "واحدة": 1, "واحداً": 1, "اثنان": 2, "اثنتان": 2, "اثنين": 2, "اثنتين": 2}
+                   "واحد": 1, "واحدة": 1, "واحداً": 1, "اثنان": 2, "اثنتان": 2, "اثنين": 2, "اثنتين": 2,
+                   # "one … and the other" of two: أحدهما … والآخر (the other is no second figure in English either).
+                   "أحدهما": 1, "إحداهما": 1}
 AR_NUMBER_WORDS = {plain(w): n for w, n in AR_NUMBER_WORDS.items()}
 AR_UNIT_WORDS = {plain(word): (unit, 1 if word in (single, alone, plural) else 2)
                  for unit, (single, alone, plural, dual, construct) in AR_UNITS.items()
