@@ -219,3 +219,74 @@ def test_the_changes_paragraph_is_checked_too_and_a_dual_like_a_plural_is_read_b
 def test_both_halves_of_the_sample_mark_their_changes_paragraph_for_the_check(sample_build):
     html = (sample_build / "report.html").read_text("utf-8")
     assert html.count('data-figures="changes"') == 2
+
+
+def test_another_count_shape_word_for_word(tmp_path):
+    """Two forums one each way, 347 participants (111 of them in the month), two returnees and the date said once."""
+    day = dt.date(2017, 5, 31)
+    outcome = build(load_config(write_project(
+        tmp_path / "project", iom=1, police=1, qayara=False, training=1, conference=2, workshop=0, participants=347,
+        new_forums=1, new_activities=2, new_participants=111,
+        displacement={("mosul_operations", "displaced_cumulative"): (day, 45_600),
+                      ("mosul_operations", "returned_cumulative"): (day, 2),
+                      ("mosul_operations", "displaced_current"): (day, 43_500)})))
+    html = (outcome.folder / "report.html").read_text("utf-8")
+    said = figure_paragraphs(html)
+    assert said["en"] == [
+        "A total of two CPFs have been established across Iraq; one established by IOM’s Community Policing programme, "
+        "and the other independently established by local police, building on the CPF model.",
+        "Through the Community Policing programme, IOM has conducted one training and two conferences, reaching 347 "
+        "police officers and community members.",
+        "Now more than seven months into the Mosul military operations, cumulatively, IOM DTM has identified more than "
+        "45,000 individuals displaced from Mosul and adjacent districts since 17 October 2016. Of these, as of "
+        "31 May 2017, two have returned to their areas of origin, and more than 43,000 are still displaced."]
+    assert said["ar"] == [
+        "تم إنشاء منتديين للشرطة المجتمعية في العراق؛ أحدهما أنشأه برنامج الشرطة المجتمعية التابع للمنظمة الدولية "
+        "للهجرة، والآخر أنشأته الشرطة المحلية بشكل مستقل استناداً إلى نموذج منتديات الشرطة المجتمعية.",
+        "نظمت المنظمة الدولية للهجرة من خلال برنامج الشرطة المجتمعية دورة تدريبية واحدة ومؤتمرين، استفاد منها ٣٤٧ "
+        "من ضباط الشرطة وأفراد المجتمع المحلي.",
+        "وبعد مرور أكثر من سبعة أشهر على بدء العمليات العسكرية في الموصل، رصدت مصفوفة المنظمة الدولية للهجرة لتتبع "
+        "النزوح بشكل تراكمي أكثر من ٤٥ ألف شخص نازح من الموصل والمناطق المجاورة منذ ١٧ تشرين الأول ٢٠١٦. وحتى "
+        "٣١ أيار ٢٠١٧، عاد اثنان منهم إلى مناطقهما الأصلية، ولا يزال أكثر من ٤٣ ألفاً منهم نازحين."]
+    changes = [" ".join(re.sub(r"<[^>]+>", "", p).split()) for p in re.findall(r'<p class="changes"[^>]*>(.*?)</p>', html, re.S)]
+    assert changes == [
+        "In May 2017, one new CPF was established, bringing the total to two, and two conferences were held, with 111 "
+        "participants.",
+        "وفي أيار عام ٢٠١٧، تم إنشاء منتدى واحد للشرطة المجتمعية، ليصل مجموع المنتديات إلى اثنين، وتنظيم مؤتمرين "
+        "بمشاركة ١١١ شخصاً."]
+
+
+def test_two_forums_alike_are_both_and_more_are_all(tmp_path):
+    said = build_variant(tmp_path / "two", iom=2, police=0, training=1, conference=1, workshop=1, participants=3,
+                         displacement={})
+    assert said["en"][0].startswith("A total of two CPFs have been established across Iraq, both by IOM’s Community")
+    assert said["ar"][0].startswith("تم إنشاء منتديين للشرطة المجتمعية في العراق، وكلاهما من إنشاء برنامج")
+    said = build_variant(tmp_path / "police", iom=0, police=2, training=1, conference=0, workshop=0, participants=3,
+                         displacement={})
+    assert said["en"][0].startswith("A total of two CPFs have been established across Iraq, both independently by local "
+                                    "police, building on the CPF model.")
+    assert said["ar"][0].startswith("تم إنشاء منتديين للشرطة المجتمعية في العراق، وكلاهما من إنشاء الشرطة المحلية")
+
+
+def test_the_sample_heads_notes_and_quotation_marks(sample_build):
+    html = (sample_build / "report.html").read_text("utf-8")
+    halves = dict(re.findall(r'<article\b[^>]*\blang="(\w+)"[^>]*>(.*?)</article>', html, re.S))
+    english, arabic = halves["en"], halves["ar"]
+
+    def heads(half, table):
+        found = re.search(rf'<table class="{table}"[^>]*>.*?</thead>', half, re.S).group(0)
+        return [" ".join(re.sub(r"<[^>]+>", "", h).split()) for h in re.findall(r"<th\b[^>]*>(.*?)</th>", found, re.S)]
+
+    assert heads(english, "period-figures") == ["", "May 2017", "Total as of 31 May 2017", "Total as of 30 April 2017"]
+    assert heads(arabic, "period-figures") == ["", "أيار ٢٠١٧", "المجموع حتى ٣١ أيار ٢٠١٧", "المجموع حتى ٣٠ نيسان ٢٠١٧"]
+    rows = re.findall(r"<tr><th>(.*?)</th>", re.search(r'<tbody>.*?</table>', english[english.index('class="period-figures"'):], re.S).group(0))
+    assert rows == ["CPFs", "Established by IOM", "Established by local police", "Trainings", "Conferences", "Workshops",
+                    "Participants", "Of whom women"]
+    assert heads(arabic, 'data" data-table="displacement') == ["النطاق", "المؤشر", "عدد الأفراد", "التاريخ"]
+    assert '<h2 id="pictures-ar">الأرقام بإيجاز</h2>' in arabic
+    assert "يمثل كل مربع محافظةً في موقعها التقريبي، ويدل اللون الأغمق على عدد أكبر من المنتديات." in arabic
+    assert "ورشات" not in arabic and "ورش العمل" in arabic
+    # The narrative's straight quotes as each language writes them; no straight apostrophe in English prose.
+    assert "«تعزيز الشرطة المجتمعية في العراق»" in arabic and '"' not in re.sub(r"<[^>]+>", "", arabic)
+    assert "IOM Iraq’s" in english and "Iraq’s governorates" in english
+    assert "'" not in re.sub(r"<[^>]+>", "", english).replace("&#39;", "'")
