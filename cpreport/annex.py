@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .digits import to_western
 from .figures import Figures
 
 # Sheet names by the table's data-table attribute (Excel allows 31 characters, no []:*?/\).
@@ -24,7 +25,6 @@ SHEETS = {"period": ("This month", "هذا الشهر"), "forums": ("Forums by g
           "displacement": ("Displacement", "النزوح")}
 FIGURES_SHEET = "Figures"
 FIGURES_HEADER = ("Figure", "Value", "As of", "File", "Sheet", "Rows")
-DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 SEPARATORS = re.compile(r"[,\u066C\s\u00A0\u202F]")
 INTEGER_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT, DATE_FORMAT = "#,##0", "#,##0.##", "0%", "d mmmm yyyy"
@@ -42,7 +42,7 @@ def typed(cell) -> tuple[object, str | None]:
         except ValueError:
             pass
     text = " ".join(cell.text_content().split())
-    plain = SEPARATORS.sub("", text.translate(DIGITS)).replace("٫", ".")
+    plain = SEPARATORS.sub("", to_western(text)).replace("٫", ".")
     percent = plain.endswith(("%", "٪"))
     plain = plain.rstrip("%٪")
     if plain and NUMBER.match(plain):

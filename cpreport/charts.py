@@ -14,13 +14,8 @@ from markupsafe import Markup
 
 from .config import Text
 from .contract import governorate
-from .i18n import translations
+from .i18n import N_, translations
 from .wording import Wording
-
-def N_(message: str) -> str:
-    """Marks a message for the catalogs where it is declared; it is translated where it is shown."""
-    return message
-
 
 # Labels of the pictures, in English; the catalogs (cpreport/locale) hold their Arabic.
 WORDS = {

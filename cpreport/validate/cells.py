@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 
 from ..contract import (CHOICES, choice_lookup, fold, governorates, match_governorate, nearest)
+from ..digits import TO_WESTERN as DIGITS
 from ..findings import Code
 from ..load import (ARROW_TEXT, arrow_array, arrow_text, text_cells)
 from .report import VALUES_SAID
 
 
-DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
