@@ -169,7 +169,7 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
         "halves": [{"language": lang, "wording": wordings[lang]} for lang in config.languages],
         "narrative": {lang: narratives[lang]["blocks"] for lang in config.languages},
         "headline": {lang: narratives[lang]["headline"] for lang in config.languages},
-        # The month as the heading says it: "May 2017" / "أيار ٢٠١٧".
+        # The month as the heading says it: "May 2017", and in Arabic without the word for year.
         "month": {"en": english.month(period.end) + f" {period.year}",
                   "ar": arabic.isolate(f"{arabic.month(period.end)} {arabic.digits(period.year)}")}
                  if period.kind == "month" else {"en": english.period(period, heading=True), "ar": arabic.period(period)},
