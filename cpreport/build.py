@@ -458,8 +458,15 @@ def index_page(config: Config, coming: list[str] = ()) -> bytes:
             period = Period.parse(name, config.period)
             said = ({"en": english.period(period, heading=True), "ar": arabic.period(period)} if period.kind != "project"
                     else {"en": KIND_HEADINGS["project"], "ar": translations("ar").gettext(KIND_HEADINGS["project"])})
-            periods.append({"name": name, **said, "files": listed[name], "kind": period.kind,
-                            "approved": _approval(config.out / name)})
+            approved = _approval(config.out / name)
+            if approved:
+                # The day in words in each language: an ISO date in Arabic text would be Latin digits.
+                try:
+                    day = dt.date.fromisoformat(approved["on"])
+                    approved.update(on=english.date(day), on_ar=arabic.date(day))
+                except ValueError:
+                    approved["on_ar"] = approved["on"]
+            periods.append({"name": name, **said, "files": listed[name], "kind": period.kind, "approved": approved})
             groups.setdefault(period.kind, []).append(periods[-1])
     groups = [{"kind": kind, "en": KIND_HEADINGS[kind], "ar": translations("ar").gettext(KIND_HEADINGS[kind]),
                "periods": groups[kind]}
