@@ -51,6 +51,11 @@ class Noun:
 
 NOUNS = {
     "cpf": Noun("CPF", "CPFs", "منتدى", "منتديات", ("منتديان", "منتديين"), False, "منتدىً", "للشرطة المجتمعية"),
+    # The month's new forums ("two new CPFs"); in Arabic the forum's own forms.
+    "new_cpf": Noun("new CPF", "new CPFs", "منتدى", "منتديات", ("منتديان", "منتديين"), False, "منتدىً", "للشرطة المجتمعية"),
+    # Who took part in the month's activities: participants in English, persons in Arabic (بمشاركة ١٧٩ شخصاً, not
+    # participation twice).
+    "attendee": Noun("participant", "participants", "شخص", "أشخاص", ("شخصان", "شخصين"), False, "شخصاً"),
     "forum": Noun("forum", "forums", "منتدى", "منتديات", ("منتديان", "منتديين"), False, "منتدىً"),
     "training": Noun("training", "trainings", "دورة تدريبية", "دورات تدريبية",
                      ("دورتان تدريبيتان", "دورتين تدريبيتين"), True),

@@ -116,7 +116,7 @@ def test_filled_in_the_workbooks_give_the_figures(project):
     assert ("In May 2017, one new CPF was established, bringing the total to two, and one workshop was held, with "
             "25 participants, of whom 40% women.") in text
     assert ("وفي أيار عام ٢٠١٧، تم إنشاء منتدى واحد للشرطة المجتمعية، ليصل مجموع المنتديات إلى اثنين، "
-            "وتنظيم ورشة عمل واحدة بمشاركة ٢٥ شخصاً، ٤٠٪ منهم من النساء.") in text
+            "وتم تنظيم ورشة عمل واحدة بمشاركة ٢٥ شخصاً، ٤٠٪ منهم من النساء.") in text
 
 
 def test_the_configs_commented_mappings_are_valid_once_uncommented(project):

@@ -252,7 +252,7 @@ def test_another_count_shape_word_for_word(tmp_path):
     assert changes == [
         "In May 2017, one new CPF was established, bringing the total to two, and two conferences were held, with 111 "
         "participants.",
-        "وفي أيار عام ٢٠١٧، تم إنشاء منتدى واحد للشرطة المجتمعية، ليصل مجموع المنتديات إلى اثنين، وتنظيم مؤتمرين "
+        "وفي أيار عام ٢٠١٧، تم إنشاء منتدى واحد للشرطة المجتمعية، ليصل مجموع المنتديات إلى اثنين، وتم تنظيم مؤتمرين "
         "بمشاركة ١١١ شخصاً."]
 
 

@@ -48,7 +48,7 @@ CHANGES = [  # the report's options, English, Arabic: the period said once, at t
     (dict(iom=1, police=1, new_forums=2, new_activities=2, workshop=2, training=0, conference=0, participants=2,
           new_participants=2),
      "In May 2017, two new CPFs were established, and two workshops were held, with two participants.",
-     "وفي أيار عام ٢٠١٧، تم إنشاء منتديين للشرطة المجتمعية، وتنظيم ورشتي عمل بمشاركة شخصين."),
+     "وفي أيار عام ٢٠١٧، تم إنشاء منتديين للشرطة المجتمعية، وتم تنظيم ورشتي عمل بمشاركة شخصين."),
     (dict(iom=2, police=0, new_forums=0, new_activities=1, training=0, conference=0, workshop=3, participants=40,
           new_participants=0),
      "In May 2017, one workshop was held, with no participants; no new CPF was established.",
@@ -57,7 +57,7 @@ CHANGES = [  # the report's options, English, Arabic: the period said once, at t
           new_participants=0),
      "In May 2017, three new CPFs were established, bringing the total to six, and one workshop was held, with no "
      "participants.",
-     "وفي أيار عام ٢٠١٧، تم إنشاء ثلاثة منتديات للشرطة المجتمعية، ليصل مجموع المنتديات إلى ستة، وتنظيم ورشة عمل "
+     "وفي أيار عام ٢٠١٧، تم إنشاء ثلاثة منتديات للشرطة المجتمعية، ليصل مجموع المنتديات إلى ستة، وتم تنظيم ورشة عمل "
      "واحدة دون مشاركين."),
     (dict(iom=1, police=1, new_forums=1, new_activities=0),
      "In May 2017, one new CPF was established, bringing the total to two; no training, conference or workshop was "
@@ -68,7 +68,7 @@ CHANGES = [  # the report's options, English, Arabic: the period said once, at t
           participants=600, new_participants=456),
      "In May 2017, two new CPFs were established, bringing the total to 112, and 12 workshops were held, with 456 "
      "participants.",
-     "وفي أيار عام ٢٠١٧، تم إنشاء منتديين للشرطة المجتمعية، ليصل مجموع المنتديات إلى ١١٢، وتنظيم ١٢ ورشة عمل "
+     "وفي أيار عام ٢٠١٧، تم إنشاء منتديين للشرطة المجتمعية، ليصل مجموع المنتديات إلى ١١٢، وتم تنظيم ١٢ ورشة عمل "
      "بمشاركة ٤٥٦ شخصاً."),
 ]
 
