@@ -16,15 +16,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .digits import to_western
 from .figures import Figures
+from .i18n import N_, translations
 
 # Sheet names by the table's data-table attribute (Excel allows 31 characters, no []:*?/\).
-SHEETS = {"period": ("This month", "هذا الشهر"), "forums": ("Forums by governorate", "المنتديات حسب المحافظة"),
-          "activities": ("Activities by month", "الأنشطة حسب الشهر"), "participants": ("Participants", "المشاركون"),
-          "displacement": ("Displacement", "النزوح")}
+# In English; the Arabic catalog names the Arabic half's sheets.
+SHEETS = {"period": N_("This month"), "forums": N_("Forums by governorate"), "activities": N_("Activities by month"),
+          "participants": N_("Participants"), "displacement": N_("Displacement")}
 FIGURES_SHEET = "Figures"
 FIGURES_HEADER = ("Figure", "Value", "As of", "File", "Sheet", "Rows")
-DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 SEPARATORS = re.compile(r"[,\u066C\s\u00A0\u202F]")
 INTEGER_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT, DATE_FORMAT = "#,##0", "#,##0.##", "0%", "d mmmm yyyy"
@@ -42,7 +43,7 @@ def typed(cell) -> tuple[object, str | None]:
         except ValueError:
             pass
     text = " ".join(cell.text_content().split())
-    plain = SEPARATORS.sub("", text.translate(DIGITS)).replace("٫", ".")
+    plain = SEPARATORS.sub("", to_western(text)).replace("٫", ".")
     percent = plain.endswith(("%", "٪"))
     plain = plain.rstrip("%٪")
     if plain and NUMBER.match(plain):
@@ -54,8 +55,8 @@ def typed(cell) -> tuple[object, str | None]:
 
 
 def _sheet_name(key: str, language: str, taken: set[str]) -> str:
-    english, arabic = SHEETS.get(key, (key.capitalize(), key))
-    base = (arabic if language == "ar" else english)[:28]
+    base = translations(language).gettext(SHEETS[key]) if key in SHEETS else key.capitalize()
+    base = base[:28]
     name, n = base, 2
     while name in taken:
         name, n = f"{base} {n}", n + 1
@@ -147,7 +148,7 @@ def annex_workbook(html: str, figures: Figures) -> bytes:
         for table in article.xpath(".//table[@data-table or contains(@class, 'period-figures')]"):
             key = table.get("data-table") or "period"
             caption = table.xpath("ancestor::figure[1]/figcaption")
-            title = " ".join(caption[0].text_content().split()) if caption else SHEETS["period"][language == "ar"]
+            title = " ".join(caption[0].text_content().split()) if caption else translations(language).gettext(SHEETS["period"])
             _table_sheet(workbook, table, language, title, _sheet_name(key, language, taken))
     _figures_sheet(workbook, figures)
     out = io.BytesIO()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import manifest, revisions
-from .config import Config, Period, Text
+from .config import N_, Config, Period, Text
 from .contract import Intake
 from .datafolder import relative
 from . import pages
@@ -33,8 +33,9 @@ FINDINGS_NAMES = ("validation.csv", "validation.html")
 PERIOD_FOLDER = re.compile(r"^(\d{4}(-(\d{2}|Q[1-4]|H[12]))?|project)$")
 EVERY = ("month", "quarter", "half", "year")  # --every: the kind of period --all-periods builds
 # The index's headings, one per kind of period, in the order it lists them.
-KIND_HEADINGS = {"month": ("Months", "الأشهر"), "quarter": ("Quarters", "الأرباع"), "half": ("Half-years", "أنصاف السنة"),
-                 "year": ("Years", "السنوات"), "project": ("The life of the project", "مدة المشروع")}
+# The index page's headings of each kind of period, in English; the Arabic catalog says them in Arabic.
+KIND_HEADINGS = {"month": N_("Months"), "quarter": N_("Quarters"), "half": N_("Half-years"), "year": N_("Years"),
+                 "project": N_("The life of the project")}
 
 
 @dataclass
@@ -429,6 +430,7 @@ def index_page(config: Config, coming: list[str] = ()) -> bytes:
 
     `coming` names the periods about to be written: the page is rendered before any folder is swapped in,
     so that a template that fails (an override's index.html) fails while the old report is still whole."""
+    from .i18n import translations
     from .render import render_template
     from .wording import Wording
 
@@ -445,11 +447,19 @@ def index_page(config: Config, coming: list[str] = ()) -> bytes:
             # A project folder is named for no dates: its own figures.json says them; the index names its kind.
             period = Period.parse(name, config.period)
             said = ({"en": english.period(period, heading=True), "ar": arabic.period(period)} if period.kind != "project"
-                    else {"en": KIND_HEADINGS["project"][0], "ar": KIND_HEADINGS["project"][1]})
-            periods.append({"name": name, **said, "files": listed[name], "kind": period.kind,
-                            "approved": _approval(config.out / name)})
+                    else {"en": KIND_HEADINGS["project"], "ar": translations("ar").gettext(KIND_HEADINGS["project"])})
+            approved = _approval(config.out / name)
+            if approved:
+                # The day in words in each language: an ISO date in Arabic text would be Latin digits.
+                try:
+                    day = dt.date.fromisoformat(approved["on"])
+                    approved.update(on=english.date(day), on_ar=arabic.date(day))
+                except ValueError:
+                    approved["on_ar"] = approved["on"]
+            periods.append({"name": name, **said, "files": listed[name], "kind": period.kind, "approved": approved})
             groups.setdefault(period.kind, []).append(periods[-1])
-    groups = [{"kind": kind, "en": KIND_HEADINGS[kind][0], "ar": KIND_HEADINGS[kind][1], "periods": groups[kind]}
+    groups = [{"kind": kind, "en": KIND_HEADINGS[kind], "ar": translations("ar").gettext(KIND_HEADINGS[kind]),
+               "periods": groups[kind]}
               for kind in KIND_HEADINGS if kind in groups]
     html = render_template(config, "index.html", dict(config=config, periods=periods, groups=groups, built=_now()))
     return html.encode("utf-8")

@@ -13,50 +13,51 @@ import math
 from markupsafe import Markup
 
 from .config import Text
-from .contract import CHOICES, governorate
+from .contract import governorate
+from .i18n import N_, translations
 from .wording import Wording
 
-# Labels of the pictures in both languages: key -> (English, Arabic).
+# Labels of the pictures, in English; the catalogs (cpreport/locale) hold their Arabic.
 WORDS = {
-    "iom": ("IOM", "المنظمة الدولية للهجرة"),
-    "police": ("Local police", "الشرطة المحلية"),
-    "total": ("Total", "المجموع"),
-    "governorate": ("Governorate", "المحافظة"),
-    "month": ("Month", "الشهر"),
-    "earlier": ("Before {}", "قبل {}"),
-    # Headings and legends name the kinds as the tables do, with the article (ورش العمل, not ورشات عمل,
-    # which the prose uses after a number).
-    "training": ("Trainings", "الدورات التدريبية"),
-    "conference": ("Conferences", "المؤتمرات"),
-    "workshop": ("Workshops", "ورش العمل"),
-    "group": ("Participants by group", "المشاركون حسب الفئة"),
-    "sex": ("Participants by sex", "المشاركون حسب الجنس"),
-    "participants": ("Participants", "المشاركون"),
-    "group.police": ("Police officers", "ضباط الشرطة"),
-    "group.community": ("Community members", "أفراد المجتمع المحلي"),
-    "group.law_enforcement": ("Law enforcement", "إنفاذ القانون"),
-    "group.civil_society": ("Civil society", "المجتمع المدني"),
-    "group.judiciary": ("Judiciary", "القضاة"),
-    "group.unrecorded": ("Group not recorded", "الفئة غير مسجلة"),
-    "sex.female": ("Women", "النساء"),
-    "sex.male": ("Men", "الرجال"),
-    "sex.unrecorded": ("Sex not recorded", "الجنس غير مسجل"),
-    "scope": ("Scope", "النطاق"),
-    "figure": ("Figure", "المؤشر"),
-    "individuals": ("Individuals", "عدد الأفراد"),
-    "as_of": ("As of", "بتاريخ"),
-    "forums": ("Forums", "عدد المنتديات"),
-    "share": ("Share", "النسبة"),
-    "to": ("to {}", "حتى {}"),
-    "title.pictures": ("The figures at a glance", "الأرقام في لمحة"),
-    "title.map": ("Community Policing Forums across Iraq's governorates", "منتديات الشرطة المجتمعية في محافظات العراق"),
-    "title.forums": ("Community Policing Forums by governorate", "منتديات الشرطة المجتمعية حسب المحافظة"),
-    "title.activities": ("Trainings, conferences and workshops by month", "الدورات التدريبية والمؤتمرات وورش العمل حسب الشهر"),
-    "title.participants": ("Participants by group and by sex", "المشاركون حسب الفئة والجنس"),
-    "title.displacement": ("Displacement figures", "أرقام النزوح"),
-    "note.map": ("Each tile is a governorate, placed roughly where it lies; darker tiles have more forums.",
-                 "كل مربع محافظة في موقعها التقريبي؛ المربعات الأغمق فيها منتديات أكثر."),
-    **{f"metric.{key}": (en[0].upper() + en[1:], ar) for key, (en, ar, _) in CHOICES["metric"].items()},
+    "iom": N_("IOM"),
+    "police": N_("Local police"),
+    "total": N_("Total"),
+    "governorate": N_("Governorate"),
+    "month": N_("Month"),
+    "earlier": N_("Before %(month)s"),
+    # Headings and legends name the kinds as the tables do, with the article.
+    "training": N_("Trainings"),
+    "conference": N_("Conferences"),
+    "workshop": N_("Workshops"),
+    "group": N_("Participants by group"),
+    "sex": N_("Participants by sex"),
+    "participants": N_("Participants"),
+    "group.police": N_("Police officers"),
+    "group.community": N_("Community members"),
+    "group.law_enforcement": N_("Law enforcement"),
+    "group.civil_society": N_("Civil society"),
+    "group.judiciary": N_("Judiciary"),
+    "group.unrecorded": N_("Group not recorded"),
+    "sex.female": N_("Women"),
+    "sex.male": N_("Men"),
+    "sex.unrecorded": N_("Sex not recorded"),
+    "scope": N_("Scope"),
+    "figure": N_("Figure"),
+    "individuals": N_("Individuals"),
+    "as_of": N_("As of"),
+    "forums": N_("Forums"),
+    "share": N_("Share"),
+    "to": N_("as of %(date)s"),
+    "title.pictures": N_("The figures at a glance"),
+    "title.map": N_("Community Policing Forums across Iraq’s governorates"),
+    "title.forums": N_("Community Policing Forums by governorate"),
+    "title.activities": N_("Trainings, conferences and workshops by month"),
+    "title.participants": N_("Participants by group and by sex"),
+    "title.displacement": N_("Displacement figures"),
+    "note.map": N_("Each tile is a governorate, placed roughly where it lies; darker tiles have more forums."),
+    "metric.displaced_current": N_("Currently displaced"),
+    "metric.displaced_cumulative": N_("Displaced (cumulative)"),
+    "metric.returned_cumulative": N_("Returned (cumulative)"),
 }
 
 # Okabe–Ito colours, which colour-blind readers tell apart, ordered so that neighbours differ in
@@ -85,9 +86,10 @@ TILES = {
 REACH = 86.0
 
 
-def word(key: str, language: str) -> str:
-    en, ar = WORDS[key]
-    return ar if language == "ar" else en
+def word(key: str, language: str, **variables) -> str:
+    """A label of the pictures in the language, its named placeholders filled."""
+    said = translations(language).gettext(WORDS[key])
+    return said % variables if variables else said
 
 
 def place(pcode: str, language: str) -> str:
@@ -97,7 +99,7 @@ def place(pcode: str, language: str) -> str:
 
 
 def month_label(day: dt.date, w: Wording) -> str:
-    """November 2016 / تشرين الثاني ٢٠١٦."""
+    """November 2016, and the same month in Arabic with Arabic-Indic digits."""
     return f"{w.month(day)} {w.digits(day.year)}"
 
 
@@ -183,14 +185,12 @@ def forums_by_governorate(forums: dict, w: Wording, agency: Text | None = None) 
         _bar_row(place(r["pcode"], lang), [(k, FOUNDER_COLOURS[k], r[k]) for k in founders], scale, r["total"], w)
         for r in rows)
     total = forums["total"]
-    described = "، ".join if lang == "ar" else ", ".join
-    listing = described(f"{place(r['pcode'], lang)} {w.number(r['total'])}" for r in rows)
-    if lang == "ar":
-        description = (f"مخطط شريطي أفقي لعدد منتديات الشرطة المجتمعية في كل محافظة، ومجموعها {w.number(total['total'])} "
-                       f"({founders['iom']} {w.number(total['iom'])}، {founders['police']} {w.number(total['police'])}): {listing}.")
-    else:
-        description = (f"Horizontal bar chart of Community Policing Forums per governorate, {w.number(total['total'])} in all "
-                       f"({founders['iom']} {w.number(total['iom'])}, {founders['police']} {w.number(total['police'])}): {listing}.")
+    listing = w.comma.join(f"{place(r['pcode'], lang)} {w.number(r['total'])}" for r in rows)
+    gettext = translations(lang).gettext
+    description = gettext("Horizontal bar chart of Community Policing Forums per governorate, %(total)s in all "
+                          "(%(iom_name)s %(iom)s, %(police_name)s %(police)s): %(listing)s.") % {
+        "total": w.number(total["total"]), "iom_name": founders["iom"], "iom": w.number(total["iom"]),
+        "police_name": founders["police"], "police": w.number(total["police"]), "listing": listing}
     return _chart("bars", description, legend([(k, FOUNDER_COLOURS[k], founders[k]) for k in founders]) +
                   Markup('<table class="bar-rows" role="presentation"><tbody>{}</tbody></table>').format(body), w)
 
@@ -252,19 +252,14 @@ def activities_by_month(activities: dict, w: Wording) -> Markup:
             ticks.append(Markup('<span class="tick" style="{}:{};width:{}">{}</span>').format(
                 side, _pct(start), _pct(step * slot), tick))
     names = {k: word(k, lang) for k in kinds}
-    sep = "، " if lang == "ar" else "; "
-    listing = sep.join(
+    listing = w.semicolon.join(
         f"{month_label(r['month'], w)}: {w.number(r['total'])}" +
-        (f" ({(', ' if lang == 'en' else '، ').join(f'{names[k]} {w.number(r[k])}' for k in kinds if r[k])})" if r["total"] else "")
+        (f" ({w.comma.join(f'{names[k]} {w.number(r[k])}' for k in kinds if r[k])})" if r["total"] else "")
         for r in rows)
-    if rows:
-        span = f"{month_label(rows[0]['month'], w)} – {month_label(rows[-1]['month'], w)}"
-    else:
-        span = ""
-    if lang == "ar":
-        description = f"مخطط أعمدة للدورات التدريبية والمؤتمرات وورش العمل في كل شهر، {span}: {listing}."
-    else:
-        description = f"Column chart of trainings, conferences and workshops per month, {span}: {listing}."
+    span = f"{month_label(rows[0]['month'], w)} – {month_label(rows[-1]['month'], w)}" if rows else ""
+    description = translations(lang).gettext(
+        "Column chart of trainings, conferences and workshops per month, %(span)s: %(listing)s.") % {
+        "span": span, "listing": listing}
     body = (legend([(k, TYPE_COLOURS[k], names[k]) for k in kinds]) +
             Markup('<div class="plot">{}</div><div class="ticks">{}</div>').format(
                 Markup("").join(columns), Markup("").join(ticks)))
@@ -285,12 +280,9 @@ def participants(people: dict, w: Wording) -> Markup:
         keyed = legend([(k, c, f"{names[k]} {w.number(v)}") for k, c, v in parts])
         sections.append(Markup('<div class="split" data-split="{}"><p class="split-title">{}</p>{}{}</div>').format(
             split, word(split, lang), bar, keyed))
-        described.append(f"{word(split, lang)}: " + ("، " if lang == "ar" else ", ").join(
-            f"{names[k]} {w.number(v)}" for k, _, v in parts))
-    if lang == "ar":
-        description = f"شريطان مكدسان لمجموع المشاركين البالغ {w.number(total)}. " + "؛ ".join(described) + "."
-    else:
-        description = f"Two stacked bars of the {w.number(total)} participants. " + "; ".join(described) + "."
+        described.append(f"{word(split, lang)}: " + w.comma.join(f"{names[k]} {w.number(v)}" for k, _, v in parts))
+    description = translations(lang).gettext("Two stacked bars of the %(total)s participants. %(parts)s.") % {
+        "total": w.number(total), "parts": w.semicolon.join(described)}
     return _chart("whole-bars", description, Markup("").join(sections), w)
 
 
@@ -313,13 +305,12 @@ def displacement(scope: dict, label: str, w: Wording) -> Markup:
             for m in metrics if m in entry["values"])
         rows.append(Markup('<tr><th scope="row">{}</th><td>{}</td></tr>').format(w.date(entry["as_of"]), bars))
     names = {m: word(f"metric.{m}", lang) for m in metrics}
-    listing = ("؛ " if lang == "ar" else "; ").join(
-        f"{Markup(w.date(s['as_of'])).striptags()}: " + ("، " if lang == "ar" else ", ").join(
+    listing = w.semicolon.join(
+        f"{Markup(w.date(s['as_of'])).striptags()}: " + w.comma.join(
             f"{names[m]} {w.number(s['values'][m])}" for m in metrics if m in s["values"]) for s in series)
-    if lang == "ar":
-        description = f"مخطط شريطي لأرقام النزوح ({label}) في كل تاريخ نُشرت فيه: {listing}."
-    else:
-        description = f"Bar chart of displacement figures ({label}) at each date they were published: {listing}."
+    description = translations(lang).gettext(
+        "Bar chart of displacement figures (%(scope)s) at each date they were published: %(listing)s.") % {
+        "scope": label, "listing": listing}
     body = (legend([(m, METRIC_COLOURS[m], names[m]) for m in metrics]) +
             Markup('<table class="bar-rows dated" role="presentation"><tbody>{}</tbody></table>').format(
                 Markup("").join(rows)))
@@ -360,15 +351,15 @@ def forums_map(by_pcode: dict[str, int], w: Wording) -> Markup:
         (f"class{i}", _map_colour(high, classes), w.number(low) if low == high else f"{w.number(low)}–{w.number(high)}")
         for i, (low, high) in enumerate(classes)]
     listed = sorted(by_pcode.items(), key=lambda item: -item[1])
-    sep = "، " if lang == "ar" else ", "
-    listing = sep.join(f"{place(p, lang)} {w.number(n)}" for p, n in listed if n)
-    empty = sep.join(place(p, lang) for p, n in listed if not n)
-    if lang == "ar":
-        description = (f"خريطة مربعات لمحافظات العراق الثماني عشرة، الشمال في الأعلى، لونها أغمق كلما زاد عدد المنتديات: {listing}"
-                       + (f"؛ لا منتديات في {empty}" if empty else "") + ".")
+    listing = w.comma.join(f"{place(p, lang)} {w.number(n)}" for p, n in listed if n)
+    empty = w.comma.join(place(p, lang) for p, n in listed if not n)
+    gettext = translations(lang).gettext
+    if empty:
+        description = gettext("Tile map of Iraq’s 18 governorates, north at the top, darker where there are more "
+                              "forums: %(listing)s; none in %(empty)s.") % {"listing": listing, "empty": empty}
     else:
-        description = (f"Tile map of Iraq's 18 governorates, north at the top, darker where there are more forums: {listing}"
-                       + (f"; none in {empty}" if empty else "") + ".")
+        description = gettext("Tile map of Iraq’s 18 governorates, north at the top, darker where there are more "
+                              "forums: %(listing)s.") % {"listing": listing}
     body = (Markup('<table class="tiles" dir="ltr" role="presentation"><tbody>{}</tbody></table>').format(table) +
             legend(keyed, word("forums", lang)))
     return _chart("map", description, body, w)

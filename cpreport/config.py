@@ -20,6 +20,18 @@ __all__ = ["Config", "Charts", "Highlight", "Indicator", "Period", "Scope", "Sec
 DEFAULT_CONFIG = "cpreport.toml"
 
 
+def N_(message: str) -> str:
+    """Marks a default text for the catalogs; `default_text` translates it when a config leaves it out."""
+    return message
+
+
+def default_text(english: str) -> Text:
+    """A text the config may leave out, in English and as the Arabic catalog says it."""
+    from .i18n import translations  # only for a config without the key: the catalogs are not read otherwise
+
+    return Text(english, translations("ar").gettext(english))
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path | None
@@ -31,11 +43,11 @@ class Config:
     formats: tuple[str, ...] = DEFAULT_FORMATS
     pdf_variant: str = PDF_VARIANTS[0]
     templates: Path | None = None
-    programme: Text = Text("Community Policing programme", "برنامج الشرطة المجتمعية")
-    agency: Text = Text("IOM", "المنظمة الدولية للهجرة")
+    programme: Text = field(default_factory=lambda: default_text(N_("Community Policing programme")))
+    agency: Text = field(default_factory=lambda: default_text(N_("IOM")))
     donor: Text = Text()
-    headline: Text = Text("Community Policing Programme Report", "تقرير برنامج الشرطة المجتمعية")
-    dateline: Text = Text("Iraq", "العراق")
+    headline: Text = field(default_factory=lambda: default_text(N_("Community Policing Programme Report")))
+    dateline: Text = field(default_factory=lambda: default_text(N_("Iraq")))
     narrative: Text = Text()  # paths of the narrative files, one per language
     contacts: Text = Text()
     scopes: dict[str, Scope] = field(default_factory=dict)

@@ -157,6 +157,10 @@ TOTAL_WORDS = frozenset({"total", "totals", "grand total", "sum", "المجمو�
                          "إجمالي", "اجمالي", "المجموع الكلي", "الإجمالي الكلي", "الاجمالي الكلي", "المجموع الكلى"})
 
 
+# What every total word has in it, as a quick test before the words themselves are compared.
+TOTAL_STEMS = ("total", "sum", "مجموع", "جمالي")
+
+
 def is_total_word(value: object) -> bool:
     return isinstance(value, str) and len(value) <= 24 and \
         " ".join(value.replace("\u00a0", " ").split()).lower().rstrip(":").strip() in TOTAL_WORDS

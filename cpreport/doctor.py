@@ -47,7 +47,11 @@ def _weasyprint() -> Check:
         return Check("WeasyPrint and Pango", False, f"WeasyPrint cannot load Pango ({error})",
                      f"apt-get install {PANGO_PACKAGES}")
     try:
-        pdf = weasyprint.HTML(string='<p lang="ar" dir="rtl">اختبار</p>').write_pdf()
+        from .i18n import translations
+
+        # A line of Arabic, as the report's Arabic half is laid out.
+        said = translations("ar").gettext("A test page")
+        pdf = weasyprint.HTML(string=f'<p lang="ar" dir="rtl">{said}</p>').write_pdf()
     except Exception as error:  # any failure to lay out a page means no report can be printed
         return Check("WeasyPrint and Pango", False, f"a test page cannot be rendered ({error})",
                      f"apt-get install {PANGO_PACKAGES}, then pip install --force-reinstall weasyprint")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from .contract import CHOICES, PARTICIPANT_GROUPS, governorates
 from .errors import UnknownFigure
@@ -14,6 +15,7 @@ from .figures import Figure, Figures
 from .i18n import translations
 from .load.sheets import PART_STRIDE, ROW
 from .validate import Checked
+from .wording import Wording
 
 SUFFIXES = ("in_period", "previous", "change")
 # The table each family of figures is counted from, the column that dates its rows, and the column added up.
@@ -74,8 +76,13 @@ def _rule(key: str, figures: Figures, language: str) -> str:
     period = figures.period
     base, suffix = _parts(key)
     family = base.partition(".")[0]
-    dates = {"end": period.end.isoformat(), "start": period.start.isoformat(),
-             "previous_end": period.previous().end.isoformat()}
+    # Dates in words, in the language asked: "31 May 2017", and in Arabic the Iraqi month and Arabic-Indic digits.
+    said = Wording(language)
+
+    def day(value) -> str:
+        return Markup(said.date(value)).striptags()
+
+    dates = {"end": day(period.end), "start": day(period.start), "previous_end": day(period.previous().end)}
     if suffix == "change":
         return _("The figure '{key}' less the figure '{previous}': both are explained on their own.").format(
             key=base, previous=f"{base}.previous")

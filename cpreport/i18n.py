@@ -13,9 +13,10 @@ PACKAGE = Path(__file__).resolve().parent
 LOCALE_DIR = PACKAGE / "locale"
 DOMAIN = "cpreport"
 SOURCE_LANGUAGE = "en"
-# Functions whose string arguments are messages: Jinja's i18n names, and `arabic` for the Arabic
+# Functions whose string arguments are messages: Jinja's i18n names, `N_` for labels declared in a table and
+# translated where they are shown, and `arabic` for the Arabic
 # lines of pages that are otherwise English (the findings page, the footer).
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "arabic": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "arabic": None, "N_": None}
 
 
 @functools.cache
@@ -50,3 +51,8 @@ def install(environment: jinja2.Environment) -> None:
     environment.add_extension("jinja2.ext.i18n")
     environment.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     environment.globals["arabic"] = arabic
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogs where it is declared in a table; it is translated where it is shown."""
+    return message

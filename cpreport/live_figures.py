@@ -82,7 +82,7 @@ def say(placeholder: Placeholder, figures, wording: Wording) -> Markup:
     elif placeholder.form == "count":
         said = wording.count(n, noun_of(placeholder.key), placeholder.case or ACCUSATIVE)
     elif placeholder.form == "approx":
-        # In the officer's sentence a noun of their own follows: "أكثر من ٤٤١ ألف نازح".
+        # In the officer's sentence a noun of their own follows ("more than 441 thousand displaced").
         said = wording.approx(n, case=placeholder.case or GENITIVE, followed=True)
     else:
         said = wording.number(n)

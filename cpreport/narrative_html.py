@@ -19,7 +19,9 @@ def _inside_link(tokens, idx: int) -> bool:
 
 def parser(wording: Wording, figures) -> MarkdownIt:
     """CommonMark without raw HTML (a narrative comes from a shared drive: `<script>` is shown, never run)."""
-    md = MarkdownIt("commonmark", {"html": False})
+    # Straight quotes become the language's own: “…” and ’ in English, «…» in Arabic.
+    quotes = "«»‹›" if wording.rtl else "“”‘’"
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes}).enable("smartquotes")
 
     def text(self, tokens, idx, options, env):
         # Inside a link the text is the link's: escaped only (a web address in it is not made a second link).

@@ -12,13 +12,14 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
-from . import __version__, charts, i18n
+from . import __version__, charts
 from .archive import write_pdf
 from .config import Config, Scope, Text, read_text
 from .contract import PARTICIPANT_GROUPS, fold, governorate
 from .errors import ConfigError, EnvironmentProblem
 from .figures import Figures
 from .findings import Findings
+from .i18n import install as install_catalogs, translations
 from .libraries import collector_paused
 from .manifest import builtin_templates
 from .visible import visible
@@ -152,8 +153,9 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
         figure = figures.items.get(f"cpfs.place.{fold(highlight.district)}")
         if figure:
             place = governorate(figure.extra["governorate"])
-            places.append((f"{highlight.text.en} in {place.name_en} governorate",
-                           f"{highlight.text.ar} في محافظة {place.name_ar}"))
+            places.append(tuple(translations(lang).gettext("%(place)s in %(governorate)s governorate") % {
+                "place": highlight.text[lang], "governorate": place.name_ar if lang == "ar" else place.name_en}
+                for lang in ("en", "ar")))
     groups = [g for g in PARTICIPANT_GROUPS if figures.value(f"participants.{g}")]
     narratives = {lang: narrative_of(config, figures, lang, wordings[lang]) for lang in config.languages}
     return {
@@ -167,7 +169,7 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
         "halves": [{"language": lang, "wording": wordings[lang]} for lang in config.languages],
         "narrative": {lang: narratives[lang]["blocks"] for lang in config.languages},
         "headline": {lang: narratives[lang]["headline"] for lang in config.languages},
-        # The month as the heading says it: "May 2017" / "أيار ٢٠١٧".
+        # The month as the heading says it: "May 2017", and in Arabic without the word for year.
         "month": {"en": english.month(period.end) + f" {period.year}",
                   "ar": arabic.isolate(f"{arabic.month(period.end)} {arabic.digits(period.year)}")}
                  if period.kind == "month" else {"en": english.period(period, heading=True), "ar": arabic.period(period)},
@@ -179,10 +181,10 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
         "groups": groups,
         "scopes": scope_paragraphs(config, figures) if config.sections.displacement else [],
         "wordings": wordings,
-        "sources": ", ".join(sources) or "no sheets",
+        "sources": english.join(sources) or translations("en").gettext("no sheets"),
         # Each file name isolated left to right, the list itself right to left with Arabic commas.
-        "sources_ar": Markup("، ").join(Markup('<bdi dir="ltr">{}</bdi>').format(s) for s in sources)
-                      or i18n.arabic("no sheets"),
+        "sources_ar": Markup(arabic.join(Markup('<bdi dir="ltr">{}</bdi>').format(s) for s in sources))
+                      or translations("ar").gettext("no sheets"),
         "linkify": linkify,
         "css": stylesheet(config),
         "breakdowns": figures.breakdowns,
@@ -248,7 +250,7 @@ def environment(config: Config) -> jinja2.Environment:
     search.append(builtin_templates())
     env = SandboxedEnvironment(loader=FolderLoader(search), autoescape=True, undefined=jinja2.StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, finalize=shown)
-    i18n.install(env)
+    install_catalogs(env)
     return env
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .cells import keep_as_text
 from .contract import CHOICES, DATE, GOVERNORATE, INTEGER, LISTS_SHEET, TABLES, Table, governorates
+from .i18n import N_, translations
 from .manifest import builtin_templates
 
 BLANK_ROWS = 1000  # rows below the header that carry the drop-down lists and checks
@@ -29,12 +30,12 @@ formats = ["html", "pdf"]   # what a build writes: html, pdf, docx (Word), xlsx 
 # pdf_variant = "pdf/a-3a"  # report.pdf: pdf/a-3a (archival, tagged), pdf/ua-1, pdf/a-3b or none
 templates = "templates"     # files here replace the built-in templates of the same name
 
-programme = { en = "Community Policing programme", ar = "برنامج الشرطة المجتمعية" }
-agency = { en = "IOM", ar = "المنظمة الدولية للهجرة" }
-donor = { en = "the donor", ar = "الجهة المانحة" }
-headline = { en = "Community Policing Programme: Monthly Report", ar = "برنامج الشرطة المجتمعية: التقرير الشهري" }
-dateline = { en = "Iraq", ar = "العراق" }
-contacts = { en = "For further information, please contact the programme team.", ar = "لمزيد من المعلومات يرجى الاتصال بفريق البرنامج." }
+programme = { en = "%(programme_en)s", ar = "%(programme)s" }
+agency = { en = "%(agency_en)s", ar = "%(agency)s" }
+donor = { en = "%(donor_en)s", ar = "%(donor)s" }
+headline = { en = "%(headline_en)s", ar = "%(headline)s" }
+dateline = { en = "%(dateline_en)s", ar = "%(dateline)s" }
+contacts = { en = "%(contacts_en)s", ar = "%(contacts)s" }
 
 # The release's own words, one file per language. A paragraph [[forums]], [[activities]] or
 # [[displacement]] marks where the paragraph with those figures goes.
@@ -42,20 +43,20 @@ narrative = { en = "narrative/en.md", ar = "narrative/ar.md" }
 
 # Displacement scopes: the `scope` column of the displacement sheet names one of these.
 [scopes.national]
-label = { en = "across the country", ar = "في كافة أنحاء البلاد" }   # said in the prose
-name = { en = "National", ar = "على المستوى الوطني" }                # heads its rows in tables and charts
+label = { en = "%(national_label_en)s", ar = "%(national_label)s" }   # said in the prose
+name = { en = "%(national_name_en)s", ar = "%(national_name)s" }       # heads its rows in tables and charts
 since = 2014-01-01
 
 [scopes.mosul_operations]
-label = { en = "the Mosul military operations", ar = "العمليات العسكرية في الموصل" }
-name = { en = "Mosul operations", ar = "عمليات الموصل" }
-origin = { en = "from Mosul and adjacent districts", ar = "من الموصل والمناطق المجاورة" }
+label = { en = "%(mosul_label_en)s", ar = "%(mosul_label)s" }
+name = { en = "%(mosul_name_en)s", ar = "%(mosul_name)s" }
+origin = { en = "%(mosul_origin_en)s", ar = "%(mosul_origin)s" }
 since = 2016-10-17
 
 # Places the release names when a forum stands there (a district of the cpfs sheet):
 # [[highlights]]
 # district = "Qayara"
-# text = { en = "the retaken area of Qayara", ar = "منطقة القيارة المستعادة" }
+# text = { en = "%(qayara_en)s", ar = "%(qayara)s" }
 
 # logo = "logo.svg"          # an SVG or PNG above the report, embedded in the HTML and the PDF
 # footer = { en = "…", ar = "…" }   # replaces the footer that says what the report covers
@@ -75,11 +76,11 @@ since = 2016-10-17
 # column on the left, the header or value as the office writes it on the right.
 # [columns.activities]
 # participants = "Total number of participants"
-# governorate = ["Location (Governorate)", "المحافظة / Governorate"]
+# governorate = ["Location (Governorate)", "%(governorate)s / Governorate"]
 #
 # [values.activities.type]
 # "Awareness session" = "workshop"
-# "جلسة توعية" = "workshop"
+# "%(awareness_session)s" = "workshop"
 #
 # A file the sniffer reads wrong, by its path within the data folder:
 # [files."anbar/activities.csv"]
@@ -88,24 +89,33 @@ since = 2016-10-17
 # header_row = 3
 '''
 
-NARRATIVE = {
-    "en": '''The Community Policing programme brings police and communities together to build trust and improve security. Write the month's news here: paragraphs are separated by a blank line.
-
-[[forums]]
-
-[[activities]]
-
-[[displacement]]
-''',
-    "ar": '''يجمع برنامج الشرطة المجتمعية بين الشرطة والمجتمعات المحلية لبناء الثقة وتحسين الأمن. اكتب أخبار الشهر هنا، مع سطر فارغ بين كل فقرتين.
-
-[[forums]]
-
-[[activities]]
-
-[[displacement]]
-''',
+# The config's texts that `init` writes, in English; the Arabic catalog gives their Arabic.
+CONFIG_TEXTS = {
+    "programme": N_("Community Policing programme"), "agency": N_("IOM"), "donor": N_("the donor"),
+    "headline": N_("Community Policing Programme: Monthly Report"), "dateline": N_("Iraq"),
+    "contacts": N_("For further information, please contact the programme team."),
+    "national_label": N_("across the country"), "national_name": N_("National"),
+    "mosul_label": N_("the Mosul military operations"), "mosul_name": N_("Mosul operations"),
+    "mosul_origin": N_("from Mosul and adjacent districts"), "qayara": N_("the retaken area of Qayara"),
+    # Examples of an office's own header and value, as an Arabic sheet writes them.
+    "governorate": N_("Governorate"), "awareness_session": N_("Awareness session"),
 }
+EXAMPLE_NARRATIVE = N_("The Community Policing programme brings police and communities together to build trust and "
+                       "improve security. Write the month's news here: paragraphs are separated by a blank line.")
+MARKERS = "\n\n[[forums]]\n\n[[activities]]\n\n[[displacement]]\n"
+NARRATIVE = {language: translations(language).gettext(EXAMPLE_NARRATIVE) + MARKERS for language in ("en", "ar")}
+
+
+def config_text() -> str:
+    """The config `init` writes, every text in English and Arabic."""
+    arabic_texts = {key: translations("ar").gettext(english) for key, english in CONFIG_TEXTS.items()}
+    return CONFIG % {**arabic_texts, **{f"{key}_en": english for key, english in CONFIG_TEXTS.items()}}
+
+
+def both(english: str) -> str:
+    """A message of a workbook's checks in English, then in Arabic."""
+    return f"{english} / {translations('ar').gettext(english)}"
+
 
 TEMPLATE_NOTE = '''{#- An example of overriding a built-in template: this file replaces cpreport's own report.html
     because it has the same name. Change it, or delete it to go back to the built-in one. The blocks
@@ -165,7 +175,7 @@ def _choices(enumeration: str) -> list[str]:
     if enumeration == "scope":
         return list(SCOPES)
     values = CHOICES[enumeration]
-    return list(values) + [arabic for _, arabic, _ in values.values()]
+    return list(values) + [label_ar for _, label_ar, _ in values.values()]
 
 
 def workbook(table: Table) -> bytes:
@@ -211,12 +221,12 @@ def workbook(table: Table) -> bytes:
             # A warning, not a stop: other spellings and p-codes (IQG15) are read as well.
             check = DataValidation(type="list", formula1=f"={list_columns[enumeration]}", allow_blank=True,
                                    errorStyle="warning", showErrorMessage=True,
-                                   errorTitle="Not in the list / ليست من القائمة",
-                                   error="Choose a value from the list. / اختر قيمة من القائمة.")
+                                   errorTitle=both(N_("Not in the list")),
+                                   error=both(N_("Choose a value from the list.")))
         elif column.kind == INTEGER:
             check = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                    errorStyle="warning", showErrorMessage=True,
-                                   error="A whole number, 0 or more. / عدد صحيح، صفر أو أكثر.")
+                                   error=both(N_("A whole number, 0 or more.")))
         elif column.kind == DATE:
             check = None
             # A column style, not formatted blank cells: those would make Excel's last row 1001.
@@ -243,7 +253,7 @@ def scaffold(folder: Path) -> tuple[list[Path], list[Path]]:
     folder = folder.resolve()
     report = (builtin_templates() / "report.html").read_text("utf-8")
     files: dict[str, bytes] = {
-        "cpreport.toml": CONFIG.encode("utf-8"),
+        "cpreport.toml": config_text().encode("utf-8"),
         "narrative/en.md": NARRATIVE["en"].encode("utf-8"),
         "narrative/ar.md": NARRATIVE["ar"].encode("utf-8"),
         "templates/report.html": (TEMPLATE_NOTE + report.replace(

@@ -10,94 +10,18 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup, escape
 
-# Babel (CLDR) gives the Arabic separators (٬ ٫) but keeps Latin digits; the digits are ours to swap.
-ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
-WESTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٬٫", "01234567890123456789,.")
-LOCALES = {"en": "en", "ar": "ar_IQ"}  # ar_IQ: Iraqi month names (كانون الثاني … أيار)
-NOMINATIVE, ACCUSATIVE, GENITIVE = "nom", "acc", "gen"
-ORDINAL_EN = ("first", "second", "third", "fourth")
-# الربع and النصف are masculine: الأول، الثاني…
-ORDINAL_AR = {"quarter": ("الربع", ("الأول", "الثاني", "الثالث", "الرابع")), "half": ("النصف", ("الأول", "الثاني"))}
+from .digits import NUMBER_TO_WESTERN, TO_ARABIC
+from .i18n import N_, translations
+from .lexicon import (ACCUSATIVE, AR_AND, AR_ARTICLE, AR_LI, AR_LI_WITH_ARTICLE, AR_ONE, AR_ONE_OF_TWO,
+                      AR_PARTICIPANTS, AR_REPRESENTATIVES_OF, AR_TWO, AR_UNITS, AR_WORDS_FOR_FEMININE,
+                      AR_WORDS_FOR_MASCULINE, EN_WORDS, GENITIVE, NBSP, NOMINATIVE, NOUNS, PARTICIPANT_GROUP_WORDS,
+                      REPRESENTED, Noun, plain)
+
+__all__ = ["ACCUSATIVE", "GENITIVE", "NBSP", "NOMINATIVE", "NOUNS", "Noun", "Wording", "plain", "rounded", "said_numbers"]
+# Babel (CLDR) gives the Arabic separators but keeps Latin digits; the digits are ours to swap (digits.py).
+LOCALES = {"en": "en", "ar": "ar_IQ"}  # ar_IQ: the Iraqi month names (Kanun al-Thani … Ayyar)
 
 
-def plain(text: str) -> str:
-    """Arabic without its short-vowel marks and tatweel: "واحداً" -> "واحدا"."""
-    return re.sub("[\u064b-\u065f\u0670\u0640]", "", text)
-
-
-@dataclass(frozen=True)
-class Noun:
-    """A counted noun, declared once. Arabic forms are of the head (with its adjective or
-    idafa); `ar_tail` is a complement that follows the whole count ("منتدى واحد للشرطة المجتمعية")."""
-
-    en: str  # "" when the English sentence carries no noun there ("more than 358,000 are still displaced")
-    en_plural: str
-    ar: str  # singular, genitive: after 100, 1,000 and after ألف or مليون
-    ar_plural: str  # after 3 to 10 (always genitive)
-    ar_dual: tuple[str, str]  # nominative, accusative/genitive
-    feminine: bool
-    ar_accusative: str = ""  # indefinite accusative singular, after 11 to 99 (tamyiz); the singular if unmarked
-    ar_tail: str = ""
-
-    def accusative(self) -> str:
-        return self.ar_accusative or self.ar
-
-    def tail(self) -> str:
-        return f" {self.ar_tail}" if self.ar_tail else ""
-
-    @property
-    def dual_like_plural(self) -> bool:
-        """Whether the dual is spelled like the plural without its vowel marks (مشاركَين, مشاركِين):
-        such a dual is followed by اثنان/اثنين so that two does not read as many."""
-        return plain(self.ar_dual[1]) == plain(self.ar_plural)
-
-    def dual(self, case: str) -> str:
-        """The dual in the sentence's case, with اثنان/اثنين after it where it would read as a plural."""
-        head = self.ar_dual[0 if case == NOMINATIVE else 1]
-        if self.dual_like_plural:
-            head += " " + AR_TWO[self.feminine][case == NOMINATIVE]
-        return head
-
-
-NOUNS = {
-    "cpf": Noun("CPF", "CPFs", "منتدى", "منتديات", ("منتديان", "منتديين"), False, "منتدىً", "للشرطة المجتمعية"),
-    "forum": Noun("forum", "forums", "منتدى", "منتديات", ("منتديان", "منتديين"), False, "منتدىً"),
-    "training": Noun("training", "trainings", "دورة تدريبية", "دورات تدريبية",
-                     ("دورتان تدريبيتان", "دورتين تدريبيتين"), True),
-    "conference": Noun("conference", "conferences", "مؤتمر", "مؤتمرات", ("مؤتمران", "مؤتمرين"), False, "مؤتمراً"),
-    "workshop": Noun("workshop", "workshops", "ورشة عمل", "ورشات عمل", ("ورشتا عمل", "ورشتي عمل"), True),
-    "activity": Noun("activity", "activities", "نشاط", "أنشطة", ("نشاطان", "نشاطين"), False, "نشاطاً"),
-    "participant": Noun("participant", "participants", "مشارك", "مشاركين", ("مشاركان", "مشاركين"), False, "مشاركاً"),
-    "month": Noun("month", "months", "شهر", "أشهر", ("شهران", "شهرين"), False, "شهراً"),
-    "year": Noun("year", "years", "عام", "أعوام", ("عامان", "عامين"), False, "عاماً"),
-    # People counted in the displacement sentences.
-    "person": Noun("individual", "individuals", "شخص", "أشخاص", ("شخصان", "شخصين"), False, "شخصاً"),
-    "displaced_person": Noun("individual", "individuals", "شخص نازح", "أشخاص نازحين",
-                             ("شخصان نازحان", "شخصين نازحين"), False, "شخصاً نازحاً"),
-    "displaced_iraqi": Noun("currently displaced Iraqi", "currently displaced Iraqis", "نازح عراقي", "نازحين عراقيين",
-                            ("نازحان عراقيان", "نازحين عراقيين"), False, "نازحاً عراقياً"),
-    "displaced": Noun("", "", "نازح", "نازحين", ("نازحان", "نازحين"), False, "نازحاً"),
-}
-
-EN_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-# Three to ten take the gender opposite to the noun's: the form ending in ة with masculine nouns.
-AR_WORDS_FOR_MASCULINE = {3: "ثلاثة", 4: "أربعة", 5: "خمسة", 6: "ستة", 7: "سبعة", 8: "ثمانية", 9: "تسعة", 10: "عشرة"}
-AR_WORDS_FOR_FEMININE = {3: "ثلاث", 4: "أربع", 5: "خمس", 6: "ست", 7: "سبع", 8: "ثماني", 9: "تسع", 10: "عشر"}
-# Two standing after its noun: (accusative/genitive, nominative), masculine then feminine.
-AR_TWO = {False: ("اثنين", "اثنان"), True: ("اثنتين", "اثنتان")}
-# Between a number and its unit (٤٤١ ألف, 3 million), so that a line never breaks inside an amount.
-NBSP = "\u00a0"
-# The units of rounded amounts: singular (also in construct), alone after 11 to 99, plural, dual alone, dual in construct.
-AR_UNITS = {1000: ("ألف", "ألفاً", "آلاف", ("ألفان", "ألفين"), ("ألفا", "ألفي")),
-            1_000_000: ("مليون", "مليوناً", "ملايين", ("مليونان", "مليونين"), ("مليونا", "مليوني"))}
-PARTICIPANT_GROUP_WORDS = {  # English plural, English singular, Arabic
-    "police": ("police officers", "police officer", "ضباط الشرطة"),
-    "community": ("community members", "community member", "أفراد المجتمع المحلي"),
-    "law_enforcement": ("law enforcement", "law enforcement representative", "إنفاذ القانون"),
-    "civil_society": ("civil society", "civil society representative", "المجتمع المدني"),
-    "judiciary": ("judiciary", "judiciary representative", "القضاة"),
-}
-REPRESENTED = {"law_enforcement", "civil_society", "judiciary"}  # "… representatives" in English
 # Latin text inside Arabic prose: words, numbers, addresses, phone numbers, with the spaces between them.
 LATIN_WORD = r"[+]?[A-Za-z0-9][A-Za-z0-9@._%+\-/:?=&#~']*"
 LATIN_RUN = re.compile(rf"{LATIN_WORD}(?:[ \u00a0]+{LATIN_WORD})*")
@@ -146,7 +70,8 @@ class Rounded:
 
 def rounded(n: int) -> Rounded:
     """Round down to what prose says: millions (one decimal below ten), thousands from 10,000,
-    two significant digits from 100; below 100 the number itself."""
+    two significant digits from 1,000; below 1,000 the number itself ("111 police officers", never
+    "over 110")."""
     if n >= 1_000_000:
         if n < 10_000_000:
             tenths = n // 100_000
@@ -155,10 +80,18 @@ def rounded(n: int) -> Rounded:
         return Rounded(n % 1_000_000 == 0, n // 1_000_000, 1_000_000)
     if n >= 10_000:
         return Rounded(n % 1000 == 0, n // 1000, 1000)
-    if n >= 100:
+    if n >= 1000:
         step = 10 ** (len(str(n)) - 2)
         return Rounded(n % step == 0, n // step * step, 1)
     return Rounded(True, n, 1)
+
+
+# What a quarter and a half-year are called, in the catalogs' words.
+PERIOD_NAMES = {
+    "quarter": (N_("the first quarter of %(year)s"), N_("the second quarter of %(year)s"),
+                N_("the third quarter of %(year)s"), N_("the fourth quarter of %(year)s")),
+    "half": (N_("the first half of %(year)s"), N_("the second half of %(year)s")),
+}
 
 
 class Wording:
@@ -172,85 +105,95 @@ class Wording:
     def rtl(self) -> bool:
         return self.language == "ar"
 
+    @property
+    def comma(self) -> str:
+        """What separates the items of a list: the Arabic comma in Arabic."""
+        return "، " if self.rtl else ", "
+
+    @property
+    def semicolon(self) -> str:
+        return "؛ " if self.rtl else "; "
+
+    @property
+    def percent_sign(self) -> str:
+        return "٪" if self.arabic_digits else "%"
+
     # Numbers and dates -------------------------------------------------------------------------
     def digits(self, text: object) -> str:
         text = str(text)
-        return text.translate(ARABIC_DIGITS) if self.arabic_digits else text
+        return text.translate(TO_ARABIC) if self.arabic_digits else text
+
+    def gettext(self, message: str, **variables) -> str:
+        """A message of the catalogs in this wording's language, its named placeholders filled."""
+        said = translations(self.language).gettext(message)
+        return said % variables if variables else said
 
     def number(self, n: float | int | Decimal) -> str:
-        """1100 -> "1,100" in English, "١٬١٠٠" in Arabic (CLDR's Arabic separators, Arabic-Indic digits)."""
+        """1100 -> "1,100" in English; in Arabic with CLDR's Arabic separators and Arabic-Indic digits."""
         if self.arabic_digits:
-            return format_decimal(n, locale=LOCALES["ar"], numbering_system="arab").translate(ARABIC_DIGITS)
+            return format_decimal(n, locale=LOCALES["ar"], numbering_system="arab").translate(TO_ARABIC)
         return format_decimal(n, locale="en")
 
     def percent(self, share: float) -> Markup | str:
-        """0.45 -> "45%" / "٤٥٪", isolated inside Arabic."""
+        """0.45 -> "45%"; in Arabic with Arabic-Indic digits and the Arabic percent sign, isolated."""
         if self.arabic_digits:
             # Babel writes the Latin sign whatever the numbering system: the Arabic percent sign goes with Arabic digits.
             return self.isolate(format_percent(share, locale=LOCALES["ar"], numbering_system="arab")
-                                .translate(ARABIC_DIGITS).replace("%", "٪"))
+                                .translate(TO_ARABIC).replace("%", "٪"))
         return self.isolate(format_percent(share, locale=LOCALES[self.language]))
 
     def date(self, day: dt.date | None, year: bool = True) -> Markup | str:
-        """27 April 2017 / ٢٧ نيسان ٢٠١٧ (isolated inside Arabic)."""
+        """27 April 2017, and the same in Arabic with the Iraqi month name (isolated inside Arabic)."""
         if day is None:
             return ""
         said = format_date(day, "d MMMM y" if year else "d MMMM", locale=LOCALES[self.language])
         return self.isolate(self.digits(said))
 
     def month(self, day: dt.date) -> str:
-        """January / كانون الثاني."""
+        """January, or its Iraqi Arabic name."""
         return format_date(day, "MMMM", locale=LOCALES[self.language])
 
     def month_year(self, day: dt.date) -> Markup | str:
-        """January 2014 / كانون الثاني عام ٢٠١٤."""
-        if self.language == "ar":
-            return self.isolate(f"{self.month(day)} عام {self.digits(day.year)}")
-        return f"{self.month(day)} {day.year}"
+        """January 2014; in Arabic as the catalog says a month of a year, isolated."""
+        said = self.gettext("%(month)s %(year)s", month=self.month(day), year=self.digits(day.year))
+        return self.isolate(said) if self.rtl else said
 
     # Periods -----------------------------------------------------------------------------------
     def period(self, period, heading: bool = False) -> Markup | str:
         """What a report covers, as a sentence says it: "May 2017", "the second quarter of 2017", "the first
-        half of 2017", "2017", "the life of the project (March 2016 to May 2017)"; Arabic "أيار عام ٢٠١٧",
-        "الربع الثاني من عام ٢٠١٧", "النصف الأول من عام ٢٠١٧", "عام ٢٠١٧", "مدة المشروع (من آذار عام ٢٠١٦
-        إلى أيار عام ٢٠١٧)". `heading` drops English's leading "the" and capitalises."""
+        half of 2017", "2017", "the life of the project (March 2016 to May 2017)", each from the catalogs in
+        the wording's language. `heading` drops English's leading "the" and capitalises."""
         kind = getattr(period, "kind", "month")
         if kind == "month":
             return self.month_year(period.start)
         year = self.digits(period.year)
-        if self.language == "ar":
-            if kind in ORDINAL_AR:
-                said = f"{ORDINAL_AR[kind][0]} {ORDINAL_AR[kind][1][period.number - 1]} من عام {year}"
-            elif kind == "year":
-                said = f"عام {year}"
-            else:
-                said = Markup("مدة المشروع (من {} إلى {})").format(self.month_year(period.start),
-                                                                  self.month_year(period.end.replace(day=1)))
-            return self.isolate(said)
         if kind in ("quarter", "half"):
-            said = f"the {ORDINAL_EN[period.number - 1]} {kind} of {year}"
+            said = self.gettext(PERIOD_NAMES[kind][period.number - 1], year=year)
         elif kind == "year":
-            said = year
+            said = year if self.language == "en" else self.gettext("the year %(year)s", year=year)
         else:
-            said = f"the life of the project ({self.month_year(period.start)} to {self.month_year(period.end)})"
+            message = Markup(escape(self.gettext("the life of the project (%(start)s to %(end)s)")))
+            said = message % {"start": self.month_year(period.start), "end": self.month_year(period.end.replace(day=1))}
+        if self.rtl:
+            return self.isolate(said)
         if heading and kind != "project" and said.startswith("the "):
             said = said[4:5].upper() + said[5:]
         return said
 
-    def since(self, period) -> Markup | str:
-        """How the account of what changed opens: "Since the end of the first quarter of 2017" / "ومنذ نهاية
-        الربع الأول من عام ٢٠١٧"; for the project, since it began."""
+    def during(self, period) -> Markup | str:
+        """How the account of the period opens: "In May 2017", "In the second quarter of 2017", "Over the life
+        of the project (…)"."""
+        catalog = translations(self.language)
         if getattr(period, "kind", "month") == "project":
-            if self.language == "ar":
-                return Markup("ومنذ بدء المشروع في ") + self.month_year(period.start)
-            return f"Since the project began in {self.month_year(period.start)}"
-        if self.language == "ar":
-            return Markup("ومنذ نهاية ") + self.period(period.previous())
-        return f"Since the end of {self.period(period.previous())}"
+            message = catalog.gettext("Over %(period)s")
+        else:
+            message = catalog.gettext("In %(period)s")
+        return Markup(message) % {"period": self.period(period)}
 
     # Counts -----------------------------------------------------------------------------------
     def count(self, n: int, noun: str, case: str = ACCUSATIVE, words: bool = True, first: bool = False) -> str:
-        """A count and its noun in agreement: "six conferences", "ستة مؤتمرات", "٢٠ دورة تدريبية".
+        """A count and its noun in agreement: "six conferences", and in Arabic the number word or digits with
+        the noun's form for that number (tests/test_wording.py lists them).
         `case` is the case the sentence needs (it shows after 1 and 2); `first` capitalises English."""
         kind, n = NOUNS[noun], int(n)
         if self.language == "en":
@@ -259,13 +202,13 @@ class Wording:
             said = f"{said} {name}" if name else said
             return said[:1].upper() + said[1:] if first else said
         if n == 0:
-            return f"لا {kind.ar_plural}{kind.tail()}"
+            return self.gettext("no %(things)s", things=f"{kind.ar_plural}{kind.tail()}")
         if n == 1:
             if kind.feminine:
-                return f"{kind.ar} واحدة{kind.tail()}"
+                return f"{kind.ar} {AR_ONE['feminine']}{kind.tail()}"
             if case == ACCUSATIVE:
-                return f"{kind.accusative()} واحداً{kind.tail()}"
-            return f"{kind.ar} واحد{kind.tail()}"
+                return f"{kind.accusative()} {AR_ONE[ACCUSATIVE]}{kind.tail()}"
+            return f"{kind.ar} {AR_ONE[NOMINATIVE]}{kind.tail()}"
         if n == 2:
             return kind.dual(case) + kind.tail()
         if n <= 10 and words:
@@ -274,14 +217,14 @@ class Wording:
         return f"{self.number(n)} {arabic_noun_form(n, kind, case)}"
 
     def elapsed(self, months: int) -> str:
-        """Time gone by, said after "more than": months below a year ("six months" / "ستة أشهر"),
-        whole years from twelve months ("a year", "two years" / "عام", "عامين", "ثلاثة أعوام", "١١ عاماً")."""
+        """Time gone by, said after "more than": months below a year ("six months"), whole years from twelve
+        months ("a year", "two years", "ten years", "12 years"), in Arabic alike."""
         months = int(months)
         noun, n = ("year", months // 12) if months >= 12 else ("month", months)
         if n == 1:
             return f"a {NOUNS[noun].en}" if self.language == "en" else NOUNS[noun].ar
         if n == 10 and self.language == "en":
-            return f"ten {NOUNS[noun].en_plural}"  # as Arabic does (عشرة أعوام): durations are spelled to ten
+            return f"ten {NOUNS[noun].en_plural}"  # as Arabic does: durations are spelled to ten
         return self.count(n, noun, GENITIVE)
 
     def count_list(self, counts, case: str = ACCUSATIVE) -> str:
@@ -292,26 +235,25 @@ class Wording:
         return self.join(parts)
 
     def join(self, names) -> str:
-        """Names as a list: "Salah al-Din, Anbar and Ninewa" / "صلاح الدين والأنبار ونينوى"."""
+        """Names as a list: "Salah al-Din, Anbar and Ninewa"; in Arabic each after the first joined by "and"."""
         names = [str(n) for n in names]
         if len(names) < 2:
             return "".join(names)
         if self.language == "en":
             return ", ".join(names[:-1]) + " and " + names[-1]
-        return " و".join(names)
+        return f" {AR_AND}".join(names)
 
     def amount(self, n: int, noun: str | None = None, case: str = NOMINATIVE) -> str:
-        """A number standing for a noun said before it: "six" / "ستة" (منها); words below 10 (English)
-        or 11 (Arabic), digits above."""
+        """A number standing for a noun said before it ("six of them"): words below 10 (English) or 11
+        (Arabic, in the noun's gender and the sentence's case), digits above."""
         n = int(n)
         if self.language == "en":
             return EN_WORDS[n] if 0 < n < 10 else self.number(n)
         feminine = NOUNS[noun].feminine if noun else False
         if n == 1:
-            return "واحدة" if feminine else "واحد"
+            return AR_ONE["feminine"] if feminine else AR_ONE[NOMINATIVE]
         if n == 2:
-            nominative = case == NOMINATIVE
-            return ("اثنتان" if nominative else "اثنتين") if feminine else ("اثنان" if nominative else "اثنين")
+            return AR_TWO[feminine][case == NOMINATIVE]
         if 3 <= n <= 10:
             return (AR_WORDS_FOR_FEMININE if feminine else AR_WORDS_FOR_MASCULINE)[n]
         return self.number(n)
@@ -327,32 +269,36 @@ class Wording:
             said = self.join(PARTICIPANT_GROUP_WORDS[g][0] for g in groups)
             return said + " representatives" if set(groups) & REPRESENTED else said
         if not groups:
-            return "المشاركين"
+            return AR_PARTICIPANTS
         words, represented = [], [g for g in groups if g in ("law_enforcement", "civil_society")]
         for group in groups:
             if group in represented:
                 if group == represented[0]:
-                    words.append("ممثلي " + " و".join(PARTICIPANT_GROUP_WORDS[g][2] for g in represented))
+                    words.append(f"{AR_REPRESENTATIVES_OF} " + f" {AR_AND}".join(
+                        PARTICIPANT_GROUP_WORDS[g][2] for g in represented))
                 continue
             words.append(PARTICIPANT_GROUP_WORDS[group][2])
         return self.join(words)
 
     def li(self, name: str) -> str:
-        """The preposition لـ joined to a name: "للمنظمة الدولية للهجرة"."""
+        """The Arabic preposition li- joined to a name, the article's alif dropped after it."""
         if self.language != "ar":
             return name
-        return "لل" + name[2:] if name.startswith("ال") else "لـ" + name
+        return AR_LI_WITH_ARTICLE + name[2:] if name.startswith(AR_ARTICLE) else AR_LI + name
 
     def possessive(self, owner: str, thing: str) -> str:
-        """"IOM’s Community Policing programme" / "برنامج الشرطة المجتمعية التابع للمنظمة الدولية للهجرة"."""
-        return f"{owner}’s {thing}" if self.language == "en" else f"{thing} التابع {self.li(owner)}"
+        """"IOM’s Community Policing programme"; in Arabic the thing first, then whose it is."""
+        return self.gettext("%(owner)s’s %(thing)s", owner=self.li(owner), thing=thing)
 
     # Rounded amounts --------------------------------------------------------------------------
-    def approx(self, n: int, noun: str | None = None, case: str = GENITIVE, followed: bool = False) -> str:
-        """"more than 441,000 individuals" / "أكثر من ٤٤١ ألف شخص نازح"; an exact round amount as it is.
-        Without a noun the amount stands alone ("وقد عاد أكثر من ١٠٥ آلاف منهم"); `case` is the
-        sentence's, for an exact amount (a rounded one follows أكثر من and is genitive). `followed`: a noun of
-        the writer's own follows the amount ("أكثر من ٤٤١ ألف نازح"), so the unit takes the construct form."""
+    def approx(self, n: int, noun: str | None = None, case: str = GENITIVE, followed: bool = False,
+               over: bool = False) -> str:
+        """"more than 441,000 individuals"; an exact round amount as it is. Without a noun the amount stands
+        alone ("more than 105,000 of them"); `case` is the sentence's, for an exact amount (a rounded one
+        follows "more than" and is genitive in Arabic). `followed`: a noun of the writer's own follows the
+        amount, so the Arabic unit takes the construct form.
+        English says "more than", or "over" where the sentence asks for it (`over`, as the seed's "reaching over
+        1,100"): one word for every amount of a sentence."""
         n = int(n)
         r = rounded(n)
         if r.exact and r.unit == 1:
@@ -366,9 +312,13 @@ class Wording:
             amount = f"{self.number(r.count)}{NBSP}million" if r.unit == 1_000_000 else self.number(r.value)
             if kind and kind.en_plural:
                 amount = f"{amount} {kind.en_plural}"
-            return amount if r.exact else f"{'over' if r.unit == 1 else 'more than'} {amount}"
-        amount = self._arabic_amount(r, NOUNS[noun] if noun else None, case, followed)
-        return amount if r.exact else f"أكثر من {amount}"
+        else:
+            amount = self._arabic_amount(r, NOUNS[noun] if noun else None, case, followed)
+        if r.exact:
+            return amount
+        if over:
+            return self.gettext("over %(amount)s", amount=amount)
+        return self.gettext("more than %(amount)s", amount=amount)
 
     def _arabic_amount(self, r: Rounded, noun: Noun | None, case: str, followed: bool = False) -> str:
         if r.unit == 1:
@@ -429,8 +379,10 @@ EN_NUMBER_WORDS = {word: i for i, word in enumerate(EN_WORDS) if i}
 EN_NUMBER_WORDS.update({"One": 1, "Two": 2, "Three": 3, "Four": 4, "Five": 5, "Six": 6, "Seven": 7, "Eight": 8,
                         "Nine": 9, "ten": 10, "Ten": 10})
 AR_NUMBER_WORDS = {**{w: n for n, w in AR_WORDS_FOR_MASCULINE.items()}, **{w: n for n, w in AR_WORDS_FOR_FEMININE.items()},
-                   "واحد": 1, "واحدة": 1, "واحداً": 1, "اثنان": 2, "اثنتان": 2, "اثنين": 2, "اثنتين": 2}
+                   **{w: 1 for w in AR_ONE.values()}, **{w: 2 for forms in AR_TWO.values() for w in forms},
+                   **{w: 1 for w in AR_ONE_OF_TWO}}
 AR_NUMBER_WORDS = {plain(w): n for w, n in AR_NUMBER_WORDS.items()}
+AR_ONES = {plain(w) for w in AR_ONE.values()}
 AR_UNIT_WORDS = {plain(word): (unit, 1 if word in (single, alone, plural) else 2)
                  for unit, (single, alone, plural, dual, construct) in AR_UNITS.items()
                  for word in (single, alone, plural, *dual, *construct)}
@@ -441,20 +393,20 @@ NUMBER = re.compile(r"\d[\d,٬]*(?:[.٫]\d+)?")
 
 def said_numbers(text: str, language: str) -> list[Decimal]:
     """Every number a figure sentence states, as a value: digits in either script with their
-    separators, "million"/ألف/ملايين after them, number words, and Arabic duals (دورتان = 2).
+    separators, "million" and the Arabic units after them, number words, and Arabic duals (two by their ending).
     What `Wording` writes, read back; used to check that both halves state the same figures."""
-    text = plain(re.sub(r"<[^>]+>", " ", text)).translate(WESTERN_DIGITS)
+    text = plain(re.sub(r"<[^>]+>", " ", text)).translate(NUMBER_TO_WESTERN)
     tokens = re.findall(r"\d[\d,]*(?:\.\d+)?|[^\W\d_]+", text)
     values: list[Decimal] = []
     duals = {plain(noun.ar_dual[i].split()[0]) for noun in NOUNS.values() for i in (0, 1)}
-    # A dual spelled like its plural (مشاركين) says nothing alone; the اثنين after it says the two.
+    # A dual spelled like its plural says nothing alone; the word for two after it says the two.
     plural_looking = {plain(noun.ar_dual[i].split()[0]) for noun in NOUNS.values() if noun.dual_like_plural
                       for i in (0, 1)}
-    # Nor is any word of such a dual (نازحان عراقيان) a noun that the اثنان after it only repeats.
+    # Nor is any word of such a dual (noun and adjective) a noun that the two after it only repeats.
     plural_looking_words = {plain(word) for noun in NOUNS.values() if noun.dual_like_plural
                             for form in noun.ar_dual for word in form.split()}
     for i, token in enumerate(tokens):
-        word = token[1:] if language == "ar" and token.startswith("و") and token[1:] in (
+        word = token[1:] if language == "ar" and token.startswith(AR_AND) and token[1:] in (
             AR_NUMBER_WORDS.keys() | AR_UNIT_WORDS.keys() | duals) else token
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         if NUMBER.fullmatch(token):
@@ -468,27 +420,27 @@ def said_numbers(text: str, language: str) -> list[Decimal]:
             values.append(Decimal(EN_NUMBER_WORDS[word]))
         elif language == "ar" and word in AR_NUMBER_WORDS:
             previous = tokens[i - 1] if i else ""
-            # واحد/اثنان after a noun ("منتدى واحد") or alone ("واحد منها") is the figure itself, but
-            # اثنان after a dual ("مشاركين اثنين") only repeats the dual's two.
+            # One or two after a noun ("one forum") or alone ("one of them") is the figure itself, but
+            # two after a dual only repeats the dual's two.
             nouns = (NOUN_WORDS | duals) - plural_looking_words
             if AR_NUMBER_WORDS[word] == 2 and word == token and (
-                    previous in nouns or previous.startswith("و") and previous[1:] in nouns):
+                    previous in nouns or previous.startswith(AR_AND) and previous[1:] in nouns):
                 continue
-            if not (word in ("واحد", "واحدة", "واحدا") and previous in AR_UNIT_WORDS):
+            if not (word in AR_ONES and previous in AR_UNIT_WORDS):
                 values.append(Decimal(AR_NUMBER_WORDS[word]) * (AR_UNIT_WORDS[following][0] if following in AR_UNIT_WORDS else 1))
         elif language == "ar" and word in AR_UNIT_WORDS:
             previous = tokens[i - 1] if i else ""
-            if not (NUMBER.fullmatch(previous) or previous.lstrip("و") in AR_NUMBER_WORDS):
+            if not (NUMBER.fullmatch(previous) or previous.lstrip(AR_AND) in AR_NUMBER_WORDS):
                 unit, times = AR_UNIT_WORDS[word]
                 values.append(Decimal(unit * times))
         elif language == "ar" and word in plural_looking:
             continue
         elif language == "ar" and word in duals:
-            # A dual stands alone; the same letters after a number are a plural ("ستة نازحين").
-            # A word after a number or a noun ("ستة نازحين"، "شخصين نازحين") is a plural or an
-            # agreeing adjective, not a second figure; a new item of a list starts with و.
+            # A dual stands alone; the same letters after a number are a plural ("six displaced").
+            # A word after a number or a noun is a plural or an agreeing adjective, not a second
+            # figure; a new item of a list starts with "and".
             previous = tokens[i - 1] if i else ""
-            previous = previous[1:] if previous.startswith("و") and previous[1:] in NOUN_WORDS else previous
+            previous = previous[1:] if previous.startswith(AR_AND) and previous[1:] in NOUN_WORDS else previous
             if word != token or not (NUMBER.fullmatch(previous) or previous in AR_NUMBER_WORDS
                                      or previous in NOUN_WORDS):
                 values.append(Decimal(2))

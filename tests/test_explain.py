@@ -1,6 +1,7 @@
 """`cpreport explain`: every figure of the sample, down to its rows, against the sheets read here with pandas."""
 from __future__ import annotations
 
+import re
 
 import pandas as pd
 import pytest
@@ -96,3 +97,14 @@ def test_the_command_lists_keys_explains_one_and_names_the_nearest(tmp_path, cpr
     unknown = run("participant.total")
     assert unknown.returncode == 2 and "Did you mean participants.total" in unknown.stderr
     assert "Traceback" not in unknown.stderr
+
+
+def test_the_rules_say_their_dates_in_words_in_either_language(sample):
+    checked, figures = sample
+    assert explain(checked, figures, "activities.training.in_period", "ar").rule == (
+        "صفوف جدول «activities» التي يقع «start_date» فيها بين ١ أيار ٢٠١٧ و٣١ أيار ٢٠١٧، من نوع دورة تدريبية: "
+        "يُحتسب كل صف من هذه الصفوف مرة واحدة.")
+    assert "dated from 1 May 2017 to 31 May 2017" in explain(checked, figures, "activities.training.in_period", "en").rule
+    for key in figures.items:
+        rule = explain(checked, figures, key, "ar").rule
+        assert not re.search(r"\d{4}-\d{2}-\d{2}|[0-9]", rule.replace("start_date", "")), (key, rule)

@@ -121,7 +121,7 @@ def test_markdown_comes_out_as_it_reads_and_raw_html_is_text(sample):
     assert '<a href="http://iraqdtm.iom.int">DTM website</a>' in english
     assert '<h2 class="subheading">Forums</h2>' in english
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in english and "<script>" not in page
-    assert '{{ config.data }} {% include "x" %}' in text_of(english).replace("&#34;", '"')  # never a template
+    assert '{{ config.data }} {% include “x” %}' in text_of(english)  # never a template; its quotes made curly
     # Inside Arabic a link keeps to itself, and its Latin text is not reordered with the sentence.
     assert '<bdi><a href="http://iraqdtm.iom.int">موقع DTM</a></bdi>' in arabic
     assert "<em>سنجار</em>" in arabic and '<p><span class="dateline">العراق – </span>' in arabic
@@ -219,14 +219,15 @@ def test_a_missing_or_unreadable_logo_is_a_config_error(sample, content):
 
 def test_the_default_footer_speaks_to_the_donor_and_the_config_can_replace_it(sample_build, sample):
     footer = text_of(re.search(r"<footer.*?</footer>", (sample_build / "report.html").read_text("utf-8"), re.S)[0])
-    assert footer.startswith("Community Policing programme, funded by the German Government — report for May 2017.")
-    assert "up to 31 May 2017: activities.xlsx" in footer and "cpreport" not in footer
-    assert "بتمويل من الحكومة الألمانية — تقرير شهر أيار ٢٠١٧" in footer
+    assert footer.startswith("This report on May 2017 was prepared under the Community Policing programme, funded by "
+                             "the German Government; its figures are counted")
+    assert "up to 31 May 2017, in activities.xlsx" in footer and "cpreport" not in footer
+    assert "أُعدّ هذا التقرير عن أيار ٢٠١٧ في إطار برنامج الشرطة المجتمعية بتمويل من الحكومة الألمانية، وحُسبت" in footer
     html_only(sample)
     sample.write_text(sample.read_text("utf-8").replace(
         'dateline =', 'footer = { en = "Our own footer", ar = "تذييلنا" }\ndateline ='), "utf-8")
     page = (build(load_config(sample)).folder / "report.html").read_text("utf-8")
-    assert "Our own footer" in page and "تذييلنا" in page and "report for May 2017" not in page
+    assert "Our own footer" in page and "تذييلنا" in page and "This report on May 2017" not in page
 
 
 def test_the_pdf_shows_the_narrative_joined_and_right_to_left(sample):

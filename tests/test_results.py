@@ -166,9 +166,9 @@ def test_the_share_of_women_is_of_the_activities_that_record_it(own):
     html = (outcome.folder / "report.html").read_text("utf-8")
     # A3 gives no number of women: 20 women of A4's 40 participants, not of the quarter's 70.
     assert "with 70 participants, of whom 50% women" in html
-    assert re.search(r"بمشاركة ٧٠ مشاركاً، منهم (<bdi>)?٥٠٪(</bdi>)? من النساء", html)
+    assert re.search(r"بمشاركة ٧٠ شخصاً، (<bdi>)?٥٠٪(</bdi>)? منهم من النساء", html)
     # The table of the period's counts: women in the quarter, to its end and to the end of the quarter before.
-    assert "<tr><th>of whom women</th><td>20</td><td>27</td><td>7</td></tr>" in html
+    assert "<tr><th>Of whom women</th><td>20</td><td>27</td><td>7</td></tr>" in html
     assert "<tr><th>منهم النساء</th><td>٢٠</td><td>٢٧</td><td>٧</td></tr>" in html
 
 
@@ -244,7 +244,7 @@ def test_the_sample_quarter_reads_in_both_halves_of_the_pdf(sample):
     flat = re.sub(r"\s+", " ", pdf_text(outcome.folder / "report.pdf"))
     assert "Quarterly report, Second quarter of 2017" in flat
     assert "Results against targets" in flat and "Women among participants" in flat
-    assert "Since the end of the first quarter of 2017" in flat
+    assert "In the second quarter of 2017," in flat
     assert "النتائج مقارنة بالمستهدفات" in flat and "الربع الثاني من عام ٢٠١٧" in flat
     html = (outcome.folder / "report.html").read_text("utf-8")
     assert html.count('class="data indicators"') == 2 and html.count('data-indicator="2.2"') == 2

@@ -23,9 +23,9 @@ ARABIC = {
                    11: "١١ مؤتمراً", 99: "٩٩ مؤتمراً", 100: "١٠٠ مؤتمر", 102: "١٠٢ مؤتمر", 103: "١٠٣ مؤتمرات",
                    110: "١١٠ مؤتمرات", 111: "١١١ مؤتمراً", 199: "١٩٩ مؤتمراً", 1000: "١٬٠٠٠ مؤتمر",
                    1_000_000: "١٬٠٠٠٬٠٠٠ مؤتمر"},
-    "workshop": {0: "لا ورشات عمل", 1: "ورشة عمل واحدة", (2, ACCUSATIVE): "ورشتي عمل", (2, NOMINATIVE): "ورشتا عمل",
-                 3: "ثلاث ورشات عمل", 10: "عشر ورشات عمل", 11: "١١ ورشة عمل", 99: "٩٩ ورشة عمل",
-                 100: "١٠٠ ورشة عمل", 102: "١٠٢ ورشة عمل", 103: "١٠٣ ورشات عمل", 110: "١١٠ ورشات عمل",
+    "workshop": {0: "لا ورش عمل", 1: "ورشة عمل واحدة", (2, ACCUSATIVE): "ورشتي عمل", (2, NOMINATIVE): "ورشتا عمل",
+                 3: "ثلاث ورش عمل", 10: "عشر ورش عمل", 11: "١١ ورشة عمل", 99: "٩٩ ورشة عمل",
+                 100: "١٠٠ ورشة عمل", 102: "١٠٢ ورشة عمل", 103: "١٠٣ ورش عمل", 110: "١١٠ ورش عمل",
                  111: "١١١ ورشة عمل", 199: "١٩٩ ورشة عمل", 1000: "١٬٠٠٠ ورشة عمل", 1_000_000: "١٬٠٠٠٬٠٠٠ ورشة عمل"},
     "cpf": {0: "لا منتديات للشرطة المجتمعية", (1, GENITIVE): "منتدى واحد للشرطة المجتمعية",
             (1, ACCUSATIVE): "منتدىً واحداً للشرطة المجتمعية", (2, GENITIVE): "منتديين للشرطة المجتمعية",
@@ -99,8 +99,8 @@ def test_english_never_says_1_training_and_spells_up_to_nine():
 def test_lists_leave_zero_counts_out():
     held = [(20, "training"), (0, "conference"), (6, "workshop")]
     assert EN.count_list(held) == "20 trainings and six workshops"
-    assert AR.count_list(held) == "٢٠ دورة تدريبية وست ورشات عمل"
-    assert AR.count_list([(20, "training"), (6, "conference"), (6, "workshop")]) == "٢٠ دورة تدريبية وستة مؤتمرات وست ورشات عمل"
+    assert AR.count_list(held) == "٢٠ دورة تدريبية وست ورش عمل"
+    assert AR.count_list([(20, "training"), (6, "conference"), (6, "workshop")]) == "٢٠ دورة تدريبية وستة مؤتمرات وست ورش عمل"
 
 
 def test_a_number_standing_for_a_noun_takes_its_gender():
@@ -112,14 +112,18 @@ def test_a_number_standing_for_a_noun_takes_its_gender():
 APPROX = [  # n, English, Arabic; "~" is a no-break space, which keeps a number and its unit on one line
     (441_327, "more than 441,000", "أكثر من ٤٤١~ألفاً"),
     (3_042_000, "more than 3~million", "أكثر من ٣~ملايين"),
-    (1_137, "over 1,100", "أكثر من ١٬١٠٠"),
+    (1_137, "more than 1,100", "أكثر من ١٬١٠٠"),
     (105_732, "more than 105,000", "أكثر من ١٠٥~آلاف"),
     (358_656, "more than 358,000", "أكثر من ٣٥٨~ألفاً"),
     (12_500, "more than 12,000", "أكثر من ١٢~ألفاً"),
     (2_345_678, "more than 2.3~million", "أكثر من ٢٫٣~مليون"),
     (1_100_000, "1.1~million", "١٫١~مليون"),
     (25_400_000, "more than 25~million", "أكثر من ٢٥~مليوناً"),
-    (2_530, "over 2,500", "أكثر من ٢٬٥٠٠"),
+    (2_530, "more than 2,500", "أكثر من ٢٬٥٠٠"),
+    # Below 1,000 prose says the number itself, never "over 110" for 111.
+    (111, "111", "١١١"),
+    (347, "347", "٣٤٧"),
+    (999, "999", "٩٩٩"),
     (441_000, "441,000", "٤٤١~ألفاً"),
     (3_000_000, "3~million", "٣~ملايين"),
     # Exact round millions are said like the others: "1 million", "2 million" / مليون، مليونان.
@@ -143,12 +147,19 @@ def test_prose_rounds_down_the_same_way_in_both_languages(n, english, arabic):
     assert (EN.approx(n), AR.approx(n, case=NOMINATIVE)) == (nb(english), nb(arabic))
 
 
+def test_over_is_said_only_where_the_sentence_asks_for_it():
+    # One word for every rounded amount of a sentence: "more than", or "over" throughout (the seed's "reaching over").
+    assert EN.approx(9_150, over=True) == "over 9,100" and EN.approx(43_500, over=True) == "over 43,000"
+    assert EN.approx(9_150) == "more than 9,100" and EN.approx(43_500) == "more than 43,000"
+    assert EN.approx(111, over=True) == "111"
+
+
 def test_a_rounded_amount_before_a_noun_takes_the_construct_and_the_noun_its_form():
     assert AR.approx(441_327, "displaced_person") == nb("أكثر من ٤٤١~ألف شخص نازح")
     assert AR.approx(3_042_288, "displaced_iraqi") == nb("أكثر من ٣~ملايين نازح عراقي")
     assert AR.approx(358_656, "displaced") == nb("أكثر من ٣٥٨~ألف نازح")
     assert AR.approx(2_437, "displaced_person") == "أكثر من ٢٬٤٠٠ شخص نازح"
-    assert AR.approx(447, "displaced_person") == "أكثر من ٤٤٠ شخصاً نازحاً"
+    assert AR.approx(447, "displaced_person") == "٤٤٧ شخصاً نازحاً"
     assert AR.approx(2_130_000, "displaced") == nb("أكثر من ٢٫١~مليون نازح")
     assert AR.approx(2_050_000, "displaced") == "أكثر من مليوني نازح"
     assert AR.approx(2, "displaced", NOMINATIVE) == "نازحان اثنان"
@@ -221,7 +232,7 @@ def test_reading_figures_back_from_sentences():
     assert said_numbers("more than 441,000 individuals since 17 October 2016", "en") == [441000, 17, 2016]
     assert said_numbers("أكثر من ٤٤١ ألف شخص نازح منذ <bdi>١٧ تشرين الأول ٢٠١٦</bdi>", "ar") == [441000, 17, 2016]
     assert said_numbers("أكثر من ٣ ملايين نازح و١٠٥ آلاف منهم", "ar") == [3_000_000, 105_000]
-    assert said_numbers("ستة مؤتمرات وست ورشات عمل ومنتديين وشخصين نازحين ومؤتمراً واحداً", "ar") == [6, 6, 2, 2, 1]
+    assert said_numbers("ستة مؤتمرات وست ورش عمل ومنتديين وشخصين نازحين ومؤتمراً واحداً", "ar") == [6, 6, 2, 2, 1]
     assert said_numbers("six conferences, two workshops and one CPF; 3.5 million", "en") == [6, 2, 1, 3_500_000]
     assert said_numbers("more than ten years; 2\u00a0million", "en") == [10, 2_000_000]
     assert said_numbers("أكثر من عشرة أعوام؛ مليونا شخص و٤٤١\u00a0ألف", "ar") == [10, 2_000_000, 441_000]

@@ -44,35 +44,32 @@ def displacement(half: str) -> str:
 
 
 # The month's changes --------------------------------------------------------------------------------
-CHANGES = [  # the report's options, English, Arabic
+CHANGES = [  # the report's options, English, Arabic: the period said once, at the start ("In May 2017, … were held")
     (dict(iom=1, police=1, new_forums=2, new_activities=2, workshop=2, training=0, conference=0, participants=2,
           new_participants=2),
-     "Since the end of April 2017, two new CPFs have been established, and two workshops have been held, "
-     "with two participants.",
-     "ومنذ نهاية نيسان عام ٢٠١٧، تم إنشاء منتديين للشرطة المجتمعية، وتنظيم ورشتي عمل بمشاركة مشاركين اثنين."),
+     "In May 2017, two new CPFs were established, and two workshops were held, with two participants.",
+     "وفي أيار عام ٢٠١٧، تم إنشاء منتديين للشرطة المجتمعية، وتم تنظيم ورشتي عمل بمشاركة شخصين."),
     (dict(iom=2, police=0, new_forums=0, new_activities=1, training=0, conference=0, workshop=3, participants=40,
           new_participants=0),
-     "Since the end of April 2017, one workshop has been held, with no participants; no new CPF was established "
-     "in May 2017.",
-     "ومنذ نهاية نيسان عام ٢٠١٧، تم تنظيم ورشة عمل واحدة دون مشاركين، ولم يتم إنشاء أي منتدى جديد للشرطة "
-     "المجتمعية خلال أيار عام ٢٠١٧."),
+     "In May 2017, one workshop was held, with no participants; no new CPF was established.",
+     "وفي أيار عام ٢٠١٧، تم تنظيم ورشة عمل واحدة دون مشاركين، ولم يتم إنشاء أي منتدى جديد للشرطة المجتمعية."),
     (dict(iom=3, police=3, new_forums=3, new_activities=1, training=3, conference=1, workshop=1, participants=20,
           new_participants=0),
-     "Since the end of April 2017, three new CPFs have been established, bringing the total to six, and one "
-     "workshop has been held, with no participants.",
-     "ومنذ نهاية نيسان عام ٢٠١٧، تم إنشاء ثلاثة منتديات للشرطة المجتمعية ليصل مجموعها إلى ستة، وتنظيم ورشة عمل "
+     "In May 2017, three new CPFs were established, bringing the total to six, and one workshop was held, with no "
+     "participants.",
+     "وفي أيار عام ٢٠١٧، تم إنشاء ثلاثة منتديات للشرطة المجتمعية، ليصل مجموع المنتديات إلى ستة، وتم تنظيم ورشة عمل "
      "واحدة دون مشاركين."),
     (dict(iom=1, police=1, new_forums=1, new_activities=0),
-     "Since the end of April 2017, one new CPF has been established, bringing the total to two; no training, "
-     "conference or workshop was held in May 2017.",
-     "ومنذ نهاية نيسان عام ٢٠١٧، تم إنشاء منتدى واحد للشرطة المجتمعية ليصل مجموعها إلى اثنين، ولم تُنظَّم أي "
-     "دورة تدريبية أو مؤتمر أو ورشة عمل خلال أيار عام ٢٠١٧."),
+     "In May 2017, one new CPF was established, bringing the total to two; no training, conference or workshop was "
+     "held.",
+     "وفي أيار عام ٢٠١٧، تم إنشاء منتدى واحد للشرطة المجتمعية، ليصل مجموع المنتديات إلى اثنين، ولم تُنظَّم أي "
+     "دورة تدريبية أو مؤتمر أو ورشة عمل."),
     (dict(iom=100, police=12, new_forums=2, new_activities=12, training=0, conference=0, workshop=20,
           participants=600, new_participants=456),
-     "Since the end of April 2017, two new CPFs have been established, bringing the total to 112, and 12 workshops "
-     "have been held, with 456 participants.",
-     "ومنذ نهاية نيسان عام ٢٠١٧، تم إنشاء منتديين للشرطة المجتمعية ليصل مجموعها إلى ١١٢، وتنظيم ١٢ ورشة عمل "
-     "بمشاركة ٤٥٦ مشاركاً."),
+     "In May 2017, two new CPFs were established, bringing the total to 112, and 12 workshops were held, with 456 "
+     "participants.",
+     "وفي أيار عام ٢٠١٧، تم إنشاء منتديين للشرطة المجتمعية، ليصل مجموع المنتديات إلى ١١٢، وتم تنظيم ١٢ ورشة عمل "
+     "بمشاركة ٤٥٦ شخصاً."),
 ]
 
 
@@ -109,10 +106,12 @@ def test_exact_round_amounts_are_said_as_millions_and_thousands_in_both_halves(t
     arabic = displacement(said["ar"])
     assert "has identified 3 million currently displaced Iraqis" in english
     assert "has identified 2 million individuals displaced from Mosul" in english
-    assert "Of these, as of 2 May 2017, 2,000 have returned to their areas of origin, and as of 2 May, 98,000 are" in english
-    assert "بأن هناك ٣ ملايين نازح عراقي حالياً" in arabic
+    # Two figures of one date: the date is said once.
+    assert "Of these, as of 2 May 2017, 2,000 have returned to their areas of origin, and 98,000 are still displaced." \
+        in english
+    assert "وجود ٣ ملايين نازح عراقي حالياً" in arabic
     assert "بشكل تراكمي مليوني شخص نازح من الموصل" in arabic
-    assert "وقد عاد ٢٬٠٠٠ منهم" in arabic and "ولا يزال هناك ٩٨ ألف نازح" in arabic
+    assert "وحتى ٢ أيار ٢٠١٧، عاد ٢٬٠٠٠ منهم إلى مناطقهم الأصلية، ولا يزال ٩٨ ألفاً منهم نازحين." in arabic
     assert "2,000,000" not in english and "٢٬٠٠٠٬٠٠٠" not in arabic
 
 
@@ -148,10 +147,10 @@ def test_the_returned_figure_without_a_cumulative_one_has_its_own_sentence(tmp_p
     said, _ = report(tmp_path, displacement=COMBINATIONS["current-and-returned"])
     assert displacement(said["en"]) == (
         "As of 2 May 2017, IOM DTM has identified more than 10,000 individuals still displaced from Mosul and "
-        "adjacent districts. As of 2 May 2017, over 990 individuals had returned to their areas of origin.")
+        "adjacent districts. As of 2 May 2017, 999 individuals had returned to their areas of origin.")
     assert displacement(said["ar"]) == (
         "وبحسب مصفوفة المنظمة الدولية للهجرة لتتبع النزوح، لا يزال هناك أكثر من ١٠ آلاف شخص نازح من الموصل والمناطق "
-        "المجاورة لغاية ٢ أيار ٢٠١٧. وقد عاد أكثر من ٩٩٠ شخصاً إلى مناطقهم الأصلية اعتباراً من ٢ أيار ٢٠١٧.")
+        "المجاورة حتى ٢ أيار ٢٠١٧. وقد عاد ٩٩٩ شخصاً إلى مناطقهم الأصلية حتى ٢ أيار ٢٠١٧.")
 
 
 # Headings, labels and the footer -------------------------------------------------------------------------
@@ -179,15 +178,22 @@ def test_the_arabic_half_names_workshops_one_way_in_tables_and_charts(tmp_path):
     assert "ورش العمل" in re.search(r'data-table="activities".*?</thead>', pictures, re.S).group(0)
 
 
-def test_the_arabic_footer_lists_the_sources_with_arabic_commas(tmp_path):
+def test_the_footer_is_a_sentence_and_its_arabic_lists_the_sources_the_arabic_way(tmp_path):
     outcome = build(load_config(write_project(tmp_path / "project")))
     footer = re.search(r'<footer class="provenance">(.*?)</footer>', (outcome.folder / "report.html").read_text("utf-8"),
                        re.S).group(1)
     english, arabic = re.findall(r"<p[^>]*>(.*?)</p>", footer, re.S)
-    assert "activities.xlsx (activities), cpfs.xlsx (cpfs), displacement.csv" in english
-    assert ('<bdi dir="ltr">activities.xlsx (activities)</bdi>، <bdi dir="ltr">cpfs.xlsx (cpfs)</bdi>، '
-            '<bdi dir="ltr">displacement.csv</bdi>') in arabic
-    assert ", " not in text(arabic)
+    assert text(english) == (
+        "This report on May 2017 was prepared under the Community Policing programme, funded by the German Government; "
+        "its figures are counted from the programme’s monitoring records up to 31 May 2017, in activities.xlsx "
+        "(activities), cpfs.xlsx (cpfs) and displacement.csv.")
+    assert text(arabic) == (
+        "أُعدّ هذا التقرير عن أيار ٢٠١٧ في إطار برنامج الشرطة المجتمعية بتمويل من الحكومة الألمانية، وحُسبت أرقامه "
+        "من سجلات الرصد الخاصة بالبرنامج حتى ٣١ أيار ٢٠١٧ في الملفات activities.xlsx (activities) وcpfs.xlsx (cpfs) "
+        "وdisplacement.csv.")
+    assert ('<bdi dir="ltr">activities.xlsx (activities)</bdi> و<bdi dir="ltr">cpfs.xlsx (cpfs)</bdi> '
+            'و<bdi dir="ltr">displacement.csv</bdi>') in arabic
+    assert not re.search(r"[,;%]", re.sub(r"<bdi[^>]*>.*?</bdi>", "", arabic))
 
 
 def test_values_on_hatched_boxes_sit_on_a_solid_patch(tmp_path):

@@ -1,7 +1,8 @@
 """Discovery: which files and sheets of the data folder make which table, and which are not read (and why).
 
 A table may come in several parts: sheets of one workbook (one per office), files whose names begin with the
-table's name (`activities-ninewa.xlsx`, `الأنشطة - الأنبار.csv`), and files in sub-folders (one per office).
+table's name in English or Arabic (`activities-ninewa.xlsx`, or the Arabic for activities and Anbar), and files
+in sub-folders (one per office).
 Every file and sheet is either read as a part of a table or named in a finding: nothing is left unread in
 silence.
 """
@@ -24,7 +25,7 @@ NO_INTAKE = Intake()
 
 
 def table_named(name: str) -> Table | None:
-    """The table a file or sheet name stands for: "cpfs", "CPFs May 2017", "الأنشطة", "activities-ninewa" or
+    """The table a file or sheet name stands for: "cpfs", "CPFs May 2017", its Arabic name, "activities-ninewa" or
     "Activities May 2017 (Anbar)": the name is the table's, or has it as one of its words, and no other's."""
     folded = fold(name)
     exact = next((t for t in TABLES.values() if folded in t.keys), None)

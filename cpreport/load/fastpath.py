@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import contract
 from ..contract import PLACEHOLDERS, DASHES
 from .sheets import ROW
 from .text import arrow_array
@@ -16,8 +17,8 @@ SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
 ODD = "[\u00a0\u2007\u202f\u200b\u200e\u200f\u061c\ufeff]"
 # Texts that tidying empties (in any case): may_change picks out the cells that may be one of them.
 EMPTY_WORDS = PLACEHOLDERS | DASHES
-# What every total word has in it: a text without any of these labels no total row.
-TOTAL_STEMS = "(?i)total|sum|مجموع|جمالي"
+# What every total word has in it (contract.TOTAL_STEMS): a text without any of these labels no total row.
+TOTAL_STEMS = "(?i)" + "|".join(contract.TOTAL_STEMS)
 
 
 def _byte_table(values) -> np.ndarray:

@@ -36,7 +36,7 @@ def column_keys(table: Table, intake: Intake | None = None) -> Keys:
 
 
 def header_key(text: object, keys) -> str | None:
-    """The folded key a header cell gives. A cell of two lines ("cpf_id" over "رقم المنتدى", as the workbooks
+    """The folded key a header cell gives. A cell of two lines ("cpf_id" over its Arabic name, as the workbooks
     of `cpreport init` have them) is read by whichever line names a column; a KoboToolbox or ODK question inside
     groups ("group_activity/participants") by its own name, after the groups."""
     folded = fold(text)

@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 from collections.abc import Callable
 
 import numpy as np
+from babel.dates import get_month_names
 import pandas as pd
 
 from ..contract import (CHOICES, choice_lookup, fold, governorates, match_governorate, nearest)
+from ..digits import TO_WESTERN as DIGITS
 from ..findings import Code
 from ..load import (ARROW_TEXT, arrow_array, arrow_text, text_cells)
 from .report import VALUES_SAID
 
 
-DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -23,17 +24,10 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 EARLIEST_YEAR, LATEST_YEAR = 1950, 2100
 
 
-MONTHS = {
-    **{fold(m): i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
-                                         "september", "october", "november", "december"), 1)},
-    **{fold(m): i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                         "nov", "dec"), 1)},
-    # Iraqi (Levantine) month names, and the ones used across the Arab world.
-    **{fold(m): i for i, m in enumerate(("كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب",
-                                         "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول"), 1)},
-    **{fold(m): i for i, m in enumerate(("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس",
-                                         "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"), 1)},
-}
+# Month names as typed: English in full and short, the Iraqi (Levantine) Arabic names and the ones used
+# across the Arab world, all from CLDR.
+MONTHS = {fold(name): number for locale, width in (("en", "wide"), ("en", "abbreviated"), ("ar_IQ", "wide"), ("ar", "wide"))
+          for number, name in get_month_names(width, locale=locale).items()}
 
 
 @dataclass
@@ -270,7 +264,7 @@ def parse_governorates(raw: pd.Series, encoded: tuple | None = None) -> Parsed:
 
 
 def _governorate_near(value: object) -> str | None:
-    """"Anbar / الأنبار" for "Anbaar": the governorate spelt closest to a value that is none."""
+    """"Anbar" (with its Arabic name) for "Anbaar": the governorate spelt closest to a value that is none."""
     spellings = {spelling: g for g in governorates() for spelling in (g.name_en, g.name_ar, *g.variants)}
     close = nearest(value, spellings, cutoff=0.7)
     return f"{spellings[close].name_en} / {spellings[close].name_ar}" if close else None

@@ -12,7 +12,8 @@ import pandas as pd
 
 from ..findings import Code
 from ..load import (ROW, arrow_array, arrow_text, repeats_itself)
-from .cells import DIGITS, distinct_cells
+from ..digits import TO_WESTERN as DIGITS
+from .cells import distinct_cells
 from .fastpath import _arrow_id_keys, _ascending, _ascii_keys
 from .report import ID_COLUMN, _report, reads, rows_shown
 
