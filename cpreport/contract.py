@@ -157,6 +157,12 @@ TOTAL_WORDS = frozenset({"total", "totals", "grand total", "sum", "المجمو�
                          "إجمالي", "اجمالي", "المجموع الكلي", "الإجمالي الكلي", "الاجمالي الكلي", "المجموع الكلى"})
 
 
+# Month names as typed in dates: the Iraqi (Levantine) Arabic names and the ones used across the Arab world.
+ARABIC_MONTHS = (("كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين الأول",
+                  "تشرين الثاني", "كانون الأول"),
+                 ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر",
+                  "ديسمبر"))
+
 # What every total word has in it, as a quick test before the words themselves are compared.
 TOTAL_STEMS = ("total", "sum", "مجموع", "جمالي")
 

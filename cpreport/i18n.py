@@ -1,13 +1,14 @@
-"""The message catalogs: template and interface strings in English (the source) and their Arabic translations."""
+"""The message catalogs: template and interface strings in English (the source) and their Arabic translations.
+
+Read with the standard library's gettext, so that the stages that only read and check the sheets may word a
+message without loading Jinja or Babel; the templates' callables are installed from here when rendering."""
 from __future__ import annotations
 
 import functools
 import gettext as gettext_module
 from pathlib import Path
 
-import jinja2
 from markupsafe import Markup
-from babel.support import NullTranslations, Translations
 
 PACKAGE = Path(__file__).resolve().parent
 LOCALE_DIR = PACKAGE / "locale"
@@ -23,21 +24,11 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "arabic": None, "N_"
 def translations(language: str) -> gettext_module.NullTranslations:
     """The compiled catalog of a language; the English source strings for English."""
     if language == SOURCE_LANGUAGE:
-        return NullTranslations()
-    found = Translations.load(str(LOCALE_DIR), [language], DOMAIN)
-    if not isinstance(found, Translations):
-        raise FileNotFoundError(f"no compiled '{language}' catalog in {LOCALE_DIR / language / 'LC_MESSAGES'}")
-    return found
-
-
-@jinja2.pass_context
-def _gettext(context: jinja2.runtime.Context, message: str) -> str:
-    return translations(context.get("lang") or SOURCE_LANGUAGE).gettext(message)
-
-
-@jinja2.pass_context
-def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
-    return translations(context.get("lang") or SOURCE_LANGUAGE).ngettext(singular, plural, int(n))
+        return gettext_module.NullTranslations()
+    try:
+        return gettext_module.translation(DOMAIN, str(LOCALE_DIR), [language])
+    except OSError:
+        raise FileNotFoundError(f"no compiled '{language}' catalog in {LOCALE_DIR / language / 'LC_MESSAGES'}") from None
 
 
 def arabic(message: str, **variables) -> str:
@@ -45,9 +36,19 @@ def arabic(message: str, **variables) -> str:
     return Markup(translations("ar").gettext(message)) % variables
 
 
-def install(environment: jinja2.Environment) -> None:
+def install(environment) -> None:
     """Give the templates `_`, `gettext` and `ngettext` in the language of the half they render
     (the `lang` variable; English where there is none), and `arabic`."""
+    import jinja2
+
+    @jinja2.pass_context
+    def _gettext(context: jinja2.runtime.Context, message: str) -> str:
+        return translations(context.get("lang") or SOURCE_LANGUAGE).gettext(message)
+
+    @jinja2.pass_context
+    def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
+        return translations(context.get("lang") or SOURCE_LANGUAGE).ngettext(singular, plural, int(n))
+
     environment.add_extension("jinja2.ext.i18n")
     environment.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     environment.globals["arabic"] = arabic

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from collections.abc import Callable
 
 import numpy as np
-from babel.dates import get_month_names
 import pandas as pd
 
-from ..contract import (CHOICES, choice_lookup, fold, governorates, match_governorate, nearest)
+from ..contract import (ARABIC_MONTHS, CHOICES, choice_lookup, fold, governorates, match_governorate, nearest)
 from ..digits import TO_WESTERN as DIGITS
 from ..findings import Code
 from ..load import (ARROW_TEXT, arrow_array, arrow_text, text_cells)
@@ -24,10 +23,14 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 EARLIEST_YEAR, LATEST_YEAR = 1950, 2100
 
 
-# Month names as typed: English in full and short, the Iraqi (Levantine) Arabic names and the ones used
-# across the Arab world, all from CLDR.
-MONTHS = {fold(name): number for locale, width in (("en", "wide"), ("en", "abbreviated"), ("ar_IQ", "wide"), ("ar", "wide"))
-          for number, name in get_month_names(width, locale=locale).items()}
+# Month names as typed: English in full and short, and the Arabic ones of the contract.
+MONTHS = {
+    **{fold(m): i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                         "september", "october", "november", "december"), 1)},
+    **{fold(m): i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                         "nov", "dec"), 1)},
+    **{fold(m): i for names in ARABIC_MONTHS for i, m in enumerate(names, 1)},
+}
 
 
 @dataclass
