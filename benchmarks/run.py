@@ -312,7 +312,7 @@ def all_periods(table: Table, cli: list[str], root: Path, repeat: int) -> None:
         single = build + ["--force", "--out", str(root / f"out-single-{turn}")]
         for case in ("cold", "new", "edited"):
             if case == "new":
-                _add_activity(folder, dt.date(2017, 5, 28), "New session")
+                _add_activity(folder, dt.date(2017, 5, 28), "New training")
             elif case == "edited":
                 _edit_attendance(folder, "2016-12", 10)
             alone = _rendered(single)[0]
