@@ -370,10 +370,12 @@ def all_periods(table: Table, cli: list[str], root: Path, repeat: int) -> None:
         shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("out", "__pycache__"))
         config = str(folder / "cpreport.toml")
         build = cli + ["build", "--config", config]
-        single = build + ["--force", "--out", str(folder / "out-single")]
+        # Outside the sample's folder: that is its data folder, and the files of another output folder in it
+        # would be read as sheets (and named in every month's findings).
+        single = build + ["--force", "--out", str(root / f"out-single-{turn}")]
         for case in ("cold", "new", "edited"):
             if case == "new":
-                _add_activity(folder, dt.date(2017, 5, 28), "New session")
+                _add_activity(folder, dt.date(2017, 5, 28), "New training")
             elif case == "edited":
                 _edit_attendance(folder, "2016-12", 10)
             alone = _rendered(single)[0]

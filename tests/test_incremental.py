@@ -49,7 +49,7 @@ def _add_activity(config: Path, day: dt.date) -> None:
     sheet = book.active
     last = [cell.value for cell in sheet[sheet.max_row]]
     when = dt.datetime.combine(day, dt.time())
-    sheet.append(["ACT-NEW-001", last[1], "New session", "جلسة جديدة", when, when, *last[6:]])
+    sheet.append(["ACT-NEW-001", last[1], "New training", "دورة جديدة", when, when, *last[6:]])
     book.save(path)
 
 
