@@ -20,6 +20,8 @@ FORMATS = ("html", "pdf", "docx", "xlsx")
 DEFAULT_FORMATS = ("html", "pdf")
 # What report.pdf conforms to: archival and tagged by default (see docs/deliverables.md), or plain.
 PDF_VARIANTS = ("pdf/a-3a", "pdf/ua-1", "pdf/a-3b", "none")
+# The language findings and messages are printed in on the terminal (--lang): English unless the config says.
+MESSAGE_LANGUAGES = ("en", "ar", "both")
 
 
 def read_text(path: Path) -> str:
@@ -134,6 +136,7 @@ class Config:
     period: Period
     digits: str = "arabic"
     languages: tuple[str, ...] = LANGUAGES
+    language: str | None = None  # the terminal's language (en, ar, both); None: English, unless --lang says
     formats: tuple[str, ...] = DEFAULT_FORMATS
     pdf_variant: str = PDF_VARIANTS[0]
     templates: Path | None = None
@@ -168,6 +171,7 @@ KEYS = {
     "out": ("path", "folder the reports are written to"),
     "digits": ("str", "arabic or western digits in the Arabic half"),
     "languages": ("list", "languages of the report"),
+    "language": ("str", "language of the findings and messages on the terminal: en, ar or both"),
     "formats": ("list", "html, pdf, docx, xlsx"),
     "pdf_variant": ("str", "pdf/a-3a, pdf/ua-1, pdf/a-3b or none"),
     "templates": ("dir", "folder of templates overriding the built-in ones by name"),
@@ -198,7 +202,7 @@ KEYS = {
 }
 # Keys a cron line may set from the environment, as CPREPORT_<KEY>; lists are written comma-separated
 # (CPREPORT_FORMATS=html,pdf). Paths from the environment, like options, are relative to the current folder.
-ENVIRONMENT_KEYS = ("data", "out", "period", "digits", "templates", "formats", "languages")
+ENVIRONMENT_KEYS = ("data", "out", "period", "digits", "templates", "formats", "languages", "language")
 
 
 def _check_text(key: str, value: object, problems: list[str]) -> Text:
@@ -624,6 +628,11 @@ def _check_key(key: str, value: object, root: Path, outside: dict[str, str], val
     elif key == "digits":
         if value not in ("arabic", "western"):
             problems.append(f"'digits' must be 'arabic' or 'western', not {value!r}")
+        else:
+            values[key] = value
+    elif key == "language":
+        if value not in MESSAGE_LANGUAGES:
+            problems.append(f"'language' must be 'en', 'ar' or 'both', not {value!r}")
         else:
             values[key] = value
     elif key == "pdf_variant":

@@ -14,8 +14,10 @@ LOCALE_DIR = PACKAGE / "locale"
 DOMAIN = "cpreport"
 SOURCE_LANGUAGE = "en"
 # Functions whose string arguments are messages: Jinja's i18n names, and `arabic` for the Arabic
-# lines of pages that are otherwise English (the findings page, the footer).
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "arabic": None}
+# lines of pages that are otherwise English (the findings page, the footer); `N_` marks a message worded later
+# (the findings' messages).
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "arabic": None, "N_": None,
+            "pgettext": ((1, "c"), 2)}
 
 
 @functools.cache

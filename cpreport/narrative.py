@@ -17,7 +17,6 @@ FIGURE_PARAGRAPHS = ("forums", "activities", "displacement")
 MARKER = re.compile(r"^[ \t]*\[\[\s*(\w+)\s*\]\][ \t]*$")
 HEADLINE = re.compile(r"^[ \t]{0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")  # a level-one Markdown heading
 COMMENT = re.compile(r"<!--.*?-->", re.S)  # an officer's note to colleagues, never shown
-LANGUAGE_NAMES = {"en": ("English", "الإنكليزي"), "ar": ("Arabic", "العربي")}
 
 
 @dataclass(frozen=True)
@@ -132,11 +131,8 @@ def unfinished(config: Config, period: Period | str) -> list[Finding]:
     found = []
     narratives = {language: read(config, period, language) for language in config.languages}
     for language, narrative in narratives.items():
-        name_en, name_ar = LANGUAGE_NAMES[language]
         if narrative.path is None:
-            found.append(finding(Code.CP403, language=name_en, language_ar=name_ar, period=str(period),
-                                 detail="the config names no file for it",
-                                 detail_ar="لا يسمّي ملف الإعدادات ملفاً له"))
+            found.append(finding(Code.CP403, language=language, period=str(period), reason="no_narrative_file"))
             continue
         where = shown_path(config, narrative.path)
         example = _paragraphs(NARRATIVE.get(language, "")) & _paragraphs(COMMENT.sub("", narrative.text))
@@ -150,12 +146,9 @@ def unfinished(config: Config, period: Period | str) -> list[Finding]:
         narrative = narratives[language]
         if narrative.path is None:
             continue
-        name_en, name_ar = LANGUAGE_NAMES[language]
         expected = shown_path(config, own_file(Path(config.narrative[language]), period))
-        found.append(finding(Code.CP403, file=shown_path(config, narrative.path), language=name_en,
-                             language_ar=name_ar, period=str(period),
-                             detail=f"the file shared by every month is used instead; add {expected}",
-                             detail_ar=f"استُخدم الملف المشترك بين كل الأشهر بدلاً منه؛ أضف {expected}"))
+        found.append(finding(Code.CP403, file=shown_path(config, narrative.path), language=language,
+                             period=str(period), reason="shared_narrative", expected=expected))
     return found
 
 
