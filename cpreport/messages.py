@@ -1,7 +1,8 @@
 """A finding's message, worded when it is shown, in the language asked: the code's English message (the msgid) or
 its translation from the catalogs, each parameter said in that language.
 
-Numbers, dates and row lists the tool states take the language's digits ("١٬١٣٧", "٠٢/٠٥/٢٠١٧", "الصفين ٢ و٤");
+Numbers, dates and row lists the tool states take the language's digits (Arabic-Indic, with the Arabic thousands
+separator, and the dual and plural of 'row' in Arabic);
 what the officer typed (the value, a column's header, a scope, a sheet's name) is quoted exactly as typed, between
 Unicode isolates in files read by spreadsheet programs (CSV, workbook comments) or in <bdi> in HTML, so that a Latin
 value in an Arabic sentence stays where it is said.
@@ -128,7 +129,8 @@ class Saying:
         return self.digits(day.strftime("%d/%m/%Y"))
 
     def period(self, key: str) -> str:
-        """"2017-05" -> "May 2017" / "أيار ٢٠١٧"; a quarter or a year in the language's digits."""
+        """"2017-05" -> "May 2017", or the Iraqi month's name in Arabic; a quarter or a year in the language's
+        digits."""
         from babel.dates import format_date
 
         month = re.fullmatch(r"(\d{4})-(\d{2})", str(key))
@@ -138,7 +140,7 @@ class Saying:
         return self.digits(key)
 
     def listed(self, items: list[str], conjunction: str = "standard") -> str:
-        """"a, b and c" / "a وb وc" (conjunction "or": "a, b or c" / "a أو b أو c")."""
+        """"a, b and c" (conjunction "or": "a, b or c"), with the language's conjunctions."""
         from babel.lists import format_list
 
         if not items:
@@ -161,8 +163,8 @@ class Saying:
         return self.listed(shown)
 
     def rows(self, runs: str, nouns: tuple[str, str] = ROWS["rows"]) -> str:
-        """Runs of rows, "2, 4, 7-9, …" -> "rows 2, 4, 7-9 and others" / "الصفوف ٢ و٤ و٧–٩ وغيرها", "row 4" /
-        "الصف ٤", "rows 2 and 4" / "الصفين ٢ و٤"."""
+        """Runs of rows, "2, 4, 7-9, …" -> "rows 2, 4, 7-9 and others"; "row 4"; "rows 2 and 4" (in Arabic the
+        dual for two rows, and Arabic-Indic digits)."""
         items, count = [], 0
         for run in str(runs).split(", "):
             first, _, last = run.partition("-")
@@ -229,14 +231,14 @@ class Saying:
         return self.typed(value)
 
     def table(self, name: str) -> str:
-        """A table by its name: "cpfs" / "المنتديات (cpfs)"."""
+        """A table by its name: "cpfs" in English, its Arabic title in Arabic."""
         titles = {"cpfs": self.catalog.pgettext("table", "cpfs"),
                   "activities": self.catalog.pgettext("table", "activities"),
                   "displacement": self.catalog.pgettext("table", "displacement")}
         return titles.get(name) or self.typed(name)
 
     def language_name(self, language: str) -> str:
-        """A narrative's language, as the adjective of "narrative": "English" / "الإنكليزي"."""
+        """A narrative's language, as the adjective of "narrative" ("English")."""
         names = {"en": self.catalog.pgettext("narrative", "English"),
                  "ar": self.catalog.pgettext("narrative", "Arabic")}
         return names.get(language) or self.typed(language)
@@ -283,7 +285,7 @@ class Saying:
         return self.gettext(SEVERITIES.get(severity, severity))
 
     def where(self, finding: Finding) -> str:
-        """"sheet 'x', row 4, column 'female'" / "الورقة «x»، الصف ٤، العمود «female»"."""
+        """"sheet 'x', row 4, column 'female'", in the language's words and digits."""
         parts = []
         words = {"sheet": self.typed(finding.sheet), "row": self.digits(finding.row), "column": self.typed(finding.column)}
         if finding.sheet:

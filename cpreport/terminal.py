@@ -24,7 +24,7 @@ def in_languages(language: str, words) -> str:
 
 
 def counts(items: list[Finding], say: Saying) -> str:
-    """"2 errors, 1 warning, 0 notes" / "خطآن، تحذير واحد، لا ملاحظات"."""
+    """"2 errors, 1 warning, 0 notes", with each language's plurals."""
     said = [say.ngettext("%(num)s error", "%(num)s errors", n) % {"num": say.number(n)}
             for n in [sum(f.severity == ERROR for f in items)]]
     said.append(say.ngettext("%(num)s warning", "%(num)s warnings", n := sum(f.severity == WARNING for f in items))

@@ -27,7 +27,7 @@ def scope_labels(c: Context, table: str) -> None:
 
 
 def _scope_typed(c: Context, table: str, scope: object) -> object:
-    """A scope as the officer typed it in its first row ("عمليات الموصل"), not its key ("عمليات_الموصل")."""
+    """A scope as the officer typed it in its first row ("Mosul operations"), not its key ("mosul_operations")."""
     sheet, typed = c.sheets[table], c.typed[table]
     rows = typed.index[typed["scope"] == scope]
     return _written(sheet, rows[0], "scope") if len(rows) else scope
