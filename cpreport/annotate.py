@@ -21,9 +21,15 @@ def copy_name(file: str) -> str:
 
 
 def _comment_text(items: list[Finding]) -> str:
+    """Each finding's code and severity, then its message in English and in Arabic (typed values isolated, so
+    that Excel and LibreOffice keep a Latin value where the Arabic sentence says it)."""
+    from .messages import Saying
+
+    english, arabic = Saying("en"), Saying("ar")
+    said = [f"{f.code} ({english.severity(f.severity)}): {f.message('en', 'isolated')}\n"
+            f"{arabic.severity(f.severity)}: {f.message('ar', 'isolated')}" for f in items]
     # A workbook cannot hold most control characters: a cell's escape codes are shown, not dropped with the copy.
-    return "\n\n".join(visible(f"{f.code} ({f.severity}): {f.message_en}\n{f.message_ar}", keep="\n")
-                       for f in items)
+    return "\n\n".join(visible(text, keep="\n") for text in said)
 
 
 def _as_written(value):

@@ -112,7 +112,7 @@ def _displacement_not_required(findings: Findings, loaded: Loaded) -> Findings:
     """A programme without displacement figures (`sections.displacement = false`) is not told, every month, that
     its displacement sheet is missing or empty."""
     parts = {(part.file, part.sheet) for part in loaded.parts.get("displacement", [])}
-    kept = [f for f in findings if not (f.code == Code.CP003.name and "'displacement'" in f.message_en)
+    kept = [f for f in findings if not (f.code == Code.CP003.name and f.parameters.get("table") == "displacement")
             and not (f.code == Code.CP005.name and (f.file, f.sheet) in parts)]
     return Findings(kept)
 

@@ -42,7 +42,7 @@ MARKER_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
 ENTRY_NAME = re.compile(r"^[0-9a-f]{64}$")  # a sha256 key, as Reader.__call__ names entries
 STAGING_NAME = re.compile(r"^\.entry-[A-Za-z0-9_]+$")  # _save's folder, left behind by a killed build
 ENTRY_PART = re.compile(r"^(entry\.json|sheet-\d+\.parquet)$")  # what _save writes into an entry
-FORMAT = 1  # bump when the layout of an entry changes
+FORMAT = 3  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -263,8 +263,10 @@ def _save(entry: Path, read: FileRead) -> None:
                 arrays.update({f"{name}\0{part}": values for part, values in parts.items()})
             for name in cells_shown_later(event):
                 columns[f"r:{name}"], parts = _cells_out(event.frame[name].reset_index(drop=True))
-                name = f"r:{name}"
-                arrays.update({f"{name}\0{part}": values for part, values in parts.items()})
+                arrays.update({f"r:{name}\0{part}": values for part, values in parts.items()})
+                if name in event.changed:  # the cells as typed, before tidying: the findings quote them
+                    columns[f"w:{name}"], parts = _cells_out(event.changed[name].reset_index(drop=True))
+                    arrays.update({f"w:{name}\0{part}": values for part, values in parts.items()})
             number = len(sheets)
             pq.write_table(pa.table({k: _arrow(v) for k, v in arrays.items()}), staging / f"sheet-{number}.parquet")
             sheets.append({"table": event.table.name, "file": event.file, "sheet": event.sheet,
@@ -297,18 +299,18 @@ def _load(entry: Path, path: Path) -> FileRead:
         if arrays.num_rows != meta["rows"]:
             raise ValueError("entry does not match its description")
         index = pd.RangeIndex(meta["rows"])
-        typed, frame = {}, {}
+        typed, frame, written = {}, {}, {}
         for name, column in meta["frame_columns"].items():
             # Arrow text comes back as it went; the other kinds as NumPy arrays.
             parts = {key.split("\0", 1)[1]: arrays.column(key) if column["kind"] == "text"
                      else arrays.column(key).to_numpy(zero_copy_only=False)
                      for key in arrays.column_names if key.split("\0", 1)[0] == name}
             series = _cells_in(parts, index) if column["kind"] == "cells" else _column_in(column, parts, index)
-            (typed if name.startswith("t:") else frame)[name[2:]] = series
+            {"t": typed, "r": frame, "w": written}[name[0]][name[2:]] = series
         typed_frame = pd.DataFrame(typed, index=index)
         frame[ROW] = typed_frame[ROW]
         sheet = Sheet(TABLES[meta["table"]], meta["file"], meta["sheet"], pd.DataFrame(frame, index=index),
                       meta["headers"], meta["columns"], path, meta["header_row"], meta["typed_cells"],
-                      checked=(typed_frame, [Finding(**f) for f in meta["findings"]]))
+                      checked=(typed_frame, [Finding(**f) for f in meta["findings"]]), changed=written)
         events.append(sheet)
     return FileRead(events, document["counted"], set(document["unreadable"]))

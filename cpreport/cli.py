@@ -48,14 +48,32 @@ def config_options(command):
     return command
 
 
+def lang_option(command):
+    """--lang: the language of the findings and messages on the terminal."""
+    return click.option("--lang", type=click.Choice(["en", "ar", "both"]), default=None,
+                        help="Language of the findings and messages: en, ar or both [default: the config's "
+                             "'language', else en].")(command)
+
+
 def _load_config(config_path, data, period, out=None):
     from .config import load_config
     return load_config(config_path, data=data, out=out, period=period)
 
 
-def _show_findings(findings, quiet: bool = False) -> None:
+def _language(lang, config=None) -> str:
+    """--lang, else the config's `language`, else English."""
+    return lang or getattr(config, "language", None) or "en"
+
+
+def _show_findings(findings, quiet: bool = False, language: str = "en") -> None:
     from .findings import show
-    show(findings, quiet=quiet)
+    show(findings, quiet=quiet, language=language)
+
+
+def _said(language: str, words) -> str:
+    """A message in each language asked, one line each: words(saying) words it in one language."""
+    from .terminal import in_languages
+    return in_languages(language, words)
 
 
 class Commands(click.Group):
@@ -161,7 +179,8 @@ def _up_to_date(what: str, config, all_periods: bool, built: str, seconds: float
 @click.option("--reason", default=None, metavar="TEXT", help="Why an approved period is opened again (with --reopen).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Render the periods in N processes at once [default: the number of cores, at most that].")
-def build(config_path, data, period, out, all_periods, every, strict, force, wait, quiet, reopen, reason, jobs):
+@lang_option
+def build(config_path, data, period, out, all_periods, every, strict, force, wait, quiet, reopen, reason, jobs, lang):
     """Validate the sheets and write report.html, report.pdf and figures.json into OUT/PERIOD/.
 
     Nothing is done when the sheets, config, templates and cpreport itself are unchanged since the
@@ -206,13 +225,13 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
             except InvalidData as error:
                 progress.stop()
                 if error.findings is not None:
-                    _show_findings(error.findings, quiet)
+                    _show_findings(error.findings, quiet, _language(lang, config))
                 raise
             progress.stop()
             if outcome.up_to_date:  # the build we waited for made it
                 progress.finish(_up_to_date(what, config, all_periods, outcome.up_to_date, progress.seconds))
                 return
-            _show_findings(outcome.findings, quiet)
+            _show_findings(outcome.findings, quiet, _language(lang, config))
         except CpreportError as error:
             progress.failed(error.format_message())
             raise
@@ -244,23 +263,38 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
 @main.command(epilog=EXIT_CODES)
 @config_options
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def validate(config_path, data, period, strict):
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the findings as data: a JSON array of objects (code, severity, file, sheet, row, column, "
+                   "value, parameters, message_en, message_ar).")
+@lang_option
+def validate(config_path, data, period, strict, as_json, lang):
     """Check the sheets and list every finding; write nothing."""
     from .libraries import settle
     settle("pandas")
     from .build import check
     config = _load_config(config_path, data, period)
+    language = _language(lang, config)
     findings = check(config, strict).findings
-    _show_findings(findings)
+    if as_json:
+        from .findings import to_json
+        click.echo(to_json(findings))
+    else:
+        _show_findings(findings, language=language)
+    words = {"data": str(config.data), "period": str(config.period)}
     if findings.errors:
-        raise InvalidData(f"{findings.errors} error(s) in the sheets of {config.data}.")
-    click.echo(f"The sheets in {config.data} are ready for {config.period}.")
+        raise InvalidData(_said(language, lambda say: say.ngettext(
+            "%(num)s error in the sheets of %(data)s.", "%(num)s errors in the sheets of %(data)s.",
+            findings.errors) % {**words, "num": say.number(findings.errors)}))
+    if not as_json:
+        click.echo(_said(language, lambda say: say.gettext("The sheets in %(data)s are ready for %(period)s.") % {
+            **words, "period": say.period(str(config.period))}))
 
 
 @main.command(epilog=EXIT_CODES)
 @config_options
 @click.option("--json", "as_json", is_flag=True, help="Print figures.json instead of a table.")
-def figures(config_path, data, period, as_json):
+@lang_option
+def figures(config_path, data, period, as_json, lang):
     """Compute the period's figures and print them (a table, or JSON)."""
     from .build import check, project_from
     from .figures import compute
@@ -276,8 +310,12 @@ def figures(config_path, data, period, as_json):
             as_of = f"  as of {figure.as_of:%d %b %Y}" if key.startswith("displacement.") else ""
             click.echo(f"  {key:<{width}}  {figure.value:>12,}{as_of}")
     if checked.findings.errors:
-        _show_findings(checked.findings, quiet=True)
-        raise InvalidData(f"{checked.findings.errors} error(s) in the sheets: these figures leave out what could not be read.")
+        language = _language(lang, config)
+        _show_findings(checked.findings, quiet=True, language=language)
+        raise InvalidData(_said(language, lambda say: say.ngettext(
+            "%(num)s error in the sheets: these figures leave out what could not be read.",
+            "%(num)s errors in the sheets: these figures leave out what could not be read.",
+            checked.findings.errors) % {"num": say.number(checked.findings.errors)}))
 
 
 @main.command(epilog=EXIT_CODES)
@@ -286,8 +324,8 @@ def figures(config_path, data, period, as_json):
 @click.argument("key", required=False)
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Also write the rows the figure counts to FILE (CSV, UTF-8).")
-@click.option("--lang", type=click.Choice(["en", "ar", "both"]), default="en", show_default=True,
-              help="Language of the rule and labels.")
+@click.option("--lang", type=click.Choice(["en", "ar", "both"]), default=None,
+              help="Language of the rule, the labels and the findings [default: the config's 'language', else en].")
 def explain(config_path, data, period, out, key, csv_path, lang):
     """Say where a figure comes from: its value, the rule that makes it, and the rows of the sheets it counts.
 
@@ -297,6 +335,7 @@ def explain(config_path, data, period, out, key, csv_path, lang):
     from .explain import explain as explained, label
     from .figures import compute
     config = _load_config(config_path, data, period, out)
+    lang = _language(lang, config)
     checked = check(config)
     figures = compute(checked, project_from(checked, config.period), config.highlights)
     languages = ["en", "ar"] if lang == "both" else [lang]
@@ -321,9 +360,11 @@ def explain(config_path, data, period, out, key, csv_path, lang):
         rows.to_csv(csv_path, index=False, encoding="utf-8-sig")
         click.echo(f"The rows are in {csv_path}.")
     if checked.findings.errors:
-        _show_findings(checked.findings, quiet=True)
-        raise InvalidData(f"{checked.findings.errors} error(s) in the sheets: this figure leaves out what could "
-                          "not be read.")
+        _show_findings(checked.findings, quiet=True, language=lang)
+        raise InvalidData(_said(lang, lambda say: say.ngettext(
+            "%(num)s error in the sheets: this figure leaves out what could not be read.",
+            "%(num)s errors in the sheets: this figure leaves out what could not be read.",
+            checked.findings.errors) % {"num": say.number(checked.findings.errors)}))
 
 
 @main.command(epilog=EXIT_CODES)
@@ -371,7 +412,8 @@ def init(folder):
 @main.command(epilog=EXIT_CODES)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Config file [default: cpreport.toml in the current folder].")
-def doctor(config_path):
+@lang_option
+def doctor(config_path, lang):
     """Check that this machine can build the report, and say what to fix (exit 3 if anything is missing)."""
     from .doctor import diagnose
     problems = 0
@@ -380,7 +422,11 @@ def doctor(config_path):
         if not check.ok:
             problems += 1
             click.echo(f"         → {check.fix}")
+    language = lang or "en"
     if problems:
         from .errors import EnvironmentProblem
-        raise EnvironmentProblem(f"{problems} thing(s) to fix before cpreport can build the report here.")
-    click.echo("Everything cpreport needs is in place.")
+        raise EnvironmentProblem(_said(language, lambda say: say.ngettext(
+            "%(num)s thing to fix before cpreport can build the report here.",
+            "%(num)s things to fix before cpreport can build the report here.", problems) % {
+            "num": say.number(problems)}))
+    click.echo(_said(language, lambda say: say.gettext("Everything cpreport needs is in place.")))

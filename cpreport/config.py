@@ -10,13 +10,13 @@ from pathlib import Path
 from .contract import Intake
 from .decoding import read_text
 from .errors import ConfigError
-from .options import (DEFAULT_FORMATS, LANGUAGES, OPTIONS, PDF_VARIANTS, Charts, Checking, Highlight, Indicator,
+from .options import (DEFAULT_FORMATS, LANGUAGES, MESSAGE_LANGUAGES, OPTIONS, PDF_VARIANTS, Charts, Checking, Highlight, Indicator,
                       Sections, Scope, Text, check_key, logo_type)
 from .periods import MONTHS_IN, PERIOD_FORMS, PERIOD_KINDS, Period  # noqa: F401 - the config's period, as before
 
 # The config's values, as the rest of cpreport imports them from here.
 __all__ = ["Config", "Charts", "Highlight", "Indicator", "Period", "Scope", "Sections", "Text", "load_config",
-           "logo_type", "read_text"]
+           "logo_type", "read_text", "MESSAGE_LANGUAGES"]
 DEFAULT_CONFIG = "cpreport.toml"
 
 
@@ -40,6 +40,7 @@ class Config:
     period: Period
     digits: str = "arabic"
     languages: tuple[str, ...] = LANGUAGES
+    language: str | None = None  # the terminal's language (en, ar, both); None: English, unless --lang says
     formats: tuple[str, ...] = DEFAULT_FORMATS
     pdf_variant: str = PDF_VARIANTS[0]
     templates: Path | None = None
@@ -68,7 +69,7 @@ class Config:
 
 # Keys a cron line may set from the environment, as CPREPORT_<KEY>; lists are written comma-separated
 # (CPREPORT_FORMATS=html,pdf). Paths from the environment, like options, are relative to the current folder.
-ENVIRONMENT_KEYS = ("data", "out", "period", "digits", "templates", "formats", "languages")
+ENVIRONMENT_KEYS = ("data", "out", "period", "digits", "templates", "formats", "languages", "language")
 
 
 def load_config(path: str | os.PathLike | None = None, *, data: str | None = None, out: str | None = None,

@@ -14,10 +14,11 @@ PACKAGE = Path(__file__).resolve().parent
 LOCALE_DIR = PACKAGE / "locale"
 DOMAIN = "cpreport"
 SOURCE_LANGUAGE = "en"
-# Functions whose string arguments are messages: Jinja's i18n names, `N_` for labels declared in a table and
-# translated where they are shown, and `arabic` for the Arabic
-# lines of pages that are otherwise English (the findings page, the footer).
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "arabic": None, "N_": None}
+# Functions whose string arguments are messages: Jinja's i18n names, `N_` for a message declared in a table and
+# worded where it is shown (labels, the findings' messages), and `arabic` for the Arabic lines of pages that are
+# otherwise English (the findings page, the footer).
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "arabic": None, "N_": None,
+            "pgettext": ((1, "c"), 2)}
 
 
 @functools.cache

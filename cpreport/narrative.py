@@ -10,15 +10,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import N_, Config, Period, read_text
+from .config import Config, Period, read_text
 from .findings import Code, Finding, finding
 
 FIGURE_PARAGRAPHS = ("forums", "activities", "displacement")
 MARKER = re.compile(r"^[ \t]*\[\[\s*(\w+)\s*\]\][ \t]*$")
 HEADLINE = re.compile(r"^[ \t]{0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")  # a level-one Markdown heading
 COMMENT = re.compile(r"<!--.*?-->", re.S)  # an officer's note to colleagues, never shown
-# A narrative file's language as its findings name it; the Arabic catalog says it in Arabic.
-LANGUAGE_NAMES = {"en": N_("English (the narrative file’s language)"), "ar": N_("Arabic (the narrative file’s language)")}
 
 
 @dataclass(frozen=True)
@@ -126,21 +124,15 @@ def _paragraphs(text: str) -> set[str]:
 def unfinished(config: Config, period: Period | str) -> list[Finding]:
     """Warnings (errors with --strict) about a month's narrative: the example text of `cpreport init` still in
     it, a narrative with no words, one language with the month's own file and the other without."""
-    from .i18n import translations
     from .scaffold import NARRATIVE  # the example text it writes
-
-    gettext = translations("ar").gettext
 
     if not any(config.narrative[language] for language in config.languages):
         return []  # no narrative: the report is its figures alone, by choice
     found = []
     narratives = {language: read(config, period, language) for language in config.languages}
     for language, narrative in narratives.items():
-        name_en, name_ar = LANGUAGE_NAMES[language].split(" (")[0], gettext(LANGUAGE_NAMES[language])
         if narrative.path is None:
-            found.append(finding(Code.CP403, language=name_en, language_ar=name_ar, period=str(period),
-                                 detail="the config names no file for it",
-                                 detail_ar=gettext("the config names no file for it")))
+            found.append(finding(Code.CP403, language=language, period=str(period), reason="no_narrative_file"))
             continue
         where = shown_path(config, narrative.path)
         example = _paragraphs(NARRATIVE.get(language, "")) & _paragraphs(COMMENT.sub("", narrative.text))
@@ -154,13 +146,9 @@ def unfinished(config: Config, period: Period | str) -> list[Finding]:
         narrative = narratives[language]
         if narrative.path is None:
             continue
-        name_en, name_ar = LANGUAGE_NAMES[language].split(" (")[0], gettext(LANGUAGE_NAMES[language])
         expected = shown_path(config, own_file(Path(config.narrative[language]), period))
-        found.append(finding(Code.CP403, file=shown_path(config, narrative.path), language=name_en,
-                             language_ar=name_ar, period=str(period),
-                             detail=f"the file shared by every month is used instead; add {expected}",
-                             detail_ar=gettext("the file shared by every month is used instead; add %(expected)s")
-                             % {"expected": expected}))
+        found.append(finding(Code.CP403, file=shown_path(config, narrative.path), language=language,
+                             period=str(period), reason="shared_narrative", expected=expected))
     return found
 
 

@@ -21,6 +21,8 @@ FORMATS = ("html", "pdf", "docx", "xlsx")
 DEFAULT_FORMATS = ("html", "pdf")
 # What report.pdf conforms to: archival and tagged by default (see docs/deliverables.md), or plain.
 PDF_VARIANTS = ("pdf/a-3a", "pdf/ua-1", "pdf/a-3b", "none")
+# The language findings and messages are printed in on the terminal (--lang): English unless the config says.
+MESSAGE_LANGUAGES = ("en", "ar", "both")
 
 
 @dataclass(frozen=True)
@@ -337,8 +339,8 @@ class Choice(Option):
     def check(self, key, value, checking):
         if value in self.choices:
             return value
-        if len(self.choices) == 2:
-            allowed = f"'{self.choices[0]}' or '{self.choices[1]}'"
+        if len(self.choices) <= 3:
+            allowed = ", ".join(f"'{c}'" for c in self.choices[:-1]) + f" or '{self.choices[-1]}'"
         else:
             allowed = f"one of {list(self.choices)}"
         checking.problems.append(f"'{key}' must be {allowed}, not {value!r}")
@@ -667,6 +669,7 @@ OPTIONS: dict[str, Option] = {
     "out": Folder("folder the reports are written to"),
     "digits": Choice("arabic or western digits in the Arabic half", ("arabic", "western")),
     "languages": ListOf("languages of the report", LANGUAGES),
+    "language": Choice("language of the findings and messages on the terminal: en, ar or both", MESSAGE_LANGUAGES),
     "formats": ListOf("html, pdf, docx, xlsx", FORMATS),
     "pdf_variant": Choice("pdf/a-3a, pdf/ua-1, pdf/a-3b or none", PDF_VARIANTS),
     "templates": Folder("folder of templates overriding the built-in ones by name", exists=True),

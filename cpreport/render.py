@@ -268,9 +268,21 @@ def render_html(config: Config, figures: Figures, sources: list[str]) -> str:
 
 
 def render_validation(config: Config, findings: Findings, period_label: str) -> str:
+    """validation.html: each finding's severity and message in English and Arabic (typed values in <bdi>), the
+    counts with their plurals and the period in words in both languages."""
+    from .messages import Saying
+
+    english, arabic = Saying("en", "html"), Saying("ar", "html")
+    rows = [{"finding": f, "severity_en": english.severity(f.severity), "severity_ar": arabic.severity(f.severity),
+             "message_en": f.message("en", "html"), "message_ar": f.message("ar", "html")} for f in findings.sorted()]
+    errors, warnings, notes = (findings.count(severity) for severity in ("error", "warning", "note"))
+    counts_ar = [arabic.ngettext("%(num)s error", "%(num)s errors", errors) % {"num": arabic.number(errors)},
+                 arabic.ngettext("%(num)s warning", "%(num)s warnings", warnings) % {"num": arabic.number(warnings)},
+                 arabic.ngettext("%(num)s note", "%(num)s notes", notes) % {"num": arabic.number(notes)}]
     return render_template(config, "validation.html", dict(
-        version=__version__, findings=findings.sorted(), period_label=period_label, errors=findings.errors,
-        warnings=findings.count("warning"), notes=findings.count("note"), css=stylesheet(config)))
+        version=__version__, findings=rows, period_label=period_label, period_en=english.period(period_label),
+        period_ar=arabic.period(period_label), errors=errors, warnings=warnings, notes=notes, counts_ar=counts_ar,
+        css=stylesheet(config)))
 
 
 def arabic_fonts() -> list[str]:

@@ -107,23 +107,19 @@ class Restatement:
     changed: list[tuple[str, str, str]] = field(default_factory=list)
     unknown: bool = False  # published without the rows' digests (by an earlier cpreport): changed rows not known
 
+    def changes(self) -> dict:
+        """The rows added, removed and changed since, by file and sheet, as a finding keeps them."""
+        def places(found):
+            return [{"file": file, "sheet": sheet, "rows": rows} for file, sheet, rows in found]
+
+        return {"added": places(self.added), "removed": places(self.removed), "changed": places(self.changed),
+                "unknown": self.unknown}
+
     def rows_said(self, language: str = "en") -> str:
         """The rows added, removed and changed since, by file and sheet, in English or Arabic."""
-        from .findings import _arabic_numbers
-        from .i18n import translations
+        from .messages import Saying
 
-        _ = translations(language).gettext
-        hows = ((_("rows added"), self.added), (_("rows removed"), self.removed), (_("rows changed"), self.changed))
-        row_word = _("row(s)")
-        unknown = _("rows changed: not known (the month was published without the digests of its rows)")
-        nothing = _("no row of the sheets differs (a change of the config or of cpreport?)")
-        number = _arabic_numbers if language == "ar" else str
-        said = [f"{how}: " + "; ".join(f"{file}" + (f" ({sheet})" if sheet else "") + f" {row_word} {number(rows)}"
-                                       for file, sheet, rows in places)
-                for how, places in hows if places]
-        if self.unknown:
-            said.append(unknown)
-        return ("، " if language == "ar" else ", ").join(said) or nothing
+        return Saying(language).changes(self.changes())
 
     def first_place(self) -> tuple[str, str, int | None]:
         for places in (self.changed, self.added, self.removed):
@@ -314,9 +310,9 @@ def warn_restated(config, checked, by_period: dict | None = None) -> dict:
     for change in since_last_publication(config.out, checked, config.highlights, digests):
         file, sheet, row = change.first_place()
         checked.findings.add(warning := finding(Code.CP501, file=file, sheet=sheet, row=row, key=change.key,
-                                     period=change.period, published=f"{change.published:,}",
-                                     now=f"{change.now:,}", detail=change.rows_said(),
-                                     detail_ar=change.rows_said("ar")))
+                                                period=change.period, period_key=change.period,
+                                                published=change.published, now=change.now,
+                                                changes=change.changes()))
         if by_period is not None:
             by_period.setdefault(change.period, []).append(warning)
     return digests

@@ -70,7 +70,7 @@ def test_doctor_says_what_to_fix_and_exits_with_3(tmp_path, monkeypatch):
     assert f"FIX  Data folder: {tmp_path} holds no sheets" in result.output
     assert "`cpreport init` makes blank ones" in result.output
     assert f"FIX  Output folder: {tmp_path / 'reports'} is not writable" in result.output
-    assert "2 thing(s) to fix" in result.output
+    assert "2 things to fix" in result.output
 
 
 def test_figures_are_printed_from_sheets_that_lack_their_date_column(tmp_path, cpreport_process):

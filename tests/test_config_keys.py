@@ -93,7 +93,8 @@ CHANGES = {
 
 
 # Keys whose effect is not in the HTML this test compares: each is tested where it acts.
-CHECKED_ELSEWHERE = {"pdf_variant": "tests/test_deliverables.py (the PDF's conformance, its tags and attachments)"}
+CHECKED_ELSEWHERE = {"pdf_variant": "tests/test_deliverables.py (the PDF's conformance, its tags and attachments)",
+                     "language": "tests/test_findings_language.py (the terminal's language; the files stay bilingual)"}
 
 
 def test_every_key_of_the_config_is_documented_and_changed_by_the_test():

@@ -7,11 +7,30 @@ from conftest import ROOT, documentation
 from cpreport.findings import Code
 
 
+def documented(code: Code) -> tuple[str, str]:
+    """A code's English message and its Arabic translation as the findings page shows them: placeholders as
+    {name}; a message with plural forms in the form for a few (3 to 10)."""
+    from cpreport.findings import Plural
+    from cpreport.i18n import translations
+
+    template, arabic = code.template, translations("ar")
+    if isinstance(template, Plural):
+        english, translated = template.plural, arabic.ngettext(template.singular, template.plural, 3)
+    else:
+        english, translated = template, arabic.gettext(template)
+    return tuple(re.sub(r"%\((\w+)\)s", r"{\1}", text).replace("%%", "%") for text in (english, translated))
+
+
+def findings_table() -> str:
+    """The table of every code, as docs/findings.md holds it (`python tests/test_docs.py` writes it there)."""
+    return "\n".join(f"| {code.name} | {code.severity} | {' | '.join(documented(code))} |" for code in Code)
+
+
 def test_every_finding_code_is_in_the_findings_page_with_both_messages():
     page = (ROOT / "docs" / "findings.md").read_text("utf-8")
     for code in Code:
-        severity, english, arabic = code.value
-        row = re.search(rf"^\| {code.name} \| {severity} \| (.*) \| (.*) \|$", page, re.M)
+        english, arabic = documented(code)
+        row = re.search(rf"^\| {code.name} \| {code.severity} \| (.*) \| (.*) \|$", page, re.M)
         assert row, code.name
         assert row[1] == english and row[2] == arabic, code.name
 
@@ -30,3 +49,10 @@ def test_the_readme_is_a_short_front_door():
     assert len(readme.splitlines()) < 150
     assert "scripts/debian-packages --tests" in readme and ".venv/bin/python -m pytest" in readme
     assert "cpreport build" in documentation()
+
+
+if __name__ == "__main__":  # the findings page's table of codes, made again from the codes and the catalog
+    page = ROOT / "docs" / "findings.md"
+    text = page.read_text("utf-8")
+    text = re.sub(r"(?:^\| CP\d{3} \| (?:error|warning|note) \| .*\n)+", lambda _: findings_table() + "\n", text, count=1, flags=re.M)
+    page.write_text(text, "utf-8")

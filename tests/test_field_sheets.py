@@ -130,4 +130,4 @@ def test_a_finding_shows_the_cell_as_written_and_arabic_digits_in_its_arabic(tmp
     assert "31/05/2017" in after.message_en and "٣١/٠٥/٢٠١٧" in after.message_ar
     duplicate = next(f for f in result.findings if f.code == "CP209")
     assert (duplicate.row, duplicate.value) == (4, "ACT-002")
-    assert "3, 4" in duplicate.message_en and "٣، ٤" in duplicate.message_ar
+    assert "rows 3 and 4" in duplicate.message_en and "الصفين ٣ و٤" in duplicate.message_ar

@@ -144,8 +144,9 @@ def test_an_id_given_in_two_parts_is_an_error_naming_both_places(tmp_path):
     assert figures is None
     [error] = codes(checked, "CP209")
     assert (error.file, error.row) == ("ninewa/activities.xlsx", 5)  # the folders are read in order: anbar first
-    assert "ninewa/activities.xlsx (Sheet1) 5" in error.message_en and "anbar/activities.xlsx (Sheet1) 4" in \
-        error.message_en
+    assert "row 5 of ninewa/activities.xlsx (Sheet1)" in error.message_en and "row 4 of anbar/activities.xlsx (Sheet1)" \
+        in error.message_en
+    assert "الصف ٥ من «ninewa/activities.xlsx (Sheet1)»" in error.message_ar
 
 
 @pytest.mark.parametrize("copy", ["activities - Copy.xlsx", "activities.csv"])
@@ -249,10 +250,10 @@ def test_a_missing_column_and_a_wrong_value_name_the_near_miss(tmp_path):
     workbook(folder / "activities.xlsx", {"activities": activities})
     checked, _ = outcome(folder)
     [missing] = [f for f in codes(checked, "CP101") if f.column == "participants"]
-    assert "Did you mean 'Participants count (all)'?" in missing.message_en
-    assert "'Participants count (all)'" in missing.message_ar
+    assert "Did you mean the column 'Participants count (all)'?" in missing.message_en
+    assert "هل تقصد العمود «Participants count (all)»؟" in missing.message_ar
     [place] = codes(checked, "CP208")
-    assert place.value == "Anbaar" and "Did you mean Anbar" in place.message_en and "الأنبار" in place.message_en
+    assert place.value == "Anbaar" and "Did you mean Anbar?" in place.message_en and "هل تقصد «الأنبار»؟" in place.message_ar
 
 
 def test_a_district_column_headed_alqadaa_is_not_read_as_judiciary(tmp_path, expected):

@@ -121,7 +121,7 @@ def test_lock_files_and_other_files_are_skipped_and_said_once(tmp_path):
              if f.code in ("CP002", "CP007", "CP019")]
     assert [(c, f) for c, f, _ in codes] == [("CP002", "budget.csv"), ("CP007", "~$cpfs.xlsx"), ("CP019", "")]
     note = next(f for f in load(tmp_path).findings if f.code == "CP019")
-    assert "minutes.docx, photo.jpg" in note.message_en
+    assert "'minutes.docx' and 'photo.jpg'" in note.message_en
 
 
 def test_a_missing_data_folder_is_one_finding(tmp_path):

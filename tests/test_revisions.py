@@ -63,8 +63,8 @@ def test_a_past_row_edited_is_a_warning_naming_the_figure_both_values_and_the_ro
     warnings = [f for f in outcome.findings if f.code == "CP501"]
     assert {f.message_en.split(" ")[0] for f in warnings} == {"participants.total", "participants.police"}
     total = next(f for f in warnings if f.message_en.startswith("participants.total"))
-    assert f"of 2017-04 was published as {published:,} and the sheets now give {published + 10:,}" in total.message_en
-    assert f"rows changed: activities.xlsx (activities) row(s) {row}" in total.message_en
+    assert f"of April 2017 was published as {published:,} and the sheets now give {published + 10:,}" in total.message_en
+    assert f"rows changed: row {row} of activities.xlsx (activities)" in total.message_en
     assert (total.file, total.row, total.severity) == ("activities.xlsx", row, "warning")
     assert "CP501" in (outcome.folder / "validation.csv").read_text("utf-8-sig")
     # May's "previous" column states April as the sheets give it now, marked, and its note says so.
@@ -144,7 +144,7 @@ def test_an_approved_month_stops_a_build_that_would_change_it_and_reopens_with_a
     assert stopped.returncode == EXIT_APPROVED == 7
     assert "Traceback" not in stopped.stderr
     assert f"participants.total: approved {published:,}, now {published + 10:,}" in stopped.stderr
-    assert f"activities.xlsx (activities) row(s) {row}" in stopped.stderr
+    assert f"row {row} of activities.xlsx (activities)" in stopped.stderr
     assert _files(april) == before
 
     # Figures unchanged (the row put back): the approved month is left as it is.
@@ -200,7 +200,7 @@ def test_a_month_published_without_row_digests_or_with_a_damaged_figures_file_is
     result = CliRunner().invoke(main, ["build", "--config", str(sample), "--period", "2017-06"])
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
-    assert "participants.total of 2017-04 was published as 958 and the sheets now give 968" in said
+    assert "participants.total of April 2017 was published as 958 and the sheets now give 968" in said
     assert "rows changed: not known" in said
     assert "of 2017-05" not in said
 
@@ -211,7 +211,8 @@ def test_the_warning_says_the_rows_in_arabic_too(sample):
     outcome = build(load_config(sample, period="2017-05"))
     total = next(f for f in outcome.findings if f.code == "CP501" and f.message_en.startswith("participants.total"))
     arabic_row = str(row).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
-    assert f"صفوف تغيّرت: activities.xlsx (activities) الصفوف {arabic_row}" in total.message_ar
+    assert f"صفوف تغيّرت: الصف {arabic_row} من «activities.xlsx (activities)»" in total.message_ar
+    assert total.message_ar.startswith("الرقم «participants.total» المنشور عن نيسان ٢٠١٧ كان ٩٥٨")
     assert "٩٥٨" in total.message_ar and "٩٦٨" in total.message_ar
 
 

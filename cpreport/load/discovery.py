@@ -105,12 +105,12 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
         return FileRead([finding(code, file=file, detail=detail)], True, {table.name} if table else set())
     if options.sheet is not None and not any(fold(n) == fold(options.sheet) for n in grids):
         return FileRead([finding(Code.CP011, file=file, sheet=options.sheet,
-                                 detail=", ".join(f"'{n}'" for n in grids))], True, {table.name} if table else set())
+                                 sheets=[str(n) for n in grids])], True, {table.name} if table else set())
     for sheet_name, grid in grids.items():
         if grid.attrs.get("windows_1256_lines"):
             events.append(finding(Code.CP024, file=file, sheet=sheet_name,
                                   row=grid.attrs["windows_1256_lines"][0],
-                                  detail=runs(grid.attrs["windows_1256_lines"])))
+                                  lines=runs(grid.attrs["windows_1256_lines"])))
     selected, reasons = _sheet_tables(grids, table, intake, options)
     if not selected and table is None and not options.table and \
             not any(isinstance(reason, tuple) for reason in reasons.values()):
@@ -119,7 +119,7 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
         if isinstance(reason, tuple):
             _, partial, missing = reason
             events.append(finding(Code.CP022, file=file, sheet=sheet_name, table=partial.name,
-                                  detail=", ".join(f"'{c}'" for c in missing)))
+                                  columns=[str(c) for c in missing]))
         else:
             events.append(finding(Code.CP020, file=file, sheet=sheet_name, reason=reason))
     unreadable: set[str] = set()
@@ -162,7 +162,7 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
     parts: dict[str, list[Sheet]] = {}
     files: list[Path] = []
     if not data.is_dir():
-        findings.add(finding(Code.CP009, detail=str(data)))
+        findings.add(finding(Code.CP009, folder=str(data)))
         return Loaded(parts, findings)
     unreadable: set[str] = set()  # tables whose file could not be read: one finding is enough
     paths, too_deep, hidden, odd = data_files(data, intake.skip)
@@ -193,7 +193,7 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
             else:
                 findings.add(event)
     if others:
-        findings.add(finding(Code.CP019, detail=", ".join(others)))
+        findings.add(finding(Code.CP019, files=others))
     if hidden:
         findings.add(finding(Code.CP020, file=", ".join(hidden), reason="hidden"))
     for folder in too_deep:

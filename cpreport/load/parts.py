@@ -26,8 +26,9 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
         grid = grid.reset_index(drop=True)
     header_index, header = find_header(grid, table, intake, header_row)
     if header_index is None:
-        expected = ", ".join(c.name for c in table.columns if c.required)
-        findings.add(finding(Code.CP004, **where, expected=expected))
+        expected = [c.name for c in table.columns if c.required]
+        findings.add(finding(Code.CP004, **where, expected=expected,
+                             expected_ar=[c.label_ar or c.name for c in table.columns if c.required]))
         return None
     by_key = column_keys(table, intake)
     headers: dict[str, str] = {}
@@ -51,11 +52,11 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
             headers[canonical] = " / ".join(line.strip() for line in text.splitlines() if line.strip())
             positions[canonical] = position
     if meta:
-        findings.add(finding(Code.CP021, **where, row=header_row, detail=_listed(meta), count=len(meta)))
+        findings.add(finding(Code.CP021, **where, row=header_row, columns=list(meta), count=len(meta)))
     if unknown:
         # Columns outside the contract are named once, in one note per sheet.
         findings.add(finding(Code.CP102, **where, row=header_row, column=unknown[0][1], table=table.name,
-                             column_number=unknown[0][0] + 1, detail=_listed([t for _, t in unknown])))
+                             column_number=unknown[0][0] + 1, columns=[t for _, t in unknown]))
     for column in table.columns:
         if column.required and column.name not in headers:
             near = near_miss(column, [text for _, text in unknown])
@@ -150,12 +151,6 @@ def _rows_kept(places: np.ndarray, distinct, kept: np.ndarray) -> tuple[np.ndarr
     renumbered = np.full(len(distinct), -1)
     renumbered[used] = np.arange(len(used))
     return np.where(places >= 0, renumbered[places], -1), distinct.take(pa.array(used))
-
-
-def _listed(texts: list[str], most: int = 12) -> str:
-    """Headers for a note: the first few, quoted, then how many more."""
-    shown = ", ".join(f"'{t}'" for t in texts[:most])
-    return shown + (f" (+{len(texts) - most})" if len(texts) > most else "")
 
 
 def _mapped(column: pd.Series, mapping: dict[str, str]) -> tuple[pd.Series, pd.Series | None]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..contract import (ARABIC_MONTHS, CHOICES, choice_lookup, fold, governorates, match_governorate, nearest)
+from ..contract import (ARABIC_MONTHS, choice_lookup, fold, governorates, match_governorate, nearest)
 from ..digits import TO_WESTERN as DIGITS
 from ..findings import Code
 from ..load import (ARROW_TEXT, arrow_array, arrow_text, text_cells)
@@ -263,14 +263,18 @@ def _category(raw: pd.Series, function: Callable[[object], str | None], encoded:
 def parse_governorates(raw: pd.Series, encoded: tuple | None = None) -> Parsed:
     pcodes = _category(raw, match_governorate, encoded)
     unknown = raw.notna() & pcodes.isna()
-    return Parsed(pcodes, {Code.CP208: unknown}, details={Code.CP208: {"near": _near(raw, unknown, _governorate_near)}})
+    near = _near(raw, unknown, _governorate_near)
+    names = {g.pcode: g for g in governorates()}
+    return Parsed(pcodes, {Code.CP208: unknown}, details={Code.CP208: {
+        "near": near.map(lambda pcode: names[pcode].name_en if pcode in names else None),
+        "near_ar": near.map(lambda pcode: names[pcode].name_ar if pcode in names else None)}})
 
 
 def _governorate_near(value: object) -> str | None:
-    """"Anbar" (with its Arabic name) for "Anbaar": the governorate spelt closest to a value that is none."""
+    """The p-code of the governorate spelt closest to a value that is none ("Anbaar": Anbar's)."""
     spellings = {spelling: g for g in governorates() for spelling in (g.name_en, g.name_ar, *g.variants)}
     close = nearest(value, spellings, cutoff=0.7)
-    return f"{spellings[close].name_en} / {spellings[close].name_ar}" if close else None
+    return spellings[close].pcode if close else None
 
 
 def _near(raw: pd.Series, unknown: pd.Series, suggest: Callable[[object], str | None]) -> pd.Series:
@@ -288,18 +292,14 @@ def _near(raw: pd.Series, unknown: pd.Series, suggest: Callable[[object], str | 
 def parse_choices(raw: pd.Series, enumeration: str, encoded: tuple | None = None) -> Parsed:
     lookup = choice_lookup(enumeration)
     values = _category(raw, lambda u: lookup.get(fold(u)), encoded)
-    allowed = ", ".join(f"{en} ({ar})" for en, ar, _ in CHOICES[enumeration].values())
     unknown = raw.notna() & values.isna()
 
     def suggest(value: object) -> str | None:
         close = nearest(value, lookup)
-        if close is None:
-            return None
-        en, ar, _ = CHOICES[enumeration][lookup[close]]
-        return f"{en} / {ar}"
+        return None if close is None else lookup[close]
 
     return Parsed(values, {Code.CP207: unknown},
-                  details={Code.CP207: {"allowed": allowed, "near": _near(raw, unknown, suggest)}})
+                  details={Code.CP207: {"allowed": enumeration, "near": _near(raw, unknown, suggest)}})
 
 
 def _as_text(raw: pd.Series) -> pd.Series:

@@ -17,13 +17,21 @@ if TYPE_CHECKING:  # the rules take a Context; only annotations name it
     from .context import Context
 
 
-@reads()
+@reads("scope")
 def scope_labels(c: Context, table: str) -> None:
     sheet, typed = c.sheets[table], c.typed[table]
     known = {fold(s) for s in c.scopes}
     for scope in sorted(set(typed["scope"].dropna()) - known):
         first = typed.index[typed["scope"] == scope][0]
-        c.findings.add(finding(Code.CP308, **sheet.where(typed.at[first, ROW], "scope"), value=scope))
+        c.findings.add(finding(Code.CP308, **sheet.where(typed.at[first, ROW], "scope"),
+                               value=_written(sheet, first, "scope")))
+
+
+def _scope_typed(c: Context, table: str, scope: object) -> object:
+    """A scope as the officer typed it in its first row ("Mosul operations"), not its key ("mosul_operations")."""
+    sheet, typed = c.sheets[table], c.typed[table]
+    rows = typed.index[typed["scope"] == scope]
+    return _written(sheet, rows[0], "scope") if len(rows) else scope
 
 
 @reads("governorate")
@@ -38,22 +46,22 @@ def unplaced_figures(c: Context, table: str) -> None:
         c.typed[table] = typed[~unread]
 
 
-@reads("individuals")
+@reads("individuals", "scope")
 def figure_given_twice(c: Context, table: str) -> None:
     sheet, typed = c.sheets[table], c.typed[table]
     keys = ["scope", "metric", "as_of", "governorate"]
     clash = typed.dropna(subset=["scope", "metric", "as_of", "individuals"])
     clash = clash[clash.groupby(keys, dropna=False, observed=True)["individuals"].transform("nunique") > 1]
-    for (scope, metric, as_of, _), group in clash.groupby(keys, dropna=False, observed=True):
+    for (_, metric, as_of, _), group in clash.groupby(keys, dropna=False, observed=True):
         given = pd.unique(group["individuals"])
-        values = " / ".join(f"{v:,}" for v in given[:ROWS_SHOWN]) + (" / …" if len(given) > ROWS_SHOWN else "")
+        values = [int(v) for v in given[:ROWS_SHOWN]]
         rows = rows_shown(group[ROW], sheet)
         # Said once, at the second row: the message lists every row that gives the figure.
         index, row = group.index[1], group[ROW].iloc[1]
         c.findings.add(finding(Code.CP309, **sheet.where(row, "individuals"),
                                value=_written(sheet, index, "individuals"),
-                               day=as_of.strftime("%d/%m/%Y"), scope=scope,
-                               metric=metric, detail=values, rows=rows))
+                               day=as_of, scope=_written(sheet, group.index[0], "scope"),
+                               metric=metric, values=values, rows=rows, more_values=len(given) > ROWS_SHOWN))
 
 
 def displacement_totals(displacement: pd.DataFrame) -> pd.DataFrame:
@@ -103,7 +111,7 @@ def displacement_totals_until(displacement: pd.DataFrame, end: dt.date) -> pd.Da
 PARTS = ("returned_cumulative", "displaced_current")
 
 
-@reads("individuals")
+@reads("individuals", "scope")
 def same_day_contradiction(c: Context, table: str) -> None:
     """On one date, returned plus still displaced cannot exceed displaced in all: an error at the total's row."""
     sheet, totals = c.sheets[table], c.displacement_totals()
@@ -125,18 +133,18 @@ def same_day_contradiction(c: Context, table: str) -> None:
     given = ~np.isnan(cumulative) & ~np.isnan(parts).all(axis=0)
     for day in np.flatnonzero(given & (np.nansum(parts, axis=0) > cumulative)):
         scope, as_of = days[day]
-        shown = {p: "-" if np.isnan(wide[p][day]) else f"{int(wide[p][day]):,}" for p in PARTS}
+        shown = {p: None if np.isnan(wide[p][day]) else int(wide[p][day]) for p in PARTS}
         rows = totals["rows"].to_numpy()[(codes == day) & (metric == "displaced_cumulative")][0]
         row = int(min(rows))
         at = sheet.frame.index[sheet.frame[ROW] == row]
         c.findings.add(finding(Code.CP306, **sheet.where(row, "individuals"),
                                value=_written(sheet, at[0], "individuals") if len(at) else "",
-                               day=as_of.strftime("%d/%m/%Y"), scope=scope,
+                               day=as_of, scope=_scope_typed(c, table, scope),
                                returned=shown["returned_cumulative"], current=shown["displaced_current"],
-                               cumulative=f"{int(cumulative[day]):,}"))
+                               cumulative=int(cumulative[day])))
 
 
-@reads()
+@reads("individuals", "scope")
 def different_days_contradiction(c: Context, table: str) -> None:
     """The latest figures of each metric, when their dates differ: a warning naming the dates."""
     sheet, totals = c.sheets[table], c.displacement_totals()
@@ -151,9 +159,11 @@ def different_days_contradiction(c: Context, table: str) -> None:
         returned, current, cumulative = (figures.loc[m] for m in ("returned_cumulative", "displaced_current",
                                                                     "displaced_cumulative"))
         if returned.individuals + current.individuals > cumulative.individuals:
-            c.findings.add(finding(Code.CP307, **sheet.where(min(cumulative.rows), "individuals"),
-                                   value=f"{cumulative.individuals:,}", scope=scope,
-                                   returned=f"{returned.individuals:,}", returned_on=returned.as_of.strftime("%d/%m/%Y"),
-                                   current=f"{current.individuals:,}", current_on=current.as_of.strftime("%d/%m/%Y"),
-                                   cumulative=f"{cumulative.individuals:,}",
-                                   cumulative_on=cumulative.as_of.strftime("%d/%m/%Y")))
+            row = min(cumulative.rows)
+            at = sheet.frame.index[sheet.frame[ROW] == row]
+            c.findings.add(finding(Code.CP307, **sheet.where(row, "individuals"),
+                                   value=_written(sheet, at[0], "individuals") if len(at) else "",
+                                   scope=_scope_typed(c, table, scope),
+                                   returned=int(returned.individuals), returned_on=returned.as_of,
+                                   current=int(current.individuals), current_on=current.as_of,
+                                   cumulative=int(cumulative.individuals), cumulative_on=cumulative.as_of))

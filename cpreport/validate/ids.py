@@ -65,7 +65,7 @@ def unique_ids(c: Context, table: str) -> None:
     if repeated.any():
         rows_of = typed[repeated].groupby(keys[repeated])[ROW].agg(lambda rows: rows_shown(rows, sheet))
         later = repeated & keys.duplicated(keep="first")
-        _report(c.findings, sheet, Code.CP209, later, id_column, sheet.frame[id_column], {"detail": keys.map(rows_of)})
+        _report(c.findings, sheet, Code.CP209, later, id_column, sheet.frame[id_column], {"rows": keys.map(rows_of)})
 
 
 @reads("cpf_id")

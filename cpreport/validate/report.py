@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import numpy as np
 import pandas as pd
@@ -103,15 +104,14 @@ ROWS_SHOWN = 12
 
 def rows_shown(rows, sheet: Sheet | None = None) -> str:
     """Row numbers for a finding to show: "4-52, 60, 61", the first runs only, then "…" when there are more. Of a
-    table in several parts (sheet), each part's rows after its file and sheet: "anbar/activities.xlsx 4, 9"."""
+    table in several parts (sheet), each part's file, sheet and rows, as JSON (a finding keeps them as data)."""
     if sheet is not None and sheet.parts:
         parts, numbers = split_keys(np.asarray(rows, dtype="int64"))
         shown = []
         for part in pd.unique(parts):
             named = sheet.parts[int(part)]
-            place = f"{named.file} ({named.sheet})" if named.sheet else named.file
-            shown.append(f"{place} {rows_shown(numbers[parts == part])}")
-        return "; ".join(shown)
+            shown.append({"file": named.file, "sheet": named.sheet or "", "rows": rows_shown(numbers[parts == part])})
+        return json.dumps(shown, ensure_ascii=False)
     starts, ends = row_spans(rows)
     shown = ", ".join(str(a) if a == b else f"{a}, {b}" if b == a + 1 else f"{a}-{b}"
                       for a, b in zip(starts[:ROWS_SHOWN].tolist(), ends[:ROWS_SHOWN].tolist()))
@@ -133,9 +133,19 @@ def reads(*columns: str):
     return declared
 
 
+def as_typed(sheet: Sheet, column: str) -> pd.Series:
+    """A column's cells as the officer typed them: before the load stage tidied them (Arabic digits, spaces)."""
+    cells = sheet.frame[column]
+    written = sheet.changed.get(column)
+    return cells if written is None else written.where(written.notna(), cells)
+
+
 def _written(sheet: Sheet, index, column: str) -> object:
     """The cell as the user wrote it, for a finding's value."""
     value = sheet.frame.at[index, column] if column in sheet.frame else None
+    written = sheet.changed.get(column)
+    if written is not None and index in written.index and pd.notna(written.at[index]):
+        value = written.at[index]
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%d/%m/%Y")
     return "" if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else value

@@ -13,7 +13,7 @@ from ..load.stacking import split_keys
 from ..load import (ROW, Sheet, arrow_text)
 from .cells import EARLIEST_YEAR, LATEST_YEAR, Parsed, _once_per_value, parse_choices, parse_dates, parse_governorates, parse_integers, parse_keys, parse_text
 from .fastpath import _plain_csv
-from .report import _report, _shown
+from .report import _report, _shown, as_typed
 
 
 def parse(raw: pd.Series, kind: str, choices: str | None, typed_cells: bool = True,
@@ -47,7 +47,7 @@ def check_cells(sheet: Sheet, findings: Findings) -> pd.DataFrame:
         typed[column.name] = parsed.values
         for code, mask in parsed.failures.items():
             _report(findings, sheet, code, mask, column.name, raw, parsed.details.get(code),
-                    earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
+                    **({"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR} if code is Code.CP215 else {}))
         if column.required:
             empty = raw.isna()
             if sheet.parts:  # a part without the column is said once (CP101), not once per row
@@ -67,7 +67,7 @@ def check_cells(sheet: Sheet, findings: Findings) -> pd.DataFrame:
                 first = frame.index[int(np.argmax(in_part))]
                 example = written[first] if written is not None and pd.notna(written[first]) else raw[first]
                 findings.add(finding(Code.CP211, **sheet.where(frame.at[first, ROW], column.name),
-                                     value=_shown(example), detail=int(np.count_nonzero(in_part))))
+                                     value=_shown(example), count=int(np.count_nonzero(in_part))))
     return pd.DataFrame(typed)
 
 
@@ -81,8 +81,7 @@ class RowRule:
     column: str  # the cell the finding points at
     needs: tuple[str, ...]  # columns the sheet must have for the rule to apply
     broken: Callable[[pd.DataFrame], pd.Series]
-    value: Callable[[pd.DataFrame], pd.Series]
-    detail: Callable[[pd.DataFrame], pd.Series]
+    details: Callable[[pd.DataFrame], dict[str, pd.Series]]  # the finding's parameters, by name
 
 
 def _groups_total(t: pd.DataFrame) -> pd.Series:
@@ -96,18 +95,14 @@ def _groups_total(t: pd.DataFrame) -> pd.Series:
     return pd.Series(np.where(given, total, np.nan), index=t.index)
 
 
-def _day(series: pd.Series) -> pd.Series:
-    return series.dt.strftime("%d/%m/%Y")
-
-
 ROW_RULES = (
     RowRule("activities", Code.CP301, "female", ("female", "participants"),
-            lambda t: t["female"] > t["participants"], lambda t: t["female"], lambda t: t["participants"]),
+            lambda t: t["female"] > t["participants"], lambda t: {"participants": t["participants"]}),
     RowRule("activities", Code.CP302, "participants", ("participants",),
             lambda t: (total := _groups_total(t)).notna() & (total != t["participants"]),
-            _groups_total, lambda t: t["participants"]),
+            lambda t: {"groups": _groups_total(t)}),
     RowRule("activities", Code.CP303, "end_date", ("start_date", "end_date"),
-            lambda t: t["end_date"] < t["start_date"], lambda t: _day(t["end_date"]), lambda t: _day(t["start_date"])),
+            lambda t: t["end_date"] < t["start_date"], lambda t: {"end": t["end_date"], "start": t["start_date"]}),
 )
 
 
@@ -117,8 +112,10 @@ def check_rows(sheet: Sheet, typed: pd.DataFrame, findings: Findings) -> None:
             continue
         broken = rule.broken(typed).fillna(False).astype(bool)
         if broken.any():
-            _report(findings, sheet, rule.code, broken, rule.column, rule.value(typed),
-                    {"detail": rule.detail(typed)[broken].map(_shown)})
+            # The finding quotes the cell as typed ("١٢" stays "١٢"); the other figures are the tool's, said in the
+            # message's language.
+            _report(findings, sheet, rule.code, broken, rule.column, as_typed(sheet, rule.column),
+                    {name: values[broken] for name, values in rule.details(typed).items()})
 
 
 def check_sheet(sheet: Sheet) -> tuple[pd.DataFrame, list]:

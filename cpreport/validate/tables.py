@@ -28,10 +28,9 @@ def repeated_rows(c: Context, table: str) -> None:
     repeat = typed.duplicated(subset=columns, keep="first")
     if repeat.any():
         first_rows = typed.groupby(columns, dropna=False, observed=True)[ROW].transform("first")
-        if sheet.parts:
-            first_rows = first_rows.map(lambda key: rows_shown([key], sheet))
+        first_rows = first_rows.map(lambda key: rows_shown([key], sheet) if sheet.parts else str(key))
         first_column = next(iter(sheet.headers))
-        _report(c.findings, sheet, Code.CP210, repeat, first_column, sheet.frame[first_column], {"detail": first_rows})
+        _report(c.findings, sheet, Code.CP210, repeat, first_column, sheet.frame[first_column], {"rows": first_rows})
         c.typed[table] = typed[~repeat]
 
 
@@ -51,7 +50,7 @@ def after_period(column: str):
             first = late.idxmax()
             c.findings.add(finding(Code.CP305, **sheet.where(typed.at[first, ROW], column),
                                    value=_written(sheet, first, column),
-                                   end=c.period_end.strftime("%d/%m/%Y"), detail=int(late.sum())))
+                                   end=c.period_end, count=int(late.sum())))
     rule.__name__ = f"after_period_{column}"
     return reads(column)(rule)
 
