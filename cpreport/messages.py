@@ -14,11 +14,11 @@ import re
 
 from markupsafe import Markup
 
+from .digits import TO_ARABIC
 from .findings import REASONS, Code, Finding, N_, Plural, ngettext
 from .visible import visible
 
 LOCALES = {"en": "en_GB", "ar": "ar_IQ"}  # en_GB: "2, 4 and 7-9"; ar_IQ: the Iraqi month names
-ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 FSI, PDI = "\u2068", "\u2069"  # first strong isolate, pop directional isolate
 STYLES = ("plain", "isolated", "html")
 
@@ -110,14 +110,14 @@ class Saying:
         return visible(text)
 
     def digits(self, text: object) -> str:
-        return str(text).translate(ARABIC_DIGITS) if self.arabic else str(text)
+        return str(text).translate(TO_ARABIC) if self.arabic else str(text)
 
     def number(self, n: int | float) -> str:
         """1137 -> "1,137" / "١٬١٣٧"."""
         from babel.numbers import format_decimal
 
         if self.arabic:
-            return format_decimal(n, locale=LOCALES["ar"], numbering_system="arab").translate(ARABIC_DIGITS)
+            return format_decimal(n, locale=LOCALES["ar"], numbering_system="arab").translate(TO_ARABIC)
         return format_decimal(n, locale="en")
 
     def date(self, iso: str) -> str:

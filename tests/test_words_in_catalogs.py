@@ -10,9 +10,6 @@ PACKAGE = Path(__file__).resolve().parent.parent / "cpreport"
 DATA_MODULES = {
     "contract.py",  # the gazetteer, the columns' Arabic aliases and allowed values, the total words
     "lexicon.py",  # the counted nouns' Arabic forms, the number words and the units of rounded amounts
-    # The findings and their codes: a data module of codes only once its messages have moved to the catalogs;
-    # until then its Arabic is allowed here, and the allowance goes when it is emptied.
-    "findings.py",
 }
 
 
@@ -42,8 +39,7 @@ def test_one_module_holds_the_digit_tables():
               'maketrans("0123456789"')
     holders = {path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*.py")
                if any(table in path.read_text("utf-8") for table in tables)}
-    # findings.py still words its own messages' digits; it is to use digits.py once its messages are catalogued.
-    assert holders <= {"findings.py"}, holders
+    assert holders <= {"digits.py"}, holders
     from cpreport.digits import to_arabic, to_western
 
     assert to_arabic(2017) == "٢٠١٧" and to_western("٢٠١٧ و۲۰۱۷") == "2017 و2017"
