@@ -114,7 +114,7 @@ def delivered(tmp_path_factory) -> Path:
     from conftest import SAMPLE
 
     out = tmp_path_factory.mktemp("out")
-    return build(load_config(SAMPLE / "cpreport.toml", out=str(out), environ={"CPREPORT_FORMATS": "html,docx"})).folder
+    return build(load_config(SAMPLE / "cpreport.toml", out=str(out), environ={"CPREPORT_FORMATS": "html,pdf,docx"})).folder
 
 
 def test_the_sample_report_and_its_word_document_are_arabic_throughout(delivered):
@@ -157,3 +157,20 @@ def test_the_blank_workbooks_of_init_are_arabic_throughout():
     sheet = load_workbook(io.BytesIO(workbook(TABLES["activities"]))).active
     messages = {check.error for check in sheet.data_validations.dataValidation}
     assert "A whole number, 0 or more. / عدد صحيح، صفر أو أكثر." in messages
+
+
+def test_the_arabic_half_numbers_its_pages_in_arabic_indic_digits(delivered):
+    import subprocess
+
+    text = subprocess.run(["pdftotext", str(delivered / "report.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = [re.sub("[\u200e\u200f\u202a-\u202e]", "", page) for page in text.split("\f")[:-1]]
+    total = len(pages)
+    english = [i for i, page in enumerate(pages, 1) if re.search(rf"(?m)^\s*{i} / {total}\s*$", page)]
+    arabic_indic = str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669")
+    # pdftotext gives an RTL line in its visual order: "13 / 7" for page 7 of 13.
+    arabic = [i for i, page in enumerate(pages, 1)
+              if re.search(rf"(?m)^\s*{f'{total} / {i}'.translate(arabic_indic)}\s*$", page)]
+    # Every page is numbered once, the English half's in Western digits, the Arabic half's in Arabic-Indic ones.
+    assert english and arabic and sorted(english + arabic) == list(range(1, total + 1)), (english, arabic)
+    assert min(arabic) > max(english)
