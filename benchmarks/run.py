@@ -12,6 +12,7 @@ and as CSV, then measures, in the same run and on the same files:
   - for the CSV, the same rows with one wrong column on every row: the check, the findings and the annotated
     copy of the sheet, against a clean check of the same rows (held to 3x), and its peak memory;
   - a workbook of a few kilobytes with a cell in A1 and one in XFD1048576, refused before it is laid out;
+  - a workbook whose sheet is built to inflate to 90 MB, refused before any of it is inflated;
   - load, validate, figures, render HTML and render PDF in-process (the PDF against the smallest N);
   - `cpreport build --force` as a process, without and with the parse cache, and with every format
     (held to 1.5x HTML and PDF alone); a rebuild with nothing changed; a rebuild after the displacement
@@ -193,6 +194,35 @@ def write_sparse(folder: Path) -> Path:
             book.writestr(name, data)
     return path
 
+
+
+def write_inflating(folder: Path) -> Path:
+    """A workbook of a few hundred kilobytes whose sheet inflates 257 times, to about 90 MB: built to fill the
+    memory, refused from the sizes its parts declare."""
+    import re
+    import zipfile
+
+    path = folder / "inflating" / "cpfs.xlsx"
+    if path.is_file():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write(path, "cpfs", ["cpf_id", "name_en"], [["CPF-1", "x"]])
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    sheet = next(name for name in parts if re.match(r"xl/worksheets/[^/]+\.xml$", name))
+    head, tail = parts[sheet].split(b"</sheetData>")
+    row = b'<row><c t="inlineStr"><is><t>CPF-1</t></is></c><c t="inlineStr"><is><t>' + b"x" * 64 + b"</t></is></c></row>"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            if name != sheet:
+                book.writestr(name, data)
+                continue
+            with book.open(name, "w", force_zip64=True) as stream:
+                stream.write(head)
+                for _ in range(60):
+                    stream.write(row * 10_000)
+                stream.write(b"</sheetData>" + tail)
+    return path
 
 def timed(function, repeat: int) -> float:
     times = []
@@ -420,6 +450,10 @@ def main() -> None:
     sparse, sparse_memory = process(READ_ONE.format(path=str(write_sparse(root))), repeat)
     table.add("-", "sparse workbook (A1 and XFD1048576): refused (CP025)", sparse, target="< 1 s")
     table.add("-", "  its peak memory", None, text=f"{sparse_memory} MB", target="<= 1,500 MB")
+    # A workbook built to inflate (a sheet of 90 MB packed 257 times): refused before any of it is inflated.
+    inflating, inflating_memory = process(READ_ONE.format(path=str(write_inflating(root))), repeat)
+    table.add("-", "workbook built to inflate (90 MB sheet): refused (CP025)", inflating, target="< 1 s")
+    table.add("-", "  its peak memory", None, text=f"{inflating_memory} MB", target="<= 1,500 MB")
     smallest_pdf: dict[str, float] = {}
     for n in [int(r) for r in options.rows.split(",") if r]:
         print(f"data set of {n:,} rows …", file=sys.stderr)

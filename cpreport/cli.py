@@ -296,6 +296,8 @@ def validate(config_path, data, period, strict, as_json, lang):
 @lang_option
 def figures(config_path, data, period, as_json, lang):
     """Compute the period's figures and print them (a table, or JSON)."""
+    from .libraries import settle
+    settle("pandas")
     from .build import check, project_from
     from .figures import compute
     config = _load_config(config_path, data, period)
@@ -331,6 +333,8 @@ def explain(config_path, data, period, out, key, csv_path, lang):
 
     Without KEY, list every figure's key with what it is, in English and Arabic.
     """
+    from .libraries import settle
+    settle("pandas")
     from .build import check, project_from
     from .explain import explain as explained, label
     from .figures import compute

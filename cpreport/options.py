@@ -2,18 +2,19 @@
 
 Each key is an `Option` object (in the manner of mkdocs' `config_options`): a line saying what it is for
 (`doc`), and a `check` that turns the value as written into the value the build uses, or says what is wrong
-with it. `OPTIONS` names them all; config.py reads the file, lays the environment and the command line's
-options over it, and applies them. A key left out keeps the default of its field of `config.Config`."""
+with it (the kind is in checking.py; the keys that add to the input contract, [columns], [values], [files]
+and [limits], are in intake_options.py). `OPTIONS` names them all; config.py reads the file, lays the
+environment and the command line's options over it, and applies them. A key left out keeps the default of its field of `config.Config`."""
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, fields
-from pathlib import Path
 
-from .contract import CHOICES, GOVERNORATE, CHOICE, TABLES, FileOptions, choice_lookup, fold, fold_path, match_governorate
+from .checking import UNSET, Checking, Option, unknown_key
+from .contract import CHOICES, fold
+from .intake_options import Columns, FileLimits, Files, Values
 from .periods import Period
 
 LANGUAGES = ("en", "ar")
@@ -117,7 +118,6 @@ def logo_type(content: bytes) -> str | None:
     return None
 
 
-
 def _check_text(key: str, value: object, problems: list[str]) -> Text:
     if isinstance(value, str):
         return Text(value, value)
@@ -132,12 +132,6 @@ def _check_text(key: str, value: object, problems: list[str]) -> Text:
     return Text(str(value.get("en", "")), str(value.get("ar", "")))
 
 
-def _unknown(key: str, known, problems: list[str]) -> None:
-    close = difflib.get_close_matches(key, list(known), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    problems.append(f"unknown key '{key}'{hint}")
-
-
 def _check_date(key: str, value: object, problems: list[str]) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -148,10 +142,6 @@ def _check_date(key: str, value: object, problems: list[str]) -> dt.date | None:
     except ValueError:
         problems.append(f"'{key}' must be a date such as 2016-10-17, not '{value}'")
         return None
-
-
-
-
 
 
 INDICATOR_KEYS = ("code", "label", "figure", "of", "baseline", "target", "target_date", "group")
@@ -192,86 +182,7 @@ def _number(name: str, value: object, problems: list[str]) -> float | None:
     return value
 
 
-
-
-
-
-
-
-
-
-def _table_and_column(key: str, table: str, column: str | None, problems: list[str]):
-    """The contract's table (and column) a [columns] or [values] key names, or a problem naming the nearest."""
-    if table not in TABLES:
-        _unknown(f"{key}.{table}", [f"{key}.{t}" for t in TABLES], problems)
-        return None, None
-    if column is None:
-        return TABLES[table], None
-    names = [c.name for c in TABLES[table].columns]
-    if column not in names:
-        _unknown(f"{key}.{table}.{column}", [f"{key}.{table}.{n}" for n in names], problems)
-        return TABLES[table], None
-    return TABLES[table], TABLES[table].column(column)
-
-
-
-
-
-
-def _allowed_value(column, meant: object):
-    """The value a [values] entry stands for, as the column reads it; None if the column does not allow it."""
-    if not isinstance(meant, str):
-        return None
-    if column.kind == CHOICE:
-        return choice_lookup(column.choices).get(fold(meant))
-    if column.kind == GOVERNORATE:
-        return match_governorate(meant) and meant
-    return meant
-
-
-FILE_OPTIONS = {"encoding": str, "delimiter": str, "header_row": int, "sheet": str, "table": str}
-
-
-
-
-
-
-
-
 # --- the options ------------------------------------------------------------------------------------------
-
-UNSET = object()  # what a check returns when the key gives the build no value
-
-
-@dataclass
-class Checking:
-    """What a check may need beyond the value: the config file's folder, the keys given from outside the file
-    (by an option or the environment, whose paths are relative to the current folder), the values checked so
-    far, and the problems found so far (a check adds its own)."""
-
-    root: Path
-    outside: dict[str, str]
-    values: dict
-    problems: list[str]
-
-    def base(self, key: str) -> Path:
-        return Path.cwd() if key in self.outside else self.root
-
-
-class Option:
-    """One key of the config: `doc` says what it is for; `check` returns the value the build uses (UNSET for
-    none) and adds what is wrong to `checking.problems`."""
-
-    def __init__(self, doc: str):
-        self.doc = doc
-
-    def check(self, key: str, value: object, checking: Checking) -> object:
-        raise NotImplementedError
-
-    def from_environment(self, text: str) -> object:
-        """The value a CPREPORT_<KEY> variable gives, as the file would write it."""
-        return text
-
 
 class Folder(Option):
     """A folder's path, relative to the config file (or to the current folder, when given from outside)."""
@@ -384,7 +295,7 @@ class Scopes(Option):
                 continue
             known = ("label", "name", "origin", "since")
             for extra in set(entry) - set(known):
-                _unknown(f"scopes.{key}.{extra}", [f"scopes.{key}.{k}" for k in known], problems)
+                unknown_key(f"scopes.{key}.{extra}", [f"scopes.{key}.{k}" for k in known], problems)
             since = _check_date(f"scopes.{key}.since", entry["since"], problems) if "since" in entry else None
             # Keyed as the sheet's scope column is read ("Mosul operations" is mosul_operations).
             scopes[fold(key)] = Scope(fold(key), _check_text(f"scopes.{key}.label", entry.get("label", key), problems),
@@ -405,7 +316,7 @@ class Highlights(Option):
         for number, entry in enumerate(value, 1):
             for extra in set(entry) - {"district", "text"}:
                 # Often a top-level key written below [[highlights]], where TOML puts it in the last highlight.
-                _unknown(f"highlights[{number}].{extra}", [f"highlights[{number}].{k}" for k in ("district", "text")],
+                unknown_key(f"highlights[{number}].{extra}", [f"highlights[{number}].{k}" for k in ("district", "text")],
                          problems)
                 if extra in OPTIONS:
                     problems[-1] += f" ('{extra}' is a top-level key: move it above the first [table] of the file)"
@@ -439,7 +350,7 @@ class Indicators(Option):
         for number, entry in enumerate(value, 1):
             here = f"indicator {entry.get('code', number)}"
             for extra in set(entry) - set(INDICATOR_KEYS):
-                _unknown(f"indicators[{number}].{extra}", [f"indicators[{number}].{k}" for k in INDICATOR_KEYS], problems)
+                unknown_key(f"indicators[{number}].{extra}", [f"indicators[{number}].{k}" for k in INDICATOR_KEYS], problems)
             missing = [k for k in ("code", "label", "figure", "target") if k not in entry]
             if missing:
                 problems.append(f"{here} needs {', '.join(repr(k) for k in missing)}")
@@ -486,7 +397,7 @@ class Switches(Option):
         switches = {}
         for key, switch in value.items():
             if key not in names:
-                _unknown(f"{name}.{key}", [f"{name}.{n}" for n in names], problems)
+                unknown_key(f"{name}.{key}", [f"{name}.{n}" for n in names], problems)
             elif not isinstance(switch, bool):
                 problems.append(f"'{name}.{key}' must be true or false, not {switch!r}")
             else:
@@ -515,129 +426,6 @@ class Logo(Option):
         return path
 
 
-class Columns(Option):
-    """[columns.activities] participants = "Total number of participants" (or a list of headers)."""
-
-    def check(self, key, value, checking):
-        problems = checking.problems
-        found: dict = {}
-        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-            problems.append("'columns' must be tables of headers, e.g. [columns.activities] with participants = \"Total\"")
-            return found
-        for table_name, mapping in value.items():
-            for column_name, headers in mapping.items():
-                table, column = _table_and_column("columns", table_name, column_name, problems)
-                if column is None:
-                    continue
-                headers = [headers] if isinstance(headers, str) else headers
-                if not isinstance(headers, list) or not headers or not all(isinstance(h, str) and fold(h) for h in headers):
-                    problems.append(f"'columns.{table_name}.{column_name}' must be a header, or a list of headers, as text")
-                    continue
-                for header in headers:
-                    other = next((c.name for c in table.columns if fold(header) in c.keys and c.name != column_name), None)
-                    if other:
-                        problems.append(f"'columns.{table_name}.{column_name}': the header '{header}' is already "
-                                        f"read as '{other}'")
-                found.setdefault(table_name, {})[column_name] = tuple(headers)
-        return found
-
-
-class Values(Option):
-    """[values.activities.type] "Awareness session" = "workshop"."""
-
-    def check(self, key, value, checking):
-        problems = checking.problems
-        found: dict = {}
-        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-            problems.append("'values' must be tables of values, e.g. [values.activities.type] with "
-                            "\"Awareness session\" = \"workshop\"")
-            return found
-        for table_name, columns in value.items():
-            for column_name, mapping in columns.items():
-                table, column = _table_and_column("values", table_name, column_name, problems)
-                if column is None:
-                    continue
-                if not isinstance(mapping, dict):
-                    problems.append(f"'values.{table_name}.{column_name}' must be a table of \"as written\" = \"value\"")
-                    continue
-                for written, meant in mapping.items():
-                    canonical = _allowed_value(column, meant)
-                    if canonical is None:
-                        allowed = (list(CHOICES[column.choices]) if column.kind == CHOICE else
-                                   ["a governorate's name or p-code"])
-                        close = difflib.get_close_matches(str(meant), allowed, n=1)
-                        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
-                        problems.append(f"'values.{table_name}.{column_name}': '{meant}' is not an allowed value of "
-                                        f"'{column_name}'{hint}")
-                        continue
-                    if not fold(written):
-                        problems.append(f"'values.{table_name}.{column_name}': the value as written must not be empty")
-                        continue
-                    found.setdefault(table_name, {}).setdefault(column_name, {})[fold(written)] = canonical
-        return found
-
-
-class Files(Option):
-    """[files."anbar/activities.csv"] encoding = "cp1256", delimiter = ";", header_row = 3, sheet, table."""
-
-    def check(self, key, value, checking):
-        problems = checking.problems
-        found: dict = {}
-        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-            problems.append("'files' must be tables of options, e.g. [files.\"anbar/activities.csv\"] with "
-                            "encoding = \"cp1256\"")
-            return found
-        for name, options in value.items():
-            checked: dict = {}
-            for option, setting in options.items():
-                if option not in FILE_OPTIONS:
-                    _unknown(f"files.{name}.{option}", [f"files.{name}.{o}" for o in FILE_OPTIONS], problems)
-                elif not isinstance(setting, FILE_OPTIONS[option]) or isinstance(setting, bool):
-                    problems.append(f"'files.{name}.{option}' must be {'a whole number' if FILE_OPTIONS[option] is int else 'text'}")
-                else:
-                    checked[option] = setting
-            if "encoding" in checked:
-                try:
-                    codecs.lookup(checked["encoding"])
-                except LookupError:
-                    problems.append(f"'files.{name}.encoding': '{checked.pop('encoding')}' is not an encoding; "
-                                    "use e.g. utf-8, cp1256 or utf-16")
-            if "delimiter" in checked and checked["delimiter"] not in (",", ";", "\t", "|", "\\t", "tab"):
-                problems.append(f"'files.{name}.delimiter' must be \",\", \";\", \"|\" or \"\\t\" (tab)")
-                checked.pop("delimiter")
-            elif checked.get("delimiter") in ("\\t", "tab"):
-                checked["delimiter"] = "\t"
-            if "header_row" in checked and not 1 <= checked["header_row"] <= 1000:
-                problems.append(f"'files.{name}.header_row' must be a row number from 1 to 1000")
-                checked.pop("header_row")
-            if "table" in checked and checked["table"] not in TABLES:
-                _unknown(f"files.{name}.table = '{checked.pop('table')}'", [f"files.{name}.table = '{t}'" for t in TABLES],
-                         problems)
-            found[fold_path(name)] = FileOptions(**checked)
-        return found
-
-
-class FileLimits(Option):
-    """[limits]: whole numbers above zero, each replacing one of load.limits.Limits' defaults."""
-
-    def check(self, key, value, checking):
-        problems = checking.problems
-        from .contract import LIMIT_KEYS, Limits
-
-        if not isinstance(value, dict):
-            problems.append("'limits' must be a table such as [limits] cells = 50000000")
-            return None
-        given = {}
-        for name, number in value.items():
-            if name not in LIMIT_KEYS:
-                _unknown(f"limits.{name}", [f"limits.{k}" for k in LIMIT_KEYS], problems)
-            elif isinstance(number, bool) or not isinstance(number, int) or number < 1:
-                problems.append(f"'limits.{name}' must be a whole number above 0, not {number!r}")
-            else:
-                given[name] = number
-        return Limits(**given)
-
-
 class Revisions(Option):
     """[revisions."2017-04"] reason = { en = "…", ar = "…" }: said in that month's note of revised figures."""
 
@@ -657,7 +445,7 @@ class Revisions(Option):
                 problems.append(f"'revisions.{month}' must be a table with a reason")
                 continue
             for extra in set(entry) - {"reason"}:
-                _unknown(f"revisions.{month}.{extra}", [f"revisions.{month}.reason"], problems)
+                unknown_key(f"revisions.{month}.{extra}", [f"revisions.{month}.reason"], problems)
             if "reason" in entry:
                 found[str(Period.parse(str(month)))] = _check_text(f"revisions.{month}.reason", entry["reason"], problems)
         return found
@@ -704,7 +492,7 @@ def check_key(key: str, value: object, checking: Checking) -> None:
     """Check one key's value: what is right goes into `checking.values`, what is wrong into its problems."""
     option = OPTIONS.get(key)
     if option is None:
-        _unknown(key, OPTIONS, checking.problems)
+        unknown_key(key, OPTIONS, checking.problems)
         return
     checked = option.check(key, value, checking)
     if checked is not UNSET:

@@ -1,0 +1,168 @@
+"""The intake options: what the config adds to the input contract, for a project whose sheets differ from it.
+
+[columns] gives the project's own headers for the contract's columns, [values] its own values, [files] the
+options of one file (encoding, delimiter, header row, sheet, table) and [limits] what one file may ask of the
+machine. Each is an `Option` (checking.py); options.py names them among the config's keys, and config.py
+gathers what they make into the contract's `Intake`."""
+from __future__ import annotations
+
+import codecs
+import difflib
+
+from .checking import Option, unknown_key
+from .contract import CHOICES, GOVERNORATE, CHOICE, TABLES, FileOptions, choice_lookup, fold, fold_path, match_governorate
+
+
+def _table_and_column(key: str, table: str, column: str | None, problems: list[str]):
+    """The contract's table (and column) a [columns] or [values] key names, or a problem naming the nearest."""
+    if table not in TABLES:
+        unknown_key(f"{key}.{table}", [f"{key}.{t}" for t in TABLES], problems)
+        return None, None
+    if column is None:
+        return TABLES[table], None
+    names = [c.name for c in TABLES[table].columns]
+    if column not in names:
+        unknown_key(f"{key}.{table}.{column}", [f"{key}.{table}.{n}" for n in names], problems)
+        return TABLES[table], None
+    return TABLES[table], TABLES[table].column(column)
+
+
+
+
+
+
+def _allowed_value(column, meant: object):
+    """The value a [values] entry stands for, as the column reads it; None if the column does not allow it."""
+    if not isinstance(meant, str):
+        return None
+    if column.kind == CHOICE:
+        return choice_lookup(column.choices).get(fold(meant))
+    if column.kind == GOVERNORATE:
+        return match_governorate(meant) and meant
+    return meant
+
+
+FILE_OPTIONS = {"encoding": str, "delimiter": str, "header_row": int, "sheet": str, "table": str}
+
+
+class Columns(Option):
+    """[columns.activities] participants = "Total number of participants" (or a list of headers)."""
+
+    def check(self, key, value, checking):
+        problems = checking.problems
+        found: dict = {}
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            problems.append("'columns' must be tables of headers, e.g. [columns.activities] with participants = \"Total\"")
+            return found
+        for table_name, mapping in value.items():
+            for column_name, headers in mapping.items():
+                table, column = _table_and_column("columns", table_name, column_name, problems)
+                if column is None:
+                    continue
+                headers = [headers] if isinstance(headers, str) else headers
+                if not isinstance(headers, list) or not headers or not all(isinstance(h, str) and fold(h) for h in headers):
+                    problems.append(f"'columns.{table_name}.{column_name}' must be a header, or a list of headers, as text")
+                    continue
+                for header in headers:
+                    other = next((c.name for c in table.columns if fold(header) in c.keys and c.name != column_name), None)
+                    if other:
+                        problems.append(f"'columns.{table_name}.{column_name}': the header '{header}' is already "
+                                        f"read as '{other}'")
+                found.setdefault(table_name, {})[column_name] = tuple(headers)
+        return found
+
+
+class Values(Option):
+    """[values.activities.type] "Awareness session" = "workshop"."""
+
+    def check(self, key, value, checking):
+        problems = checking.problems
+        found: dict = {}
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            problems.append("'values' must be tables of values, e.g. [values.activities.type] with "
+                            "\"Awareness session\" = \"workshop\"")
+            return found
+        for table_name, columns in value.items():
+            for column_name, mapping in columns.items():
+                table, column = _table_and_column("values", table_name, column_name, problems)
+                if column is None:
+                    continue
+                if not isinstance(mapping, dict):
+                    problems.append(f"'values.{table_name}.{column_name}' must be a table of \"as written\" = \"value\"")
+                    continue
+                for written, meant in mapping.items():
+                    canonical = _allowed_value(column, meant)
+                    if canonical is None:
+                        allowed = (list(CHOICES[column.choices]) if column.kind == CHOICE else
+                                   ["a governorate's name or p-code"])
+                        close = difflib.get_close_matches(str(meant), allowed, n=1)
+                        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
+                        problems.append(f"'values.{table_name}.{column_name}': '{meant}' is not an allowed value of "
+                                        f"'{column_name}'{hint}")
+                        continue
+                    if not fold(written):
+                        problems.append(f"'values.{table_name}.{column_name}': the value as written must not be empty")
+                        continue
+                    found.setdefault(table_name, {}).setdefault(column_name, {})[fold(written)] = canonical
+        return found
+
+
+class Files(Option):
+    """[files."anbar/activities.csv"] encoding = "cp1256", delimiter = ";", header_row = 3, sheet, table."""
+
+    def check(self, key, value, checking):
+        problems = checking.problems
+        found: dict = {}
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            problems.append("'files' must be tables of options, e.g. [files.\"anbar/activities.csv\"] with "
+                            "encoding = \"cp1256\"")
+            return found
+        for name, options in value.items():
+            checked: dict = {}
+            for option, setting in options.items():
+                if option not in FILE_OPTIONS:
+                    unknown_key(f"files.{name}.{option}", [f"files.{name}.{o}" for o in FILE_OPTIONS], problems)
+                elif not isinstance(setting, FILE_OPTIONS[option]) or isinstance(setting, bool):
+                    problems.append(f"'files.{name}.{option}' must be {'a whole number' if FILE_OPTIONS[option] is int else 'text'}")
+                else:
+                    checked[option] = setting
+            if "encoding" in checked:
+                try:
+                    codecs.lookup(checked["encoding"])
+                except LookupError:
+                    problems.append(f"'files.{name}.encoding': '{checked.pop('encoding')}' is not an encoding; "
+                                    "use e.g. utf-8, cp1256 or utf-16")
+            if "delimiter" in checked and checked["delimiter"] not in (",", ";", "\t", "|", "\\t", "tab"):
+                problems.append(f"'files.{name}.delimiter' must be \",\", \";\", \"|\" or \"\\t\" (tab)")
+                checked.pop("delimiter")
+            elif checked.get("delimiter") in ("\\t", "tab"):
+                checked["delimiter"] = "\t"
+            if "header_row" in checked and not 1 <= checked["header_row"] <= 1000:
+                problems.append(f"'files.{name}.header_row' must be a row number from 1 to 1000")
+                checked.pop("header_row")
+            if "table" in checked and checked["table"] not in TABLES:
+                unknown_key(f"files.{name}.table = '{checked.pop('table')}'", [f"files.{name}.table = '{t}'" for t in TABLES],
+                         problems)
+            found[fold_path(name)] = FileOptions(**checked)
+        return found
+
+
+class FileLimits(Option):
+    """[limits]: whole numbers above zero, each replacing one of load.limits.Limits' defaults."""
+
+    def check(self, key, value, checking):
+        problems = checking.problems
+        from .contract import LIMIT_KEYS, Limits
+
+        if not isinstance(value, dict):
+            problems.append("'limits' must be a table such as [limits] cells = 50000000")
+            return None
+        given = {}
+        for name, number in value.items():
+            if name not in LIMIT_KEYS:
+                unknown_key(f"limits.{name}", [f"limits.{k}" for k in LIMIT_KEYS], problems)
+            elif isinstance(number, bool) or not isinstance(number, int) or number < 1:
+                problems.append(f"'limits.{name}' must be a whole number above 0, not {number!r}")
+            else:
+                given[name] = number
+        return Limits(**given)
