@@ -48,9 +48,18 @@ def config_options(command):
     return command
 
 
+LANGUAGE = "cpreport.language"  # the language asked, kept in the context for the messages of errors
+
+
+def _keep_language(ctx, param, value):
+    if value:
+        ctx.meta[LANGUAGE] = value
+    return value
+
+
 def lang_option(command):
     """--lang: the language of the findings and messages on the terminal."""
-    return click.option("--lang", type=click.Choice(["en", "ar", "both"]), default=None,
+    return click.option("--lang", type=click.Choice(["en", "ar", "both"]), default=None, callback=_keep_language,
                         help="Language of the findings and messages: en, ar or both [default: the config's "
                              "'language', else en].")(command)
 
@@ -62,7 +71,11 @@ def _load_config(config_path, data, period, out=None):
 
 def _language(lang, config=None) -> str:
     """--lang, else the config's `language`, else English."""
-    return lang or getattr(config, "language", None) or "en"
+    language = lang or getattr(config, "language", None) or "en"
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.meta[LANGUAGE] = language
+    return language
 
 
 def _show_findings(findings, quiet: bool = False, language: str = "en") -> None:
@@ -74,6 +87,20 @@ def _said(language: str, words) -> str:
     """A message in each language asked, one line each: words(saying) words it in one language."""
     from .terminal import in_languages
     return in_languages(language, words)
+
+
+def _worded(error: CpreportError, language: str) -> str:
+    """An error's message in the language asked, where the error carries what it says; else as raised."""
+    from . import closing
+    from .errors import ConfigError
+
+    if isinstance(error, ConfigError):
+        return _said(language, lambda say: closing.config_problems(say, problems=error.problems, path=error.path)) \
+            + "\n" + error.lines()
+    if isinstance(error, InvalidData) and error.findings is not None and error.folder is not None:
+        return _said(language, lambda say: closing.sheets_have_errors(say, errors=error.findings.errors,
+                                                                       folder=error.folder))
+    return error.format_message()
 
 
 class Commands(click.Group):
@@ -94,7 +121,7 @@ class Commands(click.Group):
             # so that the library does not depend on click.
             from .visible import visible
             # A message may quote a file name or a cell: shown, never acted on by the terminal.
-            shown = click.ClickException(visible(error.format_message(), keep="\n"))
+            shown = click.ClickException(visible(_worded(error, ctx.meta.get(LANGUAGE, "en")), keep="\n"))
             shown.exit_code = error.exit_code
             raise shown from None
 
@@ -158,10 +185,18 @@ def main():
     """Build the community policing programme's bilingual (English/Arabic) donor report from its sheets."""
 
 
-def _up_to_date(what: str, config, all_periods: bool, built: str, seconds: float) -> str:
+def _up_to_date(progress, language: str, config, all_periods: bool, every: str, built: str) -> None:
+    from .closing import up_to_date
+
     where = config.out / "index.html" if all_periods else config.out / str(config.period)
-    return (f"Up to date: {what} in {where} (built {built}; nothing has changed since). "
-            f"Checked in {seconds:.2f} s; --force builds anyway.")
+    words = lambda say: up_to_date(say, key=config.period, all_periods=all_periods, every=every,  # noqa: E731
+                                   where=where, built=built, checked=progress.seconds)
+    _finish(progress, language, words)
+
+
+def _finish(progress, language: str, words) -> None:
+    """A command's last line: in English in the log, in the language asked on the terminal."""
+    progress.finish(_said("en", words), shown=_said(language, words))
 
 
 @main.command(epilog=EXIT_CODES)
@@ -201,8 +236,7 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
         raise click.UsageError("--reason goes with --reopen.")
     config = _load_config(config_path, data, period, out)
     ensure_folder(config.out)
-    kinds = {"month": "month", "quarter": "quarter", "half": "half-year", "year": "year"}
-    what = f"every {kinds[every]} with data" if all_periods else f"the report for {config.period}"
+    language = _language(lang, config)
     with Progress(file_logger(config.out), quiet, started=started) as progress:
         try:
             found = None  # the inputs, hashed once per run: handed on to the build, which checks them again locked
@@ -213,11 +247,11 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
                 else:
                     done = manifest.current(config.out, config.period, found)
                 if done:
-                    progress.finish(_up_to_date(what, config, all_periods, done["built"], progress.seconds))
+                    _up_to_date(progress, language, config, all_periods, every, done["built"])
                     return
             from .libraries import settle
             settle("pandas")  # this process's own: the library never does it on import
-            from .build import build as built, said_rendered
+            from .build import build as built
             try:
                 outcome = built(config, strict=strict, wait=wait, progress=progress, force=force or reopen,
                                 reopen=" ".join(reason.split()) if reopen else None, all_periods=all_periods,
@@ -225,39 +259,37 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
             except InvalidData as error:
                 progress.stop()
                 if error.findings is not None:
-                    _show_findings(error.findings, quiet, _language(lang, config))
+                    _show_findings(error.findings, quiet, language)
                 raise
             progress.stop()
             if outcome.up_to_date:  # the build we waited for made it
-                progress.finish(_up_to_date(what, config, all_periods, outcome.up_to_date, progress.seconds))
+                _up_to_date(progress, language, config, all_periods, every, outcome.up_to_date)
                 return
-            _show_findings(outcome.findings, quiet, _language(lang, config))
+            _show_findings(outcome.findings, quiet, language)
         except CpreportError as error:
             progress.failed(error.format_message())
             raise
         except KeyboardInterrupt:
             progress.failed("interrupted (Ctrl-C)")
             raise
-        from .narrative import said_used
-        words = said_used(outcome.narratives)
-        words = f" ({words})" if words else ""
-        if outcome.left:
-            words += (f"; approved and unchanged, so left as they are: {', '.join(str(p) for p in outcome.left)}")
-        if outcome.kept:
-            words += (f"; kept as built before, having no narrative of their own: "
-                      f"{', '.join(str(p) for p in outcome.kept)}")
+        from . import closing
+        more = lambda say: closing.details(say, outcome.narratives, outcome.left, outcome.kept)  # noqa: E731
+        rendered = lambda say: closing.rendered(say, rendered=len(outcome.rendered),  # noqa: E731
+                                                current=len(outcome.current))
+        took = outcome.seconds
         if all_periods:
-            months = ", ".join(str(p) for p in outcome.periods) or "none"
-            progress.finish(f"Built {len(outcome.periods)} {kinds[every]}(s) ({months}) and the index {outcome.folder / 'index.html'} "
-                            f"in {outcome.seconds:.1f} s{words}.\n{said_rendered(outcome, config.digits)}")
+            _finish(progress, language, lambda say: closing.built_all(
+                say, every=every, built=outcome.periods, index=outcome.folder / "index.html", took=took,
+                more=more(say)) + "\n" + rendered(say))
         elif outcome.current:
-            progress.finish(f"The report for {outcome.config.period} in {outcome.folder} already shows what the sheets "
-                            f"give: it is left as it is ({outcome.seconds:.1f} s).\n{said_rendered(outcome, config.digits)}")
+            _finish(progress, language, lambda say: closing.already_shown(
+                say, key=outcome.config.period, folder=outcome.folder, took=took) + "\n" + rendered(say))
         elif outcome.left:
-            progress.finish(f"The report for {config.period} in {outcome.folder} is approved and its figures have not "
-                            f"changed: it is left as it is ({outcome.seconds:.1f} s).")
+            _finish(progress, language, lambda say: closing.approved_unchanged(
+                say, key=config.period, folder=outcome.folder, took=took))
         else:
-            progress.finish(f"Built the report for {outcome.config.period} in {outcome.folder} in {outcome.seconds:.1f} s{words}.")
+            _finish(progress, language, lambda say: closing.built_one(
+                say, key=outcome.config.period, folder=outcome.folder, took=took, more=more(say)))
 
 
 @main.command(epilog=EXIT_CODES)
@@ -318,6 +350,16 @@ def figures(config_path, data, period, as_json, lang):
             checked.findings.errors) % {"num": say.number(checked.findings.errors)}))
 
 
+def _day(say, day) -> str:
+    """A date in words: "31 May 2017" / "٣١ أيار ٢٠١٧"."""
+    if not day:
+        return ""
+    from babel.dates import format_date
+
+    from .messages import LOCALES
+    return say.digits(format_date(day, "d MMMM y", locale=LOCALES[say.language]))
+
+
 @main.command(epilog=EXIT_CODES)
 @config_options
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Output folder (overrides the config).")
@@ -346,19 +388,21 @@ def explain(config_path, data, period, out, key, csv_path, lang):
         return
     explanation = explained(checked, figures, key, languages[0])
     figure = explanation.figure
-    as_of = f" (as of {figure.as_of:%d %B %Y})" if figure.as_of else ""
-    click.echo(f"{key} = {figure.value:,}{as_of}")
+    click.echo(_said(lang, lambda say: (say.gettext("%(key)s = %(value)s (as of %(day)s)") if figure.as_of else
+                                        say.gettext("%(key)s = %(value)s")) % {
+        "key": key, "value": say.number(figure.value), "day": _day(say, figure.as_of)}))
     for language in languages:
         shown = explained(checked, figures, key, language)
         click.echo(f"  {shown.label}")
         click.echo(f"  {shown.rule}")
     rows = explanation.rows
     if len(rows):
-        click.echo(f"{len(rows):,} row(s):")
+        click.echo(_said(lang, lambda say: say.ngettext("%(num)s row:", "%(num)s rows:", len(rows)) % {
+            "num": say.number(len(rows))}))
         click.echo(rows.to_string(index=False))
     if csv_path:
         rows.to_csv(csv_path, index=False, encoding="utf-8-sig")
-        click.echo(f"The rows are in {csv_path}.")
+        click.echo(_said(lang, lambda say: say.gettext("The rows are in %(file)s.") % {"file": csv_path}))
     if checked.findings.errors:
         _show_findings(checked.findings, quiet=True, language=lang)
         raise InvalidData(_said(lang, lambda say: say.ngettext(

@@ -158,14 +158,15 @@ class Progress:
         self.stop()
         self._log(logging.ERROR, message)
 
-    def finish(self, message: str) -> None:
+    def finish(self, message: str, shown: str | None = None) -> None:
         """The last line: what was built, where, and how long it took: on stdout, and always in the log.
 
+        `shown`: the line as the terminal says it (in the language asked), when the log's differs.
         A quiet run keeps it to the log, so that cron mails nothing unless something went wrong."""
         self.stop()
         self._log(logging.INFO, message)
         if not self.quiet:
-            sys.stdout.write(visible(message, keep="\n") + "\n")
+            sys.stdout.write(visible(message if shown is None else shown, keep="\n") + "\n")
             sys.stdout.flush()
 
     @property
