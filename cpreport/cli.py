@@ -83,6 +83,11 @@ def _show_findings(findings, quiet: bool = False, language: str = "en") -> None:
     show(findings, quiet=quiet, language=language)
 
 
+def _saying(language: str):
+    from .messages import Saying
+    return Saying(language)
+
+
 def _said(language: str, words) -> str:
     """A message in each language asked, one line each: words(saying) words it in one language."""
     from .terminal import in_languages
@@ -336,11 +341,16 @@ def figures(config_path, data, period, as_json, lang):
     if as_json:
         click.echo(result.to_json(), nl=False)
     else:
+        language = _language(lang, config)
         width = max(len(k) for k in result.items)
-        click.echo(f"Figures for {config.period} (to {config.period.end:%d %B %Y}):")
+        click.echo(_said(language, lambda say: say.gettext("Figures for %(period)s (to %(day)s):") % {
+            "period": say.period(str(config.period)) if say.arabic else str(config.period),
+            "day": _day(say, config.period.end)}))
+        say = _saying("en" if language == "en" else "ar")  # one table: in Arabic for ar and both
         for key, figure in result.items.items():
-            as_of = f"  as of {figure.as_of:%d %b %Y}" if key.startswith("displacement.") else ""
-            click.echo(f"  {key:<{width}}  {figure.value:>12,}{as_of}")
+            as_of = "  " + say.gettext("as of %(day)s") % {"day": _day(say, figure.as_of)} \
+                if key.startswith("displacement.") and figure.as_of else ""
+            click.echo(f"  {key:<{width}}  {say.number(figure.value):>12}{as_of}")
     if checked.findings.errors:
         language = _language(lang, config)
         _show_findings(checked.findings, quiet=True, language=language)
@@ -348,6 +358,11 @@ def figures(config_path, data, period, as_json, lang):
             "%(num)s error in the sheets: these figures leave out what could not be read.",
             "%(num)s errors in the sheets: these figures leave out what could not be read.",
             checked.findings.errors) % {"num": say.number(checked.findings.errors)}))
+
+
+def _approved_on(say, stamp: str) -> str:
+    """When a report was approved: its time stamp as recorded in English, its day in Arabic."""
+    return say.date(stamp[:10]) if say.arabic else stamp
 
 
 def _day(say, day) -> str:
@@ -416,7 +431,8 @@ def explain(config_path, data, period, out, key, csv_path, lang):
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Output folder (overrides the config).")
 @click.argument("month", required=False, metavar="[PERIOD]")
 @click.option("--by", "by", required=True, metavar="NAME", help="Who approves the report.")
-def approve(config_path, data, period, out, month, by):
+@lang_option
+def approve(config_path, data, period, out, month, by, lang):
     """Sign a period's report off: OUT/PERIOD/approval.json records who approved it, when, and the hashes of its
     inputs and files; the index and the report's footer show it.
 
@@ -426,17 +442,25 @@ def approve(config_path, data, period, out, month, by):
     from .approval import approve as approved
 
     config = _load_config(config_path, data, month or period, out)
+    language = _language(lang, config)
     outcome = approved(config, config.period, by)
+    key = lambda say: say.period(str(config.period)) if say.arabic else str(config.period)  # noqa: E731
     if outcome.up_to_date:
-        click.echo(f"The report for {config.period} is already {outcome.up_to_date}; it is left as it is.")
+        from .revisions import APPROVAL, read_json
+        already = read_json(outcome.folder / APPROVAL) or {}
+        click.echo(_said(language, lambda say: say.gettext(
+            "The report for %(period)s is already approved by %(by)s on %(day)s; it is left as it is.") % {
+            "period": key(say), "by": say.typed(already.get("by", "")), "day": _approved_on(say, already.get("approved", ""))}))
         return
-    click.echo(f"Approved the report for {config.period} in {outcome.folder} (by {by}); "
-               f"{outcome.folder / 'approval.json'} records it.")
+    click.echo(_said(language, lambda say: say.gettext(
+        "Approved the report for %(period)s in %(folder)s (by %(by)s); %(file)s records it.") % {
+        "period": key(say), "folder": outcome.folder, "by": say.typed(by), "file": outcome.folder / "approval.json"}))
 
 
 @main.command(epilog=EXIT_CODES)
 @click.argument("folder", type=click.Path(file_okay=False), default=".")
-def init(folder):
+@lang_option
+def init(folder, lang):
     """Make a ready project in FOLDER: config, narrative, templates, blank workbooks and a README.
 
     Files that already exist are left as they are.
@@ -444,13 +468,15 @@ def init(folder):
     from pathlib import Path
 
     from .scaffold import scaffold
+    language = _language(lang)
     made, kept = scaffold(Path(folder))
     for path in made:
-        click.echo(f"  made  {path}")
+        click.echo(_said(language, lambda say: say.gettext("  made  %(path)s") % {"path": path}))
     for path in kept:
-        click.echo(f"  kept  {path} (already there)")
-    click.echo(f"Ready: fill in the workbooks in {Path(folder).resolve()}, then run `cpreport build` there "
-               "(see its README.md for a cron line).")
+        click.echo(_said(language, lambda say: say.gettext("  kept  %(path)s (already there)") % {"path": path}))
+    click.echo(_said(language, lambda say: say.gettext(
+        "Ready: fill in the workbooks in %(folder)s, then run `cpreport build` there (see its README.md for a cron "
+        "line).") % {"folder": Path(folder).resolve()}))
 
 
 @main.command(epilog=EXIT_CODES)

@@ -64,3 +64,13 @@ def test_no_message_says_a_plural_with_s_in_brackets():
     found += [f"{path.relative_to(ROOT)}: {line.strip()}" for path in sorted((ROOT / "templates").rglob("*"))
               if path.is_file() for line in path.read_text("utf-8").splitlines() if re.search(r"\w\(s\)", line)]
     assert not found, "\n".join(found)
+
+
+def test_init_speaks_arabic_when_asked(tmp_path):
+    made = invoke("init", str(tmp_path / "project"), "--lang", "ar")
+    assert made.exit_code == 0, made.output
+    assert f"  أُنشئ  {tmp_path / 'project' / 'cpreport.toml'}" in made.output.splitlines()
+    assert made.output.splitlines()[-1].startswith(f"جاهز: املأ المصنفات في «{tmp_path / 'project'}»")
+    again = invoke("init", str(tmp_path / "project"), "--lang", "both")
+    assert f"  kept  {tmp_path / 'project' / 'cpreport.toml'} (already there)" in again.output.splitlines()
+    assert f"  بقي  {tmp_path / 'project' / 'cpreport.toml'} (موجود من قبل)" in again.output.splitlines()
