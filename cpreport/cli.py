@@ -486,13 +486,18 @@ def init(folder, lang):
 def doctor(config_path, lang):
     """Check that this machine can build the report, and say what to fix (exit 3 if anything is missing)."""
     from .doctor import diagnose
+    language = _language(lang)
     problems = 0
     for check in diagnose(config_path):
-        click.echo(f"  {'ok ' if check.ok else 'FIX'}  {check.name}: {check.detail}")
-        if not check.ok:
-            problems += 1
-            click.echo(f"         → {check.fix}")
-    language = lang or "en"
+        for n, say in enumerate(_saying(one) for one in (("en", "ar") if language == "both" else (language,))):
+            name, detail, fix = check.said(say)
+            mark = ("ok " if check.ok else "FIX") if n == 0 else "   "
+            if say.arabic:
+                mark = say.gettext("ok") if check.ok else say.gettext("FIX")
+            click.echo(f"  {mark}  {name}: {detail}")
+            if not check.ok:
+                click.echo(f"         → {fix}")
+        problems += not check.ok
     if problems:
         from .errors import EnvironmentProblem
         raise EnvironmentProblem(_said(language, lambda say: say.ngettext(

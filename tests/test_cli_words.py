@@ -74,3 +74,14 @@ def test_init_speaks_arabic_when_asked(tmp_path):
     again = invoke("init", str(tmp_path / "project"), "--lang", "both")
     assert f"  kept  {tmp_path / 'project' / 'cpreport.toml'} (already there)" in again.output.splitlines()
     assert f"  بقي  {tmp_path / 'project' / 'cpreport.toml'} (موجود من قبل)" in again.output.splitlines()
+
+
+def test_doctor_says_each_check_in_arabic(tmp_path, monkeypatch):
+    (tmp_path / "cpreport.toml").write_text('out = "reports"\n', "utf-8")
+    (tmp_path / "reports").write_text("a file where the output folder should be")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("doctor", "--lang", "ar")
+    assert result.exit_code == 3
+    assert f"  أصلِح  مجلد البيانات: لا توجد جداول في المجلد «{tmp_path}»" in result.output.splitlines()
+    assert re.search(r"^  سليم  الخط العربي: ", result.output, re.M), result.output
+    assert "FIX" not in result.output and "Data folder" not in result.output
