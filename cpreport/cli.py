@@ -97,8 +97,10 @@ def _said(language: str, words) -> str:
 def _worded(error: CpreportError, language: str) -> str:
     """An error's message in the language asked, where the error carries what it says; else as raised."""
     from . import closing
-    from .errors import ConfigError
+    from .errors import BuildLocked, ConfigError
 
+    if isinstance(error, BuildLocked) and error.folder is not None:
+        return _said(language, lambda say: closing.locked(say, out=error.folder, holder=error.holder))
     if isinstance(error, ConfigError):
         return _said(language, lambda say: closing.config_problems(say, problems=error.problems, path=error.path)) \
             + "\n" + error.lines()
@@ -242,7 +244,7 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
     config = _load_config(config_path, data, period, out)
     ensure_folder(config.out)
     language = _language(lang, config)
-    with Progress(file_logger(config.out), quiet, started=started) as progress:
+    with Progress(file_logger(config.out), quiet, started=started, language=language) as progress:
         try:
             found = None  # the inputs, hashed once per run: handed on to the build, which checks them again locked
             if not force and not reopen:

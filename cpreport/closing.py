@@ -144,6 +144,11 @@ def config_problems(say, *, problems: list[str], path) -> str:
     return heading % {"num": say.number(n), "path": path}
 
 
+def locked(say, *, out, holder: str) -> str:
+    return say.gettext("Another build is writing to %(folder)s (%(holder)s). Wait for it to finish, or give --wait "
+                       "SECONDS.") % {"folder": out, "holder": holder}
+
+
 def waiting(say, *, out, holder: str, wait: float) -> str:
     return say.gettext("Another build is writing to %(folder)s (%(holder)s); waiting up to %(seconds)s s.") % {
-        "folder": out, "holder": holder, "seconds": say.digits(f"{wait:g}")}
+        "folder": out, "holder": holder, "seconds": say.number(wait)}

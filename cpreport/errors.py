@@ -79,6 +79,10 @@ class BuildLocked(CpreportError):
 
     exit_code = EXIT_LOCKED
 
+    def __init__(self, message: str, folder=None, holder: str = ""):
+        super().__init__(message)
+        self.folder, self.holder = folder, holder
+
 
 class FiguresDisagree(CpreportError):
     """The English and Arabic halves state different figures: a template says a number wrongly."""

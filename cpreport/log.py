@@ -89,8 +89,9 @@ class Progress:
     """
 
     def __init__(self, logger: logging.Logger | None = None, quiet: bool = False, terminal: bool | None = None,
-                 started: float | None = None):
+                 started: float | None = None, language: str = "en"):
         self.logger = logger
+        self.language = language  # of what is shown on the terminal ("en", "ar", "both"); the log is English
         self.quiet = quiet
         self.terminal = sys.stderr.isatty() if terminal is None else terminal
         self.started = time.monotonic() if started is None else started
@@ -138,11 +139,17 @@ class Progress:
         self._current = (text, time.monotonic())
         self._live.update(self._task, description=text)
 
-    def say(self, message: str) -> None:
-        """A line worth reading even in a quiet run (e.g. waiting for another build)."""
+    def say(self, message: str, **words) -> None:
+        """A line worth reading even in a quiet run (e.g. waiting for another build): `words` (folder, holder,
+        wait) let it be said in the terminal's language."""
         self._log(logging.INFO, message)
         self.stop()
         if not self.quiet:
+            if words and self.language != "en":
+                from .closing import waiting
+                from .terminal import in_languages
+                message = in_languages(self.language, lambda say: waiting(say, out=words["folder"],
+                                                                          holder=words["holder"], wait=words["wait"]))
             self._plain(message)
 
     def stop(self) -> None:

@@ -85,3 +85,21 @@ def test_doctor_says_each_check_in_arabic(tmp_path, monkeypatch):
     assert f"  أصلِح  مجلد البيانات: لا توجد جداول في المجلد «{tmp_path}»" in result.output.splitlines()
     assert re.search(r"^  سليم  الخط العربي: ", result.output, re.M), result.output
     assert "FIX" not in result.output and "Data folder" not in result.output
+
+
+@pytest.mark.process
+def test_a_locked_output_folder_is_said_in_arabic(sample, tmp_path):
+    from filelock import FileLock
+
+    from cpreport.write import LOCK_NAME
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with FileLock(out / LOCK_NAME):
+        stopped = run_cpreport("build", "--config", str(sample), "--out", str(out), "--lang", "ar")
+        waited = run_cpreport("build", "--config", str(sample), "--out", str(out), "--lang", "ar", "--wait", "0.5")
+    assert stopped.returncode == 4, stopped.stdout + stopped.stderr
+    assert f"عملية إنشاء أخرى تكتب في «{out}»" in stopped.stderr, stopped.stderr
+    assert "Another build" not in stopped.stderr
+    assert waited.returncode == 4, waited.stdout + waited.stderr
+    assert "الانتظار حتى ٠٫٥ ثانية" in waited.stderr, waited.stderr
