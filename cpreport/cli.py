@@ -368,7 +368,7 @@ def _approved_on(say, stamp: str) -> str:
 
 
 def _day(say, day) -> str:
-    """A date in words: "31 May 2017" / "٣١ أيار ٢٠١٧"."""
+    """A date in words: "31 May 2017", with the Iraqi month names and Arabic-Indic digits in Arabic."""
     if not day:
         return ""
     from babel.dates import format_date

@@ -26,7 +26,7 @@ def seconds(say, value: float, places: int = 1) -> str:
 
 def period(say, key) -> str:
     """A period as the officer knows it: its key in English ("2017-05", the name of its folder), its name in
-    Arabic ("أيار ٢٠١٧")."""
+    Arabic (the Iraqi month name and Arabic-Indic digits)."""
     return say.period(str(key)) if say.arabic else str(key)
 
 
