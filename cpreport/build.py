@@ -66,7 +66,7 @@ def read_sheets(data: Path, progress: Progress | None = None, reader=None, intak
         before = manifest.snapshot(data, intake.skip)
         first = before if first is None else first
         if progress:
-            progress.stage("read", "again: a file changed while it was read" if attempt == 2 else "")
+            progress.stage("read", N_("again: a file changed while it was read") if attempt == 2 else "")
         loaded = load(data, reader, intake) if reader else load(data, intake=intake)
         # Only the files read as tables count: a log that cron writes beside the sheets changes too.
         read = {relative(path, data) for path in loaded.files}

@@ -8,25 +8,27 @@ import sys
 import time
 from pathlib import Path
 
+from .i18n import N_
 from .visible import visible
 
 LOG_NAME = "cpreport.log"
 LOG_BYTES, LOG_BACKUPS = 1_000_000, 5
 
+# What each stage is called on the terminal and in the log (the log's in English).
 STAGES = {
-    "lock": "taking the output folder's lock",
-    "read": "reading the sheets",
-    "validate": "checking the sheets",
-    "figures": "computing the figures",
-    "html": "rendering the HTML",
-    "render": "rendering",
-    "pdf": "rendering the PDF",
-    "docx": "writing the Word document",
-    "xlsx": "writing the Excel annex",
-    "stage": "writing the new files beside the old ones",
-    "staged": "new files written",
-    "swapped": "new files in place",
-    "index": "writing the index of periods",
+    "lock": N_("taking the output folder's lock"),
+    "read": N_("reading the sheets"),
+    "validate": N_("checking the sheets"),
+    "figures": N_("computing the figures"),
+    "html": N_("rendering the HTML"),
+    "render": N_("rendering"),
+    "pdf": N_("rendering the PDF"),
+    "docx": N_("writing the Word document"),
+    "xlsx": N_("writing the Excel annex"),
+    "stage": N_("writing the new files beside the old ones"),
+    "staged": N_("new files written"),
+    "swapped": N_("new files in place"),
+    "index": N_("writing the index of periods"),
 }
 
 
@@ -117,11 +119,27 @@ class Progress:
         """A stage begins; the previous one is done."""
         text = STAGES.get(name, name) + (f" {detail}" if detail else "")
         self._log(logging.INFO, text)
+        if self.language != "en":
+            text = self._worded(name, detail)
         if not self.quiet:
             if self.terminal:
                 self._show(text)
             else:
                 self._plain(text)
+
+    def _worded(self, name: str, detail: str) -> str:
+        """A stage as the terminal says it in its language: "checking the sheets" / "التحقق من الجداول"; a
+        period's key in its detail is said by name."""
+        from .messages import Saying
+
+        said = []
+        for language in ("en", "ar") if self.language == "both" else (self.language,):
+            say = Saying(language)
+            words = say.gettext(STAGES[name]) if name in STAGES else name
+            if detail:
+                words += " " + (say.period(say.gettext(detail)) if say.arabic else detail)
+            said.append(words)
+        return " · ".join(said)
 
     def _show(self, text: str) -> None:
         from rich.console import Console

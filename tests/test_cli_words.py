@@ -22,8 +22,10 @@ def test_build_in_arabic_closes_with_an_arabic_line_and_arabic_digits(sample, tm
     assert "ثانية" in last and ARABIC_INDIC.search(last.split("»")[1]), last
     assert not re.search("[0-9]", last.split("»")[1].split("(")[0]), last  # the seconds in Arabic-Indic digits
     assert "Built" not in built.stdout
+    assert "التحقق من الجداول" in built.stderr and "checking the sheets" not in built.stderr  # the stages too
     # The log keeps the English line for whoever reads it later.
-    assert f"Built the report for 2017-05 in {out / '2017-05'}" in (out / "cpreport.log").read_text("utf-8")
+    log = (out / "cpreport.log").read_text("utf-8")
+    assert f"Built the report for 2017-05 in {out / '2017-05'}" in log and "checking the sheets" in log
 
     again = run_cpreport("build", "--config", str(sample), "--out", str(out), "--lang", "both")
     assert again.returncode == 0, again.stdout + again.stderr
