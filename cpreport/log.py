@@ -128,8 +128,8 @@ class Progress:
                 self._plain(text)
 
     def _worded(self, name: str, detail: str) -> str:
-        """A stage as the terminal says it in its language: "checking the sheets" / "التحقق من الجداول"; a
-        period's key in its detail is said by name."""
+        """A stage as the terminal says it in its language ("checking the sheets", or its Arabic from the
+        catalog); in Arabic, a month's key in its detail is said by the month's name."""
         from .messages import Saying
 
         said = []
