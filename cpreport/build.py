@@ -66,7 +66,7 @@ def read_sheets(data: Path, progress: Progress | None = None, reader=None, intak
         before = manifest.snapshot(data, intake.skip)
         first = before if first is None else first
         if progress:
-            progress.stage("read", "again: a file changed while it was read" if attempt == 2 else "")
+            progress.stage("read", N_("again: a file changed while it was read") if attempt == 2 else "")
         loaded = load(data, reader, intake) if reader else load(data, intake=intake)
         # Only the files read as tables count: a log that cron writes beside the sheets changes too.
         read = {relative(path, data) for path in loaded.files}
@@ -149,8 +149,11 @@ def _stop_on_errors(config: Config, findings: Findings, outcome: Outcome) -> Non
         for stale in earlier - set(files):  # copies of sheets fixed since the last run
             (folder / stale).unlink(missing_ok=True)
         write_findings(folder, {FINDINGS_LIST: listed(files)})
-        raise InvalidData(f"{findings.errors} error(s) in the sheets: no report was written and the last good "
-                          f"one is left in place. The findings are in {outcome.folder}.", findings)
+        from .closing import sheets_have_errors
+        from .messages import Saying
+
+        raise InvalidData(sheets_have_errors(Saying("en"), errors=findings.errors, folder=outcome.folder), findings,
+                          outcome.folder)
 
 
 def _clear_old_findings(config: Config) -> None:
@@ -481,17 +484,10 @@ def write_index(config: Config, page: bytes) -> Path:
     return path
 
 
-def said_rendered(outcome: Outcome, digits: str = "arabic") -> str:
-    """How many periods were rendered and how many already showed what they would, in English then Arabic."""
-    from .i18n import translations
-    from .wording import Wording
+def said_rendered(outcome: Outcome, language: str = "both") -> str:
+    """How many periods were rendered and how many already showed what they would, in each language asked."""
+    from .closing import rendered
+    from .terminal import in_languages
 
-    lines = []
-    for language in ("en", "ar"):
-        wording = Wording(language, digits)
-        rendered, current = len(outcome.rendered), len(outcome.current)
-        lines.append(translations(language).ngettext(
-            "Rendered %(rendered)s period, %(current)s current (what they show has not changed).",
-            "Rendered %(rendered)s periods, %(current)s current (what they show has not changed).",
-            rendered) % {"rendered": wording.number(rendered), "current": wording.number(current)})
-    return "\n".join(lines)
+    return in_languages(language, lambda say: rendered(say, rendered=len(outcome.rendered),
+                                                       current=len(outcome.current)))

@@ -48,9 +48,18 @@ def config_options(command):
     return command
 
 
+LANGUAGE = "cpreport.language"  # the language asked, kept in the context for the messages of errors
+
+
+def _keep_language(ctx, param, value):
+    if value:
+        ctx.meta[LANGUAGE] = value
+    return value
+
+
 def lang_option(command):
     """--lang: the language of the findings and messages on the terminal."""
-    return click.option("--lang", type=click.Choice(["en", "ar", "both"]), default=None,
+    return click.option("--lang", type=click.Choice(["en", "ar", "both"]), default=None, callback=_keep_language,
                         help="Language of the findings and messages: en, ar or both [default: the config's "
                              "'language', else en].")(command)
 
@@ -62,7 +71,11 @@ def _load_config(config_path, data, period, out=None):
 
 def _language(lang, config=None) -> str:
     """--lang, else the config's `language`, else English."""
-    return lang or getattr(config, "language", None) or "en"
+    language = lang or getattr(config, "language", None) or "en"
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.meta[LANGUAGE] = language
+    return language
 
 
 def _show_findings(findings, quiet: bool = False, language: str = "en") -> None:
@@ -70,10 +83,31 @@ def _show_findings(findings, quiet: bool = False, language: str = "en") -> None:
     show(findings, quiet=quiet, language=language)
 
 
+def _saying(language: str):
+    from .messages import Saying
+    return Saying(language)
+
+
 def _said(language: str, words) -> str:
     """A message in each language asked, one line each: words(saying) words it in one language."""
     from .terminal import in_languages
     return in_languages(language, words)
+
+
+def _worded(error: CpreportError, language: str) -> str:
+    """An error's message in the language asked, where the error carries what it says; else as raised."""
+    from . import closing
+    from .errors import BuildLocked, ConfigError
+
+    if isinstance(error, BuildLocked) and error.folder is not None:
+        return _said(language, lambda say: closing.locked(say, out=error.folder, holder=error.holder))
+    if isinstance(error, ConfigError):
+        return _said(language, lambda say: closing.config_problems(say, problems=error.problems, path=error.path)) \
+            + "\n" + error.lines()
+    if isinstance(error, InvalidData) and error.findings is not None and error.folder is not None:
+        return _said(language, lambda say: closing.sheets_have_errors(say, errors=error.findings.errors,
+                                                                       folder=error.folder))
+    return error.format_message()
 
 
 class Commands(click.Group):
@@ -94,7 +128,7 @@ class Commands(click.Group):
             # so that the library does not depend on click.
             from .visible import visible
             # A message may quote a file name or a cell: shown, never acted on by the terminal.
-            shown = click.ClickException(visible(error.format_message(), keep="\n"))
+            shown = click.ClickException(visible(_worded(error, ctx.meta.get(LANGUAGE, "en")), keep="\n"))
             shown.exit_code = error.exit_code
             raise shown from None
 
@@ -158,10 +192,18 @@ def main():
     """Build the community policing programme's bilingual (English/Arabic) donor report from its sheets."""
 
 
-def _up_to_date(what: str, config, all_periods: bool, built: str, seconds: float) -> str:
+def _up_to_date(progress, language: str, config, all_periods: bool, every: str, built: str) -> None:
+    from .closing import up_to_date
+
     where = config.out / "index.html" if all_periods else config.out / str(config.period)
-    return (f"Up to date: {what} in {where} (built {built}; nothing has changed since). "
-            f"Checked in {seconds:.2f} s; --force builds anyway.")
+    words = lambda say: up_to_date(say, key=config.period, all_periods=all_periods, every=every,  # noqa: E731
+                                   where=where, built=built, checked=progress.seconds)
+    _finish(progress, language, words)
+
+
+def _finish(progress, language: str, words) -> None:
+    """A command's last line: in English in the log, in the language asked on the terminal."""
+    progress.finish(_said("en", words), shown=_said(language, words))
 
 
 @main.command(epilog=EXIT_CODES)
@@ -201,9 +243,8 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
         raise click.UsageError("--reason goes with --reopen.")
     config = _load_config(config_path, data, period, out)
     ensure_folder(config.out)
-    kinds = {"month": "month", "quarter": "quarter", "half": "half-year", "year": "year"}
-    what = f"every {kinds[every]} with data" if all_periods else f"the report for {config.period}"
-    with Progress(file_logger(config.out), quiet, started=started) as progress:
+    language = _language(lang, config)
+    with Progress(file_logger(config.out), quiet, started=started, language=language) as progress:
         try:
             found = None  # the inputs, hashed once per run: handed on to the build, which checks them again locked
             if not force and not reopen:
@@ -213,11 +254,11 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
                 else:
                     done = manifest.current(config.out, config.period, found)
                 if done:
-                    progress.finish(_up_to_date(what, config, all_periods, done["built"], progress.seconds))
+                    _up_to_date(progress, language, config, all_periods, every, done["built"])
                     return
             from .libraries import settle
             settle("pandas")  # this process's own: the library never does it on import
-            from .build import build as built, said_rendered
+            from .build import build as built
             try:
                 outcome = built(config, strict=strict, wait=wait, progress=progress, force=force or reopen,
                                 reopen=" ".join(reason.split()) if reopen else None, all_periods=all_periods,
@@ -225,39 +266,37 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
             except InvalidData as error:
                 progress.stop()
                 if error.findings is not None:
-                    _show_findings(error.findings, quiet, _language(lang, config))
+                    _show_findings(error.findings, quiet, language)
                 raise
             progress.stop()
             if outcome.up_to_date:  # the build we waited for made it
-                progress.finish(_up_to_date(what, config, all_periods, outcome.up_to_date, progress.seconds))
+                _up_to_date(progress, language, config, all_periods, every, outcome.up_to_date)
                 return
-            _show_findings(outcome.findings, quiet, _language(lang, config))
+            _show_findings(outcome.findings, quiet, language)
         except CpreportError as error:
             progress.failed(error.format_message())
             raise
         except KeyboardInterrupt:
             progress.failed("interrupted (Ctrl-C)")
             raise
-        from .narrative import said_used
-        words = said_used(outcome.narratives)
-        words = f" ({words})" if words else ""
-        if outcome.left:
-            words += (f"; approved and unchanged, so left as they are: {', '.join(str(p) for p in outcome.left)}")
-        if outcome.kept:
-            words += (f"; kept as built before, having no narrative of their own: "
-                      f"{', '.join(str(p) for p in outcome.kept)}")
+        from . import closing
+        more = lambda say: closing.details(say, outcome.narratives, outcome.left, outcome.kept)  # noqa: E731
+        rendered = lambda say: closing.rendered(say, rendered=len(outcome.rendered),  # noqa: E731
+                                                current=len(outcome.current))
+        took = outcome.seconds
         if all_periods:
-            months = ", ".join(str(p) for p in outcome.periods) or "none"
-            progress.finish(f"Built {len(outcome.periods)} {kinds[every]}(s) ({months}) and the index {outcome.folder / 'index.html'} "
-                            f"in {outcome.seconds:.1f} s{words}.\n{said_rendered(outcome, config.digits)}")
+            _finish(progress, language, lambda say: closing.built_all(
+                say, every=every, built=outcome.periods, index=outcome.folder / "index.html", took=took,
+                more=more(say)) + "\n" + rendered(say))
         elif outcome.current:
-            progress.finish(f"The report for {outcome.config.period} in {outcome.folder} already shows what the sheets "
-                            f"give: it is left as it is ({outcome.seconds:.1f} s).\n{said_rendered(outcome, config.digits)}")
+            _finish(progress, language, lambda say: closing.already_shown(
+                say, key=outcome.config.period, folder=outcome.folder, took=took) + "\n" + rendered(say))
         elif outcome.left:
-            progress.finish(f"The report for {config.period} in {outcome.folder} is approved and its figures have not "
-                            f"changed: it is left as it is ({outcome.seconds:.1f} s).")
+            _finish(progress, language, lambda say: closing.approved_unchanged(
+                say, key=config.period, folder=outcome.folder, took=took))
         else:
-            progress.finish(f"Built the report for {outcome.config.period} in {outcome.folder} in {outcome.seconds:.1f} s{words}.")
+            _finish(progress, language, lambda say: closing.built_one(
+                say, key=outcome.config.period, folder=outcome.folder, took=took, more=more(say)))
 
 
 @main.command(epilog=EXIT_CODES)
@@ -306,11 +345,16 @@ def figures(config_path, data, period, as_json, lang):
     if as_json:
         click.echo(result.to_json(), nl=False)
     else:
+        language = _language(lang, config)
         width = max(len(k) for k in result.items)
-        click.echo(f"Figures for {config.period} (to {config.period.end:%d %B %Y}):")
+        click.echo(_said(language, lambda say: say.gettext("Figures for %(period)s (to %(day)s):") % {
+            "period": say.period(str(config.period)) if say.arabic else str(config.period),
+            "day": _day(say, config.period.end)}))
+        say = _saying("en" if language == "en" else "ar")  # one table: in Arabic for ar and both
         for key, figure in result.items.items():
-            as_of = f"  as of {figure.as_of:%d %b %Y}" if key.startswith("displacement.") else ""
-            click.echo(f"  {key:<{width}}  {figure.value:>12,}{as_of}")
+            as_of = "  " + say.gettext("as of %(day)s") % {"day": _day(say, figure.as_of)} \
+                if key.startswith("displacement.") and figure.as_of else ""
+            click.echo(f"  {key:<{width}}  {say.number(figure.value):>12}{as_of}")
     if checked.findings.errors:
         language = _language(lang, config)
         _show_findings(checked.findings, quiet=True, language=language)
@@ -318,6 +362,21 @@ def figures(config_path, data, period, as_json, lang):
             "%(num)s error in the sheets: these figures leave out what could not be read.",
             "%(num)s errors in the sheets: these figures leave out what could not be read.",
             checked.findings.errors) % {"num": say.number(checked.findings.errors)}))
+
+
+def _approved_on(say, stamp: str) -> str:
+    """When a report was approved: its time stamp as recorded in English, its day in Arabic."""
+    return say.date(stamp[:10]) if say.arabic else stamp
+
+
+def _day(say, day) -> str:
+    """A date in words: "31 May 2017", with the Iraqi month names and Arabic-Indic digits in Arabic."""
+    if not day:
+        return ""
+    from babel.dates import format_date
+
+    from .messages import LOCALES
+    return say.digits(format_date(day, "d MMMM y", locale=LOCALES[say.language]))
 
 
 @main.command(epilog=EXIT_CODES)
@@ -350,19 +409,21 @@ def explain(config_path, data, period, out, key, csv_path, lang):
         return
     explanation = explained(checked, figures, key, languages[0])
     figure = explanation.figure
-    as_of = f" (as of {figure.as_of:%d %B %Y})" if figure.as_of else ""
-    click.echo(f"{key} = {figure.value:,}{as_of}")
+    click.echo(_said(lang, lambda say: (say.gettext("%(key)s = %(value)s (as of %(day)s)") if figure.as_of else
+                                        say.gettext("%(key)s = %(value)s")) % {
+        "key": key, "value": say.number(figure.value), "day": _day(say, figure.as_of)}))
     for language in languages:
         shown = explained(checked, figures, key, language)
         click.echo(f"  {shown.label}")
         click.echo(f"  {shown.rule}")
     rows = explanation.rows
     if len(rows):
-        click.echo(f"{len(rows):,} row(s):")
+        click.echo(_said(lang, lambda say: say.ngettext("%(num)s row:", "%(num)s rows:", len(rows)) % {
+            "num": say.number(len(rows))}))
         click.echo(rows.to_string(index=False))
     if csv_path:
         rows.to_csv(csv_path, index=False, encoding="utf-8-sig")
-        click.echo(f"The rows are in {csv_path}.")
+        click.echo(_said(lang, lambda say: say.gettext("The rows are in %(file)s.") % {"file": csv_path}))
     if checked.findings.errors:
         _show_findings(checked.findings, quiet=True, language=lang)
         raise InvalidData(_said(lang, lambda say: say.ngettext(
@@ -376,7 +437,8 @@ def explain(config_path, data, period, out, key, csv_path, lang):
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Output folder (overrides the config).")
 @click.argument("month", required=False, metavar="[PERIOD]")
 @click.option("--by", "by", required=True, metavar="NAME", help="Who approves the report.")
-def approve(config_path, data, period, out, month, by):
+@lang_option
+def approve(config_path, data, period, out, month, by, lang):
     """Sign a period's report off: OUT/PERIOD/approval.json records who approved it, when, and the hashes of its
     inputs and files; the index and the report's footer show it.
 
@@ -386,17 +448,25 @@ def approve(config_path, data, period, out, month, by):
     from .approval import approve as approved
 
     config = _load_config(config_path, data, month or period, out)
+    language = _language(lang, config)
     outcome = approved(config, config.period, by)
+    key = lambda say: say.period(str(config.period)) if say.arabic else str(config.period)  # noqa: E731
     if outcome.up_to_date:
-        click.echo(f"The report for {config.period} is already {outcome.up_to_date}; it is left as it is.")
+        from .revisions import APPROVAL, read_json
+        already = read_json(outcome.folder / APPROVAL) or {}
+        click.echo(_said(language, lambda say: say.gettext(
+            "The report for %(period)s is already approved by %(by)s on %(day)s; it is left as it is.") % {
+            "period": key(say), "by": say.typed(already.get("by", "")), "day": _approved_on(say, already.get("approved", ""))}))
         return
-    click.echo(f"Approved the report for {config.period} in {outcome.folder} (by {by}); "
-               f"{outcome.folder / 'approval.json'} records it.")
+    click.echo(_said(language, lambda say: say.gettext(
+        "Approved the report for %(period)s in %(folder)s (by %(by)s); %(file)s records it.") % {
+        "period": key(say), "folder": outcome.folder, "by": say.typed(by), "file": outcome.folder / "approval.json"}))
 
 
 @main.command(epilog=EXIT_CODES)
 @click.argument("folder", type=click.Path(file_okay=False), default=".")
-def init(folder):
+@lang_option
+def init(folder, lang):
     """Make a ready project in FOLDER: config, narrative, templates, blank workbooks and a README.
 
     Files that already exist are left as they are.
@@ -404,13 +474,15 @@ def init(folder):
     from pathlib import Path
 
     from .scaffold import scaffold
+    language = _language(lang)
     made, kept = scaffold(Path(folder))
     for path in made:
-        click.echo(f"  made  {path}")
+        click.echo(_said(language, lambda say: say.gettext("  made  %(path)s") % {"path": path}))
     for path in kept:
-        click.echo(f"  kept  {path} (already there)")
-    click.echo(f"Ready: fill in the workbooks in {Path(folder).resolve()}, then run `cpreport build` there "
-               "(see its README.md for a cron line).")
+        click.echo(_said(language, lambda say: say.gettext("  kept  %(path)s (already there)") % {"path": path}))
+    click.echo(_said(language, lambda say: say.gettext(
+        "Ready: fill in the workbooks in %(folder)s, then run `cpreport build` there (see its README.md for a cron "
+        "line).") % {"folder": Path(folder).resolve()}))
 
 
 @main.command(epilog=EXIT_CODES)
@@ -420,13 +492,18 @@ def init(folder):
 def doctor(config_path, lang):
     """Check that this machine can build the report, and say what to fix (exit 3 if anything is missing)."""
     from .doctor import diagnose
+    language = _language(lang)
     problems = 0
     for check in diagnose(config_path):
-        click.echo(f"  {'ok ' if check.ok else 'FIX'}  {check.name}: {check.detail}")
-        if not check.ok:
-            problems += 1
-            click.echo(f"         → {check.fix}")
-    language = lang or "en"
+        for n, say in enumerate(_saying(one) for one in (("en", "ar") if language == "both" else (language,))):
+            name, detail, fix = check.said(say)
+            mark = ("ok " if check.ok else "FIX") if n == 0 else "   "
+            if say.arabic:
+                mark = say.gettext("ok") if check.ok else say.gettext("FIX")
+            click.echo(f"  {mark}  {name}: {detail}")
+            if not check.ok:
+                click.echo(f"         → {fix}")
+        problems += not check.ok
     if problems:
         from .errors import EnvironmentProblem
         raise EnvironmentProblem(_said(language, lambda say: say.ngettext(

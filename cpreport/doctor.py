@@ -4,7 +4,9 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from .i18n import N_
 
 # Python package -> module it is imported as.
 PACKAGES = {"click": "click", "pandas": "pandas", "openpyxl": "openpyxl", "python-calamine": "python_calamine",
@@ -15,10 +17,19 @@ PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
 
 @dataclass(frozen=True)
 class Check:
+    """One check: its name, what was found and how to fix it are msgids, worded when shown with `words`."""
+
     name: str
     ok: bool
     detail: str
     fix: str = ""
+    words: dict = field(default_factory=dict)
+
+    def said(self, say) -> tuple[str, str, str]:
+        """The check's name, what was found and how to fix it, in the language of `say` (cpreport.messages)."""
+        words = {k: say.number(v) if isinstance(v, int) else v for k, v in self.words.items()}
+        return (say.gettext(self.name), say.gettext(self.detail) % words if self.detail else "",
+                say.gettext(self.fix) % words if self.fix else "")
 
 
 def _packages() -> Check:
@@ -32,20 +43,20 @@ def _packages() -> Check:
         except (ImportError, importlib.metadata.PackageNotFoundError):
             missing.append(package)
     if missing:
-        return Check("Python packages", False, f"missing: {', '.join(missing)}",
-                     "Install cpreport with its dependencies: pip install -e . (from cpreport's folder) or pip install "
-                     + " ".join(missing))
-    return Check("Python packages", True, ", ".join(found))
+        return Check(N_("Python packages"), False, N_("missing: %(packages)s"),
+                     N_("Install cpreport with its dependencies: pip install -e . (from cpreport's folder) or pip "
+                        "install %(command)s"), {"packages": ", ".join(missing), "command": " ".join(missing)})
+    return Check(N_("Python packages"), True, "%(packages)s", words={"packages": ", ".join(found)})
 
 
 def _weasyprint() -> Check:
     try:
         import weasyprint
     except ImportError:
-        return Check("WeasyPrint and Pango", False, "WeasyPrint is not installed", "pip install weasyprint")
+        return Check(N_("WeasyPrint and Pango"), False, N_("WeasyPrint is not installed"), "pip install weasyprint")
     except OSError as error:  # the Python package is there, Pango is not
-        return Check("WeasyPrint and Pango", False, f"WeasyPrint cannot load Pango ({error})",
-                     f"apt-get install {PANGO_PACKAGES}")
+        return Check(N_("WeasyPrint and Pango"), False, N_("WeasyPrint cannot load Pango (%(error)s)"),
+                     "apt-get install %(packages)s", {"error": str(error), "packages": PANGO_PACKAGES})
     try:
         from .i18n import translations
 
@@ -53,18 +64,21 @@ def _weasyprint() -> Check:
         said = translations("ar").gettext("A test page")
         pdf = weasyprint.HTML(string=f'<p lang="ar" dir="rtl">{said}</p>').write_pdf()
     except Exception as error:  # any failure to lay out a page means no report can be printed
-        return Check("WeasyPrint and Pango", False, f"a test page cannot be rendered ({error})",
-                     f"apt-get install {PANGO_PACKAGES}, then pip install --force-reinstall weasyprint")
-    return Check("WeasyPrint and Pango", True, f"WeasyPrint {weasyprint.__version__} renders a page ({len(pdf):,} bytes)")
+        return Check(N_("WeasyPrint and Pango"), False, N_("a test page cannot be rendered (%(error)s)"),
+                     N_("apt-get install %(packages)s, then pip install --force-reinstall weasyprint"),
+                     {"error": str(error), "packages": PANGO_PACKAGES})
+    return Check(N_("WeasyPrint and Pango"), True, N_("WeasyPrint %(version)s renders a page (%(bytes)s bytes)"),
+                 words={"version": weasyprint.__version__, "bytes": len(pdf)})
 
 
 def _arabic_font() -> Check:
     from .render import ARABIC_FONTS, FONT_PACKAGE, arabic_fonts
     fonts = arabic_fonts()
     if not fonts:
-        return Check("Arabic font", False, f"none of {', '.join(ARABIC_FONTS)} is installed",
-                     f"apt-get install {FONT_PACKAGE} (or fonts-noto-core), then fc-cache -f")
-    return Check("Arabic font", True, ", ".join(fonts))
+        return Check(N_("Arabic font"), False, N_("none of %(fonts)s is installed"),
+                     N_("apt-get install %(package)s (or fonts-noto-core), then fc-cache -f"),
+                     {"fonts": ", ".join(ARABIC_FONTS), "package": FONT_PACKAGE})
+    return Check(N_("Arabic font"), True, "%(fonts)s", words={"fonts": ", ".join(fonts)})
 
 
 def _config(path: str | None):
@@ -73,23 +87,28 @@ def _config(path: str | None):
     try:
         config = load_config(path)
     except ConfigError as error:
-        return None, Check("Config", False, "; ".join(error.problems), "Correct cpreport.toml as said (see the README's table of keys).")
-    where = config.path or "no cpreport.toml: defaults, data in the current folder"
-    return config, Check("Config", True, str(where))
+        return None, Check(N_("Config"), False, "%(problems)s",
+                           N_("Correct cpreport.toml as said (see the README's table of keys)."),
+                           {"problems": "; ".join(error.problems)})
+    if config.path:
+        return config, Check(N_("Config"), True, "%(path)s", words={"path": str(config.path)})
+    return config, Check(N_("Config"), True, N_("no cpreport.toml: defaults, data in the current folder"))
 
 
 def _data(config) -> Check:
     from .contract import TABLES
     from .datafolder import relative, sheet_files
     if not config.data.is_dir():
-        return Check("Data folder", False, f"{config.data} does not exist",
-                     "Set 'data' in cpreport.toml (or CPREPORT_DATA, or --data) to the folder of the sheets, "
-                     "or make a project with `cpreport init`.")
+        return Check(N_("Data folder"), False, N_("%(folder)s does not exist"),
+                     N_("Set 'data' in cpreport.toml (or CPREPORT_DATA, or --data) to the folder of the sheets, "
+                        "or make a project with `cpreport init`."), {"folder": str(config.data)})
     files = sheet_files(config.data, config.intake.skip)
     if not files:
-        return Check("Data folder", False, f"{config.data} holds no sheets",
-                     f"Put the {', '.join(TABLES)} workbooks or CSV files there (`cpreport init` makes blank ones).")
-    return Check("Data folder", True, f"{config.data}: {', '.join(relative(p, config.data) for p in files)}")
+        return Check(N_("Data folder"), False, N_("%(folder)s holds no sheets"),
+                     N_("Put the %(tables)s workbooks or CSV files there (`cpreport init` makes blank ones)."),
+                     {"folder": str(config.data), "tables": ", ".join(TABLES)})
+    return Check(N_("Data folder"), True, "%(folder)s: %(files)s",
+                 words={"folder": str(config.data), "files": ", ".join(relative(p, config.data) for p in files)})
 
 
 def _output(config) -> Check:
@@ -104,19 +123,22 @@ def _output(config) -> Check:
         with tempfile.NamedTemporaryFile(dir=existing, prefix=".doctor-"):
             pass
     except OSError as error:
-        return Check("Output folder", False, f"{out} is not writable ({error.strerror})",
-                     f"Give this user write access to {out}, or set 'out' (CPREPORT_OUT, --out) to a folder it can write.")
+        return Check(N_("Output folder"), False, N_("%(folder)s is not writable (%(error)s)"),
+                     N_("Give this user write access to %(folder)s, or set 'out' (CPREPORT_OUT, --out) to a folder "
+                        "it can write."), {"folder": str(out), "error": error.strerror})
     if existing != out:
-        return Check("Output folder", True, f"{out} will be made in {existing}, which is writable")
+        return Check(N_("Output folder"), True, N_("%(folder)s will be made in %(existing)s, which is writable"),
+                     words={"folder": str(out), "existing": str(existing)})
     from filelock import FileLock, Timeout
 
     from .write import LOCK_NAME, holder
     try:  # the lock itself says whether a build runs; a holder file left by a killed build does not
         with FileLock(out / LOCK_NAME, timeout=0):
-            busy = ""
+            pass
     except Timeout:
-        busy = f"; a build is running ({holder(out)})"
-    return Check("Output folder", True, f"{out} is writable{busy}")
+        return Check(N_("Output folder"), True, N_("%(folder)s is writable; a build is running (%(holder)s)"),
+                     words={"folder": str(out), "holder": holder(out)})
+    return Check(N_("Output folder"), True, N_("%(folder)s is writable"), words={"folder": str(out)})
 
 
 def _word_pictures(config) -> Check:
@@ -125,9 +147,9 @@ def _word_pictures(config) -> Check:
 
     found = shutil.which("pdftoppm")
     if found:
-        return Check("Word document's charts", True, f"pdftoppm at {found}")
-    return Check("Word document's charts", False, "poppler's pdftoppm is not installed, and formats names docx",
-                 "apt-get install poppler-utils")
+        return Check(N_("Word document's charts"), True, N_("pdftoppm at %(path)s"), words={"path": found})
+    return Check(N_("Word document's charts"), False,
+                 N_("poppler's pdftoppm is not installed, and formats names docx"), "apt-get install poppler-utils")
 
 
 def diagnose(config_path: str | None = None) -> list[Check]:

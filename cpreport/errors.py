@@ -40,9 +40,15 @@ class ConfigError(CpreportError):
 
     def __init__(self, problems: list[str] | str, path: object = None):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.path = path
         where = f" in {path}" if path else ""
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"The configuration has {len(self.problems)} problem(s){where}:\n{lines}")
+        n = len(self.problems)
+        # English for the log; the terminal words the heading in the language asked (cpreport.closing).
+        super().__init__(f"The configuration has {n} {'problem' if n == 1 else 'problems'}{where}:\n{self.lines()}")
+
+    def lines(self) -> str:
+        """The problems, one line each, as the M&E lead who edits the config reads them."""
+        return "\n".join(f"  - {p}" for p in self.problems)
 
 
 class UnknownFigure(CpreportError):
@@ -56,9 +62,10 @@ class InvalidData(CpreportError):
 
     exit_code = EXIT_INVALID
 
-    def __init__(self, message: str, findings=None):
+    def __init__(self, message: str, findings=None, folder=None):
         super().__init__(message)
         self.findings = findings
+        self.folder = folder  # where a build that stopped wrote the findings
 
 
 class EnvironmentProblem(CpreportError):
@@ -71,6 +78,10 @@ class BuildLocked(CpreportError):
     """Another build holds the output folder."""
 
     exit_code = EXIT_LOCKED
+
+    def __init__(self, message: str, folder=None, holder: str = ""):
+        super().__init__(message)
+        self.folder, self.holder = folder, holder
 
 
 class FiguresDisagree(CpreportError):

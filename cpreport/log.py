@@ -8,25 +8,27 @@ import sys
 import time
 from pathlib import Path
 
+from .i18n import N_
 from .visible import visible
 
 LOG_NAME = "cpreport.log"
 LOG_BYTES, LOG_BACKUPS = 1_000_000, 5
 
+# What each stage is called on the terminal and in the log (the log's in English).
 STAGES = {
-    "lock": "taking the output folder's lock",
-    "read": "reading the sheets",
-    "validate": "checking the sheets",
-    "figures": "computing the figures",
-    "html": "rendering the HTML",
-    "render": "rendering",
-    "pdf": "rendering the PDF",
-    "docx": "writing the Word document",
-    "xlsx": "writing the Excel annex",
-    "stage": "writing the new files beside the old ones",
-    "staged": "new files written",
-    "swapped": "new files in place",
-    "index": "writing the index of periods",
+    "lock": N_("taking the output folder's lock"),
+    "read": N_("reading the sheets"),
+    "validate": N_("checking the sheets"),
+    "figures": N_("computing the figures"),
+    "html": N_("rendering the HTML"),
+    "render": N_("rendering"),
+    "pdf": N_("rendering the PDF"),
+    "docx": N_("writing the Word document"),
+    "xlsx": N_("writing the Excel annex"),
+    "stage": N_("writing the new files beside the old ones"),
+    "staged": N_("new files written"),
+    "swapped": N_("new files in place"),
+    "index": N_("writing the index of periods"),
 }
 
 
@@ -89,8 +91,9 @@ class Progress:
     """
 
     def __init__(self, logger: logging.Logger | None = None, quiet: bool = False, terminal: bool | None = None,
-                 started: float | None = None):
+                 started: float | None = None, language: str = "en"):
         self.logger = logger
+        self.language = language  # of what is shown on the terminal ("en", "ar", "both"); the log is English
         self.quiet = quiet
         self.terminal = sys.stderr.isatty() if terminal is None else terminal
         self.started = time.monotonic() if started is None else started
@@ -116,11 +119,27 @@ class Progress:
         """A stage begins; the previous one is done."""
         text = STAGES.get(name, name) + (f" {detail}" if detail else "")
         self._log(logging.INFO, text)
+        if self.language != "en":
+            text = self._worded(name, detail)
         if not self.quiet:
             if self.terminal:
                 self._show(text)
             else:
                 self._plain(text)
+
+    def _worded(self, name: str, detail: str) -> str:
+        """A stage as the terminal says it in its language ("checking the sheets", or its Arabic from the
+        catalog); in Arabic, a month's key in its detail is said by the month's name."""
+        from .messages import Saying
+
+        said = []
+        for language in ("en", "ar") if self.language == "both" else (self.language,):
+            say = Saying(language)
+            words = say.gettext(STAGES[name]) if name in STAGES else name
+            if detail:
+                words += " " + (say.period(say.gettext(detail)) if say.arabic else detail)
+            said.append(words)
+        return " · ".join(said)
 
     def _show(self, text: str) -> None:
         from rich.console import Console
@@ -138,11 +157,17 @@ class Progress:
         self._current = (text, time.monotonic())
         self._live.update(self._task, description=text)
 
-    def say(self, message: str) -> None:
-        """A line worth reading even in a quiet run (e.g. waiting for another build)."""
+    def say(self, message: str, **words) -> None:
+        """A line worth reading even in a quiet run (e.g. waiting for another build): `words` (folder, holder,
+        wait) let it be said in the terminal's language."""
         self._log(logging.INFO, message)
         self.stop()
         if not self.quiet:
+            if words and self.language != "en":
+                from .closing import waiting
+                from .terminal import in_languages
+                message = in_languages(self.language, lambda say: waiting(say, out=words["folder"],
+                                                                          holder=words["holder"], wait=words["wait"]))
             self._plain(message)
 
     def stop(self) -> None:
@@ -158,14 +183,15 @@ class Progress:
         self.stop()
         self._log(logging.ERROR, message)
 
-    def finish(self, message: str) -> None:
+    def finish(self, message: str, shown: str | None = None) -> None:
         """The last line: what was built, where, and how long it took: on stdout, and always in the log.
 
+        `shown`: the line as the terminal says it (in the language asked), when the log's differs.
         A quiet run keeps it to the log, so that cron mails nothing unless something went wrong."""
         self.stop()
         self._log(logging.INFO, message)
         if not self.quiet:
-            sys.stdout.write(visible(message, keep="\n") + "\n")
+            sys.stdout.write(visible(message if shown is None else shown, keep="\n") + "\n")
             sys.stdout.flush()
 
     @property

@@ -91,8 +91,10 @@ def holder(out: Path) -> str:
 
 
 @contextlib.contextmanager
-def build_lock(out: Path, wait: float = 0, on_wait: Callable[[str], None] | None = None):
-    """Hold the output folder's lock for the whole build; another build waits `wait` seconds, then stops."""
+def build_lock(out: Path, wait: float = 0, on_wait: Callable[..., None] | None = None):
+    """Hold the output folder's lock for the whole build; another build waits `wait` seconds, then stops.
+
+    on_wait(message, folder=, holder=, wait=): told when this build starts waiting for another."""
     from filelock import FileLock, Timeout
 
     ensure_folder(out)
@@ -104,11 +106,14 @@ def build_lock(out: Path, wait: float = 0, on_wait: Callable[[str], None] | None
             if wait <= 0:
                 raise
             if on_wait:
-                on_wait(f"Another build is writing to {out} ({holder(out)}); waiting up to {wait:g} s.")
+                held = holder(out)
+                on_wait(f"Another build is writing to {out} ({held}); waiting up to {wait:g} s.", folder=out,
+                        holder=held, wait=wait)
             lock.acquire(timeout=wait)
         except Timeout:
-            raise BuildLocked(f"Another build is writing to {out} ({holder(out)}). Wait for it to finish, "
-                              "or give --wait SECONDS.") from None
+            held = holder(out)
+            raise BuildLocked(f"Another build is writing to {out} ({held}). Wait for it to finish, "
+                              "or give --wait SECONDS.", folder=out, holder=held) from None
     try:
         started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         write_atomically(out / HOLDER_NAME, json.dumps({"pid": os.getpid(), "started": started}).encode())

@@ -99,7 +99,7 @@ def test_every_problem_is_listed_at_once_and_the_command_exits_with_2(tmp_path, 
     monkeypatch.chdir(tmp_path)
     result = invoke("build")
     assert result.exit_code == 2
-    assert f"The configuration has 3 problem(s) in {tmp_path / 'cpreport.toml'}:" in result.output
+    assert f"The configuration has 3 problems in {tmp_path / 'cpreport.toml'}:" in result.output
     for line in ("  - unknown key 'headlin'; did you mean 'headline'?",
                  "  - 'digits' must be 'arabic' or 'western', not 'hindi'",
                  f"  - 'data': the folder {tmp_path / 'sheets'} does not exist"):

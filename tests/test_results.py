@@ -263,7 +263,7 @@ def test_every_quarter_is_built_and_the_index_groups_the_kinds(own):
 def test_cli_builds_every_half_year(own):
     result = CliRunner().invoke(main, ["build", "--config", str(own), "--all-periods", "--every", "half"])
     assert result.exit_code == 0, result.output
-    assert "Built 3 half-year(s) (2016-H2, 2017-H1, 2017-H2)" in result.output
+    assert "Built 3 half-years (2016-H2, 2017-H1 and 2017-H2)" in result.output
     assert (own.parent / "out" / "2017-H2" / "figures.json").is_file()
 
 

@@ -238,7 +238,7 @@ def test_every_month_with_data_gets_its_folder_and_the_index_lists_them(sample, 
     assert result.returncode == 0, result.stderr
     months = sorted(p.name for p in out.iterdir() if re.fullmatch(r"\d{4}-\d\d", p.name))
     assert months[0] == "2015-03" and months[-1] == "2017-05"  # the first forum, the period
-    assert f"Built {len(months)} month(s)" in result.stdout
+    assert f"Built {len(months)} months (" in result.stdout
     assert "narrative/2017-04/en.md, narrative/2017-04/ar.md for 2017-04" in result.stdout
     assert "News of April." in (out / "2017-04" / "report.html").read_text("utf-8")
     march = (out / "2017-03" / "report.html").read_text("utf-8")

@@ -1,0 +1,107 @@
+"""What the commands print is worded from the catalogs, in the language asked, with each language's plurals."""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, invoke, run_cpreport
+
+ARABIC_INDIC = re.compile("[٠-٩]")
+
+
+@pytest.mark.process
+def test_build_in_arabic_closes_with_an_arabic_line_and_arabic_digits(sample, tmp_path):
+    out = tmp_path / "out"
+    built = run_cpreport("build", "--config", str(sample), "--out", str(out), "--lang", "ar")
+    assert built.returncode == 0, built.stdout + built.stderr
+    last = built.stdout.strip().splitlines()[-1]
+    assert last.startswith("أُنشئ تقرير أيار ٢٠١٧ في «"), last
+    assert "ثانية" in last and ARABIC_INDIC.search(last.split("»")[1]), last
+    assert not re.search("[0-9]", last.split("»")[1].split("(")[0]), last  # the seconds in Arabic-Indic digits
+    assert "Built" not in built.stdout
+    assert "التحقق من الجداول" in built.stderr and "checking the sheets" not in built.stderr  # the stages too
+    # The log keeps the English line for whoever reads it later.
+    log = (out / "cpreport.log").read_text("utf-8")
+    assert f"Built the report for 2017-05 in {out / '2017-05'}" in log and "checking the sheets" in log
+
+    again = run_cpreport("build", "--config", str(sample), "--out", str(out), "--lang", "both")
+    assert again.returncode == 0, again.stdout + again.stderr
+    english, arabic_line = again.stdout.strip().splitlines()[-2:]
+    assert english.startswith("Up to date: the report for 2017-05 in "), english
+    assert arabic_line.startswith("لا جديد: تقرير أيار ٢٠١٧ في «"), arabic_line
+
+
+@pytest.mark.parametrize("text, english, arabic_words", [
+    ('headlin = "x"\n', "The configuration has 1 problem in", "في ملف الإعدادات «{path}» مشكلة واحدة:"),
+    ('headlin = "x"\nshade = "y"\n', "The configuration has 2 problems in", "في ملف الإعدادات «{path}» مشكلتان:"),
+])
+def test_a_config_error_counts_its_problems_in_each_language(tmp_path, monkeypatch, text, english, arabic_words):
+    path = tmp_path / "cpreport.toml"
+    path.write_text(text, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    shown = invoke("validate")
+    assert shown.exit_code == 2
+    assert f"{english} {path}:" in shown.output, shown.output
+    assert "(s)" not in shown.output
+    said = invoke("validate", "--lang", "ar")
+    assert said.exit_code == 2
+    assert arabic_words.format(path=path) in said.output, said.output
+    assert "The configuration has" not in said.output
+    assert "  - unknown key 'headlin'" in said.output  # the problems themselves stay as the config's editor reads them
+
+
+def _string_literals(path: Path):
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.lineno, node.value
+
+
+def test_no_message_says_a_plural_with_s_in_brackets():
+    """"1 month(s)" is no plural in either language: the catalogs' ngettext says each."""
+    found = [f"{path.relative_to(ROOT)}:{line}: {text!r}" for path in sorted((ROOT / "cpreport").rglob("*.py"))
+             for line, text in _string_literals(path) if re.search(r"\w\(s\)", text)]
+    found += [f"{path.relative_to(ROOT)}: {line.strip()}" for path in sorted((ROOT / "templates").rglob("*"))
+              if path.is_file() for line in path.read_text("utf-8").splitlines() if re.search(r"\w\(s\)", line)]
+    assert not found, "\n".join(found)
+
+
+def test_init_speaks_arabic_when_asked(tmp_path):
+    made = invoke("init", str(tmp_path / "project"), "--lang", "ar")
+    assert made.exit_code == 0, made.output
+    assert f"  أُنشئ  {tmp_path / 'project' / 'cpreport.toml'}" in made.output.splitlines()
+    assert made.output.splitlines()[-1].startswith(f"جاهز: املأ المصنفات في «{tmp_path / 'project'}»")
+    again = invoke("init", str(tmp_path / "project"), "--lang", "both")
+    assert f"  kept  {tmp_path / 'project' / 'cpreport.toml'} (already there)" in again.output.splitlines()
+    assert f"  بقي  {tmp_path / 'project' / 'cpreport.toml'} (موجود من قبل)" in again.output.splitlines()
+
+
+def test_doctor_says_each_check_in_arabic(tmp_path, monkeypatch):
+    (tmp_path / "cpreport.toml").write_text('out = "reports"\n', "utf-8")
+    (tmp_path / "reports").write_text("a file where the output folder should be")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("doctor", "--lang", "ar")
+    assert result.exit_code == 3
+    assert f"  أصلِح  مجلد البيانات: لا توجد جداول في المجلد «{tmp_path}»" in result.output.splitlines()
+    assert re.search(r"^  سليم  الخط العربي: ", result.output, re.M), result.output
+    assert "FIX" not in result.output and "Data folder" not in result.output
+
+
+@pytest.mark.process
+def test_a_locked_output_folder_is_said_in_arabic(sample, tmp_path):
+    from filelock import FileLock
+
+    from cpreport.write import LOCK_NAME
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with FileLock(out / LOCK_NAME):
+        stopped = run_cpreport("build", "--config", str(sample), "--out", str(out), "--lang", "ar")
+        waited = run_cpreport("build", "--config", str(sample), "--out", str(out), "--lang", "ar", "--wait", "0.5")
+    assert stopped.returncode == 4, stopped.stdout + stopped.stderr
+    assert f"عملية إنشاء أخرى تكتب في «{out}»" in stopped.stderr, stopped.stderr
+    assert "Another build" not in stopped.stderr
+    assert waited.returncode == 4, waited.stdout + waited.stderr
+    assert "الانتظار حتى ٠٫٥ ثانية" in waited.stderr, waited.stderr
