@@ -15,12 +15,13 @@ def seconds(say, value: float, places: int = 1) -> str:
     """A duration in seconds: "12.3" / "١٢٫٣"."""
     from babel.numbers import format_decimal
 
-    from .messages import ARABIC_DIGITS, LOCALES
+    from .digits import TO_ARABIC
+    from .messages import LOCALES
 
     pattern = "#,##0." + "0" * places
     if say.arabic:
         return format_decimal(value, format=pattern, locale=LOCALES["ar"], numbering_system="arab").translate(
-            ARABIC_DIGITS)
+            TO_ARABIC)
     return format_decimal(value, format=pattern, locale="en")
 
 
