@@ -265,9 +265,14 @@ def parse_governorates(raw: pd.Series, encoded: tuple | None = None) -> Parsed:
     unknown = raw.notna() & pcodes.isna()
     near = _near(raw, unknown, _governorate_near)
     names = {g.pcode: g for g in governorates()}
-    return Parsed(pcodes, {Code.CP208: unknown}, details={Code.CP208: {
-        "near": near.map(lambda pcode: names[pcode].name_en if pcode in names else None),
-        "near_ar": near.map(lambda pcode: names[pcode].name_ar if pcode in names else None)}})
+    # Named only where a cell is no governorate: a lookup per row of 100,000 good cells cost 0.15 s of the check.
+    suggested = np.flatnonzero(near.notna().to_numpy())
+    details = {}
+    for key, attribute in (("near", "name_en"), ("near_ar", "name_ar")):
+        named = np.full(len(near), None, dtype=object)  # None, never NaN: no suggestion is no hint
+        named[suggested] = [getattr(names[p], attribute) if p in names else None for p in near.iloc[suggested]]
+        details[key] = pd.Series(named, index=near.index, dtype=object)
+    return Parsed(pcodes, {Code.CP208: unknown}, details={Code.CP208: details})
 
 
 def _governorate_near(value: object) -> str | None:
