@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .digits import to_western
+from .digits import ARABIC_DECIMAL, ARABIC_PERCENT, to_western
 from .figures import Figures
 from .i18n import N_, translations
 
@@ -43,9 +43,9 @@ def typed(cell) -> tuple[object, str | None]:
         except ValueError:
             pass
     text = " ".join(cell.text_content().split())
-    plain = SEPARATORS.sub("", to_western(text)).replace("٫", ".")
-    percent = plain.endswith(("%", "٪"))
-    plain = plain.rstrip("%٪")
+    plain = SEPARATORS.sub("", to_western(text)).replace(ARABIC_DECIMAL, ".")
+    percent = plain.endswith(("%", ARABIC_PERCENT))
+    plain = plain.rstrip("%" + ARABIC_PERCENT)
     if plain and NUMBER.match(plain):
         number = float(plain) if "." in plain else int(plain)
         if percent:

@@ -7,6 +7,8 @@ ARABIC_INDIC = "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
 EASTERN_ARABIC_INDIC = "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9"
 # The Arabic thousands separator and decimal point (٬ ٫), which CLDR writes between Arabic-Indic digits.
 ARABIC_THOUSANDS, ARABIC_DECIMAL = "\u066c", "\u066b"
+# The Arabic comma, semicolon and percent sign that Arabic text takes in place of the Latin ones.
+ARABIC_COMMA, ARABIC_SEMICOLON, ARABIC_PERCENT = "\u060c", "\u061b", "\u066a"
 
 TO_ARABIC = str.maketrans(WESTERN, ARABIC_INDIC)
 TO_WESTERN = str.maketrans(ARABIC_INDIC + EASTERN_ARABIC_INDIC, WESTERN * 2)

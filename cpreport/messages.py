@@ -14,7 +14,7 @@ import re
 
 from markupsafe import Markup
 
-from .digits import TO_ARABIC
+from .digits import ARABIC_COMMA, ARABIC_SEMICOLON, TO_ARABIC
 from .findings import REASONS, Code, Finding, N_, Plural, ngettext
 from .visible import visible
 
@@ -183,7 +183,7 @@ class Saying:
             where = f"{place.get('file', '')} ({place['sheet']})" if place.get("sheet") else place.get("file", "")
             said.append(self.format(self.gettext("%(rows)s of %(place)s"),
                                     {"rows": self.rows(place.get("rows", ""), nouns), "place": self.typed(where)}))
-        return self.join("؛ " if self.arabic else "; ", said)
+        return self.join(ARABIC_SEMICOLON + " " if self.arabic else "; ", said)
 
     # One parameter --------------------------------------------------------------------------------------------
     def parameter(self, name: str, value: object, parameters: dict) -> str:
@@ -279,7 +279,7 @@ class Saying:
                                      "rows)"))
         if not said:
             return self.gettext("no row of the sheets differs (a change of the config or of cpreport?)")
-        return self.join("، " if self.arabic else ", ", said)
+        return self.join(ARABIC_COMMA + " " if self.arabic else ", ", said)
 
     def severity(self, severity: str) -> str:
         return self.gettext(SEVERITIES.get(severity, severity))
@@ -294,4 +294,4 @@ class Saying:
             parts.append(self.format(self.gettext("row %(row)s"), words))
         if finding.column:
             parts.append(self.format(self.gettext("column '%(column)s'"), words))
-        return self.join("، " if self.arabic else ", ", parts)
+        return self.join(ARABIC_COMMA + " " if self.arabic else ", ", parts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 
+from .digits import ARABIC_COMMA, ARABIC_SEMICOLON
 from .findings import ERROR, NOTE, WARNING, Finding, Findings
 from .messages import Saying
 from .visible import visible
@@ -31,7 +32,7 @@ def counts(items: list[Finding], say: Saying) -> str:
                 % {"num": say.number(n)})
     said.append(say.ngettext("%(num)s note", "%(num)s notes", n := sum(f.severity == NOTE for f in items))
                 % {"num": say.number(n)})
-    return ("، " if say.arabic else ", ").join(said)
+    return (ARABIC_COMMA + " " if say.arabic else ", ").join(said)
 
 
 def routine_line(items: list[Finding], say: Saying) -> str:
@@ -50,7 +51,7 @@ def routine_line(items: list[Finding], say: Saying) -> str:
     if others:
         said.append(say.ngettext("%(num)s other routine note", "%(num)s other routine notes", others) % {
             "num": say.number(others)})
-    return ("؛ " if say.arabic else "; ").join(said) + say.gettext("; validation.csv lists each.")
+    return (ARABIC_SEMICOLON + " " if say.arabic else "; ").join(said) + say.gettext("; validation.csv lists each.")
 
 
 def show(findings: Findings, stream=None, quiet: bool = False, language: str = "en") -> None:

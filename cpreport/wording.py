@@ -10,7 +10,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup, escape
 
-from .digits import NUMBER_TO_WESTERN, TO_ARABIC
+from .digits import ARABIC_COMMA, ARABIC_PERCENT, ARABIC_SEMICOLON, NUMBER_TO_WESTERN, TO_ARABIC
 from .i18n import N_, translations
 from .lexicon import (ACCUSATIVE, AR_AND, AR_ARTICLE, AR_LI, AR_LI_WITH_ARTICLE, AR_ONE, AR_ONE_OF_TWO,
                       AR_PARTICIPANTS, AR_REPRESENTATIVES_OF, AR_TWO, AR_UNITS, AR_WORDS_FOR_FEMININE,
@@ -108,15 +108,15 @@ class Wording:
     @property
     def comma(self) -> str:
         """What separates the items of a list: the Arabic comma in Arabic."""
-        return "، " if self.rtl else ", "
+        return ARABIC_COMMA + " " if self.rtl else ", "
 
     @property
     def semicolon(self) -> str:
-        return "؛ " if self.rtl else "; "
+        return ARABIC_SEMICOLON + " " if self.rtl else "; "
 
     @property
     def percent_sign(self) -> str:
-        return "٪" if self.arabic_digits else "%"
+        return ARABIC_PERCENT if self.arabic_digits else "%"
 
     # Numbers and dates -------------------------------------------------------------------------
     def digits(self, text: object) -> str:
@@ -139,7 +139,7 @@ class Wording:
         if self.arabic_digits:
             # Babel writes the Latin sign whatever the numbering system: the Arabic percent sign goes with Arabic digits.
             return self.isolate(format_percent(share, locale=LOCALES["ar"], numbering_system="arab")
-                                .translate(TO_ARABIC).replace("%", "٪"))
+                                .translate(TO_ARABIC).replace("%", ARABIC_PERCENT))
         return self.isolate(format_percent(share, locale=LOCALES[self.language]))
 
     def date(self, day: dt.date | None, year: bool = True) -> Markup | str:
