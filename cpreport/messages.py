@@ -129,14 +129,22 @@ class Saying:
         return self.digits(day.strftime("%d/%m/%Y"))
 
     def period(self, key: str) -> str:
-        """"2017-05" -> "May 2017", or the Iraqi month's name in Arabic; a quarter or a year in the language's
-        digits."""
+        """"2017-05" -> "May 2017", or the Iraqi month's name in Arabic; "2017-Q2" -> "the second quarter of
+        2017" and "2017-H1" -> "the first half of 2017", in the catalogs' words; a year in the language's digits."""
         from babel.dates import format_date
 
         month = re.fullmatch(r"(\d{4})-(\d{2})", str(key))
         if month:
             said = format_date(dt.date(int(month[1]), int(month[2]), 1), "MMMM y", locale=LOCALES[self.language])
             return self.digits(said)
+        part = re.fullmatch(r"(\d{4})-([QH])([1-4])", str(key))
+        if part and (part[2] == "Q" or part[3] in "12"):
+            from .wording import PERIOD_NAMES
+
+            name = PERIOD_NAMES["quarter" if part[2] == "Q" else "half"][int(part[3]) - 1]
+            return self.gettext(name) % {"year": self.digits(part[1])}
+        if key == "project":
+            return self.gettext(N_("the life of the project"))
         return self.digits(key)
 
     def listed(self, items: list[str], conjunction: str = "standard") -> str:

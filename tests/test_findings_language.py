@@ -281,3 +281,20 @@ def test_validation_html_is_bilingual_with_counts_severities_and_the_period_in_w
     assert "20 errors" in html and "٢٠ خطأً" in html and "تحذير واحد" in html
     assert '<td class="error">error <span lang="ar" dir="rtl">خطأ</span></td>' in html
     assert "<bdi>500</bdi>" in html and FSI not in html
+
+
+@pytest.mark.parametrize("period, english, said_in_arabic", [
+    ("2017-Q2", "the second quarter of 2017", "الربع الثاني من عام ٢٠١٧"),
+    ("2017-H1", "the first half of 2017", "النصف الأول من عام ٢٠١٧"),
+    ("project", "the life of the project", "كامل مدة المشروع"),
+])
+def test_a_quarter_a_half_year_and_the_project_are_named_in_words_in_both_languages(sample, period, english,
+                                                                                    said_in_arabic):
+    from conftest import run_cpreport
+
+    result = run_cpreport("validate", "--config", str(sample), "--period", period, "--lang", "both")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert english in lines[-2] and said_in_arabic in lines[-1]
+    said = lines[-1].rpartition("»")[2]  # after the data folder's path, quoted as it is
+    assert said_in_arabic in said and not re.search(r"[0-9]|Q[1-4]|H[12]|project", said)
