@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import datetime as dt
 import re
 import time
@@ -309,12 +310,10 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         restated: dict[str, list] = {}
         digests = revisions.warn_restated(config, checked, restated)
         if all_periods:
-            months = periods_with_data(checked, config.period, every)
-            outcome.kept = [p for p in months if _kept(config, p)]
-            outcome.periods = [p for p in months if p not in outcome.kept]
+            outcome.periods = periods_with_data(checked, config.period, every)
+            worded = [p for p in outcome.periods if _kept(config, p)]  # kept while their figures stand
         else:
-            outcome.periods = [config.period]
-        index = index_page(config, [str(p) for p in outcome.periods])
+            outcome.periods, worded = [config.period], []
         alone: list[str] = []  # months built from their figures alone
         keys: dict[str, str] = {}
         todo: list[Page] = []
@@ -334,6 +333,12 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
                 own.findings = Findings([f for f in own.findings if f.code != Code.CP305.name])
                 own.findings.extend(restated.get(str(period), []))
             page, left = _page(own_config, own, period, own_found, digests, progress, reopen)
+            if period in worded:
+                if _same_figures(config.out / str(period), page.figures):
+                    outcome.kept.append(period)
+                    continue
+                # Words of their time, figures no longer true: the figures win, and the month is said.
+                checked.findings.add(finding(Code.CP404, period=str(period), expected=_own_files(config, period)))
             outcome.figures = page.figures
             outcome.narratives[str(period)] = page.figures.narrative
             keys[str(period)] = page.key
@@ -344,6 +349,8 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
                 outcome.current.append(period)
             else:
                 todo.append(page)
+        outcome.periods = [p for p in outcome.periods if p not in outcome.kept]
+        index = index_page(config, [str(p) for p in outcome.periods])
         jobs = pages.jobs_at_most(jobs)
         if jobs > 1 and len(todo) > 1:
             stage("render", f"{len(todo)} periods in {min(jobs, len(todo))} processes")
@@ -414,15 +421,35 @@ def _own_words(config: Config, period: Period, found: dict[str, str]) -> tuple[C
 
 
 def _kept(config: Config, period: Period) -> bool:
-    """Whether --all-periods leaves a month's report as it is: one built before with the words it was given then
-    (by a build of that month alone, or from another config), which that month has no file of its own to replace."""
+    """Whether --all-periods may leave a month's report as it is: one built before with words (by a build of that
+    month alone, with the config's narrative of the time), which that month has no file of its own to replace. It
+    is left only while it states the figures it would state now (_same_figures); a month built from its figures
+    alone, or in a project without a narrative, has no words to keep and is rendered as any other."""
     from .narrative import has_own
 
     folder = config.out / str(period)
     if period == config.period or has_own(config, period) or not (folder / manifest.MANIFEST_NAME).is_file():
         return False
-    built = manifest.read(folder / manifest.MANIFEST_NAME) or {}
-    return built.get("inputs", {}).get("narrative") != manifest.FIGURES_ALONE
+    inputs = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("inputs", {})
+    return isinstance(inputs, dict) and inputs.get("narrative") != manifest.FIGURES_ALONE and \
+        any(str(name).startswith("narrative/") for name in inputs)
+
+
+def _same_figures(folder: Path, figures: Figures) -> bool:
+    """Whether a month's report, as built before, states the figures it would state now (figures.json's values)."""
+    try:
+        built = json.loads((folder / "figures.json").read_text("utf-8"))["figures"]
+        return {k: v.get("value") for k, v in built.items()} == {k: f.value for k, f in figures.items.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+def _own_files(config: Config, period: Period) -> list[str]:
+    """Where a month's own narrative goes, in each language the config has one for: "narrative/2017-03/en.md"."""
+    from .narrative import own_file, shown_path
+
+    return [shown_path(config, own_file(Path(config.narrative[language]), period))
+            for language in config.languages if config.narrative[language]]
 
 
 INDEX_FILES = ("report.html", "report.pdf", "report.docx", "annex.xlsx", "figures.json", "validation.html")  # the files the index links to

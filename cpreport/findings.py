@@ -148,6 +148,9 @@ class Code(Enum):
     CP402 = (WARNING, N_("The narrative is empty, so the report has only its figures. Write the month's news in "
                          "it."))
     CP403 = (WARNING, N_("The %(language)s narrative of %(period)s is missing: %(reason)s."))
+    CP404 = (WARNING, N_("The report for %(period)s was built with the narrative of its time, and its figures have "
+                         "changed since: it is built again from its figures alone. To give it words of its own, write "
+                         "them in %(expected)s."))
     # Published figures (cpreport/revisions.py)
     CP501 = (WARNING, N_("%(key)s of %(period)s was published as %(published)s and the sheets now give %(now)s: "
                          "%(changes)s. If the change is right, build %(period)s again so that its report states the "

@@ -197,3 +197,43 @@ def test_a_period_whose_report_would_not_change_is_left_as_it_is_and_then_up_to_
     # Its manifest now names these inputs: the next build is up to date without reading a sheet.
     third = _build(sample)
     assert third.stdout.startswith("Up to date: the report for 2017-05"), third.stdout + third.stderr
+
+
+def test_without_a_narrative_a_restated_row_renders_its_months_again_from_the_second_build_on(sample):
+    # A project without words: no month has words of its time to keep, so none is left with old figures.
+    _configure(sample, formats='["html"]')
+    sample.write_text(re.sub(r"^narrative = .*\n", "", sample.read_text("utf-8"), flags=re.M), "utf-8")
+    out = sample.parent / "out"
+    assert _build(sample, "--all-periods").returncode == 0
+    assert _build(sample, "--all-periods", "--force").returncode == 0  # every month now built before
+    participants = {period: _figure(out, period, "participants.total") for period in _folders(out)}
+    _edit_attendance(sample, "2017-02", 5)
+    again = _build(sample, "--all-periods")
+    assert again.returncode == 0, again.stderr
+    assert "kept as built" not in again.stdout and "CP404" not in again.stdout + again.stderr
+    for period, before in participants.items():
+        assert _figure(out, period, "participants.total") == before + (5 if period >= "2017-02" else 0), period
+
+
+def test_a_month_built_alone_with_words_is_kept_while_its_figures_stand_and_rebuilt_when_they_change(sample):
+    _configure(sample, formats='["html"]')
+    out = sample.parent / "out"
+    assert _build(sample, "--period", "2017-03").returncode == 0  # March alone, with the config's narrative
+    march = (out / "2017-03" / "report.html").read_bytes()
+    words = "Chief of Mission Thomas Lothar Weiss"  # the config's narrative, shared by the months without their own
+    assert words in march.decode("utf-8")
+    first = _build(sample, "--all-periods")
+    assert first.returncode == 0, first.stderr
+    assert (out / "2017-03" / "report.html").read_bytes() == march  # its figures stand: kept, words and all
+    assert "kept as built before" in first.stdout and "CP404" not in first.stdout + first.stderr
+    march_before = _figure(out, "2017-03", "participants.total")
+    _edit_attendance(sample, "2017-03", 7)
+    again = _build(sample, "--all-periods", "--lang", "both")
+    assert again.returncode == 0, again.stderr
+    # The figures win: March is built again, from its figures alone, and the build says so in both languages.
+    assert _figure(out, "2017-03", "participants.total") == march_before + 7
+    page = (out / "2017-03" / "report.html").read_text("utf-8")
+    assert words not in page
+    said = again.stdout + again.stderr
+    assert "CP404" in said and "narrative/2017-03/en.md" in said and "فأُعيد بناؤه من أرقامه وحدها" in said
+    assert "kept as built before" not in again.stdout
