@@ -86,6 +86,9 @@ class Code(Enum):
                          "save the file again as UTF-8."))
     CP025 = (ERROR, N_("The file is larger than cpreport reads: %(detail)s. Split it, remove what is not data, or "
                        "raise the limit under [limits] in the config if it is genuine."))
+    CP026 = (WARNING, N_("This sheet is hidden in the workbook, so it was not read, although its header is the "
+                         "'%(table)s' table's. If its rows belong in the report, unhide the sheet (in Excel, "
+                         "right-click a sheet's tab and choose Unhide); if they are old, leave it hidden."))
     # Columns
     CP101 = (ERROR, N_("The required column '%(column)s' is missing. Add a column headed '%(column)s' (or "
                        "'%(column_ar)s')."))
@@ -255,6 +258,7 @@ def finding(code: Code, *, file: str = "", sheet: str = "", row: int | None = No
 # Why a sheet or file was not read (CP020, CP023): the keys a finding keeps, and their English words.
 REASONS = {
     "empty": N_("it is empty"),
+    "hidden_sheet": N_("the sheet is hidden in the workbook and names no table's columns"),
     "no_table": N_("its first rows name no table's columns (instructions or a summary?); if it holds data, head its "
                    "columns as the cpfs, activities or displacement table does"),
     "other_sheet": N_("the config names another sheet of this file to read"),

@@ -375,3 +375,25 @@ def test_a_part_without_a_required_column_is_said_once(tmp_path):
     checked, figures = outcome(folder)
     assert figures is None
     assert [(f.code, f.file) for f in checked.findings if f.severity == ERROR] == [("CP101", "anbar/activities.xlsx")]
+
+
+def test_a_hidden_sheet_is_named_and_never_counted(tmp_path, expected):
+    # Rows the officer cannot see in Excel are not in the report: a hidden sheet with the table's header is a
+    # warning naming it (its rows may belong in the report), any other hidden sheet a note.
+    activities = sample_activities()
+    folder = project(tmp_path)
+    path = workbook(folder / "activities.xlsx", {"May": activities, "Old data": activities.iloc[:5],
+                                                 "Scratch": [["working notes"]]})
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book["Old data"].sheet_state = "hidden"
+    book["Scratch"].sheet_state = "veryHidden"
+    book.save(path)
+    assert figures_of(folder) == expected  # the visible sheet's rows alone
+    checked, _ = outcome(folder)
+    [warning] = codes(checked, "CP026")
+    assert (warning.file, warning.sheet, warning.severity) == ("activities.xlsx", "Old data", WARNING)
+    assert "unhide" in warning.message_en and "activities" in warning.message_en
+    [note] = [f for f in codes(checked, "CP020") if f.sheet == "Scratch"]
+    assert note.severity == NOTE and "hidden" in note.message_en and note.message_ar

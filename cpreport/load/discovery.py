@@ -50,6 +50,13 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
         if options.sheet is not None and fold(name) != fold(options.sheet):
             reasons[name] = "other_sheet"
             continue
+        if grid.attrs.get("hidden") and options.sheet is None and not (fold(name) == LISTS_SHEET and len(grids) > 1):
+            # Rows the officer does not see are not counted: a hidden sheet is named, with its table when its header
+            # is one's (a warning: its rows may belong in the report), never read in silence.
+            headed = [t for t in ([file_table] if file_table else []) + list(TABLES.values())
+                      if required_named(grid, t, intake)]
+            reasons[name] = ("hidden", headed[0]) if headed else "hidden_sheet"
+            continue
         by_name = table_named(name) if name and not options.table else None
         if by_name is not None:
             tables[name] = by_name
@@ -75,6 +82,7 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
         # A file named after a table in which no sheet is plainly that table's: its likeliest sheet is read as
         # it, so that what is wrong with its header is said (rather than that the table is missing).
         candidates = [n for n in grids if n in reasons and reasons[n] != "other_sheet"
+                      and not grids[n].attrs.get("hidden")
                       and (not isinstance(reasons[n], tuple) or reasons[n][1] is file_table)]
         if candidates:
             scores = {n: header_score(grids[n], file_table, intake=intake)[1] for n in candidates}
@@ -116,7 +124,9 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
             not any(isinstance(reason, tuple) for reason in reasons.values()):
         return FileRead([finding(Code.CP002, file=file)], False)
     for sheet_name, reason in reasons.items():
-        if isinstance(reason, tuple):
+        if isinstance(reason, tuple) and reason[0] == "hidden":
+            events.append(finding(Code.CP026, file=file, sheet=sheet_name, table=reason[1].name))
+        elif isinstance(reason, tuple):
             _, partial, missing = reason
             events.append(finding(Code.CP022, file=file, sheet=sheet_name, table=partial.name,
                                   columns=[str(c) for c in missing]))

@@ -48,7 +48,10 @@ def _calamine_grids(raw: bytes, limits: Limits = Limits()) -> dict[str, pd.DataF
     cells as None; read straight from calamine and typed a column at a time instead of a cell at a time."""
     from python_calamine import CalamineWorkbook
 
+    from python_calamine import SheetVisibleEnum
+
     book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+    hidden = {str(sheet.name) for sheet in book.sheets_metadata if sheet.visible != SheetVisibleEnum.Visible}
     grids = {}
     for name in book.sheet_names:
         sheet = book.get_sheet_by_name(name)
@@ -68,6 +71,8 @@ def _calamine_grids(raw: bytes, limits: Limits = Limits()) -> dict[str, pd.DataF
         for position in range(width):
             cells[:, position] = _as_read(cells[:, position].copy())
         grids[str(name)] = pd.DataFrame(cells, dtype=object, copy=False)
+    for name in hidden & set(grids):
+        grids[name].attrs["hidden"] = True  # a sheet the officer does not see: named, not read (discovery.py)
     return grids
 
 
