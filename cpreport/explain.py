@@ -57,7 +57,9 @@ def label(key: str, language: str = "en") -> str:
         "participants.total": _("participants"), "participants.female": _("female participants"),
     }.get(base)
     if what is None and family == "participants" and rest in PARTICIPANT_GROUPS:
-        what = _("participants of the group '{group}'").format(group=rest)
+        from .charts import WORDS  # the groups' names, as the report's tables and pictures say them
+
+        what = _("participants of the group '{group}'").format(group=_(WORDS[f"group.{rest}"]))
     if what is None and base.startswith("cpfs.place."):
         what = _("forums in the highlighted place '{place}'").format(place=base.removeprefix("cpfs.place."))
     if what is None and family == "displacement":

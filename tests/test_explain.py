@@ -108,3 +108,15 @@ def test_the_rules_say_their_dates_in_words_in_either_language(sample):
     for key in figures.items:
         rule = explain(checked, figures, key, "ar").rule
         assert not re.search(r"\d{4}-\d{2}-\d{2}|[0-9]", rule.replace("start_date", "")), (key, rule)
+
+
+def test_a_groups_figure_is_named_by_the_groups_name_never_its_key():
+    # What the revisions section of a published report and `explain` call a group's figure.
+    from cpreport.contract import PARTICIPANT_GROUPS
+    from cpreport.explain import label
+
+    for group in PARTICIPANT_GROUPS:
+        for language in ("en", "ar"):
+            said = label(f"participants.{group}", language)
+            assert group not in said and "_" not in said, said
+    assert label("participants.law_enforcement", "ar").startswith("المشاركون من فئة «إنفاذ القانون»")
