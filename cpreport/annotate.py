@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from .cells import keep_as_text
@@ -62,8 +63,11 @@ def _workbook(path: Path, rows: set[int] | None = None):
     grids, _ = read_grids(path)
     book = Workbook()
     book.remove(book.active)
+    book.titles = {}  # a sheet's name -> its title in the copy, where the two differ
     for name, grid in grids.items():
-        sheet = book.create_sheet((name or path.stem)[:31])
+        sheet = book.create_sheet(sheet_title(name or path.stem))
+        if sheet.title != (name or path.stem):
+            book.titles[name] = sheet.title
         if rows is None or len(grid) <= ROWS_COPIED:
             for row in grid.itertuples(index=False):
                 sheet.append([_as_written(v) for v in row])
@@ -77,6 +81,12 @@ def _workbook(path: Path, rows: set[int] | None = None):
                         sheet.cell(row=number, column=column, value=value)
         keep_as_text(sheet)
     return book
+
+
+def sheet_title(name: str) -> str:
+    """A sheet's name as a workbook's sheet may be titled: none of []:*?/\\ nor a control character (a CSV named
+    "activities [Ninewa].csv", an ODS sheet), at most 31 characters, never empty."""
+    return re.sub(r"[\[\]:*?/\\\x00-\x1f\x7f]", "_", name)[:31] or "Sheet"
 
 
 def _cell(sheet, row: int, column: int):
@@ -119,7 +129,8 @@ def annotate(path: Path, findings: list[Finding]) -> bytes:
     for f in findings:
         if not f.row:
             continue
-        sheet_name = f.sheet if f.sheet in book.sheetnames else book.sheetnames[0]
+        sheet_name = getattr(book, "titles", {}).get(f.sheet, f.sheet)
+        sheet_name = sheet_name if sheet_name in book.sheetnames else book.sheetnames[0]
         if f.column_number:
             column = f.column_number
         else:  # a missing column: comment on the first free cell of the header row, where it would go

@@ -397,3 +397,24 @@ def test_a_hidden_sheet_is_named_and_never_counted(tmp_path, expected):
     assert "unhide" in warning.message_en and "activities" in warning.message_en
     [note] = [f for f in codes(checked, "CP020") if f.sheet == "Scratch"]
     assert note.severity == NOTE and "hidden" in note.message_en and note.message_ar
+
+
+@pytest.mark.parametrize("name", ["activities [Ninewa].csv", "activities: Anbar?.csv"])
+def test_a_csv_whose_name_no_sheet_may_bear_still_gets_its_annotated_copy(tmp_path, name):
+    from cpreport.build import findings_files
+    from openpyxl import load_workbook
+    import io
+
+    activities = sample_activities()
+    broken = activities.copy()
+    broken.iloc[0, broken.columns.get_loc("participants")] = "thirty"
+    folder = project(tmp_path)
+    csv_file(folder / name, broken)
+    config = load_config(folder / "cpreport.toml")
+    checked = check(config)
+    [error] = [f for f in checked.findings if f.severity == ERROR]
+    assert (error.code, error.file, error.row) == ("CP202", name, 2)
+    files = findings_files(config, checked.findings, annotated=True)
+    book = load_workbook(io.BytesIO(files[f"{name}.annotated.xlsx"]))
+    cell = book.worksheets[0].cell(row=2, column=activities.columns.get_loc("participants") + 1)
+    assert cell.value == "thirty" and "CP202" in cell.comment.text
