@@ -49,11 +49,13 @@ def placeholder(say) -> str:
     return "\x00ar\x00" if say.arabic else "\x00en\x00"
 
 
-def call(argv: list[str]) -> dict:
-    """What the full path's answer depends on besides the files: the same call gets the same answer."""
+def call(argv: list[str], when: int | None = None) -> dict:
+    """What the full path's answer depends on besides the files: the same call gets the same answer. `when` (ns
+    since the epoch; now by default) gives the month, which a config without a period reports on the last of."""
+    month = time.strftime("%Y-%m", time.localtime(None if when is None else when / 1e9))
     return {"argv": list(argv), "cwd": os.getcwd(), "home": os.environ.get("HOME"),
             "environment": {k: v for k, v in sorted(os.environ.items()) if k.startswith("CPREPORT_")},
-            "version": __version__, "python": sys.executable, "month": time.strftime("%Y-%m")}
+            "version": __version__, "python": sys.executable, "month": month}
 
 
 def record(out, watch, *, log: str, shown: str, settled_ns: int, log_bytes: int) -> None:
@@ -62,7 +64,8 @@ def record(out, watch, *, log: str, shown: str, settled_ns: int, log_bytes: int)
     full path."""
     if ARGV is None:
         return
-    entry = {"call": call(ARGV), "out": str(out), "time": watch.started, "settled_ns": settled_ns,
+    # The month when the check began: the config, read after it, took its period from that month or a later one.
+    entry = {"call": call(ARGV, watch.started), "out": str(out), "time": watch.started, "settled_ns": settled_ns,
              "log_bytes": log_bytes, "files": watch.files, "folders": watch.folders, "outputs": watch.outputs,
              "staging": sorted(watch.staging), "log": log, "shown": shown}
     import json

@@ -194,3 +194,29 @@ def test_all_periods_with_nothing_changed_is_answered_without_click(project):
     (project / "out" / "2017-03" / "report.html").unlink()
     again = cpreport(project, "build", "--all-periods")
     assert again.returncode == 0 and not again.quick and "Up to date" not in again.stdout, again
+
+
+def test_a_log_that_cannot_take_the_line_goes_to_the_full_path(project):
+    stamped(project)
+    log = project / "out" / "cpreport.log"
+    kept = log.read_bytes()
+    log.unlink()
+    log.mkdir()  # a folder where the log should be: the full path says so, and still answers
+    broken = cpreport(project, "build")
+    assert broken.returncode == 0 and not broken.quick and "Up to date" in broken.stdout, broken
+    assert "cannot be written" in broken.stderr
+    log.rmdir()
+    log.write_bytes(kept + b"x" * (1_000_000 - len(kept) - 100))  # a line or two short of its rotation
+    full = cpreport(project, "build")
+    assert full.returncode == 0 and not full.quick and "Up to date" in full.stdout, full
+    assert (project / "out" / "cpreport.log.1").is_file() and log.stat().st_size < 1_000
+    quick = cpreport(project, "build")
+    assert quick.quick and "Up to date" in quick.stdout, quick
+
+
+def test_a_folder_named_with_terminal_escapes_is_shown_not_acted_on(project):
+    out = "out\x1b]0;owned\x07\x1b[2J"
+    quick = stamped(project, "--out", out)
+    assert "Up to date" in quick.stdout and "\x1b" not in quick.stdout and "\x07" not in quick.stdout, quick
+    assert "␛[2J" in quick.stdout
+    assert "\x1b" not in (project / out / "cpreport.log").read_text("utf-8")
