@@ -3,8 +3,11 @@
 A cron line runs `cpreport build` every night; most nights nothing changed, and the answer is one line, "Up to
 date". The full path pays for Click (its import alone some 0.06 s on a quiet machine), the config's and the
 findings' modules (some 0.06 s) and the interpreter (0.02 s) before it even looks: 0.2 to 0.3 s a run. This
-module answers first, with the standard library alone: it pays for the interpreter, reading one JSON file and a
-stat of every file and folder the last check looked at; the harness measured FIGURE.
+module answers first, with the standard library alone: it pays for the interpreter, reading one JSON file, a
+stat of every file and folder the last check looked at (some 120 for the sample, most of them cpreport's own)
+and one line added to the log. The harness's "rebuild, nothing changed" row measured 0.10 s in a run where
+`import click` alone took 0.22 s (a busy machine); ten runs of the sample's no-op took 0.04 s (median), where
+the full path took 0.20 s.
 
 It answers only when it can prove that the full path would say "Up to date" again; on any doubt it says nothing
 and the full path runs, which decides as it always did:
