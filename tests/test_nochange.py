@@ -220,3 +220,17 @@ def test_a_folder_named_with_terminal_escapes_is_shown_not_acted_on(project):
     assert "Up to date" in quick.stdout and "\x1b" not in quick.stdout and "\x07" not in quick.stdout, quick
     assert "␛[2J" in quick.stdout
     assert "\x1b" not in (project / out / "cpreport.log").read_text("utf-8")
+
+
+@pytest.mark.parametrize("value", [0.0, 0.04, 0.5, 1.25, 12.3456, 999.999, 1234.5678, 98765.4321])
+@pytest.mark.parametrize("places", [1, 2])
+def test_the_closing_lines_seconds_are_said_as_babel_said_them(value, places):
+    from babel.numbers import format_decimal
+
+    from cpreport.closing import decimal
+    from cpreport.digits import TO_ARABIC
+
+    pattern = "#,##0." + "0" * places
+    assert decimal(value, places, False) == format_decimal(value, format=pattern, locale="en")
+    assert decimal(value, places, True) == format_decimal(value, format=pattern, locale="ar_IQ",
+                                                          numbering_system="arab").translate(TO_ARABIC)
