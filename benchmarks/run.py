@@ -516,8 +516,15 @@ def main() -> None:
             (default, _), (formats, _), ratio = side_by_side(build + ["--force"], everything, repeat)
             table.add(label, "cpreport build, all formats (process)", formats, default, "HTML and PDF", "<= 1.5x",
                       ratio=ratio)
+            # As cron finds it the next night: the report as this command builds it (the row above left every
+            # format's), then the first run after the build, which checks in full and stamps what it looked at
+            # (its files now older than the 2 s a stamp waits for); the runs after it are answered from the stamp,
+            # before Click and the config are imported (cpreport.nochange).
+            run_once(build)
+            time.sleep(2.1)
+            run_once(build)
             nothing, _ = process(build, repeat)
-            table.add(label, "rebuild, nothing changed (process)", nothing, target="<= 0.2 s")
+            table.add(label, "rebuild, nothing changed (process)", nothing, target="<= 0.1 s")
             target = data / f"displacement.{kind}"
             alternate = root / f"n{n}" / f"displacement.alt.{kind}"
 

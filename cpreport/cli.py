@@ -192,13 +192,23 @@ def main():
     """Build the community policing programme's bilingual (English/Arabic) donor report from its sheets."""
 
 
-def _up_to_date(progress, language: str, config, all_periods: bool, every: str, built: str) -> None:
+def _up_to_date(progress, language: str, config, all_periods: bool, every: str, built: str, watch=None) -> None:
+    """The closing line of a build with nothing to do; with `watch` (what the check looked at), the stamp that lets
+    the next run with the same call answer before Click is imported (cpreport.nochange)."""
     from .closing import up_to_date
 
     where = config.out / "index.html" if all_periods else config.out / str(config.period)
-    words = lambda say: up_to_date(say, key=config.period, all_periods=all_periods, every=every,  # noqa: E731
-                                   where=where, built=built, checked=progress.seconds)
-    _finish(progress, language, words)
+    words = lambda say, checked: up_to_date(say, key=config.period, all_periods=all_periods,  # noqa: E731
+                                            every=every, where=where, built=built, checked=checked)
+    _finish(progress, language, lambda say: words(say, progress.seconds))
+    if watch is not None:
+        from . import nochange
+        from .log import LOG_BYTES
+        from .manifest import SETTLED_NS
+
+        stamped = lambda say: words(say, nochange.placeholder(say))  # noqa: E731
+        nochange.record(config.out, watch, log=_said("en", stamped), shown=_said(language, stamped),
+                        settled_ns=SETTLED_NS, log_bytes=LOG_BYTES)
 
 
 def _finish(progress, language: str, words) -> None:
@@ -229,8 +239,10 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
     last successful build (--force builds anyway). Every run is logged to OUT/cpreport.log.
     """
     import time
+    from pathlib import Path
 
-    from . import manifest
+    from . import manifest, nochange
+    from .config import DEFAULT_CONFIG
     from .log import Progress, file_logger
     from .write import ensure_folder
 
@@ -241,6 +253,10 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
         raise click.UsageError("--reopen opens one period: give --period YYYY-MM, not --all-periods.")
     if reason and not reopen:
         raise click.UsageError("--reason goes with --reopen.")
+    watch = None  # what the check looks at, for a run of the `cpreport` program (cpreport.nochange)
+    if not force and not reopen and nochange.ARGV is not None:
+        watch = manifest.Watch()
+        watch.file((Path(config_path) if config_path else Path(DEFAULT_CONFIG)).absolute())
     config = _load_config(config_path, data, period, out)
     ensure_folder(config.out)
     language = _language(lang, config)
@@ -248,13 +264,13 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
         try:
             found = None  # the inputs, hashed once per run: handed on to the build, which checks them again locked
             if not force and not reopen:
-                found = manifest.inputs(config, strict)
+                found = manifest.inputs(config, strict, watch)
                 if all_periods:
-                    done = manifest.all_periods_current(config.out, found, every)
+                    done = manifest.all_periods_current(config.out, found, every, watch)
                 else:
-                    done = manifest.current(config.out, config.period, found)
+                    done = manifest.current(config.out, config.period, found, watch)
                 if done:
-                    _up_to_date(progress, language, config, all_periods, every, done["built"])
+                    _up_to_date(progress, language, config, all_periods, every, done["built"], watch)
                     return
             from .libraries import settle
             settle("pandas")  # this process's own: the library never does it on import

@@ -4,7 +4,17 @@ Each function words one message with a `Saying` (cpreport.messages) from the dat
 periods, folders, seconds. The catalogs hold the words, with real plurals."""
 from __future__ import annotations
 
-from .i18n import N_
+from .digits import ARABIC_DECIMAL, ARABIC_THOUSANDS, TO_ARABIC
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogs where it is declared in a table; it is translated where it is shown. (Not
+    cpreport.i18n's: this module is read by the quick answer of a build with nothing to do, which reads no catalog.)"""
+    return message
+
+
+# A number's Western digits and separators as Arabic text writes them.
+ARABIC_NUMBER = {**TO_ARABIC, ord(","): ARABIC_THOUSANDS, ord("."): ARABIC_DECIMAL}
 
 # How often `build --all-periods --every` builds, with the words of its closing line.
 EVERY = {"month": N_("every month with data"), "quarter": N_("every quarter with data"),
@@ -13,16 +23,17 @@ EVERY = {"month": N_("every month with data"), "quarter": N_("every quarter with
 
 def seconds(say, value: float, places: int = 1) -> str:
     """A duration in seconds: "12.3" / "١٢٫٣"."""
-    from babel.numbers import format_decimal
+    return decimal(value, places, say.arabic)
 
-    from .digits import TO_ARABIC
-    from .messages import LOCALES
 
-    pattern = "#,##0." + "0" * places
-    if say.arabic:
-        return format_decimal(value, format=pattern, locale=LOCALES["ar"], numbering_system="arab").translate(
-            TO_ARABIC)
-    return format_decimal(value, format=pattern, locale="en")
+def decimal(value: float, places: int, arabic: bool) -> str:
+    """A number with `places` decimals and thousands grouped: "1,234.5", or in Arabic "١٬٢٣٤٫٥" (Arabic-Indic digits,
+    the Arabic thousands separator and decimal point, as CLDR writes them). The standard library's formatting is
+    enough for one number: Babel's locale data costs a cron run with nothing to do more than its whole check."""
+    said = f"{value:,.{places}f}"
+    if arabic:
+        return said.translate(ARABIC_NUMBER)
+    return said
 
 
 def period(say, key) -> str:
@@ -42,11 +53,13 @@ def what(say, key, all_periods: bool, every: str) -> str:
     return say.gettext("the report for %(period)s") % {"period": period(say, key)}
 
 
-def up_to_date(say, *, key, all_periods: bool, every: str, where, built: str, checked: float) -> str:
+def up_to_date(say, *, key, all_periods: bool, every: str, where, built: str, checked: float | str) -> str:
+    """`checked`: the seconds the check took, or the words already standing for them (cpreport.nochange's
+    placeholder)."""
     return say.gettext("Up to date: %(what)s in %(where)s (built %(built)s; nothing has changed since). Checked in "
                        "%(seconds)s s; --force builds anyway.") % {
         "what": what(say, key, all_periods, every), "where": where, "built": say.digits(built),
-        "seconds": seconds(say, checked, 2)}
+        "seconds": checked if isinstance(checked, str) else seconds(say, checked, 2)}
 
 
 def narratives_used(say, narratives: dict[str, dict[str, str]]) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import Config, Period
-from .datafolder import relative, sheet_files
+from .datafolder import MAX_DEPTH, relative, sheet_files
 
 MANIFEST_NAME = ".manifest.json"  # inside OUT/<period>/, so that it moves with the files it describes
 ALL_PERIODS_NAME = ".all-periods.json"  # in OUT/: the periods the last --all-periods run built
@@ -52,11 +52,74 @@ DIGESTS = Path(".cpreport") / "digests.json"
 SETTLED_NS = 2_000_000_000
 
 
+class Watch:
+    """What an up-to-date check looked at, each taken before it was read: the (size, mtime_ns) of every file (None:
+    not there), the mtime_ns of every folder whose listing it used, the size of every output it found whole, and
+    the periods whose staging folders it looked for. cpreport.nochange answers a later run from them while none
+    of them has changed; `started` is when the first of them was taken."""
+
+    def __init__(self):
+        self.started = time.time_ns()
+        self.files: dict[str, list[int] | None] = {}
+        self.folders: dict[str, int | None] = {}
+        self.outputs: dict[str, int] = {}
+        self.staging: set[str] = set()
+
+    def file(self, path: Path, stat: os.stat_result | None = None) -> None:
+        if stat is None:
+            try:
+                stat = path.stat()
+            except OSError:
+                stat = None
+        self.files.setdefault(str(path), None if stat is None else [stat.st_size, stat.st_mtime_ns])
+
+    def folder(self, path: Path) -> None:
+        try:
+            self.folders.setdefault(str(path), path.stat().st_mtime_ns)
+        except OSError:
+            self.folders.setdefault(str(path), None)
+
+    def tree(self, top: Path, depth: int | None = None, skip=(), hidden: bool = True) -> None:
+        """A folder and its sub-folders, `depth` deep (None: all), but __pycache__, the folders in `skip` and, unless
+        `hidden`, those whose name starts with a dot."""
+        skipped = set()
+        for folder in skip:
+            try:
+                skipped.add(Path(folder).resolve())
+            except OSError:
+                pass
+        self.folder(top)
+
+        def walk(folder: Path, level: int) -> None:
+            if depth is not None and level >= depth:
+                return
+            try:
+                entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            except OSError:
+                return
+            for entry in entries:
+                if entry.name == "__pycache__" or (not hidden and entry.name.startswith(".")):
+                    continue
+                try:
+                    if not entry.is_dir():
+                        continue
+                except OSError:
+                    continue
+                path = Path(entry.path)
+                if skipped and path.resolve() in skipped:
+                    continue
+                self.folder(path)
+                walk(path, level + 1)
+
+        walk(top, 0)
+
+
 class Digests:
     """Files' sha256 by path, reused while a file's size and modification time are those it was hashed with."""
 
-    def __init__(self, out: Path | None = None):
+    def __init__(self, out: Path | None = None, watch: Watch | None = None):
         self.path = out / DIGESTS if out else None
+        self.watch = watch
         self.known: dict[str, list] = {}
         self.changed = False
         if self.path:
@@ -70,7 +133,11 @@ class Digests:
         try:
             stat = path.stat()
         except OSError:
+            if self.watch:
+                self.watch.file(path)
             return _digest(path)
+        if self.watch:
+            self.watch.file(path, stat)
         name = str(path)
         entry = self.known.get(name)
         if isinstance(entry, list) and len(entry) == 4 and entry[:2] == [stat.st_size, stat.st_mtime_ns] \
@@ -115,32 +182,51 @@ def _files(folder: Path | None, pattern: str = "*") -> list[Path]:
     return sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
 
 
-def inputs(config: Config, strict: bool = False) -> dict[str, str]:
+def inputs(config: Config, strict: bool = False, watch: Watch | None = None) -> dict[str, str]:
     """Everything a report depends on, each with a content hash: sheets, config, narrative, templates, code. A
-    file whose size and modification time are those of its last hashing is not read again (Digests)."""
-    _digest = Digests(config.out)
+    file whose size and modification time are those of its last hashing is not read again (Digests). `watch`, when
+    given, gets what was looked at, before it was read."""
+    _digest = Digests(config.out, watch)
     found: dict[str, str] = {"version": __version__, "strict": str(strict)}
     settings = {k: v for k, v in vars(config).items() if k != "period"}
     found["settings"] = hashlib.sha256(repr(sorted(settings.items())).encode()).hexdigest()
+    if watch:
+        watch.tree(config.data, MAX_DEPTH, config.intake.skip, hidden=False)
     for path in sheet_files(config.data, config.intake.skip):
         found[f"data/{relative(path, config.data)}"] = _digest(path)
+    if watch and config.path:
+        watch.file(config.path)
     if config.path and config.path.is_file():
         found["config"] = _digest(config.path)
     for language in ("en", "ar"):
         if config.narrative[language]:
             configured = Path(config.narrative[language])
+            if watch:
+                watch.file(configured)
+                watch.folder(configured.parent)
+                for month in configured.parent.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]"):
+                    watch.folder(month)
+                    watch.file(month / configured.name)
             if configured.is_file():
                 found[f"narrative/{language}"] = _digest(configured)
             # Each month's own narrative (narrative/2017-05/en.md): a month reads its own when it has one.
             for own in sorted(configured.parent.glob(f"[0-9][0-9][0-9][0-9]-[0-9][0-9]/{configured.name}")):
                 if own.is_file():
                     found[f"narrative/{own.parent.name}/{language}"] = _digest(own)
+    if watch and config.logo:
+        watch.file(Path(config.logo))
     if config.logo and Path(config.logo).is_file():
         found["logo"] = _digest(Path(config.logo))
+    if watch:
+        watch.folder(PACKAGE / "templates")  # whether the built-in templates are inside the package or beside it
     for label, folder in (("templates", config.templates), ("builtin", builtin_templates())):
+        if watch and folder:
+            watch.tree(folder)
         for path in _files(folder):
             found[f"{label}/{path.relative_to(folder).as_posix()}"] = _digest(path)
     # The package's own files (code, catalogs, gazetteer): a fix without a new version number must still rebuild.
+    if watch:
+        watch.tree(PACKAGE)
     for path in _files(PACKAGE):
         found[f"code/{path.relative_to(PACKAGE).as_posix()}"] = _digest(path)
     _digest.save()
@@ -180,11 +266,15 @@ def read(path: Path) -> dict | None:
         return None
 
 
-def _whole(out: Path, period: Period | str) -> dict | None:
+def _whole(out: Path, period: Period | str, watch: Watch | None = None) -> dict | None:
     """The manifest of OUT/<period>/ when its files are all there as it lists them; else None."""
     folder = out / str(period)
+    if watch:
+        watch.staging.add(str(period))
     if any(out.glob(f".{period}.*")):
         return None  # a build was cut short (or is running): let a build take the lock and tidy up
+    if watch:
+        watch.file(folder / MANIFEST_NAME)
     manifest = read(folder / MANIFEST_NAME)
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
         return None
@@ -194,18 +284,20 @@ def _whole(out: Path, period: Period | str) -> dict | None:
                 return None
         except OSError:
             return None
+        if watch:
+            watch.outputs[str(folder / name)] = size
     return manifest
 
 
-def current(out: Path, period: Period | str, found: dict[str, str]) -> dict | None:
+def current(out: Path, period: Period | str, found: dict[str, str], watch: Watch | None = None) -> dict | None:
     """The manifest of OUT/<period>/ when it matches these inputs and its files are all there; else None."""
-    manifest = _whole(out, period)
+    manifest = _whole(out, period, watch)
     return manifest if manifest and manifest.get("key") == key(found, period) else None
 
 
-def page_current(out: Path, period: Period | str, page: str) -> dict | None:
+def page_current(out: Path, period: Period | str, page: str, watch: Watch | None = None) -> dict | None:
     """The manifest of OUT/<period>/ when its report shows what the page of this key would, whole; else None."""
-    manifest = _whole(out, period)
+    manifest = _whole(out, period, watch)
     return manifest if page and manifest and manifest.get("page") == page else None
 
 
@@ -214,17 +306,22 @@ def _all(every: str) -> str:
     return "all" if every == "month" else f"all-{every}"
 
 
-def all_periods_current(out: Path, found: dict[str, str], every: str = "month") -> dict | None:
+def all_periods_current(out: Path, found: dict[str, str], every: str = "month",
+                        watch: Watch | None = None) -> dict | None:
     """The last --all-periods run, when it saw these inputs and the folder of every period it built still holds
     the report it left there (a period it found current keeps the manifest of the run that rendered it)."""
+    if watch:
+        watch.file(out / ALL_PERIODS_NAME)
     summary = read(out / ALL_PERIODS_NAME)
     if not isinstance(summary, dict) or summary.get("key") != key(found, _all(every)) or not summary.get("periods"):
         return None
     pages = summary.get("pages") if isinstance(summary.get("pages"), dict) else {}
-    if not all(page_current(out, period, pages.get(period, "")) for period in summary["periods"]):
+    if not all(page_current(out, period, pages.get(period, ""), watch) for period in summary["periods"]):
         return None
     if not (out / "index.html").is_file():
         return None
+    if watch:
+        watch.outputs[str(out / "index.html")] = (out / "index.html").stat().st_size
     return summary
 
 
