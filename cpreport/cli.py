@@ -121,8 +121,7 @@ class Commands(click.Group):
                 # Ctrl-C before a report was swapped in (a build that got further says so itself): every
                 # file is written beside its old one and moved into place whole, so nothing was changed.
                 from .errors import Interrupted
-                raise Interrupted("Interrupted (Ctrl-C): no report was changed; the last good one is left "
-                                  "in place.") from None
+                raise Interrupted(Interrupted.NOTHING_CHANGED) from None
         except CpreportError as error:
             # Click shows its own exceptions ("Error: …") and exits with their code: cpreport's become one here,
             # so that the library does not depend on click.

@@ -106,6 +106,9 @@ class Interrupted(CpreportError):
     """The run was stopped with Ctrl-C (SIGINT)."""
 
     exit_code = EXIT_INTERRUPTED
+    # Before a report was swapped in (a build that got further says so itself): every file is written beside its
+    # old one and moved into place whole, so nothing was changed.
+    NOTHING_CHANGED = "Interrupted (Ctrl-C): no report was changed; the last good one is left in place."
 
 
 class Unexpected(CpreportError):

@@ -237,6 +237,11 @@ def main():
         shown = answer(ARGV, started)
     except Exception:  # noqa: BLE001 - a quick answer that cannot be given is the full path's to give
         shown = None
+    except KeyboardInterrupt:  # Ctrl-C while the stamp is checked: as the full path says it, and its exit code
+        from .errors import Interrupted
+
+        sys.stderr.write(f"Error: {Interrupted.NOTHING_CHANGED}\n")
+        return Interrupted.exit_code
     if shown is None:
         from .cli import main as full
         return full()
