@@ -145,6 +145,9 @@ class Code(Enum):
                          "under [scopes] in the config."))
     CP309 = (ERROR, N_("The same figure is given in %(rows)s with different values (%(values)s) for '%(scope)s', "
                        "%(metric)s on %(day)s. Keep one."))
+    CP310 = (WARNING, N_("The governorates' figures for '%(scope)s', %(metric)s on %(day)s, add up to %(added)s "
+                         "(%(rows)s), more than the figure given here for the whole scope (%(whole)s), which is the "
+                         "one the report states. Correct this figure or the governorates' figures."))
     # The narrative (the officer's own words for the month)
     CP401 = (WARNING, N_("The narrative still holds the example text that `cpreport init` wrote ('%(value)s'). "
                          "Write the month's own news in its place."))

@@ -360,3 +360,25 @@ def test_displacement_figures_are_the_scope_s_own_else_its_governorates_sum(reco
     totals = displacement_totals(frame)
     got = [(r.scope, r.metric, r.as_of, int(r.individuals), r.rows) for r in totals.itertuples(index=False)]
     assert got == _totals_by_groupby(frame)
+
+
+@pytest.mark.parametrize("whole, warned", [(1_000_000, True), (2_000_000, False), (1_100_000, False)])
+def test_governorates_adding_up_to_more_than_their_whole_scope_are_a_warning(tmp_path, whole, warned):
+    # The report states the figure given for the whole scope; governorates' figures for the same date and metric
+    # that add up to more than it contradict it, and say so at its row.
+    (tmp_path / "displacement.csv").write_text(
+        "as_of,scope,metric,governorate,individuals\n"
+        f"2017-05-01,national,displaced_current,,{whole}\n"
+        "2017-05-01,national,displaced_current,Ninewa,800000\n"
+        "2017-05-01,national,displaced_current,Anbar,300000\n", "utf-8")
+    result = checked(tmp_path)
+    said = [f for f in result.findings if f.code == "CP310"]
+    assert compute(result, MAY_2017).value("displacement.national.displaced_current") == whole
+    if not warned:
+        assert said == []
+        return
+    [warning] = said
+    assert (warning.severity, warning.file, warning.row, warning.column) == (WARNING, "displacement.csv", 2,
+                                                                            "individuals")
+    assert "add up to 1,100,000 (rows 3 and 4)" in warning.message_en and "(1,000,000)" in warning.message_en
+    assert "١٬١٠٠٬٠٠٠" in warning.message_ar and "١٬٠٠٠٬٠٠٠" in warning.message_ar

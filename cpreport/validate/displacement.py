@@ -64,6 +64,31 @@ def figure_given_twice(c: Context, table: str) -> None:
                                metric=metric, values=values, rows=rows, more_values=len(given) > ROWS_SHOWN))
 
 
+@reads("individuals", "scope")
+def governorates_beyond_the_whole(c: Context, table: str) -> None:
+    """Governorates' figures adding up to more than the figure given for their whole scope, for one metric on one
+    date: the report states the whole scope's figure (displacement_totals), so the two must not disagree unsaid.
+    A warning at the whole scope's row, naming the governorates' rows."""
+    sheet, typed = c.sheets[table], c.typed[table]
+    if "governorate" not in typed:
+        return
+    given = typed.dropna(subset=["scope", "metric", "as_of", "individuals"])
+    placed = given["governorate"].notna()
+    if not placed.any() or placed.all():
+        return
+    keys = ["scope", "metric", "as_of"]
+    parts = given[placed].groupby(keys, observed=True).agg(added=("individuals", "sum"), rows=(ROW, list))
+    wholes = given[~placed].sort_values(ROW).drop_duplicates(keys).set_index(keys)
+    both = parts.join(wholes[["individuals", ROW]], how="inner")
+    for (scope, metric, as_of), figure in both[both["added"] > both["individuals"]].iterrows():
+        at = sheet.frame.index[sheet.frame[ROW] == figure[ROW]]
+        c.findings.add(finding(Code.CP310, **sheet.where(int(figure[ROW]), "individuals"),
+                               value=_written(sheet, at[0], "individuals") if len(at) else "",
+                               day=as_of, scope=_scope_typed(c, table, scope), metric=metric,
+                               added=int(figure["added"]), whole=int(figure["individuals"]),
+                               rows=rows_shown(pd.Series(figure["rows"]), sheet)))
+
+
 def displacement_totals(displacement: pd.DataFrame) -> pd.DataFrame:
     """One figure per scope, metric and as_of date: the row without a governorate, else the sum over them."""
     keys = ["scope", "metric", "as_of"]

@@ -9,7 +9,8 @@ import pandas as pd
 
 from ..findings import Code, Findings, finding
 from ..load import (ROW, Sheet)
-from .displacement import different_days_contradiction, figure_given_twice, same_day_contradiction, scope_labels, unplaced_figures
+from .displacement import (different_days_contradiction, figure_given_twice, governorates_beyond_the_whole,
+                           same_day_contradiction, scope_labels, unplaced_figures)
 from .ids import forum_named, unique_ids
 from .report import FIRST_COLUMN, ID_COLUMN, _report, _written, reads, rows_shown
 
@@ -66,6 +67,7 @@ TABLE_RULES: tuple[tuple[str, tuple[Code, ...], Callable[[Context, str], None]],
     ("displacement", (Code.CP210,), repeated_rows),
     ("displacement", (), unplaced_figures),
     ("displacement", (Code.CP309,), figure_given_twice),
+    ("displacement", (Code.CP310,), governorates_beyond_the_whole),
     ("displacement", (Code.CP305,), after_period("as_of")),
     ("displacement", (Code.CP308,), scope_labels),
     ("displacement", (Code.CP306,), same_day_contradiction),
