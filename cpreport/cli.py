@@ -110,6 +110,22 @@ def _worded(error: CpreportError, language: str) -> str:
     return error.format_message()
 
 
+class Shown(click.ClickException):
+    """A cpreport error as Click shows its own, "Error: …", with that word in the run's language too."""
+
+    def __init__(self, message: str, language: str = "en"):
+        super().__init__(message)
+        self.language = language
+
+    def show(self, file=None) -> None:
+        from .i18n import N_
+
+        template = N_("Error: %(message)s")
+        if self.language == "ar":
+            template = _saying("ar").gettext(template)
+        click.echo(template % {"message": self.format_message()}, file=file, err=file is None)
+
+
 class Commands(click.Group):
     """The command group; what the library did not foresee still ends in one line and an exit code."""
 
@@ -127,7 +143,8 @@ class Commands(click.Group):
             # so that the library does not depend on click.
             from .visible import visible
             # A message may quote a file name or a cell: shown, never acted on by the terminal.
-            shown = click.ClickException(visible(_worded(error, ctx.meta.get(LANGUAGE, "en")), keep="\n"))
+            language = ctx.meta.get(LANGUAGE, "en")
+            shown = Shown(visible(_worded(error, language), keep="\n"), language)
             shown.exit_code = error.exit_code
             raise shown from None
 

@@ -298,3 +298,14 @@ def test_a_quarter_a_half_year_and_the_project_are_named_in_words_in_both_langua
     assert english in lines[-2] and said_in_arabic in lines[-1]
     said = lines[-1].rpartition("»")[2]  # after the data folder's path, quoted as it is
     assert said_in_arabic in said and not re.search(r"[0-9]|Q[1-4]|H[12]|project", said)
+
+
+@pytest.mark.parametrize("language, opening", [("en", "Error: "), ("ar", "خطأ: "), ("both", "Error: ")])
+def test_an_error_opens_with_error_in_the_language_asked(sample, language, opening):
+    from conftest import run_cpreport
+
+    sample.write_text(sample.read_text("utf-8") + "\nunknown_key = 1\n", "utf-8")
+    result = run_cpreport("validate", "--config", str(sample), "--lang", language)
+    assert result.returncode == 2
+    assert result.stderr.startswith(opening), result.stderr
+    assert ("Error:" in result.stderr) is (language != "ar")
