@@ -194,3 +194,44 @@ def test_reader_bytes_is_set_in_the_config_and_bounds_the_reader(tmp_path):
     said = codes(book, "activities", Limits(reader_bytes=1_000_000))
     assert "more than the 1 MB the reader may use (reader_bytes)" in said.get("CP025", ""), said
     assert "the sheet 'activities' spans 2,001 rows and 7 columns" in said["CP025"]
+
+
+def old_workbook(path: Path, change: str = "") -> Path:
+    """A real .xls of the activities table (xlwt), with its range or its last cell's place then forged in its
+    bytes: a DIMENSIONS record declaring 4 billion rows of 65,535 columns, or a cell at column 65,534."""
+    import struct
+
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("activities")
+    for r, row in enumerate([["activity_id", "participants"], ["ACT-1", 5], ["ACT-2", 7]]):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    book.save(str(path))
+    raw = bytearray(path.read_bytes())
+    if change == "range":
+        at = raw.find(b"\x00\x02\x0e\x00")  # DIMENSIONS, 14 bytes: first and last row (4 bytes), columns (2)
+        raw[at + 4:at + 16] = struct.pack("<IIHH", 0, 0xFFFFFFFF, 0, 0xFFFF)
+    elif change == "cell":
+        at = raw.rfind(b"\xfd\x00\x0a\x00")  # the last LABELSST: row, column, style, text
+        raw[at + 4:at + 8] = struct.pack("<HH", 0xFFFE, 0xFFFE)
+    path.write_bytes(bytes(raw))
+    return path
+
+
+@pytest.mark.process
+@pytest.mark.parametrize("change", ["range", "cell"])
+def test_an_old_workbook_declaring_or_placing_past_its_grid_is_damaged_not_an_abort(tmp_path, change):
+    old_workbook(tmp_path / "activities.xls", change)
+    code, found = validate(tmp_path)
+    assert code == 1 and [f["code"] for f in found if f["file"] == "activities.xls"] == ["CP016"], found
+
+
+def test_an_old_workbook_within_its_grid_reads_and_is_held_to_the_limits(tmp_path):
+    path = old_workbook(tmp_path / "activities.xls")
+    read = read_file(path, table_named("activities"))
+    sheet = next(e for e in read.events if not hasattr(e, "code"))
+    assert list(sheet.frame["activity_id"]) == ["ACT-1", "ACT-2"]
+    said = codes(path, "activities", Limits(cells=4))
+    assert "the sheet 'activities' declares 3 rows and 2 columns, more than the 4 cells" in said.get("CP025", ""), said

@@ -416,6 +416,34 @@ def _megabytes(size: int) -> str:
     return f"{size / 1e6:,.0f} MB"
 
 
+def check_old_workbook(raw: bytes, limits: Limits) -> None:
+    """An old Excel workbook (.xls) before the workbook reader sees it: each sheet's declared range and the span
+    of its cells within the format's grid (65,536 rows of 256 columns; past it the file is damaged or forged,
+    and the reader would ask for terabytes and abort), within the limits, and the reader's memory within
+    reader_bytes. A container this cannot follow is left to the reader, which says what it can."""
+    import struct
+
+    from . import xls
+
+    try:
+        stream = xls.workbook_stream(raw)
+        sheets = xls.sheets(stream) if stream else []
+        held = []
+        for name, rows, columns, start in sheets:
+            if rows > xls.ROWS or columns > xls.COLUMNS:
+                raise Unreadable(Code.CP016)
+            _check_extent((rows, columns), name, limits, "declares")
+            height, width = xls.span(stream, start)
+            if height > xls.ROWS or width > xls.COLUMNS:
+                raise Unreadable(Code.CP016)
+            _check_extent((height, width), name, limits, "spans")
+            held.append(Held(name, top=1, bottom=max(height, 1), width=max(width, 1)))
+    except (xls.Damaged, struct.error, IndexError, ValueError):
+        return
+    if held:
+        check_reader_memory(held, Texts(), limits)
+
+
 def check_sheet_size(height: int, width: int, name: str, limits: Limits) -> None:
     if width > limits.columns:
         raise too_large(f"the sheet '{name}' has {width:,} columns, more than the {limits.columns:,} a sheet may "
