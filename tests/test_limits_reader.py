@@ -102,6 +102,27 @@ def test_cells_written_without_their_place_are_counted_by_row(tmp_path):
         in said.get("CP025", ""), said
 
 
+@pytest.mark.parametrize("far, said", [
+    (b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>", "spans 1,048,576 rows and 16,384 columns"),
+    (b'<row r="1048576"><c t="n" r="XFD1048576"><v>1</v></c></row>', "spans 1,048,576 rows and 16,384 columns"),
+    (b'<row r="123456789"><c r="A123456789"><v>1</v></c></row>', "spans 123,456,789 rows"),  # past 7 digits
+    (b'<row r="9"><c r="ZZZZ9"><v>1</v></c></row>', "spans 475,254 columns"),  # past 3 letters
+])
+def test_places_in_any_form_are_counted(tmp_path, far, said):
+    sheet = (b'<worksheet ' + NS + b'><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>activity_id</t></is>'
+             b"</c></row>" + rows(2, 8) + far + b"</sheetData></worksheet>")
+    found = codes(forged(tmp_path / "activities.xlsx", sheet), "activities")
+    assert f"the sheet 'activities' {said}" in found.get("CP025", ""), found
+
+
+def test_a_sheet_with_a_prefixed_namespace_is_counted_alike(tmp_path):
+    sheet = (b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+             b'<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>activity_id</x:t></x:is></x:c></x:row>'
+             b'<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>')
+    found = codes(forged(tmp_path / "activities.xlsx", sheet), "activities")
+    assert "the sheet 'activities' spans 1,048,576 rows and 16,384 columns" in found.get("CP025", ""), found
+
+
 @pytest.mark.process
 def test_few_shared_texts_copied_into_many_cells_are_refused_by_the_memory_they_would_take(tmp_path):
     """Two texts of 200,000 characters, each within what a cell may hold, named by 40,000 cells: a 1 MB file that

@@ -211,10 +211,8 @@ DIMENSION = re.compile(rb'<dimension\s+ref\s*=\s*["\']([A-Za-z]{0,3})(\d{0,7})(?
 # A cell's or a row's place in a sheet's XML: <c r="AB12" ...> and <row r="12" ...> (no other element of the
 # sheet data has an attribute named r), as every program writes them, and in any other form a file may take.
 ANY_ROW_PLACE = re.compile(rb'<row\b[^>]*?\sr\s*=\s*["\'](\d+)["\']')
-WIDE_CELL = re.compile(rb' r="([A-Za-z]{2,})\d')  # a cell past column Z: the few that can be far
-ANY_WIDE_CELL = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]{2,})\d')
+ANY_CELL_PLACE = re.compile(rb'<c\b[^>]*?\sr\s*=\s*["\']([A-Za-z]+)\d')
 SHARED_CELL = re.compile(rb'\bt\s*=\s*["\']s["\'][^>]*>\s*<v>\s*(\d{1,10})')  # a cell naming a shared text
-ODD_FORMS = (b"r='", b"r =", b"r\t", b"r\n", b"r\r")  # a place written otherwise than programs do
 
 
 @dataclass
@@ -238,25 +236,23 @@ class Held:
             return self.unplaced_rows
         return self.bottom - (1 if self.unplaced_rows else self.top) + 1 + self.unplaced_rows
 
-    def add(self, piece: bytes, numbers: list[bytes], texts: Texts) -> None:
-        import numpy as np
+    def add(self, piece: bytes, texts: Texts) -> None:
+        tags = _tags(piece)
+        numbers = tags.numbers
+        if tags.odd:  # a row or a cell placed otherwise than <row r="12" and <c r="AB12" first, or not at all
+            import numpy as np
 
-        if numbers:
-            rows = np.array(numbers).astype(np.int64)
-            low, high = int(rows.min()), int(rows.max())
+            numbers = np.array(ANY_ROW_PLACE.findall(piece) or [b"0"]).astype(np.int64)
+            numbers = numbers[numbers > 0]
+            wide = ANY_CELL_PLACE.findall(piece)
+            self.width = max(self.width, max(map(_column_number, set(wide)), default=1), _widest_row(piece))
+        if len(numbers):
+            low, high = int(numbers.min()), int(numbers.max())
             self.top = min(self.top, low) if self.top else low
             self.bottom = max(self.bottom, high)
-        self.unplaced_rows += max(piece.count(b"<row") - piece.count(b"<rowBreaks") - len(numbers), 0)
-        longest, widest, unplaced = _tags(piece)
-        self.longest = max(self.longest, longest)
-        self.width = max(self.width, widest)
-        wide = WIDE_CELL.findall(piece)
-        if any(form in piece for form in ODD_FORMS):
-            wide, unplaced = ANY_WIDE_CELL.findall(piece), True
-        if wide:
-            self.width = max(self.width, max(map(_column_number, set(wide))))
-        if unplaced:
-            self.width = max(self.width, _widest_row(piece))
+        self.unplaced_rows += max(tags.rows - len(numbers), 0)
+        self.longest = max(self.longest, tags.longest)
+        self.width = max(self.width, tags.widest)
         if texts.sizes is not None:
             self.copies += texts.copies(SHARED_CELL.findall(piece))
 
@@ -264,28 +260,62 @@ class Held:
 ENDS = bytes(range(256)).translate(None, b" \t\r\n>/")  # what may not follow a tag's name
 
 
-def _tags(piece: bytes) -> tuple[int, int, bool]:
-    """From the '<' of a piece, found by NumPy in a few milliseconds (no cell looked at one by one): the longest
-    run of bytes between two of them (the longest cell value or attribute, as bytes of XML), the widest column
-    of a cell placed in one letter's column (<c r="O12">; the few past Z are found by WIDE_CELL), and whether
-    any cell is written without its place, or with it in another form than <c r="...", first."""
+@dataclass
+class Tags:
+    longest: int  # the longest run of bytes between two '<': the longest cell value or attribute, in bytes of XML
+    widest: int  # the widest column a cell is placed in
+    rows: int  # the rows of the piece (<row ...>)
+    numbers: object  # the row numbers they give, as a NumPy array
+    odd: bool  # a row or a cell placed otherwise than <row r="12" and <c r="AB12" first (or not at all)
+
+
+def _tags(piece: bytes) -> Tags:
+    """What the '<' of a piece tell, found by NumPy in a few milliseconds and read where they stand (no cell or
+    row looked at one by one): the longest run of bytes between two, the rows and the numbers they give, and the
+    widest column a cell names, for rows and cells written as every program writes them (<row r="12",
+    <c r="AB12"): any other form, or none, is told, and the piece is then searched for places in any form."""
     import numpy as np
 
-    data = np.frombuffer(piece + b"\0" * 8, np.uint8)
+    data = np.frombuffer(piece + b"\0" * 16, np.uint8)
     at = np.flatnonzero(data[:len(piece)] == 60)
     if not len(at):
-        return len(piece), 1, False
+        return Tags(len(piece), 1, 0, np.zeros(0, np.int64), False)
     inner = int(np.diff(at).max()) if len(at) > 1 else 0
     longest = max(int(at[0]), len(piece) - int(at[-1]), inner)
-    tags = at[data[at + 1] == 99]  # <c...
-    tags = tags[np.isin(data[tags + 2], np.frombuffer(ENDS, np.uint8), invert=True)]  # <c> <c/> <c ...: cells
-    placed = tags[(data[tags + 2] == 32) & (data[tags + 3] == 114) & (data[tags + 4] == 61) & (data[tags + 5] == 34)]
-    widest = 1
-    if len(placed):
-        letters = data[placed + 6] & 0xDF
-        letters = letters[(letters >= 65) & (letters <= 90)]
-        widest = int(letters.max()) - 64 if len(letters) else 1
-    return longest, widest, len(placed) < len(tags)
+    ends = np.frombuffer(ENDS, np.uint8)
+    rows = at[data[at + 1] == ord("r")]
+    rows = rows[(data[rows + 2] == ord("o")) & (data[rows + 3] == ord("w"))]
+    rows = rows[np.isin(data[rows + 4], ends, invert=True)]
+    numbered = rows[(data[rows + 4] == 32) & (data[rows + 5] == 114) & (data[rows + 6] == 61) & (data[rows + 7] == 34)]
+    numbers, digits = _number(data, numbered + 8, 7, 48, 10)
+    cells = at[data[at + 1] == ord("c")]
+    cells = cells[np.isin(data[cells + 2], ends, invert=True)]  # <c> <c/> <c ...: cells
+    placed = cells[(data[cells + 2] == 32) & (data[cells + 3] == 114) & (data[cells + 4] == 61)
+                   & (data[cells + 5] == 34)]
+    columns, letters = _number(data, placed + 6, 3, 64, 26, 0xDF)
+    odd = len(numbered) < len(rows) or len(placed) < len(cells) or bool((digits > 7).any() or (letters > 3).any())
+    widest = int(columns.max()) if len(columns) else 1
+    return Tags(longest, widest, len(rows), numbers, odd)
+
+
+def _number(data, where, most: int, zero: int, base: int, mask: int = 0xFF):
+    """The numbers written at these places, in digits (base 10, from "0") or column letters (base 26, from "A",
+    either case), as NumPy reads them all at once; and how many digits each has (most + 1: more than `most`)."""
+    import numpy as np
+
+    number = np.zeros(len(where), np.int64)
+    going = np.ones(len(where), bool)
+    count = np.zeros(len(where), np.int64)
+    low = 0 if base == 10 else 1
+    for step in range(most + 1):
+        value = (data[where + step] & mask).astype(np.int64) - zero
+        going &= (value >= low) & (value < low + base)
+        if step == most:
+            count[going] = most + 1
+            break
+        number = np.where(going, number * base + value, number)
+        count += going
+    return number, count
 
 
 def _widest_row(piece: bytes) -> int:
@@ -346,7 +376,7 @@ def _sheet_held(book: zipfile.ZipFile, part: zipfile.ZipInfo, name: str, texts: 
                 _check_extent(_extent(declared), name, limits, "declares")
             prefix = (PREFIX.search(head) or [b"", b""])[1]
             for piece in _pieces(stream, head, prefix):
-                held.add(piece, ANY_ROW_PLACE.findall(piece), texts)
+                held.add(piece, texts)
                 _check_longest(held.longest, f"the sheet '{name}'", limits)
                 _check_extent((held.height, held.width), name, limits, "spans")
     except Unreadable:
