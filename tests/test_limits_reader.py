@@ -16,7 +16,7 @@ import pytest
 from conftest import run_cpreport
 from cpreport.contract import Intake, Limits
 from cpreport.load import read_file, table_named
-from cpreport.load.limits import PIECE_BYTES
+from cpreport.load.xlsx import PIECE_BYTES
 
 NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
