@@ -305,6 +305,10 @@ class Limits:
     columns: int = 16_384  # columns of one sheet, as many as Excel has
     line_bytes: int = 1 << 20  # one line of a CSV
     cell_characters: int = 32_767  # one cell, as many as Excel holds
+    # The memory the workbook reader may take for one workbook, as estimated from what its sheets hold before it
+    # reads them (load/limits.py): a million rows of 15 columns are estimated at some 2 GB (a build of them peaks
+    # at 1.5 GB, texts repeated down a long sheet being held once), so they pass with room to spare.
+    reader_bytes: int = 3_000_000_000
 
 
 LIMIT_KEYS = tuple(Limits.__dataclass_fields__)

@@ -482,7 +482,7 @@ OPTIONS: dict[str, Option] = {
     "revisions": Revisions("why a published month's figures were revised: [revisions.\"2017-04\"] reason = "
                           "{ en = \"…\", ar = \"…\" }"),
     "limits": FileLimits("what one file may ask of the machine: file_bytes, cells, columns, line_bytes, "
-                         "cell_characters"),
+                         "cell_characters, reader_bytes"),
     "indicators": Indicators("the results framework: code, label, figure, of, baseline, target, target_date, group"),
     "project_end": Date("the end of the project: the target date of indicators without their own"),
 }
