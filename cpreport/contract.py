@@ -60,6 +60,10 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
+# Words with which a file's name says it is a copy of another ("activities - Copy.xlsx", "Copy of …", in French
+# "copie", in Arabic "نسخة"): of two files with the same rows, the one named so is the one left out (CP006).
+COPY_WORDS = ("copy", "copie", "نسخة")
+
 # The hidden sheet of drop-down lists in the workbooks `cpreport init` writes: cpreport's own, never data.
 LISTS_SHEET = "lists"
 

@@ -28,9 +28,6 @@ def _table_and_column(key: str, table: str, column: str | None, problems: list[s
 
 
 
-
-
-
 def _allowed_value(column, meant: object):
     """The value a [values] entry stands for, as the column reads it; None if the column does not allow it."""
     if not isinstance(meant, str):
@@ -55,6 +52,8 @@ class Columns(Option):
             problems.append("'columns' must be tables of headers, e.g. [columns.activities] with participants = \"Total\"")
             return found
         for table_name, mapping in value.items():
+            if _table_and_column("columns", table_name, None, problems)[0] is None:
+                continue  # said once for the table, not once for each of its keys
             for column_name, headers in mapping.items():
                 table, column = _table_and_column("columns", table_name, column_name, problems)
                 if column is None:
@@ -83,6 +82,8 @@ class Values(Option):
                             "\"Awareness session\" = \"workshop\"")
             return found
         for table_name, columns in value.items():
+            if _table_and_column("values", table_name, None, problems)[0] is None:
+                continue  # said once for the table, not once for each of its keys
             for column_name, mapping in columns.items():
                 table, column = _table_and_column("values", table_name, column_name, problems)
                 if column is None:

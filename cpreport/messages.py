@@ -185,12 +185,15 @@ class Saying:
         return self.format(self.ngettext(*nouns, count), {"rows": self.listed(items)})
 
     def places(self, places: list[dict], nouns: tuple[str, str] = ROWS["rows"]) -> str:
-        """Rows in several files or sheets: "rows 4 and 9 of 'anbar/activities.xlsx (Sheet1)'; row 5 of …"."""
+        """Rows in several files or sheets: "rows 4 and 9 of 'anbar/activities.xlsx (Sheet1)'; row 5 of …"; of two,
+        "row 4 of 'a.csv' and row 4 of 'b.xlsx'"."""
         said = []
         for place in places:
             where = f"{place.get('file', '')} ({place['sheet']})" if place.get("sheet") else place.get("file", "")
             said.append(self.format(self.gettext("%(rows)s of %(place)s"),
                                     {"rows": self.rows(place.get("rows", ""), nouns), "place": self.typed(where)}))
+        if len(said) == 2:  # "row 4 of 'a.csv' and row 4 of 'b.xlsx'": two places read as one sentence
+            return self.listed(said)
         return self.join(ARABIC_SEMICOLON + " " if self.arabic else "; ", said)
 
     # One parameter --------------------------------------------------------------------------------------------

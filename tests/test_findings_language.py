@@ -309,3 +309,12 @@ def test_an_error_opens_with_error_in_the_language_asked(sample, language, openi
     assert result.returncode == 2
     assert result.stderr.startswith(opening), result.stderr
     assert ("Error:" in result.stderr) is (language != "ar")
+
+
+def test_an_id_in_two_files_is_said_as_one_sentence_in_both_languages():
+    places = [{"file": "activities-basra.csv", "sheet": "", "rows": "4"},
+              {"file": "activities-ninewa.xlsx", "sheet": "activities", "rows": "4, 9"}]
+    assert Saying("en").places(places) == ("row 4 of activities-basra.csv and rows 4 and 9 of "
+                                           "activities-ninewa.xlsx (activities)")
+    assert Saying("ar").places(places) == ("الصف ٤ من «activities-basra.csv» والصفين ٤ و٩ من "
+                                           "«activities-ninewa.xlsx (activities)»")

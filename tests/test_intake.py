@@ -418,3 +418,29 @@ def test_a_csv_whose_name_no_sheet_may_bear_still_gets_its_annotated_copy(tmp_pa
     book = load_workbook(io.BytesIO(files[f"{name}.annotated.xlsx"]))
     cell = book.worksheets[0].cell(row=2, column=activities.columns.get_loc("participants") + 1)
     assert cell.value == "thirty" and "CP202" in cell.comment.text
+
+
+def test_a_misspelt_table_under_columns_is_one_problem_however_many_keys_it_has(tmp_path):
+    folder = project(tmp_path, '[columns.activites]\nparticipants = "x"\ngovernorate = "y"\ntype = "z"\n'
+                               '[values.activitis.type]\n"a" = "workshop"\n"b" = "training"\n')
+    with pytest.raises(ConfigError) as raised:
+        load_config(folder / "cpreport.toml")
+    said = str(raised.value)
+    assert said.count("columns.activites") == 1 and said.count("values.activitis") == 1, said
+    assert len(raised.value.problems) == 2
+
+
+def test_of_a_file_and_its_copy_the_copy_is_left_out_whatever_their_order(tmp_path, expected):
+    # "activities - Copy.xlsx" sorts before "activities.xlsx": the copy is still the one said and left out.
+    activities = sample_activities()
+    folder = project(tmp_path)
+    workbook(folder / "ninewa" / "activities.xlsx", {"Sheet1": activities})
+    workbook(folder / "ninewa" / "activities - Copy.xlsx", {"Sheet1": activities})
+    checked, _ = outcome(folder)
+    [copy] = codes(checked, "CP006")
+    assert copy.file == "ninewa/activities - Copy.xlsx" and "ninewa/activities.xlsx" in copy.message_en
+    checked.findings = type(checked.findings)([f for f in checked.findings if f.code != "CP006"])
+    config = load_config(folder / "cpreport.toml")
+    figures = json.loads(compute(checked, config.period, config.highlights).to_json())["figures"]
+    assert {key: figures[key]["value"] for key in KEYS} == expected
+    assert {s["file"] for s in figures["activities.total"]["sources"]} == {"ninewa/activities.xlsx"}
