@@ -391,8 +391,8 @@ def figures(config_path, data, period, as_json, lang):
         language = _language(lang, config)
         _show_findings(checked.findings, quiet=True, language=language)
         raise InvalidData(_said(language, lambda say: say.ngettext(
-            "%(num)s error in the sheets: these figures leave out what could not be read.",
-            "%(num)s errors in the sheets: these figures leave out what could not be read.",
+            "%(num)s error in the sheets: until the sheets are fixed, these figures may be wrong or incomplete.",
+            "%(num)s errors in the sheets: until the sheets are fixed, these figures may be wrong or incomplete.",
             checked.findings.errors) % {"num": say.number(checked.findings.errors)}))
 
 
@@ -459,8 +459,8 @@ def explain(config_path, data, period, out, key, csv_path, lang):
     if checked.findings.errors:
         _show_findings(checked.findings, quiet=True, language=lang)
         raise InvalidData(_said(lang, lambda say: say.ngettext(
-            "%(num)s error in the sheets: this figure leaves out what could not be read.",
-            "%(num)s errors in the sheets: this figure leaves out what could not be read.",
+            "%(num)s error in the sheets: until the sheets are fixed, this figure may be wrong or incomplete.",
+            "%(num)s errors in the sheets: until the sheets are fixed, this figure may be wrong or incomplete.",
             checked.findings.errors) % {"num": say.number(checked.findings.errors)}))
 
 
