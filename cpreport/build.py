@@ -355,6 +355,14 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         if jobs > 1 and len(todo) > 1:
             stage("render", f"{len(todo)} periods in {min(jobs, len(todo))} processes")
         for page, files in pages.rendered(todo, jobs, stage):
+            folder = config.out / str(page.period)
+            if not force and not page.approved and _as_before(folder, files):
+                # Rendered to the very bytes its folder holds: the files stay as they are, times and all, and the
+                # manifest says what they were found to be made from.
+                write_atomically(folder / manifest.MANIFEST_NAME, manifest.refreshed(
+                    manifest.read(folder / manifest.MANIFEST_NAME), page.found, page.period, page.key))
+                outcome.current.append(page.period)
+                continue
             outcome.folder = _publish(page, files, digests, progress, swapped, reopen)
             outcome.rendered.append(page.period)
         outcome.rendered.sort(key=outcome.periods.index)
@@ -433,6 +441,17 @@ def _kept(config: Config, period: Period) -> bool:
     inputs = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("inputs", {})
     return isinstance(inputs, dict) and inputs.get("narrative") != manifest.FIGURES_ALONE and \
         any(str(name).startswith("narrative/") for name in inputs)
+
+
+def _as_before(folder: Path, files: dict[str, bytes]) -> bool:
+    """Whether a period's folder, whole as its manifest lists it, already holds these files byte for byte. (Its
+    record of the rows behind its figures stays as it is, as that of a period found current does.)"""
+    if not manifest.whole(folder.parent, folder.name):
+        return False
+    try:
+        return all((folder / name).read_bytes() == content for name, content in files.items())
+    except OSError:
+        return False
 
 
 def _same_figures(folder: Path, figures: Figures) -> bool:

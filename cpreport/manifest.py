@@ -253,10 +253,11 @@ def document(found: dict[str, str], period: Period, files: dict[str, bytes], bui
                       indent=2, sort_keys=True).encode("utf-8") + b"\n"
 
 
-def refreshed(manifest: dict, found: dict[str, str], period: Period) -> bytes:
-    """A folder's manifest now that these inputs were found to give the same report: its files stay as they are."""
-    return json.dumps({**manifest, "key": key(found, period), "inputs": found}, indent=2,
-                      sort_keys=True).encode("utf-8") + b"\n"
+def refreshed(manifest: dict, found: dict[str, str], period: Period, page: str | None = None) -> bytes:
+    """A folder's manifest now that these inputs were found to give the same report (of the key `page`, when it
+    changed): its files stay as they are."""
+    return json.dumps({**manifest, "key": key(found, period), "inputs": found,
+                       **({"page": page} if page is not None else {})}, indent=2, sort_keys=True).encode("utf-8") + b"\n"
 
 
 def read(path: Path) -> dict | None:
@@ -266,7 +267,7 @@ def read(path: Path) -> dict | None:
         return None
 
 
-def _whole(out: Path, period: Period | str, watch: Watch | None = None) -> dict | None:
+def whole(out: Path, period: Period | str, watch: Watch | None = None) -> dict | None:
     """The manifest of OUT/<period>/ when its files are all there as it lists them; else None."""
     folder = out / str(period)
     if watch:
@@ -291,13 +292,13 @@ def _whole(out: Path, period: Period | str, watch: Watch | None = None) -> dict 
 
 def current(out: Path, period: Period | str, found: dict[str, str], watch: Watch | None = None) -> dict | None:
     """The manifest of OUT/<period>/ when it matches these inputs and its files are all there; else None."""
-    manifest = _whole(out, period, watch)
+    manifest = whole(out, period, watch)
     return manifest if manifest and manifest.get("key") == key(found, period) else None
 
 
 def page_current(out: Path, period: Period | str, page: str, watch: Watch | None = None) -> dict | None:
     """The manifest of OUT/<period>/ when its report shows what the page of this key would, whole; else None."""
-    manifest = _whole(out, period, watch)
+    manifest = whole(out, period, watch)
     return manifest if page and manifest and manifest.get("page") == page else None
 
 

@@ -237,3 +237,27 @@ def test_a_month_built_alone_with_words_is_kept_while_its_figures_stand_and_rebu
     said = again.stdout + again.stderr
     assert "CP404" in said and "narrative/2017-03/en.md" in said and "فأُعيد بناؤه من أرقامه وحدها" in said
     assert "kept as built before" not in again.stdout
+
+
+def test_a_period_rendered_again_to_the_same_bytes_keeps_its_files_and_their_times(sample):
+    # A page whose key no longer matches (here: its manifest's key spoilt) is rendered again; when that gives
+    # the bytes its folder holds, nothing is written but the manifest, and the period counts as current.
+    _configure(sample, formats='["html"]')
+    out = sample.parent / "out"
+    assert _build(sample, "--all-periods").returncode == 0
+    before = _folders(out)
+    manifest = out / "2016-06" / ".manifest.json"
+    spoilt = json.loads(manifest.read_text("utf-8"))
+    spoilt["page"] = "0" * 64
+    manifest.write_text(json.dumps(spoilt), "utf-8")
+    _add_activity(sample, dt.date(2017, 5, 28))
+    again = _build(sample, "--all-periods")
+    assert again.returncode == 0, again.stderr
+    assert "Rendered 1 period, 23 current" in again.stdout
+    after = _folders(out)
+    changed = {p for p in before if {n: f for n, f in before[p].items() if n != ".manifest.json"}
+               != {n: f for n, f in after[p].items() if n != ".manifest.json"}}
+    assert changed == {"2017-05"}
+    assert json.loads(manifest.read_text("utf-8"))["page"] != "0" * 64  # the next run finds it current
+    third = _build(sample, "--all-periods")
+    assert third.stdout.startswith("Up to date"), third.stdout + third.stderr
