@@ -150,14 +150,14 @@ def _out(options: dict) -> str | None:
     reader (see _configured_out)."""
     cwd = os.getcwd()
     if "--out" in options:
-        out = os.path.join(cwd, options["--out"])
+        out = os.path.join(cwd, os.path.expanduser(options["--out"]))
     elif os.environ.get("CPREPORT_OUT"):
-        out = os.path.join(cwd, os.environ["CPREPORT_OUT"].strip())
+        out = os.path.join(cwd, os.path.expanduser(os.environ["CPREPORT_OUT"].strip()))
     else:
         config = os.path.join(cwd, options.get("--config") or DEFAULT_CONFIG)
         if os.path.isfile(config):
             root = os.path.dirname(os.path.realpath(config))
-            out = os.path.join(root, _configured_out(config) or "out")
+            out = os.path.join(root, os.path.expanduser(_configured_out(config) or "out"))
         else:
             out = os.path.join(cwd, "out")
     return os.path.realpath(out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from pathlib import Path
 from dataclasses import dataclass, fields
 
 from .checking import UNSET, Checking, Option, unknown_key
@@ -185,7 +186,8 @@ def _number(name: str, value: object, problems: list[str]) -> float | None:
 # --- the options ------------------------------------------------------------------------------------------
 
 class Folder(Option):
-    """A folder's path, relative to the config file (or to the current folder, when given from outside)."""
+    """A folder's path, relative to the config file (or to the current folder, when given from outside); "~" is the
+    home folder, as in a shell."""
 
     def __init__(self, doc: str, exists: bool = False):
         super().__init__(doc)
@@ -195,7 +197,7 @@ class Folder(Option):
         if not isinstance(value, str):
             checking.problems.append(f"'{key}' must be a folder path, as text")
             return UNSET
-        folder = (checking.base(key) / value).resolve()
+        folder = (checking.base(key) / Path(value).expanduser()).resolve()  # "~/reports": the home folder's
         if self.exists and not folder.is_dir():
             checking.problems.append(f"'{key}': the folder {folder} does not exist")
         return folder

@@ -457,3 +457,20 @@ def test_a_log_that_cannot_be_written_is_said_once_and_the_build_goes_on(sample,
         assert (out / "2017-05" / "report.html").is_file()
         assert "Logging error" not in result.stderr and "Traceback" not in result.stderr
         assert result.stderr.count(f"the log {out / 'cpreport.log'} cannot be written") == 1, result.stderr
+
+
+def test_a_folder_written_with_a_tilde_is_under_the_home_folder_as_in_a_shell(sample, tmp_path, monkeypatch):
+    from cpreport.config import load_config
+    from cpreport.errors import ConfigError
+
+    home = tmp_path / "home"
+    (home / "reports").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    assert load_config(sample, out="~/reports").out == home / "reports"
+    assert not (sample.parent / "~").exists()
+    try:
+        load_config(sample, out="~")
+    except ConfigError as error:
+        assert f"'out' cannot be {home}:" in error.message
+    else:
+        raise AssertionError("an output folder of ~ (the home folder) was accepted")
