@@ -1,7 +1,6 @@
 """The command line: a thin layer that reads options, calls the pipeline, and chooses the exit code."""
 from __future__ import annotations
 
-import errno
 import math
 
 import click
@@ -9,6 +8,7 @@ import click
 from . import __version__
 from .errors import (EXIT_APPROVED, EXIT_DISAGREE, EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_LOCKED,
                      EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, CpreportError, InvalidData)
+from .failures import LANGUAGE, Commands, machine_problem  # noqa: F401 - how a command fails, one line and a code
 
 EXIT_CODES = f"""Exit codes: {EXIT_OK} built or up to date, {EXIT_INVALID} errors in the sheets,
 {EXIT_USAGE} usage or config error, {EXIT_ENVIRONMENT} environment problem (no Arabic font, no Pango, output
@@ -48,7 +48,6 @@ def config_options(command):
     return command
 
 
-LANGUAGE = "cpreport.language"  # the language asked, kept in the context for the messages of errors
 
 
 def _keep_language(ctx, param, value):
@@ -92,114 +91,6 @@ def _said(language: str, words) -> str:
     """A message in each language asked, one line each: words(saying) words it in one language."""
     from .terminal import in_languages
     return in_languages(language, words)
-
-
-def _worded(error: CpreportError, language: str) -> str:
-    """An error's message in the language asked, where the error carries what it says; else as raised."""
-    from . import closing
-    from .errors import BuildLocked, ConfigError
-
-    if isinstance(error, BuildLocked) and error.folder is not None:
-        return _said(language, lambda say: closing.locked(say, out=error.folder, holder=error.holder))
-    if isinstance(error, ConfigError):
-        return _said(language, lambda say: closing.config_problems(say, problems=error.problems, path=error.path)) \
-            + "\n" + error.lines()
-    if isinstance(error, InvalidData) and error.findings is not None and error.folder is not None:
-        return _said(language, lambda say: closing.sheets_have_errors(say, errors=error.findings.errors,
-                                                                       folder=error.folder))
-    return error.format_message()
-
-
-class Shown(click.ClickException):
-    """A cpreport error as Click shows its own, "Error: …", with that word in the run's language too."""
-
-    def __init__(self, message: str, language: str = "en"):
-        super().__init__(message)
-        self.language = language
-
-    def show(self, file=None) -> None:
-        from .i18n import N_
-
-        template = N_("Error: %(message)s")
-        if self.language == "ar":
-            template = _saying("ar").gettext(template)
-        click.echo(template % {"message": self.format_message()}, file=file, err=file is None)
-
-
-class Commands(click.Group):
-    """The command group; what the library did not foresee still ends in one line and an exit code."""
-
-    def invoke(self, ctx):
-        try:
-            try:
-                return self._invoke_guarded(ctx)
-            except KeyboardInterrupt:
-                # Ctrl-C before a report was swapped in (a build that got further says so itself): every
-                # file is written beside its old one and moved into place whole, so nothing was changed.
-                from .errors import Interrupted
-                raise Interrupted(Interrupted.NOTHING_CHANGED) from None
-        except CpreportError as error:
-            # Click shows its own exceptions ("Error: …") and exits with their code: cpreport's become one here,
-            # so that the library does not depend on click.
-            from .visible import visible
-            # A message may quote a file name or a cell: shown, never acted on by the terminal.
-            language = ctx.meta.get(LANGUAGE, "en")
-            shown = Shown(visible(_worded(error, language), keep="\n"), language)
-            shown.exit_code = error.exit_code
-            raise shown from None
-
-    def _invoke_guarded(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except (CpreportError, click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
-            raise
-        except OSError as error:
-            if not machine_problem(error):
-                raise self._unexpected(error) from None
-            # A full disk, a folder made read-only, a share that went away: the machine's, not the sheets'. The
-            # screen has one line; the log has where it happened too.
-            from .errors import EnvironmentProblem
-            _logged("stopped: a file or folder could not be used")
-            where = f" ({error.filename})" if error.filename else ""
-            raise EnvironmentProblem(f"{error.strerror or error}{where}. Check the folder, the disk and your "
-                                     "access to them, then run again.") from None
-        except Exception as error:
-            raise self._unexpected(error) from None
-
-    @staticmethod
-    def _unexpected(error: BaseException):
-        """A bug: one line on screen, the traceback in the log file."""
-        from .errors import Unexpected
-
-        logged = _logged("unexpected failure")
-        details = f"; the details are in {logged}" if logged else ""
-        return Unexpected(f"cpreport stopped on a problem it did not foresee ({type(error).__name__}: "
-                          f"{error}){details}. The last good report is left in place; please report this.")
-
-
-# What the machine or the shared drive says when a file or folder cannot be used; an OSError that names no file
-# and says none of these is a fault of cpreport's own (a bug), and is said as one (exit 6).
-MACHINE_ERRORS = frozenset(getattr(errno, name) for name in (
-    "EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "EIO", "ENOENT", "ENOTDIR", "EISDIR", "EEXIST", "ENOTEMPTY",
-    "ENAMETOOLONG", "ELOOP", "EXDEV", "EBUSY", "ETXTBSY", "EMFILE", "ENFILE", "ESTALE", "ENOTCONN", "EHOSTDOWN",
-    "EHOSTUNREACH", "ETIMEDOUT", "ECONNRESET", "ENXIO", "ENODEV", "ENOLCK", "EAGAIN") if hasattr(errno, name))
-
-
-def machine_problem(error: OSError) -> bool:
-    """Whether an OSError is about a file, a folder or the disk (exit 3), not a bug."""
-    return error.filename is not None or error.filename2 is not None or error.errno in MACHINE_ERRORS
-
-
-def _logged(message: str) -> str | None:
-    """The exception being handled, with its traceback, in the log file; the log's path, when it has one."""
-    import logging
-
-    logger = logging.getLogger("cpreport")
-    if not logger.handlers:  # a command that keeps no log: the screen's line is all
-        return None
-    logger.exception(message)
-    return next((h.baseFilename for h in logger.handlers
-                 if hasattr(h, "baseFilename") and not getattr(h, "broken", False)), None)
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
