@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,13 @@ def environment(env: dict | None = None) -> dict:
     """This process's environment without its CPREPORT_* settings (a developer's own would change what a test
     sees), and with `env` added."""
     return {**{k: v for k, v in os.environ.items() if not k.startswith("CPREPORT_")}, **(env or {})}
+
+
+def as_a_shell_starts_it() -> None:
+    """Run in a started process before cpreport: Ctrl-C (SIGINT) neither ignored nor blocked, as a terminal's shell
+    starts a program, whatever the test runner's worker left this process with (children inherit both)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def run_cpreport(*args: str, cwd: Path | None = None, env: dict | None = None,
@@ -54,7 +62,8 @@ def start_cpreport(*args: str, cwd: Path | None = None, env: dict | None = None,
     """`cpreport ARGS` started in a process of its own (stdout and stderr piped, as text, unless `popen` says
     otherwise); with `pause_at`, returned once it has stopped itself at that stage."""
     popen = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, **popen}
-    process = subprocess.Popen(cpreport_command(*args, pause_at=pause_at), cwd=cwd, env=environment(env), **popen)
+    process = subprocess.Popen(cpreport_command(*args, pause_at=pause_at), cwd=cwd, env=environment(env),
+                               preexec_fn=as_a_shell_starts_it, **popen)
     if pause_at:
         wait_for_pause(process, pause_at)
     return process
