@@ -167,10 +167,6 @@ def _clear_old_findings(config: Config) -> None:
         pass  # someone's own files are in it: they stay, and so does the folder
 
 
-def _now() -> str:
-    return now()
-
-
 @contextlib.contextmanager
 def _saying_what_was_replaced(swapped: list[str]):
     """Ctrl-C after a period's folder was swapped in is said as such: only before it did nothing change."""
@@ -239,10 +235,10 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
         kept_extra = {name: (folder / name).read_bytes() for name in (revisions.APPROVAL, "report.pdf", "report.html",
                                                                       "validation.csv", "validation.html")
                       if (folder / name).is_file()}
-        kept_extra[revisions.REOPENED] = json.dumps({"reason": reopen, "reopened": _now()}, ensure_ascii=False,
+        kept_extra[revisions.REOPENED] = json.dumps({"reason": reopen, "reopened": now()}, ensure_ascii=False,
                                                     indent=2).encode("utf-8")
     files.update(revisions.kept_files(folder, replaced or bool(kept_extra), kept_extra))
-    files[manifest.MANIFEST_NAME] = manifest.document(page.found, period, files, _now(), page.key)
+    files[manifest.MANIFEST_NAME] = manifest.document(page.found, period, files, now(), page.key)
     stage = progress.stage if progress else (lambda name, detail="": None)
     stage("stage", str(period))
 
@@ -371,7 +367,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         index = write_index(config, index)
         if all_periods:
             write_atomically(config.out / manifest.ALL_PERIODS_NAME,
-                             manifest.all_periods_document(found, [str(p) for p in outcome.periods], _now(),
+                             manifest.all_periods_document(found, [str(p) for p in outcome.periods], now(),
                                                            alone, every, keys))
             outcome.folder = index.parent
         else:

@@ -9,6 +9,7 @@ from . import __version__
 from .errors import (EXIT_APPROVED, EXIT_DISAGREE, EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_LOCKED,
                      EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, CpreportError, InvalidData)
 from .failures import LANGUAGE, Commands, machine_problem  # noqa: F401 - how a command fails, one line and a code
+from .failures import said as _said, saying as _saying
 
 EXIT_CODES = f"""Exit codes: {EXIT_OK} built or up to date, {EXIT_INVALID} errors in the sheets,
 {EXIT_USAGE} usage or config error, {EXIT_ENVIRONMENT} environment problem (no Arabic font, no Pango, output
@@ -80,17 +81,6 @@ def _language(lang, config=None) -> str:
 def _show_findings(findings, quiet: bool = False, language: str = "en") -> None:
     from .findings import show
     show(findings, quiet=quiet, language=language)
-
-
-def _saying(language: str):
-    from .messages import Saying
-    return Saying(language)
-
-
-def _said(language: str, words) -> str:
-    """A message in each language asked, one line each: words(saying) words it in one language."""
-    from .terminal import in_languages
-    return in_languages(language, words)
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)

@@ -25,15 +25,21 @@ class Found(NamedTuple):
     odd: list[tuple[str, str]]
 
 
+def resolved(folders) -> set[Path]:
+    """Folders as a walk compares them (links and `..` resolved); one that cannot be resolved is left out."""
+    found = set()
+    for folder in folders:
+        try:
+            found.add(Path(folder).resolve())
+        except OSError:
+            pass
+    return found
+
+
 def data_files(data: Path, skip=()) -> Found:
     """Every file of the data folder and its sub-folders (MAX_DEPTH deep), in order, and what else it holds (see
     Found). Hidden files and folders, and the folders in skip (the output folder), are not data."""
-    skipped = set()
-    for folder in skip:
-        try:
-            skipped.add(Path(folder).resolve())
-        except OSError:
-            pass
+    skipped = resolved(skip)
     found = Found([], [], [], [])
 
     def walk(folder: Path, depth: int) -> None:

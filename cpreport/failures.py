@@ -11,12 +11,14 @@ from .errors import CpreportError, InvalidData
 LANGUAGE = "cpreport.language"  # the language asked, kept in the context for the messages of errors
 
 
-def _saying(language: str):
+def saying(language: str):
+    """The catalogs' words in one language (messages.Saying), imported when a message is worded."""
     from .messages import Saying
     return Saying(language)
 
 
-def _said(language: str, words) -> str:
+def said(language: str, words) -> str:
+    """A message in each language asked, one line each: words(saying) words it in one language."""
     from .terminal import in_languages
     return in_languages(language, words)
 
@@ -27,12 +29,12 @@ def _worded(error: CpreportError, language: str) -> str:
     from .errors import BuildLocked, ConfigError
 
     if isinstance(error, BuildLocked) and error.folder is not None:
-        return _said(language, lambda say: closing.locked(say, out=error.folder, holder=error.holder))
+        return said(language, lambda say: closing.locked(say, out=error.folder, holder=error.holder))
     if isinstance(error, ConfigError):
-        return _said(language, lambda say: closing.config_problems(say, problems=error.problems, path=error.path)) \
+        return said(language, lambda say: closing.config_problems(say, problems=error.problems, path=error.path)) \
             + "\n" + error.lines()
     if isinstance(error, InvalidData) and error.findings is not None and error.folder is not None:
-        return _said(language, lambda say: closing.sheets_have_errors(say, errors=error.findings.errors,
+        return said(language, lambda say: closing.sheets_have_errors(say, errors=error.findings.errors,
                                                                        folder=error.folder))
     return error.format_message()
 
@@ -49,7 +51,7 @@ class Shown(click.ClickException):
 
         template = N_("Error: %(message)s")
         if self.language == "ar":
-            template = _saying("ar").gettext(template)
+            template = saying("ar").gettext(template)
         click.echo(template % {"message": self.format_message()}, file=file, err=file is None)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import Config, Period
-from .datafolder import MAX_DEPTH, relative, sheet_files
+from .datafolder import MAX_DEPTH, relative, resolved, sheet_files
 
 MANIFEST_NAME = ".manifest.json"  # inside OUT/<period>/, so that it moves with the files it describes
 ALL_PERIODS_NAME = ".all-periods.json"  # in OUT/: the periods the last --all-periods run built
@@ -82,12 +82,7 @@ class Watch:
     def tree(self, top: Path, depth: int | None = None, skip=(), hidden: bool = True) -> None:
         """A folder and its sub-folders, `depth` deep (None: all), but __pycache__, the folders in `skip` and, unless
         `hidden`, those whose name starts with a dot."""
-        skipped = set()
-        for folder in skip:
-            try:
-                skipped.add(Path(folder).resolve())
-            except OSError:
-                pass
+        skipped = resolved(skip)
         self.folder(top)
 
         def walk(folder: Path, level: int) -> None:

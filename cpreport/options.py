@@ -186,8 +186,7 @@ def _number(name: str, value: object, problems: list[str]) -> float | None:
 # --- the options ------------------------------------------------------------------------------------------
 
 class Folder(Option):
-    """A folder's path, relative to the config file (or to the current folder, when given from outside); "~" is the
-    home folder, as in a shell."""
+    """A folder's path, relative to the config file (or to the current folder, when given from outside)."""
 
     def __init__(self, doc: str, exists: bool = False):
         super().__init__(doc)
