@@ -7,7 +7,8 @@ import json
 import time
 
 from . import manifest, revisions
-from .build import Outcome, _now, _report, _stop_on_errors, check, read_sheets, write_index, index_page
+from .build import Outcome, _report, _stop_on_errors, check, read_sheets
+from .index import index_page, now as built_at, write_index
 from .config import Config, Period
 from .errors import CpreportError
 from .figures import compute
@@ -51,7 +52,7 @@ def approve(config: Config, period: Period, by: str, progress: Progress | None =
                                 f"{lines}\nBuild it again (cpreport build --period {period}), read it, then approve it.")
         index_page(config, [str(period)])  # a template that fails, fails before the report is replaced
         outcome.figures, outcome.folder = _report(config, checked, period, found, progress, [],
-                                                  approval={"by": by, "approved": _now()})
+                                                  approval={"by": by, "approved": built_at()})
         outcome.periods = [period]
         write_index(config, index_page(config))  # after: it shows the approval
     outcome.seconds = time.monotonic() - started
