@@ -143,7 +143,13 @@ def compare(period: str, then: dict, then_rows: dict | None, now: dict, now_rows
     found: list[Restatement] = []
     if not isinstance(then, dict):
         return found
-    digests_then, digests_now = _digest_map(then_rows), _digest_map(now_rows)
+    digests: dict[str, dict] = {}  # each side's rows by place, made once and only when a figure differs
+
+    def digests_of(side: str) -> dict:
+        if side not in digests:
+            digests[side] = _digest_map(then_rows if side == "then" else now_rows)
+        return digests[side]
+
     for key in main_keys(then):
         # A figures.json edited by hand or cut short is compared as far as it can be, never trusted to be whole.
         published = then[key] if isinstance(then[key], dict) else {}
@@ -152,6 +158,7 @@ def compare(period: str, then: dict, then_rows: dict | None, now: dict, now_rows
             continue
         rows_then = _rows_of(published.get("sources") if isinstance(published.get("sources"), list) else [])
         rows_now = _rows_of(now.get(key, {}).get("sources"))
+        digests_then, digests_now = digests_of("then"), digests_of("now")
         changed = {r for r in rows_then & rows_now if r in digests_then and digests_then[r] != digests_now.get(r)}
         found.append(Restatement(period, key, before, int(after or 0), _grouped(rows_now - rows_then),
                                  _grouped(rows_then - rows_now), _grouped(changed),

@@ -168,6 +168,10 @@ def test_the_pdf_is_an_archival_tagged_pdf_that_carries_its_data(delivered):
         attached = {name: file.get_file().read_bytes() for name, file in pdf.attachments.items()}
         assert attached["figures.json"] == (delivered / "figures.json").read_bytes()
         assert attached["validation.csv"] == (delivered / "validation.csv").read_bytes()
+        for name in attached:  # deflated once, by cpreport (archive.ATTACHMENT_LEVEL), and still deflated
+            stream = pdf.attachments[name].obj.EF.F
+            assert stream.Filter == "/FlateDecode" and len(stream.read_raw_bytes()) < len(attached[name])
+            assert stream.Params.Size == len(attached[name])
         # WeasyPrint lists each file twice in /AF; they are the two files' specifications.
         assert {spec.objgen for spec in root.AF} == {spec.objgen for spec in
                                                      (pdf.attachments[name].obj for name in attached)}
