@@ -17,7 +17,7 @@ from .contract import Intake
 from .datafolder import relative
 from . import pages
 from .errors import ApprovedPeriodChanged, Interrupted, InvalidData
-from .figures import Figures, compute
+from .figures import Figures, computed
 from .index import index_page, now, write_index
 from .findings import Code, Findings, finding
 from .load import Loaded, load
@@ -88,14 +88,19 @@ def _cache_reader(config: Config):
 
 
 def check(config: Config, strict: bool = False, progress: Progress | None = None, loaded: Loaded | None = None,
-          period: Period | None = None, reader=None) -> Checked:
-    """Load and validate the sheets of the config's data folder (for the config's period, or the one given)."""
-    loaded = loaded or read_sheets(config.data, progress, reader, config.intake)
-    if progress:
-        progress.stage("validate")
-    checked = validate(loaded, (period or config.period).end, set(config.scopes))
+          period: Period | None = None, reader=None, before: Checked | None = None) -> Checked:
+    """Load and validate the sheets of the config's data folder (for the config's period, or the one given).
+    `before`: the same sheets as checked for another period, whose checks that do not read the period end stand."""
+    end = (period or config.period).end
+    if before is not None:
+        checked = before.at(end)
+    else:
+        loaded = loaded or read_sheets(config.data, progress, reader, config.intake)
+        if progress:
+            progress.stage("validate")
+        checked = validate(loaded, end, set(config.scopes))
     if not config.sections.displacement:
-        checked.findings = _displacement_not_required(checked.findings, loaded)
+        checked.findings = _displacement_not_required(checked.findings, checked.settled.sheets)
     from .narrative import unfinished
 
     checked.findings.extend(unfinished(config, period or config.period))
@@ -104,10 +109,11 @@ def check(config: Config, strict: bool = False, progress: Progress | None = None
     return checked
 
 
-def _displacement_not_required(findings: Findings, loaded: Loaded) -> Findings:
+def _displacement_not_required(findings: Findings, sheets: dict) -> Findings:
     """A programme without displacement figures (`sections.displacement = false`) is not told, every month, that
     its displacement sheet is missing or empty."""
-    parts = {(part.file, part.sheet) for part in loaded.parts.get("displacement", [])}
+    sheet = sheets.get("displacement")
+    parts = {(part.file, part.sheet) for part in (sheet.parts or [sheet])} if sheet is not None else set()
     kept = [f for f in findings if not (f.code == Code.CP003.name and f.parameters.get("table") == "displacement")
             and not (f.code == Code.CP005.name and (f.file, f.sheet) in parts)]
     return Findings(kept)
@@ -192,7 +198,7 @@ def _page(config: Config, checked: Checked, period: Period, found: dict[str, str
 
     if progress:
         progress.stage("figures", str(period))
-    figures = compute(checked, period, config.highlights)
+    figures = computed(checked, period, config.highlights)
     if config.indicators:
         from .indicators import add
         figures.indicators = add(config, figures, project_from(checked, Period.parse("project", period)).start)
@@ -319,7 +325,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
                 alone.append(str(period))
             own = checked
             if period != config.period:
-                own = check(own_config, strict, None, loaded, period)
+                own = check(own_config, strict, None, loaded, period, before=checked)
                 _stop_on_errors(config, own.findings, outcome)
                 own.findings = Findings([f for f in own.findings if f.code != Code.CP305.name])
                 own.findings.extend(restated.get(str(period), []))

@@ -1,6 +1,7 @@
 """The figures stage: every number the report states, computed from the checked tables, with its provenance."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -228,3 +229,27 @@ def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] 
                                sources("displacement", figure.rows)))
             figures.add(Figure(f"{key}.change", figures.value(key) - int(figure.individuals), figures[key].as_of))
     return figures
+
+
+def computed(checked: Checked, period: Period, highlights: tuple[Highlight, ...] = ()) -> Figures:
+    """compute(), once per period for tables checked once (a build of many periods checks each month's end on the
+    same tables, Checked.at, and states a month's figures for its page, its restatements and the next month's):
+    a copy each caller may add to."""
+    memo = checked.settled.figures if checked.settled is not None else None
+    if memo is None:
+        return compute(checked, period, highlights)
+    key = (period, tuple(highlights))
+    if key not in memo:
+        memo[key] = compute(checked, period, highlights)
+    done = memo[key]
+    return dataclasses.replace(done, items=dict(done.items))
+
+
+def stated(checked: Checked, period: Period, highlights: tuple[Highlight, ...] = ()) -> dict:
+    """The period's figures as its figures.json states them ({key: {value, as_of, sources}}), read by the
+    comparisons of published figures; worked out once per period, as computed()."""
+    memo = checked.settled.figures if checked.settled is not None else {}
+    key = ("stated", period, tuple(highlights))
+    if key not in memo:
+        memo[key] = json.loads(computed(checked, period, highlights).to_json())["figures"]
+    return memo[key]

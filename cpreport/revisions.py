@@ -206,9 +206,9 @@ def published_periods(out: Path) -> list[str]:
 
 
 def now_figures(checked, period: Period, highlights=()) -> dict:
-    from .figures import compute
+    from .figures import stated
 
-    return json.loads(compute(checked, period, highlights).to_json())["figures"]
+    return stated(checked, period, highlights)
 
 
 def since_last_publication(out: Path, checked, highlights=(), digests: dict | None = None) -> list[Restatement]:
@@ -283,7 +283,7 @@ def note(config, checked, period: Period, now: dict, digests: dict, reopen: str 
     """What the report's note of revised figures says: this month's figures restated since they were sent, and
     the month before's, which its "previous" column states as they are now."""
     from .config import Text
-    from .figures import compute
+    from .figures import stated
 
     def reason(month: Period, given: str | None) -> Text | None:
         """The config's reason for the month's revisions, and why it was opened again after its approval."""
@@ -298,7 +298,7 @@ def note(config, checked, period: Period, now: dict, digests: dict, reopen: str 
     before = period.previous()
     earlier = []
     if (config.out / str(before) / FIGURES).is_file():
-        then = json.loads(compute(checked, before, config.highlights).to_json())["figures"]
+        then = stated(checked, before, config.highlights)
         earlier = since_sent(config.out, before, then, digests)
     if not own and not earlier:
         return {}

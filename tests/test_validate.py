@@ -382,3 +382,35 @@ def test_governorates_adding_up_to_more_than_their_whole_scope_are_a_warning(tmp
                                                                             "individuals")
     assert "add up to 1,100,000 (rows 3 and 4)" in warning.message_en and "(1,000,000)" in warning.message_en
     assert "١٬١٠٠٬٠٠٠" in warning.message_ar and "١٬٠٠٠٬٠٠٠" in warning.message_ar
+
+
+def test_tables_checked_for_one_period_end_and_then_another_say_what_checking_for_that_end_alone_says():
+    """A build of many periods checks the sheets once and each month's end on the same tables (Checked.at): its
+    findings and figures must be those of checking for that month alone."""
+    from dataclasses import asdict
+
+    loaded = load(Path(__file__).parent.parent / "sample_data")
+    said = {}
+    for first, then in ((Period(2017, 5), Period(2016, 12)), (Period(2016, 12), Period(2017, 5)),
+                        (Period(2017, 5), Period(2015, 6))):
+        alone = validate(loaded, then.end, SCOPES)
+        shared = validate(loaded, first.end, SCOPES).at(then.end)
+        said[str(then)] = [asdict(f) for f in alone.findings.sorted()]
+        assert [asdict(f) for f in shared.findings.sorted()] == said[str(then)]
+        assert compute(shared, then).to_json() == compute(alone, then).to_json()
+    # The ends do say different things (rows dated after an end are said for it): the comparison above can fail.
+    assert said["2016-12"] != said["2017-05"] and said["2015-06"] != said["2017-05"]
+
+
+def test_every_rule_that_reads_the_period_end_says_so():
+    """Checked.at runs again only the rules marked by_period_end: a rule that reads the end unmarked would keep
+    the findings of the first end checked for every period."""
+    import inspect
+
+    from cpreport.validate import TABLE_RULES
+
+    for _table, _codes, rule in TABLE_RULES:
+        source = inspect.getsource(rule)
+        if "period_end" in source or "displacement_totals()" in source:
+            assert getattr(rule, "by_period_end", False), rule.__name__
+    assert sum(bool(getattr(rule, "by_period_end", False)) for _t, _c, rule in TABLE_RULES) == 5

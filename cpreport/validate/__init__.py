@@ -38,6 +38,8 @@ class Checked:
     findings: Findings
     # The displacement figures up to each period end asked for: see displacement_totals_until.
     totals: dict[dt.date, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # The checks that do not read the period end, done once: Checked.at checks the same tables for another end.
+    settled: Settled | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -48,6 +50,25 @@ class Checked:
         if end not in self.totals:
             self.totals[end] = displacement_totals_until(self.displacement, end)
         return self.totals[end]
+
+    def at(self, period_end: dt.date) -> Checked:
+        """The same sheets checked for another period end (a build of many periods checks each month for its own):
+        only the rules that read the period end run again; the tables are these, shared, not copied."""
+        if self.settled is None:
+            raise ValueError("these tables were not checked by validate()")
+        return _checked_by(self.settled, period_end)
+
+
+@dataclass
+class Settled:
+    """What the checks that do not read the period end leave: the sheets, the typed tables and their findings."""
+
+    sheets: dict[str, Sheet]
+    typed: dict[str, pd.DataFrame]
+    sources: dict[str, list[tuple[str, str]]]
+    findings: Findings
+    scopes: set[str]
+    figures: dict = field(default_factory=dict)  # figures.computed's: each period's figures, of these tables
 
 
 def _empty(table: Table) -> pd.DataFrame:
@@ -100,15 +121,27 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()
         # A shallow copy: the rules below change columns, and the sheet's own table may be checked again.
         typed[name] = table.copy(deep=False)
     typed = {name: typed[name] if name in typed else _empty(table) for name, table in TABLES.items()}
+    # The rules that do not read the period end run first, once; those that do, for each period end asked.
     context = Context(sheets, typed, period_end, set(scopes), findings)
     for table, _codes, rule in TABLE_RULES:
-        if table in sheets:
+        if table in sheets and not getattr(rule, "by_period_end", False):
             rule(context, table)
-    forums, activities, displacement = typed["cpfs"], typed["activities"], context.typed["displacement"]
+    forums, activities = context.typed["cpfs"], context.typed["activities"]
     activities["end_date"] = activities["end_date"].fillna(activities["start_date"])
     forums["status"] = forums["status"].astype(object).fillna("active")
-    checked = Checked(forums, activities, displacement, sources, findings)
-    if context.worked_out is not None and context.worked_out[0] is displacement:
+    return _checked_by(Settled(sheets, context.typed, sources, findings, set(scopes)), period_end)
+
+
+def _checked_by(settled: Settled, period_end: dt.date) -> Checked:
+    """The settled tables with the findings of the rules that read the period end."""
+    context = Context(settled.sheets, dict(settled.typed), period_end, settled.scopes, Findings(list(settled.findings)))
+    for table, _codes, rule in TABLE_RULES:
+        if table in settled.sheets and getattr(rule, "by_period_end", False):
+            rule(context, table)
+    typed = settled.typed  # those rules only find: the tables are the same for every end
+    checked = Checked(typed["cpfs"], typed["activities"], typed["displacement"], settled.sources, context.findings,
+                      settled=settled)
+    if context.worked_out is not None and context.worked_out[0] is typed["displacement"]:
         checked.totals[period_end] = context.worked_out[1]  # the rules' figures are of the table handed on
     return checked
 

@@ -11,7 +11,7 @@ import pandas as pd
 from ..contract import (fold)
 from ..findings import Code, finding
 from ..load import (ROW)
-from .report import ROWS_SHOWN, _written, reads, rows_shown
+from .report import ROWS_SHOWN, _written, by_period_end, reads, rows_shown
 
 if TYPE_CHECKING:  # the rules take a Context; only annotations name it
     from .context import Context
@@ -136,6 +136,7 @@ def displacement_totals_until(displacement: pd.DataFrame, end: dt.date) -> pd.Da
 PARTS = ("returned_cumulative", "displaced_current")
 
 
+@by_period_end
 @reads("individuals", "scope")
 def same_day_contradiction(c: Context, table: str) -> None:
     """On one date, returned plus still displaced cannot exceed displaced in all: an error at the total's row."""
@@ -169,6 +170,7 @@ def same_day_contradiction(c: Context, table: str) -> None:
                                cumulative=int(cumulative[day])))
 
 
+@by_period_end
 @reads("individuals", "scope")
 def different_days_contradiction(c: Context, table: str) -> None:
     """The latest figures of each metric, when their dates differ: a warning naming the dates."""

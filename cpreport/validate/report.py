@@ -133,6 +133,13 @@ def reads(*columns: str):
     return declared
 
 
+def by_period_end(rule):
+    """Declare that the rule below reads the period end: it runs again for each period a build checks, while the
+    rules that do not run once for all of them (Checked.at)."""
+    rule.by_period_end = True
+    return rule
+
+
 def as_typed(sheet: Sheet, column: str) -> pd.Series:
     """A column's cells as the officer typed them: before the load stage tidied them (Arabic digits, spaces)."""
     cells = sheet.frame[column]

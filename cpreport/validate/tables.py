@@ -15,7 +15,7 @@ from ..load import (ROW, Sheet)
 from .displacement import (different_days_contradiction, figure_given_twice, governorates_beyond_the_whole,
                            same_day_contradiction, scope_labels, unplaced_figures)
 from .ids import forum_named, unique_ids
-from .report import FIRST_COLUMN, ID_COLUMN, _report, _written, reads, rows_shown
+from .report import FIRST_COLUMN, ID_COLUMN, _report, _written, by_period_end, reads, rows_shown
 
 if TYPE_CHECKING:  # the rules take a Context; only annotations name it
     from .context import Context
@@ -56,7 +56,7 @@ def after_period(column: str):
                                    value=_written(sheet, first, column),
                                    end=c.period_end, count=int(late.sum())))
     rule.__name__ = f"after_period_{column}"
-    return reads(column)(rule)
+    return by_period_end(reads(column)(rule))
 
 
 # The rules across rows and tables, in the order they run: (table, codes it may give, check).
