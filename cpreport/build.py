@@ -437,7 +437,21 @@ def _kept(config: Config, period: Period) -> bool:
         return False
     inputs = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("inputs", {})
     return isinstance(inputs, dict) and inputs.get("narrative") != manifest.FIGURES_ALONE and \
-        any(str(name).startswith("narrative/") for name in inputs)
+        any(str(name).startswith("narrative/") for name in inputs) and not _words_were_its_own(config, period)
+
+
+def _words_were_its_own(config: Config, period: Period) -> bool:
+    """Whether a month's report, as built before, said the words of its own narrative file (narrative/2017-04/en.md,
+    by figures.json's "narrative"): that file gone, its words go too, and the month is built as any other."""
+    from .narrative import own_file, shown_path
+
+    try:
+        said = json.loads((config.out / str(period) / "figures.json").read_text("utf-8")).get("narrative") or {}
+    except (OSError, ValueError, AttributeError):
+        return False
+    own = {shown_path(config, own_file(Path(config.narrative[language]), period))
+           for language in config.languages if config.narrative[language]}
+    return isinstance(said, dict) and any(file in own for file in said.values())
 
 
 def _as_before(folder: Path, files: dict[str, bytes]) -> bool:
