@@ -311,6 +311,10 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
             worded = [p for p in outcome.periods if _kept(config, p)]  # kept while their figures stand
         else:
             outcome.periods, worded = [config.period], []
+        # A restated period published anew by this build states its revised figures (and notes them): the warning
+        # that asks for it to be built again is said by this build, and not kept in the folders it writes, where it
+        # would no longer be true (and the next build, finding it gone, would render them all again).
+        moot = {id(f) for period in outcome.periods for f in restated.get(str(period), [])}
         alone: list[str] = []  # months built from their figures alone
         keys: dict[str, str] = {}
         todo: list[Page] = []
@@ -329,6 +333,8 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
                 _stop_on_errors(config, own.findings, outcome)
                 own.findings = Findings([f for f in own.findings if f.code != Code.CP305.name])
                 own.findings.extend(restated.get(str(period), []))
+            if moot:
+                own = dataclasses.replace(own, findings=Findings([f for f in own.findings if id(f) not in moot]))
             page, left = _page(own_config, own, period, own_found, digests, progress, reopen)
             if period in worded:
                 if _same_figures(config.out / str(period), page.figures):

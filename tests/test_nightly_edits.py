@@ -2,12 +2,15 @@
 month from scratch says (its figures and their sources, its words), whatever the sequence of edits and builds."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import openpyxl
 
 from conftest import ROOT
 
@@ -62,3 +65,41 @@ def test_a_months_own_narrative_removed_takes_its_words_out_of_its_report(sample
     assert not json.loads((out / "2017-04" / "figures.json").read_text("utf-8")).get("narrative")
     assert "Rendered 1 period, 23 current" in again.stdout
     assert _stale(out, _from_scratch(sample)) == {}
+
+
+def _edit_attendance(config: Path, month: str, more: int) -> None:
+    """`more` participants (police, so that the groups still add up) in the first activity of `month`."""
+    path = config.parent / "activities.xlsx"
+    book = openpyxl.load_workbook(path)
+    for row in book.active.iter_rows(min_row=4):
+        if isinstance(row[4].value, dt.datetime) and row[4].value.strftime("%Y-%m") == month:
+            row[8].value += more
+            row[10].value += more
+            book.save(path)
+            return
+    raise AssertionError(f"no activity in {month}")
+
+
+def _shown(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file() and path.name != ".manifest.json"}
+
+
+def test_the_months_restated_and_rebuilt_stay_as_they_are_at_the_next_change_elsewhere(sample):
+    _html_only(sample)
+    out = sample.parent / "out"
+    assert _build(sample, "--all-periods").returncode == 0
+    _edit_attendance(sample, "2016-12", 10)
+    restated = _build(sample, "--all-periods")
+    assert restated.returncode == 0, restated.stderr
+    assert "CP501" in restated.stdout + restated.stderr  # the build says which published figures changed
+    assert "Rendered 6 periods, 18 current" in restated.stdout
+    # Each month rebuilt now states the revised figure: its findings do not ask for it to be built again.
+    for period in ("2016-12", "2017-03", "2017-05"):
+        assert "CP501" not in (out / period / "validation.csv").read_text("utf-8-sig"), period
+    before = {folder.name: _shown(folder) for folder in out.iterdir() if (folder / "figures.json").is_file()}
+    _edit_attendance(sample, "2017-05", 1)  # a change that only May's report shows
+    again = _build(sample, "--all-periods")
+    assert again.returncode == 0, again.stderr
+    assert "Rendered 1 period, 23 current" in again.stdout
+    after = {folder.name: _shown(folder) for folder in out.iterdir() if (folder / "figures.json").is_file()}
+    assert {period for period in before if before[period] != after[period]} == {"2017-05"}
