@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import openpyxl
+import pytest
 
-from conftest import ROOT
+from conftest import ROOT, start_cpreport
 
 
 def _build(config: Path, *args: str) -> subprocess.CompletedProcess:
@@ -103,3 +107,51 @@ def test_the_months_restated_and_rebuilt_stay_as_they_are_at_the_next_change_els
     assert "Rendered 1 period, 23 current" in again.stdout
     after = {folder.name: _shown(folder) for folder in out.iterdir() if (folder / "figures.json").is_file()}
     assert {period for period in before if before[period] != after[period]} == {"2017-05"}
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux's /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] != "Z"
+
+
+@pytest.mark.process
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads the processes from /proc")
+def test_a_build_killed_while_its_workers_render_leaves_no_worker_behind(sample):
+    _html_only(sample)
+    out = sample.parent / "out"
+    # Paused once the first period rendered by a worker is being put in place: the workers are running.
+    build = start_cpreport("build", "--config", str(sample), "--all-periods", "--jobs", "2", "--out", str(out),
+                           cwd=sample.parent, pause_at="stage")
+    workers = _children(build.pid)
+    assert workers, "the build started no worker process"
+    build.kill()  # SIGKILL, as a machine or an operator ends a build that hangs
+    build.wait()
+    # Nothing would take what they render: they end (the test waits for them at most a minute, then fails).
+    for _ in range(600):
+        if not any(_alive(pid) for pid in workers):
+            break
+        time.sleep(0.1)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "worker processes outlived the build that started them"
+    # The next build finds each folder whole, and brings every one up to date.
+    again = _build(sample, "--all-periods", "--out", str(out))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert _stale(out, _from_scratch(sample)) == {}
