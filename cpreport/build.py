@@ -313,7 +313,8 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
             outcome.periods, worded = [config.period], []
         # A restated period published anew by this build states its revised figures (and notes them): the warning
         # that asks for it to be built again is said by this build, and not kept in the folders it writes, where it
-        # would no longer be true (and the next build, finding it gone, would render them all again).
+        # would no longer be true (and the next build, finding it gone, would render them all again). So is CP404,
+        # a month's words given up by this build.
         moot = {id(f) for period in outcome.periods for f in restated.get(str(period), [])}
         alone: list[str] = []  # months built from their figures alone
         keys: dict[str, str] = {}
@@ -341,7 +342,9 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
                     outcome.kept.append(period)
                     continue
                 # Words of their time, figures no longer true: the figures win, and the month is said.
-                checked.findings.add(finding(Code.CP404, period=str(period), expected=_own_files(config, period)))
+                checked.findings.add(rebuilt := finding(Code.CP404, period=str(period),
+                                                        expected=_own_files(config, period)))
+                moot.add(id(rebuilt))  # said by this build; the next finds the month built from its figures
             outcome.figures = page.figures
             outcome.narratives[str(period)] = page.figures.narrative
             keys[str(period)] = page.key

@@ -155,3 +155,20 @@ def test_a_build_killed_while_its_workers_render_leaves_no_worker_behind(sample)
     again = _build(sample, "--all-periods", "--out", str(out))
     assert again.returncode == 0, again.stdout + again.stderr
     assert _stale(out, _from_scratch(sample)) == {}
+
+
+def test_a_month_rebuilt_from_its_figures_alone_is_said_once_and_not_kept_in_another_months_findings(sample):
+    _html_only(sample)
+    out = sample.parent / "out"
+    assert _build(sample, "--period", "2017-03").returncode == 0  # March alone, with the config's narrative
+    assert _build(sample, "--all-periods").returncode == 0  # March kept, words and all, while its figures stand
+    _edit_attendance(sample, "2017-03", 7)
+    rebuilt = _build(sample, "--all-periods")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "CP404" in rebuilt.stdout + rebuilt.stderr  # the build says that March lost its words
+    assert "CP404" not in (out / "2017-05" / "validation.csv").read_text("utf-8-sig")
+    # A comment added to the config changes nothing any report shows.
+    sample.write_text(sample.read_text("utf-8") + "# checked by the officer\n", "utf-8")
+    again = _build(sample, "--all-periods")
+    assert again.returncode == 0, again.stderr
+    assert "Rendered 0 periods, 24 current" in again.stdout
