@@ -340,6 +340,8 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
             if period in worded:
                 if _same_figures(config.out / str(period), page.figures):
                     outcome.kept.append(period)
+                    keys[str(period)] = (manifest.read(config.out / str(period) / manifest.MANIFEST_NAME) or {}).get(
+                        "page", "")
                     continue
                 # Words of their time, figures no longer true: the figures win, and the month is said.
                 checked.findings.add(rebuilt := finding(Code.CP404, period=str(period),
@@ -383,7 +385,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         if all_periods:
             write_atomically(config.out / manifest.ALL_PERIODS_NAME,
                              manifest.all_periods_document(found, [str(p) for p in outcome.periods], now(),
-                                                           alone, every, keys))
+                                                           alone, every, keys, [str(p) for p in outcome.kept]))
             outcome.folder = index.parent
         else:
             outcome.folder = config.out / str(config.period)
@@ -442,8 +444,8 @@ def _kept(config: Config, period: Period) -> bool:
     from .narrative import has_own
 
     folder = config.out / str(period)
-    if period == config.period or has_own(config, period) or not (folder / manifest.MANIFEST_NAME).is_file():
-        return False
+    if period == config.period or has_own(config, period) or not manifest.whole(config.out, period):
+        return False  # a folder missing a file of its report has nothing whole to keep
     inputs = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("inputs", {})
     return isinstance(inputs, dict) and inputs.get("narrative") != manifest.FIGURES_ALONE and \
         any(str(name).startswith("narrative/") for name in inputs) and not _words_were_its_own(config, period)

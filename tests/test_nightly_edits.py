@@ -172,3 +172,18 @@ def test_a_month_rebuilt_from_its_figures_alone_is_said_once_and_not_kept_in_ano
     again = _build(sample, "--all-periods")
     assert again.returncode == 0, again.stderr
     assert "Rendered 0 periods, 24 current" in again.stdout
+
+
+def test_a_month_kept_with_its_words_is_rebuilt_when_a_file_of_its_folder_is_lost(sample):
+    _html_only(sample)
+    out = sample.parent / "out"
+    assert _build(sample, "--period", "2017-03").returncode == 0  # March alone, with the config's narrative
+    first = _build(sample, "--all-periods")
+    assert first.returncode == 0 and "kept as built before" in first.stdout, first.stdout + first.stderr
+    assert _build(sample, "--all-periods").stdout.startswith("Up to date")
+    (out / "2017-03" / "report.html").unlink()  # someone tidying the shared drive
+    again = _build(sample, "--all-periods")
+    assert again.returncode == 0, again.stderr
+    assert not again.stdout.startswith("Up to date"), again.stdout
+    assert (out / "2017-03" / "report.html").is_file()
+    assert _stale(out, _from_scratch(sample)) == {}
