@@ -311,6 +311,11 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
             worded = [p for p in outcome.periods if _kept(config, p)]  # kept while their figures stand
         else:
             outcome.periods, worded = [config.period], []
+        # A restated period published anew by this build states its revised figures (and notes them): the warning
+        # that asks for it to be built again is said by this build, and not kept in the folders it writes, where it
+        # would no longer be true (and the next build, finding it gone, would render them all again). So is CP404,
+        # a month's words given up by this build.
+        moot = {id(f) for period in outcome.periods for f in restated.get(str(period), [])}
         alone: list[str] = []  # months built from their figures alone
         keys: dict[str, str] = {}
         todo: list[Page] = []
@@ -329,13 +334,19 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
                 _stop_on_errors(config, own.findings, outcome)
                 own.findings = Findings([f for f in own.findings if f.code != Code.CP305.name])
                 own.findings.extend(restated.get(str(period), []))
+            if moot:
+                own = dataclasses.replace(own, findings=Findings([f for f in own.findings if id(f) not in moot]))
             page, left = _page(own_config, own, period, own_found, digests, progress, reopen)
             if period in worded:
                 if _same_figures(config.out / str(period), page.figures):
                     outcome.kept.append(period)
+                    keys[str(period)] = (manifest.read(config.out / str(period) / manifest.MANIFEST_NAME) or {}).get(
+                        "page", "")
                     continue
                 # Words of their time, figures no longer true: the figures win, and the month is said.
-                checked.findings.add(finding(Code.CP404, period=str(period), expected=_own_files(config, period)))
+                checked.findings.add(rebuilt := finding(Code.CP404, period=str(period),
+                                                        expected=_own_files(config, period)))
+                moot.add(id(rebuilt))  # said by this build; the next finds the month built from its figures
             outcome.figures = page.figures
             outcome.narratives[str(period)] = page.figures.narrative
             keys[str(period)] = page.key
@@ -374,7 +385,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         if all_periods:
             write_atomically(config.out / manifest.ALL_PERIODS_NAME,
                              manifest.all_periods_document(found, [str(p) for p in outcome.periods], now(),
-                                                           alone, every, keys))
+                                                           alone, every, keys, [str(p) for p in outcome.kept]))
             outcome.folder = index.parent
         else:
             outcome.folder = config.out / str(config.period)
@@ -433,11 +444,25 @@ def _kept(config: Config, period: Period) -> bool:
     from .narrative import has_own
 
     folder = config.out / str(period)
-    if period == config.period or has_own(config, period) or not (folder / manifest.MANIFEST_NAME).is_file():
-        return False
+    if period == config.period or has_own(config, period) or not manifest.whole(config.out, period):
+        return False  # a folder missing a file of its report has nothing whole to keep
     inputs = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("inputs", {})
     return isinstance(inputs, dict) and inputs.get("narrative") != manifest.FIGURES_ALONE and \
-        any(str(name).startswith("narrative/") for name in inputs)
+        any(str(name).startswith("narrative/") for name in inputs) and not _words_were_its_own(config, period)
+
+
+def _words_were_its_own(config: Config, period: Period) -> bool:
+    """Whether a month's report, as built before, said the words of its own narrative file (narrative/2017-04/en.md,
+    by figures.json's "narrative"): that file gone, its words go too, and the month is built as any other."""
+    from .narrative import own_file, shown_path
+
+    try:
+        said = json.loads((config.out / str(period) / "figures.json").read_text("utf-8")).get("narrative") or {}
+    except (OSError, ValueError, AttributeError):
+        return False
+    own = {shown_path(config, own_file(Path(config.narrative[language]), period))
+           for language in config.languages if config.narrative[language]}
+    return isinstance(said, dict) and any(file in own for file in said.values())
 
 
 def _as_before(folder: Path, files: dict[str, bytes]) -> bool:

@@ -312,7 +312,8 @@ def all_periods_current(out: Path, found: dict[str, str], every: str = "month",
     if not isinstance(summary, dict) or summary.get("key") != key(found, _all(every)) or not summary.get("periods"):
         return None
     pages = summary.get("pages") if isinstance(summary.get("pages"), dict) else {}
-    if not all(page_current(out, period, pages.get(period, ""), watch) for period in summary["periods"]):
+    kept = summary.get("kept") if isinstance(summary.get("kept"), list) else []
+    if not all(page_current(out, period, pages.get(period, ""), watch) for period in [*summary["periods"], *kept]):
         return None
     if not (out / "index.html").is_file():
         return None
@@ -322,11 +323,12 @@ def all_periods_current(out: Path, found: dict[str, str], every: str = "month",
 
 
 def all_periods_document(found: dict[str, str], periods: list[str], built: str, alone: list[str] = (),
-                         every: str = "month", pages: dict[str, str] | None = None) -> bytes:
+                         every: str = "month", pages: dict[str, str] | None = None, kept: list[str] = ()) -> bytes:
     """`alone`: the months built from their figures alone, without another month's narrative; `pages`: the key of
-    each period's report."""
+    each period's report; `kept`: the months left as built before with their words, whose folders must stay whole
+    too for the run to be up to date."""
     return json.dumps({"key": key(found, _all(every)), "periods": periods, "built": built, "figures_alone": list(alone),
-                       "pages": pages or {}}, indent=2).encode() + b"\n"
+                       "pages": pages or {}, "kept": list(kept)}, indent=2).encode() + b"\n"
 
 
 def changed_files(before: dict, after: dict) -> list[str]:

@@ -163,7 +163,8 @@ def rendered(pages: list[Page], jobs: int, stage: Callable[[str, str], None] | N
     import multiprocessing
 
     pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(pages)),
-                                                  mp_context=multiprocessing.get_context("spawn"))
+                                                  mp_context=multiprocessing.get_context("spawn"),
+                                                  initializer=_ending_with_the_build)
     try:
         waiting = {pool.submit(render, page): page for page in pages}
         for done in concurrent.futures.as_completed(waiting):
@@ -171,3 +172,20 @@ def rendered(pages: list[Page], jobs: int, stage: Callable[[str, str], None] | N
     finally:
         # On an error, or Ctrl-C, the pages not yet begun are not rendered; those rendering are let finish.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ending_with_the_build() -> None:
+    """In a worker process: end as soon as the build that started it is gone. A build killed (SIGKILL) cannot stop
+    its workers, and nothing would take what they render: they would wait for pages for ever."""
+    import multiprocessing
+    import threading
+
+    build = multiprocessing.parent_process()
+    if build is None:
+        return
+
+    def watch() -> None:
+        build.join()  # its sentinel: ready once the build's end of the pipe is closed, by its end
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ending-with-the-build", daemon=True).start()

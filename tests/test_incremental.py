@@ -109,8 +109,11 @@ def test_a_restated_row_renders_exactly_the_months_whose_figures_it_changes(samp
     assert len(later) == 6 and f"Rendered {len(later)} periods, {24 - len(later)} current" in again.stdout
     for period in before:
         assert _figure(out, period, "participants.total") == participants[period] + (10 if period in later else 0)
-    # The months rendered again say that their figures were restated; those left as they are were not.
-    assert "CP501" in (out / "2016-12" / "validation.csv").read_text("utf-8-sig")
+    # The build says that their figures were restated; the months rendered again state the revised figures and
+    # note them, and their findings do not ask for them to be built again.
+    assert "CP501" in again.stdout + again.stderr
+    assert "CP501" not in (out / "2016-12" / "validation.csv").read_text("utf-8-sig")
+    assert "Revisions" in (out / "2016-12" / "report.html").read_text("utf-8")
     assert "CP501" not in (out / "2016-11" / "validation.csv").read_text("utf-8-sig")
 
 
