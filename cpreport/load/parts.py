@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..contract import Intake, Table, fold, is_export_header, is_meta_column
 from ..findings import Code, Findings, finding
-from .headers import column_keys, find_header, more_header_rows, near_miss
+from .headers import column_keys, find_header, more_header_rows, near_miss, top_rows
 from .limits import Limits
 from .sheets import ROW, Sheet
 from .text import arrow_array, arrow_text
@@ -31,6 +31,11 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
                              expected_ar=[c.label_ar or c.name for c in table.columns if c.required]))
         return None
     by_key = column_keys(table, intake)
+    extra = more_header_rows(grid, header_index, table, intake)
+    around = top_rows(grid, header_index + 1 + extra)
+    # A header of two rows: the one under it, or the one over it when that names columns too.
+    header = _header_with_rows(header, around[header_index + 1:] + around[max(header_index - 1, 0):header_index],
+                               by_key)
     headers: dict[str, str] = {}
     positions: dict[str, int] = {}
     header_row = header_index + 1
@@ -62,7 +67,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
             near = near_miss(column, [text for _, text in unknown])
             findings.add(finding(Code.CP101, **where, row=header_row, column=column.name, column_ar=column.label_ar,
                                  near=near, table=table.name))
-    first_row = header_index + 1 + more_header_rows(grid, header_index, table, intake)
+    first_row = header_index + 1 + extra
     below = grid.iloc[first_row:]
     required = [positions[c.name] for c in table.columns if c.required and c.name in positions]
     # Each column's distinct texts and empty cells are found once, for the search for merged cells, tidying,
@@ -123,6 +128,28 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
                  {c: p + 1 for c, p in positions.items()}, path, header_row, typed_cells,
                  {name: mask[keep].reset_index(drop=True) for name, mask in changed.items()},
                  encoded={name: _rows_kept(places, distinct, kept) for name, (places, distinct) in encoded.items()})
+
+
+def _header_with_rows(header: list[str], others: list[list], by_key) -> list[str]:
+    """A header of two rows, as offices merge them ("Participants" over "Female", "Police", ...; "Activity ID"
+    merged down two rows beside them): a cell of the header that names no column takes the name of the cell
+    over or under it, when that one names a column the header does not. A row that names fewer than two such
+    columns (a title over the header) gives none."""
+    named = {by_key[k] for text in header if text and (k := by_key.key(text))}
+    header = list(header)
+    for row in others:
+        given = {}
+        for position, cell in enumerate(row[:len(header)]):
+            if not isinstance(cell, str) or not cell.strip() or (header[position] and by_key.key(header[position])):
+                continue
+            key = by_key.key(cell)
+            if key and by_key[key] not in named and by_key[key] not in given.values():
+                given[position] = by_key[key]
+        if len(given) >= 2:
+            for position, column in given.items():
+                header[position] = str(row[position]).strip()
+                named.add(column)
+    return header
 
 
 def _longest(texts, limit: int) -> int:

@@ -1,0 +1,89 @@
+"""Field sheets made the way offices and KoboToolbox send them, each checked figure by figure against the rows
+written: nothing counted twice, nothing lost without a finding."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from cpreport.build import check
+from cpreport.config import load_config
+from cpreport.figures import compute
+from cpreport.findings import ERROR
+
+from conftest import SAMPLE
+
+BREAKDOWN = ["female", "police", "community", "law_enforcement", "civil_society", "judiciary"]
+COLUMNS = ["activity_id", "type", "title_en", "start_date", "governorate", "participants", *BREAKDOWN]
+
+
+def activities(count: int = 12) -> pd.DataFrame:
+    """Activities of the office's own, with participants that add up."""
+    rows = []
+    for n in range(count):
+        police, community, law, civil, judges = 3 + n, 2 * n, n % 4, 5, n % 3
+        rows.append([f"ACT-{n + 1:03d}", ("training", "conference", "workshop")[n % 3], f"Session {n + 1}",
+                     pd.Timestamp(2017, 1 + n % 5, 1 + n), ("Ninewa", "Anbar", "Diyala")[n % 3],
+                     police + community + law + civil + judges, n % 6, police, community, law, civil, judges])
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def truth(frame: pd.DataFrame) -> dict:
+    """The figures the rows make, counted here."""
+    return {"activities.total": len(frame),
+            **{f"activities.{kind}": int((frame["type"] == kind).sum()) for kind in ("training", "conference",
+                                                                                     "workshop")},
+            "participants.total": int(frame["participants"].sum()),
+            **{f"participants.{column}": int(frame[column].sum()) for column in BREAKDOWN}}
+
+
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "project"
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("out", "__pycache__", "activities.xlsx"))
+    return folder
+
+
+def save(path: Path, rows: list[list], merges: tuple[str, ...] = ()) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "activities"
+    for row in rows:
+        sheet.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
+    for merge in merges:
+        sheet.merge_cells(merge)
+    book.save(path)
+    return path
+
+
+def outcome(folder: Path):
+    config = load_config(folder / "cpreport.toml")
+    checked = check(config)
+    if checked.findings.errors:
+        return checked, None
+    figures = json.loads(compute(checked, config.period, config.highlights).to_json())["figures"]
+    return checked, figures
+
+
+def figures_of(folder: Path, keys) -> dict:
+    checked, figures = outcome(folder)
+    assert figures is not None, [f.message_en for f in checked.findings if f.severity == ERROR]
+    return {key: figures[key]["value"] for key in keys}
+
+
+@pytest.mark.parametrize("total", ["Total", None])
+def test_a_header_of_two_rows_with_participants_merged_over_the_breakdown_reads_every_column(tmp_path, total):
+    """Merged cells come back empty but for their first: the breakdown's names are in the row under the header
+    (or, with "Total" under "Participants", the ids' and dates' names are in the row over it)."""
+    rows = activities()
+    folder = project(tmp_path)
+    top = COLUMNS[:5] + ["Participants"] + [None] * 6
+    under = [None] * 5 + [total, "Female", "Police", "Community", "Law enforcement", "Civil society", "Judiciary"]
+    save(folder / "activities.xlsx", [top, under, *rows.values.tolist()],
+         merges=("A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:E2", "F1:L1"))
+    expected = truth(rows)
+    assert expected["participants.female"] > 0
+    assert figures_of(folder, expected) == expected
