@@ -96,6 +96,12 @@ class Code(Enum):
                       "%(columns)s."))
     CP103 = (ERROR, N_("Two columns are read as '%(canonical)s': '%(column)s' and '%(other)s'. Rename or remove "
                        "one."))
+    CP104 = (WARNING, ngettext("Column %(letter)s has %(count)s filled cell under an empty header, so it was not "
+                               "read. If it belongs in the report, head the column with its name among the "
+                               "'%(table)s' table's columns; if not, delete it.",
+                               "Column %(letter)s has %(count)s filled cells under an empty header, so they were "
+                               "not read. If they belong in the report, head the column with its name among the "
+                               "'%(table)s' table's columns; if not, delete them."))
     # Cells
     CP201 = (ERROR, N_("'%(column)s' is required but empty. Fill it in."))
     CP202 = (ERROR, N_("'%(value)s' is not a count. Write a whole number up to 1,000,000,000,000, such as 25."))

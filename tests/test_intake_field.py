@@ -14,6 +14,7 @@ from cpreport.build import check
 from cpreport.config import load_config
 from cpreport.figures import compute
 from cpreport.findings import ERROR
+from cpreport.messages import message
 
 from conftest import SAMPLE
 
@@ -87,3 +88,21 @@ def test_a_header_of_two_rows_with_participants_merged_over_the_breakdown_reads_
     expected = truth(rows)
     assert expected["participants.female"] > 0
     assert figures_of(folder, expected) == expected
+
+
+def test_figures_under_an_empty_header_are_said_not_dropped_in_silence(tmp_path):
+    rows = activities()
+    folder = project(tmp_path)
+    header = list(COLUMNS)
+    header[COLUMNS.index("female")] = None  # the officer forgot to head the column
+    save(folder / "activities.xlsx", [header, *rows.values.tolist()])
+    checked, figures = outcome(folder)
+    [said] = [f for f in checked.findings if f.code == "CP104"]
+    assert (said.file, said.sheet, said.row, said.severity) == ("activities.xlsx", "activities", 1, "warning")
+    assert said.column_number == COLUMNS.index("female") + 1
+    assert (said.parameters["letter"], said.parameters["count"]) == ("G", len(rows))
+    assert "Column G" in message(said, "en") and "G" in message(said, "ar") and "١٢" in message(said, "ar")
+    # The other columns are read as written.
+    expected = truth(rows)
+    assert {key: figures[key]["value"] for key in expected if key != "participants.female"} == \
+        {key: value for key, value in expected.items() if key != "participants.female"}

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..contract import Intake, Table, fold, is_export_header, is_meta_column
+from ..contract import Intake, Table, fold, is_export_header, is_meta_column, is_total_word
 from ..findings import Code, Findings, finding
 from .headers import column_keys, find_header, more_header_rows, near_miss, top_rows
 from .limits import Limits
@@ -83,6 +83,13 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
                 grid = fill_merged(grid, ranges)
                 below = grid.iloc[first_row:]
                 texts = {position: column_texts(below.iloc[:, position]) for position in range(below.shape[1])}
+    for position, text in enumerate(header):
+        filled = 0 if text else _filled(texts[position])
+        if filled:  # figures under no header: never read, never dropped without a word
+            from openpyxl.utils import get_column_letter
+
+            findings.add(finding(Code.CP104, **where, row=header_row, column_number=position + 1, count=filled,
+                                 letter=get_column_letter(position + 1), table=table.name))
     limits = (intake.limits if intake else None) or Limits()
     for name, position in positions.items():
         longest = _longest(texts[position], limits.cell_characters)
@@ -150,6 +157,14 @@ def _header_with_rows(header: list[str], others: list[list], by_key) -> list[str
                 header[position] = str(row[position]).strip()
                 named.add(column)
     return header
+
+
+def _filled(texts) -> int:
+    """How many cells of a column hold something other than spaces (or the label of a total row)."""
+    if not texts.present.any():
+        return 0
+    cells = pd.Series(texts.values, dtype=object)[texts.present]
+    return int((~cells.map(lambda v: isinstance(v, str) and (not v.strip() or is_total_word(v.strip())))).sum())
 
 
 def _longest(texts, limit: int) -> int:
