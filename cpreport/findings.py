@@ -89,6 +89,12 @@ class Code(Enum):
     CP026 = (WARNING, N_("This sheet is hidden in the workbook, so it was not read, although its header is the "
                          "'%(table)s' table's. If its rows belong in the report, unhide the sheet (in Excel, "
                          "right-click a sheet's tab and choose Unhide); if they are old, leave it hidden."))
+    CP027 = (NOTE, N_("This row repeats the header (two tables pasted one under the other?), so it was left out; "
+                      "the rows under it are read under the same columns."))
+    CP028 = (ERROR, N_("This row is the header again, but in another order than the header in row %(header_row)s: "
+                       "'%(value)s' stands under '%(column)s'. The rows under it would be read under the wrong "
+                       "columns. Move them so that their columns match the header's, or put them in a sheet of "
+                       "their own."))
     # Columns
     CP101 = (ERROR, N_("The required column '%(column)s' is missing. Add a column headed '%(column)s' (or "
                        "'%(column_ar)s')."))

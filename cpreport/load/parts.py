@@ -127,6 +127,9 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     if not filled.all():
         body, changed = body[filled], {name: mask[filled] for name, mask in changed.items()}
     body.insert(0, ROW, body.index + 1)
+    body = _drop_repeated_headers(body, table, headers, where, header_row, findings)
+    if body is None:
+        return None
     body = drop_total_rows(body, below if len(body) == len(below) else below.loc[body.index], table, where,
                             findings, texts)
     keep = body.index
@@ -157,6 +160,45 @@ def _header_with_rows(header: list[str], others: list[list], by_key) -> list[str
                 header[position] = str(row[position]).strip()
                 named.add(column)
     return header
+
+
+def _drop_repeated_headers(body: pd.DataFrame, table: Table, headers: dict[str, str], where: dict, header_row: int,
+                           findings: Findings) -> pd.DataFrame | None:
+    """Leave out rows that repeat the header (two tables pasted one under the other), said in a note; a header
+    repeated in another order is an error (None), as the rows under it would be read under the wrong columns."""
+    columns = {c.name: c for c in table.columns}
+    names = {name: {headers[name], name, columns[name].label_ar} - {""} for name in headers}
+    everyone = {text: name for name, texts in names.items() for text in texts}
+    same = pd.Series(0, index=body.index)
+    other = pd.Series(0, index=body.index)
+    for name in headers:
+        column = body[name]
+        hit = column.isin(list(everyone)).fillna(False).astype(bool)
+        if not hit.any():
+            continue
+        own = column[hit].isin(list(names[name])).fillna(False).astype(bool)
+        same[own.index] += own.astype(int)
+        other[own.index] += (~own).astype(int)
+    again = (same + other) >= 2
+    if not again.any():
+        return body
+    # A row with most of its named cells naming columns is a header; one or two words alone are data.
+    filled = body[list(headers)].notna().sum(axis=1)
+    again &= (same + other) * 2 >= filled
+    if not again.any():
+        return body
+    for index in again[again].index:
+        row = int(body.at[index, ROW])
+        if other[index]:
+            for name in headers:
+                cell = body.at[index, name]
+                meant = everyone.get(cell) if isinstance(cell, str) else None
+                if meant is not None and meant != name:
+                    findings.add(finding(Code.CP028, **where, row=row, column=headers[name], value=cell,
+                                         header_row=header_row))
+                    return None
+        findings.add(finding(Code.CP027, **where, row=row))
+    return body[~again]
 
 
 def _filled(texts) -> int:
