@@ -135,6 +135,9 @@ class Code(Enum):
                        "or the month."))
     CP215 = (ERROR, N_("'%(value)s' has a year outside %(earliest)s-%(latest)s, which is likely a typing mistake. "
                        "Correct the year."))
+    CP216 = (WARNING, N_("'%(value)s' was read day first, as %(read_as)s, but other dates of this column are month first "
+                         "(there is no month 13 or more in them), so it may mean the other way round. Write it as "
+                         "2017-05-02 or with the month's name (2 May 2017)."))
     # Rules across columns and rows
     CP301 = (ERROR, N_("Female participants ('%(value)s') are more than all participants (%(participants)s). "
                        "Correct one of them."))

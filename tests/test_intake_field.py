@@ -132,3 +132,39 @@ def test_a_header_repeated_in_another_order_is_an_error_never_figures_under_the_
     [said] = [f for f in checked.findings if f.severity == ERROR]
     assert (said.code, said.file, said.row) == ("CP028", "activities.xlsx", 7)
     assert "community" in message(said, "en") and "police" in message(said, "en")
+
+
+def test_dates_that_read_either_way_in_a_column_of_month_first_dates_are_said(tmp_path):
+    """An office's CSV saved with US settings: 5/13/2017 is an error, and 5/2/2017 (2 May) would be read as
+    5 February without a word once the errors are put right."""
+    rows = activities(6)
+    folder = project(tmp_path)
+    rows["start_date"] = ["5/2/2017", "5/13/2017", "3/3/2017", "1/1/2017", "4/6/2017", "1/20/2017"]
+    rows.to_csv(folder / "activities.csv", index=False)
+    checked, _ = outcome(folder)
+    said = {(f.code, f.row): f for f in checked.findings if f.file == "activities.csv"}
+    assert {code for code, _ in said} >= {"CP213", "CP216"}
+    assert sorted(row for code, row in said if code == "CP213") == [3, 7]
+    # 2 May and 6 April may have been meant; 3/3 and 1/1 read alike either way.
+    assert sorted(row for code, row in said if code == "CP216") == [2, 6]
+    warning = said[("CP216", 2)]
+    assert warning.severity == "warning" and warning.value == "5/2/2017"
+    assert "5 February 2017" in message(warning, "en") and "شباط" in message(warning, "ar")
+
+
+def test_a_day_first_column_with_no_month_first_date_gets_no_such_warning(tmp_path):
+    rows = activities(6)
+    folder = project(tmp_path)
+    rows["start_date"] = ["2/5/2017", "13/5/2017", "3/3/2017", "1/1/2017", "6/4/2017", "20/1/2017"]
+    rows.to_csv(folder / "activities.csv", index=False)
+    checked, _ = outcome(folder)
+    assert not [f for f in checked.findings if f.code in ("CP213", "CP216")]
+
+
+def test_one_month_first_slip_among_day_first_dates_is_said_alone(tmp_path):
+    rows = activities(6)
+    folder = project(tmp_path)
+    rows["start_date"] = ["2/5/2017", "5/13/2017", "3/4/2017", "25/1/2017", "6/4/2017", "20/1/2017"]
+    rows.to_csv(folder / "activities.csv", index=False)
+    checked, _ = outcome(folder)
+    assert [(f.code, f.row) for f in checked.findings if f.code in ("CP213", "CP216")] == [("CP213", 3)]
