@@ -280,6 +280,9 @@ REASONS = {
     "no_table": N_("its first rows name no table's columns (instructions or a summary?); if it holds data, head its "
                    "columns as the cpfs, activities or displacement table does"),
     "other_sheet": N_("the config names another sheet of this file to read"),
+    "repeat_group": N_("it holds a repeat group of a KoboToolbox or ODK export (a row for each person or item of a "
+                       "form's record, tied to it by _parent_index or PARENT_KEY); the report counts the forms' "
+                       "rows, read from the export's main sheet or file"),
     "hidden": N_("hidden files (a name starting with a dot: a program's leftover, or a lock file) are not read; if "
                  "one is a sheet, save it under a name without the dot"),
     "broken_link": N_("it is a link to a file that is not there"),

@@ -168,3 +168,42 @@ def test_one_month_first_slip_among_day_first_dates_is_said_alone(tmp_path):
     rows.to_csv(folder / "activities.csv", index=False)
     checked, _ = outcome(folder)
     assert [(f.code, f.row) for f in checked.findings if f.code in ("CP213", "CP216")] == [("CP213", 3)]
+
+
+def test_the_repeat_group_file_of_an_odk_central_export_is_named_as_such_not_an_error(tmp_path):
+    """ODK Central's CSV export: the form's rows in one file, each repeat group's in another named after it."""
+    rows = activities(8)
+    folder = project(tmp_path)
+    main = rows.assign(start_date=rows["start_date"].dt.strftime("%Y-%m-%d"))
+    main.insert(0, "SubmissionDate", "2017-05-31T10:00:00.000Z")
+    main["KEY"] = [f"uuid:{n}" for n in range(len(main))]
+    main.to_csv(folder / "CP_activities.csv", index=False)
+    repeat = pd.DataFrame({"name": ["A", "B", "C"], "role": ["police", "judge", "community"],
+                           "PARENT_KEY": ["uuid:0"] * 3, "KEY": [f"uuid:0/participants[{n}]" for n in (1, 2, 3)]})
+    repeat.to_csv(folder / "CP_activities-participants.csv", index=False)
+    expected = truth(rows)
+    assert figures_of(folder, expected) == expected
+    checked, _ = outcome(folder)
+    [said] = [f for f in checked.findings if f.file == "CP_activities-participants.csv"]
+    assert (said.code, said.severity, said.parameters["reason"]) == ("CP020", "note", "repeat_group")
+    assert "repeat group" in message(said, "en")
+
+
+def test_the_repeat_group_sheet_of_a_kobo_workbook_is_named_as_such(tmp_path):
+    rows = activities(8)
+    folder = project(tmp_path)
+    book = Workbook()
+    form = book.active
+    form.title = "CP activities"
+    form.append([f"group_activity/{c}" for c in COLUMNS] + ["_id", "_uuid", "_submission_time", "_index"])
+    for n, row in enumerate(rows.values.tolist()):
+        form.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row] + [n, f"u{n}", "", n + 1])
+    people = book.create_sheet("participants")
+    people.append(["name", "role", "_index", "_parent_table_name", "_parent_index", "_submission__uuid"])
+    people.append(["A", "police", 1, "CP activities", 1, "u0"])
+    book.save(folder / "aXk3Ld8_export.xlsx")
+    expected = truth(rows)
+    assert figures_of(folder, expected) == expected
+    checked, _ = outcome(folder)
+    [said] = [f for f in checked.findings if f.sheet == "participants"]
+    assert (said.code, said.parameters["reason"]) == ("CP020", "repeat_group")
