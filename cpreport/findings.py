@@ -95,6 +95,12 @@ class Code(Enum):
                        "'%(value)s' stands under '%(column)s'. The rows under it would be read under the wrong "
                        "columns. Move them so that their columns match the header's, or put them in a sheet of "
                        "their own."))
+    CP029 = (ERROR, ngettext("The %(count)s id of this sheet is also in %(others)s: it repeats their rows (a sheet "
+                             "of all the months, or another copy of the same file?). Keep each row in one place: "
+                             "remove this sheet or file, or the rows it repeats.",
+                             "All %(count)s ids of this sheet are also in %(others)s: it repeats their rows (a "
+                             "sheet of all the months, or another copy of the same file?). Keep each row in one "
+                             "place: remove this sheet or file, or the rows it repeats."))
     # Columns
     CP101 = (ERROR, N_("The required column '%(column)s' is missing. Add a column headed '%(column)s' (or "
                        "'%(column_ar)s')."))

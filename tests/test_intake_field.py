@@ -207,3 +207,44 @@ def test_the_repeat_group_sheet_of_a_kobo_workbook_is_named_as_such(tmp_path):
     checked, _ = outcome(folder)
     [said] = [f for f in checked.findings if f.sheet == "participants"]
     assert (said.code, said.parameters["reason"]) == ("CP020", "repeat_group")
+
+
+def test_a_sheet_of_all_months_beside_the_months_is_one_error_saying_so(tmp_path):
+    rows = activities(12)
+    folder = project(tmp_path)
+    book = Workbook()
+    book.remove(book.active)
+    for name, part in (("April", rows.iloc[:7]), ("May", rows.iloc[7:]), ("All", rows)):
+        sheet = book.create_sheet(name)
+        for row in [COLUMNS, *part.values.tolist()]:
+            sheet.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
+    book.save(folder / "activities.xlsx")
+    checked, figures = outcome(folder)
+    assert figures is None
+    errors = [f for f in checked.findings if f.severity == ERROR]
+    assert [(f.code, f.sheet, f.parameters["count"]) for f in errors] == [("CP029", "All", 12)]
+    said = message(errors[0], "en")
+    assert "activities.xlsx (April)" in said and "activities.xlsx (May)" in said
+
+
+def test_an_older_copy_of_an_office_file_beside_the_newer_is_one_error_naming_both(tmp_path):
+    rows = activities(12)
+    folder = project(tmp_path)
+    save(folder / "activities.xlsx", [COLUMNS, *rows.iloc[:9].values.tolist()])
+    save(folder / "activities (1).xlsx", [COLUMNS, *rows.values.tolist()])
+    checked, _ = outcome(folder)
+    errors = [f for f in checked.findings if f.severity == ERROR]
+    assert [(f.code, f.file, f.parameters["count"]) for f in errors] == [("CP029", "activities.xlsx", 9)]
+    assert "activities (1).xlsx" in message(errors[0], "en")
+    assert "٩" in message(errors[0], "ar")
+
+
+def test_one_id_given_twice_across_offices_is_still_said_of_that_id(tmp_path):
+    rows = activities(12)
+    folder = project(tmp_path)
+    other = rows.iloc[6:].copy()
+    other.iloc[0, 0] = rows.iloc[0, 0]  # one id typed again by the second office
+    save(folder / "activities.xlsx", [COLUMNS, *rows.iloc[:6].values.tolist()])
+    save(folder / "activities-anbar.xlsx", [COLUMNS, *other.values.tolist()])
+    checked, _ = outcome(folder)
+    assert [f.code for f in checked.findings if f.severity == ERROR] == ["CP209"]
