@@ -101,6 +101,8 @@ class Code(Enum):
                              "All %(count)s ids of this sheet are also in %(others)s: it repeats their rows (a "
                              "sheet of all the months, or another copy of the same file?). Keep each row in one "
                              "place: remove this sheet or file, or the rows it repeats."))
+    CP030 = (NOTE, N_("This row under the table holds a note alone ('%(value)s'), so it was left out. If it is a row "
+                      "of the table, fill in its other columns."))
     # Columns
     CP101 = (ERROR, N_("The required column '%(column)s' is missing. Add a column headed '%(column)s' (or "
                        "'%(column_ar)s')."))

@@ -248,3 +248,25 @@ def test_one_id_given_twice_across_offices_is_still_said_of_that_id(tmp_path):
     save(folder / "activities-anbar.xlsx", [COLUMNS, *other.values.tolist()])
     checked, _ = outcome(folder)
     assert [f.code for f in checked.findings if f.severity == ERROR] == ["CP209"]
+
+
+def test_notes_typed_under_the_table_are_left_out_with_a_note_and_the_rows_count(tmp_path):
+    rows = activities(8)
+    folder = project(tmp_path)
+    save(folder / "activities.xlsx", [COLUMNS, *rows.values.tolist(), [], ["Prepared by: Ahmed Ali, M&E officer"],
+                                      ["ملاحظة: الأرقام أولية"]])
+    expected = truth(rows)
+    assert figures_of(folder, expected) == expected
+    checked, _ = outcome(folder)
+    said = [f for f in checked.findings if f.file == "activities.xlsx"]
+    assert [(f.code, f.row, f.severity) for f in said] == [("CP030", 11, "note"), ("CP030", 12, "note")]
+    assert "Prepared by" in message(said[0], "en")
+
+
+def test_a_row_with_only_its_id_typed_at_the_bottom_is_still_an_error(tmp_path):
+    rows = activities(8)
+    folder = project(tmp_path)
+    save(folder / "activities.xlsx", [COLUMNS, *rows.values.tolist(), ["ACT-009"]])
+    checked, figures = outcome(folder)
+    assert figures is None
+    assert {f.code for f in checked.findings if f.severity == ERROR} == {"CP201"}

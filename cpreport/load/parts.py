@@ -130,6 +130,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     body = _drop_repeated_headers(body, table, headers, where, header_row, findings)
     if body is None:
         return None
+    body = _drop_notes_under(body, headers, where, findings)
     body = drop_total_rows(body, below if len(body) == len(below) else below.loc[body.index], table, where,
                             findings, texts)
     keep = body.index
@@ -199,6 +200,33 @@ def _drop_repeated_headers(body: pd.DataFrame, table: Table, headers: dict[str, 
                     return None
         findings.add(finding(Code.CP027, **where, row=row))
     return body[~again]
+
+
+NOTES_UNDER = 10  # the most notes under a table that are left out as notes
+
+
+def _drop_notes_under(body: pd.DataFrame, headers: dict[str, str], where: dict, findings: Findings) -> pd.DataFrame:
+    """Leave out the notes typed under a table ("Prepared by: …", a remark in Arabic), each said in a note: rows after the
+    last row of two cells or more, with one cell alone, a text of three words or more (an id typed alone, the
+    start of a row, is not one, and stays to be said as incomplete)."""
+    if len(body) < 2:
+        return body
+    cells = body[list(headers)].iloc[-NOTES_UNDER - 1:]  # the last rows alone: a few notes, under a row of data
+    count = cells.notna().sum(axis=1).to_numpy()
+    rows = np.flatnonzero(count >= 2)
+    if not len(rows) or rows[-1] == len(cells) - 1:
+        return body
+    tail = cells.index[rows[-1] + 1:]
+    notes = []
+    for index in tail:
+        given = cells.loc[index].dropna()
+        text = given.iloc[0] if len(given) == 1 else None
+        if not isinstance(text, str) or len(text.split()) < 3:
+            return body  # something else under the table: read as its rows, and said if it is not one
+        notes.append((index, text))
+    for index, text in notes:
+        findings.add(finding(Code.CP030, **where, row=int(body.at[index, ROW]), value=text))
+    return body.drop(index=[index for index, _ in notes])
 
 
 def _filled(texts) -> int:
