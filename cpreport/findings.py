@@ -89,6 +89,20 @@ class Code(Enum):
     CP026 = (WARNING, N_("This sheet is hidden in the workbook, so it was not read, although its header is the "
                          "'%(table)s' table's. If its rows belong in the report, unhide the sheet (in Excel, "
                          "right-click a sheet's tab and choose Unhide); if they are old, leave it hidden."))
+    CP027 = (NOTE, N_("This row repeats the header (two tables pasted one under the other?), so it was left out; "
+                      "the rows under it are read under the same columns."))
+    CP028 = (ERROR, N_("This row is the header again, but in another order than the header in row %(header_row)s: "
+                       "'%(value)s' stands under '%(column)s'. The rows under it would be read under the wrong "
+                       "columns. Move them so that their columns match the header's, or put them in a sheet of "
+                       "their own."))
+    CP029 = (ERROR, ngettext("The %(count)s id of this sheet is also in %(others)s: it repeats their rows (a sheet "
+                             "of all the months, or another copy of the same file?). Keep each row in one place: "
+                             "remove this sheet or file, or the rows it repeats.",
+                             "All %(count)s ids of this sheet are also in %(others)s: it repeats their rows (a "
+                             "sheet of all the months, or another copy of the same file?). Keep each row in one "
+                             "place: remove this sheet or file, or the rows it repeats."))
+    CP030 = (NOTE, N_("This row under the table holds a note alone ('%(value)s'), so it was left out. If it is a row "
+                      "of the table, fill in its other columns."))
     # Columns
     CP101 = (ERROR, N_("The required column '%(column)s' is missing. Add a column headed '%(column)s' (or "
                        "'%(column_ar)s')."))
@@ -96,6 +110,12 @@ class Code(Enum):
                       "%(columns)s."))
     CP103 = (ERROR, N_("Two columns are read as '%(canonical)s': '%(column)s' and '%(other)s'. Rename or remove "
                        "one."))
+    CP104 = (WARNING, ngettext("Column %(letter)s has %(count)s filled cell under an empty header, so it was not "
+                               "read. If it belongs in the report, head the column with its name among the "
+                               "'%(table)s' table's columns; if not, delete it.",
+                               "Column %(letter)s has %(count)s filled cells under an empty header, so they were "
+                               "not read. If they belong in the report, head the column with its name among the "
+                               "'%(table)s' table's columns; if not, delete them."))
     # Cells
     CP201 = (ERROR, N_("'%(column)s' is required but empty. Fill it in."))
     CP202 = (ERROR, N_("'%(value)s' is not a count. Write a whole number up to 1,000,000,000,000, such as 25."))
@@ -123,6 +143,9 @@ class Code(Enum):
                        "or the month."))
     CP215 = (ERROR, N_("'%(value)s' has a year outside %(earliest)s-%(latest)s, which is likely a typing mistake. "
                        "Correct the year."))
+    CP216 = (WARNING, N_("'%(value)s' was read day first, as %(read_as)s, but other dates of this column are month first "
+                         "(there is no month 13 or more in them), so it may mean the other way round. Write it as "
+                         "2017-05-02 or with the month's name (2 May 2017)."))
     # Rules across columns and rows
     CP301 = (ERROR, N_("Female participants ('%(value)s') are more than all participants (%(participants)s). "
                        "Correct one of them."))
@@ -265,6 +288,9 @@ REASONS = {
     "no_table": N_("its first rows name no table's columns (instructions or a summary?); if it holds data, head its "
                    "columns as the cpfs, activities or displacement table does"),
     "other_sheet": N_("the config names another sheet of this file to read"),
+    "repeat_group": N_("it holds a repeat group of a KoboToolbox or ODK export (a row for each person or item of a "
+                       "form's record, tied to it by _parent_index or PARENT_KEY); the report counts the forms' "
+                       "rows, read from the export's main sheet or file"),
     "hidden": N_("hidden files (a name starting with a dot: a program's leftover, or a lock file) are not read; if "
                  "one is a sheet, save it under a name without the dot"),
     "broken_link": N_("it is a link to a file that is not there"),

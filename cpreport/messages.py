@@ -24,6 +24,7 @@ STYLES = ("plain", "isolated", "html")
 
 # How each parameter is said, by its name; a parameter not named here is text as typed, quoted as it is.
 DATES = {"day", "end", "start", "returned_on", "current_on", "cumulative_on"}
+NAMED_DATES = {"read_as"}  # a date that must not read either way: "5 February 2017", the month named
 YEARS = {"earliest", "latest", "month"}  # our numbers, said without a thousands separator
 ROWS = {"rows": ngettext("row %(rows)s", "rows %(rows)s"), "cell_rows": ngettext("row %(rows)s", "rows %(rows)s"),
         "lines": ngettext("line %(rows)s", "lines %(rows)s")}
@@ -128,6 +129,16 @@ class Saying:
             return self.typed(iso)
         return self.digits(day.strftime("%d/%m/%Y"))
 
+    def named_date(self, iso: str) -> str:
+        """"2017-02-05" -> "5 February 2017", or the Iraqi month's name in Arabic: a date that reads one way only."""
+        from babel.dates import format_date
+
+        try:
+            day = dt.date.fromisoformat(str(iso)[:10])
+        except ValueError:
+            return self.typed(iso)
+        return self.digits(format_date(day, "d MMMM y", locale=LOCALES[self.language]))
+
     def period(self, key: str) -> str:
         """"2017-05" -> "May 2017", or the Iraqi month's name in Arabic; "2017-Q2" -> "the second quarter of
         2017" and "2017-H1" -> "the first half of 2017", in the catalogs' words; a year in the language's digits."""
@@ -211,6 +222,8 @@ class Saying:
             return self.number(value)
         if name in DATES:
             return self.date(value)
+        if name in NAMED_DATES:
+            return self.named_date(value)
         if name == "table":
             return self.table(value)
         if name == "table_name":

@@ -16,7 +16,7 @@ from ..contract import LISTS_SHEET, TABLES, FileOptions, Intake, Table, fold
 from ..findings import Code, Findings, finding, runs
 from .grids import read_grids
 from .limits import Limits, check_file_size
-from .headers import header_score, required_missing, required_named
+from .headers import header_score, required_missing, required_named, top_rows
 from .parts import to_sheet
 from .sheets import OWN_FILES, SPREADSHEETS, TEXT_FILES, FileRead, Loaded, Sheet, Unreadable
 from .tidying import has_cells
@@ -69,6 +69,8 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
             continue
         elif not has_cells(grid):
             reasons[name] = "empty"
+        elif is_repeat_group(grid):
+            reasons[name] = "repeat_group"
         else:
             reasons[name] = "no_table"
             # A sheet whose header names some of a table's columns may be that table's rows with a column
@@ -81,7 +83,7 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
     if file_table is not None and file_table not in tables.values():
         # A file named after a table in which no sheet is plainly that table's: its likeliest sheet is read as
         # it, so that what is wrong with its header is said (rather than that the table is missing).
-        candidates = [n for n in grids if n in reasons and reasons[n] != "other_sheet"
+        candidates = [n for n in grids if n in reasons and reasons[n] not in ("other_sheet", "repeat_group")
                       and not grids[n].attrs.get("hidden")
                       and (not isinstance(reasons[n], tuple) or reasons[n][1] is file_table)]
         if candidates:
@@ -91,6 +93,17 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
             tables[best] = file_table
             reasons.pop(best)
     return tables, reasons
+
+
+# The columns that tie a repeat group's rows to their form's record, in a KoboToolbox or ODK export.
+REPEAT_MARKS = frozenset({"_parent_index", "_parent_table_name", "_submission__uuid", "_submission__id", "parent_key"})
+
+
+def is_repeat_group(grid) -> bool:
+    """Whether a sheet holds the rows of a repeat group of an export (one per person or item of a form's record),
+    as KoboToolbox's workbooks have them in a sheet of their own and ODK Central's CSVs in a file of their own."""
+    return any(isinstance(cell, str) and cell.strip().lower() in REPEAT_MARKS for row in top_rows(grid)[:2]
+               for cell in row)
 
 
 def read_file(path: Path, table: Table | None, raw: bytes | None = None, relative: str | None = None,

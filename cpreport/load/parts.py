@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..contract import Intake, Table, fold, is_export_header, is_meta_column
+from ..contract import Intake, Table, fold, is_export_header, is_meta_column, is_total_word
 from ..findings import Code, Findings, finding
-from .headers import column_keys, find_header, more_header_rows, near_miss
+from .headers import column_keys, find_header, more_header_rows, near_miss, top_rows
 from .limits import Limits
 from .sheets import ROW, Sheet
 from .text import arrow_array, arrow_text
@@ -31,6 +31,11 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
                              expected_ar=[c.label_ar or c.name for c in table.columns if c.required]))
         return None
     by_key = column_keys(table, intake)
+    extra = more_header_rows(grid, header_index, table, intake)
+    around = top_rows(grid, header_index + 1 + extra)
+    # A header of two rows: the one under it, or the one over it when that names columns too.
+    header = _header_with_rows(header, around[header_index + 1:] + around[max(header_index - 1, 0):header_index],
+                               by_key)
     headers: dict[str, str] = {}
     positions: dict[str, int] = {}
     header_row = header_index + 1
@@ -62,7 +67,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
             near = near_miss(column, [text for _, text in unknown])
             findings.add(finding(Code.CP101, **where, row=header_row, column=column.name, column_ar=column.label_ar,
                                  near=near, table=table.name))
-    first_row = header_index + 1 + more_header_rows(grid, header_index, table, intake)
+    first_row = header_index + 1 + extra
     below = grid.iloc[first_row:]
     required = [positions[c.name] for c in table.columns if c.required and c.name in positions]
     # Each column's distinct texts and empty cells are found once, for the search for merged cells, tidying,
@@ -78,6 +83,13 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
                 grid = fill_merged(grid, ranges)
                 below = grid.iloc[first_row:]
                 texts = {position: column_texts(below.iloc[:, position]) for position in range(below.shape[1])}
+    for position, text in enumerate(header):
+        filled = 0 if text else _filled(texts[position])
+        if filled:  # figures under no header: never read, never dropped without a word
+            from openpyxl.utils import get_column_letter
+
+            findings.add(finding(Code.CP104, **where, row=header_row, column_number=position + 1, count=filled,
+                                 letter=get_column_letter(position + 1), table=table.name))
     limits = (intake.limits if intake else None) or Limits()
     for name, position in positions.items():
         longest = _longest(texts[position], limits.cell_characters)
@@ -115,6 +127,10 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     if not filled.all():
         body, changed = body[filled], {name: mask[filled] for name, mask in changed.items()}
     body.insert(0, ROW, body.index + 1)
+    body = _drop_repeated_headers(body, table, headers, where, header_row, findings)
+    if body is None:
+        return None
+    body = _drop_notes_under(body, headers, where, findings)
     body = drop_total_rows(body, below if len(body) == len(below) else below.loc[body.index], table, where,
                             findings, texts)
     keep = body.index
@@ -123,6 +139,102 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
                  {c: p + 1 for c, p in positions.items()}, path, header_row, typed_cells,
                  {name: mask[keep].reset_index(drop=True) for name, mask in changed.items()},
                  encoded={name: _rows_kept(places, distinct, kept) for name, (places, distinct) in encoded.items()})
+
+
+def _header_with_rows(header: list[str], others: list[list], by_key) -> list[str]:
+    """A header of two rows, as offices merge them ("Participants" over "Female", "Police", ...; "Activity ID"
+    merged down two rows beside them): a cell of the header that names no column takes the name of the cell
+    over or under it, when that one names a column the header does not. A row that names fewer than two such
+    columns (a title over the header) gives none."""
+    named = {by_key[k] for text in header if text and (k := by_key.key(text))}
+    header = list(header)
+    for row in others:
+        given = {}
+        for position, cell in enumerate(row[:len(header)]):
+            if not isinstance(cell, str) or not cell.strip() or (header[position] and by_key.key(header[position])):
+                continue
+            key = by_key.key(cell)
+            if key and by_key[key] not in named and by_key[key] not in given.values():
+                given[position] = by_key[key]
+        if len(given) >= 2:
+            for position, column in given.items():
+                header[position] = str(row[position]).strip()
+                named.add(column)
+    return header
+
+
+def _drop_repeated_headers(body: pd.DataFrame, table: Table, headers: dict[str, str], where: dict, header_row: int,
+                           findings: Findings) -> pd.DataFrame | None:
+    """Leave out rows that repeat the header (two tables pasted one under the other), said in a note; a header
+    repeated in another order is an error (None), as the rows under it would be read under the wrong columns."""
+    columns = {c.name: c for c in table.columns}
+    names = {name: {headers[name], name, columns[name].label_ar} - {""} for name in headers}
+    everyone = {text: name for name, texts in names.items() for text in texts}
+    same = pd.Series(0, index=body.index)
+    other = pd.Series(0, index=body.index)
+    for name in headers:
+        column = body[name]
+        hit = column.isin(list(everyone)).fillna(False).astype(bool)
+        if not hit.any():
+            continue
+        own = column[hit].isin(list(names[name])).fillna(False).astype(bool)
+        same[own.index] += own.astype(int)
+        other[own.index] += (~own).astype(int)
+    again = (same + other) >= 2
+    if not again.any():
+        return body
+    # A row with most of its named cells naming columns is a header; one or two words alone are data.
+    filled = body[list(headers)].notna().sum(axis=1)
+    again &= (same + other) * 2 >= filled
+    if not again.any():
+        return body
+    for index in again[again].index:
+        row = int(body.at[index, ROW])
+        if other[index]:
+            for name in headers:
+                cell = body.at[index, name]
+                meant = everyone.get(cell) if isinstance(cell, str) else None
+                if meant is not None and meant != name:
+                    findings.add(finding(Code.CP028, **where, row=row, column=headers[name], value=cell,
+                                         header_row=header_row))
+                    return None
+        findings.add(finding(Code.CP027, **where, row=row))
+    return body[~again]
+
+
+NOTES_UNDER = 10  # the most notes under a table that are left out as notes
+
+
+def _drop_notes_under(body: pd.DataFrame, headers: dict[str, str], where: dict, findings: Findings) -> pd.DataFrame:
+    """Leave out the notes typed under a table ("Prepared by: …", a remark in Arabic), each said in a note: rows after the
+    last row of two cells or more, with one cell alone, a text of three words or more (an id typed alone, the
+    start of a row, is not one, and stays to be said as incomplete)."""
+    if len(body) < 2:
+        return body
+    cells = body[list(headers)].iloc[-NOTES_UNDER - 1:]  # the last rows alone: a few notes, under a row of data
+    count = cells.notna().sum(axis=1).to_numpy()
+    rows = np.flatnonzero(count >= 2)
+    if not len(rows) or rows[-1] == len(cells) - 1:
+        return body
+    tail = cells.index[rows[-1] + 1:]
+    notes = []
+    for index in tail:
+        given = cells.loc[index].dropna()
+        text = given.iloc[0] if len(given) == 1 else None
+        if not isinstance(text, str) or len(text.split()) < 3:
+            return body  # something else under the table: read as its rows, and said if it is not one
+        notes.append((index, text))
+    for index, text in notes:
+        findings.add(finding(Code.CP030, **where, row=int(body.at[index, ROW]), value=text))
+    return body.drop(index=[index for index, _ in notes])
+
+
+def _filled(texts) -> int:
+    """How many cells of a column hold something other than spaces (or the label of a total row)."""
+    if not texts.present.any():
+        return 0
+    cells = pd.Series(texts.values, dtype=object)[texts.present]
+    return int((~cells.map(lambda v: isinstance(v, str) and (not v.strip() or is_total_word(v.strip())))).sum())
 
 
 def _longest(texts, limit: int) -> int:

@@ -149,6 +149,8 @@ def parse_dates(raw: pd.Series, typed_cells: bool = True) -> Parsed:
     converted = pd.Series(False, index=index)
     two_digit_year = pd.Series(False, index=index)
     month_first = pd.Series(False, index=index)
+    either_way = pd.Series(False, index=index)  # day first or month first, read day first
+    day_first = 0
     no_month = pd.Series("", index=index, dtype=object)
 
     is_date = kinds.date
@@ -188,6 +190,9 @@ def parse_dates(raw: pd.Series, typed_cells: bool = True) -> Parsed:
         swapped = (m > 12) & (d <= 12)
         month_first[swapped[swapped].index] = True
         no_month[swapped[swapped].index] = m[swapped].astype(int).astype(str)
+        either = (m <= 12) & (d <= 12) & (m != d)
+        either_way[either[either].index] = True
+        day_first = int(((d > 12) & (m <= 12)).sum())  # dates that can only be day first
         take = four[four].index.difference(swapped[swapped].index)
         year[take], month[take], day[take] = dmy.loc[take, 2].astype(float), m[take], d[take]
 
@@ -222,9 +227,15 @@ def parse_dates(raw: pd.Series, typed_cells: bool = True) -> Parsed:
     impossible = written & ~out_of_span & values.isna()
     unread = present & values.isna() & ~two_digit_year & ~month_first & ~impossible & ~out_of_span
     converted &= values.notna() & ~is_date
-    return Parsed(values, {Code.CP205: unread, Code.CP206: two_digit_year, Code.CP213: month_first,
-                           Code.CP214: impossible, Code.CP215: out_of_span}, converted,
-                  {Code.CP213: {"month": no_month}})
+    failures = {Code.CP205: unread, Code.CP206: two_digit_year, Code.CP213: month_first, Code.CP214: impossible,
+                Code.CP215: out_of_span}
+    details = {Code.CP213: {"month": no_month}}
+    either_way &= values.notna()
+    if month_first.any() and int(month_first.sum()) >= day_first and either_way.any():
+        # A column that is month first more than day first (one month-first slip among day-first dates is
+        # only itself); said only of the parts that have a month-first date (check_cells).
+        failures[Code.CP216], details[Code.CP216] = either_way, {"read_as": values}
+    return Parsed(values, failures, converted, details)
 
 
 def distinct_cells(raw: pd.Series, encoded: tuple | None = None) -> tuple[np.ndarray, np.ndarray]:

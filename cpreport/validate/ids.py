@@ -10,7 +10,8 @@ if TYPE_CHECKING:  # the rules take a Context; only annotations name it
 import numpy as np
 import pandas as pd
 
-from ..findings import Code
+from ..findings import Code, finding
+from ..load.stacking import split_keys
 from ..load import (ROW, arrow_array, arrow_text, repeats_itself)
 from ..digits import TO_WESTERN as DIGITS
 from .cells import distinct_cells
@@ -62,10 +63,41 @@ def unique_ids(c: Context, table: str) -> None:
     if _ascending(keys):
         return  # each id after the one above it, as sheets that number their rows in order have them
     repeated = keys.notna() & keys.duplicated(keep=False)
+    if repeated.any() and sheet.parts:
+        repeated &= ~keys.isin(_parts_repeating_others(c, sheet, keys, typed[ROW].to_numpy()))
     if repeated.any():
         rows_of = typed[repeated].groupby(keys[repeated])[ROW].agg(lambda rows: rows_shown(rows, sheet))
         later = repeated & keys.duplicated(keep="first")
         _report(c.findings, sheet, Code.CP209, later, id_column, sheet.frame[id_column], {"rows": keys.map(rows_of)})
+
+
+def _parts_repeating_others(c: Context, sheet, keys: pd.Series, rows: np.ndarray) -> set:
+    """Parts (sheets, files) whose every id is in other parts: a sheet of all the months beside the months, an
+    older copy of a file beside the newer. Each is one error (CP029) naming the parts it repeats, rather than an
+    error for each of its ids; their ids are returned. The largest parts are judged first, so that of "All" beside
+    "April" and "May" the one said is "All"."""
+    parts = split_keys(rows)[0]
+    present = keys.notna().to_numpy()
+    sizes = {int(p): int(np.count_nonzero(present & (parts == p))) for p in np.unique(parts)}
+    said: set[int] = set()
+    ids: set = set()
+    for part in sorted(sizes, key=lambda p: (-sizes[p], -p)):
+        if sizes[part] < 2:
+            continue
+        mine = present & (parts == part)
+        elsewhere = present & (parts != part) & ~np.isin(parts, list(said))
+        known = keys[elsewhere]
+        if not keys[mine].isin(known).all():
+            continue
+        said.add(part)
+        ids |= set(keys[mine])
+        holders = pd.unique(parts[elsewhere & keys.isin(set(keys[mine])).to_numpy()])
+        others = [f"{named.file} ({named.sheet})" if named.sheet else named.file
+                  for named in (sheet.parts[int(p)] for p in holders)]
+        named = sheet.parts[part]
+        c.findings.add(finding(Code.CP029, file=named.file, sheet=named.sheet or "", count=sizes[part],
+                               others=others))
+    return ids
 
 
 @reads("cpf_id")

@@ -46,6 +46,8 @@ def check_cells(sheet: Sheet, findings: Findings) -> pd.DataFrame:
         parsed = parse(raw, column.kind, column.choices, sheet.typed_cells, sheet.encoded.get(column.name))
         typed[column.name] = parsed.values
         for code, mask in parsed.failures.items():
+            if code is Code.CP216:  # a date read either way, in a part with a month-first one
+                mask = _in_parts_with(mask, parsed.failures[Code.CP213], sheet)
             _report(findings, sheet, code, mask, column.name, raw, parsed.details.get(code),
                     **({"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR} if code is Code.CP215 else {}))
         if column.required:
@@ -69,6 +71,14 @@ def check_cells(sheet: Sheet, findings: Findings) -> pd.DataFrame:
                 findings.add(finding(Code.CP211, **sheet.where(frame.at[first, ROW], column.name),
                                      value=_shown(example), count=int(np.count_nonzero(in_part))))
     return pd.DataFrame(typed)
+
+
+def _in_parts_with(mask: pd.Series, other: pd.Series, sheet: Sheet) -> pd.Series:
+    """The cells of mask in the parts (sheets, files) of the table that have a cell of other."""
+    if not sheet.parts:
+        return mask if other.any() else mask & False
+    parts = split_keys(sheet.frame[ROW].to_numpy())[0]
+    return mask & np.isin(parts, parts[other.to_numpy(dtype=bool)])
 
 
 # Rules across the columns of one row, as a table: each names the rows that break it and what the finding shows.

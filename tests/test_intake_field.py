@@ -1,0 +1,272 @@
+"""Field sheets made the way offices and KoboToolbox send them, each checked figure by figure against the rows
+written: nothing counted twice, nothing lost without a finding."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from cpreport.build import check
+from cpreport.config import load_config
+from cpreport.figures import compute
+from cpreport.findings import ERROR
+from cpreport.messages import message
+
+from conftest import SAMPLE
+
+BREAKDOWN = ["female", "police", "community", "law_enforcement", "civil_society", "judiciary"]
+COLUMNS = ["activity_id", "type", "title_en", "start_date", "governorate", "participants", *BREAKDOWN]
+
+
+def activities(count: int = 12) -> pd.DataFrame:
+    """Activities of the office's own, with participants that add up."""
+    rows = []
+    for n in range(count):
+        police, community, law, civil, judges = 3 + n, 2 * n, n % 4, 5, n % 3
+        rows.append([f"ACT-{n + 1:03d}", ("training", "conference", "workshop")[n % 3], f"Session {n + 1}",
+                     pd.Timestamp(2017, 1 + n % 5, 1 + n), ("Ninewa", "Anbar", "Diyala")[n % 3],
+                     police + community + law + civil + judges, n % 6, police, community, law, civil, judges])
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def truth(frame: pd.DataFrame) -> dict:
+    """The figures the rows make, counted here."""
+    return {"activities.total": len(frame),
+            **{f"activities.{kind}": int((frame["type"] == kind).sum()) for kind in ("training", "conference",
+                                                                                     "workshop")},
+            "participants.total": int(frame["participants"].sum()),
+            **{f"participants.{column}": int(frame[column].sum()) for column in BREAKDOWN}}
+
+
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "project"
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("out", "__pycache__", "activities.xlsx"))
+    return folder
+
+
+def save(path: Path, rows: list[list], merges: tuple[str, ...] = ()) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "activities"
+    for row in rows:
+        sheet.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
+    for merge in merges:
+        sheet.merge_cells(merge)
+    book.save(path)
+    return path
+
+
+def outcome(folder: Path):
+    config = load_config(folder / "cpreport.toml")
+    checked = check(config)
+    if checked.findings.errors:
+        return checked, None
+    figures = json.loads(compute(checked, config.period, config.highlights).to_json())["figures"]
+    return checked, figures
+
+
+def figures_of(folder: Path, keys) -> dict:
+    checked, figures = outcome(folder)
+    assert figures is not None, [f.message_en for f in checked.findings if f.severity == ERROR]
+    return {key: figures[key]["value"] for key in keys}
+
+
+@pytest.mark.parametrize("total", ["Total", None])
+def test_a_header_of_two_rows_with_participants_merged_over_the_breakdown_reads_every_column(tmp_path, total):
+    """Merged cells come back empty but for their first: the breakdown's names are in the row under the header
+    (or, with "Total" under "Participants", the ids' and dates' names are in the row over it)."""
+    rows = activities()
+    folder = project(tmp_path)
+    top = COLUMNS[:5] + ["Participants"] + [None] * 6
+    under = [None] * 5 + [total, "Female", "Police", "Community", "Law enforcement", "Civil society", "Judiciary"]
+    save(folder / "activities.xlsx", [top, under, *rows.values.tolist()],
+         merges=("A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:E2", "F1:L1"))
+    expected = truth(rows)
+    assert expected["participants.female"] > 0
+    assert figures_of(folder, expected) == expected
+
+
+def test_figures_under_an_empty_header_are_said_not_dropped_in_silence(tmp_path):
+    rows = activities()
+    folder = project(tmp_path)
+    header = list(COLUMNS)
+    header[COLUMNS.index("female")] = None  # the officer forgot to head the column
+    save(folder / "activities.xlsx", [header, *rows.values.tolist()])
+    checked, figures = outcome(folder)
+    [said] = [f for f in checked.findings if f.code == "CP104"]
+    assert (said.file, said.sheet, said.row, said.severity) == ("activities.xlsx", "activities", 1, "warning")
+    assert said.column_number == COLUMNS.index("female") + 1
+    assert (said.parameters["letter"], said.parameters["count"]) == ("G", len(rows))
+    assert "Column G" in message(said, "en") and "G" in message(said, "ar") and "١٢" in message(said, "ar")
+    # The other columns are read as written.
+    expected = truth(rows)
+    assert {key: figures[key]["value"] for key in expected if key != "participants.female"} == \
+        {key: value for key, value in expected.items() if key != "participants.female"}
+
+
+def test_a_header_repeated_mid_sheet_is_left_out_with_a_note_and_the_rows_under_it_count(tmp_path):
+    """Two tables pasted one under the other, with a blank row between them or none."""
+    rows = activities(14)
+    folder = project(tmp_path)
+    save(folder / "activities.xlsx", [COLUMNS, *rows.iloc[:6].values.tolist(), [], COLUMNS,
+                                      *rows.iloc[6:10].values.tolist(), COLUMNS, *rows.iloc[10:].values.tolist()])
+    expected = truth(rows)
+    assert figures_of(folder, expected) == expected
+    checked, _ = outcome(folder)
+    assert [(f.code, f.row, f.severity) for f in checked.findings if f.file == "activities.xlsx"] == \
+        [("CP027", 9, "note"), ("CP027", 14, "note")]
+
+
+def test_a_header_repeated_in_another_order_is_an_error_never_figures_under_the_wrong_columns(tmp_path):
+    rows = activities(10)
+    folder = project(tmp_path)
+    swapped = [*COLUMNS[:7], "community", "police", *COLUMNS[9:]]
+    save(folder / "activities.xlsx", [COLUMNS, *rows.iloc[:5].values.tolist(), swapped,
+                                      *rows.iloc[5:][swapped].values.tolist()])
+    checked, figures = outcome(folder)
+    assert figures is None
+    [said] = [f for f in checked.findings if f.severity == ERROR]
+    assert (said.code, said.file, said.row) == ("CP028", "activities.xlsx", 7)
+    assert "community" in message(said, "en") and "police" in message(said, "en")
+
+
+def test_dates_that_read_either_way_in_a_column_of_month_first_dates_are_said(tmp_path):
+    """An office's CSV saved with US settings: 5/13/2017 is an error, and 5/2/2017 (2 May) would be read as
+    5 February without a word once the errors are put right."""
+    rows = activities(6)
+    folder = project(tmp_path)
+    rows["start_date"] = ["5/2/2017", "5/13/2017", "3/3/2017", "1/1/2017", "4/6/2017", "1/20/2017"]
+    rows.to_csv(folder / "activities.csv", index=False)
+    checked, _ = outcome(folder)
+    said = {(f.code, f.row): f for f in checked.findings if f.file == "activities.csv"}
+    assert {code for code, _ in said} >= {"CP213", "CP216"}
+    assert sorted(row for code, row in said if code == "CP213") == [3, 7]
+    # 2 May and 6 April may have been meant; 3/3 and 1/1 read alike either way.
+    assert sorted(row for code, row in said if code == "CP216") == [2, 6]
+    warning = said[("CP216", 2)]
+    assert warning.severity == "warning" and warning.value == "5/2/2017"
+    assert "5 February 2017" in message(warning, "en") and "شباط" in message(warning, "ar")
+
+
+def test_a_day_first_column_with_no_month_first_date_gets_no_such_warning(tmp_path):
+    rows = activities(6)
+    folder = project(tmp_path)
+    rows["start_date"] = ["2/5/2017", "13/5/2017", "3/3/2017", "1/1/2017", "6/4/2017", "20/1/2017"]
+    rows.to_csv(folder / "activities.csv", index=False)
+    checked, _ = outcome(folder)
+    assert not [f for f in checked.findings if f.code in ("CP213", "CP216")]
+
+
+def test_one_month_first_slip_among_day_first_dates_is_said_alone(tmp_path):
+    rows = activities(6)
+    folder = project(tmp_path)
+    rows["start_date"] = ["2/5/2017", "5/13/2017", "3/4/2017", "25/1/2017", "6/4/2017", "20/1/2017"]
+    rows.to_csv(folder / "activities.csv", index=False)
+    checked, _ = outcome(folder)
+    assert [(f.code, f.row) for f in checked.findings if f.code in ("CP213", "CP216")] == [("CP213", 3)]
+
+
+def test_the_repeat_group_file_of_an_odk_central_export_is_named_as_such_not_an_error(tmp_path):
+    """ODK Central's CSV export: the form's rows in one file, each repeat group's in another named after it."""
+    rows = activities(8)
+    folder = project(tmp_path)
+    main = rows.assign(start_date=rows["start_date"].dt.strftime("%Y-%m-%d"))
+    main.insert(0, "SubmissionDate", "2017-05-31T10:00:00.000Z")
+    main["KEY"] = [f"uuid:{n}" for n in range(len(main))]
+    main.to_csv(folder / "CP_activities.csv", index=False)
+    repeat = pd.DataFrame({"name": ["A", "B", "C"], "role": ["police", "judge", "community"],
+                           "PARENT_KEY": ["uuid:0"] * 3, "KEY": [f"uuid:0/participants[{n}]" for n in (1, 2, 3)]})
+    repeat.to_csv(folder / "CP_activities-participants.csv", index=False)
+    expected = truth(rows)
+    assert figures_of(folder, expected) == expected
+    checked, _ = outcome(folder)
+    [said] = [f for f in checked.findings if f.file == "CP_activities-participants.csv"]
+    assert (said.code, said.severity, said.parameters["reason"]) == ("CP020", "note", "repeat_group")
+    assert "repeat group" in message(said, "en")
+
+
+def test_the_repeat_group_sheet_of_a_kobo_workbook_is_named_as_such(tmp_path):
+    rows = activities(8)
+    folder = project(tmp_path)
+    book = Workbook()
+    form = book.active
+    form.title = "CP activities"
+    form.append([f"group_activity/{c}" for c in COLUMNS] + ["_id", "_uuid", "_submission_time", "_index"])
+    for n, row in enumerate(rows.values.tolist()):
+        form.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row] + [n, f"u{n}", "", n + 1])
+    people = book.create_sheet("participants")
+    people.append(["name", "role", "_index", "_parent_table_name", "_parent_index", "_submission__uuid"])
+    people.append(["A", "police", 1, "CP activities", 1, "u0"])
+    book.save(folder / "aXk3Ld8_export.xlsx")
+    expected = truth(rows)
+    assert figures_of(folder, expected) == expected
+    checked, _ = outcome(folder)
+    [said] = [f for f in checked.findings if f.sheet == "participants"]
+    assert (said.code, said.parameters["reason"]) == ("CP020", "repeat_group")
+
+
+def test_a_sheet_of_all_months_beside_the_months_is_one_error_saying_so(tmp_path):
+    rows = activities(12)
+    folder = project(tmp_path)
+    book = Workbook()
+    book.remove(book.active)
+    for name, part in (("April", rows.iloc[:7]), ("May", rows.iloc[7:]), ("All", rows)):
+        sheet = book.create_sheet(name)
+        for row in [COLUMNS, *part.values.tolist()]:
+            sheet.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
+    book.save(folder / "activities.xlsx")
+    checked, figures = outcome(folder)
+    assert figures is None
+    errors = [f for f in checked.findings if f.severity == ERROR]
+    assert [(f.code, f.sheet, f.parameters["count"]) for f in errors] == [("CP029", "All", 12)]
+    said = message(errors[0], "en")
+    assert "activities.xlsx (April)" in said and "activities.xlsx (May)" in said
+
+
+def test_an_older_copy_of_an_office_file_beside_the_newer_is_one_error_naming_both(tmp_path):
+    rows = activities(12)
+    folder = project(tmp_path)
+    save(folder / "activities.xlsx", [COLUMNS, *rows.iloc[:9].values.tolist()])
+    save(folder / "activities (1).xlsx", [COLUMNS, *rows.values.tolist()])
+    checked, _ = outcome(folder)
+    errors = [f for f in checked.findings if f.severity == ERROR]
+    assert [(f.code, f.file, f.parameters["count"]) for f in errors] == [("CP029", "activities.xlsx", 9)]
+    assert "activities (1).xlsx" in message(errors[0], "en")
+    assert "٩" in message(errors[0], "ar")
+
+
+def test_one_id_given_twice_across_offices_is_still_said_of_that_id(tmp_path):
+    rows = activities(12)
+    folder = project(tmp_path)
+    other = rows.iloc[6:].copy()
+    other.iloc[0, 0] = rows.iloc[0, 0]  # one id typed again by the second office
+    save(folder / "activities.xlsx", [COLUMNS, *rows.iloc[:6].values.tolist()])
+    save(folder / "activities-anbar.xlsx", [COLUMNS, *other.values.tolist()])
+    checked, _ = outcome(folder)
+    assert [f.code for f in checked.findings if f.severity == ERROR] == ["CP209"]
+
+
+def test_notes_typed_under_the_table_are_left_out_with_a_note_and_the_rows_count(tmp_path):
+    rows = activities(8)
+    folder = project(tmp_path)
+    save(folder / "activities.xlsx", [COLUMNS, *rows.values.tolist(), [], ["Prepared by: Ahmed Ali, M&E officer"],
+                                      ["ملاحظة: الأرقام أولية"]])
+    expected = truth(rows)
+    assert figures_of(folder, expected) == expected
+    checked, _ = outcome(folder)
+    said = [f for f in checked.findings if f.file == "activities.xlsx"]
+    assert [(f.code, f.row, f.severity) for f in said] == [("CP030", 11, "note"), ("CP030", 12, "note")]
+    assert "Prepared by" in message(said[0], "en")
+
+
+def test_a_row_with_only_its_id_typed_at_the_bottom_is_still_an_error(tmp_path):
+    rows = activities(8)
+    folder = project(tmp_path)
+    save(folder / "activities.xlsx", [COLUMNS, *rows.values.tolist(), ["ACT-009"]])
+    checked, figures = outcome(folder)
+    assert figures is None
+    assert {f.code for f in checked.findings if f.severity == ERROR} == {"CP201"}
