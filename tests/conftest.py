@@ -149,3 +149,37 @@ def pdf_text(path: Path) -> str:
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     return re.sub("[\u202a-\u202e\u2066-\u2069]", "", text)
+
+
+def outcome(folder: Path):
+    """The checked sheets of a data folder's config, and its period's figures as figures.json states them (None
+    when the sheets have errors)."""
+    import json
+
+    from cpreport.build import check
+    from cpreport.config import load_config
+    from cpreport.figures import compute
+
+    config = load_config(folder / "cpreport.toml")
+    checked = check(config)
+    if checked.findings.errors:
+        return checked, None
+    return checked, json.loads(compute(checked, config.period, config.highlights).to_json())["figures"]
+
+
+def edit_attendance(config: Path, month: str, more: int) -> str:
+    """`more` participants (police, so that the groups still add up) in the first activity of `month` of the
+    sample's activities.xlsx beside `config`; the activity's id."""
+    import datetime as dt
+
+    import openpyxl
+
+    path = config.parent / "activities.xlsx"
+    book = openpyxl.load_workbook(path)
+    for row in book.active.iter_rows(min_row=4):
+        if isinstance(row[4].value, dt.datetime) and row[4].value.strftime("%Y-%m") == month:
+            row[8].value += more
+            row[10].value += more
+            book.save(path)
+            return row[0].value
+    raise AssertionError(f"no activity in {month}")

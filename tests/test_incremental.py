@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 
-from conftest import ROOT
+from conftest import ROOT, edit_attendance as _edit_attendance
 
 
 def _build(config: Path, *args: str) -> subprocess.CompletedProcess:
@@ -52,18 +52,6 @@ def _add_activity(config: Path, day: dt.date) -> None:
     sheet.append(["ACT-NEW-001", last[1], "New training", "دورة جديدة", when, when, *last[6:]])
     book.save(path)
 
-
-def _edit_attendance(config: Path, month: str, more: int) -> str:
-    """`more` participants (police, so that the groups still add up) in the first activity of `month`."""
-    path = config.parent / "activities.xlsx"
-    book = openpyxl.load_workbook(path)
-    for row in book.active.iter_rows(min_row=4):
-        if isinstance(row[4].value, dt.datetime) and row[4].value.strftime("%Y-%m") == month:
-            row[8].value += more
-            row[10].value += more
-            book.save(path)
-            return row[0].value
-    raise AssertionError(f"no activity in {month}")
 
 
 def _figure(out: Path, period: str, key: str) -> int:

@@ -17,7 +17,7 @@ from cpreport.errors import ConfigError
 from cpreport.figures import compute
 from cpreport.findings import ERROR, NOTE, WARNING
 
-from conftest import SAMPLE
+from conftest import SAMPLE, outcome
 
 KEYS = ("cpfs.total", "activities.total", "activities.training", "activities.conference", "activities.workshop",
         "participants.total", "participants.female", "participants.police", "participants.judiciary")
@@ -61,15 +61,6 @@ def csv_file(path: Path, frame: pd.DataFrame, **options) -> Path:
     frame.to_csv(path, index=False, **options)
     return path
 
-
-def outcome(folder: Path):
-    """The checked sheets, and the figures for May 2017 as {key: value} (None when the sheets have errors)."""
-    config = load_config(folder / "cpreport.toml")
-    checked = check(config)
-    if checked.findings.errors:
-        return checked, None
-    figures = json.loads(compute(checked, config.period, config.highlights).to_json())["figures"]
-    return checked, figures
 
 
 @pytest.fixture(scope="module")

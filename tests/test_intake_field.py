@@ -2,7 +2,6 @@
 written: nothing counted twice, nothing lost without a finding."""
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -10,13 +9,10 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from cpreport.build import check
-from cpreport.config import load_config
-from cpreport.figures import compute
 from cpreport.findings import ERROR
 from cpreport.messages import message
 
-from conftest import SAMPLE
+from conftest import SAMPLE, outcome
 
 BREAKDOWN = ["female", "police", "community", "law_enforcement", "civil_society", "judiciary"]
 COLUMNS = ["activity_id", "type", "title_en", "start_date", "governorate", "participants", *BREAKDOWN]
@@ -59,14 +55,6 @@ def save(path: Path, rows: list[list], merges: tuple[str, ...] = ()) -> Path:
     book.save(path)
     return path
 
-
-def outcome(folder: Path):
-    config = load_config(folder / "cpreport.toml")
-    checked = check(config)
-    if checked.findings.errors:
-        return checked, None
-    figures = json.loads(compute(checked, config.period, config.highlights).to_json())["figures"]
-    return checked, figures
 
 
 def figures_of(folder: Path, keys) -> dict:

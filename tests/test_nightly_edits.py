@@ -2,7 +2,6 @@
 month from scratch says (its figures and their sources, its words), whatever the sequence of edits and builds."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -13,10 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from conftest import ROOT, start_cpreport
+from conftest import ROOT, start_cpreport, edit_attendance as _edit_attendance
 
 
 def _build(config: Path, *args: str) -> subprocess.CompletedProcess:
@@ -70,18 +68,6 @@ def test_a_months_own_narrative_removed_takes_its_words_out_of_its_report(sample
     assert "Rendered 1 period, 23 current" in again.stdout
     assert _stale(out, _from_scratch(sample)) == {}
 
-
-def _edit_attendance(config: Path, month: str, more: int) -> None:
-    """`more` participants (police, so that the groups still add up) in the first activity of `month`."""
-    path = config.parent / "activities.xlsx"
-    book = openpyxl.load_workbook(path)
-    for row in book.active.iter_rows(min_row=4):
-        if isinstance(row[4].value, dt.datetime) and row[4].value.strftime("%Y-%m") == month:
-            row[8].value += more
-            row[10].value += more
-            book.save(path)
-            return
-    raise AssertionError(f"no activity in {month}")
 
 
 def _shown(folder: Path) -> dict[str, bytes]:
