@@ -194,6 +194,20 @@ def test_every_text_tidying_changes_is_one_arrow_looks_at(text):
         assert fastpath.may_change([text]).tolist() == [True], repr(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["type", "Type", "النوع", "نوع", "participants", "training",
+                                                      "title_en", "tilte_en", "ta", "t", "ـ", "Anbar", ""])),
+                max_size=40),
+       st.sets(st.sampled_from(["type", "النوع", "participants", "title_en", "t"]), max_size=4))
+def test_the_cells_that_name_a_column_are_found_alike_in_arrow_text_and_in_python_strings(cells, names):
+    # The search for a header repeated mid-sheet looks at an Arrow column's bytes first (length, first and
+    # last byte): it must find exactly the cells Python's comparison finds.
+    arrow = pd.Series(cells, dtype=text_files.ARROW_TEXT)
+    found = fastpath.cells_among(arrow, names).tolist()
+    assert found == [cell in names and cell != "" for cell in cells]
+    assert fastpath.cells_among(pd.Series(cells, dtype=object), names).tolist() == found
+
+
 @pytest.mark.parametrize("title", [["Activities, May 2017"], ["Activities", "May 2017"], ["Quoted\ntitle"],
                                    ["Report", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "wider"], []])
 def test_title_lines_above_the_table_are_read_alike_either_way(tmp_path, monkeypatch, title):

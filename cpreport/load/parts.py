@@ -9,9 +9,10 @@ import pandas as pd
 from ..contract import Intake, Table, fold, is_export_header, is_meta_column, is_total_word
 from ..findings import Code, Findings, finding
 from .headers import column_keys, find_header, more_header_rows, near_miss, top_rows
+from .fastpath import cells_among
 from .limits import Limits
 from .sheets import ROW, Sheet
-from .text import arrow_array, arrow_text
+from .text import ARROW_TEXT, arrow_array, arrow_text
 from .tidying import column_texts, drop_total_rows, tidy
 from .workbooks import fill_merged, merged_ranges
 
@@ -102,6 +103,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     body.columns = list(positions)
     changed: dict[str, pd.Series] = {}
     encoded: dict[str, tuple[np.ndarray, object]] = {}
+    digits = set()  # the columns of plain digits, as read: no cell of them names a column
     present = []
     for name, position in positions.items():
         column = body[name]
@@ -113,12 +115,15 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
             present.append(texts[position].present)
             if texts[position].encoded is not None:
                 encoded[name] = texts[position].encoded
+            if texts[position].digits:
+                digits.add(name)
         mapping = (intake.values.get(table.name, {}).get(name) if intake else None)
         if mapping:
             tidied, mapped = _mapped(body[name], mapping)
             if mapped is not None:
                 body[name] = tidied
                 encoded.pop(name, None)
+                digits.discard(name)
                 written = mapped if written is None else written.where(written.notna(), mapped)
         if written is not None:
             changed[name] = written
@@ -127,7 +132,8 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     if not filled.all():
         body, changed = body[filled], {name: mask[filled] for name, mask in changed.items()}
     body.insert(0, ROW, body.index + 1)
-    body = _drop_repeated_headers(body, table, headers, where, header_row, findings)
+    body = _drop_repeated_headers(body, table, headers, where, header_row, findings, digits,
+                                  {name: (places, distinct, below.index) for name, (places, distinct) in encoded.items()})
     if body is None:
         return None
     body = _drop_notes_under(body, headers, where, findings)
@@ -164,22 +170,27 @@ def _header_with_rows(header: list[str], others: list[list], by_key) -> list[str
 
 
 def _drop_repeated_headers(body: pd.DataFrame, table: Table, headers: dict[str, str], where: dict, header_row: int,
-                           findings: Findings) -> pd.DataFrame | None:
+                           findings: Findings, digits: set[str] = frozenset(),
+                           encoded: dict[str, tuple] | None = None) -> pd.DataFrame | None:
     """Leave out rows that repeat the header (two tables pasted one under the other), said in a note; a header
-    repeated in another order is an error (None), as the rows under it would be read under the wrong columns."""
+    repeated in another order is an error (None), as the rows under it would be read under the wrong columns.
+    digits: columns of plain digits alone, which name no column; encoded: columns' places among their distinct
+    texts (Sheet.encoded), with the index of the rows they were found for, looked up through those texts."""
     columns = {c.name: c for c in table.columns}
     names = {name: {headers[name], name, columns[name].label_ar} - {""} for name in headers}
     everyone = {text: name for name, texts in names.items() for text in texts}
-    same = pd.Series(0, index=body.index)
-    other = pd.Series(0, index=body.index)
+    same = np.zeros(len(body), dtype=int)
+    other = np.zeros(len(body), dtype=int)
     for name in headers:
-        column = body[name]
-        hit = column.isin(list(everyone)).fillna(False).astype(bool)
+        if name in digits:
+            continue
+        hit = _naming(body[name], set(everyone), (encoded or {}).get(name))
         if not hit.any():
             continue
-        own = column[hit].isin(list(names[name])).fillna(False).astype(bool)
-        same[own.index] += own.astype(int)
-        other[own.index] += (~own).astype(int)
+        own = cells_among(body[name][hit], names[name])
+        same[hit] += own
+        other[hit] += ~own
+    same, other = pd.Series(same, index=body.index), pd.Series(other, index=body.index)
     again = (same + other) >= 2
     if not again.any():
         return body
@@ -200,6 +211,17 @@ def _drop_repeated_headers(body: pd.DataFrame, table: Table, headers: dict[str, 
                     return None
         findings.add(finding(Code.CP027, **where, row=row))
     return body[~again]
+
+
+def _naming(column: pd.Series, texts: set[str], encoded: tuple | None) -> np.ndarray:
+    """Which cells of a column are one of texts: through the column's distinct texts when it was encoded."""
+    if encoded is None:
+        return cells_among(column, texts)
+    places, distinct, index = encoded
+    found = np.flatnonzero(cells_among(pd.Series(distinct, dtype=ARROW_TEXT), texts))
+    if not len(found):
+        return np.zeros(len(column), dtype=bool)
+    return np.isin(places[index.get_indexer(column.index)], found)
 
 
 NOTES_UNDER = 10  # the most notes under a table that are left out as notes

@@ -53,6 +53,7 @@ class Texts(NamedTuple):
     blanked: bool  # whether an empty cell was other than None
     present: np.ndarray  # which cells are not empty
     encoded: tuple[np.ndarray, object] | None = None  # see Sheet.encoded
+    digits: bool = False  # every cell that is not empty is plain digits (an Arrow column's, told from its bytes)
 
 
 def column_texts(column: pd.Series) -> Texts:
@@ -61,8 +62,8 @@ def column_texts(column: pd.Series) -> Texts:
     if arrow_text(column):
         # Only texts that tidying may change, or that may label a total row, are made Python strings.
         present = column.notna().to_numpy()
-        candidates, encoded = arrow_candidates(column)
-        return Texts(column, present, candidates, False, present, encoded)
+        candidates, encoded, digits = arrow_candidates(column)
+        return Texts(column, present, candidates, False, present, encoded, digits)
     values = column.to_numpy(dtype=object)
     present = pd.notna(values)
     blanked = not present.all() and any(v is not None for v in values[~present])
