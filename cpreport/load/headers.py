@@ -125,6 +125,8 @@ def required_missing(grid: pd.DataFrame, table: Table, intake: Intake | None = N
         missing = [c for c in required if c not in named]
         if len(named) >= 2 and (best is None or len(missing) < len(best)):
             best = missing
+            if not best:
+                break  # no row can name more of them
     return best
 
 

@@ -99,9 +99,9 @@ def _copies(checked: list[tuple[Sheet, pd.DataFrame]], findings: Findings) -> li
     copies: list[int] = []
     # Parts are compared in full only when their lengths and first and last rows agree: offices' parts of the
     # same length are common, copies rare.
-    ends = [(len(table), [None if pd.isna(v) else str(v) for c in table.columns if c != ROW
-                          for v in (table[c].iat[0], table[c].iat[-1])] if len(table) else None)
-            for _, table in checked]
+    ends = [(len(table), [None if pd.isna(v) else str(v) for v in table.iloc[
+        [0, -1], [n for n, c in enumerate(table.columns) if c != ROW]].to_numpy(dtype=object).T.ravel()]
+             if len(table) else None) for _, table in checked]
     for number, (part, table) in enumerate(checked):
         same = next((n for n in range(number) if n not in copies and len(table) and ends[n] == ends[number]
                      and _as_written(checked[n][1]).equals(_as_written(table))), None)
