@@ -12,8 +12,8 @@ import pandas as pd
 from .config import Highlight, Period
 from .contract import CHOICES, PARTICIPANT_GROUPS, fold
 from .load import ROW
+from .load.sheets import PART_STRIDE
 from .tables import breakdowns
-from .load.stacking import split_keys
 from .validate import Checked, row_spans
 
 ACTIVITY_TYPES = tuple(CHOICES["activity_type"])
@@ -22,17 +22,35 @@ METRICS = tuple(CHOICES["metric"])
 
 def row_ranges(rows) -> str:
     """Row numbers as the user reads them: "4-52, 60"."""
-    starts, ends = row_spans(rows)
+    return _joined(*row_spans(rows), np.array([0]))[0]
+
+
+def row_ranges_by_part(keys) -> dict[int, str]:
+    """The row numbers of a table's rows (row keys: load.stacking) as row_ranges gives them, for each part they are
+    in: {part: "4-52, 60"}. Runs of keys never span two parts, so they are found once for all the parts."""
+    starts, ends = row_spans(keys)
+    if not len(starts):
+        return {}
+    part = starts // PART_STRIDE
+    bounds = np.concatenate(([0], np.flatnonzero(np.diff(part)) + 1))
+    return dict(zip(part[bounds].tolist(), _joined(starts % PART_STRIDE, ends % PART_STRIDE, bounds)))
+
+
+def _joined(starts: np.ndarray, ends: np.ndarray, bounds: np.ndarray) -> list[str]:
+    """Runs of rows (first and last rows) written "4-52, 60", one text for each group of runs (bounds: where each
+    group starts)."""
     if len(starts) < 64:
-        return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in zip(starts.tolist(), ends.tolist()))
-    # A figure over many scattered rows (a type of activity across a long sheet) has thousands of spans: their
+        spans = [str(a) if a == b else f"{a}-{b}" for a, b in zip(starts.tolist(), ends.tolist())]
+        return [", ".join(spans[a:b]) for a, b in zip(bounds.tolist(), [*bounds[1:].tolist(), len(spans)])]
+    # A figure over many scattered rows (a type of activity across a long sheet) has thousands of runs: their
     # text is made by Arrow.
     import pyarrow as pa
     import pyarrow.compute as pc
 
     first, last = pc.cast(pa.array(starts), pa.string()), pc.cast(pa.array(ends), pa.string())
     spans = pc.if_else(pa.array(starts == ends), first, pc.binary_join_element_wise(first, last, "-"))
-    return pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(spans)], pa.int32()), spans), ", ")[0].as_py()
+    groups = pa.ListArray.from_arrays(pa.array([*bounds.tolist(), len(spans)], pa.int32()), spans)
+    return pc.binary_join(groups, ", ").to_pylist()
 
 
 @dataclass(frozen=True)
@@ -117,8 +135,7 @@ class Sources:
         parts = self.checked.sources[table]
         if len(parts) == 1:
             return (Source(*parts[0], row_ranges(rows)),)
-        part, numbers = split_keys(rows)
-        return tuple(Source(*parts[n], row_ranges(numbers[part == n])) for n in range(len(parts)) if (part == n).any())
+        return tuple(Source(*parts[n], ranges) for n, ranges in sorted(row_ranges_by_part(rows).items()))
 
 
 @dataclass(frozen=True)

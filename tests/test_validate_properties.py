@@ -79,3 +79,29 @@ def test_random_text_csv_never_raises(tmp_path_factory, text, separator, encodin
     checked = validate(load(folder), dt.date(2017, 5, 31), {"national"})
     lines = len(io.StringIO(body).read().splitlines()) + body.count("\r") + 1
     assert_rows_exist(checked.findings, {"displacement.csv": lines, "": 0})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(1, 300)), max_size=400), st.booleans())
+def test_the_rows_behind_a_figure_are_written_alike_for_each_part_at_once_and_one_part_at_a_time(rows, shuffled):
+    """figures.row_ranges_by_part finds every part's runs of rows in one pass (with Arrow past 64 runs): each part's
+    text is the one its own rows give, written out here the plain way."""
+    from cpreport.figures import row_ranges, row_ranges_by_part
+    from cpreport.load.stacking import row_keys
+
+    keys = sorted({int(row_keys([row], part)[0]) for part, row in rows})
+    if shuffled:
+        keys = keys[::-1]
+
+    def plain(numbers: list[int]) -> str:
+        spans: list[list[int]] = []
+        for number in sorted(numbers):
+            if spans and number == spans[-1][1] + 1:
+                spans[-1][1] = number
+            else:
+                spans.append([number, number])
+        return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+    expected = {part: plain([row for p, row in set(rows) if p == part]) for part in sorted({p for p, _ in rows})}
+    assert row_ranges_by_part(keys) == expected
+    assert row_ranges([row for p, row in set(rows) if p == 0]) == expected.get(0, "")

@@ -205,7 +205,7 @@ def read_stacked(files: list[tuple], intake) -> dict[str, object]:
     from .limits import Limits, check_file_size
     from .parts import to_sheet
     from .sheets import FileRead, Sheet, Unreadable
-    from .text import ARROW_TEXT, arrow_array, arrow_text
+    from .text import arrow_frame, arrow_array, arrow_text
     from .tidying import has_cells
 
     limits = intake.limits or Limits()
@@ -238,8 +238,10 @@ def read_stacked(files: list[tuple], intake) -> dict[str, object]:
     # The first part whole, then the rows under each other part's header.
     pieces = [grids[0]] + [grid.iloc[first:] for grid, (_, first) in zip(grids[1:], tops[1:])]
     starts = np.cumsum([0] + [len(piece) for piece in pieces])
-    stacked = pd.concat(pieces, ignore_index=True)
-    stacked = pd.DataFrame({n: pd.Series(arrow_array(stacked[n]), dtype=ARROW_TEXT) for n in stacked.columns})
+    import pyarrow as pa
+
+    stacked = arrow_frame(pa.concat_tables([pa.table({str(n): arrow_array(piece[n]) for n in piece.columns})
+                                          for piece in pieces]))
     found = Findings()
     path, table, relative = files[0]
     whole = to_sheet(stacked, table, relative, "", found, path, False, intake, tops[0][0] + 1)
