@@ -101,6 +101,44 @@ def test_a_long_sheet_of_distinct_ids_and_titles_reads_alike_either_way(tmp_path
     _assert_same(by_arrow, by_csv)
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_long_sheet_read_column_by_column_side_by_side_says_what_one_thread_says(tmp_path, monkeypatch, kind):
+    # Past threads.SIDE_BY_SIDE_ROWS the columns are read in threads: the same tables, and the same findings in
+    # the same order, as when they are read one after the other.
+    from cpreport import threads
+
+    rng = random.Random(5)
+    rows = threads.SIDE_BY_SIDE_ROWS + 500
+    forums = [[f"CPF-{i}", f"Forum {i}", f"منتدى {i}", "Ninewa", "Mosul", "IOM", "2016-01-0{1 + i % 9}", "active"]
+              for i in range(30)]
+    activities = []
+    for i in range(rows):
+        row = [f"ACT-{i:06d}", ("training", "workshop")[i % 2], f"Session {i}", f"جلسة {i}",
+               f"2017-0{1 + i % 5}-1{i % 10}", "", ("Ninewa", "Anbar", "نينوى")[i % 3], f"CPF-{i % 30}", "20", "5",
+               "4", "4", "4", "4", "4"]
+        if rng.random() < 0.01:
+            column = rng.randrange(len(row))
+            row[column] = rng.choice(MESSY)
+        activities.append(row)
+    displacement = [["2017-05-02", "national", "displaced_current", "", "358656"]]
+    _write(tmp_path, {"cpfs": forums, "activities": activities, "displacement": displacement})
+    if kind == "xlsx":
+        frame = pd.read_csv(tmp_path / "activities.csv", dtype=str, keep_default_na=False)
+        frame.to_excel(tmp_path / "activities.xlsx", index=False)
+        (tmp_path / "activities.csv").unlink()
+
+    def checked(workers: int):
+        with monkeypatch.context() as patch:
+            patch.setattr(threads, "THREADS", workers)
+            result = validate(load(tmp_path), END, SCOPES)
+        return result, [(f.code, f.file, f.row, f.column, f.value) for f in result.findings]
+
+    (alone, said_alone), (side_by_side, said) = checked(1), checked(2)
+    assert len(said_alone) > 20 and any(code == "CP211" for code, *_ in said_alone)
+    assert said == said_alone
+    _assert_same(side_by_side, alone)
+
+
 def test_a_ragged_csv_is_read_by_the_csv_module(tmp_path):
     # Rows of different lengths are more than Arrow's parser takes: the older reading reads them.
     (tmp_path / "cpfs.csv").write_bytes("cpf_id,name_en,governorate,established_by,established_on\n"
@@ -335,6 +373,41 @@ def test_a_table_in_office_files_reads_alike_as_one_and_part_by_part(tmp_path):
     _assert_same(stacked, alone)
     assert len(stacked.activities) == 96
     assert any(f.code == "CP005" and f.file == "office-2/activities.csv" for f in stacked.findings)
+
+
+@pytest.mark.parametrize("ending, blank, last, quoted, at_once", [
+    ("\n", False, True, False, True), ("\r\n", True, True, False, True), ("\n", True, False, False, True),
+    ("\r", False, True, False, False), ("\n", False, True, True, False)])
+def test_office_files_read_in_one_pass_give_what_each_file_read_alone_gives(tmp_path, monkeypatch, ending, blank,
+                                                                            last, quoted, at_once):
+    # The parts' rows are handed to Arrow's parser as one text, counted by their line breaks: blank lines, a file
+    # without a last line break and Windows' line breaks keep every row's number; a lone CR or a quoted cell (which
+    # may hold a line break) has each part read by itself.
+    from cpreport.load import fastpath
+
+    header = ",".join(c.name for c in TABLES["activities"].columns)
+    first = 0
+    for office, count in enumerate([30, 12, 25]):
+        rows = [",".join(row) for row in _office_rows(first, count)]
+        if blank:
+            rows.insert(count // 2, "")
+        if quoted and office == 1:
+            rows[3] = rows[3].replace("Session", '"Session, Mosul', 1).replace(",جلسة", '",جلسة', 1)
+        lines = (["Activities of the office", ""] if office == 2 else []) + [header] + rows
+        place = tmp_path / f"office-{office}"
+        place.mkdir()
+        (place / "activities.csv").write_bytes((ending.join(lines) + (ending if last else "")).encode("utf-8"))
+        first += count
+    _write(tmp_path, {"cpfs": [["CPF-1", "Forum", "منتدى", "Ninewa", "Mosul", "IOM", "2016-01-01", "active"]],
+                      "displacement": [["2017-05-02", "national", "displaced_current", "", "358656"]]})
+    one_by_one = []
+    monkeypatch.setattr(fastpath, "_read_one_by_one", lambda *args, _read=fastpath._read_one_by_one:
+                        one_by_one.append(1) or _read(*args))
+    stacked, alone = _parts_both_ways(tmp_path)
+    assert (not one_by_one) is at_once
+    _assert_same(stacked, alone)
+    assert len(stacked.activities) == 67
+    assert stacked.activities["title_en"].tolist()[30 + 3] == ("Session, Mosul 33" if quoted else "Session 33")
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

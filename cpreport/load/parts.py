@@ -9,6 +9,7 @@ import pandas as pd
 from ..contract import Intake, Table, fold, is_export_header, is_meta_column, is_total_word
 from ..findings import Code, Findings, finding
 from .headers import column_keys, find_header, more_header_rows, near_miss, top_rows
+from ..threads import each_column
 from .fastpath import cells_among
 from .limits import Limits
 from .sheets import ROW, Sheet
@@ -73,7 +74,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     required = [positions[c.name] for c in table.columns if c.required and c.name in positions]
     # Each column's distinct texts and empty cells are found once, for the search for merged cells, tidying,
     # and the search for empty and total rows.
-    texts = {position: column_texts(below.iloc[:, position]) for position in range(below.shape[1])}
+    texts = dict(enumerate(each_column(column_texts, [below.iloc[:, n] for n in range(below.shape[1])], len(below))))
     if typed_cells and required and len(below):
         # Merged cells come back empty but for their first cell; look for merges only where a required
         # cell is empty in a row that has something, so that clean sheets are read once.
@@ -83,7 +84,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
             if ranges:
                 grid = fill_merged(grid, ranges)
                 below = grid.iloc[first_row:]
-                texts = {position: column_texts(below.iloc[:, position]) for position in range(below.shape[1])}
+                texts = dict(enumerate(each_column(column_texts, [below.iloc[:, n] for n in range(below.shape[1])], len(below))))
     for position, text in enumerate(header):
         filled = 0 if text else _filled(texts[position])
         if filled:  # figures under no header: never read, never dropped without a word

@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -55,6 +56,49 @@ def text_grid(raw: bytes, encoding: str | None = None, separator: str | None = N
     if mixed:
         grid.attrs["windows_1256_lines"] = mixed  # said by the load stage (CP024)
     return grid
+
+
+class TextHead(NamedTuple):
+    """A UTF-8 CSV's first records as the csv module reads them, and where each ends in the file's bytes."""
+
+    grid: pd.DataFrame  # the records as a sheet's first rows (pandas' text, empty cells missing), as text_grid reads them
+    separator: str
+    width: int  # the table's: most records have it
+    ends: list[int]  # the byte in body after each record
+    body: bytes  # the file's bytes after a byte-order mark
+
+
+def text_head(raw: bytes, limits: Limits = Limits()) -> TextHead | None:
+    """A CSV's first records, enough to find its header, with where the rest of it begins in its bytes; None for a
+    file that is not UTF-8 text, or whose records the csv module reads otherwise than its bytes."""
+    from itertools import accumulate, islice
+
+    if utf16(raw) or b"\x00" in raw[:4096]:
+        return None
+    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+    start = body[:1 << 17].decode("utf-8", errors="ignore")
+    separator = delimiter(start)
+    reader = csv.reader(io.StringIO(start, newline=""), delimiter=separator)
+    records, lines = [], []
+    for record in islice(reader, HEADER_SEARCH_ROWS + 10):
+        records.append(record)
+        lines.append(reader.line_num)
+    widths = [len(record) for record in records if len(record) > 1]
+    if not widths:
+        return None
+    check_columns(max(map(len, records)), limits)
+    width = max(set(widths), key=widths.count)
+    texts = list(islice(io.StringIO(start, newline=""), lines[-1]))
+    sizes = list(accumulate(len(text.encode("utf-8")) for text in texts))
+    ends = [sizes[line - 1] for line in lines]
+    if body[:ends[-1]] != "".join(texts[:lines[-1]]).encode("utf-8"):
+        return None
+    import pyarrow as pa
+
+    wide = max(map(len, records))
+    grid = arrow_frame(pa.table({str(n): pa.array([r[n] if n < len(r) and r[n] != "" else None for r in records],
+                                                   pa.large_string()) for n in range(wide)}))
+    return TextHead(grid, separator, width, ends, body)
 
 
 def _grid_of_text(text: str, utf8: bool, separator: str | None = None, limits: Limits = Limits()) -> pd.DataFrame:

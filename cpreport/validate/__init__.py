@@ -111,7 +111,7 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()
                 findings.extend(found)
                 pieces.append(part_table)
             table = stack_frames(pieces)
-        copies = _copies(list(zip(parts, pieces)), findings)
+        copies = _copies(list(zip(parts, pieces)), findings, table)
         if copies:  # a part that repeats another is counted once: its rows are left out
             keep = ~np.isin(split_keys(table[ROW].to_numpy())[0], copies)
             table = table[keep].reset_index(drop=True)

@@ -12,6 +12,7 @@ from ..findings import Code, Findings, finding
 from ..load.stacking import split_keys
 from ..load import (ROW, Sheet, arrow_text)
 from .cells import EARLIEST_YEAR, LATEST_YEAR, Parsed, _once_per_value, parse_choices, parse_dates, parse_governorates, parse_integers, parse_keys, parse_text
+from ..threads import each_column
 from .fastpath import _plain_csv
 from .report import _report, _shown, as_typed
 
@@ -38,12 +39,17 @@ def check_cells(sheet: Sheet, findings: Findings) -> pd.DataFrame:
     """Read every column as its type; one finding per failing cell, one note per column whose cells were changed."""
     frame = sheet.frame
     typed = {ROW: frame[ROW]}
+    given = [column for column in sheet.table.columns if column.name in frame]
+    # The columns are read side by side on a long sheet; what they say is said here, one column after the other.
+    read = dict(zip((column.name for column in given), each_column(
+        lambda column: parse(frame[column.name], column.kind, column.choices, sheet.typed_cells,
+                             sheet.encoded.get(column.name)), given, len(frame))))
     for column in sheet.table.columns:
         if column.name not in frame:
             typed[column.name] = pd.Series(None, index=frame.index, dtype=object)
             continue
         raw = frame[column.name]
-        parsed = parse(raw, column.kind, column.choices, sheet.typed_cells, sheet.encoded.get(column.name))
+        parsed = read[column.name]
         typed[column.name] = parsed.values
         for code, mask in parsed.failures.items():
             if code is Code.CP216:  # a date read either way, in a part with a month-first one
