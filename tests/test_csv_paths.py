@@ -103,12 +103,13 @@ def test_a_long_sheet_of_distinct_ids_and_titles_reads_alike_either_way(tmp_path
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_a_long_sheet_read_column_by_column_side_by_side_says_what_one_thread_says(tmp_path, monkeypatch, kind):
-    # Past threads.SIDE_BY_SIDE_ROWS the columns are read in threads: the same tables, and the same findings in
-    # the same order, as when they are read one after the other.
+    # From threads.SIDE_BY_SIDE_ROWS rows the columns are read in threads: the same tables, and the same findings
+    # in the same order, as when they are read one after the other.
     from cpreport import threads
 
     rng = random.Random(5)
-    rows = threads.SIDE_BY_SIDE_ROWS + 500
+    rows = 2000
+    monkeypatch.setattr(threads, "SIDE_BY_SIDE_ROWS", 100)  # every sheet but the forums' read side by side
     forums = [[f"CPF-{i}", f"Forum {i}", f"منتدى {i}", "Ninewa", "Mosul", "IOM", "2016-01-0{1 + i % 9}", "active"]
               for i in range(30)]
     activities = []
@@ -116,7 +117,7 @@ def test_a_long_sheet_read_column_by_column_side_by_side_says_what_one_thread_sa
         row = [f"ACT-{i:06d}", ("training", "workshop")[i % 2], f"Session {i}", f"جلسة {i}",
                f"2017-0{1 + i % 5}-1{i % 10}", "", ("Ninewa", "Anbar", "نينوى")[i % 3], f"CPF-{i % 30}", "20", "5",
                "4", "4", "4", "4", "4"]
-        if rng.random() < 0.01:
+        if rng.random() < 0.03:
             column = rng.randrange(len(row))
             row[column] = rng.choice(MESSY)
         activities.append(row)
@@ -133,7 +134,10 @@ def test_a_long_sheet_read_column_by_column_side_by_side_says_what_one_thread_sa
             result = validate(load(tmp_path), END, SCOPES)
         return result, [(f.code, f.file, f.row, f.column, f.value) for f in result.findings]
 
+    pooled = []
+    monkeypatch.setattr(threads, "_workers", lambda _workers=threads._workers: pooled.append(1) or _workers())
     (alone, said_alone), (side_by_side, said) = checked(1), checked(2)
+    assert pooled  # the second reading was side by side
     assert len(said_alone) > 20 and any(code == "CP211" for code, *_ in said_alone)
     assert said == said_alone
     _assert_same(side_by_side, alone)

@@ -234,7 +234,7 @@ def _drop_notes_under(body: pd.DataFrame, headers: dict[str, str], where: dict, 
     start of a row, is not one, and stays to be said as incomplete)."""
     if len(body) < 2:
         return body
-    cells = body[list(headers)].iloc[-NOTES_UNDER - 1:]  # the last rows alone: a few notes, under a row of data
+    cells = body.iloc[-NOTES_UNDER - 1:][list(headers)]  # the last rows alone: a few notes, under a row of data
     count = cells.notna().sum(axis=1).to_numpy()
     rows = np.flatnonzero(count >= 2)
     if not len(rows) or rows[-1] == len(cells) - 1:
@@ -279,6 +279,8 @@ def _rows_kept(places: np.ndarray, distinct, kept: np.ndarray) -> tuple[np.ndarr
     label, say) is left out of the distinct texts too, as the column read without an encoding would have it."""
     import pyarrow as pa
 
+    if len(kept) == len(places) and (len(kept) == 0 or kept[0] == 0 and kept[-1] == len(places) - 1):
+        return places, distinct  # every row kept (kept rows are in order, each once): the encoding as it is
     places = places[kept]
     used = np.unique(places[places >= 0])
     if len(used) == len(distinct):

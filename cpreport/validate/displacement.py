@@ -51,6 +51,8 @@ def figure_given_twice(c: Context, table: str) -> None:
     sheet, typed = c.sheets[table], c.typed[table]
     keys = ["scope", "metric", "as_of", "governorate"]
     clash = typed.dropna(subset=["scope", "metric", "as_of", "individuals"])
+    if not clash.duplicated(keys).any():  # each figure given once, as most sheets give them: nothing to group
+        return
     clash = clash[clash.groupby(keys, dropna=False, observed=True)["individuals"].transform("nunique") > 1]
     for (_, metric, as_of, _), group in clash.groupby(keys, dropna=False, observed=True):
         given = pd.unique(group["individuals"])
