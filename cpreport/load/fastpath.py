@@ -334,7 +334,7 @@ def _read_at_once(files: list[tuple], intake, limits) -> tuple | None:
         check_cells(read.num_rows + len(top), width, limits)
     except Unreadable:
         return None
-    titles = pa.table({str(n): arrow_array(top[n]).cast(pa.large_string()) for n in range(width)})
+    titles = pa.table({str(n): pa.array(top[n].tolist(), pa.large_string()) for n in range(width)})
     stacked = arrow_frame(pa.concat_tables([titles, read]))
     starts = np.cumsum([0, len(top) + counts[0], *counts[1:]])
     return stacked, starts, tops

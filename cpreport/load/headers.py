@@ -19,6 +19,7 @@ class Keys(dict):
     def __init__(self, keys: dict[str, str]):
         super().__init__(keys)
         self.given: dict[str, str | None] = {}
+        self.columns = len(set(keys.values()))  # the most columns a row can name
 
     def key(self, text: str) -> str | None:
         if text not in self.given:
@@ -81,9 +82,14 @@ def top_rows(grid: pd.DataFrame, rows: int = HEADER_SEARCH_ROWS) -> list[list]:
     taken = known[1] if known is not None and known[0]() is grid else None
     if taken is None or len(taken) < min(rows, len(grid)):
         taken = _first_rows(grid, max(rows, HEADER_SEARCH_ROWS))
-        key = id(grid)
-        _TOP_ROWS[key] = (weakref.ref(grid, lambda _, key=key: _TOP_ROWS.pop(key, None)), taken)
+        remember_top_rows(grid, taken)
     return taken[:rows]
+
+
+def remember_top_rows(grid: pd.DataFrame, rows: list[list]) -> None:
+    """The first rows of a sheet, as top_rows gives them, when its reader has them at hand (text_head)."""
+    key = id(grid)
+    _TOP_ROWS[key] = (weakref.ref(grid, lambda _, key=key: _TOP_ROWS.pop(key, None)), rows)
 
 
 def _first_rows(grid: pd.DataFrame, rows: int) -> list[list]:
@@ -105,10 +111,13 @@ def header_score(grid: pd.DataFrame, table: Table, rows: list[list] | None = Non
     rows: the sheet's first rows, when already taken (top_rows)."""
     keys = column_keys(table, intake)
     best, best_count = None, 0
+    most = getattr(keys, "columns", None) or len(set(keys.values()))
     for index, row in enumerate(top_rows(grid) if rows is None else rows):
         count = _columns_named(row, keys)
         if count > best_count:
             best, best_count = index, count
+            if count == most:
+                break  # a row that names every column: no row after it names more
     return best, best_count
 
 
