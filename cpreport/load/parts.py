@@ -104,7 +104,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     body.columns = list(positions)
     changed: dict[str, pd.Series] = {}
     encoded: dict[str, tuple[np.ndarray, object]] = {}
-    digits = set()  # the columns of plain digits, as read: no cell of them names a column
+    digits = set()  # the columns of plain digits or of no text, as read: no cell of them names a column
     present = []
     for name, position in positions.items():
         column = body[name]
@@ -116,8 +116,8 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
             present.append(texts[position].present)
             if texts[position].encoded is not None:
                 encoded[name] = texts[position].encoded
-            if texts[position].digits:
-                digits.add(name)
+            if texts[position].digits or not arrow_text(column) and not texts[position].is_text.any():
+                digits.add(name)  # plain digits, or no text at all (a workbook's counts and dates)
         mapping = (intake.values.get(table.name, {}).get(name) if intake else None)
         if mapping:
             tidied, mapped = _mapped(body[name], mapping)
@@ -175,7 +175,7 @@ def _drop_repeated_headers(body: pd.DataFrame, table: Table, headers: dict[str, 
                            encoded: dict[str, tuple] | None = None) -> pd.DataFrame | None:
     """Leave out rows that repeat the header (two tables pasted one under the other), said in a note; a header
     repeated in another order is an error (None), as the rows under it would be read under the wrong columns.
-    digits: columns of plain digits alone, which name no column; encoded: columns' places among their distinct
+    digits: columns of plain digits alone or of no text, which name no column; encoded: columns' places among their distinct
     texts (Sheet.encoded), with the index of the rows they were found for, looked up through those texts."""
     columns = {c.name: c for c in table.columns}
     names = {name: {headers[name], name, columns[name].label_ar} - {""} for name in headers}
@@ -271,7 +271,7 @@ def _longest(texts, limit: int) -> int:
         if not longest or longest <= limit:  # no more characters than bytes
             return longest or 0
         return int(pc.max(pc.utf8_length(array)).as_py())
-    return max((len(t) for t in texts.distinct if isinstance(t, str)), default=0)
+    return max(map(len, texts.distinct), default=0)  # the texts of the column alone (column_texts)
 
 
 def _rows_kept(places: np.ndarray, distinct, kept: np.ndarray) -> tuple[np.ndarray, object]:
