@@ -414,6 +414,30 @@ def test_office_files_read_in_one_pass_give_what_each_file_read_alone_gives(tmp_
     assert stacked.activities["title_en"].tolist()[30 + 3] == ("Session, Mosul 33" if quoted else "Session 33")
 
 
+@pytest.mark.parametrize("odd", ["mark", "note"])
+def test_what_an_office_file_says_of_its_own_rows_is_said_when_the_files_are_read_together(tmp_path, odd):
+    # A byte-order mark left before the first office's first row (two exports joined), and a note typed under
+    # the first office's table: each said of its file, as reading the file alone says them.
+    header = ",".join(c.name for c in TABLES["activities"].columns)
+    first_rows = [",".join(row) for row in _office_rows(0, 6)]
+    if odd == "mark":
+        first_rows[0] = "\ufeff" + first_rows[0]
+    else:
+        first_rows.append("Prepared by the Ninewa office" + "," * 14)
+    for office, rows in enumerate([first_rows, [",".join(row) for row in _office_rows(6, 4)]]):
+        (tmp_path / f"office-{office}").mkdir()
+        (tmp_path / f"office-{office}" / "activities.csv").write_text("\n".join([header, *rows]) + "\n",
+                                                                       encoding="utf-8")
+    _write(tmp_path, {"cpfs": [["CPF-1", "Forum", "منتدى", "Ninewa", "Mosul", "IOM", "2016-01-01", "active"]],
+                      "displacement": [["2017-05-02", "national", "displaced_current", "", "358656"]]})
+    stacked, alone = _parts_both_ways(tmp_path)
+    _assert_same(stacked, alone)
+    assert len(stacked.activities) == 10
+    said = [(f.code, f.file, f.row) for f in stacked.findings if f.file.startswith("office-")]
+    assert said == ([("CP211", "office-0/activities.csv", 2)] if odd == "mark" else
+                    [("CP030", "office-0/activities.csv", 8)])
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(column=st.integers(0, 14), cell=st.sampled_from(MESSY), counts=st.lists(st.integers(0, 30), min_size=2,
                                                                                  max_size=4))

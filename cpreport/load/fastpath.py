@@ -1,6 +1,7 @@
 """Speed code for CSV text held by Arrow: byte-level tests that spare Python most cells."""
 from __future__ import annotations
 
+import codecs
 
 import numpy as np
 import pandas as pd
@@ -217,6 +218,8 @@ def read_stacked(files: list[tuple], intake) -> dict[str, object]:
         return {}  # something to say of a part: each is read alone, and says it of itself
     at = whole.frame[ROW].to_numpy() - 1  # rows of the stacked grid
     bounds = np.searchsorted(at, starts)
+    if any(_notes_under(whole.frame.iloc[bounds[n]:bounds[n + 1]], whole.headers) for n in range(len(files) - 1)):
+        return {}  # notes typed under a part's table (not the last's): each part is read alone, and says them
     reads = {}
     for n, (path, table, relative) in enumerate(files):
         rows = slice(int(bounds[n]), int(bounds[n + 1]))
@@ -227,6 +230,16 @@ def read_stacked(files: list[tuple], intake) -> dict[str, object]:
         reads[relative] = FileRead([Sheet(table, relative, "", frame, dict(whole.headers), dict(whole.columns), path,
                                           tops[n][0] + 1, False, changed, origin=(whole.frame, n))], True, set())
     return reads
+
+
+def _notes_under(frame: pd.DataFrame, headers: dict[str, str]) -> bool:
+    """Whether a part's last rows are notes typed under its table, which reading the part alone leaves out."""
+    from ..findings import Findings
+    from .parts import _drop_notes_under
+
+    said = Findings()
+    _drop_notes_under(frame, headers, {"file": "", "sheet": ""}, said)
+    return bool(len(said))
 
 
 def _part_header(grid: pd.DataFrame, table, intake, header) -> tuple[int, int, tuple] | None:
@@ -318,8 +331,8 @@ def _read_at_once(files: list[tuple], intake, limits) -> tuple | None:
         header = same, head.separator
         start = head.ends[first - 1]
         count = _line_count(head.body, start)
-        if count is None:
-            return None
+        if count is None or head.body.startswith(codecs.BOM_UTF8, start):
+            return None  # (a mark that Arrow's parser would drop unsaid, at the start of what it reads)
         bodies.append(memoryview(head.body)[start:])
         if len(head.body) > start and not head.body.endswith(b"\n"):
             bodies.append(b"\n")
