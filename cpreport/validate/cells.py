@@ -274,6 +274,8 @@ def _category(raw: pd.Series, function: Callable[[object], str | None], encoded:
 def parse_governorates(raw: pd.Series, encoded: tuple | None = None) -> Parsed:
     pcodes = _category(raw, match_governorate, encoded)
     unknown = raw.notna() & pcodes.isna()
+    if not unknown.any():
+        return Parsed(pcodes, {Code.CP208: unknown})  # every place known: nothing to suggest
     near = _near(raw, unknown, _governorate_near)
     names = {g.pcode: g for g in governorates()}
     # Named only where a cell is no governorate: a lookup per row of 100,000 good cells cost 0.15 s of the check.
@@ -309,6 +311,8 @@ def parse_choices(raw: pd.Series, enumeration: str, encoded: tuple | None = None
     lookup = choice_lookup(enumeration)
     values = _category(raw, lambda u: lookup.get(fold(u)), encoded)
     unknown = raw.notna() & values.isna()
+    if not unknown.any():
+        return Parsed(values, {Code.CP207: unknown})  # every value allowed: nothing to suggest
 
     def suggest(value: object) -> str | None:
         close = nearest(value, lookup)

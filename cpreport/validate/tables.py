@@ -98,6 +98,8 @@ def _copies(checked: list[tuple[Sheet, pd.DataFrame]], findings: Findings, stack
     saved both as XLSX and as CSV), by their place among the parts: each is an error naming both. stacked: the
     parts' tables one under the other, in order, when they are at hand."""
     copies: list[int] = []
+    if len(checked) < 2:
+        return copies
     # Parts are compared in full only when their lengths and first and last rows agree: offices' parts of the
     # same length are common, copies rare. Their first and last rows are taken at once, from the parts stacked.
     lengths = [len(table) for _, table in checked]
