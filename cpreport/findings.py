@@ -103,6 +103,12 @@ class Code(Enum):
                              "place: remove this sheet or file, or the rows it repeats."))
     CP030 = (NOTE, N_("This row under the table holds a note alone ('%(value)s'), so it was left out. If it is a row "
                       "of the table, fill in its other columns."))
+    CP031 = (WARNING, ngettext("%(count)s cell of this sheet (%(cell)s) holds a formula whose result was never saved, so "
+                               "it was read as empty. Open the file in Excel or LibreOffice, let it calculate, and save "
+                               "it.",
+                               "%(count)s cells of this sheet (the first: %(cell)s) hold a formula whose result was "
+                               "never saved, so they were read as empty. Open the file in Excel or LibreOffice, let "
+                               "it calculate, and save it."))
     # Columns
     CP101 = (ERROR, N_("The required column '%(column)s' is missing. Add a column headed '%(column)s' (or "
                        "'%(column_ar)s')."))

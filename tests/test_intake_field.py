@@ -269,3 +269,38 @@ def test_a_row_with_only_its_id_typed_at_the_bottom_is_still_an_error(tmp_path):
     checked, figures = outcome(folder)
     assert figures is None
     assert {f.code for f in checked.findings if f.severity == ERROR} == {"CP201"}
+
+
+def test_formulas_whose_results_were_never_saved_are_said_never_read_as_empty_in_silence(tmp_path):
+    """A workbook written by a script (openpyxl saves a formula without its result): the cells read as empty,
+    which would count as nothing; the load stage says so, with the first such cell and how many there are."""
+    rows = activities(6)
+    folder = project(tmp_path)
+    table = [COLUMNS, *rows.values.tolist()]
+    column = COLUMNS.index("female") + 1
+    letter = "ABCDEFGHIJKL"[column - 1]
+    for n in range(1, len(table)):
+        table[n][column - 1] = f"=INT({letter}{n + 1}0/10)"  # a result no reader can know unsaved
+    save(folder / "activities.xlsx", table)
+    checked, _ = outcome(folder)
+    [said] = [f for f in checked.findings if f.code == "CP031"]
+    assert (said.file, said.sheet, said.row, said.column_number, said.severity) == \
+        ("activities.xlsx", "activities", 2, column, "warning")
+    assert (said.parameters["count"], said.parameters["cell"]) == (6, f"{letter}2")
+    assert "6 cells" in message(said, "en") and f"{letter}2" in message(said, "en")
+    assert "٦" in message(said, "ar") and "صيغ" in message(said, "ar")
+
+
+@pytest.mark.parametrize("cell, unsaved", [
+    ('<c r="F2" s="1"><f>G2+H2</f><v>7</v></c>', False),
+    ('<c r="F2"><f>G2+H2</f></c>', True),
+    ('<c r="F3"><f t="shared" si="0"/></c>', True),
+    ('<c r="F4" t="str"><f>A4</f><v></v></c>', True),
+    ('<c r="F5" t="str"><f>A5</f><v>x</v></c>', False),
+    ('<c r="F6"><v>3</v></c>', False)])
+def test_a_formula_cell_is_told_from_its_saved_result(cell, unsaved):
+    from cpreport.load.xlsx import Held, Texts
+
+    held = Held("activities")
+    held.add(f'<sheetData><row r="2">{cell}</row></sheetData>'.encode(), Texts())
+    assert bool(held.unsaved) is unsaved

@@ -20,6 +20,7 @@ from .headers import header_score, required_missing, required_named, top_rows
 from .parts import to_sheet
 from .sheets import OWN_FILES, SPREADSHEETS, TEXT_FILES, FileRead, Loaded, Sheet, Unreadable
 from .tidying import has_cells
+from .xlsx import column_number
 
 NO_INTAKE = Intake()
 
@@ -128,6 +129,10 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
         return FileRead([finding(Code.CP011, file=file, sheet=options.sheet,
                                  sheets=[str(n) for n in grids])], True, {table.name} if table else set())
     for sheet_name, grid in grids.items():
+        if grid.attrs.get("unsaved_formulas"):
+            count, letters, row = grid.attrs["unsaved_formulas"]
+            events.append(finding(Code.CP031, file=file, sheet=sheet_name, row=row, count=count,
+                                  cell=f"{letters}{row}", column_number=column_number(letters.encode())))
         if grid.attrs.get("windows_1256_lines"):
             events.append(finding(Code.CP024, file=file, sheet=sheet_name,
                                   row=grid.attrs["windows_1256_lines"][0],

@@ -29,9 +29,12 @@ def read_grids(path: Path, raw: bytes | None = None, options: FileOptions = File
         if not raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
             return {"": text_grid(raw, options.encoding, options.delimiter, limits)}, False
     if raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
-        if raw.startswith(ZIP_MAGIC):
-            check_workbook(raw, limits)
-        return workbook_grids(raw, limits), True
+        held = check_workbook(raw, limits) if raw.startswith(ZIP_MAGIC) else {}
+        grids = workbook_grids(raw, limits)
+        for name, sheet in held.items():
+            if sheet.unsaved and name in grids:  # said by the load stage (CP031)
+                grids[name].attrs["unsaved_formulas"] = (sheet.unsaved, *sheet.first_unsaved)
+        return grids, True
     head = raw[:1024].lstrip(codecs.BOM_UTF8).lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):
         raise Unreadable(Code.CP017)

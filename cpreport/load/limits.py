@@ -35,10 +35,11 @@ def check_file_size(size: int, limits: Limits) -> None:
         raise too_large(f"{size:,} bytes, more than the {limits.file_bytes:,} a file may have (file_bytes)")
 
 
-def check_workbook(raw: bytes, limits: Limits) -> None:
+def check_workbook(raw: bytes, limits: Limits) -> dict[str, Held]:
     """A workbook's parts, before the workbook reader sees them: declared sizes within the limits, no part built to
     inflate, no part inflating to more than it declares, its shared texts and each sheet's cells as they are
-    (counted, not kept), and the memory the reader would take to hold them all within reader_bytes."""
+    (counted, not kept), and the memory the reader would take to hold them all within reader_bytes. What each
+    sheet holds, by its name."""
     try:
         book = zipfile.ZipFile(io.BytesIO(raw))
         parts = book.infolist()
@@ -65,6 +66,8 @@ def check_workbook(raw: bytes, limits: Limits) -> None:
         held = [_sheet_held(book, part, names.get(part.filename.lower(), part.filename), texts, limits)
                 for part in sheets]
         check_reader_memory([h for h in held if h is not None], texts, limits)
+        return {h.name: h for h in held if h is not None}
+    return {}
 
 
 def _inflates_as_declared(book: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:

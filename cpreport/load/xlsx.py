@@ -86,6 +86,10 @@ def text_starts(piece: bytes):
 ANY_ROW_PLACE = re.compile(rb'<row\b[^>]*?\sr\s*=\s*["\'](\d{1,12})["\']')
 ANY_CELL_PLACE = re.compile(rb'<c\b[^>]*?\sr\s*=\s*["\']([A-Za-z]+)\d')
 SHARED_CELL = re.compile(rb't\s*=\s*["\']s["\'][^>]*>\s*<v>\s*(\d{1,10})')  # a cell naming a shared text
+# A cell holding a formula and no result (<c r="B2"><f>SUM(C2:H2)</f></c>, or a shared formula's <f .../>): a
+# workbook written by a program and never opened in a spreadsheet. The reader reads it as empty.
+UNSAVED_FORMULA = re.compile(rb'<c\b[^>]*?\sr\s*=\s*["\']([A-Za-z]{1,3})(\d{1,7})["\'][^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)'
+                             rb'\s*(?:<v\s*/>|<v>\s*</v>\s*)?</c>')
 
 
 @dataclass
@@ -100,6 +104,8 @@ class Held:
     width: int = 1  # the widest column a cell is placed in, or the most cells of a row
     copies: int = 0  # the bytes of the shared texts its cells hold, each copied into the cell
     longest: int = 0  # the longest text of a cell, in bytes of XML
+    unsaved: int = 0  # cells holding a formula whose result was never saved (read as empty)
+    first_unsaved: tuple[str, int] | None = None  # the first of them: its column letters and row
 
     @property
     def height(self) -> int:
@@ -128,6 +134,11 @@ class Held:
         self.width = max(self.width, tags.widest)
         if texts.sizes is not None:
             self.copies += texts.copies(SHARED_CELL.findall(piece))
+        if b"<f" in piece:
+            unsaved = UNSAVED_FORMULA.findall(piece)
+            if unsaved and self.first_unsaved is None:
+                self.first_unsaved = (unsaved[0][0].decode("ascii").upper(), int(unsaved[0][1]))
+            self.unsaved += len(unsaved)
 
 
 ENDS = bytes(range(256)).translate(None, b" \t\r\n>/")  # what may not follow a tag's name
