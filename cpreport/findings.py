@@ -109,6 +109,9 @@ class Code(Enum):
                                "%(count)s cells of this sheet (the first: %(cell)s) hold a formula whose result was "
                                "never saved, so they were read as empty. Open the file in Excel or LibreOffice, let "
                                "it calculate, and save it."))
+    CP032 = (WARNING, N_("This sheet has hidden rows (%(rows)s), hidden by hand or by a filter: they were read and "
+                         "counted like the others. If they do not belong in the report, delete them; if they do, "
+                         "unhide them to check them."))
     # Columns
     CP101 = (ERROR, N_("The required column '%(column)s' is missing. Add a column headed '%(column)s' (or "
                        "'%(column_ar)s')."))

@@ -304,3 +304,23 @@ def test_a_formula_cell_is_told_from_its_saved_result(cell, unsaved):
     held = Held("activities")
     held.add(f'<sheetData><row r="2">{cell}</row></sheetData>'.encode(), Texts())
     assert bool(held.unsaved) is unsaved
+
+
+def test_rows_hidden_in_a_sheet_are_counted_and_said(tmp_path):
+    """Rows hidden by hand or by a filter are data the officer does not see: read and counted, and said."""
+    rows = activities(8)
+    folder = project(tmp_path)
+    path = save(folder / "activities.xlsx", [COLUMNS, *rows.values.tolist()])
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    for number in (3, 4, 7):
+        book["activities"].row_dimensions[number].hidden = True
+    book.save(path)
+    expected = truth(rows)
+    assert figures_of(folder, expected) == expected
+    checked, _ = outcome(folder)
+    [said] = [f for f in checked.findings if f.code == "CP032"]
+    assert (said.file, said.sheet, said.row, said.severity) == ("activities.xlsx", "activities", 3, "warning")
+    assert "rows 3, 4 and 7" in message(said, "en")
+    assert "٣" in message(said, "ar") and "مخفية" in message(said, "ar")

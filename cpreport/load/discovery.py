@@ -18,7 +18,7 @@ from .grids import read_grids
 from .limits import Limits, check_file_size
 from .headers import header_score, required_missing, required_named, top_rows
 from .parts import to_sheet
-from .sheets import OWN_FILES, SPREADSHEETS, TEXT_FILES, FileRead, Loaded, Sheet, Unreadable
+from .sheets import OWN_FILES, ROW, SPREADSHEETS, TEXT_FILES, FileRead, Loaded, Sheet, Unreadable
 from .tidying import has_cells
 from .xlsx import column_number
 
@@ -164,6 +164,10 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
             unreadable.add(sheet_table.name)
         else:
             events.append(sheet)
+            hidden = grid.attrs.get("hidden_rows")
+            counted = sorted(set(hidden) & set(sheet.frame[ROW].tolist())) if hidden else []
+            if counted:  # rows the officer does not see, counted: said, never in silence
+                events.append(finding(Code.CP032, file=file, sheet=sheet_name, row=counted[0], rows=runs(counted)))
     return FileRead(events, True, unreadable)
 
 

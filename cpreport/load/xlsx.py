@@ -86,6 +86,9 @@ def text_starts(piece: bytes):
 ANY_ROW_PLACE = re.compile(rb'<row\b[^>]*?\sr\s*=\s*["\'](\d{1,12})["\']')
 ANY_CELL_PLACE = re.compile(rb'<c\b[^>]*?\sr\s*=\s*["\']([A-Za-z]+)\d')
 SHARED_CELL = re.compile(rb't\s*=\s*["\']s["\'][^>]*>\s*<v>\s*(\d{1,10})')  # a cell naming a shared text
+# A row hidden in the sheet (<row r="12" hidden="1">): by hand, or by a filter.
+HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\shidden\s*=\s*["\'](?:1|true)["\'][^>]*>')
+ROW_NUMBER = re.compile(rb'\sr\s*=\s*["\'](\d{1,7})["\']')
 # A cell holding a formula and no result (<c r="B2"><f>SUM(C2:H2)</f></c>, or a shared formula's <f .../>): a
 # workbook written by a program and never opened in a spreadsheet. The reader reads it as empty.
 UNSAVED_FORMULA = re.compile(rb'<c\b[^>]*?\sr\s*=\s*["\']([A-Za-z]{1,3})(\d{1,7})["\'][^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)'
@@ -106,6 +109,7 @@ class Held:
     longest: int = 0  # the longest text of a cell, in bytes of XML
     unsaved: int = 0  # cells holding a formula whose result was never saved (read as empty)
     first_unsaved: tuple[str, int] | None = None  # the first of them: its column letters and row
+    hidden_rows: list[int] | None = None  # the numbers of the rows hidden in the sheet (by hand or by a filter)
 
     @property
     def height(self) -> int:
@@ -134,6 +138,10 @@ class Held:
         self.width = max(self.width, tags.widest)
         if texts.sizes is not None:
             self.copies += texts.copies(SHARED_CELL.findall(piece))
+        if b"hidden" in piece:
+            numbers = [int(m.group(1)) for tag in HIDDEN_ROW.findall(piece) if (m := ROW_NUMBER.search(tag))]
+            if numbers:
+                self.hidden_rows = (self.hidden_rows or []) + numbers
         if b"<f" in piece:
             unsaved = UNSAVED_FORMULA.findall(piece)
             if unsaved and self.first_unsaved is None:
