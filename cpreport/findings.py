@@ -112,6 +112,9 @@ class Code(Enum):
     CP032 = (WARNING, N_("This sheet has hidden rows (%(rows)s), hidden by hand or by a filter: they were read and "
                          "counted like the others. If they do not belong in the report, delete them; if they do, "
                          "unhide them to check them."))
+    CP033 = (WARNING, N_("The column '%(column)s' is hidden in this sheet: its cells were read and counted like "
+                         "the others'. If they do not belong in the report, delete the column; if they do, unhide it "
+                         "to check them."))
     # Columns
     CP101 = (ERROR, N_("The required column '%(column)s' is missing. Add a column headed '%(column)s' (or "
                        "'%(column_ar)s')."))

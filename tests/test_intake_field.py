@@ -306,8 +306,9 @@ def test_a_formula_cell_is_told_from_its_saved_result(cell, unsaved):
     assert bool(held.unsaved) is unsaved
 
 
-def test_rows_hidden_in_a_sheet_are_counted_and_said(tmp_path):
-    """Rows hidden by hand or by a filter are data the officer does not see: read and counted, and said."""
+def test_rows_and_columns_hidden_in_a_sheet_are_counted_and_said(tmp_path):
+    """Rows hidden by hand or by a filter, and hidden columns, are data the officer does not see: read and counted,
+    and said."""
     rows = activities(8)
     folder = project(tmp_path)
     path = save(folder / "activities.xlsx", [COLUMNS, *rows.values.tolist()])
@@ -316,6 +317,8 @@ def test_rows_hidden_in_a_sheet_are_counted_and_said(tmp_path):
     book = load_workbook(path)
     for number in (3, 4, 7):
         book["activities"].row_dimensions[number].hidden = True
+    book["activities"].column_dimensions["H"].hidden = True  # police
+    book["activities"].column_dimensions["M"].hidden = True  # beyond the table: nothing to say
     book.save(path)
     expected = truth(rows)
     assert figures_of(folder, expected) == expected
@@ -324,3 +327,6 @@ def test_rows_hidden_in_a_sheet_are_counted_and_said(tmp_path):
     assert (said.file, said.sheet, said.row, said.severity) == ("activities.xlsx", "activities", 3, "warning")
     assert "rows 3, 4 and 7" in message(said, "en")
     assert "٣" in message(said, "ar") and "مخفية" in message(said, "ar")
+    [column] = [f for f in checked.findings if f.code == "CP033"]
+    assert (column.column, column.column_number, column.row, column.severity) == ("police", 8, 1, "warning")
+    assert "'police' is hidden" in message(column, "en") and "مخفي" in message(column, "ar")

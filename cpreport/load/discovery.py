@@ -168,6 +168,10 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
             counted = sorted(set(hidden) & set(sheet.frame[ROW].tolist())) if hidden else []
             if counted:  # rows the officer does not see, counted: said, never in silence
                 events.append(finding(Code.CP032, file=file, sheet=sheet_name, row=counted[0], rows=runs(counted)))
+            for name, number in sheet.columns.items():
+                if number in grid.attrs.get("hidden_columns", ()):  # and so are the columns
+                    events.append(finding(Code.CP033, file=file, sheet=sheet_name, row=sheet.header_row,
+                                          column=sheet.headers.get(name, name), column_number=number))
     return FileRead(events, True, unreadable)
 
 

@@ -36,6 +36,8 @@ def read_grids(path: Path, raw: bytes | None = None, options: FileOptions = File
                 grids[name].attrs["unsaved_formulas"] = (sheet.unsaved, *sheet.first_unsaved)
             if sheet.hidden_rows and name in grids:  # said by the load stage when the sheet is read (CP032)
                 grids[name].attrs["hidden_rows"] = sheet.hidden_rows
+            if sheet.hidden_columns and name in grids:  # and its hidden columns that are read (CP033)
+                grids[name].attrs["hidden_columns"] = sheet.hidden_columns
         return grids, True
     head = raw[:1024].lstrip(codecs.BOM_UTF8).lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):

@@ -89,6 +89,9 @@ SHARED_CELL = re.compile(rb't\s*=\s*["\']s["\'][^>]*>\s*<v>\s*(\d{1,10})')  # a 
 # A row hidden in the sheet (<row r="12" hidden="1">): by hand, or by a filter.
 HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\shidden\s*=\s*["\'](?:1|true)["\'][^>]*>')
 ROW_NUMBER = re.compile(rb'\sr\s*=\s*["\'](\d{1,7})["\']')
+# Columns hidden in the sheet (<col min="7" max="8" hidden="1"/>).
+HIDDEN_COLUMNS = re.compile(rb'<col\b[^>]*?\shidden\s*=\s*["\'](?:1|true)["\'][^>]*>')
+COLUMN_SPAN = (re.compile(rb'\smin\s*=\s*["\'](\d{1,5})["\']'), re.compile(rb'\smax\s*=\s*["\'](\d{1,5})["\']'))
 # A cell holding a formula and no result (<c r="B2"><f>SUM(C2:H2)</f></c>, or a shared formula's <f .../>): a
 # workbook written by a program and never opened in a spreadsheet. The reader reads it as empty.
 UNSAVED_FORMULA = re.compile(rb'<c\b[^>]*?\sr\s*=\s*["\']([A-Za-z]{1,3})(\d{1,7})["\'][^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)'
@@ -110,6 +113,7 @@ class Held:
     unsaved: int = 0  # cells holding a formula whose result was never saved (read as empty)
     first_unsaved: tuple[str, int] | None = None  # the first of them: its column letters and row
     hidden_rows: list[int] | None = None  # the numbers of the rows hidden in the sheet (by hand or by a filter)
+    hidden_columns: set[int] | None = None  # the numbers (from 1) of the columns hidden in the sheet
 
     @property
     def height(self) -> int:
@@ -142,6 +146,10 @@ class Held:
             numbers = [int(m.group(1)) for tag in HIDDEN_ROW.findall(piece) if (m := ROW_NUMBER.search(tag))]
             if numbers:
                 self.hidden_rows = (self.hidden_rows or []) + numbers
+            for tag in HIDDEN_COLUMNS.findall(piece):
+                low, high = (m.group(1) if (m := span.search(tag)) else None for span in COLUMN_SPAN)
+                if low and high and int(high) - int(low) < 16384:
+                    self.hidden_columns = (self.hidden_columns or set()) | set(range(int(low), int(high) + 1))
         if b"<f" in piece:
             unsaved = UNSAVED_FORMULA.findall(piece)
             if unsaved and self.first_unsaved is None:
