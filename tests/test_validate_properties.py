@@ -105,3 +105,39 @@ def test_the_rows_behind_a_figure_are_written_alike_for_each_part_at_once_and_on
     expected = {part: plain([row for p, row in set(rows) if p == part]) for part in sorted({p for p, _ in rows})}
     assert row_ranges_by_part(keys) == expected
     assert row_ranges([row for p, row in set(rows) if p == 0]) == expected.get(0, "")
+
+
+workbook_cells = st.one_of(st.none(), st.integers(-3, 10**13), st.floats(0, 50),
+                           st.datetimes(dt.datetime(1850, 1, 1), dt.datetime(2150, 12, 31)),
+                           st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(workbook_cells, min_size=1, max_size=30), st.sampled_from(["integer", "date"]))
+def test_a_workbook_column_read_at_once_reads_as_its_parser_reads_it(cells, kind):
+    """validate.fastpath._plain_workbook reads a workbook's plain counts and dates at once: whenever it takes a
+    column, the column's parser gives the same values, with nothing failed and nothing converted."""
+    from cpreport.validate.cells import parse_dates, parse_integers
+    from cpreport.validate.fastpath import _plain_workbook
+
+    raw = pd.Series(cells, dtype=object)
+    fast = _plain_workbook(raw, kind)
+    slow = (parse_integers if kind == "integer" else parse_dates)(raw, True)
+    if fast is None:
+        return
+    assert fast.values.dtype == slow.values.dtype
+    assert fast.values.astype(object).where(fast.values.notna(), None).tolist() == \
+        slow.values.astype(object).where(slow.values.notna(), None).tolist()
+    assert not any(mask.any() for mask in slow.failures.values())
+    assert not slow.converted.any() and not fast.converted.any()
+
+
+def test_a_workbook_column_of_plain_counts_or_dates_is_read_at_once():
+    from cpreport.validate.fastpath import _plain_workbook
+
+    counts = _plain_workbook(pd.Series([3, None, 12], dtype=object), "integer")
+    days = _plain_workbook(pd.Series([dt.datetime(2017, 5, 2, 13, 5), None], dtype=object), "date")
+    assert counts.values.tolist()[::2] == [3, 12] and pd.isna(counts.values.iloc[1])
+    assert days.values.iloc[0] == pd.Timestamp(2017, 5, 2) and pd.isna(days.values.iloc[1])
+    assert _plain_workbook(pd.Series([3, -1], dtype=object), "integer") is None  # said by the parser
+    assert _plain_workbook(pd.Series([dt.datetime(1890, 1, 1)], dtype=object), "date") is None

@@ -10,7 +10,7 @@ import pandas as pd
 from ..contract import (INTEGER)
 from ..load import (ARROW_TEXT, arrow_array, arrow_text, plain_digits, repeats_itself,
                     text_bytes)
-from .cells import EARLIEST_YEAR, LATEST_YEAR, Parsed
+from .cells import EARLIEST_YEAR, LARGEST_COUNT, LATEST_YEAR, Parsed
 
 
 def _plain_csv(raw: pd.Series, kind: str, encoded: tuple | None = None) -> Parsed | None:
@@ -49,6 +49,40 @@ def _plain_csv(raw: pd.Series, kind: str, encoded: tuple | None = None) -> Parse
     stamps = days.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
     values = pd.Series(stamps if at is None else stamps[at], index=raw.index).where(~empty)
     return Parsed(values, {}, pd.Series(False, index=raw.index))  # nothing failed, nothing was converted
+
+
+def _plain_workbook(raw: pd.Series, kind: str) -> Parsed | None:
+    """A workbook's column of whole counts from 0, or of dates within the programme's years, as most are: read at
+    once, with nothing to find: the parsers' fixed costs are paid for each column however few its rows (1,000
+    activity rows in ten office workbooks: validate took 0.10 s to 0.16 s in a fresh process, 0.05 s to 0.09 s
+    with this). None for any other column, which the parsers read."""
+    values = raw.to_numpy(dtype=object)
+    present = pd.notna(values)
+    if not present.any():
+        return None
+    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    nothing = pd.Series(False, index=raw.index)  # nothing failed, nothing was converted
+    if kind == INTEGER:
+        if inferred != "integer":
+            return None
+        numbers = np.zeros(len(values), dtype="int64")
+        try:
+            numbers[present] = values[present].astype("int64")
+        except (OverflowError, TypeError, ValueError):
+            return None
+        if (numbers < 0).any() or (numbers > LARGEST_COUNT).any():
+            return None  # said by parse_integers
+        return Parsed(pd.Series(pd.arrays.IntegerArray(numbers, ~present), index=raw.index), {}, nothing)
+    if inferred != "datetime":
+        return None
+    try:
+        days = pd.to_datetime(pd.Series(values, index=raw.index)).dt.normalize().astype("datetime64[ns]")
+    except (ValueError, TypeError, OverflowError):  # pandas' out-of-bounds dates are ValueErrors
+        return None
+    years = days.dt.year[present]
+    if not ((years >= EARLIEST_YEAR) & (years <= LATEST_YEAR)).all():
+        return None  # said by parse_dates
+    return Parsed(days, {}, nothing)
 
 
 def _arrow_id_keys(ids: pd.Series, id_keys: Callable[[pd.Series], pd.Series]) -> pd.Series:

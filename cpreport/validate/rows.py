@@ -13,7 +13,7 @@ from ..load.stacking import split_keys
 from ..load import (ROW, Sheet, arrow_text)
 from .cells import EARLIEST_YEAR, LATEST_YEAR, Parsed, _once_per_value, parse_choices, parse_dates, parse_governorates, parse_integers, parse_keys, parse_text
 from ..threads import each_column
-from .fastpath import _plain_csv
+from .fastpath import _plain_csv, _plain_workbook
 from .report import _report, _shown, as_typed
 
 
@@ -21,6 +21,8 @@ def parse(raw: pd.Series, kind: str, choices: str | None, typed_cells: bool = Tr
           encoded: tuple | None = None) -> Parsed:
     """A column read as its kind. encoded: the column's distinct texts as load found them (Sheet.encoded)."""
     if kind in (INTEGER, DATE) and arrow_text(raw) and (plain := _plain_csv(raw, kind, encoded)) is not None:
+        return plain
+    if kind in (INTEGER, DATE) and typed_cells and (plain := _plain_workbook(raw, kind)) is not None:
         return plain
     if kind == INTEGER:
         return _once_per_value(lambda cells: parse_integers(cells, typed_cells), raw, encoded)
