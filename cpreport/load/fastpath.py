@@ -307,6 +307,7 @@ def _read_at_once(files: list[tuple], intake, limits) -> tuple | None:
     rows can be counted from its line breaks (a quoted cell may hold one), and the parts are read one by one."""
     import pyarrow as pa
 
+    from .headers import remember_top_rows
     from .limits import check_cells, check_file_size, check_lines
     from .sheets import Unreadable
     from .text import _arrow_table, arrow_frame, text_head
@@ -324,6 +325,9 @@ def _read_at_once(files: list[tuple], intake, limits) -> tuple | None:
             return None
         if head is None or head.grid.shape[1] != head.width or (header and head.separator != header[1]):
             return None
+        # Its first rows for the header search, as top_rows would take them from Arrow's text (empty cells NaN).
+        remember_top_rows(head.grid, [[np.nan if v is None else v for v in row]
+                                      for row in head.grid.to_numpy(dtype=object).tolist()])
         found = _part_header(head.grid, table, intake, header and header[0])
         if found is None or found[1] >= len(head.ends):
             return None

@@ -104,7 +104,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     body.columns = list(positions)
     changed: dict[str, pd.Series] = {}
     encoded: dict[str, tuple[np.ndarray, object]] = {}
-    digits = set()  # the columns of plain digits or of no text, as read: no cell of them names a column
+    wordless = set()  # the columns of plain digits or of no text, as read: no cell of them names a column
     present = []
     for name, position in positions.items():
         column = body[name]
@@ -117,14 +117,14 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
             if texts[position].encoded is not None:
                 encoded[name] = texts[position].encoded
             if texts[position].digits or not arrow_text(column) and not texts[position].is_text.any():
-                digits.add(name)  # plain digits, or no text at all (a workbook's counts and dates)
+                wordless.add(name)  # plain digits, or no text at all (a workbook's counts and dates)
         mapping = (intake.values.get(table.name, {}).get(name) if intake else None)
         if mapping:
             tidied, mapped = _mapped(body[name], mapping)
             if mapped is not None:
                 body[name] = tidied
                 encoded.pop(name, None)
-                digits.discard(name)
+                wordless.discard(name)
                 written = mapped if written is None else written.where(written.notna(), mapped)
         if written is not None:
             changed[name] = written
@@ -133,8 +133,8 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     if not filled.all():
         body, changed = body[filled], {name: mask[filled] for name, mask in changed.items()}
     body.insert(0, ROW, body.index + 1)
-    body = _drop_repeated_headers(body, table, headers, where, header_row, findings, digits,
-                                  {name: (places, distinct, below.index) for name, (places, distinct) in encoded.items()})
+    body = _drop_repeated_headers(body, table, headers, where, header_row, findings, wordless, encoded,
+                                  below.index)
     if body is None:
         return None
     body = _drop_notes_under(body, headers, where, findings)
@@ -171,21 +171,23 @@ def _header_with_rows(header: list[str], others: list[list], by_key) -> list[str
 
 
 def _drop_repeated_headers(body: pd.DataFrame, table: Table, headers: dict[str, str], where: dict, header_row: int,
-                           findings: Findings, digits: set[str] = frozenset(),
-                           encoded: dict[str, tuple] | None = None) -> pd.DataFrame | None:
+                           findings: Findings, wordless: set[str] = frozenset(),
+                           encoded: dict[str, tuple] | None = None, read: pd.Index | None = None
+                           ) -> pd.DataFrame | None:
     """Leave out rows that repeat the header (two tables pasted one under the other), said in a note; a header
     repeated in another order is an error (None), as the rows under it would be read under the wrong columns.
-    digits: columns of plain digits alone or of no text, which name no column; encoded: columns' places among their distinct
-    texts (Sheet.encoded), with the index of the rows they were found for, looked up through those texts."""
+    wordless: columns of plain digits or of no text, which name no column; encoded: columns' places among their
+    distinct texts (Sheet.encoded) for the rows of `read` (the index of the rows they were found for)."""
     columns = {c.name: c for c in table.columns}
     names = {name: {headers[name], name, columns[name].label_ar} - {""} for name in headers}
     everyone = {text: name for name, texts in names.items() for text in texts}
     same = np.zeros(len(body), dtype=int)
     other = np.zeros(len(body), dtype=int)
+    at = read.get_indexer(body.index) if encoded and read is not None else None  # body's rows among those read
     for name in headers:
-        if name in digits:
+        if name in wordless:
             continue
-        hit = _naming(body[name], set(everyone), (encoded or {}).get(name))
+        hit = _naming(body[name], set(everyone), (encoded or {}).get(name) if at is not None else None, at)
         if not hit.any():
             continue
         own = cells_among(body[name][hit], names[name])
@@ -214,15 +216,16 @@ def _drop_repeated_headers(body: pd.DataFrame, table: Table, headers: dict[str, 
     return body[~again]
 
 
-def _naming(column: pd.Series, texts: set[str], encoded: tuple | None) -> np.ndarray:
-    """Which cells of a column are one of texts: through the column's distinct texts when it was encoded."""
+def _naming(column: pd.Series, texts: set[str], encoded: tuple | None, at: np.ndarray | None) -> np.ndarray:
+    """Which cells of a column are one of texts: through the column's distinct texts when it was encoded (at: the
+    column's rows among those the encoding was found for)."""
     if encoded is None:
         return cells_among(column, texts)
-    places, distinct, index = encoded
+    places, distinct = encoded
     found = np.flatnonzero(cells_among(pd.Series(distinct, dtype=ARROW_TEXT), texts))
     if not len(found):
         return np.zeros(len(column), dtype=bool)
-    return np.isin(places[index.get_indexer(column.index)], found)
+    return np.isin(places[at], found)
 
 
 NOTES_UNDER = 10  # the most notes under a table that are left out as notes

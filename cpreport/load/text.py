@@ -61,7 +61,7 @@ def text_grid(raw: bytes, encoding: str | None = None, separator: str | None = N
 class TextHead(NamedTuple):
     """A UTF-8 CSV's first records as the csv module reads them, and where each ends in the file's bytes."""
 
-    grid: pd.DataFrame  # the records as a sheet's first rows (empty cells None), their top_rows as text_grid's
+    grid: pd.DataFrame  # the records as a sheet's first rows (empty cells None)
     separator: str
     width: int  # the table's: most records have it
     ends: list[int]  # the byte in body after each record
@@ -93,14 +93,9 @@ def text_head(raw: bytes, limits: Limits = Limits()) -> TextHead | None:
     ends = [sizes[line - 1] for line in lines]
     if body[:ends[-1]] != "".join(texts[:lines[-1]]).encode("utf-8"):
         return None
-    from .headers import remember_top_rows
-
     wide = max(map(len, records))
     cells = [[r[n] if n < len(r) and r[n] != "" else None for n in range(wide)] for r in records]
-    # The rows as a sheet's first rows, and as top_rows would take them from Arrow's text (empty cells NaN).
-    grid = pd.DataFrame(cells, dtype=object)
-    remember_top_rows(grid, [[np.nan if v is None else v for v in row] for row in cells])
-    return TextHead(grid, separator, width, ends, body)
+    return TextHead(pd.DataFrame(cells, dtype=object), separator, width, ends, body)
 
 
 def _grid_of_text(text: str, utf8: bool, separator: str | None = None, limits: Limits = Limits()) -> pd.DataFrame:
