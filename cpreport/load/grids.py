@@ -31,12 +31,15 @@ def read_grids(path: Path, raw: bytes | None = None, options: FileOptions = File
     if raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
         held = check_workbook(raw, limits) if raw.startswith(ZIP_MAGIC) else {}
         grids = workbook_grids(raw, limits)
+        # What the sheets' XML holds that their cells do not show, said by the load stage (CP031 to CP033).
         for name, sheet in held.items():
-            if sheet.unsaved and name in grids:  # said by the load stage (CP031)
+            if name not in grids:
+                continue
+            if sheet.unsaved:
                 grids[name].attrs["unsaved_formulas"] = (sheet.unsaved, *sheet.first_unsaved)
-            if sheet.hidden_rows and name in grids:  # said by the load stage when the sheet is read (CP032)
+            if sheet.hidden_rows:
                 grids[name].attrs["hidden_rows"] = sheet.hidden_rows
-            if sheet.hidden_columns and name in grids:  # and its hidden columns that are read (CP033)
+            if sheet.hidden_columns:
                 grids[name].attrs["hidden_columns"] = sheet.hidden_columns
         return grids, True
     head = raw[:1024].lstrip(codecs.BOM_UTF8).lstrip().lower()

@@ -93,10 +93,10 @@ def _as_written(table: pd.DataFrame) -> pd.DataFrame:
                          for c in table.columns if c != ROW}).reset_index(drop=True)
 
 
-def _copies(checked: list[tuple[Sheet, pd.DataFrame]], findings: Findings, stacked: pd.DataFrame | None = None) -> list[int]:
+def _copies(checked: list[tuple[Sheet, pd.DataFrame]], findings: Findings, stacked: pd.DataFrame) -> list[int]:
     """The parts of a table that repeat an earlier part row for row (a copy of a file left beside it, or one sheet
     saved both as XLSX and as CSV), by their place among the parts: each is an error naming both. stacked: the
-    parts' tables one under the other, in order, when they are at hand."""
+    parts' tables one under the other, in order."""
     copies: list[int] = []
     if len(checked) < 2:
         return copies
@@ -104,14 +104,11 @@ def _copies(checked: list[tuple[Sheet, pd.DataFrame]], findings: Findings, stack
     # same length are common, copies rare. Their first and last rows are taken at once, from the parts stacked.
     lengths = [len(table) for _, table in checked]
     starts = np.cumsum([0, *lengths])
-    if stacked is None:
-        stacked = pd.concat([table for _, table in checked], ignore_index=True)
     where = [row for n, length in enumerate(lengths) if length for row in (starts[n], starts[n] + length - 1)]
     cells = stacked.iloc[where, [n for n, c in enumerate(stacked.columns) if c != ROW]].to_numpy(dtype=object)
-    texts = [[None if pd.isna(v) else str(v) for v in cells[row:row + 2].T.ravel()] for row in range(0, len(cells), 2)]
-    ends = []
-    for length in lengths:
-        ends.append((length, texts.pop(0) if length else None))
+    texts = iter([None if pd.isna(v) else str(v) for v in cells[row:row + 2].T.ravel()]
+                 for row in range(0, len(cells), 2))
+    ends = [(length, next(texts) if length else None) for length in lengths]
     for number, (part, table) in enumerate(checked):
         same = next((n for n in range(number) if n not in copies and len(table) and ends[n] == ends[number]
                      and _as_written(checked[n][1]).equals(_as_written(table))), None)
