@@ -2,8 +2,9 @@
 
     python benchmarks/run.py --rows 1000,100000 --repeat 3
 
-For each size N it writes a data set (activities N rows, forums N/500, displacement N/100) as XLSX
-and as CSV, then measures, in the same run and on the same files:
+For each size N it writes a data set (activities N rows, forums N/500, displacement N/100, and at any size
+enough forums and displacement figures to fill every table of the report, so that the reports of all sizes have the
+same pages) as XLSX and as CSV, then measures, in the same run and on the same files:
   - the baselines: `pandas.read_excel(engine="calamine")` and `pandas.read_csv` of the three files,
     each as a whole process, and `python -c "import click"`;
   - `cpreport --help` and `cpreport --version` as processes, against `import click`;
@@ -45,6 +46,8 @@ GOVERNORATES = ["Baghdad", "Ninewa", "Anbar", "Salah al-Din", "Diyala", "Kirkuk"
                 "Najaf", "Kerbala", "Babylon", "Wassit", "Thi-Qar", "Missan", "Qadissiya", "Muthanna",
                 "Sulaymaniyah"]
 TYPES = ["training", "conference", "workshop"]
+# Written beside a finished data set: a set written by another version of rows_of_data is written again.
+DATA_SET = "2"
 ACTIVITY_HEADER = ["activity_id", "type", "title_en", "title_ar", "start_date", "end_date", "governorate", "cpf_id",
                    "participants", "female", "police", "community", "law_enforcement", "civil_society", "judiciary"]
 CONFIG = """
@@ -59,11 +62,16 @@ since = 2014-01-01
 
 def rows_of_data(n: int, seed: int = 7):
     """The three tables as lists of rows; the same for the same n."""
+    from cpreport.tables import DATES_SHOWN  # the dates the report's table of displacement shows
+
     rng = random.Random(seed)
     forums = []
-    for i in range(max(1, n // 500)):
+    # Two forums in each governorate at least (a row of each in the report's table of forums), the first of
+    # them one per governorate in turn.
+    for i in range(max(2 * len(GOVERNORATES), n // 500)):
         day = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(850))
-        forums.append([f"CPF-{i:06d}", f"Forum {i}", f"منتدى {i}", rng.choice(GOVERNORATES), "District",
+        place = GOVERNORATES[i] if i < len(GOVERNORATES) else rng.choice(GOVERNORATES)
+        forums.append([f"CPF-{i:06d}", f"Forum {i}", f"منتدى {i}", place, "District",
                        rng.choice(["IOM", "Local police"]), day, "active"])
     activities = []
     for i in range(n):
@@ -75,12 +83,17 @@ def rows_of_data(n: int, seed: int = 7):
                            start + dt.timedelta(days=rng.randint(0, 4)), rng.choice(GOVERNORATES),
                            forums[rng.randrange(len(forums))][0], people, rng.randint(0, people // 2), *groups])
     displacement = []
-    for i in range(max(1, n // 100)):
+    for i in range(max(DATES_SHOWN * len(GOVERNORATES), n // 100)):  # as many days at least as the report shows
         # One figure per governorate and day, going back from the period's end: no figure is given twice.
         day = dt.date(2017, 5, 31) - dt.timedelta(days=i // len(GOVERNORATES))
         displacement.append([day, "national", "displaced_current", GOVERNORATES[i % len(GOVERNORATES)],
                              rng.randint(1000, 90000)])
     return forums, activities, displacement
+
+
+def _finished(marker: Path, n: int) -> bool:
+    """Whether a data set of n rows was written in full, by this version of rows_of_data."""
+    return marker.is_file() and marker.read_text() == f"{n} {DATA_SET}\n"
 
 
 def write_data(folder: Path, n: int, kinds=("xlsx", "csv")) -> dict[str, Path]:
@@ -91,7 +104,7 @@ def write_data(folder: Path, n: int, kinds=("xlsx", "csv")) -> dict[str, Path]:
 
 
     paths = {kind: folder / kind for kind in kinds}
-    if all((folder / f"complete-{kind}").is_file() for kind in kinds):
+    if all(_finished(folder / f"complete-{kind}", n) for kind in kinds):
         return paths
     forums, activities, displacement = rows_of_data(n)
     other = [row[:-1] + [row[-1] + 1] for row in displacement]
@@ -107,7 +120,7 @@ def write_data(folder: Path, n: int, kinds=("xlsx", "csv")) -> dict[str, Path]:
             _write(data / f"{name}.{kind}", name, header, rows)
         _write(folder / f"displacement.alt.{kind}", "displacement", DISPLACEMENT_HEADER, other)
         (data / "cpreport.toml").write_text(CONFIG.format(data=data, out=folder / f"out-{kind}"), "utf-8")
-        (folder / f"complete-{kind}").write_text(f"{n}\n")
+        (folder / f"complete-{kind}").write_text(f"{n} {DATA_SET}\n")
     return paths
 
 
@@ -119,7 +132,7 @@ def write_offices(folder: Path, n: int, kind: str) -> Path:
     """The same data set with its activities split across OFFICES files, one in each office's folder
     (office-00/activities.xlsx …), as field offices send them; a finished set is reused."""
     data = folder / f"offices-{kind}"
-    if (folder / f"complete-offices-{kind}").is_file():
+    if _finished(folder / f"complete-offices-{kind}", n):
         return data
     forums, activities, displacement = rows_of_data(n)
     data.mkdir(parents=True, exist_ok=True)
@@ -132,7 +145,7 @@ def write_offices(folder: Path, n: int, kind: str) -> Path:
         _write(data / f"office-{office:02d}" / f"activities.{kind}", "activities", ACTIVITY_HEADER,
                activities[office * share:(office + 1) * share])
     (data / "cpreport.toml").write_text(CONFIG.format(data=data, out=folder / f"out-offices-{kind}"), "utf-8")
-    (folder / f"complete-offices-{kind}").write_text(f"{n}\n")
+    (folder / f"complete-offices-{kind}").write_text(f"{n} {DATA_SET}\n")
     return data
 
 
@@ -159,7 +172,7 @@ def write_wrong_column(folder: Path, n: int) -> Path:
     """The CSV data set with one wrong column: every activity in a governorate that is none ("Mars"), as a sheet
     with a column filled in wrongly comes; a finished set is reused."""
     data = folder / "wrong-csv"
-    if (folder / "complete-wrong-csv").is_file():
+    if _finished(folder / "complete-wrong-csv", n):
         return data
     forums, activities, displacement = rows_of_data(n)
     data.mkdir(parents=True, exist_ok=True)
@@ -168,7 +181,7 @@ def write_wrong_column(folder: Path, n: int) -> Path:
     _write(data / "activities.csv", "activities", ACTIVITY_HEADER, [row[:6] + ["Mars"] + row[7:] for row in activities])
     _write(data / "displacement.csv", "displacement", DISPLACEMENT_HEADER, displacement)
     (data / "cpreport.toml").write_text(CONFIG.format(data=data, out=folder / "out-wrong-csv"), "utf-8")
-    (folder / "complete-wrong-csv").write_text(f"{n}\n")
+    (folder / "complete-wrong-csv").write_text(f"{n} {DATA_SET}\n")
     return data
 
 
