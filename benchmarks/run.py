@@ -286,7 +286,7 @@ def side_by_side(base, ours, repeat: int, before=None) -> tuple[tuple[float, int
 
 def stages(data: Path, repeat: int) -> dict[str, float]:
     """Each stage in-process, on data already read by the stage before."""
-    from cpreport.build import sources
+    from cpreport.check import sources
     from cpreport.config import load_config
     from cpreport.figures import compute
     from cpreport.load import load
@@ -310,7 +310,8 @@ def stages(data: Path, repeat: int) -> dict[str, float]:
 # A check of sheets with errors, with the findings' files and the annotated copies of the sheets, as a build writes
 # them when the sheets have errors.
 FINDINGS = textwrap.dedent("""
-    from cpreport.build import check, findings_files
+    from cpreport.check import check
+    from cpreport.pages import findings_files
     from cpreport.config import load_config
     config = load_config({config!r})
     findings_files(config, check(config).findings, annotated={annotated!r})
@@ -328,7 +329,7 @@ READ_ONE = textwrap.dedent("""
 PIPELINE = textwrap.dedent("""
     from cpreport.libraries import settle
     settle("pandas")
-    from cpreport.build import check
+    from cpreport.check import check
     from cpreport.config import load_config
     from cpreport.figures import compute
     config = load_config({config!r})

@@ -7,7 +7,8 @@ import json
 import time
 
 from . import manifest, revisions
-from .build import Outcome, _report, _stop_on_errors, check, read_sheets
+from .build import Outcome, _report, _stop_on_errors
+from .check import check, read_sheets
 from .index import index_page, now as built_at, write_index
 from .config import Config, Period
 from .errors import CpreportError

@@ -9,21 +9,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from . import manifest, revisions
-from .config import N_, Config, Period, Text
-from .contract import Intake
-from .datafolder import relative
+from .config import Config, Period, Text
 from . import pages
+from .check import cache_reader, check, periods_with_data, project_from, read_sheets, sources
 from .errors import ApprovedPeriodChanged, Interrupted, InvalidData
 from .figures import Figures, computed
 from .index import index_page, now, write_index
 from .findings import Code, Findings, finding
-from .load import Loaded, load
 from .log import Progress
 from .pages import Page, findings_files
-from .validate import Checked, validate
+from .validate import Checked
 from .write import build_lock, publish, write_atomically, write_findings
 
 FINDINGS_FOLDER = "findings"  # under the output folder: the findings of the last run that had errors
@@ -51,76 +47,6 @@ class Outcome:
     left: list[Period] = field(default_factory=list)  # approved months whose figures did not change: left as they are
     rendered: list[Period] = field(default_factory=list)  # periods whose report was rendered and published
     current: list[Period] = field(default_factory=list)  # periods whose report already showed what it would show
-
-
-def read_sheets(data: Path, progress: Progress | None = None, reader=None, intake: Intake = Intake()) -> Loaded:
-    """Load the sheets, and again if one changed while being read (an officer saving); twice is a finding.
-
-    `reader` is the parse cache's (cache.Reader), or None to read every file."""
-    first = None
-    for attempt in (1, 2):
-        before = manifest.snapshot(data, intake.skip)
-        first = before if first is None else first
-        if progress:
-            progress.stage("read", N_("again: a file changed while it was read") if attempt == 2 else "")
-        loaded = load(data, reader, intake) if reader else load(data, intake=intake)
-        # Only the files read as tables count: a log that cron writes beside the sheets changes too.
-        read = {relative(path, data) for path in loaded.files}
-        after = manifest.snapshot(data, intake.skip)
-        changed = [name for name in manifest.changed_files(before, after) if name in read]
-        if not changed:
-            break
-    else:
-        for name in changed:
-            loaded.findings.add(finding(Code.CP010, file=name))
-    # A sheet there when the build began and gone once it was read (not saved back under its name): the report
-    # would be built without its table, as if it had never been.
-    for name in sorted(set(first) - set(after)):
-        loaded.findings.add(finding(Code.CP023, file=name, reason="vanished"))
-    return loaded
-
-
-def _cache_reader(config: Config):
-    """The parse cache of the output folder: files unchanged since an earlier build are not read again."""
-    from .cache import FOLDER, Reader
-
-    return Reader(config.out / FOLDER)
-
-
-def check(config: Config, strict: bool = False, progress: Progress | None = None, loaded: Loaded | None = None,
-          period: Period | None = None, reader=None, before: Checked | None = None) -> Checked:
-    """Load and validate the sheets of the config's data folder (for the config's period, or the one given).
-    `before`: the same sheets as checked for another period, whose checks that do not read the period end stand."""
-    end = (period or config.period).end
-    if before is not None:
-        checked = before.at(end)
-    else:
-        loaded = loaded or read_sheets(config.data, progress, reader, config.intake)
-        if progress:
-            progress.stage("validate")
-        checked = validate(loaded, end, set(config.scopes))
-    if not config.sections.displacement:
-        checked.findings = _displacement_not_required(checked.findings, checked.settled.sheets)
-    from .narrative import unfinished
-
-    checked.findings.extend(unfinished(config, period or config.period))
-    if strict:
-        checked.findings = checked.findings.strict()
-    return checked
-
-
-def _displacement_not_required(findings: Findings, sheets: dict) -> Findings:
-    """A programme without displacement figures (`sections.displacement = false`) is not told, every month, that
-    its displacement sheet is missing or empty."""
-    sheet = sheets.get("displacement")
-    parts = {(part.file, part.sheet) for part in (sheet.parts or [sheet])} if sheet is not None else set()
-    kept = [f for f in findings if not (f.code == Code.CP003.name and f.parameters.get("table") == "displacement")
-            and not (f.code == Code.CP005.name and (f.file, f.sheet) in parts)]
-    return Findings(kept)
-
-
-def sources(checked: Checked) -> list[str]:
-    return [f"{file} ({sheet})" if sheet else file for parts in checked.sources.values() for file, sheet in parts]
 
 
 def _ours(name: str) -> bool:
@@ -295,7 +221,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
                 return Outcome(config, None, Findings(), folder=config.out if all_periods else config.out / str(config.period),
                                up_to_date=done["built"], seconds=time.monotonic() - started,
                                periods=[Period.parse(p) for p in done.get("periods", [])])
-        reader = _cache_reader(config)
+        reader = cache_reader(config)
         loaded = read_sheets(config.data, progress, reader, config.intake)
         found = manifest.as_read(found, loaded.digests)
         checked = check(config, strict, progress, loaded)
@@ -397,32 +323,6 @@ def build_all(config: Config, **options) -> Outcome:
     """Build every period of a kind (`every`: month, quarter, half, year) that has data, up to the config's
     period, one folder each, and the index: the build over many periods."""
     return build(config, all_periods=True, **options)
-
-
-def _dates(checked: Checked) -> pd.Series:
-    return pd.concat([checked.forums["established_on"], checked.activities["start_date"],
-                      checked.displacement["as_of"]]).dropna()
-
-
-def project_from(checked: Checked, period: Period) -> Period:
-    """The project period with its first month found: that of the earliest forum, activity or figure by its end
-    (its own last month when the sheets have none). Any other period is returned as it is."""
-    if period.kind != "project":
-        return period
-    dates = _dates(checked)
-    dates = dates[dates <= pd.Timestamp(period.end)]
-    first = dates.min().date() if len(dates) else period.end
-    return dataclasses.replace(period, since=first.replace(day=1))
-
-
-def periods_with_data(checked: Checked, last: Period, every: str = "month") -> list[Period]:
-    """The periods of a kind (months, quarters, half-years or years), up to `last`, in which a forum was
-    established, an activity began or a figure is dated."""
-    dates = _dates(checked)
-    dates = dates[dates <= pd.Timestamp(last.end)]
-    months = sorted(set(zip(dates.dt.year, dates.dt.month)))
-    periods = [Period(int(year), int(month)).containing(every) for year, month in months]
-    return list(dict.fromkeys(periods))
 
 
 def _own_words(config: Config, period: Period, found: dict[str, str]) -> tuple[Config, dict[str, str]]:

@@ -223,7 +223,7 @@ def validate(config_path, data, period, strict, as_json, lang):
     """Check the sheets and list every finding; write nothing."""
     from .libraries import settle
     settle("pandas")
-    from .build import check
+    from .check import check
     config = _load_config(config_path, data, period)
     language = _language(lang, config)
     findings = check(config, strict).findings
@@ -250,7 +250,7 @@ def figures(config_path, data, period, as_json, lang):
     """Compute the period's figures and print them (a table, or JSON)."""
     from .libraries import settle
     settle("pandas")
-    from .build import check, project_from
+    from .check import check, project_from
     from .figures import compute
     config = _load_config(config_path, data, period)
     checked = check(config)
@@ -307,7 +307,7 @@ def explain(config_path, data, period, out, key, csv_path, lang):
     """
     from .libraries import settle
     settle("pandas")
-    from .build import check, project_from
+    from .check import check, project_from
     from .explain import explain as explained, label
     from .figures import compute
     config = _load_config(config_path, data, period, out)

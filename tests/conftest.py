@@ -156,7 +156,7 @@ def outcome(folder: Path):
     when the sheets have errors)."""
     import json
 
-    from cpreport.build import check
+    from cpreport.check import check
     from cpreport.config import load_config
     from cpreport.figures import compute
 

@@ -31,7 +31,7 @@ def description(markup) -> str:
 @pytest.fixture(scope="module")
 def sample_breakdowns():
     from conftest import SAMPLE
-    from cpreport.build import check
+    from cpreport.check import check
     from cpreport.config import load_config
 
     config = load_config(SAMPLE / "cpreport.toml")

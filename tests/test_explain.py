@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from cpreport.build import check
+from cpreport.check import check
 from cpreport.config import load_config
 from cpreport.explain import explain, total_of
 from cpreport.figures import compute

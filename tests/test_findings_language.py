@@ -270,7 +270,7 @@ def test_the_findings_outputs_of_a_broken_data_set_pass_the_arabic_lint(broken, 
 
 
 def test_validation_html_is_bilingual_with_counts_severities_and_the_period_in_words(broken, tmp_path):
-    from cpreport.build import findings_files
+    from cpreport.pages import findings_files
     from cpreport.config import load_config
 
     config = load_config(config_for(tmp_path, broken))

@@ -131,7 +131,7 @@ def test_one_wrong_column_on_100000_rows_is_one_finding_and_small_files(tmp_path
     files that do not grow with the rows (the cost itself is measured in benchmarks/run.py)."""
     from openpyxl import load_workbook
 
-    from cpreport.build import check
+    from cpreport.check import check
     from cpreport.config import load_config
     from cpreport.pages import findings_files
 
@@ -162,7 +162,7 @@ def test_one_wrong_column_on_100000_rows_is_one_finding_and_small_files(tmp_path
 
 
 def test_many_different_wrong_values_are_twenty_findings_and_one_for_the_rest(tmp_path):
-    from cpreport.build import check
+    from cpreport.check import check
     from cpreport.config import load_config
 
     forums(tmp_path, 0, "")
@@ -194,7 +194,7 @@ def test_a_time_that_is_no_time_of_day_is_not_a_date(tmp_path):
 
 
 def test_a_full_width_look_alike_id_is_a_duplicate(tmp_path):
-    from cpreport.build import check
+    from cpreport.check import check
     from cpreport.config import load_config
 
     (tmp_path / "activities.csv").write_text(
@@ -359,7 +359,8 @@ def test_the_annotated_copy_of_a_long_csv_holds_the_rows_its_findings_mark(tmp_p
     from openpyxl import load_workbook
 
     from cpreport.annotate import ROWS_COPIED, ROWS_MARKED
-    from cpreport.build import check, findings_files
+    from cpreport.check import check
+    from cpreport.pages import findings_files
     from cpreport.config import load_config
 
     rows = ROWS_COPIED + 3000

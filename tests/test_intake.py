@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from cpreport.build import check
+from cpreport.check import check
 from cpreport.config import load_config
 from cpreport.contract import TABLES, fold
 from cpreport.errors import ConfigError
@@ -307,7 +307,7 @@ def test_nothing_in_the_data_folder_is_left_out_without_a_finding(tmp_path):
 
 
 def test_annotated_copies_of_office_files_keep_their_folder_in_their_name(tmp_path):
-    from cpreport.build import findings_files
+    from cpreport.pages import findings_files
 
     activities = sample_activities()
     broken = activities.iloc[10:].copy()
@@ -392,7 +392,7 @@ def test_a_hidden_sheet_is_named_and_never_counted(tmp_path, expected):
 
 @pytest.mark.parametrize("name", ["activities [Ninewa].csv", "activities: Anbar?.csv"])
 def test_a_csv_whose_name_no_sheet_may_bear_still_gets_its_annotated_copy(tmp_path, name):
-    from cpreport.build import findings_files
+    from cpreport.pages import findings_files
     from openpyxl import load_workbook
     import io
 

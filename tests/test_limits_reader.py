@@ -175,7 +175,7 @@ def test_a_real_workbook_of_20000_rows_reads_and_gives_the_figures_of_the_same_r
 
     from openpyxl import load_workbook
 
-    from cpreport.build import check
+    from cpreport.check import check
     from cpreport.config import load_config
     from cpreport.figures import compute
 

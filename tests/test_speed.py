@@ -28,11 +28,16 @@ def test_help_and_version_import_none_of_the_heavy_libraries():
 
 
 def test_reading_checking_and_computing_import_neither_the_renderer_nor_babel():
-    code = ("from cpreport.build import check\nfrom cpreport.config import load_config\n"
+    code = ("from cpreport.check import check\nfrom cpreport.config import load_config\n"
             "from cpreport.figures import compute\n"
             f"config = load_config({str(ROOT / 'sample_data' / 'cpreport.toml')!r})\n"
             "compute(check(config), config.period, config.highlights)")
     assert not {"babel", "jinja2", "weasyprint"} & set(_imported(code))
+    # Nor the modules that render and write a build's folders: `cpreport validate` pays for none of them.
+    written = ("cpreport.pages", "cpreport.write", "cpreport.index", "cpreport.revisions", "cpreport.build")
+    probe = f"import sys\n{code}\nprint(sorted(set(sys.modules) & set({written!r})))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_importing_and_rendering_leave_the_collector_as_they_found_it():
@@ -79,7 +84,7 @@ def _harness():
 
 
 def test_the_report_is_the_same_size_from_ten_times_the_activities(tmp_path):
-    from cpreport.build import sources
+    from cpreport.check import sources
     from cpreport.config import load_config
     from cpreport.figures import compute
     from cpreport.load import load
