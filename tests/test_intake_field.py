@@ -297,7 +297,9 @@ def test_formulas_whose_results_were_never_saved_are_said_never_read_as_empty_in
     ('<c r="F3"><f t="shared" si="0"/></c>', True),
     ('<c r="F4" t="str"><f>A4</f><v></v></c>', True),
     ('<c r="F5" t="str"><f>A5</f><v>x</v></c>', False),
-    ('<c r="F6"><v>3</v></c>', False)])
+    ('<c r="F6"><v>3</v></c>', False),
+    ('<c r="F7"><f\n>A7</f></c>', True),
+    ('<c r="F8"><f/></c>', True)])
 def test_a_formula_cell_is_told_from_its_saved_result(cell, unsaved):
     from cpreport.load.xlsx import Held, Texts
 

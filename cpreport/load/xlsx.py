@@ -150,7 +150,7 @@ class Held:
                 low, high = (m.group(1) if (m := span.search(tag)) else None for span in COLUMN_SPAN)
                 if low and high and int(high) - int(low) < 16384:
                     self.hidden_columns = (self.hidden_columns or set()) | set(range(int(low), int(high) + 1))
-        if b"<f" in piece:
+        if tags.formulas:
             unsaved = UNSAVED_FORMULA.findall(piece)
             if unsaved and self.first_unsaved is None:
                 self.first_unsaved = (unsaved[0][0].decode("ascii").upper(), int(unsaved[0][1]))
@@ -167,6 +167,7 @@ class Tags:
     rows: int  # the rows of the piece (<row ...>)
     numbers: object  # the row numbers they give, as a NumPy array
     odd: bool  # a row or a cell placed otherwise than <row r="12" and <c r="AB12" first (or not at all)
+    formulas: bool  # whether the piece holds a formula (<f>, <f .../>)
 
 
 def _tags(piece: bytes) -> Tags:
@@ -179,7 +180,7 @@ def _tags(piece: bytes) -> Tags:
     data = np.frombuffer(piece + b"\0" * 16, np.uint8)
     at = np.flatnonzero(data[:len(piece)] == 60)
     if not len(at):
-        return Tags(len(piece), 1, 0, np.zeros(0, np.int64), False)
+        return Tags(len(piece), 1, 0, np.zeros(0, np.int64), False, False)
     inner = int(np.diff(at).max()) if len(at) > 1 else 0
     longest = max(int(at[0]), len(piece) - int(at[-1]), inner)
     ends = np.frombuffer(ENDS, np.uint8)
@@ -195,7 +196,9 @@ def _tags(piece: bytes) -> Tags:
     columns, letters = _number(data, placed + 6, 3, 64, 26, 0xDF)
     odd = len(numbered) < len(rows) or len(placed) < len(cells) or bool((digits > 7).any() or (letters > 3).any())
     widest = int(columns.max()) if len(columns) else 1
-    return Tags(longest, widest, len(rows), numbers, odd)
+    # Told from the '<' already found: searching the piece's bytes for "<f" took 5 ms of each 4 MB piece.
+    formulas = bool(np.isin(data[at[data[at + 1] == ord("f")] + 2], ends, invert=True).any())
+    return Tags(longest, widest, len(rows), numbers, odd, formulas)
 
 
 def _number(data, where, most: int, zero: int, base: int, mask: int = 0xFF):
