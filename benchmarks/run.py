@@ -513,6 +513,9 @@ def main() -> None:
                 else:
                     table.add(label, f"  {stage} (in-process)", seconds)
             out = root / f"n{n}" / f"out-{kind}"
+            # Every run's builds begin from an empty output folder: the reports an earlier run published (of other
+            # displacement figures, or of an earlier data set) would make this run's builds restate them.
+            shutil.rmtree(out, ignore_errors=True)
             build = cli + ["build", "--config", config, "--quiet"]
             no_cache = lambda: shutil.rmtree(out / ".cpreport" / "cache", ignore_errors=True)  # noqa: E731
             process(build + ["--force"], 1, no_cache)  # the report whose HTML the floor renders
