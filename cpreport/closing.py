@@ -70,11 +70,11 @@ def narratives_used(say, narratives: dict[str, dict[str, str]]) -> str:
         groups.setdefault(tuple(files.values()), []).append(period)
     if not groups or list(groups) == [()]:
         return ""
-    separator = "، " if say.arabic else ", "
+    separator = say.pgettext("between the items of a list", ", ")
     if len(groups) == 1:
         said = separator.join(next(iter(groups)))
     else:
-        said = ("؛ " if say.arabic else "; ").join(
+        said = say.pgettext("between the groups of a list", "; ").join(
             say.gettext("%(files)s for %(periods)s") % {"files": separator.join(files) or say.gettext("none"),
                                                          "periods": periods(say, keys)}
             for files, keys in groups.items())
@@ -85,7 +85,7 @@ def details(say, narratives: dict[str, dict[str, str]], left: list, kept: list) 
     """The end of a build's closing line: the narrative files used, the periods left or kept as they were."""
     used = narratives_used(say, narratives)
     words = f" ({used})" if used else ""
-    separator = "؛ " if say.arabic else "; "
+    separator = say.pgettext("between the groups of a list", "; ")
     if left:
         words += separator + say.gettext("approved and unchanged, so left as they are: %(periods)s") % {
             "periods": periods(say, left)}

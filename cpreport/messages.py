@@ -89,6 +89,10 @@ class Saying:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.catalog.ngettext(singular, plural, n)
 
+    def pgettext(self, context: str, message: str) -> str:
+        """A short message whose meaning its context gives (a list's separator, say)."""
+        return self.catalog.pgettext(context, message)
+
     def format(self, text: str, words: dict) -> str:
         if self.style == "html":
             return Markup(text) % words
