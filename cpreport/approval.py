@@ -12,6 +12,7 @@ from .check import check, read_sheets
 from .index import index_page, now as built_at, write_index
 from .config import Config, Period
 from .errors import CpreportError
+from .said import Said
 from .figures import compute
 from .log import Progress
 from .write import build_lock
@@ -26,13 +27,14 @@ def approve(config: Config, period: Period, by: str, progress: Progress | None =
     started = time.monotonic()
     by = " ".join(str(by).split())
     if not by:
-        raise NotApprovable("Say who approves the report: --by \"Name\".")
+        raise NotApprovable(Said("Say who approves the report: --by \"Name\"."))
     folder = config.out / str(period)
     with build_lock(config.out, 0, progress.say if progress else None):
         published = revisions.read_json(folder / revisions.FIGURES)
         if not published:
-            raise NotApprovable(f"There is no report for {period} in {config.out}: build it (cpreport build --period "
-                                f"{period}), read it, then approve it.")
+            raise NotApprovable(Said("There is no report for %(period)s in %(folder)s: build it (cpreport build "
+                                     "--period %(period)s), read it, then approve it.", period=period,
+                                     folder=config.out))
         already = revisions.read_json(folder / revisions.APPROVAL)
         if already:
             return Outcome(config, None, _no_findings(), folder=folder,
@@ -47,10 +49,11 @@ def approve(config: Config, period: Period, by: str, progress: Progress | None =
         changes = revisions.compare(str(period), published.get("figures") or {},
                                     revisions.read_json(folder / revisions.ROWS), now, revisions.row_digests(checked))
         if changes:
-            lines = "\n".join(f"  - {c.key}: in the report {c.published:,}, now {c.now:,} ({c.rows_said()})"
-                              for c in changes)
-            raise NotApprovable(f"The sheets now give other figures for {period} than its report in {folder}:\n"
-                                f"{lines}\nBuild it again (cpreport build --period {period}), read it, then approve it.")
+            lines = "\n".join(f"  - {c.key}: {c.published:,} -> {c.now:,} ({c.rows_said()})" for c in changes)
+            raise NotApprovable(Said("The sheets now give other figures for %(period)s than its report in %(folder)s "
+                                     "(in the report -> now):\n%(changes)s\nBuild it again (cpreport build --period "
+                                     "%(period)s), read it, then approve it.", period=period, folder=folder,
+                                     changes=lines))
         index_page(config, [str(period)])  # a template that fails, fails before the report is replaced
         outcome.figures, outcome.folder = _report(config, checked, period, found, progress, [],
                                                   approval={"by": by, "approved": built_at()})

@@ -14,6 +14,7 @@ from .config import Config, Period, Text
 from . import pages
 from .check import cache_reader, check, periods_with_data, project_from, read_sheets, sources
 from .errors import ApprovedPeriodChanged, Interrupted, InvalidData
+from .said import Said
 from .figures import Figures, computed
 from .index import index_page, now, write_index
 from .findings import Code, Findings, finding
@@ -107,8 +108,8 @@ def _saying_what_was_replaced(swapped: list[str]):
     except KeyboardInterrupt:
         if not swapped:
             raise
-        raise Interrupted(f"Interrupted (Ctrl-C) after the report for {', '.join(swapped)} was put in place; "
-                          "the index of periods may not list it yet, so build again.") from None
+        raise Interrupted(Said("Interrupted (Ctrl-C) after the report for %(periods)s was put in place; the index of "
+                               "periods may not list it yet, so build again.", periods=", ".join(swapped))) from None
 
 
 def _page(config: Config, checked: Checked, period: Period, found: dict[str, str], digests: dict,

@@ -9,12 +9,14 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .said import Said
 
-def unknown_key(key: str, known, problems: list[str]) -> None:
+
+def unknown_key(key: str, known, problems: list) -> None:
     """Add a problem saying `key` is not known, with the nearest of `known` when one is close."""
     close = difflib.get_close_matches(key, list(known), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    problems.append(f"unknown key '{key}'{hint}")
+    problems.append(Said("unknown key '%(key)s'; did you mean '%(near)s'?", key=key, near=close[0]) if close
+                    else Said("unknown key '%(key)s'", key=key))
 
 
 UNSET = object()  # what a check returns when the key gives the build no value
@@ -29,7 +31,7 @@ class Checking:
     root: Path
     outside: dict[str, str]
     values: dict
-    problems: list[str]
+    problems: list  # of Said (cpreport.said)
 
     def base(self, key: str) -> Path:
         return Path.cwd() if key in self.outside else self.root

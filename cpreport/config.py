@@ -10,6 +10,7 @@ from pathlib import Path
 from .contract import Intake
 from .decoding import read_text
 from .errors import ConfigError
+from .said import Said
 from .options import (DEFAULT_FORMATS, LANGUAGES, MESSAGE_LANGUAGES, OPTIONS, PDF_VARIANTS, Charts, Checking, Highlight, Indicator,
                       Sections, Scope, Text, check_key, logo_type)
 from .periods import MONTHS_IN, PERIOD_FORMS, PERIOD_KINDS, Period  # noqa: F401 - the config's period, as before
@@ -80,24 +81,26 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
     Options left at None keep the file's value. Every problem is collected and raised in one ConfigError.
     """
     environ = os.environ if environ is None else environ
-    problems: list[str] = []
+    problems: list[Said] = []
     config_path = Path(path) if path else Path(DEFAULT_CONFIG)
     raw: dict = {}
     if config_path.is_file():
         try:
             raw = tomllib.loads(read_text(config_path))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ConfigError(f"the file is not valid TOML: {error}", config_path) from None
+            raise ConfigError(Said("the file is not valid TOML: %(error)s", error=error), config_path) from None
         except RecursionError:
             # Arrays or tables nested thousands deep: the TOML reader recurses once per level.
-            raise ConfigError("the file nests arrays or tables too deeply to be a cpreport config", config_path) from None
+            raise ConfigError(Said("the file nests arrays or tables too deeply to be a cpreport config"),
+                              config_path) from None
         config_path = config_path.resolve()
         root = config_path.parent
     elif path:
-        raise ConfigError(f"the config file {config_path} does not exist (run `cpreport init` to make one)")
+        raise ConfigError(Said("the config file %(path)s does not exist (run `cpreport init` to make one)",
+                               path=config_path))
     elif data is None and "CPREPORT_DATA" not in environ:
-        raise ConfigError(f"there is no {DEFAULT_CONFIG} in {Path.cwd()}: give --config FILE (or --data FOLDER), "
-                          "or make a project here with `cpreport init`")
+        raise ConfigError(Said("there is no %(file)s in %(folder)s: give --config FILE (or --data FOLDER), or make a "
+                               "project here with `cpreport init`", file=DEFAULT_CONFIG, folder=Path.cwd()))
     else:
         config_path, root = None, Path.cwd()
 
@@ -125,7 +128,8 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
             check_key(key, value, checking)
         finally:
             if key in outside:
-                problems[before:] = [f"{problem} (given by {outside[key]})" for problem in problems[before:]]
+                problems[before:] = [Said("%(problem)s (given by %(option)s)", problem=problem, option=outside[key])
+                                     for problem in problems[before:]]
             else:
                 from_file += len(problems) - before
 
@@ -151,9 +155,12 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
         home = None
     out, data = Path(values["out"]).resolve(), Path(values["data"]).resolve()
     if out in (Path("/").resolve(), home, data):
-        where = "the data folder" if out == data else str(out)
-        problems.append(f"'out' cannot be {where}: give a folder of its own for the reports, "
-                        f"such as {data / 'out'}" + (f" (given by {outside['out']})" if "out" in outside else ""))
+        problem = (Said("'out' cannot be the data folder: give a folder of its own for the reports, such as "
+                        "%(example)s", example=data / "out") if out == data else
+                   Said("'out' cannot be %(folder)s: give a folder of its own for the reports, such as %(example)s",
+                        folder=out, example=data / "out"))
+        problems.append(Said("%(problem)s (given by %(option)s)", problem=problem, option=outside["out"])
+                        if "out" in outside else problem)
         from_file += "out" not in outside
     if problems:
         raise ConfigError(problems, config_path if from_file else None)

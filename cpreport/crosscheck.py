@@ -6,6 +6,7 @@ from collections import Counter
 from decimal import Decimal
 
 from .errors import FiguresDisagree
+from .said import Said
 from .wording import said_numbers
 
 ARTICLE = re.compile(r'<article\b[^>]*\blang="(\w+)"[^>]*>(.*?)</article>', re.S)
@@ -41,7 +42,8 @@ def check_halves(html: str, languages=("en", "ar")) -> None:
     for name in sorted(first.keys() | second.keys()):
         one, other = Counter(first.get(name, [])), Counter(second.get(name, []))
         if one != other:
-            problems.append(f"the '{name}' paragraph states {_said((one - other).elements())} in "
-                            f"{languages[0]} but {_said((other - one).elements())} in {languages[1]}")
+            problems.append(Said("the '%(paragraph)s' paragraph states %(one)s in %(first)s but %(other)s in "
+                                 "%(second)s", paragraph=name, one=_said((one - other).elements()), first=languages[0],
+                                 other=_said((other - one).elements()), second=languages[1]))
     if problems:
         raise FiguresDisagree(problems)

@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass, field
 
 from .i18n import N_
+from .said import worded
 
 # Python package -> module it is imported as.
 PACKAGES = {"click": "click", "pandas": "pandas", "openpyxl": "openpyxl", "python-calamine": "python_calamine",
@@ -27,7 +28,9 @@ class Check:
 
     def said(self, say) -> tuple[str, str, str]:
         """The check's name, what was found and how to fix it, in the language of `say` (cpreport.messages)."""
-        words = {k: say.number(v) if isinstance(v, int) else v for k, v in self.words.items()}
+        words = {k: say.number(v) if isinstance(v, int) else
+                 "; ".join(worded(p, say) for p in v) if isinstance(v, tuple) else worded(v, say)
+                 for k, v in self.words.items()}
         return (say.gettext(self.name), say.gettext(self.detail) % words if self.detail else "",
                 say.gettext(self.fix) % words if self.fix else "")
 
@@ -89,7 +92,7 @@ def _config(path: str | None):
     except ConfigError as error:
         return None, Check(N_("Config"), False, "%(problems)s",
                            N_("Correct cpreport.toml as said (see the README's table of keys)."),
-                           {"problems": "; ".join(error.problems)})
+                           {"problems": tuple(error.problems)})
     if config.path:
         return config, Check(N_("Config"), True, "%(path)s", words={"path": str(config.path)})
     return config, Check(N_("Config"), True, N_("no cpreport.toml: defaults, data in the current folder"))

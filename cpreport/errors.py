@@ -1,6 +1,8 @@
 """The exceptions cpreport raises; each carries the exit code the CLI ends with."""
 from __future__ import annotations
 
+from .said import Said
+
 # Exit codes, documented in the README and in `cpreport --help`.
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_LOCKED = 0, 1, 2, 3, 4
 EXIT_DISAGREE = 5
@@ -14,12 +16,19 @@ class CpreportError(Exception):
 
     exit_code = EXIT_USAGE
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message):
+        # message: text, or a Said (cpreport.said) that the terminal words in the language asked.
+        super().__init__(str(message))
+        self.said = message
+        self.message = str(message)
 
     def format_message(self) -> str:
         return self.message
+
+    def worded(self, say) -> str:
+        """The message in say's language (messages.Saying): a Said is worded, text is shown as raised."""
+        from .said import worded
+        return worded(self.said, say)
 
     def __reduce__(self):
         # Raised in a worker process that renders a period, it is sent to the build whole, whatever its __init__.
@@ -38,17 +47,19 @@ class ConfigError(CpreportError):
 
     exit_code = EXIT_USAGE
 
-    def __init__(self, problems: list[str] | str, path: object = None):
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
+    def __init__(self, problems, path: object = None):
+        # problems: a Said or text, or a list of them (cpreport.said).
+        self.problems = list(problems) if isinstance(problems, (list, tuple)) else [problems]
         self.path = path
         where = f" in {path}" if path else ""
         n = len(self.problems)
-        # English for the log; the terminal words the heading in the language asked (cpreport.closing).
+        # English for the log; the terminal words it in the language asked (cpreport.closing).
         super().__init__(f"The configuration has {n} {'problem' if n == 1 else 'problems'}{where}:\n{self.lines()}")
 
-    def lines(self) -> str:
-        """The problems, one line each, as the M&E lead who edits the config reads them."""
-        return "\n".join(f"  - {p}" for p in self.problems)
+    def lines(self, say=None) -> str:
+        """The problems, one line each, in say's language (English without one)."""
+        from .said import worded
+        return "\n".join(f"  - {worded(p, say)}" for p in self.problems)
 
 
 class UnknownFigure(CpreportError):
@@ -89,11 +100,16 @@ class FiguresDisagree(CpreportError):
 
     exit_code = EXIT_DISAGREE
 
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"The English and Arabic halves of the report state different figures, so no report was "
-                         f"written (check the templates, e.g. an override in the config's templates folder):\n{lines}")
+    HEADING = Said("The English and Arabic halves of the report state different figures, so no report was written "
+                   "(check the templates, e.g. an override in the config's templates folder):")
+
+    def __init__(self, problems: list):
+        self.problems = list(problems)  # each a Said
+        super().__init__(self.worded(None))
+
+    def worded(self, say) -> str:
+        from .said import worded
+        return "\n".join([worded(self.HEADING, say), *(f"  - {worded(p, say)}" for p in self.problems)])
 
 
 class ApprovedPeriodChanged(CpreportError):
@@ -108,7 +124,7 @@ class Interrupted(CpreportError):
     exit_code = EXIT_INTERRUPTED
     # Before a report was swapped in (a build that got further says so itself): every file is written beside its
     # old one and moved into place whole, so nothing was changed.
-    NOTHING_CHANGED = "Interrupted (Ctrl-C): no report was changed; the last good one is left in place."
+    NOTHING_CHANGED = Said("Interrupted (Ctrl-C): no report was changed; the last good one is left in place.")
 
 
 class Unexpected(CpreportError):

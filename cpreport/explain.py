@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from .contract import CHOICES, PARTICIPANT_GROUPS, governorates
 from .errors import UnknownFigure
+from .said import Said
 from .figures import Figure, Figures
 from .i18n import translations
 from .load.sheets import PART_STRIDE, ROW
@@ -163,8 +164,11 @@ def explain(checked: Checked, figures: Figures, key: str, language: str = "en") 
     if key not in figures.items:
         near = difflib.get_close_matches(key, figures.items, n=3, cutoff=0.5) or \
             [k for k in figures.items if k.startswith(re.split(r"[.]", key)[0])][:3]
-        hint = f" Did you mean {', '.join(near)}?" if near else ""
-        raise UnknownFigure(f"There is no figure '{key}' for {figures.period}.{hint} `cpreport explain` lists them all.")
+        raise UnknownFigure(
+            Said("There is no figure '%(key)s' for %(period)s. Did you mean %(near)s? `cpreport explain` lists them "
+                 "all.", key=key, period=figures.period, near=tuple(near)) if near else
+            Said("There is no figure '%(key)s' for %(period)s. `cpreport explain` lists them all.", key=key,
+                 period=figures.period))
     figure = figures.items[key]
     return Explanation(key, figure, label(key, language), _rule(key, figures, language),
                        _rows(key, figure, checked, language))

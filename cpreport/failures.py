@@ -7,6 +7,7 @@ import errno
 import click
 
 from .errors import CpreportError, InvalidData
+from .said import Said
 
 LANGUAGE = "cpreport.language"  # the language asked, kept in the context for the messages of errors
 
@@ -31,12 +32,12 @@ def _worded(error: CpreportError, language: str) -> str:
     if isinstance(error, BuildLocked) and error.folder is not None:
         return said(language, lambda say: closing.locked(say, out=error.folder, holder=error.holder))
     if isinstance(error, ConfigError):
-        return said(language, lambda say: closing.config_problems(say, problems=error.problems, path=error.path)) \
-            + "\n" + error.lines()
+        return said(language, lambda say: closing.config_problems(say, problems=error.problems, path=error.path)
+                    + "\n" + error.lines(say))
     if isinstance(error, InvalidData) and error.findings is not None and error.folder is not None:
         return said(language, lambda say: closing.sheets_have_errors(say, errors=error.findings.errors,
                                                                        folder=error.folder))
-    return error.format_message()
+    return said(language, error.worded)
 
 
 class Shown(click.ClickException):
@@ -89,9 +90,12 @@ class Commands(click.Group):
             # screen has one line; the log has where it happened too.
             from .errors import EnvironmentProblem
             _logged("stopped: a file or folder could not be used")
-            where = f" ({error.filename})" if error.filename else ""
-            raise EnvironmentProblem(f"{error.strerror or error}{where}. Check the folder, the disk and your "
-                                     "access to them, then run again.") from None
+            problem = error.strerror or str(error)  # the system's own words
+            raise EnvironmentProblem(
+                Said("%(problem)s (%(file)s). Check the folder, the disk and your access to them, then run again.",
+                     problem=problem, file=error.filename) if error.filename else
+                Said("%(problem)s. Check the folder, the disk and your access to them, then run again.",
+                     problem=problem)) from None
         except Exception as error:
             raise self._unexpected(error) from None
 
@@ -101,9 +105,13 @@ class Commands(click.Group):
         from .errors import Unexpected
 
         logged = _logged("unexpected failure")
-        details = f"; the details are in {logged}" if logged else ""
-        return Unexpected(f"cpreport stopped on a problem it did not foresee ({type(error).__name__}: "
-                          f"{error}){details}. The last good report is left in place; please report this.")
+        problem = f"{type(error).__name__}: {error}"
+        if logged:
+            return Unexpected(Said("cpreport stopped on a problem it did not foresee (%(problem)s); the details are "
+                                   "in %(log)s. The last good report is left in place; please report this.",
+                                   problem=problem, log=logged))
+        return Unexpected(Said("cpreport stopped on a problem it did not foresee (%(problem)s). The last good report "
+                               "is left in place; please report this.", problem=problem))
 
 
 # What the machine or the shared drive says when a file or folder cannot be used; an OSError that names no file

@@ -16,9 +16,9 @@ DOMAIN = "cpreport"
 SOURCE_LANGUAGE = "en"
 # Functions whose string arguments are messages: Jinja's i18n names, `N_` for a message declared in a table and
 # worded where it is shown (labels, the findings' messages), and `arabic` for the Arabic lines of pages that are
-# otherwise English (the findings page, the footer).
+# otherwise English (the findings page, the footer); `Said` for a message as data (cpreport.said).
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "arabic": None, "N_": None,
-            "pgettext": ((1, "c"), 2)}
+            "pgettext": ((1, "c"), 2), "Said": None}
 
 
 @functools.cache

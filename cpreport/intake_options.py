@@ -10,10 +10,11 @@ import codecs
 import difflib
 
 from .checking import Option, unknown_key
+from .said import Said
 from .contract import CHOICES, GOVERNORATE, CHOICE, TABLES, FileOptions, choice_lookup, fold, fold_path, match_governorate
 
 
-def _table_and_column(key: str, table: str, column: str | None, problems: list[str]):
+def _table_and_column(key: str, table: str, column: str | None, problems: list):
     """The contract's table (and column) a [columns] or [values] key names, or a problem naming the nearest."""
     if table not in TABLES:
         unknown_key(f"{key}.{table}", [f"{key}.{t}" for t in TABLES], problems)
@@ -49,7 +50,8 @@ class Columns(Option):
         problems = checking.problems
         found: dict = {}
         if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-            problems.append("'columns' must be tables of headers, e.g. [columns.activities] with participants = \"Total\"")
+            problems.append(Said("'columns' must be tables of headers, e.g. [columns.activities] with participants = "
+                                 "\"Total\""))
             return found
         for table_name, mapping in value.items():
             if _table_and_column("columns", table_name, None, problems)[0] is None:
@@ -60,13 +62,15 @@ class Columns(Option):
                     continue
                 headers = [headers] if isinstance(headers, str) else headers
                 if not isinstance(headers, list) or not headers or not all(isinstance(h, str) and fold(h) for h in headers):
-                    problems.append(f"'columns.{table_name}.{column_name}' must be a header, or a list of headers, as text")
+                    problems.append(Said("'columns.%(table)s.%(column)s' must be a header, or a list of headers, as text",
+                                         table=table_name, column=column_name))
                     continue
                 for header in headers:
                     other = next((c.name for c in table.columns if fold(header) in c.keys and c.name != column_name), None)
                     if other:
-                        problems.append(f"'columns.{table_name}.{column_name}': the header '{header}' is already "
-                                        f"read as '{other}'")
+                        problems.append(Said("'columns.%(table)s.%(column)s': the header '%(header)s' is already read "
+                                             "as '%(other)s'", table=table_name, column=column_name, header=header,
+                                             other=other))
                 found.setdefault(table_name, {})[column_name] = tuple(headers)
         return found
 
@@ -78,8 +82,8 @@ class Values(Option):
         problems = checking.problems
         found: dict = {}
         if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-            problems.append("'values' must be tables of values, e.g. [values.activities.type] with "
-                            "\"Awareness session\" = \"workshop\"")
+            problems.append(Said("'values' must be tables of values, e.g. [values.activities.type] with "
+                                 "\"Awareness session\" = \"workshop\""))
             return found
         for table_name, columns in value.items():
             if _table_and_column("values", table_name, None, problems)[0] is None:
@@ -89,20 +93,28 @@ class Values(Option):
                 if column is None:
                     continue
                 if not isinstance(mapping, dict):
-                    problems.append(f"'values.{table_name}.{column_name}' must be a table of \"as written\" = \"value\"")
+                    problems.append(Said("'values.%(table)s.%(column)s' must be a table of \"as written\" = \"value\"",
+                                         table=table_name, column=column_name))
                     continue
                 for written, meant in mapping.items():
                     canonical = _allowed_value(column, meant)
                     if canonical is None:
-                        allowed = (list(CHOICES[column.choices]) if column.kind == CHOICE else
-                                   ["a governorate's name or p-code"])
+                        where = {"table": table_name, "column": column_name, "value": meant}
+                        if column.kind != CHOICE:
+                            problems.append(Said("'values.%(table)s.%(column)s': '%(value)s' is not an allowed value of "
+                                                 "'%(column)s'; give a governorate's name or p-code", **where))
+                            continue
+                        allowed = list(CHOICES[column.choices])
                         close = difflib.get_close_matches(str(meant), allowed, n=1)
-                        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
-                        problems.append(f"'values.{table_name}.{column_name}': '{meant}' is not an allowed value of "
-                                        f"'{column_name}'{hint}")
+                        problems.append(Said("'values.%(table)s.%(column)s': '%(value)s' is not an allowed value of "
+                                             "'%(column)s'; did you mean '%(near)s'?", **where, near=close[0]) if close
+                                        else Said("'values.%(table)s.%(column)s': '%(value)s' is not an allowed value of "
+                                                  "'%(column)s'; allowed: %(allowed)s", **where,
+                                                  allowed=", ".join(allowed)))
                         continue
                     if not fold(written):
-                        problems.append(f"'values.{table_name}.{column_name}': the value as written must not be empty")
+                        problems.append(Said("'values.%(table)s.%(column)s': the value as written must not be empty",
+                                             table=table_name, column=column_name))
                         continue
                     found.setdefault(table_name, {}).setdefault(column_name, {})[fold(written)] = canonical
         return found
@@ -115,8 +127,8 @@ class Files(Option):
         problems = checking.problems
         found: dict = {}
         if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-            problems.append("'files' must be tables of options, e.g. [files.\"anbar/activities.csv\"] with "
-                            "encoding = \"cp1256\"")
+            problems.append(Said("'files' must be tables of options, e.g. [files.\"anbar/activities.csv\"] with "
+                                 "encoding = \"cp1256\""))
             return found
         for name, options in value.items():
             checked: dict = {}
@@ -124,22 +136,24 @@ class Files(Option):
                 if option not in FILE_OPTIONS:
                     unknown_key(f"files.{name}.{option}", [f"files.{name}.{o}" for o in FILE_OPTIONS], problems)
                 elif not isinstance(setting, FILE_OPTIONS[option]) or isinstance(setting, bool):
-                    problems.append(f"'files.{name}.{option}' must be {'a whole number' if FILE_OPTIONS[option] is int else 'text'}")
+                    problems.append(Said("'files.%(file)s.%(option)s' must be a whole number", file=name, option=option)
+                                    if FILE_OPTIONS[option] is int else
+                                    Said("'files.%(file)s.%(option)s' must be text", file=name, option=option))
                 else:
                     checked[option] = setting
             if "encoding" in checked:
                 try:
                     codecs.lookup(checked["encoding"])
                 except LookupError:
-                    problems.append(f"'files.{name}.encoding': '{checked.pop('encoding')}' is not an encoding; "
-                                    "use e.g. utf-8, cp1256 or utf-16")
+                    problems.append(Said("'files.%(file)s.encoding': '%(value)s' is not an encoding; use e.g. utf-8, "
+                                         "cp1256 or utf-16", file=name, value=checked.pop("encoding")))
             if "delimiter" in checked and checked["delimiter"] not in (",", ";", "\t", "|", "\\t", "tab"):
-                problems.append(f"'files.{name}.delimiter' must be \",\", \";\", \"|\" or \"\\t\" (tab)")
+                problems.append(Said("'files.%(file)s.delimiter' must be \",\", \";\", \"|\" or \"\\t\" (tab)", file=name))
                 checked.pop("delimiter")
             elif checked.get("delimiter") in ("\\t", "tab"):
                 checked["delimiter"] = "\t"
             if "header_row" in checked and not 1 <= checked["header_row"] <= 1000:
-                problems.append(f"'files.{name}.header_row' must be a row number from 1 to 1000")
+                problems.append(Said("'files.%(file)s.header_row' must be a row number from 1 to 1000", file=name))
                 checked.pop("header_row")
             if "table" in checked and checked["table"] not in TABLES:
                 unknown_key(f"files.{name}.table = '{checked.pop('table')}'", [f"files.{name}.table = '{t}'" for t in TABLES],
@@ -156,14 +170,15 @@ class FileLimits(Option):
         from .contract import LIMIT_KEYS, Limits
 
         if not isinstance(value, dict):
-            problems.append("'limits' must be a table such as [limits] cells = 50000000")
+            problems.append(Said("'limits' must be a table such as [limits] cells = 50000000"))
             return None
         given = {}
         for name, number in value.items():
             if name not in LIMIT_KEYS:
                 unknown_key(f"limits.{name}", [f"limits.{k}" for k in LIMIT_KEYS], problems)
             elif isinstance(number, bool) or not isinstance(number, int) or number < 1:
-                problems.append(f"'limits.{name}' must be a whole number above 0, not {number!r}")
+                problems.append(Said("'limits.%(key)s' must be a whole number above 0, not %(value)s", key=name,
+                                     value=repr(number)))
             else:
                 given[name] = number
         return Limits(**given)

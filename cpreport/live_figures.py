@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from .errors import ConfigError
+from .said import Said
 from .wording import ACCUSATIVE, GENITIVE, NOMINATIVE, Wording
 
 # ASCII only: a figure's key is English, and braces around Arabic words stay text.
@@ -50,23 +51,31 @@ def placeholders(text: str, figures, where: str, first_line: int = 1) -> list[Pl
     for match in PLACEHOLDER.finditer(text):
         key, form, case = match.group(1), (match.group(2) or "number").lower(), (match.group(3) or "").lower()
         line = first_line + text.count("\n", 0, match.start())
-        here = f"{where}, line {line}: {match.group(0)}"
+        here = Said("%(file)s, line %(line)s: %(placeholder)s", file=where, line=line, placeholder=match.group(0))
         if key not in figures:
             close = difflib.get_close_matches(key, list(figures.items), n=1, cutoff=0.5)
-            hint = f"; did you mean {{{close[0]}}}?" if close else "; `cpreport figures` lists the figures of the month"
-            raise ConfigError(f"{here} names no figure of {figures.period}{hint}")
+            raise ConfigError(
+                Said("%(where)s names no figure of %(period)s; did you mean {%(near)s}?", where=here,
+                     period=figures.period, near=close[0]) if close else
+                Said("%(where)s names no figure of %(period)s; `cpreport figures` lists the figures of the month",
+                     where=here, period=figures.period))
         if form not in FORMS:
             close = difflib.get_close_matches(form, FORMS, n=1)
-            hint = f"did you mean :{close[0]}? " if close else ""
-            raise ConfigError(f"{here}: '{form}' is not a way to say a figure; {hint}write {{{key}}}, "
-                              f"{{{key}:count}}, {{{key}:approx}} or {{{key}:date}}")
+            ways = f"{{{key}}}, {{{key}:count}}, {{{key}:approx}}", f"{{{key}:date}}"
+            raise ConfigError(
+                Said("%(where)s: '%(form)s' is not a way to say a figure; did you mean :%(near)s? write %(ways)s or "
+                     "%(last)s", where=here, form=form, near=close[0], ways=ways[0], last=ways[1]) if close else
+                Said("%(where)s: '%(form)s' is not a way to say a figure; write %(ways)s or %(last)s", where=here,
+                     form=form, ways=ways[0], last=ways[1]))
         if case and (form not in ("count", "approx") or case not in CASES):
-            raise ConfigError(f"{here}: '{case}' is not a case of {form}; after :count or :approx write "
-                              ":nom, :acc or :gen (Arabic grammar: subject, object, after a preposition)")
+            raise ConfigError(Said("%(where)s: '%(case)s' is not a case of %(form)s; after :count or :approx write "
+                                   ":nom, :acc or :gen (Arabic grammar: subject, object, after a preposition)",
+                                   where=here, case=case, form=form))
         if form == "count" and noun_of(key) is None:
-            raise ConfigError(f"{here}: this figure has no noun to be counted with; write {{{key}}}")
+            raise ConfigError(Said("%(where)s: this figure has no noun to be counted with; write %(plain)s",
+                                   where=here, plain=f"{{{key}}}"))
         if form == "date" and figures[key].as_of is None:
-            raise ConfigError(f"{here}: this figure has no as-of date")
+            raise ConfigError(Said("%(where)s: this figure has no as-of date", where=here))
         found.append(Placeholder(key, form, CASES.get(case, ""), line))
     return found
 

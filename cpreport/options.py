@@ -17,6 +17,7 @@ from .checking import UNSET, Checking, Option, unknown_key
 from .contract import CHOICES, fold
 from .intake_options import Columns, FileLimits, Files, Values
 from .periods import Period
+from .said import Said
 
 LANGUAGES = ("en", "ar")
 FORMATS = ("html", "pdf", "docx", "xlsx")
@@ -119,21 +120,22 @@ def logo_type(content: bytes) -> str | None:
     return None
 
 
-def _check_text(key: str, value: object, problems: list[str]) -> Text:
+def _check_text(key: str, value: object, problems: list) -> Text:
     if isinstance(value, str):
         return Text(value, value)
     if not isinstance(value, dict):
-        problems.append(f"'{key}' must be a table with 'en' and 'ar' texts, e.g. {key} = {{ en = \"…\", ar = \"…\" }}")
+        problems.append(Said("'%(key)s' must be a table with 'en' and 'ar' texts, e.g. %(key)s = { en = \"…\", ar = \"…\" }",
+                             key=key))
         return Text()
     for extra in set(value) - set(LANGUAGES):
-        problems.append(f"'{key}.{extra}' is not a language; use 'en' and 'ar'")
+        problems.append(Said("'%(key)s.%(language)s' is not a language; use 'en' and 'ar'", key=key, language=extra))
     for language in LANGUAGES:
         if language in value and not isinstance(value[language], str):
-            problems.append(f"'{key}.{language}' must be text")
+            problems.append(Said("'%(key)s.%(language)s' must be text", key=key, language=language))
     return Text(str(value.get("en", "")), str(value.get("ar", "")))
 
 
-def _check_date(key: str, value: object, problems: list[str]) -> dt.date | None:
+def _check_date(key: str, value: object, problems: list) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -141,7 +143,7 @@ def _check_date(key: str, value: object, problems: list[str]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        problems.append(f"'{key}' must be a date such as 2016-10-17, not '{value}'")
+        problems.append(Said("'%(key)s' must be a date such as 2016-10-17, not '%(value)s'", key=key, value=value))
         return None
 
 
@@ -164,21 +166,23 @@ def figure_keys(scopes: object = ()) -> list[str]:
     return keys
 
 
-def _figure_key(name: str, value: object, scopes: object, problems: list[str]) -> str:
+def _figure_key(name: str, value: object, scopes: object, problems: list) -> str:
     """A figure an indicator names: a known key, or a displacement figure of any scope (the sheet names them)."""
     text = str(value).strip()
     metrics = "|".join(CHOICES["metric"])
     if text in figure_keys(scopes) or re.fullmatch(rf"displacement\.\w+\.({metrics})(\.previous|\.change)?", text):
         return text
     close = difflib.get_close_matches(text, figure_keys(scopes), n=1, cutoff=0.5)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    problems.append(f"{name}: '{text}' is not a figure{hint} (`cpreport figures` lists them)")
+    problems.append(Said("%(key)s: '%(value)s' is not a figure; did you mean '%(near)s'? (`cpreport figures` lists them)",
+                         key=name, value=text, near=close[0]) if close else
+                    Said("%(key)s: '%(value)s' is not a figure (`cpreport figures` lists them)", key=name, value=text))
     return ""
 
 
-def _number(name: str, value: object, problems: list[str]) -> float | None:
+def _number(name: str, value: object, problems: list) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0:
-        problems.append(f"{name} must be a number of 0 or more, such as 60 or 0.35, not {value!r}")
+        problems.append(Said("%(key)s must be a number of 0 or more, such as 60 or 0.35, not %(value)s", key=name,
+                             value=repr(value)))
         return None
     return value
 
@@ -194,11 +198,11 @@ class Folder(Option):
 
     def check(self, key, value, checking):
         if not isinstance(value, str):
-            checking.problems.append(f"'{key}' must be a folder path, as text")
+            checking.problems.append(Said("'%(key)s' must be a folder path, as text", key=key))
             return UNSET
         folder = (checking.base(key) / Path(value).expanduser()).resolve()  # "~/reports": the home folder's
         if self.exists and not folder.is_dir():
-            checking.problems.append(f"'{key}': the folder {folder} does not exist")
+            checking.problems.append(Said("'%(key)s': the folder %(folder)s does not exist", key=key, folder=folder))
         return folder
 
 
@@ -217,7 +221,8 @@ class BilingualFiles(Option):
         root = checking.root
         for language in LANGUAGES:
             if text[language] and not (root / text[language]).is_file():
-                checking.problems.append(f"'{key}.{language}': the file {root / text[language]} does not exist")
+                checking.problems.append(Said("'%(key)s.%(language)s': the file %(file)s does not exist", key=key,
+                                              language=language, file=root / text[language]))
         return Text(*(str(root / text[lang]) if text[lang] else "" for lang in LANGUAGES))
 
 
@@ -230,9 +235,10 @@ class ListOf(Option):
 
     def check(self, key, value, checking):
         if not isinstance(value, list) or not value or any(v not in self.allowed for v in value):
-            checking.problems.append(f"'{key}' must be a list drawn from {list(self.allowed)}, not {value!r}")
+            checking.problems.append(Said("'%(key)s' must be a list drawn from %(allowed)s, not %(value)s", key=key,
+                                          allowed=repr(list(self.allowed)), value=repr(value)))
         elif len(set(value)) < len(value):
-            checking.problems.append(f"'{key}' names a value twice: {value!r}")
+            checking.problems.append(Said("'%(key)s' names a value twice: %(value)s", key=key, value=repr(value)))
         else:
             return tuple(value)
         return UNSET
@@ -251,11 +257,16 @@ class Choice(Option):
     def check(self, key, value, checking):
         if value in self.choices:
             return value
-        if len(self.choices) <= 3:
-            allowed = ", ".join(f"'{c}'" for c in self.choices[:-1]) + f" or '{self.choices[-1]}'"
+        choices, said = self.choices, {"key": key, "value": repr(value)}
+        if len(choices) == 2:
+            checking.problems.append(Said("'%(key)s' must be '%(first)s' or '%(second)s', not %(value)s", **said,
+                                          first=choices[0], second=choices[1]))
+        elif len(choices) == 3:
+            checking.problems.append(Said("'%(key)s' must be '%(first)s', '%(second)s' or '%(third)s', not %(value)s",
+                                          **said, first=choices[0], second=choices[1], third=choices[2]))
         else:
-            allowed = f"one of {list(self.choices)}"
-        checking.problems.append(f"'{key}' must be {allowed}, not {value!r}")
+            checking.problems.append(Said("'%(key)s' must be one of %(allowed)s, not %(value)s", **said,
+                                          allowed=repr(list(choices))))
         return UNSET
 
 
@@ -264,13 +275,13 @@ class PeriodOption(Option):
 
     def check(self, key, value, checking):
         if not isinstance(value, str):
-            checking.problems.append(f"'{key}' must be text such as \"2017-05\" or \"2017-Q2\" (in quotes), "
-                                     f"not {value!r}")
+            checking.problems.append(Said("'%(key)s' must be text such as \"2017-05\" or \"2017-Q2\" (in quotes), not "
+                                          "%(value)s", key=key, value=repr(value)))
             return UNSET
         try:
             return Period.parse(value)
         except ValueError as error:
-            checking.problems.append(f"'{key}': {error}")
+            checking.problems.append(Said("'%(key)s': %(problem)s", key=key, problem=error.args[0]))
             return UNSET
 
 
@@ -288,11 +299,11 @@ class Scopes(Option):
         problems = checking.problems
         scopes: dict[str, Scope] = {}
         if not isinstance(value, dict):
-            problems.append("'scopes' must be a table of scopes, e.g. [scopes.national]")
+            problems.append(Said("'scopes' must be a table of scopes, e.g. [scopes.national]"))
             return scopes
         for key, entry in value.items():
             if not isinstance(entry, dict):
-                problems.append(f"'scopes.{key}' must be a table with label, name, origin and since")
+                problems.append(Said("'scopes.%(scope)s' must be a table with label, name, origin and since", scope=key))
                 continue
             known = ("label", "name", "origin", "since")
             for extra in set(entry) - set(known):
@@ -311,7 +322,7 @@ class Highlights(Option):
     def check(self, key, value, checking):
         problems = checking.problems
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            problems.append("'highlights' must be a list of [[highlights]] tables with district and text")
+            problems.append(Said("'highlights' must be a list of [[highlights]] tables with district and text"))
             return ()
         found = []
         for number, entry in enumerate(value, 1):
@@ -320,17 +331,20 @@ class Highlights(Option):
                 unknown_key(f"highlights[{number}].{extra}", [f"highlights[{number}].{k}" for k in ("district", "text")],
                          problems)
                 if extra in OPTIONS:
-                    problems[-1] += f" ('{extra}' is a top-level key: move it above the first [table] of the file)"
+                    problems[-1] = Said("%(problem)s ('%(key)s' is a top-level key: move it above the first [table] "
+                                        "of the file)", problem=problems[-1], key=extra)
             if "district" not in entry:
-                problems.append(f"highlight {number} needs a 'district'")
+                problems.append(Said("highlight %(number)s needs a 'district'", number=number))
                 continue
             district = str(entry["district"])
             # A district is matched by its letters and digits: one without any would match the forums that give none.
             if not fold(district):
-                problems.append(f"highlight {number}: '{district}' names no district; write its name, e.g. \"Qayara\"")
+                problems.append(Said("highlight %(number)s: '%(district)s' names no district; write its name, e.g. "
+                                     "\"Qayara\"", number=number, district=district))
                 continue
             if any(fold(h.district) == fold(district) for h in found):
-                problems.append(f"highlight {number}: '{district}' is highlighted already")
+                problems.append(Said("highlight %(number)s: '%(district)s' is highlighted already", number=number,
+                                     district=district))
                 continue
             found.append(Highlight(district, _check_text(f"highlights[{number}].text", entry.get("text", ""), problems)))
         return tuple(found)
@@ -344,37 +358,45 @@ class Indicators(Option):
         problems = checking.problems
         values = checking.values
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            problems.append("'indicators' must be a list of [[indicators]] tables with code, label, figure and target")
+            problems.append(Said("'indicators' must be a list of [[indicators]] tables with code, label, figure and "
+                                 "target"))
             return ()
         found: list[Indicator] = []
         scopes = list(values.get("scopes", {}))
         for number, entry in enumerate(value, 1):
-            here = f"indicator {entry.get('code', number)}"
+            here = Said("indicator %(code)s", code=entry.get("code", number))
             for extra in set(entry) - set(INDICATOR_KEYS):
                 unknown_key(f"indicators[{number}].{extra}", [f"indicators[{number}].{k}" for k in INDICATOR_KEYS], problems)
             missing = [k for k in ("code", "label", "figure", "target") if k not in entry]
             if missing:
-                problems.append(f"{here} needs {', '.join(repr(k) for k in missing)}")
+                problems.append(Said("%(indicator)s needs %(keys)s", indicator=here,
+                                     keys=", ".join(repr(k) for k in missing)))
                 continue
             code = str(entry["code"]).strip()
             if not re.fullmatch(r"[\w.\-]+", code):
-                problems.append(f"{here}: the code must be letters, digits, dots or dashes, such as \"1.1\"")
+                problems.append(Said("%(indicator)s: the code must be letters, digits, dots or dashes, such as \"1.1\"",
+                                     indicator=here))
                 continue
             if any(i.code == code for i in found):
-                problems.append(f"{here}: the code '{code}' is given twice")
+                problems.append(Said("%(indicator)s: the code '%(code)s' is given twice", indicator=here, code=code))
                 continue
-            figure = _figure_key(f"{here} 'figure'", entry["figure"], scopes, problems)
-            of = _figure_key(f"{here} 'of'", entry["of"], scopes, problems) if "of" in entry else ""
-            target = _number(f"{here} 'target'", entry["target"], problems)
-            baseline = _number(f"{here} 'baseline'", entry.get("baseline", 0), problems)
-            when = _check_date(f"{here} 'target_date'", entry["target_date"], problems) if "target_date" in entry else None
-            label = _check_text(f"{here} 'label'", entry["label"], problems)
-            group = _check_text(f"{here} 'group'", entry["group"], problems) if "group" in entry else Text()
+            def its(name: str, here: Said = here) -> Said:
+                return Said("%(indicator)s '%(key)s'", indicator=here, key=name)
+
+            figure = _figure_key(its("figure"), entry["figure"], scopes, problems)
+            of = _figure_key(its("of"), entry["of"], scopes, problems) if "of" in entry else ""
+            target = _number(its("target"), entry["target"], problems)
+            baseline = _number(its("baseline"), entry.get("baseline", 0), problems)
+            when = _check_date(its("target_date"), entry["target_date"], problems) if "target_date" in entry else None
+            label = _check_text(its("label"), entry["label"], problems)
+            group = _check_text(its("group"), entry["group"], problems) if "group" in entry else Text()
             if of and target is not None and target > 1:
-                problems.append(f"{here}: a share's target is a fraction such as 0.35 (35%), not {target!r}")
+                problems.append(Said("%(indicator)s: a share's target is a fraction such as 0.35 (35%%), not %(value)s",
+                                     indicator=here, value=repr(target)))
             if not of and when is None and "project_end" not in values and "target_date" not in entry:
                 # How far along a count should be is told by the time gone to its date; a share is judged as it stands.
-                problems.append(f"{here} needs a 'target_date', or the config a 'project_end' (the date it is judged by)")
+                problems.append(Said("%(indicator)s needs a 'target_date', or the config a 'project_end' (the date it is "
+                                     "judged by)", indicator=here))
                 continue
             if figure and (of or "of" not in entry) and target is not None and baseline is not None:
                 found.append(Indicator(code, label, figure, target, baseline, of, when, group))
@@ -393,14 +415,16 @@ class Switches(Option):
         name, kind, example = key, self.kind, self.example
         names = [f.name for f in fields(kind)]
         if not isinstance(value, dict):
-            problems.append(f"'{name}' must be a table of switches, e.g. [{name}] with {example} = false")
+            problems.append(Said("'%(key)s' must be a table of switches, e.g. [%(key)s] with %(example)s = false",
+                                 key=name, example=example))
             return kind()
         switches = {}
         for key, switch in value.items():
             if key not in names:
                 unknown_key(f"{name}.{key}", [f"{name}.{n}" for n in names], problems)
             elif not isinstance(switch, bool):
-                problems.append(f"'{name}.{key}' must be true or false, not {switch!r}")
+                problems.append(Said("'%(key)s.%(switch)s' must be true or false, not %(value)s", key=name, switch=key,
+                                     value=repr(switch)))
             else:
                 switches[key] = switch
         return kind(**switches)
@@ -413,16 +437,18 @@ class Logo(Option):
         problems = checking.problems
         root = checking.root
         if not isinstance(value, str) or not value.strip():
-            problems.append("'logo' must be the path of an SVG or PNG file, as text, e.g. logo = \"logo.svg\"")
+            problems.append(Said("'logo' must be the path of an SVG or PNG file, as text, e.g. logo = \"logo.svg\""))
             return None
         path = (root / value).resolve()
         try:
             content = path.read_bytes()
         except OSError as error:
-            problems.append(f"'logo': the file {path} cannot be read ({error.strerror or error})")
+            problems.append(Said("'logo': the file %(file)s cannot be read (%(problem)s)", file=path,
+                                 problem=error.strerror or error))
             return None
         if logo_type(content) is None:
-            problems.append(f"'logo': the file {path} is not an SVG or PNG image; save the logo as .svg or .png")
+            problems.append(Said("'logo': the file %(file)s is not an SVG or PNG image; save the logo as .svg or .png",
+                                 file=path))
             return None
         return path
 
@@ -433,17 +459,17 @@ class Revisions(Option):
     def check(self, key, value, checking):
         problems = checking.problems
         if not isinstance(value, dict):
-            problems.append('\'revisions\' must be a table such as [revisions."2017-04"] reason = { en = "…", ar = "…" }')
+            problems.append(Said('\'revisions\' must be a table such as [revisions."2017-04"] reason = { en = "…", ar = "…" }'))
             return {}
         found = {}
         for month, entry in value.items():
             try:
                 Period.parse(str(month))
             except ValueError as error:
-                problems.append(f"'revisions.{month}': {error}")
+                problems.append(Said("'revisions.%(month)s': %(problem)s", month=month, problem=error.args[0]))
                 continue
             if not isinstance(entry, dict):
-                problems.append(f"'revisions.{month}' must be a table with a reason")
+                problems.append(Said("'revisions.%(month)s' must be a table with a reason", month=month))
                 continue
             for extra in set(entry) - {"reason"}:
                 unknown_key(f"revisions.{month}.{extra}", [f"revisions.{month}.reason"], problems)

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .said import Said
+
 
 PERIOD_KINDS = ("month", "quarter", "half", "year", "project")
 MONTHS_IN = {"month": 1, "quarter": 3, "half": 6, "year": 12}
@@ -40,7 +42,9 @@ class Period:
             return cls(end.end.year, end.end.month, "project", end.since if end.kind == "project" else None)
         match = re.fullmatch(r"(\d{4})(?:-(?:(\d{1,2})|([Qq])([1-4])|([Hh])([12])))?", written)
         if not match or not 1950 <= int(match[1]) <= 2100 or (match[2] and not 1 <= int(match[2]) <= 12):
-            raise ValueError(f"'{text}' is not a period; write {PERIOD_FORMS}, e.g. 2017-05 or 2017-Q2")
+            # Said by the config's checks in the language asked (cpreport.said).
+            raise ValueError(Said("'%(text)s' is not a period; write YYYY-MM (a month), YYYY-Qn (a quarter), YYYY-Hn "
+                                  "(a half-year), YYYY (a year) or 'project', e.g. 2017-05 or 2017-Q2", text=text))
         year = int(match[1])
         if match[2]:
             return cls(year, int(match[2]))

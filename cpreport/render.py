@@ -18,6 +18,7 @@ from .archive import write_pdf
 from .config import Config, Scope, Text, read_text
 from .contract import PARTICIPANT_GROUPS, fold, governorate
 from .errors import ConfigError, EnvironmentProblem
+from .said import Said
 from .figures import Figures
 from .findings import Findings
 from .i18n import install as install_catalogs, translations
@@ -88,10 +89,12 @@ def logo_uri(config: Config) -> str:
     try:
         content = Path(config.logo).read_bytes()
     except OSError as error:
-        raise ConfigError(f"'logo': the file {config.logo} cannot be read ({error.strerror or error})") from None
+        raise ConfigError(Said("'logo': the file %(file)s cannot be read (%(problem)s)", file=config.logo,
+                               problem=error.strerror or error)) from None
     kind = logo_type(content)
     if kind is None:
-        raise ConfigError(f"'logo': the file {config.logo} is not an SVG or PNG image; save the logo as .svg or .png")
+        raise ConfigError(Said("'logo': the file %(file)s is not an SVG or PNG image; save the logo as .svg or .png",
+                               file=config.logo))
     return f"data:{kind};base64,{base64.b64encode(content).decode('ascii')}"
 
 
@@ -132,7 +135,8 @@ def stylesheet(config: Config) -> Markup:
         try:
             path = inside(folder, "style.css") if folder else None
         except SecurityError as error:
-            raise ConfigError(f"the template cannot be rendered (style.css): {error}") from None
+            raise ConfigError(Said("the template cannot be rendered (%(template)s): %(problem)s", template="style.css",
+                                   problem=error.args[0])) from None
         if path is not None:
             return Markup(read_text(path))
     return Markup("")
@@ -212,8 +216,9 @@ def inside(folder: Path, name: str) -> Path | None:
         return None
     real = path.resolve()
     if not real.is_relative_to(root):
-        raise SecurityError(f"the template {name} in {folder} is a link to {real}, outside the templates folder, "
-                            "so it is not read; copy the file into the folder instead")
+        raise SecurityError(Said("the template %(template)s in %(folder)s is a link to %(target)s, outside the "
+                                 "templates folder, so it is not read; copy the file into the folder instead",
+                                 template=name, folder=folder, target=real))
     return real
 
 
@@ -283,8 +288,11 @@ def render_template(config: Config, name: str, context: dict) -> str:
     try:
         return environment(config).get_template(name).render(context)
     except jinja2.TemplateError as error:
-        where = f" ({error.filename}, line {error.lineno})" if getattr(error, "lineno", None) else f" ({name})"
-        raise ConfigError(f"the template cannot be rendered{where}: {error.message}") from None
+        if getattr(error, "lineno", None):  # the template engine's own words (error.message) stay as it says them
+            raise ConfigError(Said("the template cannot be rendered (%(template)s, line %(line)s): %(problem)s",
+                                   template=error.filename, line=error.lineno, problem=error.message)) from None
+        raise ConfigError(Said("the template cannot be rendered (%(template)s): %(problem)s", template=name,
+                               problem=error.message)) from None
 
 
 def render_html(config: Config, figures: Figures, sources: list[str]) -> str:
@@ -357,15 +365,14 @@ def layout(html: str, allowed: tuple[str, ...] = ()):
     pictures are cut from that PDF where these pages place them. Nothing is fetched but the data URIs `allowed`
     (the config's logo). Returns (weasyprint, document)."""
     if not arabic_fonts():
-        raise EnvironmentProblem(
-            f"No Arabic font is installed, so the PDF would show empty boxes. Install one: "
-            f"apt-get install {FONT_PACKAGE} (or fonts-noto-core).")
+        raise EnvironmentProblem(Said("No Arabic font is installed, so the PDF would show empty boxes. Install one: "
+                                      "apt-get install %(package)s (or fonts-noto-core).", package=FONT_PACKAGE))
     with collector_paused():
         try:
             import weasyprint
         except OSError as error:  # Pango missing: WeasyPrint cannot load its libraries
-            raise EnvironmentProblem(f"WeasyPrint cannot start ({error}). Install Pango: apt-get install "
-                                     "libpango-1.0-0 libpangoft2-1.0-0") from None
+            raise EnvironmentProblem(Said("WeasyPrint cannot start (%(problem)s). Install Pango: apt-get install "
+                                          "libpango-1.0-0 libpangoft2-1.0-0", problem=error)) from None
         return weasyprint, weasyprint.HTML(string=html, url_fetcher=url_guard(weasyprint, allowed)).render()
 
 

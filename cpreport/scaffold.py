@@ -249,6 +249,7 @@ def workbook(table: Table) -> bytes:
 def scaffold(folder: Path) -> tuple[list[Path], list[Path]]:
     """Write the project's files into folder; existing files are kept. Returns (made, kept)."""
     from .errors import EnvironmentProblem
+    from .said import Said
 
     folder = folder.resolve()
     report = (builtin_templates() / "report.html").read_text("utf-8")
@@ -278,6 +279,6 @@ def scaffold(folder: Path) -> tuple[list[Path], list[Path]]:
             made.append(path)
         (folder / "out").mkdir(exist_ok=True)
     except OSError as error:
-        raise EnvironmentProblem(f"Cannot write the project into {folder} ({error.strerror}). "
-                                 "Check the path and your write access.") from None
+        raise EnvironmentProblem(Said("Cannot write the project into %(folder)s (%(problem)s). Check the path and your "
+                                      "write access.", folder=folder, problem=error.strerror)) from None
     return made, kept

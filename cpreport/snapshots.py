@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import EnvironmentProblem
+from .said import Said
 
 DPI = 200  # print resolution for a picture a few inches wide
 PX_TO_PT = 0.75  # CSS pixels, which WeasyPrint lays out in, to PDF points
@@ -75,8 +76,8 @@ class Drawing:
             return
         pdftoppm = shutil.which("pdftoppm")
         if not pdftoppm:
-            raise EnvironmentProblem("The Word document's charts are drawn with poppler's pdftoppm, which is not "
-                                     "installed. Install it: apt-get install poppler-utils")
+            raise EnvironmentProblem(Said("The Word document's charts are drawn with poppler's pdftoppm, which is not "
+                                          "installed. Install it: apt-get install poppler-utils"))
         self.pages = sorted({place.page for place in self.places})
         self.folder = Path(tempfile.mkdtemp(prefix="cpreport-pictures-"))
         source = self.folder / "report.pdf"
@@ -114,7 +115,8 @@ class Drawing:
         drawn = {int(path.stem.rsplit("-", 1)[1]) - 1: path for path in self.folder.glob("run*-*.ppm")}
         if failed or not set(self.pages) <= set(drawn):
             said = failed[0].decode(errors="replace").strip()[:200] if failed else "pages missing"
-            raise EnvironmentProblem(f"pdftoppm could not draw the charts for the Word document ({said}).")
+            raise EnvironmentProblem(Said("pdftoppm could not draw the charts for the Word document (%(problem)s).",
+                                          problem=said))
         from PIL import Image  # WeasyPrint's own dependency, so always there
         scale = PX_TO_PT * self.dpi / 72
         pictures = []

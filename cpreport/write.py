@@ -14,6 +14,7 @@ from pathlib import Path
 from collections.abc import Callable
 
 from .errors import BuildLocked, EnvironmentProblem
+from .said import Said
 
 LOCK_NAME = ".cpreport.lock"
 HOLDER_NAME = ".cpreport.lock.holder"
@@ -75,10 +76,11 @@ def ensure_folder(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise EnvironmentProblem(f"The output folder {out} cannot be made ({error.strerror}). "
-                                 "Check the path and your write access.") from None
+        raise EnvironmentProblem(Said("The output folder %(folder)s cannot be made (%(problem)s). Check the path and "
+                                      "your write access.", folder=out, problem=error.strerror)) from None
     if not os.access(out, os.W_OK):
-        raise EnvironmentProblem(f"The output folder {out} is not writable. Check your write access.")
+        raise EnvironmentProblem(Said("The output folder %(folder)s is not writable. Check your write access.",
+                                      folder=out))
 
 
 def holder(out: Path) -> str:
@@ -112,8 +114,8 @@ def build_lock(out: Path, wait: float = 0, on_wait: Callable[..., None] | None =
             lock.acquire(timeout=wait)
         except Timeout:
             held = holder(out)
-            raise BuildLocked(f"Another build is writing to {out} ({held}). Wait for it to finish, "
-                              "or give --wait SECONDS.", folder=out, holder=held) from None
+            raise BuildLocked(Said("Another build is writing to %(folder)s (%(holder)s). Wait for it to finish, or give "
+                                   "--wait SECONDS.", folder=out, holder=held), folder=out, holder=held) from None
     try:
         started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         write_atomically(out / HOLDER_NAME, json.dumps({"pid": os.getpid(), "started": started}).encode())

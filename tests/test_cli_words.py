@@ -50,7 +50,69 @@ def test_a_config_error_counts_its_problems_in_each_language(tmp_path, monkeypat
     assert said.exit_code == 2
     assert arabic_words.format(path=path) in said.output, said.output
     assert "The configuration has" not in said.output
-    assert "  - unknown key 'headlin'" in said.output  # the problems themselves stay as the config's editor reads them
+    # Each problem in the officer's language too, the key as typed and the nearest key named.
+    assert "  - unknown key 'headlin'; did you mean 'headline'?" in shown.output
+    assert "  - مفتاح غير معروف «headlin»؛ هل تقصد «headline»؟" in said.output, said.output
+    assert "unknown key" not in said.output
+    both = invoke("validate", "--lang", "both")
+    assert "  - unknown key 'headlin'; did you mean 'headline'?" in both.output
+    assert "  - مفتاح غير معروف «headlin»؛ هل تقصد «headline»؟" in both.output, both.output
+
+
+@pytest.mark.parametrize("text, arabic", [
+    ('period = "2017-13"\n', "«period»: «2017-13» ليست فترة؛ اكتب YYYY-MM (شهر)"),
+    ('digits = "roman"\n', "«digits» يجب أن يكون «arabic» أو «western»، لا 'roman'"),
+    ('[columns.activitiez]\nparticipants = "Total"\n',
+     "مفتاح غير معروف «columns.activitiez»؛ هل تقصد «columns.activities»؟"),
+    ('[values.activities.type]\n"Awareness session" = "worksop"\n',
+     "«values.activities.type»: «worksop» ليست من القيم المسموح بها في «type»؛ هل تقصد «workshop»؟"),
+    ('[[highlights]]\ntext = "x"\n', "الموقع المُبرَز رقم ١ ينقصه «district» (القضاء)"),
+])
+def test_every_config_problem_is_said_in_arabic(tmp_path, monkeypatch, text, arabic):
+    """The problems of the config come from the catalogs: in Arabic, what the officer typed quoted as typed."""
+    (tmp_path / "cpreport.toml").write_text(text, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    said = invoke("validate", "--lang", "ar")
+    assert said.exit_code == 2
+    assert f"  - {arabic}" in said.output, said.output
+    english = invoke("validate")
+    assert english.exit_code == 2 and "  - " in english.output and not re.search("[\u0600-\u06ff]", english.output)
+
+
+def test_an_unknown_figure_is_said_in_arabic_with_the_nearest_ones(sample):
+    said = invoke("explain", "--config", str(sample), "activities.totl", "--lang", "ar")
+    assert said.exit_code == 2
+    assert ("لا يوجد رقم «activities.totl» عن أيار ٢٠١٧. هل تقصد activities.total، activities.total.change، "
+            "activities.total.previous؟") in said.output, said.output
+
+
+# What the library raises for the terminal to show, and each problem of the config: a message as data (Said), whose
+# English is the catalogs' msgid, never text worded in English alone.
+RAISED = {"ConfigError", "UnknownFigure", "EnvironmentProblem", "NotApprovable", "Interrupted", "Unexpected",
+          "SecurityError", "BuildLocked"}
+
+
+def _worded_in_english_alone(node) -> bool:
+    """Whether an argument is text made in Python (a literal, an f-string, a concatenation), not a Said."""
+    if isinstance(node, ast.IfExp):
+        return _worded_in_english_alone(node.body) or _worded_in_english_alone(node.orelse)
+    return isinstance(node, (ast.JoinedStr, ast.BinOp)) or isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def test_every_message_the_library_raises_or_a_config_check_adds_is_a_said():
+    found = []
+    for path in sorted((ROOT / "cpreport").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            function = node.func
+            raised = isinstance(function, ast.Name) and function.id in RAISED
+            added = (isinstance(function, ast.Attribute) and function.attr == "append"
+                     and (getattr(function.value, "id", None) == "problems"
+                          or getattr(function.value, "attr", None) == "problems"))
+            if (raised or added) and _worded_in_english_alone(node.args[0]):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, "worded in English alone (give a Said):\n" + "\n".join(found)
 
 
 def _string_literals(path: Path):

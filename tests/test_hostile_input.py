@@ -113,8 +113,8 @@ def test_limits_are_set_in_the_config_and_checked(tmp_path):
     (tmp_path / "cpreport.toml").write_text("[limits]\ncells = 5000\nline_bytes = 0\nrows = 3\n", "utf-8")
     with pytest.raises(ConfigError) as raised:
         load_config(tmp_path / "cpreport.toml")
-    assert any("limits.line_bytes" in p for p in raised.value.problems)
-    assert any("limits.rows" in p for p in raised.value.problems)
+    assert any("limits.line_bytes" in p for p in map(str, raised.value.problems))
+    assert any("limits.rows" in p for p in map(str, raised.value.problems))
     (tmp_path / "cpreport.toml").write_text("[limits]\ncells = 5000\n", "utf-8")
     assert load_config(tmp_path / "cpreport.toml").intake.limits == Limits(cells=5000)
 

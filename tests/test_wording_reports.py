@@ -183,7 +183,7 @@ def test_an_arabic_half_stating_other_figures_stops_the_build(tmp_path, cpreport
     config.write_text('templates = "templates"\n' + config.read_text("utf-8"), "utf-8")
     with pytest.raises(FiguresDisagree) as raised:
         build(load_config(config))
-    assert raised.value.problems == ["the 'activities' paragraph states 20, 960 in en but 21 in ar"]
+    assert list(map(str, raised.value.problems)) == ["the 'activities' paragraph states 20, 960 in en but 21 in ar"]
     assert not (tmp_path / "project" / "out" / "2017-05").exists()
     result = cpreport_process.run("build", "--config", str(config), cwd=tmp_path)
     assert result.returncode == EXIT_DISAGREE == 5
