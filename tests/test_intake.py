@@ -160,6 +160,34 @@ def test_the_same_sheet_given_twice_is_an_error_naming_both_files_never_a_double
     assert not codes(checked, "CP209")  # one clear finding, not one per id
 
 
+@pytest.mark.parametrize("ids", ["zero-padded", "numbered again"])
+def test_a_copy_whose_ids_are_written_otherwise_is_still_the_same_sheet_given_twice(tmp_path, ids):
+    """Excel turns an office CSV's ids "001", "002" into 1, 2; a copy may also have been numbered again. Every other
+    cell the same, row for row: a copy, never a doubled count."""
+    activities = sample_activities()
+    activities["activity_id"] = range(1, len(activities) + 1)
+    folder = project(tmp_path)
+    workbook(folder / "activities - anbar.xlsx", {"activities": activities})
+    typed = activities.copy()
+    typed["activity_id"] = ([f"{n:03d}" for n in activities["activity_id"]] if ids == "zero-padded"
+                            else range(101, 101 + len(activities)))
+    csv_file(folder / "activities - anbar.csv", typed)
+    checked, figures = outcome(folder)
+    assert figures is None
+    [error] = codes(checked, "CP006")
+    assert error.severity == ERROR
+    assert {error.file, *[f for f in ("activities - anbar.xlsx", "activities - anbar.csv") if f in error.message_en]} \
+        == {"activities - anbar.xlsx", "activities - anbar.csv"}
+    # Two offices' sheets of the same length with their own rows are not copies, whatever their ids.
+    (folder / "activities - anbar.csv").unlink()
+    other = activities.copy()
+    other["title_en"] = other["title_en"] + " (Ninewa)"
+    workbook(folder / "activities - ninewa.xlsx", {"activities": other.assign(activity_id=range(101, 101 + len(other)))})
+    checked, figures = outcome(folder)
+    assert not codes(checked, "CP006") and figures is not None
+    assert figures["activities.total"]["value"] == 2 * len(activities)
+
+
 def test_kobo_exports_with_xml_names_and_with_labels_give_the_sample_figures(tmp_path, expected):
     activities = sample_activities()
     meta_before = {"start": "2017-06-01T09:12:44.000+03:00", "end": "2017-06-01T09:20:02.000+03:00",

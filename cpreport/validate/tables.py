@@ -87,10 +87,10 @@ def cells_shown_later(sheet: Sheet) -> list[str]:
     return [c for c in dict.fromkeys(wanted) if c and c in sheet.frame]
 
 
-def _as_written(table: pd.DataFrame) -> pd.DataFrame:
-    """A typed part's cells as text, whatever file it came from, for comparing parts."""
+def _as_written(table: pd.DataFrame, left_out: str | None = None) -> pd.DataFrame:
+    """A typed part's cells as text, whatever file it came from, for comparing parts (but the column left out)."""
     return pd.DataFrame({c: table[c].astype(object).where(table[c].notna(), None).map(str)
-                         for c in table.columns if c != ROW}).reset_index(drop=True)
+                         for c in table.columns if c not in (ROW, left_out)}).reset_index(drop=True)
 
 
 def _copies(checked: list[tuple[Sheet, pd.DataFrame]], findings: Findings, stacked: pd.DataFrame) -> list[int]:
@@ -100,18 +100,23 @@ def _copies(checked: list[tuple[Sheet, pd.DataFrame]], findings: Findings, stack
     copies: list[int] = []
     if len(checked) < 2:
         return copies
+    # A copy's ids may differ in form alone: "001" in the CSV an office typed, 1 in the workbook Excel made of it,
+    # or ids numbered again in the copy. Parts are compared without their ids, every other cell the same, in
+    # the same order: two offices' rows differ in their place, dates and people, if not in their ids.
+    ids = checked[0][0].table.id_column
+    ids = ids if ids in stacked.columns else None
     # Parts are compared in full only when their lengths and first and last rows agree: offices' parts of the
     # same length are common, copies rare. Their first and last rows are taken at once, from the parts stacked.
     lengths = [len(table) for _, table in checked]
     starts = np.cumsum([0, *lengths])
     where = [row for n, length in enumerate(lengths) if length for row in (starts[n], starts[n] + length - 1)]
-    cells = stacked.iloc[where, [n for n, c in enumerate(stacked.columns) if c != ROW]].to_numpy(dtype=object)
+    cells = stacked.iloc[where, [n for n, c in enumerate(stacked.columns) if c not in (ROW, ids)]].to_numpy(dtype=object)
     texts = iter([None if pd.isna(v) else str(v) for v in cells[row:row + 2].T.ravel()]
                  for row in range(0, len(cells), 2))
     ends = [(length, next(texts) if length else None) for length in lengths]
     for number, (part, table) in enumerate(checked):
         same = next((n for n in range(number) if n not in copies and len(table) and ends[n] == ends[number]
-                     and _as_written(checked[n][1]).equals(_as_written(table))), None)
+                     and _as_written(checked[n][1], ids).equals(_as_written(table, ids))), None)
         if same is None:
             continue
         # The one named as a copy ("activities - Copy.xlsx", "Copy of …", "activities (1).csv") is the one left
