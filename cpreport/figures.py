@@ -207,6 +207,7 @@ def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] 
         _counts(figures, sources, "activities", f"activities.{kind}", activities, held, period,
                 where=activities["type"] == kind)
     _counts(figures, sources, "activities", "participants.total", activities, held, period, value="participants")
+    participants = activities["participants"].to_numpy(dtype="int64", na_value=0)
     for group in ("female", *PARTICIPANT_GROUPS):
         # Always stated, so that figures.json keeps its keys: 0 from no rows when no sheet gives the column.
         given = held.cumulative & activities[group].notna().to_numpy()
@@ -220,16 +221,17 @@ def compute(checked: Checked, period: Period, highlights: tuple[Highlight, ...] 
             _counts(figures, sources, "activities", f"participants.{group}", activities, held, period,
                     where=counted, value=group)
             figures.add(cumulative)  # the cumulative figure as stated above: no sources when no row gives it
-            if group == "female":
-                # The share of women is of the participants of the activities that say how many were women.
-                recorded = held.during & counted.to_numpy(dtype=bool)
-                period_figure = figures[f"participants.{group}.in_period"]
-                figures.add(Figure(period_figure.key, period_figure.value, period_figure.as_of, period_figure.sources,
-                                   {"of_participants": int(activities["participants"].to_numpy(
-                                       dtype="int64", na_value=0)[recorded].sum())}))
         else:
             for suffix, day in ((".in_period", period.end), (".previous", period.previous().end), (".change", period.end)):
                 figures.add(Figure(f"participants.{group}{suffix}", 0, day))
+        # A group's share is of the participants of the activities that say how many of them were of it: each
+        # figure says how many those were, 0 when no activity of its dates says (the group was not recorded,
+        # which is not "none of them").
+        recorded = counted.to_numpy(dtype=bool)
+        for suffix, rows in (("", held.cumulative), (".in_period", held.during), (".previous", held.before)):
+            stated = figures[f"participants.{group}{suffix}"]
+            figures.add(dataclasses.replace(stated, extra={**stated.extra,
+                                                           "of_participants": int(participants[rows & recorded].sum())}))
 
     totals = checked.displacement_totals_until(period.end)
     if not totals.empty:

@@ -46,9 +46,17 @@ class Standing:
         return bool(self.indicator.of)
 
 
-def _ratio(figures: Figures, key: str, of: str) -> float:
-    """figure / of, 0 when there is nothing to divide by (no participants yet)."""
+def _ratio(figures: Figures, key: str, of: str) -> float | None:
+    """figure / of, 0 when there is nothing to divide by (no participants yet). A group's share of the participants
+    is of those whose activities recorded the group (its figure's of_participants); None when there were
+    participants but none of their activities recorded it: not known, not 0."""
     whole = figures.value(of)
+    recorded = figures[key].extra.get("of_participants") if key in figures and of.startswith("participants.total") \
+        else None
+    if recorded is not None:
+        if not recorded:
+            return None if whole else 0.0
+        whole = recorded
     return figures.value(key) / whole if whole else 0.0
 
 
@@ -61,7 +69,7 @@ def _in_period(figures: Figures, key: str) -> str | None:
 def standing(indicator: Indicator, figures: Figures, since: dt.date, project_end: dt.date | None) -> Standing:
     key, of = indicator.figure, indicator.of
     if of:
-        value = _ratio(figures, key, of)
+        value = _ratio(figures, key, of) or 0.0
         during_key, during_of = _in_period(figures, key), _in_period(figures, of)
         in_period = _ratio(figures, during_key, during_of) if during_key and during_of else None
         expected = None

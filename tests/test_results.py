@@ -172,6 +172,21 @@ def test_the_share_of_women_is_of_the_activities_that_record_it(own):
     assert "<tr><th>منهم النساء</th><td>٢٠</td><td>٢٧</td><td>٧</td></tr>" in html
 
 
+def test_women_not_recorded_in_the_period_are_not_known_rather_than_none(own):
+    """April has A3 alone, which gives no number of women: the month's women are not known (a dash), not 0, and
+    the share of women to April's end is of A1 and A2, whose numbers of women are given (7 of 30)."""
+    outcome = build(load_config(own, period="2017-04"))
+    html = (outcome.folder / "report.html").read_text("utf-8")
+    assert "<tr><th>Of whom women</th><td>—</td><td>7</td><td>7</td></tr>" in html
+    assert "<tr><th>منهم النساء</th><td>—</td><td>٧</td><td>٧</td></tr>" in html
+    figures = json.loads((outcome.folder / "figures.json").read_text("utf-8"))["figures"]
+    assert figures["participants.female.in_period"]["of_participants"] == 0
+    assert figures["participants.female"]["of_participants"] == 30
+    women = figures["indicators.2"]
+    assert women["value"] == pytest.approx(7 / 30, abs=1e-6) and women["in_period"] is None
+    assert re.search(r'<tr data-indicator="2">.*?<td class="n">23%</td><td class="n">—</td>', html, re.S)
+
+
 # Status at the edges: (value, target, share of time gone) -> status.
 @pytest.mark.parametrize("value, target, expected, said", [
     (0, 60, 0.0, "on_track"),   # nothing reached, no time gone
