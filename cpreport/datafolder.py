@@ -14,7 +14,8 @@ MAX_DEPTH = 3
 
 class Found(NamedTuple):
     """What the data folder holds: the files to read; folders too deep to read; hidden spreadsheets (a copy a
-    program left, ._activities.xlsx from a Mac, LibreOffice's .~lock files); and entries named like a sheet that
+    program left, ._activities.xlsx from a Mac, LibreOffice's .~lock files) and hidden folders holding any; and
+    entries named like a sheet that
     are not a file that can be read (path, why: "broken_link", "folder", "not_a_file"), which a build must not
     pass over in silence: a report without the table they stand for would look whole. Paths are within the
     folder."""
@@ -23,6 +24,23 @@ class Found(NamedTuple):
     too_deep: list[str]
     hidden: list[str]
     odd: list[tuple[str, str]]
+    hidden_folders: list[str]  # hidden folders that hold spreadsheets (an office's folder renamed ".anbar")
+
+
+# Hidden folders of version control, never an office's: not looked into.
+TOOL_FOLDERS = {".git", ".svn", ".hg"}
+
+
+def _holds_sheets(folder: Path, depth: int) -> bool:
+    """Whether a folder holds a spreadsheet, in it or in its sub-folders (as deep as the walk goes)."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return False
+    if any(e.suffix.lower() in SPREADSHEETS and e.is_file() for e in entries):
+        return True
+    return depth < MAX_DEPTH and any(_holds_sheets(e, depth + 1) for e in entries
+                                     if e.is_dir() and not e.is_symlink() and e.name not in TOOL_FOLDERS)
 
 
 def resolved(folders) -> set[Path]:
@@ -40,7 +58,7 @@ def data_files(data: Path, skip=()) -> Found:
     """Every file of the data folder and its sub-folders (MAX_DEPTH deep), in order, and what else it holds (see
     Found). Hidden files and folders, and the folders in skip (the output folder), are not data."""
     skipped = resolved(skip)
-    found = Found([], [], [], [])
+    found = Found([], [], [], [], [])
 
     def walk(folder: Path, depth: int) -> None:
         try:
@@ -53,6 +71,9 @@ def data_files(data: Path, skip=()) -> Found:
             if entry.name.startswith("."):
                 if (entry.suffix.lower() in SPREADSHEETS or entry.name.startswith(".~lock.")) and entry.is_file():
                     found.hidden.append(entry.relative_to(data).as_posix())
+                elif (entry.name not in TOOL_FOLDERS and entry.is_dir() and entry.resolve() not in skipped
+                      and _holds_sheets(entry, depth + 1)):
+                    found.hidden_folders.append(entry.relative_to(data).as_posix())
                 continue
             named_like_sheet = entry.suffix.lower() in SPREADSHEETS and not entry.name.startswith("~$")
             if named_like_sheet and not entry.is_file():

@@ -115,6 +115,9 @@ class Code(Enum):
     CP033 = (WARNING, N_("The column '%(column)s' is hidden in this sheet: its cells were read and counted like "
                          "the others'. If they do not belong in the report, delete the column; if they do, unhide it "
                          "to check them."))
+    CP034 = (WARNING, N_("The config gives options for the file '%(file)s' ([files] in cpreport.toml), but the data "
+                         "folder has no such file, so they were used for none. Write the file's path within the data "
+                         "folder, as in [files.\"anbar/activities.csv\"]."))
     # Columns
     CP101 = (ERROR, N_("The required column '%(column)s' is missing. Add a column headed '%(column)s' (or "
                        "'%(column_ar)s')."))
@@ -305,6 +308,8 @@ REASONS = {
                        "rows, read from the export's main sheet or file"),
     "hidden": N_("hidden files (a name starting with a dot: a program's leftover, or a lock file) are not read; if "
                  "one is a sheet, save it under a name without the dot"),
+    "hidden_folder": N_("the folder is hidden (its name starts with a dot), so the sheets in it are not read; if "
+                        "they are data, rename the folder without the dot"),
     "broken_link": N_("it is a link to a file that is not there"),
     "folder": N_("it is a folder, not a file"),
     "not_a_file": N_("it is not a regular file"),

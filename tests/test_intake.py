@@ -376,6 +376,36 @@ def test_odk_group_dashes_and_hidden_sheet_files(tmp_path, expected):
     assert "'SubmissionDate'" in meta.message_en and "'KEY'" in meta.message_en
 
 
+def test_a_hidden_folder_holding_an_offices_sheets_is_named(tmp_path):
+    """A folder whose name starts with a dot is not read, like a hidden file: said, with how to have it read."""
+    activities = sample_activities()
+    folder = project(tmp_path)
+    workbook(folder / "ninewa" / "activities.xlsx", {"Sheet1": activities.iloc[:10]})
+    workbook(folder / ".anbar" / "May" / "activities.xlsx", {"Sheet1": activities.iloc[10:]})
+    (folder / ".git").mkdir()
+    (folder / ".git" / "old.csv").write_text("a,b\n1,2\n")  # version control's own folder: not looked into
+    (folder / ".cache").mkdir()
+    (folder / ".cache" / "notes.txt.bak").write_text("no sheet here")
+    checked, figures = outcome(folder)
+    assert figures["activities.total"]["value"] == 10  # what is read, with the hidden folder named:
+    [hidden] = [f for f in codes(checked, "CP020") if f.file.startswith(".")]
+    assert hidden.file == ".anbar/" and "rename the folder without the dot" in hidden.message_en
+    assert "المجلد مخفي" in hidden.message_ar
+
+
+def test_file_options_that_name_no_file_are_said_with_the_nearest_file(tmp_path, expected):
+    folder = project(tmp_path, '[files."anbar/activitie.csv"]\ndelimiter = "|"\n')
+    csv_file(folder / "anbar" / "activities.csv", sample_activities(), sep="|")
+    checked, figures = outcome(folder)
+    [unused] = codes(checked, "CP034")
+    assert unused.file == "anbar/activitie.csv" and unused.severity == WARNING
+    assert "Did you mean anbar/activities.csv?" in unused.message_en, unused.message_en
+    fixed = project(tmp_path / "fixed", '[files."Anbar/Activities.csv"]\ndelimiter = "|"\n')
+    csv_file(fixed / "anbar" / "activities.csv", sample_activities(), sep="|")
+    assert figures_of(fixed) == expected
+    assert not codes(outcome(fixed)[0], "CP034")
+
+
 def test_a_file_named_after_no_table_whose_sheet_lacks_a_required_column_is_a_warning(tmp_path):
     folder = project(tmp_path)
     workbook(folder / "activities.xlsx", {"activities": sample_activities()})

@@ -12,7 +12,7 @@ from pathlib import Path
 from collections.abc import Callable
 
 from ..datafolder import data_files
-from ..contract import LISTS_SHEET, TABLES, FileOptions, Intake, Table, fold
+from ..contract import LISTS_SHEET, TABLES, FileOptions, Intake, Table, fold, fold_path
 from ..findings import Code, Findings, finding, runs
 from .grids import read_grids
 from .limits import Limits, check_file_size
@@ -187,6 +187,18 @@ def _stacked_parts(data: Path, paths: list[Path], intake: Intake) -> dict[str, F
     return {name: read for files in groups.values() if len(files) > 1 for name, read in read_stacked(files, intake).items()}
 
 
+def _unused_file_options(data: Path, paths: list[Path], intake: Intake, findings: Findings) -> None:
+    """A [files] entry of the config that names no file of the data folder (a typo, a file renamed) is said, with
+    the nearest file: its encoding or delimiter would otherwise be dropped without a word."""
+    import difflib
+
+    present = sorted({fold_path(path.relative_to(data).as_posix()) for path in paths})
+    for name in intake.files:
+        if name not in present:
+            near = difflib.get_close_matches(name, present, n=1, cutoff=0.6)
+            findings.add(finding(Code.CP034, file=name, near=near[0] if near else None))
+
+
 Reader = Callable[..., FileRead]  # read_file, or the parse cache's reader (cache.py), which takes the same arguments
 
 
@@ -201,7 +213,7 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
         findings.add(finding(Code.CP009, folder=str(data)))
         return Loaded(parts, findings)
     unreadable: set[str] = set()  # tables whose file could not be read: one finding is enough
-    paths, too_deep, hidden, odd = data_files(data, intake.skip)
+    paths, too_deep, hidden, odd, hidden_folders = data_files(data, intake.skip)
     others: list[str] = []
     digests: dict[str, str] = {}
     stacked = _stacked_parts(data, paths, intake) if reader is read_file else {}
@@ -234,6 +246,9 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
         findings.add(finding(Code.CP020, file=", ".join(hidden), reason="hidden"))
     for folder in too_deep:
         findings.add(finding(Code.CP020, file=folder + "/", reason="too_deep"))
+    for folder in hidden_folders:
+        findings.add(finding(Code.CP020, file=folder + "/", reason="hidden_folder"))
+    _unused_file_options(data, paths, intake, findings)
     for name, reason in odd:
         findings.add(finding(Code.CP023, file=name, reason=reason))
     for name in TABLES:
