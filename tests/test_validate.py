@@ -333,10 +333,11 @@ def test_a_sheet_of_placeholder_rows_is_said_to_have_no_rows_and_why(tmp_path):
 
 def _totals_by_groupby(displacement: pd.DataFrame) -> list:
     """displacement_totals as a plain groupby gives it: the scope's own figure on a date, else its governorates'
-    sum; with the rows each comes from."""
+    sum; with the rows each comes from. A figure (or a governorate's) given twice is its first row's."""
     frame = displacement.dropna(subset=["scope", "metric", "as_of", "individuals"])
     out = []
     for (scope, metric, as_of), group in frame.groupby(["scope", "metric", "as_of"], observed=True):
+        group = group.sort_values("_row").drop_duplicates("governorate")
         own = group[group["governorate"].isna()]
         used = own if len(own) else group
         out.append((scope, metric, as_of, int(used["individuals"].sum()), sorted(used["_row"].tolist())))
@@ -360,6 +361,21 @@ def test_displacement_figures_are_the_scope_s_own_else_its_governorates_sum(reco
     totals = displacement_totals(frame)
     got = [(r.scope, r.metric, r.as_of, int(r.individuals), r.rows) for r in totals.itertuples(index=False)]
     assert got == _totals_by_groupby(frame)
+
+
+def test_a_figure_given_twice_with_two_values_is_one_error_not_their_sum_found_wrong(tmp_path):
+    """The two values of one figure are an error (CP309) that says both; they are not added up into a third value
+    that the arithmetic of the figures (CP306) would then find wrong."""
+    (tmp_path / "displacement.csv").write_text(
+        "as_of,scope,metric,individuals\n"
+        "2017-05-01,national,displaced_cumulative,441354\n"
+        "2017-05-01,national,returned_cumulative,80000\n"
+        "2017-05-01,national,displaced_current,358656\n"
+        "2017-05-01,national,displaced_current,358000\n", "utf-8")
+    result = checked(tmp_path)
+    assert sorted(f.code for f in result.findings if f.file == "displacement.csv" and f.severity == ERROR) == ["CP309"]
+    current = result.displacement_totals_until(dt.date(2017, 5, 31))
+    assert current[current["metric"] == "displaced_current"]["individuals"].tolist() == [358656]
 
 
 @pytest.mark.parametrize("whole, warned", [(1_000_000, True), (2_000_000, False), (1_100_000, False)])

@@ -113,6 +113,10 @@ def displacement_totals(displacement: pd.DataFrame) -> pd.DataFrame:
     # A figure given for the whole scope (no governorate) stands; else its governorates' figures are added up.
     national = frame["governorate"].isna().to_numpy()[order]
     used = national | ~np.logical_or.reduceat(national, starts)[figure]
+    # A figure (or a governorate's) given twice is one figure, its first row's: two values of it are an error
+    # (figure_given_twice, CP309), never added up into a third that other rules would then find wrong.
+    place = pd.factorize(frame["governorate"].astype(object))[0][order]
+    used &= ~pd.DataFrame({"figure": figure, "place": place}).duplicated().to_numpy()
     amounts = frame["individuals"].to_numpy(dtype="int64")[order][used]
     sizes = np.bincount(figure[used], minlength=len(starts))
     totals = pd.DataFrame({key: _as_grouped(frame[key].take(order[starts])) for key in keys})
