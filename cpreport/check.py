@@ -71,9 +71,24 @@ def check(config: Config, strict: bool = False, progress: Progress | None = None
     from .narrative import unfinished
 
     checked.findings.extend(unfinished(config, period or config.period))
+    checked.findings.extend(highlights_not_found(config, checked))
     if strict:
         checked.findings = checked.findings.strict()
     return checked
+
+
+def highlights_not_found(config: Config, checked: Checked) -> list:
+    """A place the config highlights where no forum of the sheet stands, at any date (a forum to come stands there
+    by its date): the release leaves its sentence out, and the officer is told, with the nearest district the
+    sheet names ("Qayyarah" for "Qayara")."""
+    from .contract import fold, nearest
+
+    if not config.highlights:
+        return []
+    districts = checked.forums["district"].dropna().astype(str) if "district" in checked.forums else pd.Series([])
+    named = {fold(d): d for d in districts.unique()}
+    return [finding(Code.CP311, value=highlight.district, near=nearest(highlight.district, named.values(), 0.6))
+            for highlight in config.highlights if fold(highlight.district) not in named]
 
 
 def _displacement_not_required(findings: Findings, sheets: dict) -> Findings:

@@ -186,6 +186,9 @@ class Code(Enum):
     CP310 = (WARNING, N_("The governorates' figures for '%(scope)s', %(metric)s on %(day)s, add up to %(added)s "
                          "(%(rows)s), more than the figure given here for the whole scope (%(whole)s), which is the "
                          "one the report states. Correct this figure or the governorates' figures."))
+    CP311 = (WARNING, N_("The config highlights '%(value)s' ([[highlights]]), but no forum of the cpfs sheet stands "
+                         "in a district of that name, so the release does not name it. Check how the sheet and the "
+                         "config spell it."))
     # The narrative (the officer's own words for the month)
     CP401 = (WARNING, N_("The narrative still holds the example text that `cpreport init` wrote ('%(value)s'). "
                          "Write the month's own news in its place."))

@@ -406,6 +406,29 @@ def test_file_options_that_name_no_file_are_said_with_the_nearest_file(tmp_path,
     assert not codes(outcome(fixed)[0], "CP034")
 
 
+def test_a_highlighted_place_no_forum_stands_in_is_said_with_the_nearest_district(tmp_path):
+    """The sample highlights Qayara: a cpfs sheet that spells it Qayyarah leaves the release's sentence out, and
+    says so, naming the spelling it has."""
+    from openpyxl import load_workbook
+
+    folder = project(tmp_path)
+    workbook(folder / "activities.xlsx", {"activities": sample_activities()})
+    assert not codes(outcome(folder)[0], "CP311")
+    book = load_workbook(folder / "cpfs.xlsx")
+    respelled = 0
+    for row in book.active.iter_rows():
+        for cell in row:
+            if cell.value == "Qayara":
+                cell.value, respelled = "Qayyarah", respelled + 1
+    book.save(folder / "cpfs.xlsx")
+    assert respelled
+    checked, figures = outcome(folder)
+    [said] = codes(checked, "CP311")
+    assert said.severity == WARNING and said.value == "Qayara"
+    assert "Did you mean Qayyarah?" in said.message_en and "Qayyarah" in said.message_ar
+    assert not any(key.startswith("cpfs.place.") for key in figures)
+
+
 def test_a_file_named_after_no_table_whose_sheet_lacks_a_required_column_is_a_warning(tmp_path):
     folder = project(tmp_path)
     workbook(folder / "activities.xlsx", {"activities": sample_activities()})
