@@ -272,17 +272,30 @@ META_GROUPS = ("meta/", "meta.", "meta:", "meta-", "formhub/", "formhub.", "form
 GROUP_SEPARATORS = re.compile(r"[/.:]")
 
 
+# ODK Central writes these columns after a form's own, spelt so; a question of the form is written as its author
+# named it (in lower case, almost always, and within its groups): in a Central export, these are its bookkeeping.
+# An export is Central's when it has one of the first three, which no other tool writes.
+CENTRAL_MARKS = frozenset({"SubmitterID", "ReviewState", "AttachmentsExpected"})
+CENTRAL_META = CENTRAL_MARKS | {"SubmitterName", "AttachmentsPresent", "Status", "DeviceID", "Edits", "FormVersion"}
+
+
 def is_export_header(cells) -> bool:
     """Whether a header row is a KoboToolbox or ODK export's: it has one of the unmistakable meta columns."""
     return any(isinstance(c, str) and c.strip().lower() in UNMISTAKABLE_META for c in cells)
 
 
-def is_meta_column(header: str) -> bool:
-    """Whether an export's header is one of the form's meta columns."""
+def is_central_export(cells) -> bool:
+    """Whether an export's header row is ODK Central's (its own columns, spelt as Central spells them)."""
+    return any(isinstance(c, str) and c.strip() in CENTRAL_MARKS for c in cells)
+
+
+def is_meta_column(header: str, central: bool = False) -> bool:
+    """Whether an export's header is one of the form's meta columns (central: of an ODK Central export)."""
     text = header.strip().lower()
     last = GROUP_SEPARATORS.split(text)[-1]
     return text.startswith("_") or text.startswith(META_GROUPS) or text in META_COLUMNS or \
-        (text != last and last in META_COLUMNS and text.startswith(("meta", "formhub")))
+        (text != last and last in META_COLUMNS and text.startswith(("meta", "formhub"))) or \
+        (central and header.strip() in CENTRAL_META)
 
 
 def last_segment(header: str) -> str:

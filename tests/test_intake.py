@@ -429,6 +429,31 @@ def test_a_highlighted_place_no_forum_stands_in_is_said_with_the_nearest_distric
     assert not any(key.startswith("cpfs.place.") for key in figures)
 
 
+@pytest.mark.parametrize("own_status", ["forum-status", "status"])
+def test_an_odk_central_exports_own_columns_are_its_bookkeeping_not_the_forums(tmp_path, expected, own_status):
+    """ODK Central writes Status, ReviewState, SubmitterID… after the form's questions: its Status is the
+    submission's, never the forums' status column, which the form names itself."""
+    folder = project(tmp_path)
+    workbook(folder / "activities.xlsx", {"activities": sample_activities()})
+    forums = pd.read_excel(folder / "cpfs.xlsx", header=2, engine="calamine", dtype=object)
+    forums.columns = [c.name for c in TABLES["cpfs"].columns]
+    (folder / "cpfs.xlsx").unlink()
+    central = forums.rename(columns={"status": own_status})
+    central.insert(0, "SubmissionDate", "2017-06-01T09:20:02.000Z")
+    for name, value in {"meta-instanceID": "uuid:1", "KEY": "uuid:1", "SubmitterID": 7, "SubmitterName": "officer",
+                        "AttachmentsPresent": 0, "AttachmentsExpected": 0, "Status": "", "ReviewState": "approved",
+                        "DeviceID": "collect:x", "Edits": 0, "FormVersion": "2017050101"}.items():
+        central[name] = value
+    csv_file(folder / "cpfs.csv", central)
+    checked, figures = outcome(folder)
+    assert figures is not None, [f.message_en for f in checked.findings if f.severity == ERROR]
+    assert figures["cpfs.total"]["value"] == expected["cpfs.total"]
+    assert figures["cpfs.active"]["value"] == int((forums["status"] == "Active").sum())
+    [meta] = codes(checked, "CP021")
+    assert all(f"'{name}'" in meta.message_en for name in ("Status", "ReviewState", "SubmitterID", "FormVersion"))
+    assert not [f for f in codes(checked, "CP102") if f.file == "cpfs.csv"]
+
+
 def test_a_file_named_after_no_table_whose_sheet_lacks_a_required_column_is_a_warning(tmp_path):
     folder = project(tmp_path)
     workbook(folder / "activities.xlsx", {"activities": sample_activities()})

@@ -6,7 +6,8 @@ import weakref
 
 import pandas as pd
 
-from ..contract import Intake, Table, fold, is_export_header, is_meta_column, last_segment, nearest
+from ..contract import (Intake, Table, fold, is_central_export, is_export_header, is_meta_column, last_segment,
+                        nearest)
 from .sheets import HEADER_SEARCH_ROWS
 
 DEFAULT_INTAKE = Intake()
@@ -130,7 +131,8 @@ def required_missing(grid: pd.DataFrame, table: Table, intake: Intake | None = N
     for row in top_rows(grid):
         cells = [v for v in row if isinstance(v, str)]
         export = is_export_header(cells)
-        named = {keys[k] for v in cells if (k := keys.key(v)) and not (export and is_meta_column(v))}
+        central = export and is_central_export(cells)
+        named = {keys[k] for v in cells if (k := keys.key(v)) and not (export and is_meta_column(v, central))}
         missing = [c for c in required if c not in named]
         if len(named) >= 2 and (best is None or len(missing) < len(best)):
             best = missing

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..contract import Intake, Table, fold, is_export_header, is_meta_column, is_total_word
+from ..contract import Intake, Table, fold, is_central_export, is_export_header, is_meta_column, is_total_word
 from ..findings import Code, Findings, finding
 from .headers import column_keys, find_header, more_header_rows, near_miss, top_rows
 from ..threads import each_column
@@ -42,11 +42,12 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     positions: dict[str, int] = {}
     header_row = header_index + 1
     export = is_export_header(header)
+    central = export and is_central_export(header)
     meta, unknown = [], []
     for position, text in enumerate(header):
         if not text:
             continue
-        if export and is_meta_column(text):
+        if export and is_meta_column(text, central):
             meta.append(text)  # the form's bookkeeping: never one of the contract's columns
             continue
         canonical = by_key.get(by_key.key(text) or "")
