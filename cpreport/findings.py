@@ -125,6 +125,10 @@ class Code(Enum):
                       "%(columns)s."))
     CP103 = (ERROR, N_("Two columns are read as '%(canonical)s': '%(column)s' and '%(other)s'. Rename or remove "
                        "one."))
+    CP105 = (WARNING, N_("The column '%(column)s' is not one of the '%(table)s' table's, so it is kept out of the "
+                         "figures, but it is spelt close to '%(canonical)s' ('%(canonical_ar)s'), which the table may "
+                         "have. If it is that column, head it so, or add [columns.%(table_name)s] %(canonical)s = "
+                         "\"%(column)s\" to the config."))
     CP104 = (WARNING, ngettext("Column %(letter)s has %(count)s filled cell under an empty header, so it was not "
                                "read. If it belongs in the report, head the column with its name among the "
                                "'%(table)s' table's columns; if not, delete it.",

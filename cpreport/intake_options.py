@@ -11,7 +11,8 @@ import difflib
 
 from .checking import Option, unknown_key
 from .said import Said
-from .contract import CHOICES, GOVERNORATE, CHOICE, TABLES, FileOptions, choice_lookup, fold, fold_path, match_governorate
+from .contract import (CHOICES, GOVERNORATE, CHOICE, TABLES, FileOptions, choice_lookup, fold, fold_path, governorates,
+                       match_governorate, nearest)
 
 
 def _table_and_column(key: str, table: str, column: str | None, problems: list):
@@ -101,8 +102,12 @@ class Values(Option):
                     if canonical is None:
                         where = {"table": table_name, "column": column_name, "value": meant}
                         if column.kind != CHOICE:
+                            near = nearest(meant, [g.name_en for g in governorates()], 0.6)
                             problems.append(Said("'values.%(table)s.%(column)s': '%(value)s' is not an allowed value of "
-                                                 "'%(column)s'; give a governorate's name or p-code", **where))
+                                                 "'%(column)s'; did you mean '%(near)s'?", **where, near=near) if near
+                                            else Said("'values.%(table)s.%(column)s': '%(value)s' is not an allowed "
+                                                      "value of '%(column)s'; give a governorate's name or p-code",
+                                                      **where))
                             continue
                         allowed = list(CHOICES[column.choices])
                         close = difflib.get_close_matches(str(meant), allowed, n=1)

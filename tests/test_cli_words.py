@@ -67,6 +67,8 @@ def test_a_config_error_counts_its_problems_in_each_language(tmp_path, monkeypat
     ('[values.activities.type]\n"Awareness session" = "worksop"\n',
      "«values.activities.type»: «worksop» ليست من القيم المسموح بها في «type»؛ هل تقصد «workshop»؟"),
     ('[[highlights]]\ntext = "x"\n', "الموقع المُبرَز رقم ١ ينقصه «district» (القضاء)"),
+    ('[values.activities.governorate]\n"Mosul" = "Ninawah"\n',
+     "«values.activities.governorate»: «Ninawah» ليست من القيم المسموح بها في «governorate»؛ هل تقصد «Ninewa»؟"),
 ])
 def test_every_config_problem_is_said_in_arabic(tmp_path, monkeypatch, text, arabic):
     """The problems of the config come from the catalogs: in Arabic, what the officer typed quoted as typed."""

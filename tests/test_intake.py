@@ -286,6 +286,22 @@ def test_a_district_column_headed_alqadaa_is_not_read_as_judiciary(tmp_path, exp
     assert "'القضاء'" in extra.message_en and not codes(checked, "CP302")
 
 
+def test_a_judiciary_column_headed_alqadaa_is_a_near_miss_said_as_one(tmp_path):
+    """القضاء is the district, not the judiciary (القضاة): a sheet that heads its judiciary column so has it left
+    out, and is told which column it is close to, and how to have it read."""
+    folder = project(tmp_path)
+    workbook(folder / "activities.xlsx", {"activities": sample_activities().rename(columns={"judiciary": "القضاء"})})
+    checked, _ = outcome(folder)
+    [near] = codes(checked, "CP105")
+    assert (near.column, near.severity, near.parameters["canonical"]) == ("القضاء", WARNING, "judiciary")
+    assert "[columns.activities] judiciary = \"القضاء\"" in near.message_en
+    assert "'القضاة'" in near.message_ar
+    assert not codes(checked, "CP102")  # said once, as the near miss
+    fixed = project(tmp_path / "fixed", '[columns.activities]\njudiciary = "القضاء"\n')
+    workbook(fixed / "activities.xlsx", {"activities": sample_activities().rename(columns={"judiciary": "القضاء"})})
+    assert not codes(outcome(fixed)[0], "CP105")
+
+
 def test_no_alias_folds_into_another_column():
     """Two columns of one table never share a header; nor does a column share one with a differently named column
     of another table, but for each table's own id and date (a header "date" or "id" means the row's own)."""

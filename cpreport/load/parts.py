@@ -61,6 +61,17 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
             positions[canonical] = position
     if meta:
         findings.add(finding(Code.CP021, **where, row=header_row, columns=list(meta), count=len(meta)))
+    # A header spelt close to an optional column the sheet lacks (القضاء for القضاة) is a warning of its own: the
+    # column would be left out of the figures unnoticed, and its group's counts with it.
+    for column in table.columns:
+        if column.required or column.name in headers:
+            continue
+        near = near_miss(column, [text for _, text in unknown])
+        if near is not None:
+            position = next(n for n, text in unknown if text == near)
+            unknown = [(n, text) for n, text in unknown if n != position]
+            findings.add(finding(Code.CP105, **where, row=header_row, column=near, column_number=position + 1,
+                                 table=table.name, canonical=column.name, canonical_ar=column.label_ar))
     if unknown:
         # Columns outside the contract are named once, in one note per sheet.
         findings.add(finding(Code.CP102, **where, row=header_row, column=unknown[0][1], table=table.name,
