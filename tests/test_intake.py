@@ -392,6 +392,19 @@ def test_odk_group_dashes_and_hidden_sheet_files(tmp_path, expected):
     assert "'SubmissionDate'" in meta.message_en and "'KEY'" in meta.message_en
 
 
+def test_an_empty_file_named_after_no_table_is_a_note_and_one_named_after_a_table_an_error(tmp_path, expected):
+    folder = project(tmp_path)
+    workbook(folder / "activities.xlsx", {"activities": sample_activities()})
+    (folder / "notes.csv").write_bytes(b"")
+    checked, figures = outcome(folder)
+    assert figures is not None
+    [empty] = [f for f in codes(checked, "CP020") if f.file == "notes.csv"]
+    assert empty.severity == NOTE and "empty" in empty.message_en
+    (folder / "cpfs - anbar.csv").write_bytes(b"")  # an office's forums, saved as nothing
+    checked, figures = outcome(folder)
+    assert figures is None and [f.file for f in codes(checked, "CP008")] == ["cpfs - anbar.csv"]
+
+
 def test_a_hidden_folder_holding_an_offices_sheets_is_named(tmp_path):
     """A folder whose name starts with a dot is not read, like a hidden file: said, with how to have it read."""
     activities = sample_activities()

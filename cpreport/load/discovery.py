@@ -117,6 +117,10 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
     events: list = []
     try:
         size = path.stat().st_size if raw is None else len(raw)
+        if size == 0 and table is None:
+            # An empty file named after no table (a note begun and never written) holds nothing to lose: said,
+            # never in the way of the report. Empty and named after a table, it is that table gone (an error).
+            return FileRead([finding(Code.CP020, file=file, reason="empty")], True, set())
         if size == 0:
             raise Unreadable(Code.CP008)
         check_file_size(size, limits)
