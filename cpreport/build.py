@@ -171,7 +171,8 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
         kept_extra[revisions.REOPENED] = json.dumps({"reason": reopen, "reopened": now()}, ensure_ascii=False,
                                                     indent=2).encode("utf-8")
     files.update(revisions.kept_files(folder, replaced or bool(kept_extra), kept_extra))
-    files[manifest.MANIFEST_NAME] = manifest.document(page.found, period, files, now(), page.key)
+    files[manifest.MANIFEST_NAME] = manifest.document(page.found, period, files, now(), page.key,
+                                                      pages.data_key(page.figures))
     stage = progress.stage if progress else (lambda name, detail="": None)
     stage("stage", str(period))
 
@@ -378,7 +379,12 @@ def _as_before(folder: Path, files: dict[str, bytes]) -> bool:
 
 
 def _same_figures(folder: Path, figures: Figures) -> bool:
-    """Whether a month's report, as built before, states the figures it would state now (figures.json's values)."""
+    """Whether a month's report, as built before, states what it would state now from the sheets: its figures,
+    their dates and rows, and its tables, charts and map (pages.data_key, which its manifest keeps); of a report
+    built by a version that did not keep it, figures.json's values."""
+    stated = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("data")
+    if stated:
+        return stated == pages.data_key(figures)
     try:
         built = json.loads((folder / "figures.json").read_text("utf-8"))["figures"]
         return {k: v.get("value") for k, v in built.items()} == {k: f.value for k, f in figures.items.items()}

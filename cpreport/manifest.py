@@ -239,11 +239,13 @@ def key(found: dict[str, str], period: Period | str) -> str:
     return hashlib.sha256(json.dumps({"period": str(period), **found}, sort_keys=True).encode()).hexdigest()
 
 
-def document(found: dict[str, str], period: Period, files: dict[str, bytes], built: str, page: str = "") -> bytes:
+def document(found: dict[str, str], period: Period, files: dict[str, bytes], built: str, page: str = "",
+             data: str = "") -> bytes:
     """The manifest written into the period's folder with the files it describes: the key of the inputs it was
-    built from (for a build with nothing to do), and `page`, the key of what its report shows (pages.key)."""
+    built from (for a build with nothing to do), `page`, the key of what its report shows (pages.key), and `data`,
+    the key of what it states from the sheets (pages.data_key)."""
     return json.dumps({"key": key(found, period), "page": page, "period": str(period), "built": built,
-                       "version": __version__, "inputs": found,
+                       "version": __version__, "inputs": found, **({"data": data} if data else {}),
                        "files": {name: len(content) for name, content in files.items()}},
                       indent=2, sort_keys=True).encode("utf-8") + b"\n"
 

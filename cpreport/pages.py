@@ -83,6 +83,17 @@ def key(page: Page) -> str:
     return hashlib.sha256(json.dumps(made_of, sort_keys=True, default=_plain).encode("utf-8")).hexdigest()
 
 
+def data_key(figures) -> str:
+    """The hash of what a period's report states from the sheets: each figure's value, date and rows, and what its
+    tables, charts and map show. A month kept as built before, with the words of its time (build._same_figures),
+    is kept only while this is the same: a figure's date, a forum moved to another governorate, or rows numbered
+    otherwise make it state what the sheets no longer say."""
+    stated = {key: [figure.value, figure.as_of, [source.as_dict() for source in figure.sources]]
+              for key, figure in figures.items.items()}
+    made_of = {"figures": stated, "breakdowns": figures.breakdowns}
+    return hashlib.sha256(json.dumps(made_of, sort_keys=True, default=_plain).encode("utf-8")).hexdigest()
+
+
 def findings_files(config: Config, findings: Findings, period: Period | None = None,
                    annotated: bool = False) -> dict[str, bytes]:
     """validation.csv and validation.html (and annotated copies of the sheets with errors)."""

@@ -230,6 +230,25 @@ def test_a_month_built_alone_with_words_is_kept_while_its_figures_stand_and_rebu
     assert "kept as built before" not in again.stdout
 
 
+def test_a_month_kept_with_its_words_is_rebuilt_when_a_figures_date_changes_though_its_value_stands(sample):
+    """What a kept month states from the sheets is more than its figures' values: the date a displacement figure
+    is as of (so too its rows, and what its tables and map show). Changed, the month is built again, and said."""
+    _configure(sample, formats='["html"]')
+    out = sample.parent / "out"
+    assert _build(sample, "--period", "2017-03").returncode == 0
+    assert "kept as built before" in _build(sample, "--all-periods").stdout
+    displacement = sample.parent / "displacement.csv"
+    text = displacement.read_text("utf-8")
+    assert "2017-03-30,national," in text
+    displacement.write_text(text.replace("2017-03-30,national,", "2017-03-29,national,"), "utf-8")
+    again = _build(sample, "--all-periods")
+    assert again.returncode == 0, again.stderr
+    figures = json.loads((out / "2017-03" / "figures.json").read_text("utf-8"))["figures"]
+    assert {f["as_of"] for k, f in figures.items() if k.startswith("displacement.national.")
+            and "2017-03-2" in (f["as_of"] or "")} == {"2017-03-29"}
+    assert "CP404" in again.stdout + again.stderr and "kept as built before" not in again.stdout
+
+
 def test_a_period_rendered_again_to_the_same_bytes_keeps_its_files_and_their_times(sample):
     # A page whose key no longer matches (here: its manifest's key spoilt) is rendered again; when that gives
     # the bytes its folder holds, nothing is written but the manifest, and the period counts as current.
