@@ -61,8 +61,8 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
             positions[canonical] = position
     if meta:
         findings.add(finding(Code.CP021, **where, row=header_row, columns=list(meta), count=len(meta)))
-    # A header spelt close to an optional column the sheet lacks (القضاء for القضاة) is a warning of its own: the
-    # column would be left out of the figures unnoticed, and its group's counts with it.
+    # A header spelt close to an optional column the sheet lacks (the district's Arabic header, one letter from the
+    # judiciary's) is a warning of its own: the column would be left out of the figures unnoticed, and its counts with it.
     for column in table.columns:
         if column.required or column.name in headers:
             continue
