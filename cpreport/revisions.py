@@ -20,7 +20,10 @@ ROWS = ".rows.json"
 HISTORY = "history"
 APPROVAL = "approval.json"
 REOPENED = "reopened.json"  # in a history entry: why an approved month was opened again
-SUFFIXES = ("in_period", "previous", "change")  # companions of a figure: their base figure is compared instead
+# Companions of a figure that restate no figure of their own month: the month before's (its own folder compares
+# it) and the change between them. A figure of the month's own days (in_period) is one its report states: "four
+# trainings in April" stays compared when April's total to date does not change (a row moved from 31 March).
+SUFFIXES = ("previous", "change")
 
 
 def main_keys(figures: dict) -> list[str]:
@@ -152,6 +155,8 @@ def compare(period: str, then: dict, then_rows: dict | None, now: dict, now_rows
 
     for key in main_keys(then):
         # A figures.json edited by hand or cut short is compared as far as it can be, never trusted to be whole.
+        if key.endswith(".in_period") and _restated(then, now, key.removesuffix(".in_period")):
+            continue  # its total to date is restated, and said: one warning for one change
         published = then[key] if isinstance(then[key], dict) else {}
         before, after = published.get("value"), now.get(key, {}).get("value", 0)
         if before == after or isinstance(before, bool) or not isinstance(before, int):
@@ -164,6 +169,11 @@ def compare(period: str, then: dict, then_rows: dict | None, now: dict, now_rows
                                  _grouped(rows_then - rows_now), _grouped(changed),
                                  unknown=not digests_then and bool(rows_then & rows_now)))
     return found
+
+
+def _restated(then: dict, now: dict, key: str) -> bool:
+    published = then.get(key) if isinstance(then.get(key), dict) else {}
+    return published.get("value") != now.get(key, {}).get("value", 0)
 
 
 def history_entries(folder: Path) -> list[Path]:
@@ -299,7 +309,8 @@ def note(config, checked, period: Period, now: dict, digests: dict, reopen: str 
     earlier = []
     if (config.out / str(before) / FIGURES).is_file():
         then = stated(checked, before, config.highlights)
-        earlier = since_sent(config.out, before, then, digests)
+        # The column of the month before states its totals to its end: its own days' figures are its own report's.
+        earlier = [r for r in since_sent(config.out, before, then, digests) if not r.key.endswith(".in_period")]
     if not own and not earlier:
         return {}
     return {"own": own, "own_keys": {r.key for r in own}, "own_reason": reason(period, reopen),

@@ -75,6 +75,26 @@ def test_a_past_row_edited_is_a_warning_naming_the_figure_both_values_and_the_ro
     assert "عُدّلت أرقام" in arabic and "(R)" in arabic
 
 
+def test_a_row_moved_into_a_published_month_restates_its_own_days_figures_though_its_totals_stand(sample):
+    """A training dated 27 March moved to 1 April leaves April's totals to date as they were, but April's report
+    said three trainings in the month, and the sheets now give four: a warning, and the month's column marked."""
+    april = build(_config(sample, "2017-04")).folder
+    in_april = _published(april, "activities.training.in_period")
+    book = openpyxl.load_workbook(sample.parent / "activities.xlsx")
+    moved = next(row for row in book.active.iter_rows(min_row=4) if row[0].value == "ACT-1703-22")
+    assert moved[1].value == "دورة تدريبية" and str(moved[4].value).startswith("2017-03-27")
+    moved[4].value = moved[4].value.replace(month=4, day=1)
+    moved[5].value = moved[5].value.replace(month=4, day=3)  # its end date with it
+    book.save(sample.parent / "activities.xlsx")
+    outcome = build(load_config(sample, period="2017-05"))
+    warned = {f.parameters["key"] for f in outcome.findings if f.code == "CP501" and f.parameters["period"] == "2017-04"}
+    assert "activities.training.in_period" in warned and "activities.training" not in warned
+    again = build(load_config(sample, period="2017-04")).folder
+    english, arabic = _halves((again / "report.html").read_text("utf-8"))
+    assert re.search(rf"<tr><th>Trainings</th><td>{in_april + 1} <bdi dir=\"ltr\" class=\"revised\">\(R\)</bdi></td>",
+                     english), english.split("Trainings</th>")[1][:200]
+
+
 def test_the_month_rebuilt_notes_its_revised_figures_in_both_halves_with_the_reason(sample):
     april = build(_config(sample, "2017-04", '["html", "pdf"]')).folder
     first = (april / "figures.json").read_bytes()
