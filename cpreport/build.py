@@ -235,7 +235,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         restated: dict[str, list] = {}
         digests = revisions.warn_restated(config, checked, restated)
         if all_periods:
-            outcome.periods = periods_with_data(checked, config.period, every)
+            outcome.periods = _with_published(config, periods_with_data(checked, config.period, every), every)
             worded = [p for p in outcome.periods if _kept(config, p)]  # kept while their figures stand
         else:
             outcome.periods, worded = [config.period], []
@@ -336,6 +336,21 @@ def _own_words(config: Config, period: Period, found: dict[str, str]) -> tuple[C
     if period == config.period or has_own(config, period) or not any(config.narrative[lang] for lang in config.languages):
         return config, found
     return dataclasses.replace(config, narrative=Text()), {**found, "narrative": manifest.FIGURES_ALONE}
+
+
+def _with_published(config: Config, periods: list[Period], every: str) -> list[Period]:
+    """The periods --all-periods builds: those with data, and those of the same kind published in the output
+    folder, up to the config's period. A month whose only row moved to another month has no data of its own
+    now, but its report is on record, and linked from the index: it is built again with what the sheets give."""
+    found = set(periods)
+    for name in revisions.published_periods(config.out):
+        try:
+            period = Period.parse(name)
+        except ValueError:
+            continue
+        if period.kind == every and period.end <= config.period.end and period not in found:
+            found.add(period)
+    return sorted(found, key=lambda p: (p.end, p.start))
 
 
 def _kept(config: Config, period: Period) -> bool:

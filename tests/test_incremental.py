@@ -249,6 +249,25 @@ def test_a_month_kept_with_its_words_is_rebuilt_when_a_figures_date_changes_thou
     assert "CP404" in again.stdout + again.stderr and "kept as built before" not in again.stdout
 
 
+def test_a_published_month_whose_only_row_moved_away_is_built_again_not_left_stale(sample):
+    """January 2016 has one forum of its own. Dated in April instead, January has no data of its own, but its
+    report is published and linked from the index: it is built again, with the forums the sheets now give."""
+    _configure(sample, formats='["html"]')
+    out = sample.parent / "out"
+    assert _build(sample, "--all-periods").returncode == 0
+    january = _figure(out, "2016-01", "cpfs.total")
+    book = openpyxl.load_workbook(sample.parent / "cpfs.xlsx")
+    moved = [row for row in book.active.iter_rows(min_row=4)
+             if hasattr(row[6].value, "year") and (row[6].value.year, row[6].value.month) == (2016, 1)]
+    assert len(moved) == 1
+    moved[0][6].value = moved[0][6].value.replace(month=4, day=2)
+    book.save(sample.parent / "cpfs.xlsx")
+    again = _build(sample, "--all-periods")
+    assert again.returncode == 0, again.stderr
+    assert _figure(out, "2016-01", "cpfs.total") == january - 1
+    assert _build(sample, "--all-periods").stdout.startswith("Up to date")
+
+
 def test_a_period_rendered_again_to_the_same_bytes_keeps_its_files_and_their_times(sample):
     # A page whose key no longer matches (here: its manifest's key spoilt) is rendered again; when that gives
     # the bytes its folder holds, nothing is written but the manifest, and the period counts as current.
