@@ -41,6 +41,13 @@ def snapshot(data: Path, skip=()) -> dict[str, tuple[int, int]]:
     return found
 
 
+def signature(stat: os.stat_result) -> list[int]:
+    """What tells a file unchanged without reading it: its size and modification time, and, as git compares them,
+    the time its entry last changed and its inode. A file written again with its old size and its old time put
+    back (a sync tool, `touch -r`, `cp -p` over it) has a new change time, which no program can set."""
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
 GONE = "gone"  # a file listed and then no longer there when hashed (an officer saving, moving or deleting it)
 
 
@@ -71,7 +78,7 @@ class Watch:
                 stat = path.stat()
             except OSError:
                 stat = None
-        self.files.setdefault(str(path), None if stat is None else [stat.st_size, stat.st_mtime_ns])
+        self.files.setdefault(str(path), None if stat is None else signature(stat))
 
     def folder(self, path: Path) -> None:
         try:
@@ -110,7 +117,7 @@ class Watch:
 
 
 class Digests:
-    """Files' sha256 by path, reused while a file's size and modification time are those it was hashed with."""
+    """Files' sha256 by path, reused while a file's signature (size, times, inode) is the one it was hashed with."""
 
     def __init__(self, out: Path | None = None, watch: Watch | None = None):
         self.path = out / DIGESTS if out else None
@@ -135,13 +142,13 @@ class Digests:
             self.watch.file(path, stat)
         name = str(path)
         entry = self.known.get(name)
-        if isinstance(entry, list) and len(entry) == 4 and entry[:2] == [stat.st_size, stat.st_mtime_ns] \
-                and stat.st_mtime_ns < entry[3] - SETTLED_NS:
-            return entry[2]
+        if isinstance(entry, list) and len(entry) == 3 and entry[0] == signature(stat) \
+                and stat.st_mtime_ns < entry[2] - SETTLED_NS:
+            return entry[1]
         hashed_at = time.time_ns()
         digest = _digest(path)
         if digest != GONE:
-            self.known[name] = [stat.st_size, stat.st_mtime_ns, digest, hashed_at]
+            self.known[name] = [signature(stat), digest, hashed_at]
             self.changed = True
         return digest
 

@@ -175,7 +175,10 @@ def _unchanged(stamp: dict, now: int) -> bool:
             if recorded is None:
                 continue
             return False
-        if recorded is None or [stat.st_size, stat.st_mtime_ns] != recorded or stat.st_mtime_ns >= settled:
+        # As manifest.signature records it (this module imports nothing of cpreport's): size, modification and
+        # change times, inode.
+        if recorded is None or [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino] != recorded \
+                or stat.st_mtime_ns >= settled:
             return False
     for path, recorded in stamp["folders"].items():
         try:
