@@ -21,8 +21,9 @@ from .figures import Figures
 from .findings import Findings, to_csv
 
 # What a key is made from besides the page itself: of the build's inputs, all but the sheets (their rows reach the
-# page through its figures and findings) and the narrative files (a month's own words are added by file used).
-NOT_IN_KEY = ("data/", "narrative/", "config")
+# page through its figures and findings), the narrative files (a month's own words are added by file used), and
+# the template of the index of periods, which makes no period's page.
+NOT_IN_KEY = ("data/", "narrative/", "config", "templates/index.html", "builtin/index.html")
 
 
 @dataclass

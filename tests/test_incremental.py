@@ -268,6 +268,25 @@ def test_a_published_month_whose_only_row_moved_away_is_built_again_not_left_sta
     assert _build(sample, "--all-periods").stdout.startswith("Up to date")
 
 
+def test_the_index_template_changed_renders_no_period(sample):
+    """The template of the index of periods makes no period's page: changed, the index alone is written again."""
+    _configure(sample, formats='["html"]', templates='"tpl"')
+    (sample.parent / "tpl").mkdir()
+    index = (ROOT / "templates" / "index.html").read_text("utf-8")
+    (sample.parent / "tpl" / "index.html").write_text(index, "utf-8")
+    out = sample.parent / "out"
+    assert _build(sample, "--all-periods").returncode == 0
+    before = _folders(out)
+    (sample.parent / "tpl" / "index.html").write_text(index.replace("</body>", "<p>Shared drive</p></body>"), "utf-8")
+    again = _build(sample, "--all-periods")
+    assert again.returncode == 0, again.stderr
+    assert "Shared drive" in (out / "index.html").read_text("utf-8")
+    assert "rendering" not in again.stderr and "Rendered 0 periods" in again.stdout, again.stdout + again.stderr
+    assert not {period for period in _changed(before, _folders(out))
+                if {n: b for n, b in before[period].items() if n != ".manifest.json"}
+                != {n: b for n, b in _folders(out)[period].items() if n != ".manifest.json"}}
+
+
 def test_a_period_rendered_again_to_the_same_bytes_keeps_its_files_and_their_times(sample):
     # A page whose key no longer matches (here: its manifest's key spoilt) is rendered again; when that gives
     # the bytes its folder holds, nothing is written but the manifest, and the period counts as current.
