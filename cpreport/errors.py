@@ -30,6 +30,11 @@ class CpreportError(Exception):
         from .said import worded
         return worded(self.said, say)
 
+    @property
+    def in_any_language(self) -> bool:
+        """Whether worded() says the message in the language asked (else it was worded when raised)."""
+        return isinstance(self.said, Said)
+
     def __reduce__(self):
         # Raised in a worker process that renders a period, it is sent to the build whole, whatever its __init__.
         return _restored, (type(self), self.message, dict(self.__dict__))
@@ -110,6 +115,8 @@ class FiguresDisagree(CpreportError):
     def worded(self, say) -> str:
         from .said import worded
         return "\n".join([worded(self.HEADING, say), *(f"  - {worded(p, say)}" for p in self.problems)])
+
+    in_any_language = True
 
 
 class ApprovedPeriodChanged(CpreportError):

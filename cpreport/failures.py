@@ -37,7 +37,9 @@ def _worded(error: CpreportError, language: str) -> str:
     if isinstance(error, InvalidData) and error.findings is not None and error.folder is not None:
         return said(language, lambda say: closing.sheets_have_errors(say, errors=error.findings.errors,
                                                                        folder=error.folder))
-    return said(language, error.worded)
+    if error.in_any_language:
+        return said(language, error.worded)
+    return error.format_message()  # worded when raised, in each language asked (cli.py's own messages)
 
 
 class Shown(click.ClickException):

@@ -81,6 +81,17 @@ def test_every_config_problem_is_said_in_arabic(tmp_path, monkeypatch, text, ara
     assert english.exit_code == 2 and "  - " in english.output and not re.search("[\u0600-\u06ff]", english.output)
 
 
+def test_a_stop_worded_when_raised_is_said_once_in_each_language(tmp_path, monkeypatch):
+    """`validate` words its closing error itself, in each language asked: shown once, not once per language."""
+    (tmp_path / "cpfs.csv").write_text("cpf_id,name_en,governorate,established_by,established_on\n"
+                                       "CPF-1,Forum,Ninewa,IOM,not a date\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    said = invoke("validate", "--data", str(tmp_path), "--period", "2017-05", "--lang", "both")
+    assert said.exit_code == 1, said.output
+    assert said.output.count(f"2 errors in the sheets of {tmp_path}.") == 1, said.output
+    assert said.output.count(f"خطآن في جداول «{tmp_path}»") == 1, said.output
+
+
 def test_an_unknown_figure_is_said_in_arabic_with_the_nearest_ones(sample):
     said = invoke("explain", "--config", str(sample), "activities.totl", "--lang", "ar")
     assert said.exit_code == 2
