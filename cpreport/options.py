@@ -3,40 +3,28 @@
 Each key is an `Option` object (in the manner of mkdocs' `config_options`): a line saying what it is for
 (`doc`), and a `check` that turns the value as written into the value the build uses, or says what is wrong
 with it (the kind is in checking.py; the keys that add to the input contract, [columns], [values], [files]
-and [limits], are in intake_options.py). `OPTIONS` names them all; config.py reads the file, lays the
+and [limits], are in intake_options.py, and the results framework, [[indicators]], in results_options.py). `OPTIONS` names them all; config.py reads the file, lays the
 environment and the command line's options over it, and applies them. A key left out keeps the default of its field of `config.Config`."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from pathlib import Path
 from dataclasses import dataclass, fields
 
-from .checking import UNSET, Checking, Option, unknown_key
-from .contract import CHOICES, fold
+from .checking import LANGUAGES, UNSET, Checking, Option, Text, check_date, check_text, unknown_key  # noqa: F401
+from .contract import fold
 from .intake_options import Columns, FileLimits, Files, Values
+from .results_options import Indicator, Indicators  # noqa: F401 - the config's
 from .periods import Period
 from .said import Said
 
-LANGUAGES = ("en", "ar")
 FORMATS = ("html", "pdf", "docx", "xlsx")
 DEFAULT_FORMATS = ("html", "pdf")
 # What report.pdf conforms to: archival and tagged by default (see docs/deliverables.md), or plain.
 PDF_VARIANTS = ("pdf/a-3a", "pdf/ua-1", "pdf/a-3b", "none")
 # The language findings and messages are printed in on the terminal (--lang): English unless the config says.
 MESSAGE_LANGUAGES = ("en", "ar", "both")
-
-
-@dataclass(frozen=True)
-class Text:
-    """One piece of text in both languages."""
-
-    en: str = ""
-    ar: str = ""
-
-    def __getitem__(self, language: str) -> str:
-        return getattr(self, language)
 
 
 @dataclass(frozen=True)
@@ -91,21 +79,6 @@ class Sections:
     sources: bool = True  # the footer saying what the report covers and where its figures come from
 
 
-@dataclass(frozen=True)
-class Indicator:
-    """A line of the results framework, tied to a figure: what was planned (`target` by `target_date`) against
-    what the figures say. With `of`, the indicator is a share (figure / of) and its target a fraction."""
-
-    code: str
-    label: Text
-    figure: str
-    target: float
-    baseline: float = 0
-    of: str = ""
-    target_date: dt.date | None = None
-    group: Text = Text()  # a heading above its rows, e.g. Outcome / Output
-
-
 # A logo is embedded in the page (HTML and PDF): its kind is told from its first bytes, not its name.
 LOGO_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 
@@ -120,71 +93,6 @@ def logo_type(content: bytes) -> str | None:
     return None
 
 
-def _check_text(key: str, value: object, problems: list) -> Text:
-    if isinstance(value, str):
-        return Text(value, value)
-    if not isinstance(value, dict):
-        problems.append(Said("'%(key)s' must be a table with 'en' and 'ar' texts, e.g. %(key)s = { en = \"…\", ar = \"…\" }",
-                             key=key))
-        return Text()
-    for extra in set(value) - set(LANGUAGES):
-        problems.append(Said("'%(key)s.%(language)s' is not a language; use 'en' and 'ar'", key=key, language=extra))
-    for language in LANGUAGES:
-        if language in value and not isinstance(value[language], str):
-            problems.append(Said("'%(key)s.%(language)s' must be text", key=key, language=language))
-    return Text(str(value.get("en", "")), str(value.get("ar", "")))
-
-
-def _check_date(key: str, value: object, problems: list) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        problems.append(Said("'%(key)s' must be a date such as 2016-10-17, not '%(value)s'", key=key, value=value))
-        return None
-
-
-INDICATOR_KEYS = ("code", "label", "figure", "of", "baseline", "target", "target_date", "group")
-
-
-def figure_keys(scopes: object = ()) -> list[str]:
-    """Every figures.json key a build may state (displacement ones for the config's scopes and any others as
-    `displacement.<scope>.<metric>`): what an indicator's `figure` and `of` may name."""
-    from .contract import PARTICIPANT_GROUPS
-
-    bases = ["cpfs.total", *(f"cpfs.{k}" for k in CHOICES["established_by"]), "activities.total",
-             *(f"activities.{k}" for k in CHOICES["activity_type"]), "participants.total"]
-    keys = [f"{base}{suffix}" for base in bases for suffix in ("", ".in_period", ".previous", ".change")]
-    keys += ["cpfs.active", *(f"participants.{g}{suffix}" for g in ("female", *PARTICIPANT_GROUPS)
-                              for suffix in ("", ".in_period", ".previous", ".change"))]
-    for scope in scopes:
-        for metric in CHOICES["metric"]:
-            keys += [f"displacement.{scope}.{metric}{suffix}" for suffix in ("", ".previous", ".change")]
-    return keys
-
-
-def _figure_key(name: str, value: object, scopes: object, problems: list) -> str:
-    """A figure an indicator names: a known key, or a displacement figure of any scope (the sheet names them)."""
-    text = str(value).strip()
-    metrics = "|".join(CHOICES["metric"])
-    if text in figure_keys(scopes) or re.fullmatch(rf"displacement\.\w+\.({metrics})(\.previous|\.change)?", text):
-        return text
-    close = difflib.get_close_matches(text, figure_keys(scopes), n=1, cutoff=0.5)
-    problems.append(Said("%(key)s: '%(value)s' is not a figure; did you mean '%(near)s'? (`cpreport figures` lists them)",
-                         key=name, value=text, near=close[0]) if close else
-                    Said("%(key)s: '%(value)s' is not a figure (`cpreport figures` lists them)", key=name, value=text))
-    return ""
-
-
-def _number(name: str, value: object, problems: list) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0:
-        problems.append(Said("%(key)s must be a number of 0 or more, such as 60 or 0.35, not %(value)s", key=name,
-                             value=repr(value)))
-        return None
-    return value
 
 
 # --- the options ------------------------------------------------------------------------------------------
@@ -210,14 +118,14 @@ class Bilingual(Option):
     """A text in English and Arabic: { en = "…", ar = "…" }, or one text for both."""
 
     def check(self, key, value, checking):
-        return _check_text(key, value, checking.problems)
+        return check_text(key, value, checking.problems)
 
 
 class BilingualFiles(Option):
     """A file per language, relative to the config file: { en = "narrative/en.md", ar = "narrative/ar.md" }."""
 
     def check(self, key, value, checking):
-        text = _check_text(key, value, checking.problems)
+        text = check_text(key, value, checking.problems)
         root = checking.root
         for language in LANGUAGES:
             if text[language] and not (root / text[language]).is_file():
@@ -289,7 +197,7 @@ class Date(Option):
     """A date: 2017-12-31, as TOML writes it, or as text."""
 
     def check(self, key, value, checking):
-        return _check_date(key, value, checking.problems)
+        return check_date(key, value, checking.problems)
 
 
 class Scopes(Option):
@@ -308,11 +216,11 @@ class Scopes(Option):
             known = ("label", "name", "origin", "since")
             for extra in set(entry) - set(known):
                 unknown_key(f"scopes.{key}.{extra}", [f"scopes.{key}.{k}" for k in known], problems)
-            since = _check_date(f"scopes.{key}.since", entry["since"], problems) if "since" in entry else None
+            since = check_date(f"scopes.{key}.since", entry["since"], problems) if "since" in entry else None
             # Keyed as the sheet's scope column is read ("Mosul operations" is mosul_operations).
-            scopes[fold(key)] = Scope(fold(key), _check_text(f"scopes.{key}.label", entry.get("label", key), problems),
-                                _check_text(f"scopes.{key}.origin", entry.get("origin", ""), problems), since,
-                                _check_text(f"scopes.{key}.name", entry.get("name", ""), problems))
+            scopes[fold(key)] = Scope(fold(key), check_text(f"scopes.{key}.label", entry.get("label", key), problems),
+                                check_text(f"scopes.{key}.origin", entry.get("origin", ""), problems), since,
+                                check_text(f"scopes.{key}.name", entry.get("name", ""), problems))
         return scopes
 
 
@@ -346,60 +254,7 @@ class Highlights(Option):
                 problems.append(Said("highlight %(number)s: '%(district)s' is highlighted already", number=number,
                                      district=district))
                 continue
-            found.append(Highlight(district, _check_text(f"highlights[{number}].text", entry.get("text", ""), problems)))
-        return tuple(found)
-
-
-class Indicators(Option):
-    """[[indicators]]: the results framework, each line tied to a figure (checked after scopes and project_end,
-    which TOML writes above it)."""
-
-    def check(self, key, value, checking):
-        problems = checking.problems
-        values = checking.values
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            problems.append(Said("'indicators' must be a list of [[indicators]] tables with code, label, figure and "
-                                 "target"))
-            return ()
-        found: list[Indicator] = []
-        scopes = list(values.get("scopes", {}))
-        for number, entry in enumerate(value, 1):
-            here = Said("indicator %(code)s", code=entry.get("code", number))
-            for extra in set(entry) - set(INDICATOR_KEYS):
-                unknown_key(f"indicators[{number}].{extra}", [f"indicators[{number}].{k}" for k in INDICATOR_KEYS], problems)
-            missing = [k for k in ("code", "label", "figure", "target") if k not in entry]
-            if missing:
-                problems.append(Said("%(indicator)s needs %(keys)s", indicator=here,
-                                     keys=", ".join(repr(k) for k in missing)))
-                continue
-            code = str(entry["code"]).strip()
-            if not re.fullmatch(r"[\w.\-]+", code):
-                problems.append(Said("%(indicator)s: the code must be letters, digits, dots or dashes, such as \"1.1\"",
-                                     indicator=here))
-                continue
-            if any(i.code == code for i in found):
-                problems.append(Said("%(indicator)s: the code '%(code)s' is given twice", indicator=here, code=code))
-                continue
-            def its(name: str, here: Said = here) -> Said:
-                return Said("%(indicator)s '%(key)s'", indicator=here, key=name)
-
-            figure = _figure_key(its("figure"), entry["figure"], scopes, problems)
-            of = _figure_key(its("of"), entry["of"], scopes, problems) if "of" in entry else ""
-            target = _number(its("target"), entry["target"], problems)
-            baseline = _number(its("baseline"), entry.get("baseline", 0), problems)
-            when = _check_date(its("target_date"), entry["target_date"], problems) if "target_date" in entry else None
-            label = _check_text(its("label"), entry["label"], problems)
-            group = _check_text(its("group"), entry["group"], problems) if "group" in entry else Text()
-            if of and target is not None and target > 1:
-                problems.append(Said("%(indicator)s: a share's target is a fraction such as 0.35 (35%%), not %(value)s",
-                                     indicator=here, value=repr(target)))
-            if not of and when is None and "project_end" not in values and "target_date" not in entry:
-                # How far along a count should be is told by the time gone to its date; a share is judged as it stands.
-                problems.append(Said("%(indicator)s needs a 'target_date', or the config a 'project_end' (the date it is "
-                                     "judged by)", indicator=here))
-                continue
-            if figure and (of or "of" not in entry) and target is not None and baseline is not None:
-                found.append(Indicator(code, label, figure, target, baseline, of, when, group))
+            found.append(Highlight(district, check_text(f"highlights[{number}].text", entry.get("text", ""), problems)))
         return tuple(found)
 
 
@@ -474,7 +329,7 @@ class Revisions(Option):
             for extra in set(entry) - {"reason"}:
                 unknown_key(f"revisions.{month}.{extra}", [f"revisions.{month}.reason"], problems)
             if "reason" in entry:
-                found[str(Period.parse(str(month)))] = _check_text(f"revisions.{month}.reason", entry["reason"], problems)
+                found[str(Period.parse(str(month)))] = check_text(f"revisions.{month}.reason", entry["reason"], problems)
         return found
 
 
