@@ -34,8 +34,7 @@ SEVERITIES = {"error": N_("error"), "warning": N_("warning"), "note": N_("note")
 # keys for the M&E lead): the Arabic catalog translates these msgids.
 HINTS = {"CP101": N_("Did you mean the column '%(near)s'? If so, rename it to '%(column)s' (or '%(column_ar)s'), "
                      "or add [columns.%(table_name)s] %(column)s = \"%(near)s\" to the config."),
-         "CP207": N_("Did you mean %(near)s?"), "CP208": N_("Did you mean %(near)s?"),
-         "CP034": N_("Did you mean %(near)s?"), "CP311": N_("Did you mean %(near)s?")}
+         **dict.fromkeys(("CP034", "CP207", "CP208", "CP311"), N_("Did you mean %(near)s?"))}
 MOST_NAMED = 12  # a list of names (columns, files) says this many, then how many more
 
 

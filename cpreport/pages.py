@@ -54,6 +54,10 @@ def _plain(value):
     return repr(value)
 
 
+def _hashed(made_of: dict) -> str:
+    return hashlib.sha256(json.dumps(made_of, sort_keys=True, default=_plain).encode("utf-8")).hexdigest()
+
+
 def words_used(config: Config, period: Period, found: dict[str, str]) -> dict[str, str]:
     """The digest of the narrative file each language of the period uses, from the inputs hashed for the build."""
     from .narrative import file_for
@@ -81,7 +85,7 @@ def key(page: Page) -> str:
         "words": words_used(page.config, page.period, page.found),
         "inputs": {name: digest for name, digest in page.found.items() if not name.startswith(NOT_IN_KEY)},
     }
-    return hashlib.sha256(json.dumps(made_of, sort_keys=True, default=_plain).encode("utf-8")).hexdigest()
+    return _hashed(made_of)
 
 
 def data_key(figures) -> str:
@@ -92,7 +96,7 @@ def data_key(figures) -> str:
     stated = {key: [figure.value, figure.as_of, [source.as_dict() for source in figure.sources]]
               for key, figure in figures.items.items()}
     made_of = {"figures": stated, "breakdowns": figures.breakdowns}
-    return hashlib.sha256(json.dumps(made_of, sort_keys=True, default=_plain).encode("utf-8")).hexdigest()
+    return _hashed(made_of)
 
 
 def findings_files(config: Config, findings: Findings, period: Period | None = None,
