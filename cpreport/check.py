@@ -87,7 +87,12 @@ def highlights_not_found(config: Config, checked: Checked) -> list:
         return []
     districts = checked.forums["district"].dropna().astype(str) if "district" in checked.forums else pd.Series([])
     named = {fold(d): d for d in districts.unique()}
-    return [finding(Code.CP311, value=highlight.district, near=nearest(highlight.district, named.values(), 0.6))
+    # Said of the forums' sheet (its first part, when it comes in several) and its district column.
+    file, sheet = (checked.sources.get("cpfs") or [("", "")])[0]
+    sheets = checked.settled.sheets if checked.settled is not None else {}
+    column = sheets["cpfs"].headers.get("district", "") if "cpfs" in sheets else ""
+    return [finding(Code.CP311, file=file, sheet=sheet, column=column, value=highlight.district,
+                    near=nearest(highlight.district, named.values(), 0.6))
             for highlight in config.highlights if fold(highlight.district) not in named]
 
 

@@ -454,6 +454,7 @@ def test_a_highlighted_place_no_forum_stands_in_is_said_with_the_nearest_distric
     checked, figures = outcome(folder)
     [said] = codes(checked, "CP311")
     assert said.severity == WARNING and said.value == "Qayara"
+    assert (said.file, said.sheet) == ("cpfs.xlsx", "cpfs") and said.column  # the forums' sheet and its district column
     assert "Did you mean Qayyarah?" in said.message_en and "Qayyarah" in said.message_ar
     assert not any(key.startswith("cpfs.place.") for key in figures)
 
