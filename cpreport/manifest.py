@@ -5,6 +5,7 @@ new ends in a fraction of a second; keep its imports to the standard library and
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -184,14 +185,36 @@ def _files(folder: Path | None, pattern: str = "*") -> list[Path]:
     return sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
 
 
+# Where the project is, and where its sheets and reports are, are no part of what a report says: a project folder
+# moved, or a shared drive mounted elsewhere, builds the same pages. So is the language of the terminal.
+WHERE_NOT_WHAT = ("path", "data", "out", "period", "language", "logo")
+
+
+def settings(config: Config) -> dict:
+    """The config's settings as they shape the reports: paths within the project folder relative to it, and
+    where the project, its sheets and its reports are left out (the files' own contents are hashed apart)."""
+    root = config.root
+
+    def within(value):
+        if isinstance(value, Path | str) and os.path.isabs(value):
+            path = Path(value)
+            return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+        return value
+
+    kept = {k: v for k, v in vars(config).items() if k not in WHERE_NOT_WHAT}
+    kept["templates"] = within(config.templates)
+    kept["narrative"] = {language: within(path) for language, path in vars(config.narrative).items()}
+    kept["intake"] = dataclasses.replace(config.intake, skip=())
+    return kept
+
+
 def inputs(config: Config, strict: bool = False, watch: Watch | None = None) -> dict[str, str]:
     """Everything a report depends on, each with a content hash: sheets, config, narrative, templates, code. A
     file whose size and modification time are those of its last hashing is not read again (Digests). `watch`, when
     given, gets what was looked at, before it was read."""
     _digest = Digests(config.out, watch)
     found: dict[str, str] = {"version": __version__, "strict": str(strict)}
-    settings = {k: v for k, v in vars(config).items() if k != "period"}
-    found["settings"] = hashlib.sha256(repr(sorted(settings.items())).encode()).hexdigest()
+    found["settings"] = hashlib.sha256(repr(sorted(settings(config).items())).encode()).hexdigest()
     if watch:
         watch.tree(config.data, MAX_DEPTH, config.intake.skip, hidden=False)
     for path in sheet_files(config.data, config.intake.skip):

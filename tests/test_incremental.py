@@ -287,6 +287,23 @@ def test_the_index_template_changed_renders_no_period(sample):
                 != {n: b for n, b in _folders(out)[period].items() if n != ".manifest.json"}}
 
 
+def test_a_project_folder_moved_elsewhere_renders_only_what_its_sheets_changed(sample):
+    # A shared drive mounted at another path, or the project copied to a new machine: where the project is says
+    # nothing that its reports show.
+    _configure(sample, formats='["html"]')
+    assert _build(sample, "--all-periods").returncode == 0
+    moved = sample.parent.parent / "moved elsewhere" / "project"
+    moved.parent.mkdir()
+    sample.parent.rename(moved)
+    config, out = moved / "cpreport.toml", moved / "out"
+    before = _folders(out)
+    _add_activity(config, dt.date(2017, 5, 28))
+    again = _build(config, "--all-periods")
+    assert again.returncode == 0, again.stderr
+    assert "Rendered 1 period, 23 current (what they show has not changed)." in again.stdout
+    assert _changed(before, _folders(out)) == {"2017-05"}
+
+
 def test_a_period_rendered_again_to_the_same_bytes_keeps_its_files_and_their_times(sample):
     # A page whose key no longer matches (here: its manifest's key spoilt) is rendered again; when that gives
     # the bytes its folder holds, nothing is written but the manifest, and the period counts as current.
