@@ -12,7 +12,7 @@ from .check import check, read_sheets
 from .index import index_page, now as built_at, write_index
 from .config import Config, Period
 from .errors import CpreportError
-from .said import Said
+from .said import Lines, Said
 from .figures import compute
 from .log import Progress
 from .write import build_lock
@@ -33,8 +33,8 @@ def approve(config: Config, period: Period, by: str, progress: Progress | None =
         published = revisions.read_json(folder / revisions.FIGURES)
         if not published:
             raise NotApprovable(Said("There is no report for %(period)s in %(folder)s: build it (cpreport build "
-                                     "--period %(period)s), read it, then approve it.", period=period,
-                                     folder=config.out))
+                                     "--period %(key)s), read it, then approve it.", period=period,
+                                     key=str(period), folder=config.out))
         already = revisions.read_json(folder / revisions.APPROVAL)
         if already:
             return Outcome(config, None, _no_findings(), folder=folder,
@@ -49,10 +49,11 @@ def approve(config: Config, period: Period, by: str, progress: Progress | None =
         changes = revisions.compare(str(period), published.get("figures") or {},
                                     revisions.read_json(folder / revisions.ROWS), now, revisions.row_digests(checked))
         if changes:
-            lines = "\n".join(f"  - {c.key}: {c.published:,} -> {c.now:,} ({c.rows_said()})" for c in changes)
+            lines = Lines(Said("%(figure)s: %(published)s -> %(now)s (%(rows)s)", figure=c.key, published=c.published,
+                               now=c.now, rows=c.rows) for c in changes)
             raise NotApprovable(Said("The sheets now give other figures for %(period)s than its report in %(folder)s "
                                      "(in the report -> now):\n%(changes)s\nBuild it again (cpreport build --period "
-                                     "%(period)s), read it, then approve it.", period=period, folder=folder,
+                                     "%(key)s), read it, then approve it.", period=period, key=str(period), folder=folder,
                                      changes=lines))
         index_page(config, [str(period)])  # a template that fails, fails before the report is replaced
         outcome.figures, outcome.folder = _report(config, checked, period, found, progress, [],

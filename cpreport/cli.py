@@ -279,7 +279,9 @@ def figures(config_path, data, period, as_json, lang):
 
 def _approved_on(say, stamp: str) -> str:
     """When a report was approved: its time stamp as recorded in English, its day in Arabic."""
-    return say.date(stamp[:10]) if say.arabic else stamp
+    from .said import Stamp
+
+    return Stamp(stamp).worded(say)
 
 
 def _day(say, day) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Period
+from .said import Lines, Said, Stamp
 
 FIGURES = "figures.json"
 ROWS = ".rows.json"
@@ -97,6 +98,16 @@ def _digest_map(document: dict | None) -> dict[tuple[str, str, int], str]:
     return found
 
 
+class _RowsSaid:
+    __slots__ = ("restatement",)
+
+    def __init__(self, restatement):
+        self.restatement = restatement
+
+    def worded(self, say=None) -> str:
+        return self.restatement.rows_said(say.language if say is not None else "en")
+
+
 @dataclass
 class Restatement:
     """A published figure the sheets now give otherwise, and the rows that made the difference."""
@@ -117,6 +128,11 @@ class Restatement:
 
         return {"added": places(self.added), "removed": places(self.removed), "changed": places(self.changed),
                 "unknown": self.unknown}
+
+    @property
+    def rows(self):
+        """The rows added, removed and changed since, said in the language of the message they fill."""
+        return _RowsSaid(self)
 
     def rows_said(self, language: str = "en") -> str:
         """The rows added, removed and changed since, by file and sheet, in English or Arabic."""
@@ -280,13 +296,15 @@ def approval_document(period: Period, approval: dict, found: dict[str, str], fil
                       ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
 
 
-def approved_changes(period: Period, approved: dict, changes) -> str:
+def approved_changes(period: Period, approved: dict, changes) -> Said:
     """Why a build of an approved month stops: each figure, approved and now, and the rows behind it."""
-    lines = "\n".join(f"  - {c.key}: approved {c.published:,}, now {c.now:,} ({c.rows_said()})" for c in changes)
-    return (f"The report for {period} was approved by {approved.get('by', '?')} on {approved.get('approved', '?')}, "
-            f"and the sheets now give other figures for it:\n{lines}\nNothing in {period} was changed. Undo the "
-            f"change in the sheets, or open the month again: cpreport build --period {period} --reopen --reason "
-            "\"why\".")
+    lines = Lines(Said("%(figure)s: approved %(published)s, now %(now)s (%(rows)s)", figure=c.key,
+                       published=c.published, now=c.now, rows=c.rows) for c in changes)
+    return Said("The report for %(period)s was approved by %(by)s on %(day)s, and the sheets now give other figures "
+                "for it:\n%(changes)s\nNothing in %(period)s was changed. Undo the change in the sheets, or open the "
+                "month again: cpreport build --period %(key)s --reopen --reason \"why\".", period=period,
+                key=str(period), by=str(approved.get("by", "?")), day=Stamp(approved.get("approved", "?")),
+                changes=lines)
 
 
 def note(config, checked, period: Period, now: dict, digests: dict, reopen: str | None) -> dict:

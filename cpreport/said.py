@@ -36,8 +36,38 @@ class Said:
         return hash(self.message)
 
 
+class Lines:
+    """Items said one under the other, each after "  - ": a list too long for one sentence."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items):
+        self.items = list(items)
+
+    def worded(self, say=None) -> str:
+        return "\n".join(f"  - {_word(item, say)}" for item in self.items)
+
+    def __str__(self) -> str:
+        return self.worded()
+
+
+class Stamp:
+    """A time stamp as recorded (when a report was approved): as it is in English, its day in Arabic."""
+
+    __slots__ = ("stamp",)
+
+    def __init__(self, stamp: str):
+        self.stamp = str(stamp)
+
+    def worded(self, say=None) -> str:
+        return say.date(self.stamp[:10]) if say is not None and say.arabic and self.stamp[:10] else self.stamp
+
+    def __str__(self) -> str:
+        return self.stamp
+
+
 def _word(value: object, say) -> str:
-    if isinstance(value, Said):
+    if isinstance(value, Said | Lines) or hasattr(value, "worded"):
         return value.worded(say)
     if say is None:
         return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)

@@ -16,6 +16,7 @@ from cpreport.build import build
 from cpreport.cli import main
 from cpreport.config import load_config
 from cpreport.errors import EXIT_APPROVED, EXIT_USAGE
+from cpreport.messages import Saying
 
 from conftest import pdf_text, run_cpreport
 
@@ -165,6 +166,14 @@ def test_an_approved_month_stops_a_build_that_would_change_it_and_reopens_with_a
     assert "Traceback" not in stopped.stderr
     assert f"participants.total: approved {published:,}, now {published + 10:,}" in stopped.stderr
     assert f"row {row} of activities.xlsx (activities)" in stopped.stderr
+    # In Arabic: the words, the month's name and the figures in Arabic-Indic digits; the command as typed.
+    arabic = _cpreport("build", "--lang", "ar", config=sample)
+    assert arabic.returncode == EXIT_APPROVED
+    say = Saying("ar")
+    assert f"اعتمد Layla Hassan تقرير {say.period('2017-04')} في" in arabic.stderr
+    assert f"participants.total: المعتمَد {say.number(published)}، والآن {say.number(published + 10)}" in arabic.stderr
+    assert "cpreport build --period 2017-04 --reopen" in arabic.stderr
+    assert "approved" not in arabic.stderr and "rows changed" not in arabic.stderr
     assert _files(april) == before
 
     # Figures unchanged (the row put back): the approved month is left as it is.
