@@ -7,6 +7,7 @@ The tables are read from the HTML, so the annex says what the report says, as th
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
@@ -23,25 +24,40 @@ from .i18n import N_, translations
 # Sheet names by the table's data-table attribute (Excel allows 31 characters, no []:*?/\).
 # In English; the Arabic catalog names the Arabic half's sheets.
 SHEETS = {"period": N_("This month"), "forums": N_("Forums by governorate"), "activities": N_("Activities by month"),
-          "participants": N_("Participants"), "displacement": N_("Displacement")}
+          "participants": N_("Participants"), "displacement": N_("Displacement"),
+          "indicators": N_("Results against targets")}
+PERIOD_SHEET = N_("This period")  # the period's own figures, when the period is a quarter, half-year, year or the project
 FIGURES_SHEET = "Figures"
 FIGURES_HEADER = ("Figure", "Value", "As of", "File", "Sheet", "Rows")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 SEPARATORS = re.compile(r"[,\u066C\s\u00A0\u202F]")
 INTEGER_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT, DATE_FORMAT = "#,##0", "#,##0.##", "0%", "d mmmm yyyy"
+SHARE_FORMAT = "0.0%"  # a results indicator's share on the Figures sheet, as figures.json keeps it
+REVISED_FORMAT = ' "(R)"'  # after a revised figure's format: shown as the report marks it, still a number
 CELL_LIMIT = 32_767  # characters Excel keeps in a cell
+REVISED = ".//*[contains(concat(' ', @class, ' '), ' revised ')]"
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 BOLD = Font(bold=True)
 
 
 def typed(cell) -> tuple[object, str | None]:
-    """A table cell's value as Excel should hold it, and its number format: a date, a number, a share, or text."""
+    """A table cell's value as Excel should hold it, and its number format: a date, a number, a share, or text. A
+    figure marked revised, "1,147 (R)", stays a number that Excel shows with its mark."""
     value = cell.get("data-value")
     if value:
         try:
             return dt.date.fromisoformat(value), DATE_FORMAT
         except ValueError:
             pass
+    if "code" in (cell.get("class") or "").split():  # an indicator's code, "2.10", is a name, not a number
+        return " ".join(cell.text_content().split()), None
+    marks = cell.xpath(REVISED)
+    if marks or cell.xpath(".//br"):
+        cell = copy.deepcopy(cell)
+        for mark in cell.xpath(REVISED):
+            mark.drop_tree()  # its tail stays
+        for line_break in cell.xpath(".//br"):  # a target over its date: "60 by 31 December 2017"
+            line_break.tail = " " + (line_break.tail or "")
     text = " ".join(cell.text_content().split())
     plain = SEPARATORS.sub("", to_western(text)).replace(ARABIC_DECIMAL, ".")
     percent = plain.endswith(("%", ARABIC_PERCENT))
@@ -49,13 +65,16 @@ def typed(cell) -> tuple[object, str | None]:
     if plain and NUMBER.match(plain):
         number = float(plain) if "." in plain else int(plain)
         if percent:
-            return number / 100, PERCENT_FORMAT
-        return number, INTEGER_FORMAT if isinstance(number, int) else DECIMAL_FORMAT
-    return text, None
+            number, shown = number / 100, PERCENT_FORMAT
+        else:
+            shown = INTEGER_FORMAT if isinstance(number, int) else DECIMAL_FORMAT
+        return number, shown + REVISED_FORMAT if marks else shown
+    return (text + " (R)" if marks else text), None
 
 
-def _sheet_name(key: str, language: str, taken: set[str]) -> str:
-    base = translations(language).gettext(SHEETS[key]) if key in SHEETS else key.capitalize()
+def _sheet_name(key: str, language: str, taken: set[str], month: bool = True) -> str:
+    named = SHEETS.get(key) if key != "period" or month else PERIOD_SHEET
+    base = translations(language).gettext(named) if named else key.capitalize()
     base = base[:28]
     name, n = base, 2
     while name in taken:
@@ -126,7 +145,8 @@ def _figures_sheet(workbook, figures: Figures) -> None:
                 rows = rows[:CELL_LIMIT - 40].rsplit(",", 1)[0] + ", … (all of them in figures.json)"
             sheet.append([key, figure.value, figure.as_of, source.file if source else "", source.sheet if source else "",
                           rows])
-            sheet.cell(sheet.max_row, 2).number_format = INTEGER_FORMAT
+            share = key.startswith("indicators.") and "of" in figure.extra
+            sheet.cell(sheet.max_row, 2).number_format = SHARE_FORMAT if share else INTEGER_FORMAT
             sheet.cell(sheet.max_row, 3).number_format = DATE_FORMAT
             widths[1] = max(widths[1], len(key))
             widths[4] = max(widths[4], len(source.file) if source else 0)
@@ -145,11 +165,14 @@ def annex_workbook(html: str, figures: Figures) -> bytes:
     taken: set[str] = set()
     for article in page.xpath("//article[contains(concat(' ', @class, ' '), ' release ')]"):
         language = article.get("lang", "en")
+        month = figures.period.kind == "month"
         for table in article.xpath(".//table[@data-table or contains(@class, 'period-figures')]"):
             key = table.get("data-table") or "period"
-            caption = table.xpath("ancestor::figure[1]/figcaption")
-            title = " ".join(caption[0].text_content().split()) if caption else translations(language).gettext(SHEETS["period"])
-            _table_sheet(workbook, table, language, title, _sheet_name(key, language, taken))
+            # The table's caption, or the heading of its section (the results against targets).
+            caption = table.xpath("ancestor::figure[1]/figcaption") or table.xpath("ancestor::section[1]/h2")
+            title = " ".join(caption[0].text_content().split()) if caption else \
+                translations(language).gettext(SHEETS["period"] if month else PERIOD_SHEET)
+            _table_sheet(workbook, table, language, title, _sheet_name(key, language, taken, month))
     _figures_sheet(workbook, figures)
     out = io.BytesIO()
     workbook.save(out)

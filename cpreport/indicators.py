@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .config import Config, Indicator
 from .figures import Figure, Figures
 
-STATUSES = ("achieved", "on_track", "behind")
+STATUSES = ("achieved", "on_track", "behind", "not_known")
 
 
 def elapsed(since: dt.date, on: dt.date, target_date: dt.date) -> float:
@@ -18,10 +18,12 @@ def elapsed(since: dt.date, on: dt.date, target_date: dt.date) -> float:
     return min(max((on - since).days / (target_date - since).days, 0.0), 1.0)
 
 
-def status(value: float, target: float, expected: float | None) -> str:
+def status(value: float | None, target: float, expected: float | None) -> str:
     """achieved at or above the target (a target of 0 is reached at once); else on track when the share of the
     target reached is at least the share of time gone (`expected`), behind otherwise. A share (expected None) is
-    judged as it stands: below its target it is behind."""
+    judged as it stands: below its target it is behind. A share of nothing (no participants yet) is not known."""
+    if value is None:
+        return "not_known"
     if target <= 0 or value >= target:
         return "achieved"
     if expected is not None and value / target >= expected:
@@ -34,9 +36,9 @@ class Standing:
     """One indicator at the end of a period: what the table shows and figures.json keeps."""
 
     indicator: Indicator
-    value: float
+    value: float | None  # None for a share of nothing: no participants, or none whose activities recorded the group
     in_period: float | None  # None when the figure has no in-period companion (a displacement figure)
-    percent_of_target: float | None  # None for a target of 0
+    percent_of_target: float | None  # None for a target of 0, or a value not known
     expected: float | None  # the share of time gone to the target date; None for a share
     status: str
     target_date: dt.date | None
@@ -47,17 +49,15 @@ class Standing:
 
 
 def _ratio(figures: Figures, key: str, of: str) -> float | None:
-    """figure / of, 0 when there is nothing to divide by (no participants yet). A group's share of the participants
-    is of those whose activities recorded the group (its figure's of_participants); None when there were
-    participants but none of their activities recorded it: not known, not 0."""
+    """figure / of; None when there is nothing to divide by (no participants yet: a share of nothing is not 0%). A
+    group's share of the participants is of those whose activities recorded the group (its figure's
+    of_participants): None too when none of them did (not known, not 0)."""
     whole = figures.value(of)
     recorded = figures[key].extra.get("of_participants") if key in figures and of.startswith("participants.total") \
         else None
     if recorded is not None:
-        if not recorded:
-            return None if whole else 0.0
         whole = recorded
-    return figures.value(key) / whole if whole else 0.0
+    return figures.value(key) / whole if whole else None
 
 
 def _in_period(figures: Figures, key: str) -> str | None:
@@ -69,7 +69,7 @@ def _in_period(figures: Figures, key: str) -> str | None:
 def standing(indicator: Indicator, figures: Figures, since: dt.date, project_end: dt.date | None) -> Standing:
     key, of = indicator.figure, indicator.of
     if of:
-        value = _ratio(figures, key, of) or 0.0
+        value = _ratio(figures, key, of)
         during_key, during_of = _in_period(figures, key), _in_period(figures, of)
         in_period = _ratio(figures, during_key, during_of) if during_key and during_of else None
         expected = None
@@ -79,7 +79,7 @@ def standing(indicator: Indicator, figures: Figures, since: dt.date, project_end
         in_period = figures.value(during) if during else None
         when = indicator.target_date or project_end
         expected = elapsed(since, figures.period.end, when) if when else None
-    percent = value / indicator.target if indicator.target else None
+    percent = value / indicator.target if indicator.target and value is not None else None
     return Standing(indicator, value, in_period, percent, expected, status(value, indicator.target, expected),
                     indicator.target_date or (None if of else project_end))
 
@@ -93,7 +93,8 @@ def add(config: Config, figures: Figures, since: dt.date) -> list[Standing]:
         found = standing(indicator, figures, since, config.project_end)
         sources = tuple(dict.fromkeys(s for k in (indicator.figure, indicator.of) if k in figures
                                       for s in figures[k].sources))
-        figures.add(Figure(f"indicators.{indicator.code}", round(found.value, 6) if found.share else found.value,
+        figures.add(Figure(f"indicators.{indicator.code}", round(found.value, 6) if found.share and found.value is not None
+                           else found.value,
                            figures.period.end, sources, {
                                "figure": indicator.figure, **({"of": indicator.of} if indicator.of else {}),
                                "baseline": indicator.baseline, "target": indicator.target,

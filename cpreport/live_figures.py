@@ -17,7 +17,9 @@ from .wording import ACCUSATIVE, GENITIVE, NOMINATIVE, Wording
 
 # ASCII only: a figure's key is English, and braces around Arabic words stay text.
 # Doubled braces ({{ … }}, a template's syntax) are not a placeholder: they stay text, as everything else does.
-PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)(?::([A-Za-z]+))?(?::([A-Za-z]+))?\}(?!\})")
+# Spaces inside the braces, as a template's habit types them ({ cpfs.total }), are read too: left as text, the braces
+# would reach the donor.
+PLACEHOLDER = re.compile(r"(?<!\{)\{ *([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*) *(?:: *([A-Za-z]+) *)?(?:: *([A-Za-z]+) *)?\}(?!\})")
 FORMS = ("number", "count", "approx", "date")
 CASES = {"nom": NOMINATIVE, "acc": ACCUSATIVE, "gen": GENITIVE}
 COMPANIONS = (".in_period", ".previous", ".change")  # a count's companions are counted with its noun
@@ -42,6 +44,11 @@ def noun_of(key: str) -> str | None:
         return "person"
     found = [prefix for prefix in NOUN_OF_KEY if key == prefix or key.startswith(prefix + ".")]
     return NOUN_OF_KEY[max(found, key=len)] if found else None
+
+
+def _share(figure) -> bool:
+    """Whether a figure is a share of another (a results indicator with `of`), not a count."""
+    return "of" in figure.extra and figure.key.startswith("indicators.")
 
 
 def placeholders(text: str, figures, where: str, first_line: int = 1) -> list[Placeholder]:
@@ -71,6 +78,9 @@ def placeholders(text: str, figures, where: str, first_line: int = 1) -> list[Pl
             raise ConfigError(Said("%(where)s: '%(case)s' is not a case of %(form)s; after :count or :approx write "
                                    ":nom, :acc or :gen (Arabic grammar: subject, object, after a preposition)",
                                    where=here, case=case, form=form))
+        if _share(figures[key]) and form not in ("number", "date"):
+            raise ConfigError(Said("%(where)s: this figure is a share, said as a percentage; write %(plain)s",
+                                   where=here, plain=f"{{{key}}}"))
         if form == "count" and noun_of(key) is None:
             raise ConfigError(Said("%(where)s: this figure has no noun to be counted with; write %(plain)s",
                                    where=here, plain=f"{{{key}}}"))
@@ -83,10 +93,11 @@ def placeholders(text: str, figures, where: str, first_line: int = 1) -> list[Pl
 def say(placeholder: Placeholder, figures, wording: Wording) -> Markup:
     """The figure as the half says it, marked so that the check of both halves can find it."""
     figure = figures[placeholder.key]
-    n = int(figure.value)
     if placeholder.form == "date":
         said = wording.date(figure.as_of)
-    elif n < 0:  # a change can be a fall: said as a plain signed number, never as a counted noun
+    elif _share(figure):  # a results indicator's share (women among participants): a percentage, or not known
+        said = "—" if figure.value is None else wording.percent(figure.value)
+    elif (n := int(figure.value or 0)) < 0:  # a change can be a fall: a plain signed number, never a counted noun
         said = wording.number(n)
     elif placeholder.form == "count":
         said = wording.count(n, noun_of(placeholder.key), placeholder.case or ACCUSATIVE)

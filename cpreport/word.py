@@ -10,6 +10,7 @@ Text keeps the named styles (Title, Heading 1–3, Normal, Table Grid), so a don
 """
 from __future__ import annotations
 
+import copy
 import io
 import re
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from docx.enum.table import WD_TABLE_DIRECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
 from markupsafe import Markup
 
 from .config import Config, Period
@@ -36,6 +37,7 @@ LANGUAGE_TAGS = {"en": "en-GB", "ar": "ar-IQ"}
 SIZES = {"Normal": (11, 13.5), "Title": (17, 20), "Heading 1": (14, 16), "Heading 2": (11, 13.5),
          "Heading 3": (10, 12), "Header": (9, 11), "Footer": (9, 11)}
 TABLE_STYLE = "Table Grid"
+CHARACTER = Pt(7.2)  # the width of a character of the body's size (DejaVu Serif is wide), for sizing a table's columns
 ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 SPACES = re.compile(r"\s+")
 # Elements of rPr and pPr come in a fixed order (ECMA-376); a new one goes before the first of those after it.
@@ -123,6 +125,10 @@ class Writer:
             if not isinstance(child.tag, str):
                 put(child.tail or "", bold, latin)
                 continue
+            if child.tag == "br":  # a target over its date: a line of its own in the cell, as in the PDF
+                paragraph.add_run().add_break()
+                put(child.tail or "", bold, latin)
+                continue
             child_bold = bold or child.tag in ("b", "strong") or "dateline" in (child.get("class") or "")
             child_latin = latin or child.get("dir") == "ltr"
             self.inline(paragraph, child, style, child_bold, child_latin)
@@ -166,6 +172,7 @@ class Writer:
             if row.getparent().tag == "thead":  # the header row repeats on each page the table runs over
                 _child(table.rows[r]._tr.get_or_add_trPr(), "w:tblHeader")
         grid = table._cells  # table.cell() works the whole grid out again on every call
+        self.widths(table, grid, placed, columns)
         for (r, c), found in placed.items():
             if not found:
                 continue
@@ -182,6 +189,32 @@ class Writer:
             for paragraph in table._tbl.iter(qn("w:p")):
                 _child(paragraph.get_or_add_pPr(), "w:bidi", PPR_AFTER)
         self.paragraph()  # Word joins two tables that touch
+
+    def widths(self, table, grid, placed: dict, columns: int) -> None:
+        """Columns as wide as what they hold needs (python-docx makes them all alike): a number never wraps inside
+        itself, a header may wrap between its words, and the widest column (the labels) takes the room the others
+        leave."""
+        need = [5] * columns  # in characters of the body's size, with the cell's margins
+        for (_, c), found in placed.items():
+            if not found:
+                continue
+            cell, row = found
+            if int(cell.get("colspan", 1)) > 1:
+                continue
+            text = " ".join(cell.text_content().split())
+            words = max((len(word) for word in text.split()), default=0)
+            need[c] = max(need[c], 3 + (words if row.getparent().tag == "thead" else min(len(text), 32)))
+        width = [n * CHARACTER for n in need]
+        widest = max(range(columns), key=need.__getitem__)
+        others = sum(width) - width[widest]
+        if others + 12 * CHARACTER <= self.text_width:
+            width[widest] = self.text_width - others
+        else:  # too many columns to keep every number whole: all narrower alike
+            width = [w * self.text_width // sum(width) for w in width]
+        for c in range(columns):
+            table.columns[c].width = Emu(int(width[c]))
+            for r in range(len(table.rows)):
+                grid[r * columns + c].width = Emu(int(width[c]))
 
     def picture(self, element) -> None:
         """A place for the chart's picture; the pictures are put in at the end (they are drawn meanwhile)."""
@@ -203,6 +236,29 @@ class Writer:
                 described.set("title", alt.split(":")[0][:100])
 
     # Blocks -------------------------------------------------------------------------------------------
+    def list(self, element, level: int) -> None:
+        """A bulleted or numbered list (the narrative's, the note of revised figures), item by item in Word's own
+        list styles, a list inside an item one level in (Word has three)."""
+        style = ("List Bullet" if element.tag == "ul" else "List Number") + (f" {min(level, 3)}" if level > 1 else "")
+        for item in element:
+            if not isinstance(item.tag, str) or item.tag != "li":
+                continue
+            inner = [child for child in item if isinstance(child.tag, str) and child.tag in ("ul", "ol", "p")]
+            paragraph = self.paragraph(style)
+            if any(child.tag == "p" for child in inner):  # a loose list: each item's text in paragraphs
+                for child in inner:
+                    if child.tag == "p":
+                        self.inline(paragraph, child, "Normal")
+            else:
+                shallow = copy.copy(item)  # the item's own text, without the lists inside it
+                for child in list(shallow):
+                    if isinstance(child.tag, str) and child.tag in ("ul", "ol"):
+                        shallow.remove(child)
+                self.inline(paragraph, shallow, "Normal")
+            for child in inner:
+                if child.tag in ("ul", "ol"):
+                    self.list(child, level + 1)
+
     def block(self, element) -> None:
         if not isinstance(element.tag, str):
             return
@@ -215,7 +271,19 @@ class Writer:
             self.text_paragraph(element, "Heading 2")
         elif element.tag == "p" and "subtitle" in classes:
             self.text_paragraph(element, "Heading 3")
+        elif element.tag in ("h3", "h4", "h5", "h6"):
+            self.text_paragraph(element, "Heading 3")
         elif element.tag == "p" and "divider" not in classes:
+            self.text_paragraph(element)
+        elif element.tag in ("ul", "ol"):
+            self.list(element, 1)
+        elif element.tag == "blockquote":
+            for child in element:
+                if isinstance(child.tag, str) and child.tag == "p":
+                    self.text_paragraph(child, "Quote")
+                else:
+                    self.block(child)
+        elif element.tag == "pre":
             self.text_paragraph(element)
         elif element.tag == "table":
             self.table(element)
@@ -278,6 +346,13 @@ def _header_and_footer(section, writer: Writer, title: str) -> None:
     _page_field(footer, writer, "Footer")
 
 
+def _period_named(period: Period, language: str, digits: str) -> str:
+    """The period as the report names it ("May 2017", "The second quarter of 2017"), as plain text: the Arabic
+    comes isolated for HTML."""
+    named = Markup(Wording(language, digits).period(period)).striptags()
+    return named[:1].upper() + named[1:]
+
+
 def word_document(config: Config, html: str, pictures: Callable[[], list[Snapshot]], period: Period) -> bytes:
     """The report's HTML as a .docx: each language's part in its own section, English then Arabic as the HTML
     orders them. `pictures` gives the charts' pictures, called once the text is in place."""
@@ -285,23 +360,27 @@ def word_document(config: Config, html: str, pictures: Callable[[], list[Snapsho
     document = Document()
     _styles(document)
     core = document.core_properties
-    core.title = f"{config.headline.en} — {Wording('en').month_year(period.start)}"
+    core.title = f"{config.headline.en} — {_period_named(period, 'en', config.digits)}"
     core.language = LANGUAGE_TAGS["en"]
     core.subject = config.programme.en
+    core.author = core.last_modified_by = config.agency.en
+    core.comments = ""
     section = document.sections[0]
+    # A4 and the PDF's margins (python-docx's blank document is US Letter): the sections after it take them on.
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Mm(22), Mm(20), Mm(20), Mm(20)
     text_width = section.page_width - section.left_margin - section.right_margin
     writer = Writer(document, text_width)
     articles = page.xpath("//article[contains(concat(' ', @class, ' '), ' release ')]")
     for number, article in enumerate(articles):
         writer.lang = article.get("lang", "en")
-        wording = Wording(writer.lang, config.digits)
         if number:
             section = document.add_section(WD_SECTION.NEW_PAGE)
             # The paragraph Word keeps at the end of the previous section is empty: nothing to mark.
         if writer.lang == "ar":
             _child(section._sectPr, "w:bidi", SECTPR_AFTER)  # the page itself right to left: columns, gutter
-        month = Markup(wording.month_year(period.start)).striptags()  # the Arabic month comes isolated for HTML
-        _header_and_footer(section, writer, f"{config.programme[writer.lang]} — {month}")
+        _header_and_footer(section, writer, f"{config.programme[writer.lang]} — "
+                                            f"{_period_named(period, writer.lang, config.digits)}")
         for child in article:
             writer.block(child)
     for footer in page.xpath("//footer"):

@@ -133,7 +133,7 @@ def test_the_annex_holds_numbers_as_numbers(delivered):
     book = load_workbook(delivered / "annex.xlsx")
     english = [s for s in book.worksheets if not s.sheet_view.rightToLeft and s.title != "Figures"]
     arabic = [s for s in book.worksheets if s.sheet_view.rightToLeft]
-    assert len(english) == len(arabic) == 5
+    assert len(english) == len(arabic) == 6  # the five tables and the results against targets
     forums = book["Forums by governorate"]
     values = [[c.value for c in row] for row in forums.iter_rows()]
     total = next(row for row in values if row[0] == "Total")
@@ -154,6 +154,52 @@ def test_the_annex_holds_numbers_as_numbers(delivered):
     assert listed["cpfs.total"][1].value == figures["cpfs.total"]["value"] == 49
     assert listed["cpfs.total"][3].value == "cpfs.xlsx"
     assert sheet.freeze_panes == "B2"
+    # A share is a fraction shown as one, never rounded to "0" by a count's format.
+    assert listed["indicators.2.2"][1].value == figures["indicators.2.2"]["value"]
+    assert 0 < listed["indicators.2.2"][1].value < 1 and listed["indicators.2.2"][1].number_format == "0.0%"
+    results = [[c.value for c in row] for row in book["Results against targets"].iter_rows()]
+    forums_row = next(row for row in results if row[0] == "1.1")
+    assert forums_row[4] == 49 and forums_row[3] == "60 by 31 December 2017"
+
+
+def test_a_quarters_word_document_and_annex_name_the_quarter_and_keep_every_block(sample):
+    """A quarter's deliverables: the Word header and title name the quarter (not its first month), the page is
+    A4 as the PDF's, the narrative's lists and quotes are there in both languages in Word's own styles, and the
+    annex's sheet of the period's own figures is not called "This month"."""
+    from docx.shared import Mm
+
+    from cpreport.build import build
+    from cpreport.config import load_config
+
+    for language, words in (("en", "- FIRST point\n- SECOND point\n\n1. ONE step\n\n> QUOTED words\n"),
+                            ("ar", "- النقطة الأولى\n- النقطة الثانية\n\n1. الخطوة\n\n> كلام منقول\n")):
+        narrative = sample.parent / "narrative" / f"{language}.md"
+        narrative.write_text(narrative.read_text("utf-8") + "\n" + words, "utf-8")
+    folder = build(load_config(sample, period="2017-Q2", environ={"CPREPORT_FORMATS": "html,docx,xlsx"})).folder
+    document = Document(folder / "report.docx")
+    styles = {p.text: p.style.name for p in document.paragraphs}
+    assert styles["FIRST point"] == styles["النقطة الأولى"] == "List Bullet"
+    assert styles["ONE step"] == styles["الخطوة"] == "List Number"
+    assert styles["QUOTED words"] == styles["كلام منقول"] == "Quote"
+    headers = [s.header.paragraphs[0].text for s in document.sections]
+    assert headers[0] == "Community Policing programme — The second quarter of 2017"
+    assert "الربع الثاني من عام ٢٠١٧" in headers[1] and "نيسان" not in headers[1]
+    assert document.core_properties.title.endswith("The second quarter of 2017")
+    assert document.core_properties.author == "IOM"
+    assert all(abs(s.page_width - Mm(210)) < Mm(1) and abs(s.page_height - Mm(297)) < Mm(1) for s in document.sections)
+    book = load_workbook(folder / "annex.xlsx")
+    assert "This period" in book.sheetnames and "This month" not in book.sheetnames
+
+
+def test_a_revised_figure_stays_a_number_in_the_annex_with_its_mark():
+    from cpreport.annex import typed
+
+    for cell in ('<td>1,147 <bdi dir="ltr" class="revised">(R)</bdi></td>',
+                 '<td>١٬١٤٧ <bdi dir="ltr" class="revised">(R)</bdi></td>'):
+        value, shown = typed(lxml.html.fragment_fromstring(cell))
+        assert value == 1147 and shown == '#,##0 "(R)"'
+    assert typed(lxml.html.fragment_fromstring("<td>60<br><span>by 31 May 2017</span></td>")) == \
+        ("60 by 31 May 2017", None)
 
 
 def test_the_pdf_is_an_archival_tagged_pdf_that_carries_its_data(delivered):

@@ -138,6 +138,29 @@ def test_live_figures_are_said_in_each_half_in_its_grammar(sample):
     assert "أكثر من ٤٤١ ألف نازح حتى ٢ أيار ٢٠١٧" in arabic and "ستة مؤتمرات في المجموع" in arabic
 
 
+def test_a_share_is_said_as_a_percentage_and_spaces_inside_the_braces_are_read(sample):
+    # Indicator 2.2 is the share of women among participants (a fraction in figures.json): never "0".
+    html_only(sample)
+    own_narrative(sample, "2017-05", "Women were { indicators.2.2 } of participants in {cpfs.total } forums.\n",
+                  "كانت النساء {indicators.2.2} من المشاركين في {  cpfs.total} منتدى.\n")
+    outcome = build(load_config(sample))
+    share = json.loads((outcome.folder / "figures.json").read_text("utf-8"))["figures"]["indicators.2.2"]["value"]
+    forums = json.loads((outcome.folder / "figures.json").read_text("utf-8"))["figures"]["cpfs.total"]["value"]
+    percent = round(share * 100)
+    assert 0 < percent < 100
+    english, arabic = (text_of(h) for h in halves((outcome.folder / "report.html").read_text("utf-8")).values())
+    assert f"Women were {percent}% of participants in {forums} forums." in english
+    digits = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    assert f"كانت النساء {str(percent).translate(digits)}٪ من المشاركين في {str(forums).translate(digits)} منتدى" \
+        in arabic
+    assert "{" not in english + arabic
+    # A share has no noun to be counted with.
+    own_narrative(sample, "2017-05", "Women: {indicators.2.2:count}.\n", "النساء: {indicators.2.2:count}.\n")
+    result = CliRunner().invoke(main, ["build", "--config", str(sample)])
+    assert result.exit_code == EXIT_USAGE and "this figure is a share, said as a percentage; write {indicators.2.2}" \
+        in result.output
+
+
 @pytest.mark.parametrize(("conferences", "english", "arabic"), [
     (1, "one conference", "مؤتمراً واحداً"), (2, "two conferences", "مؤتمرين"), (3, "three conferences", "ثلاثة مؤتمرات"),
     (11, "11 conferences", "١١ مؤتمراً"), (103, "103 conferences", "١٠٣ مؤتمرات")])

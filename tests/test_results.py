@@ -187,6 +187,22 @@ def test_women_not_recorded_in_the_period_are_not_known_rather_than_none(own):
     assert re.search(r'<tr data-indicator="2">.*?<td class="n">23%</td><td class="n">—</td>', html, re.S)
 
 
+def test_a_share_of_no_participants_is_not_known_rather_than_none_and_not_behind(own):
+    """No activity by October 2016, none in May 2017: the share of women in them is not 0% (and so "behind"), it
+    is not known, a dash, in figures.json (null) and in the table."""
+    before = build(load_config(own, period="2016-10"))
+    women = json.loads((before.folder / "figures.json").read_text("utf-8"))["figures"]["indicators.2"]
+    assert (women["value"], women["in_period"], women["percent_of_target"], women["status"]) == \
+        (None, None, None, "not_known")
+    html = (before.folder / "report.html").read_text("utf-8")
+    row = re.findall(r'<tr data-indicator="2">(.*?)</tr>', html, re.S)
+    assert len(row) == 2 and "behind" not in row[0] and "متأخر" not in row[1]
+    assert re.search(r'<td class="n">—</td><td class="n">—</td>.*not known', row[0], re.S)
+    may = build(load_config(own, period="2017-05"))
+    women = json.loads((may.folder / "figures.json").read_text("utf-8"))["figures"]["indicators.2"]
+    assert women["value"] == pytest.approx(7 / 30, abs=1e-6) and women["in_period"] is None  # no activity in May
+
+
 # Status at the edges: (value, target, share of time gone) -> status.
 @pytest.mark.parametrize("value, target, expected, said", [
     (0, 60, 0.0, "on_track"),   # nothing reached, no time gone
@@ -198,6 +214,7 @@ def test_women_not_recorded_in_the_period_are_not_known_rather_than_none(own):
     (0, 0, 0.9, "achieved"),    # a target of 0 is reached at once
     (0.2, 0.35, None, "behind"),  # a share below its target
     (0.35, 0.35, None, "achieved"),
+    (None, 0.35, None, "not_known"),  # a share of nothing
 ])
 def test_status_at_the_edges(value, target, expected, said):
     assert status(value, target, expected) == said
