@@ -161,6 +161,12 @@ TOTAL_WORDS = frozenset({"total", "totals", "grand total", "sum", "المجمو�
                          "إجمالي", "اجمالي", "المجموع الكلي", "الإجمالي الكلي", "الاجمالي الكلي", "المجموع الكلى"})
 
 
+# In the governorate column of displacement figures, a row for the whole country: a DTM table lists governorates
+# and then the total of them all, which is the figure of the whole scope.
+WHOLE_COUNTRY = frozenset({"iraq", "all", "all governorates", "national", "nationwide", "whole country", "العراق",
+                           "عموم العراق", "كل المحافظات", "جميع المحافظات", "كافة المحافظات"})
+
+
 # Month names as typed in dates: the Iraqi (Levantine) Arabic names and the ones used across the Arab world.
 ARABIC_MONTHS = (("كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين الأول",
                   "تشرين الثاني", "كانون الأول"),
@@ -171,9 +177,17 @@ ARABIC_MONTHS = (("كانون الثاني", "شباط", "آذار", "نيسان
 TOTAL_STEMS = ("total", "sum", "مجموع", "جمالي")
 
 
+def _plain_label(value: str) -> str:
+    return " ".join(value.replace("\u00a0", " ").split()).lower().rstrip(":").strip()
+
+
 def is_total_word(value: object) -> bool:
-    return isinstance(value, str) and len(value) <= 24 and \
-        " ".join(value.replace("\u00a0", " ").split()).lower().rstrip(":").strip() in TOTAL_WORDS
+    return isinstance(value, str) and len(value) <= 24 and _plain_label(value) in TOTAL_WORDS
+
+
+def is_whole_country(value: object) -> bool:
+    """A governorate cell that stands for every governorate: "Total", "المجموع", "Iraq", "All governorates"."""
+    return isinstance(value, str) and len(value) <= 24 and (_plain_label(value) in TOTAL_WORDS | WHOLE_COUNTRY)
 
 
 TABLES: dict[str, Table] = {t.name: t for t in (FORUMS, ACTIVITIES, DISPLACEMENT)}

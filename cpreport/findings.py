@@ -119,6 +119,8 @@ class Code(Enum):
                          "folder has no such file, so they were used for none. Write the file's path within the data "
                          "folder, as in [files.\"anbar/activities.csv\"]."))
     # Columns
+    CP035 = (NOTE, N_("'%(value)s' in the governorate column: this row is read as the figure for the whole scope on "
+                      "its date, as a row without a governorate is (the governorates' rows are checked against it)."))
     CP101 = (ERROR, N_("The required column '%(column)s' is missing. Add a column headed '%(column)s' (or "
                        "'%(column_ar)s')."))
     CP102 = (NOTE, N_("These columns are not part of the '%(table)s' table and are kept out of the figures: "

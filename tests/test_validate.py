@@ -400,6 +400,24 @@ def test_governorates_adding_up_to_more_than_their_whole_scope_are_a_warning(tmp
     assert "١٬١٠٠٬٠٠٠" in warning.message_ar and "١٬٠٠٠٬٠٠٠" in warning.message_ar
 
 
+@pytest.mark.parametrize("label", ["Total", "المجموع", "Iraq", "All governorates"])
+def test_a_dtm_table_whose_last_governorate_is_the_total_states_that_total_for_the_whole_scope(tmp_path, label):
+    # Governorates listed, then the whole country's figure: left out as a total row, the three governorates'
+    # 2,200,000 would stand for the country's 3,042,288. A total row under the whole table is still left out.
+    (tmp_path / "displacement.csv").write_text(
+        "as_of,scope,metric,governorate,individuals\n"
+        "2017-04-27,national,displaced_current,Ninewa,1500000\n"
+        "2017-04-27,national,displaced_current,Anbar,400000\n"
+        "2017-04-27,national,displaced_current,Salah al-Din,300000\n"
+        f"2017-04-27,national,displaced_current,{label},3042288\n"
+        ",,,Total,5242288\n", "utf-8")
+    result = checked(tmp_path)
+    assert compute(result, MAY_2017).value("displacement.national.displaced_current") == 3_042_288
+    said = {f.code: f for f in result.findings if f.file == "displacement.csv"}
+    assert said["CP035"].row == 5 and label in said["CP035"].message_en and label in said["CP035"].message_ar
+    assert said["CP018"].row == 6 and "CP310" not in said and not [f for f in said.values() if f.severity == ERROR]
+
+
 def test_tables_checked_for_one_period_end_and_then_another_say_what_checking_for_that_end_alone_says():
     """A build of many periods checks the sheets once and each month's end on the same tables (Checked.at): its
     findings and figures must be those of checking for that month alone."""

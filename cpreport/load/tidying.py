@@ -6,7 +6,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..contract import Table, PLACEHOLDERS, DASHES, is_total_word
+from ..contract import Table, PLACEHOLDERS, DASHES, is_total_word, is_whole_country
 from ..findings import Code, Findings, finding
 from .fastpath import arrow_candidates, may_change
 from .headers import top_rows
@@ -131,11 +131,40 @@ def _total_words(distinct: np.ndarray) -> list:
     return [u for u in texts if is_total_word(u)]
 
 
+def _whole_scope_rows(body: pd.DataFrame, table: Table, where: dict, findings: Findings
+                      ) -> tuple[pd.DataFrame, pd.Series | None]:
+    """Displacement rows whose governorate names them all ("Total", "المجموع", "Iraq"): DTM's tables end with the
+    whole country's figure, which left out would leave the sum of the governorates listed (a part of the country)
+    standing for it. Each is read as a row without a governorate, and said in a note."""
+    if table.name != "displacement" or "governorate" not in body:
+        return body, None
+    column = body["governorate"]
+    named = [text for text in pd.unique(column.dropna()) if is_whole_country(text)]
+    if not named:
+        return body, None
+    whole = column.isin(named).to_numpy(dtype=bool, copy=True)
+    # A figure of its own: dated, of a metric. A "Total" row under the whole table, summing figures of many dates
+    # or metrics, is a total row as in any table.
+    for own in ("as_of", "metric", "individuals"):
+        if own in body:
+            whole &= body[own].notna().to_numpy(dtype=bool)
+    if not whole.any():
+        return body, None
+    for index in body.index[whole]:
+        findings.add(finding(Code.CP035, **where, row=int(body.at[index, ROW]),
+                             value=str(body.at[index, "governorate"]).strip()))
+    body = body.copy()
+    body.loc[whole, "governorate"] = None
+    return body, pd.Series(whole, index=body.index)
+
+
 def drop_total_rows(body: pd.DataFrame, cells: pd.DataFrame, table: Table, where: dict,
                      findings: Findings, texts: dict) -> pd.DataFrame:
-    """Leave out rows labelled "Total" in any cell (said in a note), unless the row has an id of its own."""
+    """Leave out rows labelled "Total" in any cell (said in a note), unless the row has an id of its own. A
+    displacement row whose governorate is "Total" (or "Iraq") is the whole scope's figure, and is kept as one."""
     if body.empty:
         return body
+    body, whole = _whole_scope_rows(body, table, where, findings)
     label = pd.Series(None, index=body.index, dtype=object)
     for position in range(cells.shape[1]):
         words = _total_words(texts[position].distinct)
@@ -144,7 +173,7 @@ def drop_total_rows(body: pd.DataFrame, cells: pd.DataFrame, table: Table, where
         column = cells.iloc[:, position]
         hit = column[column.isin(words)]
         label[hit.index] = label[hit.index].where(label[hit.index].notna(), hit)
-    is_total = label.notna()
+    is_total = label.notna() if whole is None else label.notna() & ~whole
     if table.id_column and table.id_column in body:
         ids = body[table.id_column]
         # The id column is tidied by now (" Total " reads "Total"): its label is compared both ways.
