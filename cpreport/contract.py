@@ -154,7 +154,8 @@ DISPLACEMENT = Table(
 )
 
 # Cells that mean "nothing here" in the sheets field offices send.
-PLACEHOLDERS = {"n/a", "na", "n.a.", "n.a", "#n/a", "none", "nil", "null", "لا يوجد", "لايوجد"}
+# ("#N/A" is not one: it is Excel's error of a formula that found nothing, and is said as the cell shows it.)
+PLACEHOLDERS = {"n/a", "na", "n.a.", "n.a", "none", "nil", "null", "لا يوجد", "لايوجد"}
 DASHES = {"-", "--", "---", "—", "–", "_", "/", "."}
 # A row whose only label is one of these adds up the others: it is not a row of its own.
 TOTAL_WORDS = frozenset({"total", "totals", "grand total", "sum", "المجموع", "مجموع", "الإجمالي", "الاجمالي",

@@ -3,6 +3,7 @@ Arabic separators, and the findings' values and Arabic digits."""
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,22 @@ def test_cells_merged_down_a_column_count_on_every_row(tmp_path, forums_sheet):
     result = checked(tmp_path)
     assert errors(result) == []
     assert result.activities["type"].value_counts().to_dict() == {"training": 3, "conference": 2}
+
+
+def test_excel_errors_in_counts_are_said_as_excel_shows_them_not_read_as_empty(tmp_path, forums_sheet):
+    # A formula that failed (#DIV/0!, #N/A, #REF!): the workbook reader gives an empty cell, which would leave the
+    # women of that activity out of the figures without a word, or call a required count "empty".
+    rows = [ACTIVITY_HEADER, activity(1), activity(2), activity(3), activity(4)]
+    rows[1][7], rows[2][7], rows[3][6] = "#DIV/0!", "#N/A", "#REF!"
+    path = workbook(tmp_path / "activities.xlsx", {"activities": rows})
+    with zipfile.ZipFile(path) as book:
+        assert book.read("xl/worksheets/sheet1.xml").count(b't="e"') == 3  # written as Excel writes its errors
+    result = checked(tmp_path)
+    said = {(f.code, f.row, f.column): f for f in result.findings if f.severity == ERROR}
+    assert set(said) == {("CP202", 2, "female"), ("CP202", 3, "female"), ("CP202", 4, "participants")}
+    assert "'#DIV/0!' is not a count" in said[("CP202", 2, "female")].message_en
+    assert "'#N/A' is not a count" in said[("CP202", 3, "female")].message_en
+    assert "'#REF!' is not a count" in said[("CP202", 4, "participants")].message_en
 
 
 def test_a_second_header_row_in_arabic_is_not_data(tmp_path):

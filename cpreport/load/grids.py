@@ -15,6 +15,15 @@ from .text import text_grid
 from .workbooks import OLE_MAGIC, ZIP_MAGIC, workbook_grids
 
 
+def _with_errors(grid: pd.DataFrame, errors: list[tuple[int, int, str]]) -> pd.DataFrame:
+    """The grid with Excel's errors (#DIV/0!, #N/A, #REF!) in their cells, as Excel shows them: the reader reads
+    them as empty, and a count left empty is no finding, where "#DIV/0!" is not a count and is said so."""
+    for row, column, text in errors:
+        if row <= grid.shape[0] and column <= grid.shape[1] and grid.iat[row - 1, column - 1] in ("", None):
+            grid.iat[row - 1, column - 1] = text
+    return grid
+
+
 def read_grids(path: Path, raw: bytes | None = None, options: FileOptions = FileOptions(),
                limits: Limits = Limits()) -> tuple[dict[str, pd.DataFrame], bool]:
     """The cells of every sheet of a file, as read, and whether they keep their types (a workbook). options: the
@@ -41,6 +50,8 @@ def read_grids(path: Path, raw: bytes | None = None, options: FileOptions = File
                 grids[name].attrs["hidden_rows"] = sheet.hidden_rows
             if sheet.hidden_columns:
                 grids[name].attrs["hidden_columns"] = sheet.hidden_columns
+            if sheet.errors:
+                grids[name] = _with_errors(grids[name], sheet.errors)
         return grids, True
     head = raw[:1024].lstrip(codecs.BOM_UTF8).lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):

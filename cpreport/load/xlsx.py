@@ -98,6 +98,14 @@ UNSAVED_FORMULA = re.compile(rb'<c\b[^>]*?\sr\s*=\s*["\']([A-Za-z]{1,3})(\d{1,7}
                              rb'\s*(?:<v\s*/>|<v>\s*</v>\s*)?</c>')
 
 
+# A cell holding one of Excel's errors (<c r="J35" t="e"><f>1/0</f><v>#DIV/0!</v></c>): the reader reads it as
+# empty, which would leave a count out of the figures unsaid. Its place and its text, for the load stage to put
+# back into the grid as it shows in Excel.
+ERROR_CELL = re.compile(rb'<c\b([^>]*?\st\s*=\s*["\']e["\'][^>]*)>(?:(?!</c>).)*?<v>([^<]{1,16})</v>', re.S)
+CELL_PLACE = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]{1,3})(\d{1,7})["\']')
+ERRORS_KEPT = 10_000  # a sheet of more error cells says so with these; the rest read as empty
+
+
 @dataclass
 class Held:
     """What one sheet's XML holds, counted as it is read: the span of its rows, its widest row, its texts."""
@@ -114,6 +122,7 @@ class Held:
     first_unsaved: tuple[str, int] | None = None  # the first of them: its column letters and row
     hidden_rows: list[int] | None = None  # the numbers of the rows hidden in the sheet (by hand or by a filter)
     hidden_columns: set[int] | None = None  # the numbers (from 1) of the columns hidden in the sheet
+    errors: list[tuple[int, int, str]] | None = None  # cells holding an Excel error: row, column (from 1), text
 
     @property
     def height(self) -> int:
@@ -150,6 +159,13 @@ class Held:
                 low, high = (m.group(1) if (m := span.search(tag)) else None for span in COLUMN_SPAN)
                 if low and high and int(high) - int(low) < 16384:
                     self.hidden_columns = (self.hidden_columns or set()) | set(range(int(low), int(high) + 1))
+        if (b't="e"' in piece or b"t='e'" in piece) and len(self.errors or ()) < ERRORS_KEPT:
+            for attributes, text in ERROR_CELL.findall(piece):
+                place = CELL_PLACE.search(attributes)
+                if place:
+                    self.errors = self.errors or []
+                    self.errors.append((int(place.group(2)), column_number(place.group(1)),
+                                        text.decode("utf-8", "replace").strip()))
         if tags.formulas:
             unsaved = UNSAVED_FORMULA.findall(piece)
             if unsaved and self.first_unsaved is None:
