@@ -313,6 +313,21 @@ def is_meta_column(header: str, central: bool = False) -> bool:
         (central and header.strip() in CENTRAL_META)
 
 
+def choice_flags(header) -> set[int]:
+    """The columns of a header row that are one choice of a select_multiple question, as KoboToolbox and ODK write
+    them beside the question's own column: "target_groups/female" (0 or 1) beside "target_groups". A choice
+    named like a contract column ("female") is a tick, never a count of its own."""
+    texts = {str(cell).strip() for cell in header if isinstance(cell, str) and cell.strip()}
+    flags = set()
+    for position, cell in enumerate(header):
+        if isinstance(cell, str) and GROUP_SEPARATORS.search(cell):
+            question = GROUP_SEPARATORS.split(cell.strip())[:-1]
+            # The question's column, written with any of the separators between its groups.
+            if any(text != cell.strip() and GROUP_SEPARATORS.split(text) == question for text in texts):
+                flags.add(position)
+    return flags
+
+
 def last_segment(header: str) -> str:
     """A grouped question's own name: "group_activity/participants" -> "participants"."""
     return GROUP_SEPARATORS.split(str(header).strip())[-1]

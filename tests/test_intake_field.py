@@ -208,6 +208,35 @@ def test_the_repeat_group_sheet_of_a_kobo_workbook_is_named_as_such(tmp_path):
     assert (said.code, said.parameters["reason"]) == ("CP020", "repeat_group")
 
 
+@pytest.mark.parametrize("separator", ["/", "."])
+def test_a_ticked_choice_named_female_is_never_read_as_the_count_of_women(tmp_path, separator):
+    # A select_multiple question ("target groups") writes a 0/1 column per choice beside its own; a choice named
+    # "female" is a tick, not a number of women. The form's own count of women, when it has one, is read.
+    rows = activities(9)
+    folder = project(tmp_path)
+    group = lambda name: f"group_activity{separator}{name}"  # noqa: E731
+    for with_count in (False, True):
+        columns = [c for c in COLUMNS if with_count or c != "female"]
+        book = Workbook()
+        form = book.active
+        form.append([group(c) for c in columns] + [group("target_groups"), group(f"target_groups{separator}female"),
+                                                   group(f"target_groups{separator}youth"), "_uuid"])
+        for n, row in enumerate(rows[columns].values.tolist()):
+            ticked = n % 2 == 0
+            form.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row] +
+                        ["female youth" if ticked else "youth", int(ticked), 1, f"u{n}"])
+        book.save(folder / "aXk3Ld8_export.xlsx")
+        checked, figures = outcome(folder)
+        women = figures["participants.female"]
+        if with_count:
+            assert women["value"] == truth(rows)["participants.female"]
+        else:
+            assert (women["value"], women["sources"]) == (0, [])  # not recorded, not 5 ticks
+        [note] = [f for f in checked.findings if f.code == "CP102"]
+        assert group(f"target_groups{separator}female") in note.parameters["columns"]
+        assert not [f for f in checked.findings if f.code == "CP105"]
+
+
 def test_a_sheet_of_all_months_beside_the_months_is_one_error_saying_so(tmp_path):
     rows = activities(12)
     folder = project(tmp_path)

@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..contract import Intake, Table, fold, is_central_export, is_export_header, is_meta_column, is_total_word
+from ..contract import (Intake, Table, choice_flags, fold, is_central_export, is_export_header, is_meta_column,
+                        is_total_word)
 from ..findings import Code, Findings, finding
 from .headers import column_keys, find_header, more_header_rows, near_miss, top_rows
 from ..threads import each_column
@@ -43,12 +44,16 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     header_row = header_index + 1
     export = is_export_header(header)
     central = export and is_central_export(header)
-    meta, unknown = [], []
+    meta, unknown, ticked = [], [], []
+    ticks = choice_flags(header) if export else set()
     for position, text in enumerate(header):
         if not text:
             continue
         if export and is_meta_column(text, central):
             meta.append(text)  # the form's bookkeeping: never one of the contract's columns
+            continue
+        if position in ticks:  # a choice of a select_multiple question (0 or 1): named with the others, never near
+            ticked.append((position, text))
             continue
         canonical = by_key.get(by_key.key(text) or "")
         if canonical is None:
@@ -72,10 +77,11 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
             unknown = [(n, text) for n, text in unknown if n != position]
             findings.add(finding(Code.CP105, **where, row=header_row, column=near, column_number=position + 1,
                                  table=table.name, canonical=column.name, canonical_ar=column.label_ar))
-    if unknown:
+    if unknown or ticked:
         # Columns outside the contract are named once, in one note per sheet.
-        findings.add(finding(Code.CP102, **where, row=header_row, column=unknown[0][1], table=table.name,
-                             column_number=unknown[0][0] + 1, columns=[t for _, t in unknown]))
+        listed = sorted(unknown + ticked)
+        findings.add(finding(Code.CP102, **where, row=header_row, column=listed[0][1], table=table.name,
+                             column_number=listed[0][0] + 1, columns=[t for _, t in listed]))
     for column in table.columns:
         if column.required and column.name not in headers:
             near = near_miss(column, [text for _, text in unknown])
