@@ -121,6 +121,17 @@ class Code(Enum):
     # Columns
     CP035 = (NOTE, N_("'%(value)s' in the governorate column: this row is read as the figure for the whole scope on "
                       "its date, as a row without a governorate is (the governorates' rows are checked against it)."))
+    CP036 = (ERROR, N_("This count ('%(value)s') is one cell merged over rows %(first)s to %(last)s: it cannot be counted "
+                       "once for each of them, nor known to be theirs together. Unmerge the cells and write each "
+                       "row's own number."))
+    CP037 = (ERROR, ngettext("This row has %(count)s cell more than the header has columns, so its cells may have "
+                             "moved: a number written with commas (3,042,288) in a comma-separated file is several "
+                             "cells. Write numbers without commas, or in quotes, and give each row the header's "
+                             "columns.",
+                             "This row has %(count)s cells more than the header has columns, so its cells may have "
+                             "moved: a number written with commas (3,042,288) in a comma-separated file is several "
+                             "cells. Write numbers without commas, or in quotes, and give each row the header's "
+                             "columns."))
     CP101 = (ERROR, N_("The required column '%(column)s' is missing. Add a column headed '%(column)s' (or "
                        "'%(column_ar)s')."))
     CP102 = (NOTE, N_("These columns are not part of the '%(table)s' table and are kept out of the figures: "

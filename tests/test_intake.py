@@ -295,7 +295,7 @@ def test_a_judiciary_column_headed_alqadaa_is_a_near_miss_said_as_one(tmp_path):
     [near] = codes(checked, "CP105")
     assert (near.column, near.severity, near.parameters["canonical"]) == ("القضاء", WARNING, "judiciary")
     assert "[columns.activities] judiciary = \"القضاء\"" in near.message_en
-    assert "'القضاة'" in near.message_ar
+    assert "«القضاة»" in near.message_ar
     assert not codes(checked, "CP102")  # said once, as the near miss
     fixed = project(tmp_path / "fixed", '[columns.activities]\njudiciary = "القضاء"\n')
     workbook(fixed / "activities.xlsx", {"activities": sample_activities().rename(columns={"judiciary": "القضاء"})})

@@ -418,6 +418,20 @@ def test_a_dtm_table_whose_last_governorate_is_the_total_states_that_total_for_t
     assert said["CP018"].row == 6 and "CP310" not in said and not [f for f in said.values() if f.severity == ERROR]
 
 
+def test_a_csv_row_wider_than_its_header_is_an_error_not_its_first_cell_read(tmp_path):
+    # "3,042,288" unquoted in a comma-separated file is three cells: the figure read would be 3.
+    (tmp_path / "displacement.csv").write_text(
+        "as_of,scope,metric,governorate,individuals\n"
+        "2017-04-27,national,displaced_cumulative,,3100000\n"
+        "2017-04-27,national,displaced_current,,3,042,288\n", "utf-8")
+    result = checked(tmp_path)
+    [said] = [f for f in result.findings if f.code == "CP037"]
+    assert (said.severity, said.row, said.parameters["count"]) == (ERROR, 3, 2)
+    assert "2 cells more than the header" in said.message_en and "٢" not in said.message_en
+    # A workbook's cells past its header stay where they were typed: a warning of figures under no header.
+    assert not [f for f in checked(Path(__file__).parent.parent / "sample_data").findings if f.code == "CP037"]
+
+
 def test_tables_checked_for_one_period_end_and_then_another_say_what_checking_for_that_end_alone_says():
     """A build of many periods checks the sheets once and each month's end on the same tables (Checked.at): its
     findings and figures must be those of checking for that month alone."""

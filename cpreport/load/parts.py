@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..contract import (Intake, Table, choice_flags, fold, is_central_export, is_export_header, is_meta_column,
+from ..contract import (INTEGER, Intake, Table, choice_flags, fold, is_central_export, is_export_header, is_meta_column,
                         is_total_word)
 from ..findings import Code, Findings, finding
 from .headers import column_keys, find_header, more_header_rows, near_miss, top_rows
@@ -100,7 +100,11 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
         if (gap & np.logical_or.reduce([t.present for t in texts.values()])).any():
             ranges = merged_ranges(path, sheet)
             if ranges:
-                grid = fill_merged(grid, ranges)
+                counts = {positions[c.name] for c in table.columns if c.kind == INTEGER and c.name in positions}
+                grid, shared = fill_merged(grid, ranges, counts, first_row)
+                for (top, left), (bottom, _) in shared:
+                    findings.add(finding(Code.CP036, **where, row=top + 1, column=header[left] or "",
+                                         value=str(grid.iat[top, left]), first=top + 1, last=bottom + 1))
                 below = grid.iloc[first_row:]
                 texts = dict(enumerate(each_column(column_texts, [below.iloc[:, n] for n in range(below.shape[1])], len(below))))
     for position, text in enumerate(header):
@@ -110,6 +114,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
 
             findings.add(finding(Code.CP104, **where, row=header_row, column_number=position + 1, count=filled,
                                  letter=get_column_letter(position + 1), table=table.name))
+    _rows_wider_than_the_header(header, texts, first_row, typed_cells, where, findings)
     limits = (intake.limits if intake else None) or Limits()
     for name, position in positions.items():
         longest = _longest(texts[position], limits.cell_characters)
@@ -271,6 +276,29 @@ def _drop_notes_under(body: pd.DataFrame, headers: dict[str, str], where: dict, 
     for index, text in notes:
         findings.add(finding(Code.CP030, **where, row=int(body.at[index, ROW]), value=text))
     return body.drop(index=[index for index, _ in notes])
+
+
+def _rows_wider_than_the_header(header: list, texts: dict, first_row: int, typed_cells: bool, where: dict,
+                                findings: Findings) -> None:
+    """In a text file, a row with cells past the header's last is a row whose cells moved: a number written with
+    its thousands separator in a comma-separated file ("3,042,288" unquoted) is three cells, and the figure read
+    would be its first (3). Each such row is an error. (A workbook's cells past the header stay where they were
+    typed, and are said as figures under no header, CP104.)"""
+    if typed_cells:
+        return
+    named = [position for position, text in enumerate(header) if text]
+    if not named:
+        return
+    beyond = [texts[position].present for position in range(named[-1] + 1, len(header))
+              if position in texts and texts[position].present.any()]
+    if not beyond:
+        return
+    for at in np.flatnonzero(np.logical_or.reduce(beyond))[:ROWS_SAID]:
+        findings.add(finding(Code.CP037, **where, row=first_row + int(at) + 1,
+                             count=int(sum(bool(present[at]) for present in beyond))))
+
+
+ROWS_SAID = 100  # rows of a file said one by one (a file shifted on every row is said by its first hundred)
 
 
 def _filled(texts) -> int:

@@ -148,14 +148,21 @@ def _as_read(cells: np.ndarray) -> np.ndarray:
     return cells
 
 
-def fill_merged(grid: pd.DataFrame, ranges) -> pd.DataFrame:
-    """Cells merged down a column take the merged value in every row (Excel shows it on each of them).
-    Ranges within one row (titles, headers spanning columns) are left as they are."""
+def fill_merged(grid: pd.DataFrame, ranges, counts: set[int] = frozenset(), below: int = 0
+                ) -> tuple[pd.DataFrame, list]:
+    """Cells merged down a column take the merged value in every row (one type, one place for several
+    activities). Ranges within one row (titles, headers spanning columns) are left as they are. A count merged
+    down rows under the header (columns `counts`, rows from `below`) is not: 42 participants shown across two
+    rows are not 42 on each; those ranges are returned, for the load stage to say."""
     grid = grid.copy()
+    shared = []
     for (top, left), (bottom, right) in ranges:
         if bottom > top and top < len(grid) and left < grid.shape[1]:
+            if top >= below and counts.intersection(range(left, right + 1)):
+                shared.append(((top, left), (bottom, right)))
+                continue
             grid.iloc[top:bottom + 1, left:right + 1] = grid.iat[top, left]
-    return grid
+    return grid, shared
 
 
 def merged_ranges(path: Path | None, sheet: str) -> list:
