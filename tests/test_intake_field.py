@@ -78,6 +78,31 @@ def test_a_header_of_two_rows_with_participants_merged_over_the_breakdown_reads_
     assert figures_of(folder, expected) == expected
 
 
+@pytest.mark.parametrize("under, merged", [(["Total", "Female", "Male"], True), (["Total", "Female", "Male"], False),
+                                           (["Female", "Male"], True), (["إناث", "ذكور"], False)])
+def test_participants_spread_over_total_female_and_male_read_each_column_by_its_own_name(tmp_path, under, merged):
+    """"Participants" over the columns under it, and the other headers merged down both rows: the first column of
+    the group is the one under "Total", never the women (or the men) read as all the participants. Without a
+    total column, the participants are missing: an error, not a figure."""
+    rows = activities()
+    folder = project(tmp_path)
+    left = COLUMNS[:5]
+    top, sub = left + ["Participants"] + [None] * (len(under) - 1), [None] * 5 + under
+    given = {"Total": rows["participants"], "Female": rows["female"], "Male": rows["participants"] - rows["female"],
+             "إناث": rows["female"], "ذكور": rows["participants"] - rows["female"]}
+    body = [values + [int(given[name][n]) for name in under] for n, values in enumerate(rows[left].values.tolist())]
+    merges = tuple(f"{c}1:{c}2" for c in "ABCDE") + ((f"F1:{'FGH'[len(under) - 1]}1",) if merged else ())
+    save(folder / "activities.xlsx", [top, sub, *body], merges=merges)
+    checked, figures = outcome(folder)
+    if under[0] == "Total":
+        expected = truth(rows)
+        assert {key: figures[key]["value"] for key in ("participants.total", "participants.female")} == \
+            {key: expected[key] for key in ("participants.total", "participants.female")}
+        return
+    assert figures is None
+    assert [(f.code, f.column) for f in checked.findings if f.severity == ERROR] == [("CP101", "participants")]
+
+
 def test_figures_under_an_empty_header_are_said_not_dropped_in_silence(tmp_path):
     rows = activities()
     folder = project(tmp_path)

@@ -1,6 +1,8 @@
 """One sheet's grid as a part of a table: header found, columns named, cells tidied, rows numbered."""
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +37,9 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
         return None
     by_key = column_keys(table, intake)
     extra = more_header_rows(grid, header_index, table, intake)
+    under = top_rows(grid, header_index + 2)
+    header, grouped = _grouped_header(header, under[header_index + 1] if len(under) > header_index + 1 else None)
+    extra = max(extra, grouped)
     around = top_rows(grid, header_index + 1 + extra)
     # A header of two rows: the one under it, or the one over it when that names columns too.
     header = _header_with_rows(header, around[header_index + 1:] + around[max(header_index - 1, 0):header_index],
@@ -169,6 +174,46 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
                  {c: p + 1 for c, p in positions.items()}, path, header_row, typed_cells,
                  {name: mask[keep].reset_index(drop=True) for name, mask in changed.items()},
                  encoded={name: _rows_kept(places, distinct, kept) for name, (places, distinct) in encoded.items()})
+
+
+def _grouped_header(header: list[str], under: list | None) -> tuple[list[str], int]:
+    """A header cell spread over the columns after it ("Participants" merged over three, or typed once over
+    them), with the row under it naming each of those columns ("Total", "Female", "Male") and nothing else
+    (the other headers merged down both rows): the row under is a header too, and each column of the group is
+    named by it; "Total" names the group's own column. Without it, the first column of the group would be read
+    as the group ("Participants" over "Female", "Male": the women read as the participants). The header and
+    the rows it adds (0 or 1)."""
+    def label(cell: object) -> bool:
+        return isinstance(cell, str) and bool(cell.strip()) and not NUMBER_LIKE.match(cell.strip())
+
+    if under is None:
+        return header, 0
+    width = len(header)
+    groups, position = [], 0
+    while position < width:
+        last = position
+        if header[position]:
+            while last + 1 < width and not header[last + 1] and last + 1 < len(under) and label(under[last + 1]):
+                last += 1
+            if last > position and position < len(under) and label(under[position]):
+                groups.append((position, last))
+        position = last + 1
+    if not groups:
+        return header, 0
+    inside = {n for first, last in groups for n in range(first, last + 1)}
+    if any(cell is not None and not (isinstance(cell, str) and not cell.strip()) and not pd.isna(cell)
+           for n, cell in enumerate(under[:width]) if n not in inside):
+        return header, 0  # the row under says more than the group's names: data, or a header of its own
+    header = list(header)
+    for first, last in groups:
+        whole = header[first]
+        for n in range(first, last + 1):
+            named = str(under[n]).strip()
+            header[n] = whole if is_total_word(named) else named
+    return header, 1
+
+
+NUMBER_LIKE = re.compile(r"^[-+(]?[\d\u0660-\u0669\u06f0-\u06f9][\d\u0660-\u0669\u06f0-\u06f9,.\u066b\u066c /:-]*\)?%?$")
 
 
 def _header_with_rows(header: list[str], others: list[list], by_key) -> list[str]:
