@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from dataclasses import dataclass
 
@@ -61,7 +62,7 @@ def _figure_key(name: str, value: object, scopes: object, problems: list) -> str
 
 
 def _number(name: str, value: object, problems: list) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
         problems.append(Said("%(key)s must be a number of 0 or more, such as 60 or 0.35, not %(value)s", key=name,
                              value=repr(value)))
         return None
@@ -111,6 +112,9 @@ class Indicators(Option):
             if of and target is not None and target > 1:
                 problems.append(Said("%(indicator)s: a share's target is a fraction such as 0.35 (35%%), not %(value)s",
                                      indicator=here, value=repr(target)))
+            if of and baseline is not None and baseline > 1:
+                problems.append(Said("%(indicator)s: a share's baseline is a fraction such as 0.2 (20%%), not "
+                                     "%(value)s", indicator=here, value=repr(baseline)))
             if not of and when is None and "project_end" not in values and "target_date" not in entry:
                 # How far along a count should be is told by the time gone to its date; a share is judged as it stands.
                 problems.append(Said("%(indicator)s needs a 'target_date', or the config a 'project_end' (the date it is "

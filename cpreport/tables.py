@@ -145,4 +145,18 @@ def breakdowns(checked: Checked, period: Period) -> dict:
     return {"forums": forums_by_governorate(checked.forums, period.end),
             "activities": activities_by_month(checked.activities, period),
             "participants": participants(checked.activities, period.end),
-            "displacement": displacement(checked.displacement_totals_until(period.end))}
+            "displacement": displacement(checked.displacement_totals_until(period.end)),
+            "later": _dated_later(checked, period.end)}
+
+
+def _dated_later(checked: Checked, end) -> bool:
+    """For a period with nothing dated by its end, whether the sheets hold a forum, an activity or a figure dated
+    after it: its report is then one of a period before the data, not one of sheets still to be filled in.
+    False for any period with data (what its report shows does not depend on what comes after it)."""
+    end = pd.Timestamp(end)
+    dates = [pd.to_datetime(frame[column], errors="coerce")
+             for frame, column in ((checked.forums, "established_on"), (checked.activities, "start_date"),
+                                   (checked.displacement, "as_of")) if column in frame]
+    if any(bool((day <= end).any()) for day in dates):
+        return False
+    return any(bool((day > end).any()) for day in dates)

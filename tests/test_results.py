@@ -203,6 +203,18 @@ def test_a_share_of_no_participants_is_not_known_rather_than_none_and_not_behind
     assert women["value"] == pytest.approx(7 / 30, abs=1e-6) and women["in_period"] is None  # no activity in May
 
 
+def test_a_period_before_the_first_data_says_so_and_does_not_ask_for_the_sheets_to_be_filled(own, tmp_path):
+    html = (build(load_config(own, period="2016-10")).folder / "report.html").read_text("utf-8")
+    assert "dated by the end of October 2016: the first of them are dated later" in html
+    assert "Fill in the cpfs" not in html and "أولها مؤرخ بعد ذلك" in html
+    # Sheets with a header and no rows yet: fill them in.
+    for name in ("cpfs.csv", "activities.csv", "displacement.csv"):
+        path = own.parent / "data" / name
+        path.write_text(path.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
+    empty = build(load_config(own, period="2016-10", out=str(tmp_path / "empty")))
+    assert "Fill in the cpfs, activities and displacement sheets" in (empty.folder / "report.html").read_text("utf-8")
+
+
 # Status at the edges: (value, target, share of time gone) -> status.
 @pytest.mark.parametrize("value, target, expected, said", [
     (0, 60, 0.0, "on_track"),   # nothing reached, no time gone
@@ -310,6 +322,19 @@ def test_an_indicator_that_cannot_be_read_is_a_config_error(own, change, said):
     wrong = {"project_end": "", "target": 'target = "ten"'}.get(change.split(" ")[0],
                                                                     change.replace("total", "totl"))
     own.write_text(text.replace(change, wrong, 1), "utf-8")
+    result = CliRunner().invoke(main, ["validate", "--config", str(own)])
+    assert result.exit_code == 2 and said in result.output, result.output
+
+
+@pytest.mark.parametrize("wrong, said", [
+    ("target = inf", "'target' must be a number of 0 or more, such as 60 or 0.35, not inf"),
+    ("target = 1e400", "'target' must be a number of 0 or more, such as 60 or 0.35, not inf"),
+    ("target = 0.25\nbaseline = 20", "a share's baseline is a fraction such as 0.2 (20%), not 20"),
+])
+def test_a_target_without_end_or_a_share_baseline_in_percent_is_a_config_error(own, wrong, said):
+    # A baseline of 20 for a share would be shown as 2,000%.
+    text = own.read_text("utf-8")
+    own.write_text(text.replace("target = 0.25", wrong, 1), "utf-8")
     result = CliRunner().invoke(main, ["validate", "--config", str(own)])
     assert result.exit_code == 2 and said in result.output, result.output
 
