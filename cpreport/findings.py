@@ -179,6 +179,10 @@ class Code(Enum):
                          "(there is no month 13 or more in them), so it may mean the other way round. Write it as "
                          "2017-05-02 or with the month's name (2 May 2017)."))
     # Rules across columns and rows
+    CP217 = (WARNING, N_("Excel read this date as %(read_as)s, but other dates of this column stayed text typed day "
+                         "first (such as '%(example)s'): this one may have been typed day first too, and read the "
+                         "wrong way round (%(other_way)s). Check it, and type the column's dates as text, day/month/year, "
+                         "or as dates in Excel's own format."))
     CP301 = (ERROR, N_("Female participants ('%(value)s') are more than all participants (%(participants)s). "
                        "Correct one of them."))
     CP302 = (ERROR, N_("The groups add up to %(groups)s but participants is '%(value)s'. Correct the groups or the "

@@ -24,7 +24,7 @@ STYLES = ("plain", "isolated", "html")
 
 # How each parameter is said, by its name; a parameter not named here is text as typed, quoted as it is.
 DATES = {"day", "end", "start", "returned_on", "current_on", "cumulative_on"}
-NAMED_DATES = {"read_as"}  # a date that must not read either way: "5 February 2017", the month named
+NAMED_DATES = {"read_as", "other_way"}  # a date that must not read either way: "5 February 2017", the month named
 YEARS = {"earliest", "latest", "month"}  # our numbers, said without a thousands separator
 ROWS = {"rows": ngettext("row %(rows)s", "rows %(rows)s"), "cell_rows": ngettext("row %(rows)s", "rows %(rows)s"),
         "lines": ngettext("line %(rows)s", "lines %(rows)s")}

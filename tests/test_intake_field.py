@@ -176,6 +176,27 @@ def test_dates_that_read_either_way_in_a_column_of_month_first_dates_are_said(tm
     assert "5 February 2017" in message(warning, "en") and "شباط" in message(warning, "ar")
 
 
+def test_dates_typed_day_first_into_a_month_first_excel_are_said_where_excel_read_them(tmp_path):
+    """Typed day first into an Excel set to month first: 4/5/2017 became 5 April (a real date), 17/05/2017 stayed
+    text. Every real date of the column has a day of 12 or less: each is said, with its other reading."""
+    rows = activities(6)
+    folder = project(tmp_path)
+    rows["start_date"] = [pd.Timestamp(2017, 4, 5), "17/05/2017", pd.Timestamp(2017, 3, 3), "25/01/2017",
+                          pd.Timestamp(2017, 2, 11), "13/03/2017"]
+    save(folder / "activities.xlsx", [COLUMNS, *rows.values.tolist()])
+    checked, _ = outcome(folder)
+    said = {f.row: f for f in checked.findings if f.code == "CP217"}
+    assert sorted(said) == [2, 6]  # 3 March reads alike either way
+    assert said[2].severity == "warning" and "as 5 April 2017" in message(said[2], "en")
+    assert "(4 May 2017)" in message(said[2], "en") and "أيار" in message(said[2], "ar")
+    # The same dates with one of them past the 12th: Excel read them as typed.
+    rows["start_date"] = [pd.Timestamp(2017, 4, 5), "17/05/2017", pd.Timestamp(2017, 3, 23), "25/01/2017",
+                          pd.Timestamp(2017, 2, 11), "13/03/2017"]
+    save(folder / "activities.xlsx", [COLUMNS, *rows.values.tolist()])
+    checked, _ = outcome(folder)
+    assert not [f for f in checked.findings if f.code == "CP217"]
+
+
 def test_a_day_first_column_with_no_month_first_date_gets_no_such_warning(tmp_path):
     rows = activities(6)
     folder = project(tmp_path)

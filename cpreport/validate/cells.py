@@ -231,6 +231,16 @@ def parse_dates(raw: pd.Series, typed_cells: bool = True) -> Parsed:
                 Code.CP215: out_of_span}
     details = {Code.CP213: {"month": no_month}}
     either_way &= values.notna()
+    # Dates typed day first into an Excel set to month first: those it could read (day 12 or less) became dates,
+    # the wrong way round, and the others (17/05/2017) stayed text. Every real date of such a column has a day of
+    # 12 or less: each is said, with the date it would be the other way round.
+    if typed_cells and day_first and is_date.any():
+        real = is_date & values.notna()
+        if real.any() and bool((day[real] <= 12).all()):
+            flipped = real & (day != month)
+            failures[Code.CP217] = flipped
+            details[Code.CP217] = {"read_as": values, "other_way": _from_parts(year, day.where(flipped), month),
+                                   "example": texts[dmy[0].notna() & (dmy.loc[:, 0].astype(float) > 12)].iloc[0]}
     if month_first.any() and int(month_first.sum()) >= day_first and either_way.any():
         # A column that is month first more than day first (one month-first slip among day-first dates is
         # only itself); said only of the parts that have a month-first date (check_cells).
