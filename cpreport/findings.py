@@ -132,6 +132,10 @@ class Code(Enum):
                              "moved: a number written with commas (3,042,288) in a comma-separated file is several "
                              "cells. Write numbers without commas, or in quotes, and give each row the header's "
                              "columns."))
+    CP038 = (WARNING, N_("This sheet has no header, so it was not read, but %(count)s of its rows are shaped like the "
+                         "'%(table)s' table's on the sheet '%(other)s' (%(columns)s columns, most of them filled): "
+                         "the rest of that table? If its rows belong to the table, copy that sheet's header into "
+                         "this sheet's first row; if not, this warning can be left."))
     CP101 = (ERROR, N_("The required column '%(column)s' is missing. Add a column headed '%(column)s' (or "
                        "'%(column_ar)s')."))
     CP102 = (NOTE, N_("These columns are not part of the '%(table)s' table and are kept out of the figures: "

@@ -92,6 +92,21 @@ def test_a_count_merged_over_rows_is_an_error_not_counted_on_each(tmp_path, foru
     assert result.activities["type"].tolist()[:2] == ["conference", "conference"]  # a type merged is each row's
 
 
+def test_a_sheet_of_rows_shaped_like_the_tables_without_its_header_is_a_warning(tmp_path, forums_sheet):
+    # Half the activities on a second sheet the officer did not head: a note alone let the report halve unseen.
+    workbook(tmp_path / "activities.xlsx", {
+        "activities": [ACTIVITY_HEADER, activity(1), activity(2)],
+        "Sheet2": [activity(3), activity(4), activity(5)],
+        "Instructions": [["Fill in one row per activity."], ["Dates day first."]]})
+    result = checked(tmp_path)
+    said = {f.sheet: f for f in result.findings if f.file == "activities.xlsx" and f.code in ("CP020", "CP038")}
+    assert (said["Sheet2"].code, said["Sheet2"].severity) == ("CP038", WARNING)
+    assert "3 of its rows are shaped like the 'activities' table's on the sheet 'activities'" in \
+        said["Sheet2"].message_en
+    assert said["Instructions"].code == "CP020"
+    assert len(result.activities) == 2
+
+
 def test_a_second_header_row_in_arabic_is_not_data(tmp_path):
     workbook(tmp_path / "cpfs.xlsx", {"cpfs": [FORUM_HEADER, FORUM_HEADER_AR, forum(1), forum(2)]})
     workbook(tmp_path / "activities.xlsx", {"activities": [ACTIVITY_HEADER, activity(1)]})

@@ -107,6 +107,23 @@ def is_repeat_group(grid) -> bool:
                for cell in row)
 
 
+def _shaped_like(grid, grids: dict, selected: dict) -> tuple[str, int] | None:
+    """A sheet without a header whose rows are shaped like a table's sheet of the same workbook (as wide, most
+    of their cells filled): the rest of that table, typed on under no header, or pasted without it. The table's
+    sheet and the number of such rows; None for a sheet of notes or a summary."""
+    if grid.empty:
+        return None
+    for other in selected:
+        if grids[other].shape[1] != grid.shape[1] or grid.shape[1] < 3:
+            continue
+        top = grid.iloc[:1000]  # enough to tell; a long sheet is not looked at cell by cell
+        filled = top.notna() & top.map(lambda cell: not (isinstance(cell, str) and not cell.strip()))
+        rows = int((filled.sum(axis=1) * 2 > grid.shape[1]).sum())
+        if rows >= 2:
+            return other, rows
+    return None
+
+
 def read_file(path: Path, table: Table | None, raw: bytes | None = None, relative: str | None = None,
               intake: Intake = NO_INTAKE) -> FileRead:
     """Read one file of the data folder (its bytes, when already read) into the parts of the tables it holds.
@@ -152,6 +169,10 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
             _, partial, missing = reason
             events.append(finding(Code.CP022, file=file, sheet=sheet_name, table=partial.name,
                                   columns=[str(c) for c in missing]))
+        elif reason == "no_table" and (like := _shaped_like(grids[sheet_name], grids, selected)):
+            other, rows = like
+            events.append(finding(Code.CP038, file=file, sheet=sheet_name, table=selected[other].name, other=other,
+                                  count=rows, columns=grids[other].shape[1]))
         else:
             events.append(finding(Code.CP020, file=file, sheet=sheet_name, reason=reason))
     unreadable: set[str] = set()
