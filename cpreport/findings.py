@@ -136,6 +136,12 @@ class Code(Enum):
                          "'%(table)s' table's on the sheet '%(other)s' (%(columns)s columns, most of them filled): "
                          "the rest of that table? If its rows belong to the table, copy that sheet's header into "
                          "this sheet's first row; if not, this warning can be left."))
+    CP039 = (WARNING, ngettext("%(count)s submission of this KoboToolbox export is marked not approved or on hold by its "
+                               "reviewers (%(rows)s), and is counted like the others. If it should not be, "
+                               "remove it from the export, or approve it in KoboToolbox and export again.",
+                               "%(count)s submissions of this KoboToolbox export are marked not approved or on hold by "
+                               "its reviewers (%(rows)s), and are counted like the others. If they should not "
+                               "be, remove them from the export, or approve them in KoboToolbox and export again."))
     CP101 = (ERROR, N_("The required column '%(column)s' is missing. Add a column headed '%(column)s' (or "
                        "'%(column_ar)s')."))
     CP102 = (NOTE, N_("These columns are not part of the '%(table)s' table and are kept out of the figures: "

@@ -283,6 +283,21 @@ def test_a_ticked_choice_named_female_is_never_read_as_the_count_of_women(tmp_pa
         assert not [f for f in checked.findings if f.code == "CP105"]
 
 
+def test_kobo_submissions_a_reviewer_did_not_approve_are_counted_and_said(tmp_path):
+    rows = activities(6)
+    folder = project(tmp_path)
+    export = rows.rename(columns={c: f"group_activity/{c}" for c in COLUMNS})
+    export["_uuid"] = [f"u{n}" for n in range(len(rows))]
+    export["_validation_status"] = ["validation_status_approved", "validation_status_not_approved", "",
+                                    "validation_status_on_hold", "validation_status_approved", ""]
+    export.to_csv(folder / "aXk3Ld8_export.csv", index=False)
+    checked, figures = outcome(folder)
+    assert figures["activities.total"]["value"] == len(rows)  # counted, as the export gives them
+    [said] = [f for f in checked.findings if f.code == "CP039"]
+    assert (said.severity, said.row, said.parameters["count"]) == ("warning", 3, 2)
+    assert "(rows 3 and 5)" in said.message_en or "(rows 3, 5)" in said.message_en
+
+
 def test_a_sheet_of_all_months_beside_the_months_is_one_error_saying_so(tmp_path):
     rows = activities(12)
     folder = project(tmp_path)

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..contract import (INTEGER, Intake, Table, choice_flags, fold, is_central_export, is_export_header, is_meta_column,
-                        is_total_word)
-from ..findings import Code, Findings, finding
+                        is_total_word, last_segment)
+from ..findings import Code, Findings, finding, runs
 from .headers import column_keys, find_header, more_header_rows, near_miss, top_rows
 from ..threads import each_column
 from .fastpath import cells_among
@@ -94,6 +94,8 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
                                  near=near, table=table.name))
     first_row = header_index + 1 + extra
     below = grid.iloc[first_row:]
+    if export:
+        _not_approved(header, below, first_row, where, findings)
     required = [positions[c.name] for c in table.columns if c.required and c.name in positions]
     # Each column's distinct texts and empty cells are found once, for the search for merged cells, tidying,
     # and the search for empty and total rows.
@@ -321,6 +323,26 @@ def _drop_notes_under(body: pd.DataFrame, headers: dict[str, str], where: dict, 
     for index, text in notes:
         findings.add(finding(Code.CP030, **where, row=int(body.at[index, ROW]), value=text))
     return body.drop(index=[index for index, _ in notes])
+
+
+# KoboToolbox's review of a submission (_validation_status, as its API and its "XML values" export write it, or
+# as its labels export does).
+NOT_APPROVED = {"validation_status_not_approved", "not approved", "validation_status_on_hold", "on hold"}
+
+
+def _not_approved(header: list, below: pd.DataFrame, first_row: int, where: dict, findings: Findings) -> None:
+    """Submissions a KoboToolbox reviewer marked "Not approved" or "On hold" are rows of the export like any
+    other, and counted: said in one warning with their rows, for the officer to leave them out or approve them."""
+    for position, text in enumerate(header):
+        if not (isinstance(text, str) and last_segment(text.strip()).lower() == "_validation_status"):
+            continue
+        column = below.iloc[:, position]
+        marked = column.map(lambda cell: isinstance(cell, str) and " ".join(cell.lower().split()) in NOT_APPROVED)
+        at = np.flatnonzero(marked.to_numpy(dtype=bool))
+        if len(at):
+            rows = [first_row + int(n) + 1 for n in at]
+            findings.add(finding(Code.CP039, **where, row=rows[0], column=text.strip(), count=len(rows),
+                                 rows=runs(rows)))
 
 
 def _rows_wider_than_the_header(header: list, texts: dict, first_row: int, typed_cells: bool, where: dict,
