@@ -142,6 +142,12 @@ class Code(Enum):
                                "%(count)s submissions of this KoboToolbox export are marked not approved or on hold by "
                                "its reviewers (%(rows)s), and are counted like the others. If they should not "
                                "be, remove them from the export, or approve them in KoboToolbox and export again."))
+    CP040 = (ERROR, N_("The config says the header of this sheet is row %(header_row)s (header_row under [files] in "
+                       "cpreport.toml), but that row names none of the table's columns: the header seems to be row "
+                       "%(found)s. Correct header_row, or remove it to let the header be found."))
+    CP041 = (WARNING, N_("This sheet's header is the '%(table)s' table's, but the config names the sheet '%(chosen)s' "
+                         "of this file to read (sheet under [files] in cpreport.toml), so its rows are not counted. "
+                         "If they belong in the report, remove the sheet option to read every sheet of the table."))
     CP101 = (ERROR, N_("The required column '%(column)s' is missing. Add a column headed '%(column)s' (or "
                        "'%(column_ar)s')."))
     CP102 = (NOTE, N_("These columns are not part of the '%(table)s' table and are kept out of the figures: "

@@ -333,6 +333,23 @@ def test_per_file_options_read_what_the_sniffer_would_get_wrong(tmp_path, expect
     assert [(f.file, f.sheet) for f in titles] == [("extra/sheet.xlsx", "Notes")]
 
 
+def test_per_file_options_that_miss_the_header_or_leave_a_tables_sheet_out_are_said(tmp_path):
+    # header_row one too high: the first activity would be taken for a second header row and lost.
+    activities = sample_activities()
+    folder = project(tmp_path, '[files."activities.xlsx"]\nheader_row = 4\n[files."extra.xlsx"]\nsheet = "Data"\n'
+                               'table = "activities"\n')
+    rows = activities.iloc[:20].astype(object).where(activities.iloc[:20].notna(), None).values.tolist()
+    workbook(folder / "activities.xlsx", {"activities": [["Activities of the programme"], [],
+                                                         activities.columns.tolist(), *rows]})
+    workbook(folder / "extra.xlsx", {"Data": activities.iloc[20:25], "May": activities.iloc[25:]})
+    checked, figures = outcome(folder)
+    said = {f.code: f for f in checked.findings}
+    assert figures is None and said["CP040"].severity == "error" and said["CP040"].row == 4
+    assert "the header seems to be row 3" in said["CP040"].message_en
+    assert (said["CP041"].severity, said["CP041"].sheet) == ("warning", "May")
+    assert "names the sheet 'Data' of this file to read" in said["CP041"].message_en
+
+
 def test_nothing_in_the_data_folder_is_left_out_without_a_finding(tmp_path):
     activities = sample_activities()
     folder = project(tmp_path)

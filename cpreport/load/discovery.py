@@ -49,7 +49,10 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
         file_table = TABLES[options.table]
     for name, grid in grids.items():
         if options.sheet is not None and fold(name) != fold(options.sheet):
-            reasons[name] = "other_sheet"
+            # A sheet the config leaves out whose header is a table's: its rows may belong in the report.
+            headed = [t for t in ([file_table] if file_table else []) + list(TABLES.values())
+                      if required_named(grid, t, intake)]
+            reasons[name] = ("other_sheet", headed[0]) if headed else "other_sheet"
             continue
         if grid.attrs.get("hidden") and options.sheet is None and not (fold(name) == LISTS_SHEET and len(grids) > 1):
             # Rows the officer does not see are not counted: a hidden sheet is named, with its table when its header
@@ -85,6 +88,7 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
         # A file named after a table in which no sheet is plainly that table's: its likeliest sheet is read as
         # it, so that what is wrong with its header is said (rather than that the table is missing).
         candidates = [n for n in grids if n in reasons and reasons[n] not in ("other_sheet", "repeat_group")
+                      and not (isinstance(reasons[n], tuple) and reasons[n][0] == "other_sheet")
                       and not grids[n].attrs.get("hidden")
                       and (not isinstance(reasons[n], tuple) or reasons[n][1] is file_table)]
         if candidates:
@@ -165,6 +169,9 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
     for sheet_name, reason in reasons.items():
         if isinstance(reason, tuple) and reason[0] == "hidden":
             events.append(finding(Code.CP026, file=file, sheet=sheet_name, table=reason[1].name))
+        elif isinstance(reason, tuple) and reason[0] == "other_sheet":
+            events.append(finding(Code.CP041, file=file, sheet=sheet_name, table=reason[1].name,
+                                  chosen=options.sheet))
         elif isinstance(reason, tuple):
             _, partial, missing = reason
             events.append(finding(Code.CP022, file=file, sheet=sheet_name, table=partial.name,

@@ -65,7 +65,7 @@ def header_key(text: object, keys) -> str | None:
 BRACKETED = re.compile(r"[(\[]([^()\[\]]+)[)\]]")
 
 
-def _columns_named(row: list, keys) -> int:
+def columns_named(row: list, keys) -> int:
     """How many of the table's columns a row names."""
     return len({keys[k] for v in row if isinstance(v, str) and (k := keys.key(v))})
 
@@ -114,7 +114,7 @@ def header_score(grid: pd.DataFrame, table: Table, rows: list[list] | None = Non
     best, best_count = None, 0
     most = getattr(keys, "columns", None) or len(set(keys.values()))
     for index, row in enumerate(top_rows(grid) if rows is None else rows):
-        count = _columns_named(row, keys)
+        count = columns_named(row, keys)
         if count > best_count:
             best, best_count = index, count
             if count == most:
@@ -168,7 +168,7 @@ def more_header_rows(grid: pd.DataFrame, header_index: int, table: Table, intake
     rows = top_rows(grid, header_index + 3)
     for index in range(header_index + 1, len(rows)):
         cells = [v for v in rows[index] if v is not None and not pd.isna(v)]
-        named = _columns_named(cells, keys)
+        named = columns_named(cells, keys)
         if named < 2 or named * 2 < len(cells):
             break
         extra += 1

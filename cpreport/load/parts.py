@@ -11,7 +11,7 @@ import pandas as pd
 from ..contract import (INTEGER, Intake, Table, choice_flags, fold, is_central_export, is_export_header, is_meta_column,
                         is_total_word, last_segment)
 from ..findings import Code, Findings, finding, runs
-from .headers import column_keys, find_header, more_header_rows, near_miss, top_rows
+from .headers import columns_named, column_keys, find_header, header_score, more_header_rows, near_miss, top_rows
 from ..threads import each_column
 from .fastpath import cells_among
 from .limits import Limits
@@ -36,6 +36,13 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
                              expected_ar=[c.label_ar or c.name for c in table.columns if c.required]))
         return None
     by_key = column_keys(table, intake)
+    if header_row is not None and columns_named(header, by_key) < min(2, sum(c.required for c in table.columns)):
+        # The config's header_row one off (a title row counted, or not): the row it names is data, and its first
+        # row would be lost as a second header row. Said, with the row that is the header.
+        found, _ = header_score(grid, table, None, intake)
+        findings.add(finding(Code.CP040, **where, row=header_row, header_row=header_row,
+                             found=found + 1 if found is not None else 0))
+        return None
     extra = more_header_rows(grid, header_index, table, intake)
     under = top_rows(grid, header_index + 2)
     header, grouped = _grouped_header(header, under[header_index + 1] if len(under) > header_index + 1 else None)
