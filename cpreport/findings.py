@@ -104,11 +104,11 @@ class Code(Enum):
     CP030 = (NOTE, N_("This row under the table holds a note alone ('%(value)s'), so it was left out. If it is a row "
                       "of the table, fill in its other columns."))
     CP031 = (WARNING, ngettext("%(count)s cell of this sheet (%(cell)s) holds a formula whose result was never saved, so "
-                               "it was read as empty. Open the file in Excel or LibreOffice, let it calculate, and save "
-                               "it.",
+                               "its value is not known: it is read as its formula. Open the file in Excel or "
+                               "LibreOffice, let it calculate, and save it.",
                                "%(count)s cells of this sheet (the first: %(cell)s) hold a formula whose result was "
-                               "never saved, so they were read as empty. Open the file in Excel or LibreOffice, let "
-                               "it calculate, and save it."))
+                               "never saved, so their values are not known: they are read as their formulas. Open "
+                               "the file in Excel or LibreOffice, let it calculate, and save it."))
     CP032 = (WARNING, N_("This sheet has hidden rows (%(rows)s), hidden by hand or by a filter: they were read and "
                          "counted like the others. If they do not belong in the report, delete them; if they do, "
                          "unhide them to check them."))

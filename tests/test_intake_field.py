@@ -362,8 +362,9 @@ def test_a_row_with_only_its_id_typed_at_the_bottom_is_still_an_error(tmp_path):
 
 
 def test_formulas_whose_results_were_never_saved_are_said_never_read_as_empty_in_silence(tmp_path):
-    """A workbook written by a script (openpyxl saves a formula without its result): the cells read as empty,
-    which would count as nothing; the load stage says so, with the first such cell and how many there are."""
+    """A workbook written by a script (openpyxl saves a formula without its result): the reader gives empty cells,
+    which would count as nothing; the load stage says so, with the first such cell and how many there are, and
+    each count that holds one is read as its formula, an error, never a count left out."""
     rows = activities(6)
     folder = project(tmp_path)
     table = [COLUMNS, *rows.values.tolist()]
@@ -379,6 +380,8 @@ def test_formulas_whose_results_were_never_saved_are_said_never_read_as_empty_in
     assert (said.parameters["count"], said.parameters["cell"]) == (6, f"{letter}2")
     assert "6 cells" in message(said, "en") and f"{letter}2" in message(said, "en")
     assert "٦" in message(said, "ar") and "صيغ" in message(said, "ar")
+    counts = [f for f in checked.findings if f.code == "CP202" and f.column == "female"]
+    assert sum(f.cells or 1 for f in counts) == 6 and "'=INT(" in counts[0].message_en
 
 
 @pytest.mark.parametrize("cell, unsaved", [

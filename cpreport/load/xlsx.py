@@ -94,7 +94,7 @@ HIDDEN_COLUMNS = re.compile(rb'<col\b[^>]*?\shidden\s*=\s*["\'](?:1|true)["\'][^
 COLUMN_SPAN = (re.compile(rb'\smin\s*=\s*["\'](\d{1,5})["\']'), re.compile(rb'\smax\s*=\s*["\'](\d{1,5})["\']'))
 # A cell holding a formula and no result (<c r="B2"><f>SUM(C2:H2)</f></c>, or a shared formula's <f .../>): a
 # workbook written by a program and never opened in a spreadsheet. The reader reads it as empty.
-UNSAVED_FORMULA = re.compile(rb'<c\b[^>]*?\sr\s*=\s*["\']([A-Za-z]{1,3})(\d{1,7})["\'][^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)'
+UNSAVED_FORMULA = re.compile(rb'<c\b[^>]*?\sr\s*=\s*["\']([A-Za-z]{1,3})(\d{1,7})["\'][^>]*>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)'
                              rb'\s*(?:<v\s*/>|<v>\s*</v>\s*)?</c>')
 
 
@@ -171,6 +171,12 @@ class Held:
             if unsaved and self.first_unsaved is None:
                 self.first_unsaved = (unsaved[0][0].decode("ascii").upper(), int(unsaved[0][1]))
             self.unsaved += len(unsaved)
+            # Each is put in the grid as its formula ("=SUM(C2:H2)"): a count that holds one is said as not a count,
+            # never read as an empty cell.
+            for letters, row, formula in unsaved[:max(ERRORS_KEPT - len(self.errors or ()), 0)]:
+                self.errors = self.errors or []
+                shown = "=" + (formula.decode("utf-8", "replace").strip() or "…")
+                self.errors.append((int(row), column_number(letters), shown[:64]))
 
 
 # By byte: 1 for what may follow a tag's name (<c>, <c/>, <c r=...), 0 for what would make it another name (<cols>).
