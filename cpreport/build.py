@@ -162,7 +162,9 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
         files[revisions.APPROVAL] = revisions.approval_document(period, approval, page.found, files)
     # The figures this publication replaces are kept (an approved version whole, with why it was opened again).
     old = folder / revisions.FIGURES
-    replaced = old.is_file() and old.read_bytes() != files["figures.json"]
+    # A draft's figures (the month being written, not approved, no later report built) are replaced, not kept.
+    replaced = old.is_file() and old.read_bytes() != files["figures.json"] and \
+        not revisions.is_draft(config.out, str(period))
     kept_extra = {}
     if page.approved:
         kept_extra = {name: (folder / name).read_bytes() for name in (revisions.APPROVAL, "report.pdf", "report.html",

@@ -211,6 +211,29 @@ def as_sent(folder: Path) -> tuple[dict | None, dict | None]:
     return read_json(folder / FIGURES), read_json(folder / ROWS)
 
 
+def is_draft(out: Path, name: str) -> bool:
+    """Whether a period's report is a draft, not yet on record: never approved, never replaced on record, and no
+    report of a later period built in the output folder. That is the month still being written, built again as
+    its sheets are put right: a draft replaced is not kept in its history, and its report built again calls
+    nothing revised (the build still warns, CP501, that its folder no longer says what the sheets say). A report
+    is on record from its approval, or once a later period's report is built (the next month's report states it
+    as sent, and marks what changed since)."""
+    folder = out / name
+    if (folder / APPROVAL).is_file() or history_entries(folder):
+        return False
+    try:
+        end = Period.parse(name).end
+    except ValueError:
+        return False
+    for other in published_periods(out):
+        try:
+            if Period.parse(other).start > end:
+                return False
+        except ValueError:
+            continue
+    return True
+
+
 def reopen_reason(folder: Path) -> str:
     """Why the month's approved version, the one its figures are now compared with, was opened again."""
     if (folder / APPROVAL).is_file():
@@ -322,7 +345,9 @@ def note(config, checked, period: Period, now: dict, digests: dict, reopen: str 
             return None
         return Text(*("; ".join(t[lang] for t in both if t[lang]) for lang in ("en", "ar")))
 
-    own = since_sent(config.out, period, now, digests)
+    # A draft built again (the month being written: not approved, no later report built) was never sent: its
+    # report states the sheets as they are now, and calls nothing revised.
+    own = [] if is_draft(config.out, str(period)) else since_sent(config.out, period, now, digests)
     before = period.previous()
     earlier = []
     if (config.out / str(before) / FIGURES).is_file():

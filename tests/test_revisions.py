@@ -98,6 +98,7 @@ def test_a_row_moved_into_a_published_month_restates_its_own_days_figures_though
 
 def test_the_month_rebuilt_notes_its_revised_figures_in_both_halves_with_the_reason(sample):
     april = build(_config(sample, "2017-04", '["html", "pdf"]')).folder
+    build(load_config(sample, period="2017-05", environ={"CPREPORT_FORMATS": "html"}))  # April was sent
     first = (april / "figures.json").read_bytes()
     published = _published(april, "participants.total")
     _edit_attendance(sample, 10)
@@ -120,6 +121,28 @@ def test_the_month_rebuilt_notes_its_revised_figures_in_both_halves_with_the_rea
     again = build(load_config(sample, period="2017-04"), force=True).folder
     assert "a late attendance sheet" in (again / "report.html").read_text("utf-8")
     assert len(list((again / "history").iterdir())) == 1  # the same figures replaced: nothing new to keep
+
+
+def test_a_draft_built_again_is_not_called_revised_until_it_is_on_record(sample):
+    """The month being written, built again as its sheets are put right, was never sent: its report calls
+    nothing revised and keeps no history. Once the next month's report is built (or the month approved), it is
+    on record, and a change after that is a revision."""
+    april = build(_config(sample, "2017-04")).folder
+    published = _published(april, "participants.total")
+    _edit_attendance(sample, 10)
+    draft = build(load_config(sample, period="2017-04"))
+    assert [f.parameters["period"] for f in draft.findings if f.code == "CP501"] == ["2017-04"] * 2  # said
+    html = (april / "report.html").read_text("utf-8")
+    assert "Revisions" not in html and "(R)" not in html and not (april / "history").exists()
+    assert _published(april, "participants.total") == published + 10
+    build(load_config(sample, period="2017-05"))
+    _edit_attendance(sample, 5)
+    rebuilt = build(load_config(sample, period="2017-04")).folder
+    english, _ = _halves((rebuilt / "report.html").read_text("utf-8"))
+    assert f"{published + 10:,} as published, {published + 15:,} now" in english
+    [kept] = (rebuilt / "history").iterdir()
+    assert json.loads((kept / "figures.json").read_text("utf-8"))["figures"]["participants.total"]["value"] == \
+        published + 10
 
 
 def test_a_build_without_restatements_has_no_note_and_no_history(sample):
