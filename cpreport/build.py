@@ -126,9 +126,9 @@ def _page(config: Config, checked: Checked, period: Period, found: dict[str, str
     if progress:
         progress.stage("figures", str(period))
     figures = computed(checked, period, config.highlights)
-    if config.indicators:
-        from .indicators import add
-        figures.indicators = add(config, figures, project_from(checked, Period.parse("project", period)).start)
+    from .indicators import with_indicators
+
+    with_indicators(config, checked, figures)
     figures.narrative = used(config, period)
     folder = config.out / str(period)
     now = json.loads(figures.to_json())["figures"]

@@ -252,9 +252,10 @@ def figures(config_path, data, period, as_json, lang):
     settle("pandas")
     from .check import check, project_from
     from .figures import compute
+    from .indicators import said_value, with_indicators
     config = _load_config(config_path, data, period)
     checked = check(config)
-    result = compute(checked, project_from(checked, config.period), config.highlights)
+    result = with_indicators(config, checked, compute(checked, project_from(checked, config.period), config.highlights))
     if as_json:
         click.echo(result.to_json(), nl=False)
     else:
@@ -267,7 +268,7 @@ def figures(config_path, data, period, as_json, lang):
         for key, figure in result.items.items():
             as_of = "  " + say.gettext("as of %(day)s") % {"day": _day(say, figure.as_of)} \
                 if key.startswith("displacement.") and figure.as_of else ""
-            click.echo(f"  {key:<{width}}  {say.number(figure.value):>12}{as_of}")
+            click.echo(f"  {key:<{width}}  {said_value(figure, say):>12}{as_of}")
     if checked.findings.errors:
         language = _language(lang, config)
         _show_findings(checked.findings, quiet=True, language=language)
@@ -314,8 +315,9 @@ def explain(config_path, data, period, out, key, csv_path, lang):
     from .figures import compute
     config = _load_config(config_path, data, period, out)
     lang = _language(lang, config)
+    from .indicators import said_value, with_indicators
     checked = check(config)
-    figures = compute(checked, project_from(checked, config.period), config.highlights)
+    figures = with_indicators(config, checked, compute(checked, project_from(checked, config.period), config.highlights))
     languages = ["en", "ar"] if lang == "both" else [lang]
     if key is None:
         width = max(len(k) for k in figures.items)
@@ -326,7 +328,7 @@ def explain(config_path, data, period, out, key, csv_path, lang):
     figure = explanation.figure
     click.echo(_said(lang, lambda say: (say.gettext("%(key)s = %(value)s (as of %(day)s)") if figure.as_of else
                                         say.gettext("%(key)s = %(value)s")) % {
-        "key": key, "value": say.number(figure.value), "day": _day(say, figure.as_of)}))
+        "key": key, "value": said_value(figure, say), "day": _day(say, figure.as_of)}))
     for language in languages:
         shown = explained(checked, figures, key, language)
         click.echo(f"  {shown.label}")

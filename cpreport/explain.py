@@ -50,6 +50,8 @@ def label(key: str, language: str = "en") -> str:
     _ = translations(language).gettext
     base, suffix = _parts(key)
     family, _dot, rest = base.partition(".")
+    if family == "indicators":
+        return _("results indicator {code}").format(code=rest)
     what = {
         "cpfs.total": _("Community Policing Forums"), "cpfs.iom": _("forums established by the programme"),
         "cpfs.police": _("forums established by local police"), "cpfs.active": _("active forums"),
@@ -89,6 +91,14 @@ def _rule(key: str, figures: Figures, language: str) -> str:
     if suffix == "change":
         return _("The figure '{key}' less the figure '{previous}': both are explained on their own.").format(
             key=base, previous=f"{base}.previous")
+    if family == "indicators":
+        extra = figures.items[key].extra
+        if extra.get("of"):
+            return _("The figure '{figure}' divided by the figure '{of}' (for a group of participants, by the "
+                     "participants of the activities that record it), against its target in [[indicators]] of the "
+                     "config; each is explained on its own.").format(figure=extra["figure"], of=extra["of"])
+        return _("The figure '{figure}', against its target in [[indicators]] of the config; it is explained on its "
+                 "own.").format(figure=extra.get("figure", ""))
     if family == "displacement":
         end = dates["previous_end"] if suffix == "previous" else dates["end"]
         return _("The latest figure of this scope and indicator dated on or before {end}: the row without a "

@@ -106,3 +106,27 @@ def add(config: Config, figures: Figures, since: dt.date) -> list[Standing]:
                                "status": found.status}))
         standings.append(found)
     return standings
+
+
+def with_indicators(config: Config, checked, figures: Figures) -> Figures:
+    """The figures of a period with the config's indicators added (`indicators.<code>`), as a build states them,
+    for the commands that show figures (figures, explain)."""
+    if config.indicators:
+        from .check import project_from
+        from .periods import Period
+
+        figures.indicators = add(config, figures, project_from(checked, Period.parse("project", figures.period)).start)
+    return figures
+
+
+def said_value(figure, say) -> str:
+    """A figure's value as the terminal says it: a share as a percentage ("—" when not known), a count as a number."""
+    if figure.key.startswith("indicators.") and "of" in figure.extra:
+        if figure.value is None:
+            return "—"
+        from markupsafe import Markup
+
+        from .wording import Wording
+
+        return Markup(Wording(say.language).percent(figure.value)).striptags()
+    return say.number(figure.value)

@@ -215,6 +215,21 @@ def test_a_period_before_the_first_data_says_so_and_does_not_ask_for_the_sheets_
     assert "Fill in the cpfs, activities and displacement sheets" in (empty.folder / "report.html").read_text("utf-8")
 
 
+def test_figures_and_explain_state_the_indicators_as_the_report_does(own):
+    built = json.loads((build(load_config(own, period="2017-05")).folder / "figures.json").read_text("utf-8"))
+    listed = CliRunner().invoke(main, ["figures", "--json", "--config", str(own), "--period", "2017-05"])
+    assert listed.exit_code == 0, listed.output
+    figures = json.loads(listed.output)["figures"]
+    assert {k: v["value"] for k, v in figures.items() if k.startswith("indicators.")} == \
+        {k: v["value"] for k, v in built["figures"].items() if k.startswith("indicators.")} != {}
+    share = round(built["figures"]["indicators.2"]["value"] * 100)
+    table = CliRunner().invoke(main, ["figures", "--config", str(own), "--period", "2017-05"])
+    assert re.search(rf"indicators\.2 +{share}%", table.output), table.output
+    said = CliRunner().invoke(main, ["explain", "indicators.2", "--config", str(own), "--period", "2017-05"])
+    assert said.exit_code == 0 and f"indicators.2 = {share}%" in said.output
+    assert "divided by the figure 'participants.total'" in said.output
+
+
 # Status at the edges: (value, target, share of time gone) -> status.
 @pytest.mark.parametrize("value, target, expected, said", [
     (0, 60, 0.0, "on_track"),   # nothing reached, no time gone
