@@ -42,6 +42,7 @@ class Standing:
     expected: float | None  # the share of time gone to the target date; None for a share
     status: str
     target_date: dt.date | None
+    as_of: dt.date | None = None  # the figure's own date when it is not the period's end (a displacement figure)
 
     @property
     def share(self) -> bool:
@@ -80,8 +81,10 @@ def standing(indicator: Indicator, figures: Figures, since: dt.date, project_end
         when = indicator.target_date or project_end
         expected = elapsed(since, figures.period.end, when) if when else None
     percent = value / indicator.target if indicator.target and value is not None else None
+    dated = figures[key].as_of if key in figures else None
     return Standing(indicator, value, in_period, percent, expected, status(value, indicator.target, expected),
-                    indicator.target_date or (None if of else project_end))
+                    indicator.target_date or (None if of else project_end),
+                    dated if dated and dated != figures.period.end else None)
 
 
 def add(config: Config, figures: Figures, since: dt.date) -> list[Standing]:
@@ -95,7 +98,7 @@ def add(config: Config, figures: Figures, since: dt.date) -> list[Standing]:
                                       for s in figures[k].sources))
         figures.add(Figure(f"indicators.{indicator.code}", round(found.value, 6) if found.share and found.value is not None
                            else found.value,
-                           figures.period.end, sources, {
+                           found.as_of or figures.period.end, sources, {
                                "figure": indicator.figure, **({"of": indicator.of} if indicator.of else {}),
                                "baseline": indicator.baseline, "target": indicator.target,
                                "target_date": found.target_date.isoformat() if found.target_date else None,

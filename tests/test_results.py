@@ -230,6 +230,19 @@ def test_figures_and_explain_state_the_indicators_as_the_report_does(own):
     assert "divided by the figure 'participants.total'" in said.output
 
 
+def test_an_indicator_on_a_displacement_figure_says_the_date_of_that_figure(own):
+    # The table's column is "Achieved as of 31 May 2017": a figure dated 31 January is said with its own date.
+    own.write_text(own.read_text("utf-8") + '\n[[indicators]]\ncode = "3"\nlabel = { en = "Displaced", ar = "النازحون" }'
+                   '\nfigure = "displacement.national.displaced_current"\ntarget = 500\n', "utf-8")
+    folder = build(load_config(own, period="2017-05")).folder
+    figure = json.loads((folder / "figures.json").read_text("utf-8"))["figures"]["indicators.3"]
+    assert (figure["value"], figure["as_of"]) == (1000, "2017-01-31")
+    row = re.search(r'<tr data-indicator="3">(.*?)</tr>', (folder / "report.html").read_text("utf-8"), re.S).group(1)
+    assert "1,000<br><span class=\"by\">as of 31 January 2017</span>" in row
+    forums = re.search(r'<tr data-indicator="1">(.*?)</tr>', (folder / "report.html").read_text("utf-8"), re.S)
+    assert "as of" not in forums.group(1)
+
+
 # Status at the edges: (value, target, share of time gone) -> status.
 @pytest.mark.parametrize("value, target, expected, said", [
     (0, 60, 0.0, "on_track"),   # nothing reached, no time gone
