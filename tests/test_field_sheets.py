@@ -80,14 +80,18 @@ def test_excel_errors_in_counts_are_said_as_excel_shows_them_not_read_as_empty(t
     assert "'#REF!' is not a count" in said[("CP202", 4, "participants")].message_en
 
 
-def test_a_count_merged_over_rows_is_an_error_not_counted_on_each(tmp_path, forums_sheet):
-    # 42 participants shown across two rows: read on each row, they were 84.
+@pytest.mark.parametrize("column, letter", [("participants", "G"), ("female", "H")])
+def test_a_count_merged_over_rows_is_an_error_not_counted_on_each(tmp_path, forums_sheet, column, letter):
+    # 42 participants shown across two rows: read on each row, they were 84; women merged were read on the first
+    # row alone, the second taken for "not recorded".
     rows = [ACTIVITY_HEADER, activity(1, "conference"), activity(2, None, participants=42),
-            activity(3, "workshop", None), activity(4, "training")]
-    workbook(tmp_path / "activities.xlsx", {"activities": rows}, {"activities": ["B2:B3", "G3:G4"]})
+            activity(3, "workshop"), activity(4, "training")]
+    rows[2][ACTIVITY_HEADER.index(column)] = 42
+    rows[3][ACTIVITY_HEADER.index(column)] = None
+    workbook(tmp_path / "activities.xlsx", {"activities": rows}, {"activities": ["B2:B3", f"{letter}3:{letter}4"]})
     result = checked(tmp_path)
     said = [f for f in result.findings if f.code == "CP036"]
-    assert [(f.row, f.column, f.severity) for f in said] == [(3, "participants", ERROR)]
+    assert [(f.row, f.column, f.severity) for f in said] == [(3, column, ERROR)]
     assert "rows 3 to 4" in said[0].message_en and "'42'" in said[0].message_en
     assert result.activities["type"].tolist()[:2] == ["conference", "conference"]  # a type merged is each row's
 

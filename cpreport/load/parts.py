@@ -103,14 +103,15 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     below = grid.iloc[first_row:]
     if export:
         _not_approved(header, below, first_row, where, findings)
-    required = [positions[c.name] for c in table.columns if c.required and c.name in positions]
+    # Merged cells are looked for where a required cell, or a count, is empty in a row that has something.
+    watched = [positions[c.name] for c in table.columns if (c.required or c.kind == INTEGER) and c.name in positions]
     # Each column's distinct texts and empty cells are found once, for the search for merged cells, tidying,
     # and the search for empty and total rows.
     texts = dict(enumerate(each_column(column_texts, [below.iloc[:, n] for n in range(below.shape[1])], len(below))))
-    if typed_cells and required and len(below):
-        # Merged cells come back empty but for their first cell; look for merges only where a required
-        # cell is empty in a row that has something, so that clean sheets are read once.
-        gap = np.logical_or.reduce([~texts[position].present for position in required])
+    if typed_cells and watched and len(below):
+        # Merged cells come back empty but for their first cell; look for merges only where a required cell or a
+        # count is empty in a row that has something, so that clean sheets are read once.
+        gap = np.logical_or.reduce([~texts[position].present for position in watched])
         if (gap & np.logical_or.reduce([t.present for t in texts.values()])).any():
             ranges = merged_ranges(path, sheet)
             if ranges:
