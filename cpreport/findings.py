@@ -199,6 +199,8 @@ class Code(Enum):
                          "first (such as '%(example)s'): this one may have been typed day first too, and read the "
                          "wrong way round (%(other_way)s). Check it, and type the column's dates as text, day/month/year, "
                          "or as dates in Excel's own format."))
+    CP218 = (WARNING, N_("This row repeats %(rows)s in every cell but its id ('%(value)s'): the same activity entered "
+                         "twice under two ids? Both are counted. If it is one activity, delete one of the rows."))
     CP301 = (ERROR, N_("Female participants ('%(value)s') are more than all participants (%(participants)s). "
                        "Correct one of them."))
     CP302 = (ERROR, N_("The groups add up to %(groups)s but participants is '%(value)s'. Correct the groups or the "

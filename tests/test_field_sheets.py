@@ -111,6 +111,21 @@ def test_a_sheet_of_rows_shaped_like_the_tables_without_its_header_is_a_warning(
     assert len(result.activities) == 2
 
 
+def test_one_activity_entered_twice_under_two_ids_is_a_warning(tmp_path, forums_sheet):
+    # The row pasted again with the next id: counted twice, and said (not an error: two sessions may be alike).
+    again = activity(2)
+    again[0] = "ACT-009"
+    same_id = activity(3, participants=31)  # an id given twice with other cells: CP209, not this warning
+    same_id[0] = "ACT-004"
+    rows = [ACTIVITY_HEADER, activity(1), activity(2), again, activity(4), same_id]
+    workbook(tmp_path / "activities.xlsx", {"activities": rows})
+    result = checked(tmp_path)
+    said = [f for f in result.findings if f.code == "CP218"]
+    assert [(f.row, f.value, f.severity) for f in said] == [(4, "ACT-009", WARNING)]
+    assert "repeats row 3 in every cell but its id" in said[0].message_en
+    assert len(result.activities) == 5 and ("CP209", 6, "activity_id") in errors(result)
+
+
 def test_a_second_header_row_in_arabic_is_not_data(tmp_path):
     workbook(tmp_path / "cpfs.xlsx", {"cpfs": [FORUM_HEADER, FORUM_HEADER_AR, forum(1), forum(2)]})
     workbook(tmp_path / "activities.xlsx", {"activities": [ACTIVITY_HEADER, activity(1)]})

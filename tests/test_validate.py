@@ -62,6 +62,8 @@ def config_for(tmp_path: Path, data: Path) -> Path:
     ("1.100", None, "CP204"), ("12.500", None, "CP204"), ("12.5", None, "CP202"), ("abc", None, "CP202"),
     ("-3", None, "CP203"), (-3, None, "CP203"), ("−3", None, "CP203"), (True, None, "CP202"),
     (dt.datetime(2017, 1, 1), None, "CP202"), ("1e20", None, "CP202"), ("1,10", None, "CP202"), (None, None, None),
+    ("1e3", None, "CP202"), ("3e1", None, "CP202"), ("1.5e1", None, "CP202"), ("inf", None, "CP202"),
+    ("0x1F", None, "CP202"), ("+30", 30, None),
 ])
 def test_counts_are_read_in_any_digits_and_ambiguity_is_a_finding(cell, value, code):
     parsed = parse_integers(pd.Series([cell], dtype=object))

@@ -103,7 +103,10 @@ def parse_integers(raw: pd.Series, typed_cells: bool = True) -> Parsed:
         grouped = latin.str.fullmatch(r"[-+]?\d{1,3}([,\u066c\u060c'\u2019 ]\d{3})+(\.\d+)?") | dotted
         cleaned = latin.where(~grouped, latin.str.replace(r"[,\u066c\u060c'\u2019 ]", "", regex=True))
         cleaned = cleaned.where(~dotted, latin.str.replace(".", "", regex=False))
-        read = pd.to_numeric(cleaned.where(~ambiguous[texts.index]), errors="coerce")
+        # Digits alone, with a sign or a decimal part: "1e3", "inf" or "0x1F" are read by to_numeric, never typed
+        # as a count.
+        plain = cleaned.str.fullmatch(r"[-+]?\d+(\.\d+)?").fillna(False).astype(bool)
+        read = pd.to_numeric(cleaned.where(~ambiguous[texts.index] & plain), errors="coerce")
         numbers[texts.index] = read
         # Numbers stored as text in a workbook were changed on reading; in a CSV every cell is text.
         converted[texts.index] = read.notna() & ((latin != texts) | grouped | typed_cells)
