@@ -65,7 +65,7 @@ def check(config: Config, strict: bool = False, progress: Progress | None = None
         loaded = loaded or read_sheets(config.data, progress, reader, config.intake)
         if progress:
             progress.stage("validate")
-        checked = validate(loaded, end, set(config.scopes))
+        checked = validate(loaded, end, scope_names(config))
     if not config.sections.displacement:
         checked.findings = _displacement_not_required(checked.findings, checked.settled.sheets)
     from .narrative import unfinished
@@ -75,6 +75,21 @@ def check(config: Config, strict: bool = False, progress: Progress | None = None
     if strict:
         checked.findings = checked.findings.strict()
     return checked
+
+
+def scope_names(config: Config) -> dict[str, str]:
+    """Each scope of the config by what the displacement sheet may write in its scope column: its key, its name and
+    its label in either language (with or without a leading "the"), folded as the sheet's cells are."""
+    from .contract import fold
+
+    names: dict[str, str] = {}
+    for key, scope in config.scopes.items():
+        names[fold(key)] = key
+        for text in (scope.name.en, scope.name.ar, scope.label.en, scope.label.ar):
+            for written in (text, text.removeprefix("the ")):
+                if written and fold(written):
+                    names.setdefault(fold(written), key)
+    return names
 
 
 def highlights_not_found(config: Config, checked: Checked) -> list:

@@ -434,6 +434,25 @@ def test_a_csv_row_wider_than_its_header_is_an_error_not_its_first_cell_read(tmp
     assert not [f for f in checked(Path(__file__).parent.parent / "sample_data").findings if f.code == "CP037"]
 
 
+@pytest.mark.parametrize("written", ["mosul_operations", "Mosul operations", "عمليات الموصل",
+                                     "the Mosul military operations", "العمليات العسكرية في الموصل"])
+def test_a_scope_written_as_the_config_names_it_is_that_scope(tmp_path, written):
+    # Else its latest figure would stand apart, under a key of its own, and the scope's older one be stated.
+    from cpreport.check import scope_names
+    from cpreport.config import load_config
+
+    (tmp_path / "displacement.csv").write_text(
+        "as_of,scope,metric,individuals\n"
+        "2017-04-13,mosul_operations,displaced_current,301182\n"
+        f"2017-05-02,{written},displaced_current,358656\n", "utf-8")
+    config = load_config(Path(__file__).parent.parent / "sample_data" / "cpreport.toml")
+    result = validate(load(tmp_path), MAY_2017.end, scope_names(config))
+    figures = compute(result, MAY_2017)
+    assert figures.value("displacement.mosul_operations.displaced_current") == 358656
+    assert [k for k in figures.items if k.startswith("displacement.") and "mosul_operations" not in k] == []
+    assert not [f for f in result.findings if f.code == "CP308"]
+
+
 def test_tables_checked_for_one_period_end_and_then_another_say_what_checking_for_that_end_alone_says():
     """A build of many periods checks the sheets once and each month's end on the same tables (Checked.at): its
     findings and figures must be those of checking for that month alone."""

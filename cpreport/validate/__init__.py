@@ -75,8 +75,9 @@ def _empty(table: Table) -> pd.DataFrame:
     return pd.DataFrame({ROW: pd.Series(dtype="int64"), **{c.name: pd.Series(dtype=object) for c in table.columns}})
 
 
-def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()) -> Checked:
+def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] | dict[str, str] = frozenset()) -> Checked:
     """Check the loaded sheets against the contract and the rules; hand on typed tables and every finding.
+    `scopes`: the config's scope keys, or its scopes' names as the sheets may write them (check.scope_names).
 
     Each part of a table (a sheet, a file) is checked alone, the parts that repeat another are set aside, and the
     rest are stacked into one table for the rules across rows and tables."""
@@ -121,6 +122,12 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] = frozenset()
         # A shallow copy: the rules below change columns, and the sheet's own table may be checked again.
         typed[name] = table.copy(deep=False)
     typed = {name: typed[name] if name in typed else _empty(table) for name, table in TABLES.items()}
+    # A scope written as the config names or labels it ("Mosul operations", "عمليات الموصل") is its key.
+    aliases = scopes if isinstance(scopes, dict) else {}
+    scopes = set(aliases.values()) if aliases else set(scopes)
+    if aliases and "scope" in typed["displacement"]:
+        typed["displacement"] = typed["displacement"].assign(scope=typed["displacement"]["scope"].map(
+            lambda key: aliases.get(key, key) if isinstance(key, str) else key))
     # The rules that do not read the period end run first, once; those that do, for each period end asked.
     context = Context(sheets, typed, period_end, set(scopes), findings)
     for table, _codes, rule in TABLE_RULES:
