@@ -103,6 +103,15 @@ def test_participants_spread_over_total_female_and_male_read_each_column_by_its_
     assert [(f.code, f.column) for f in checked.findings if f.severity == ERROR] == [("CP101", "participants")]
 
 
+@pytest.mark.parametrize("written", ["F", "Of whom female", "Women participants", "عدد المشاركين الإناث"])
+def test_the_women_column_is_read_under_the_headers_offices_give_it(tmp_path, written):
+    rows = activities()
+    folder = project(tmp_path)
+    header = [written if column == "female" else column for column in COLUMNS]
+    save(folder / "activities.xlsx", [header, *rows.values.tolist()])
+    assert figures_of(folder, ["participants.female"]) == {"participants.female": int(rows["female"].sum())}
+
+
 def test_figures_under_an_empty_header_are_said_not_dropped_in_silence(tmp_path):
     rows = activities()
     folder = project(tmp_path)
