@@ -165,6 +165,9 @@ class Code(Enum):
                                "not read. If they belong in the report, head the column with its name among the "
                                "'%(table)s' table's columns; if not, delete them."))
     # Cells
+    CP106 = (WARNING, N_("This part of the '%(table)s' table has no '%(column)s' column ('%(column_ar)s'), which other "
+                         "parts of it have: its rows count as not recorded for it, and the report's figure of it is "
+                         "the other parts' alone. Add the column to this file if its rows have the numbers."))
     CP201 = (ERROR, N_("'%(column)s' is required but empty. Fill it in."))
     CP202 = (ERROR, N_("'%(value)s' is not a count. Write a whole number up to 1,000,000,000,000, such as 25."))
     CP203 = (ERROR, N_("'%(value)s' is negative. A count cannot be below zero."))

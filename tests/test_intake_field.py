@@ -112,6 +112,20 @@ def test_the_women_column_is_read_under_the_headers_offices_give_it(tmp_path, wr
     assert figures_of(folder, ["participants.female"]) == {"participants.female": int(rows["female"].sum())}
 
 
+def test_an_office_file_without_the_womens_column_the_others_have_is_said(tmp_path):
+    # Its rows count as not recorded: the programme's women are the other offices' alone, and that is said.
+    rows = activities()
+    folder = project(tmp_path)
+    (folder / "anbar").mkdir()
+    (folder / "ninewa").mkdir()
+    rows.iloc[:6].to_csv(folder / "anbar" / "activities.csv", index=False)
+    rows.iloc[6:].drop(columns=["female"]).to_csv(folder / "ninewa" / "activities.csv", index=False)
+    checked, figures = outcome(folder)
+    [said] = [f for f in checked.findings if f.code == "CP106"]
+    assert (said.file, said.column, said.severity) == ("ninewa/activities.csv", "female", "warning")
+    assert figures["participants.female"]["value"] == int(rows.iloc[:6]["female"].sum())
+
+
 def test_figures_under_an_empty_header_are_said_not_dropped_in_silence(tmp_path):
     rows = activities()
     folder = project(tmp_path)

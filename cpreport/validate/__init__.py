@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..contract import TABLES, Table
+from ..contract import INTEGER, TABLES, Table
 from ..findings import ERROR, Code, Findings, finding
 from ..load import ROW, Loaded, Sheet
 from ..load.stacking import split_keys, stack, stack_frames
@@ -75,6 +75,25 @@ def _empty(table: Table) -> pd.DataFrame:
     return pd.DataFrame({ROW: pd.Series(dtype="int64"), **{c.name: pd.Series(dtype=object) for c in table.columns}})
 
 
+def _parts_without(parts: list[Sheet], findings: Findings) -> None:
+    """A part of a table (an office's file) without a count column the other parts have (the women, a group):
+    its rows count as not recorded for it, and the programme's figure is of the other parts alone. Said for each
+    such part, with its rows, never in silence."""
+    if len(parts) < 2:
+        return
+    table = parts[0].table
+    for column in table.columns:
+        if column.required or column.kind != INTEGER:
+            continue
+        given = [part for part in parts if column.name in part.headers and not part.frame.empty]
+        if not given:
+            continue
+        for part in parts:
+            if column.name not in part.headers and not part.frame.empty:
+                findings.add(finding(Code.CP106, file=part.file, sheet=part.sheet, row=part.header_row,
+                                     column=column.name, column_ar=column.label_ar, table=table.name))
+
+
 def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] | dict[str, str] = frozenset()) -> Checked:
     """Check the loaded sheets against the contract and the rules; hand on typed tables and every finding.
     `scopes`: the config's scope keys, or its scopes' names as the sheets may write them (check.scope_names).
@@ -96,6 +115,7 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] | dict[str, s
             if part.frame.empty:
                 severity = ERROR if any_rows and not table_rows and name != "displacement" else None
                 findings.add(finding(Code.CP005, file=part.file, sheet=part.sheet, severity=severity))
+        _parts_without(parts, findings)
         sheet = stack(parts)
         if len(parts) > 1 and all(p.checked is None and p.typed_cells == parts[0].typed_cells for p in parts):
             # Parts read in this run are checked as one table: each part's own checks would repeat the fixed
