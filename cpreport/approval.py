@@ -56,12 +56,37 @@ def approve(config: Config, period: Period, by: str, progress: Progress | None =
                                      "%(key)s), read it, then approve it.", period=period, key=str(period), folder=folder,
                                      changes=lines))
         index_page(config, [str(period)])  # a template that fails, fails before the report is replaced
+        config, found, checked = _as_built(config, found, checked, folder)
         outcome.figures, outcome.folder = _report(config, checked, period, found, progress, [],
                                                   approval={"by": by, "approved": built_at()})
         outcome.periods = [period]
         write_index(config, index_page(config))  # after: it shows the approval
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def _as_built(config: Config, found: dict, checked, folder):
+    """The config, inputs and findings the report being approved was built with, so that approving it adds the
+    line that says so and nothing else: a month --all-periods built from its figures alone (without the words of
+    the config's month) stays without them, and one whose findings left out the rows dated after it (those are
+    the later months') leaves them out again."""
+    import dataclasses
+
+    from .config import Text
+    from .findings import Code, Findings
+
+    inputs = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("inputs", {})
+    if isinstance(inputs, dict) and inputs.get("narrative") == manifest.FIGURES_ALONE:
+        config = dataclasses.replace(config, narrative=Text())
+        found = {**found, "narrative": manifest.FIGURES_ALONE}
+    try:
+        said = (folder / "validation.csv").read_text("utf-8-sig")
+    except OSError:
+        said = None
+    if said is not None and Code.CP305.name not in said:
+        checked = dataclasses.replace(checked, findings=Findings([f for f in checked.findings
+                                                                  if f.code != Code.CP305.name]))
+    return config, found, checked
 
 
 def _no_findings():

@@ -46,8 +46,10 @@ def _relabel_type(folder: Path) -> None:
 
 
 def _restate_may(folder: Path) -> None:
-    """Publish May as the sample gives it, then edit the attendance of a May training: a restated figure."""
+    """Publish May as the sample gives it (and June after it: May was sent), then edit the attendance of a May
+    training: a restated figure."""
     build(load_config(folder / "cpreport.toml"))
+    build(load_config(folder / "cpreport.toml", period="2017-06"))
     book = openpyxl.load_workbook(folder / "activities.xlsx")
     for row in book.active.iter_rows(min_row=4):
         if getattr(row[4].value, "month", None) == 5 and row[4].value.year == 2017:

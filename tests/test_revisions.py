@@ -222,6 +222,22 @@ def test_an_approved_month_stops_a_build_that_would_change_it_and_reopens_with_a
     assert _published(april, "participants.total") == published + 10
 
 
+def test_approving_a_month_built_with_all_the_months_adds_the_approval_and_nothing_else(sample):
+    """--all-periods builds April from its figures alone (the config's words are May's) and leaves out of its
+    findings the rows dated after it: approving April publishes that report again, with its approval line."""
+    _config(sample, "2017-05")
+    assert _cpreport("build", "--all-periods", config=sample).returncode == 0
+    april = sample.parent / "out" / "2017-04"
+    before = {name: (april / name).read_text("utf-8") for name in ("report.html", "validation.csv")}
+    approved = _cpreport("approve", "2017-04", "--by", "Layla Hassan", config=sample)
+    assert approved.returncode == 0, approved.stderr
+    after = (april / "report.html").read_text("utf-8")
+    assert (april / "validation.csv").read_text("utf-8") == before["validation.csv"]
+    added = [line for line in after.splitlines() if line not in before["report.html"].splitlines()]
+    assert added and all("Layla Hassan" in line or "approval" in line.lower() for line in added), added
+    assert json.loads((april / "figures.json").read_text("utf-8")).get("narrative") is None
+
+
 def test_approve_needs_a_built_report_and_a_name(sample):
     config = _config(sample, "2017-04")
     runner = CliRunner()
