@@ -157,8 +157,11 @@ def _grouped(places: set[tuple[str, str, int]]) -> list[tuple[str, str, str]]:
     return [(file, sheet, runs(rows, most=20)) for (file, sheet), rows in by_part.items()]
 
 
-def compare(period: str, then: dict, then_rows: dict | None, now: dict, now_rows: dict) -> list[Restatement]:
-    """The figures of `then` (a figures.json's "figures") that `now` states otherwise."""
+def compare(period: str, then: dict, then_rows: dict | None, now: dict, now_rows: dict,
+            every: bool = False) -> list[Restatement]:
+    """The figures of `then` (a figures.json's "figures") that `now` states otherwise. A figure of the period's own
+    days whose total to date is restated too is left out (one warning for one change), unless `every`: the
+    report's note and marks name each figure it states otherwise than it was sent."""
     found: list[Restatement] = []
     if not isinstance(then, dict):
         return found
@@ -171,7 +174,7 @@ def compare(period: str, then: dict, then_rows: dict | None, now: dict, now_rows
 
     for key in main_keys(then):
         # A figures.json edited by hand or cut short is compared as far as it can be, never trusted to be whole.
-        if key.endswith(".in_period") and _restated(then, now, key.removesuffix(".in_period")):
+        if not every and key.endswith(".in_period") and _restated(then, now, key.removesuffix(".in_period")):
             continue  # its total to date is restated, and said: one warning for one change
         published = then[key] if isinstance(then[key], dict) else {}
         before, after = published.get("value"), now.get(key, {}).get("value", 0)
@@ -275,12 +278,12 @@ def since_last_publication(out: Path, checked, highlights=(), digests: dict | No
     return found
 
 
-def since_sent(out: Path, period: Period, now: dict, now_rows: dict) -> list[Restatement]:
+def since_sent(out: Path, period: Period, now: dict, now_rows: dict, every: bool = False) -> list[Restatement]:
     """The figures of a month the sheets give otherwise than they were sent (approved, or first published)."""
     then, then_rows = as_sent(out / str(period))
     if not then or not isinstance(then.get("figures"), dict):
         return []
-    return compare(str(period), then["figures"], then_rows, now, now_rows)
+    return compare(str(period), then["figures"], then_rows, now, now_rows, every)
 
 
 def stamp() -> str:
@@ -347,7 +350,7 @@ def note(config, checked, period: Period, now: dict, digests: dict, reopen: str 
 
     # A draft built again (the month being written: not approved, no later report built) was never sent: its
     # report states the sheets as they are now, and calls nothing revised.
-    own = [] if is_draft(config.out, str(period)) else since_sent(config.out, period, now, digests)
+    own = [] if is_draft(config.out, str(period)) else since_sent(config.out, period, now, digests, every=True)
     before = period.previous()
     earlier = []
     if (config.out / str(before) / FIGURES).is_file():

@@ -145,6 +145,27 @@ def test_a_draft_built_again_is_not_called_revised_until_it_is_on_record(sample)
         published + 10
 
 
+def test_a_months_own_days_restated_with_its_totals_are_marked_and_noted_too(sample):
+    """Ten more participants in a March training restate March's total to date and its own days' figure: one
+    warning (the total), but the report marks and notes each figure it states otherwise than it was sent."""
+    march = build(_config(sample, "2017-03")).folder
+    build(load_config(sample, period="2017-04"))  # March was sent
+    sent = _published(march, "participants.total.in_period")
+    book = openpyxl.load_workbook(sample.parent / "activities.xlsx")
+    row = next(row for row in book.active.iter_rows(min_row=4) if row[0].value == "ACT-1703-22")
+    row[8].value += 10
+    row[10].value += 10
+    book.save(sample.parent / "activities.xlsx")
+    again = build(load_config(sample, period="2017-03"))
+    warned = {f.parameters["key"] for f in again.findings if f.code == "CP501" and f.parameters["period"] == "2017-03"}
+    assert "participants.total" in warned and "participants.total.in_period" not in warned
+    english, _ = _halves((again.folder / "report.html").read_text("utf-8"))
+    assert re.search(rf"<tr><th>Participants</th><td>{sent + 10:,} <bdi dir=\"ltr\" class=\"revised\">\(R\)</bdi>",
+                     english), english.split("Participants</th>")[1][:200]
+    assert f"participants: in the period <bdi dir=\"ltr\" class=\"revised\">(R)</bdi>: {sent:,} as published, " \
+           f"{sent + 10:,} now" in english
+
+
 def test_a_build_without_restatements_has_no_note_and_no_history(sample):
     config = _config(sample, "2017-05")
     folder = build(config).folder
