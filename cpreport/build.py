@@ -310,6 +310,15 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
             write_atomically(folder / manifest.MANIFEST_NAME,
                              manifest.refreshed(manifest.read(folder / manifest.MANIFEST_NAME), found, period))
         _clear_old_findings(config)
+        # Published periods the sheets restate that this build left as they are (a quarter, when it builds months):
+        # the next build is not "up to date" while they stand, and says their warnings again.
+        built = {str(p) for p in outcome.periods}
+        left = sorted(set(restated) - built)
+        if left:
+            write_atomically(config.out / manifest.RESTATED_NAME,
+                             json.dumps({"periods": left}, indent=2).encode("utf-8") + b"\n")
+        else:
+            (config.out / manifest.RESTATED_NAME).unlink(missing_ok=True)
         stage("index")
         index = write_index(config, index)
         if all_periods:

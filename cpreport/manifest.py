@@ -317,8 +317,23 @@ def whole(out: Path, period: Period | str, watch: Watch | None = None) -> dict |
     return manifest
 
 
+RESTATED_NAME = ".restated.json"  # in OUT/: published periods the last build found the sheets restate, not rebuilt
+
+
+def restated_left(out: Path, watch: Watch | None = None) -> list[str]:
+    """The published periods the last build warned the sheets restate and left as they are: while there are any,
+    no build is "up to date", and each says its warning again until they are built (or the sheets put back)."""
+    if watch:
+        watch.file(out / RESTATED_NAME)
+    found = read(out / RESTATED_NAME)
+    periods = found.get("periods") if isinstance(found, dict) else None
+    return [str(p) for p in periods] if isinstance(periods, list) else []
+
+
 def current(out: Path, period: Period | str, found: dict[str, str], watch: Watch | None = None) -> dict | None:
     """The manifest of OUT/<period>/ when it matches these inputs and its files are all there; else None."""
+    if restated_left(out, watch):
+        return None
     manifest = whole(out, period, watch)
     return manifest if manifest and manifest.get("key") == key(found, period) else None
 
@@ -338,6 +353,8 @@ def all_periods_current(out: Path, found: dict[str, str], every: str = "month",
                         watch: Watch | None = None) -> dict | None:
     """The last --all-periods run, when it saw these inputs and the folder of every period it built still holds
     the report it left there (a period it found current keeps the manifest of the run that rendered it)."""
+    if restated_left(out, watch):
+        return None
     if watch:
         watch.file(out / ALL_PERIODS_NAME)
     summary = read(out / ALL_PERIODS_NAME)

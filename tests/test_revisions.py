@@ -259,6 +259,26 @@ def test_approving_a_month_built_with_all_the_months_adds_the_approval_and_nothi
     assert json.loads((april / "figures.json").read_text("utf-8")).get("narrative") is None
 
 
+def test_a_published_period_the_sheets_restate_keeps_every_build_from_being_up_to_date(sample):
+    # A nightly build of May, beside a published first quarter: a March row edited is said once, and then not
+    # again ("Up to date") while the quarter's report still said the old figures.
+    _config(sample, "2017-05")
+    assert _cpreport("build", "--period", "2017-Q1", config=sample).returncode == 0
+    assert _cpreport("build", config=sample).returncode == 0
+    book = openpyxl.load_workbook(sample.parent / "activities.xlsx")
+    row = next(row for row in book.active.iter_rows(min_row=4) if row[0].value == "ACT-1703-22")
+    row[8].value += 10
+    row[10].value += 10
+    book.save(sample.parent / "activities.xlsx")
+    for night in (1, 2):
+        said = _cpreport("build", config=sample)
+        assert said.returncode == 0 and "Up to date" not in said.stdout, night
+        assert "CP501" in said.stderr + said.stdout and "first quarter of 2017" in said.stderr + said.stdout, night
+    assert _cpreport("build", "--period", "2017-Q1", config=sample).returncode == 0  # the quarter built again
+    assert _cpreport("build", config=sample).returncode == 0
+    assert "Up to date" in _cpreport("build", config=sample).stdout
+
+
 def test_approve_needs_a_built_report_and_a_name(sample):
     config = _config(sample, "2017-04")
     runner = CliRunner()
