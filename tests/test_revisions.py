@@ -109,8 +109,9 @@ def test_the_month_rebuilt_notes_its_revised_figures_in_both_halves_with_the_rea
     assert "Reason: a late attendance sheet." in english
     assert "٩٥٨ كما نُشر، و٩٦٨ الآن" in arabic and "السبب: ورقة حضور متأخرة." in arabic
     for half in (english, arabic):
-        # In the table of counts (participants; police are not in it) and in the note (participants and police).
-        assert half.count('class="revised">(R)</bdi>') == 1 + 2
+        # In the table of counts (participants to date and in the month; police are not in it) and in the note
+        # (participants and police, each to date and in the month).
+        assert half.count('class="revised">(R)</bdi>') == 2 + 4
     text = pdf_text(rebuilt / "report.pdf")
     assert "Revisions" in text and "التعديلات" in text and text.count("(R") >= 8  # poppler turns RTL brackets
     # The publication replaced is kept: its figures, as sent.

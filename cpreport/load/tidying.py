@@ -133,7 +133,7 @@ def _total_words(distinct: np.ndarray) -> list:
 
 def _whole_scope_rows(body: pd.DataFrame, table: Table, where: dict, findings: Findings
                       ) -> tuple[pd.DataFrame, pd.Series | None]:
-    """Displacement rows whose governorate names them all ("Total", "المجموع", "Iraq"): DTM's tables end with the
+    """Displacement rows whose governorate names them all ("Total", "Iraq", or the Arabic for them): DTM's tables end with the
     whole country's figure, which left out would leave the sum of the governorates listed (a part of the country)
     standing for it. Each is read as a row without a governorate, and said in a note."""
     if table.name != "displacement" or "governorate" not in body:

@@ -142,7 +142,7 @@ def validate(loaded: Loaded, period_end: dt.date, scopes: set[str] | dict[str, s
         # A shallow copy: the rules below change columns, and the sheet's own table may be checked again.
         typed[name] = table.copy(deep=False)
     typed = {name: typed[name] if name in typed else _empty(table) for name, table in TABLES.items()}
-    # A scope written as the config names or labels it ("Mosul operations", "عمليات الموصل") is its key.
+    # A scope written as the config names or labels it ("Mosul operations", or its Arabic name) is its key.
     aliases = scopes if isinstance(scopes, dict) else {}
     scopes = set(aliases.values()) if aliases else set(scopes)
     if aliases and "scope" in typed["displacement"]:
