@@ -25,8 +25,11 @@ class Found(NamedTuple):
     hidden: list[str]
     odd: list[tuple[str, str]]
     hidden_folders: list[str]  # hidden folders that hold spreadsheets (an office's folder renamed ".anbar")
+    outputs: list[str]  # output folders of earlier builds (they hold .cpreport/): reports, not data
 
 
+# The folder every build keeps in its output folder (the parse cache, the digests): it marks an output folder.
+OUTPUT_MARK = ".cpreport"
 # Hidden folders of version control, never an office's: not looked into.
 TOOL_FOLDERS = {".git", ".svn", ".hg"}
 
@@ -58,7 +61,7 @@ def data_files(data: Path, skip=()) -> Found:
     """Every file of the data folder and its sub-folders (MAX_DEPTH deep), in order, and what else it holds (see
     Found). Hidden files and folders, and the folders in skip (the output folder), are not data."""
     skipped = resolved(skip)
-    found = Found([], [], [], [], [])
+    found = Found([], [], [], [], [], [])
 
     def walk(folder: Path, depth: int) -> None:
         try:
@@ -83,6 +86,11 @@ def data_files(data: Path, skip=()) -> Found:
                 continue
             if entry.is_dir():
                 if entry.resolve() in skipped:
+                    continue
+                if (entry / OUTPUT_MARK).is_dir():
+                    # An output folder of an earlier build (`out` since moved): its annex and annotated copies
+                    # would be read as sheets, the figures twice.
+                    found.outputs.append(entry.relative_to(data).as_posix())
                     continue
                 if depth >= MAX_DEPTH:
                     found.too_deep.append(entry.relative_to(data).as_posix())

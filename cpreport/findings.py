@@ -360,6 +360,8 @@ REASONS = {
     "not_a_file": N_("it is not a regular file"),
     "vanished": N_("it disappeared while it was being read"),
     "too_deep": N_("the folder is more than three folders deep inside the data folder; move its files up"),
+    "output_folder": N_("it is the output folder of an earlier build (it holds .cpreport), so its files are "
+                        "reports, not sheets; move it out of the data folder"),
     # A narrative of the month missing (CP403)
     "no_narrative_file": N_("the config names no file for it"),
     "shared_narrative": N_("the file shared by every month is used instead; add %(expected)s"),

@@ -350,6 +350,20 @@ def test_per_file_options_that_miss_the_header_or_leave_a_tables_sheet_out_are_s
     assert "names the sheet 'Data' of this file to read" in said["CP041"].message_en
 
 
+def test_an_old_output_folder_inside_the_data_folder_is_named_not_read(tmp_path, expected):
+    # `out` moved elsewhere: the old output folder, with its annex and annotated copies, is still in the data folder.
+    activities = sample_activities()
+    folder = project(tmp_path)
+    workbook(folder / "activities.xlsx", {"activities": activities})
+    old = folder / "reports"
+    (old / ".cpreport").mkdir(parents=True)
+    workbook(old / "findings" / "activities.xlsx", {"activities": activities})
+    assert figures_of(folder) == expected
+    checked, _ = outcome(folder)
+    [said] = [f for f in checked.findings if f.file == "reports/"]
+    assert (said.code, said.parameters["reason"]) == ("CP020", "output_folder")
+
+
 def test_nothing_in_the_data_folder_is_left_out_without_a_finding(tmp_path):
     activities = sample_activities()
     folder = project(tmp_path)

@@ -245,7 +245,9 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
         findings.add(finding(Code.CP009, folder=str(data)))
         return Loaded(parts, findings)
     unreadable: set[str] = set()  # tables whose file could not be read: one finding is enough
-    paths, too_deep, hidden, odd, hidden_folders = data_files(data, intake.skip)
+    walked = data_files(data, intake.skip)
+    paths, too_deep, hidden, odd, hidden_folders = (walked.files, walked.too_deep, walked.hidden, walked.odd,
+                                                    walked.hidden_folders)
     others: list[str] = []
     digests: dict[str, str] = {}
     stacked = _stacked_parts(data, paths, intake) if reader is read_file else {}
@@ -280,6 +282,8 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
         findings.add(finding(Code.CP020, file=folder + "/", reason="too_deep"))
     for folder in hidden_folders:
         findings.add(finding(Code.CP020, file=folder + "/", reason="hidden_folder"))
+    for folder in walked.outputs:
+        findings.add(finding(Code.CP020, file=folder + "/", reason="output_folder"))
     _unused_file_options(data, paths, intake, findings)
     for name, reason in odd:
         findings.add(finding(Code.CP023, file=name, reason=reason))
