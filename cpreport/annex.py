@@ -145,8 +145,7 @@ def _figures_sheet(workbook, figures: Figures) -> None:
                 rows = rows[:CELL_LIMIT - 40].rsplit(",", 1)[0] + ", … (all of them in figures.json)"
             sheet.append([key, figure.value, figure.as_of, source.file if source else "", source.sheet if source else "",
                           rows])
-            share = key.startswith("indicators.") and "of" in figure.extra
-            sheet.cell(sheet.max_row, 2).number_format = SHARE_FORMAT if share else INTEGER_FORMAT
+            sheet.cell(sheet.max_row, 2).number_format = SHARE_FORMAT if figure.share else INTEGER_FORMAT
             sheet.cell(sheet.max_row, 3).number_format = DATE_FORMAT
             widths[1] = max(widths[1], len(key))
             widths[4] = max(widths[4], len(source.file) if source else 0)

@@ -71,6 +71,11 @@ class Figure:
     sources: tuple[Source, ...] = ()
     extra: dict = field(default_factory=dict)
 
+    @property
+    def share(self) -> bool:
+        """Whether the figure is a share of another (a results indicator with `of`), said as a percentage."""
+        return self.key.startswith("indicators.") and "of" in self.extra
+
     def as_dict(self) -> dict:
         return {"value": self.value, "as_of": self.as_of.isoformat() if self.as_of else None,
                 **self.extra, "sources": [s.as_dict() for s in self.sources]}

@@ -124,7 +124,7 @@ def with_indicators(config: Config, checked, figures: Figures) -> Figures:
 
 def said_value(figure, say) -> str:
     """A figure's value as the terminal says it: a share as a percentage ("—" when not known), a count as a number."""
-    if figure.key.startswith("indicators.") and "of" in figure.extra:
+    if figure.share:
         if figure.value is None:
             return "—"
         from markupsafe import Markup

@@ -46,11 +46,6 @@ def noun_of(key: str) -> str | None:
     return NOUN_OF_KEY[max(found, key=len)] if found else None
 
 
-def _share(figure) -> bool:
-    """Whether a figure is a share of another (a results indicator with `of`), not a count."""
-    return "of" in figure.extra and figure.key.startswith("indicators.")
-
-
 def placeholders(text: str, figures, where: str, first_line: int = 1) -> list[Placeholder]:
     """Every placeholder of a narrative's text, checked: an unknown figure, way of saying it or case is a config
     error naming the file, the line and the nearest figure (the build stops before anything is written)."""
@@ -78,7 +73,7 @@ def placeholders(text: str, figures, where: str, first_line: int = 1) -> list[Pl
             raise ConfigError(Said("%(where)s: '%(case)s' is not a case of %(form)s; after :count or :approx write "
                                    ":nom, :acc or :gen (Arabic grammar: subject, object, after a preposition)",
                                    where=here, case=case, form=form))
-        if _share(figures[key]) and form not in ("number", "date"):
+        if figures[key].share and form not in ("number", "date"):
             raise ConfigError(Said("%(where)s: this figure is a share, said as a percentage; write %(plain)s",
                                    where=here, plain=f"{{{key}}}"))
         if form == "count" and noun_of(key) is None:
@@ -95,7 +90,7 @@ def say(placeholder: Placeholder, figures, wording: Wording) -> Markup:
     figure = figures[placeholder.key]
     if placeholder.form == "date":
         said = wording.date(figure.as_of)
-    elif _share(figure):  # a results indicator's share (women among participants): a percentage, or not known
+    elif figure.share:  # a results indicator's share (women among participants): a percentage, or not known
         said = "—" if figure.value is None else wording.percent(figure.value)
     elif (n := int(figure.value or 0)) < 0:  # a change can be a fall: a plain signed number, never a counted noun
         said = wording.number(n)

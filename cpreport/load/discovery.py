@@ -87,8 +87,7 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
     if file_table is not None and file_table not in tables.values():
         # A file named after a table in which no sheet is plainly that table's: its likeliest sheet is read as
         # it, so that what is wrong with its header is said (rather than that the table is missing).
-        candidates = [n for n in grids if n in reasons and reasons[n] not in ("other_sheet", "repeat_group")
-                      and not (isinstance(reasons[n], tuple) and reasons[n][0] == "other_sheet")
+        candidates = [n for n in grids if n in reasons and _why(reasons[n]) not in ("other_sheet", "repeat_group")
                       and not grids[n].attrs.get("hidden")
                       and (not isinstance(reasons[n], tuple) or reasons[n][1] is file_table)]
         if candidates:
@@ -111,21 +110,22 @@ def is_repeat_group(grid) -> bool:
                for cell in row)
 
 
+def _why(reason) -> str:
+    """A sheet's reason for not being read, by its name: alone, or first of a tuple that names its table."""
+    return reason[0] if isinstance(reason, tuple) else reason
+
+
 def _shaped_like(grid, grids: dict, selected: dict) -> tuple[str, int] | None:
     """A sheet without a header whose rows are shaped like a table's sheet of the same workbook (as wide, most
     of their cells filled): the rest of that table, typed on under no header, or pasted without it. The table's
     sheet and the number of such rows; None for a sheet of notes or a summary."""
-    if grid.empty:
+    alike = [other for other in selected if grids[other].shape[1] == grid.shape[1]]
+    if grid.empty or grid.shape[1] < 3 or not alike:
         return None
-    for other in selected:
-        if grids[other].shape[1] != grid.shape[1] or grid.shape[1] < 3:
-            continue
-        top = grid.iloc[:1000]  # enough to tell; a long sheet is not looked at cell by cell
-        filled = top.notna() & top.map(lambda cell: not (isinstance(cell, str) and not cell.strip()))
-        rows = int((filled.sum(axis=1) * 2 > grid.shape[1]).sum())
-        if rows >= 2:
-            return other, rows
-    return None
+    top = grid.iloc[:1000]  # enough to tell; a long sheet is not looked at cell by cell
+    filled = top.notna() & top.map(lambda cell: not (isinstance(cell, str) and not cell.strip()))
+    rows = int((filled.sum(axis=1) * 2 > grid.shape[1]).sum())
+    return (alike[0], rows) if rows >= 2 else None
 
 
 def read_file(path: Path, table: Table | None, raw: bytes | None = None, relative: str | None = None,
