@@ -32,4 +32,24 @@ def settle(*modules: str) -> None:
     with collector_paused():
         for module in modules:
             importlib.import_module(module)
-    gc.freeze()
+        if "pandas" in modules:
+            arrow_memory_from_malloc()
+        # Frozen before the collector is back: else the first allocation after it would make it walk everything
+        # the imports made, once (24 ms after pandas).
+        gc.freeze()
+
+
+def arrow_memory_from_malloc() -> None:
+    """Arrow's buffers (a CSV's cells) taken from the C library's malloc rather than Arrow's default allocator
+    (mimalloc), for the `cpreport` program alone. On this project's machine class mimalloc now and then makes a
+    large allocation an order of magnitude slower: reading a CSV of 1,000,000 rows took 0.21 s in most runs and
+    0.52 s in others, and joining its blocks 0.06 s or 0.66 s; with malloc, 0.23 s and 0.10 s in every run
+    (benchmarks/run.py, load+validate+figures of a million CSV rows: 1.04-2.15 s with mimalloc, 1.11-1.18 s
+    with malloc). Whoever sets ARROW_DEFAULT_MEMORY_POOL keeps their choice."""
+    import os
+
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    import pyarrow
+
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())

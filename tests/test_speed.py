@@ -3,6 +3,7 @@ does not grow with the rows."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
@@ -63,6 +64,22 @@ def test_the_program_settles_pandas_for_its_own_run():
     assert frozen > 50_000 and enabled  # pandas and numpy: some 60,000 objects
     assert added <= 0  # a render freezes nothing (a frozen cache entry replaced may drop a few)
 
+
+
+@pytest.mark.parametrize("chosen", ["", "jemalloc"])
+def test_the_program_takes_arrows_buffers_from_malloc_unless_told_otherwise(chosen):
+    # A library import leaves Arrow's allocator as it is; the program's settle takes malloc's, and keeps the one
+    # ARROW_DEFAULT_MEMORY_POOL names.
+    code = ("import pyarrow\nimport cpreport.check\nbefore = pyarrow.default_memory_pool().backend_name\n"
+            "from cpreport.libraries import settle\nsettle('pandas')\n"
+            "print([before, pyarrow.default_memory_pool().backend_name])")
+    env = {**os.environ, "ARROW_DEFAULT_MEMORY_POOL": chosen} if chosen else {
+        k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                            env=env)
+    before, after = eval(result.stdout.strip().splitlines()[-1])
+    assert after == (chosen or "system")
+    assert before != "system" or chosen == "system"
 
 
 @pytest.mark.parametrize("command", [["validate"], ["figures"], ["explain"], ["explain", "cpfs.total"]])
