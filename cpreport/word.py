@@ -18,9 +18,11 @@ from collections.abc import Callable
 import lxml.html
 from docx import Document
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_DIRECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 from markupsafe import Markup
@@ -33,13 +35,15 @@ from .wording import Wording
 LATIN_FONT = "DejaVu Serif"  # as the PDF; Word falls back to a serif face where it is missing
 ARABIC_FONT = "Amiri"  # as the PDF; Word falls back to its own Arabic face where Amiri is missing
 LANGUAGE_TAGS = {"en": "en-GB", "ar": "ar-IQ"}
+TABLE_TEXT = "Table Text"  # the cells' paragraph style: smaller than the body's, as the PDF's tables
 # Sizes in points (Latin, Arabic): Arabic in Amiri reads small at the Latin size, as in the PDF.
 SIZES = {"Normal": (11, 13.5), "Title": (17, 20), "Heading 1": (14, 16), "Heading 2": (11, 13.5),
-         "Heading 3": (10, 12), "Header": (9, 11), "Footer": (9, 11)}
+         "Heading 3": (10, 12), "Header": (9, 11), "Footer": (9, 11), TABLE_TEXT: (9, 11)}
 TABLE_STYLE = "Table Grid"
-CHARACTER = Pt(7.2)  # the width of a character of the body's size (DejaVu Serif is wide), for sizing a table's columns
+CHARACTER = Pt(7.2 * 9 / 11)  # the width of a character of a cell's size (DejaVu Serif is wide), for sizing columns
 ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 SPACES = re.compile(r"\s+")
+LINKED = re.compile(r"(https?|mailto):", re.IGNORECASE)  # what a link may open in the donor's copy
 # Elements of rPr and pPr come in a fixed order (ECMA-376); a new one goes before the first of those after it.
 RPR_AFTER = {"w:szCs": ("w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl",
                         "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath"),
@@ -61,9 +65,14 @@ def _child(parent, tag: str, after: tuple[str, ...] = (), **attributes):
     return element
 
 
-def _arabic_run_properties(rPr, size: float, bold: bool) -> None:
-    """Complex script, right to left, Amiri at the Arabic size, bold as complex-script bold, in Iraqi Arabic."""
+def _arabic_run_properties(rPr, size: float, bold: bool, italic: bool = False) -> None:
+    """Complex script, right to left, Amiri at the Arabic size, bold and italic as complex script's, in Iraqi
+    Arabic."""
     rPr.get_or_add_rFonts().set(qn("w:cs"), ARABIC_FONT)
+    if italic:
+        _child(rPr, "w:iCs", ("w:caps", "w:smallCaps", "w:strike", "w:dstrike", "w:outline", "w:shadow", "w:emboss",
+                              "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden", "w:color",
+                              "w:spacing", "w:w", "w:kern", "w:position", "w:sz", *RPR_AFTER["w:szCs"]))
     if bold:
         _child(rPr, "w:bCs", ("w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike", "w:dstrike", "w:outline",
                               "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish",
@@ -72,6 +81,16 @@ def _arabic_run_properties(rPr, size: float, bold: bool) -> None:
     _child(rPr, "w:szCs", RPR_AFTER["w:szCs"], val=str(round(size * 2)))
     rPr.get_or_add_rtl()
     _child(rPr, "w:lang", RPR_AFTER["w:lang"], val=LANGUAGE_TAGS["ar"], bidi=LANGUAGE_TAGS["ar"])
+
+
+def _hyperlink_style(document):
+    """Word's built-in character style for links (blue, underlined), added when the template lacks it."""
+    if "Hyperlink" in [style.name for style in document.styles]:
+        return document.styles["Hyperlink"]
+    style = document.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    style.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+    style.font.underline = True
+    return style
 
 
 def _bidi(paragraph) -> None:
@@ -89,13 +108,16 @@ class Writer:
         self.style_ids: dict[str, str] = {}
 
     # Runs and paragraphs ------------------------------------------------------------------------------
-    def run(self, paragraph, text: str, *, bold: bool = False, latin: bool = False, style: str = "Normal"):
+    def run(self, paragraph, text: str, *, bold: bool = False, latin: bool = False, style: str = "Normal",
+            italic: bool = False):
         run = paragraph.add_run(text)
         if bold:
             run.bold = True
+        if italic:
+            run.italic = True
         rPr = run._r.get_or_add_rPr()
         if self.lang == "ar" and not latin:
-            _arabic_run_properties(rPr, SIZES.get(style, SIZES["Normal"])[1], bold)
+            _arabic_run_properties(rPr, SIZES.get(style, SIZES["Normal"])[1], bold, italic)
         else:
             _child(rPr, "w:lang", RPR_AFTER["w:lang"], val=LANGUAGE_TAGS["en"] if latin or self.lang == "en"
                    else LANGUAGE_TAGS[self.lang])
@@ -111,14 +133,16 @@ class Writer:
             _bidi(paragraph)
         return paragraph
 
-    def inline(self, paragraph, element, style: str, bold: bool = False, latin: bool = False) -> None:
-        """The text of an HTML element into runs: <b>/<strong> bold, <bdi dir="ltr"> and Latin-only text left to right."""
+    def inline(self, paragraph, element, style: str, bold: bool = False, latin: bool = False,
+               italic: bool = False) -> None:
+        """The text of an HTML element into runs: <b>/<strong> bold, <em>/<i> italic, <a href> a link Word opens,
+        <bdi dir="ltr"> and Latin-only text left to right."""
         def put(text: str, bold: bool, latin: bool):
             text = SPACES.sub(" ", text)
             if text:
                 self.run(paragraph, text, bold=bold, latin=latin or (self.lang == "ar" and not ARABIC.search(text)
                                                                    and not any("\u0660" <= c <= "\u0669" for c in text)),
-                         style=style)
+                         style=style, italic=italic)
 
         put(element.text or "", bold, latin)
         for child in element:
@@ -131,8 +155,25 @@ class Writer:
                 continue
             child_bold = bold or child.tag in ("b", "strong") or "dateline" in (child.get("class") or "")
             child_latin = latin or child.get("dir") == "ltr"
-            self.inline(paragraph, child, style, child_bold, child_latin)
+            child_italic = italic or child.tag in ("em", "i")
+            before = len(paragraph._p)
+            self.inline(paragraph, child, style, child_bold, child_latin, child_italic)
+            if child.tag == "a" and LINKED.match(child.get("href") or ""):
+                self.link(paragraph, child.get("href"), list(paragraph._p)[before:])
             put(child.tail or "", bold, latin)
+
+    def link(self, paragraph, address: str, runs: list) -> None:
+        """Runs made a hyperlink to address, in Word's Hyperlink style: the donor's copy keeps where a link goes."""
+        if not runs:
+            return
+        if "Hyperlink" not in self.style_ids:
+            self.style_ids["Hyperlink"] = _hyperlink_style(self.document).style_id
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), paragraph.part.relate_to(address, RT.HYPERLINK, is_external=True))
+        for run in runs:
+            run.get_or_add_rPr().style = self.style_ids["Hyperlink"]
+            link.append(run)
+        paragraph._p.append(link)
 
     def text_paragraph(self, element, style: str = "Normal") -> None:
         paragraph = self.paragraph(style)
@@ -178,13 +219,15 @@ class Writer:
                 continue
             cell, row = found
             paragraph = grid[r * columns + c].paragraphs[0]
+            paragraph._p.get_or_add_pPr().style = self.style_ids.setdefault(
+                TABLE_TEXT, self.document.styles[TABLE_TEXT].style_id)
             if self.lang == "ar":
                 _bidi(paragraph)
             if "n" in (cell.get("class") or "").split():
                 # In a right-to-left paragraph Word reads "right" as the end of the line, as CSS's `end`.
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             bold = cell.tag == "th" or row.getparent().tag == "tfoot"
-            self.inline(paragraph, cell, "Normal", bold=bold)
+            self.inline(paragraph, cell, TABLE_TEXT, bold=bold)
         if self.lang == "ar":  # the cells a merge emptied too
             for paragraph in table._tbl.iter(qn("w:p")):
                 _child(paragraph.get_or_add_pPr(), "w:bidi", PPR_AFTER)
@@ -193,8 +236,10 @@ class Writer:
     def widths(self, table, grid, placed: dict, columns: int) -> None:
         """Columns as wide as what they hold needs (python-docx makes them all alike): a number never wraps inside
         itself, a header may wrap between its words, and the widest column (the labels) takes the room the others
-        leave."""
-        need = [5] * columns  # in characters of the body's size, with the cell's margins
+        leave. When they do not all fit, the columns that would wrap between words give up room first, each down
+        to its longest word; only then are all narrower alike."""
+        need = [5] * columns  # in characters of a cell's size, with the cell's margins
+        least = [5] * columns  # the longest word (a number is one), which no column breaks if it can help it
         for (_, c), found in placed.items():
             if not found:
                 continue
@@ -204,12 +249,21 @@ class Writer:
             text = " ".join(cell.text_content().split())
             words = max((len(word) for word in text.split()), default=0)
             need[c] = max(need[c], 3 + (words if row.getparent().tag == "thead" else min(len(text), 32)))
+            least[c] = max(least[c], 3 + words)
+        room = self.text_width / CHARACTER
+        if sum(need) > room:
+            slack = [n - w for n, w in zip(need, least)]
+            over = sum(need) - room
+            if sum(slack) >= over:
+                need = [n - over * s / sum(slack) for n, s in zip(need, slack)]
+            else:
+                need = least
         width = [n * CHARACTER for n in need]
         widest = max(range(columns), key=need.__getitem__)
         others = sum(width) - width[widest]
         if others + 12 * CHARACTER <= self.text_width:
-            width[widest] = self.text_width - others
-        else:  # too many columns to keep every number whole: all narrower alike
+            width[widest] = max(width[widest], self.text_width - others)
+        else:  # too many columns to keep every word whole: all narrower alike
             width = [w * self.text_width // sum(width) for w in width]
         for c in range(columns):
             table.columns[c].width = Emu(int(width[c]))
@@ -296,6 +350,9 @@ class Writer:
 
 def _styles(document) -> None:
     """Fonts and sizes on the named styles themselves: restyling Normal or a heading restyles the document."""
+    cells = document.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
+    cells.base_style = document.styles["Normal"]
+    cells.paragraph_format.space_after = Pt(0)
     for name, (latin, arabic) in SIZES.items():
         style = document.styles[name]
         style.font.size = Pt(latin)

@@ -74,6 +74,25 @@ def test_the_word_document_says_what_the_html_says(delivered):
     assert forums.rows[-1].cells[-1].text == "49"
 
 
+
+def test_a_tables_header_words_are_never_cut_in_word(delivered):
+    # The results table has eight columns: each is at least as wide as its header's longest word at the cells'
+    # size (a column scaled down with the others broke "Achieved" into "Achie-ved"), and the cells are smaller
+    # than the body, as the PDF's tables.
+    from docx.shared import Pt
+
+    document = Document(delivered / "report.docx")
+    results = [t for t in document.tables if len(t.columns) == 8]
+    assert len(results) == 2  # English and Arabic
+    size = document.styles["Table Text"].font.size
+    assert size < document.styles["Normal"].font.size
+    for table in results:
+        for cell in table.rows[0].cells:
+            longest = max(len(word) for word in cell.text.split())
+            assert cell.width >= longest * size * 0.6 + Pt(6), (cell.text, cell.width, longest)
+            assert all(p.style.name == "Table Text" for p in cell.paragraphs)
+
+
 def test_every_arabic_paragraph_run_and_table_is_right_to_left(delivered):
     document = Document(delivered / "report.docx")
     blocks = arabic_part(document)
@@ -165,14 +184,17 @@ def test_the_annex_holds_numbers_as_numbers(delivered):
 def test_a_quarters_word_document_and_annex_name_the_quarter_and_keep_every_block(sample):
     """A quarter's deliverables: the Word header and title name the quarter (not its first month), the page is
     A4 as the PDF's, the narrative's lists and quotes are there in both languages in Word's own styles, and the
-    annex's sheet of the period's own figures is not called "This month"."""
+    annex's sheet of the period's own figures is not called "This month". Emphasis stays italic, and a link keeps
+    where it goes."""
     from docx.shared import Mm
 
     from cpreport.build import build
     from cpreport.config import load_config
 
-    for language, words in (("en", "- FIRST point\n- SECOND point\n\n1. ONE step\n\n> QUOTED words\n"),
-                            ("ar", "- النقطة الأولى\n- النقطة الثانية\n\n1. الخطوة\n\n> كلام منقول\n")):
+    for language, words in (("en", "- FIRST point\n- SECOND point\n\n1. ONE step\n\n> QUOTED words\n\n"
+                                   "See *LEANING words* on [the DTM site](https://dtm.iom.int/iraq).\n"),
+                            ("ar", "- النقطة الأولى\n- النقطة الثانية\n\n1. الخطوة\n\n> كلام منقول\n\n"
+                                   "انظر *كلمات مائلة* في [موقع المصفوفة](https://dtm.iom.int/iraq).\n")):
         narrative = sample.parent / "narrative" / f"{language}.md"
         narrative.write_text(narrative.read_text("utf-8") + "\n" + words, "utf-8")
     folder = build(load_config(sample, period="2017-Q2", environ={"CPREPORT_FORMATS": "html,docx,xlsx"})).folder
@@ -181,6 +203,14 @@ def test_a_quarters_word_document_and_annex_name_the_quarter_and_keep_every_bloc
     assert styles["FIRST point"] == styles["النقطة الأولى"] == "List Bullet"
     assert styles["ONE step"] == styles["الخطوة"] == "List Number"
     assert styles["QUOTED words"] == styles["كلام منقول"] == "Quote"
+    runs = {run.text: run for p in document.paragraphs for run in p.runs}
+    assert runs["LEANING words"].italic and runs["كلمات مائلة"].italic
+    assert runs["كلمات مائلة"]._r.rPr.find(qn("w:iCs")) is not None  # italic as Arabic's own
+    targets = {rel.rId: rel.target_ref for rel in document.part.rels.values() if rel.is_external}
+    links = {"".join(t.text for t in link.iter(qn("w:t"))): targets[link.get(qn("r:id"))]
+             for link in document.element.body.iter(qn("w:hyperlink"))}
+    assert links["the DTM site"] == links["موقع المصفوفة"] == "https://dtm.iom.int/iraq"
+    assert document.styles["Hyperlink"].font.underline
     headers = [s.header.paragraphs[0].text for s in document.sections]
     assert headers[0] == "Community Policing programme — The second quarter of 2017"
     assert "الربع الثاني من عام ٢٠١٧" in headers[1] and "نيسان" not in headers[1]
