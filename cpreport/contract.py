@@ -296,6 +296,19 @@ CENTRAL_MARKS = frozenset({"SubmitterID", "ReviewState", "AttachmentsExpected"})
 CENTRAL_META = CENTRAL_MARKS | {"SubmitterName", "AttachmentsPresent", "Status", "DeviceID", "Edits", "FormVersion"}
 
 
+# A header that says its column holds a share ("Female (%)", "% women", "نسبة الإناث") names no count column,
+# though its words are a count's: its percentages would be added up as people.
+SHARE_MARKS = ("%", "\u066a", "\u2030")  # the percent sign, the Arabic percent sign, per mille
+SHARE_WORDS = frozenset({"percent", "percentage", "pct", "share", "ratio", "proportion", "rate",
+                         *(fold(word) for word in ("نسبة", "النسبة", "بالمئة", "بالمائة", "مئوية", "المئوية"))})
+
+
+def says_share(header: object) -> bool:
+    """Whether a header says its column holds a share (a percentage, a ratio) rather than a count."""
+    text = str(header)
+    return any(mark in text for mark in SHARE_MARKS) or not SHARE_WORDS.isdisjoint(fold(text).split("_"))
+
+
 def is_export_header(cells) -> bool:
     """Whether a header row is a KoboToolbox or ODK export's: it has one of the unmistakable meta columns."""
     return any(isinstance(c, str) and c.strip().lower() in UNMISTAKABLE_META for c in cells)

@@ -164,6 +164,9 @@ class Code(Enum):
                                "Column %(letter)s has %(count)s filled cells under an empty header, so they were "
                                "not read. If they belong in the report, head the column with its name among the "
                                "'%(table)s' table's columns; if not, delete them."))
+    CP107 = (WARNING, N_("The column '%(column)s' holds a share (a percentage), not a count, so it is not read as "
+                         "'%(canonical)s' ('%(canonical_ar)s') and is kept out of the figures. If the sheet has the "
+                         "number itself, head that column '%(canonical)s'; if not, add it."))
     # Cells
     CP106 = (WARNING, N_("This part of the '%(table)s' table has no '%(column)s' column ('%(column_ar)s'), which other "
                          "parts of it have: its rows count as not recorded for it, and the report's figure of it is "

@@ -112,6 +112,24 @@ def test_the_women_column_is_read_under_the_headers_offices_give_it(tmp_path, wr
     assert figures_of(folder, ["participants.female"]) == {"participants.female": int(rows["female"].sum())}
 
 
+
+@pytest.mark.parametrize("written", ["Female (%)", "% Female", "Female %", "F %", "الإناث ٪", "الإناث (%)"])
+def test_a_column_of_the_womens_share_is_never_added_up_as_women(tmp_path, written):
+    # Whole percentages (30 for 30%) under a header that names the women: added up, they made "963 women". The
+    # column is said, and kept out; the women are not recorded.
+    rows = activities()
+    folder = project(tmp_path)
+    share = (rows["female"] * 100 // rows["participants"]).astype(int)
+    header = [written if column == "female" else column for column in COLUMNS]
+    save(folder / "activities.xlsx", [header, *rows.assign(female=share).values.tolist()])
+    assert share.sum() > 0
+    checked, figures = outcome(folder)
+    [said] = [f for f in checked.findings if f.code == "CP107"]
+    assert (said.column, said.severity, said.row) == (written, "warning", 1)
+    assert "female" in said.message_en and "الإناث" in message(said, "ar")
+    assert figures["participants.female"]["value"] == 0
+    assert figures["participants.total"]["value"] == int(rows["participants"].sum())
+
 def test_an_office_file_without_the_womens_column_the_others_have_is_said(tmp_path):
     # Its rows count as not recorded: the programme's women are the other offices' alone, and that is said.
     rows = activities()

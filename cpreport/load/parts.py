@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..contract import (INTEGER, Intake, Table, choice_flags, fold, is_central_export, is_export_header, is_meta_column,
-                        is_total_word, last_segment)
+                        is_total_word, last_segment, says_share)
 from ..findings import Code, Findings, finding, runs
 from .headers import columns_named, column_keys, find_header, header_score, more_header_rows, near_miss, top_rows
 from ..threads import each_column
@@ -57,6 +57,8 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     export = is_export_header(header)
     central = export and is_central_export(header)
     meta, unknown, ticked = [], [], []
+    kinds = {column.name: column.kind for column in table.columns}
+    labels = {column.name: column.label_ar or column.name for column in table.columns}
     ticks = choice_flags(header) if export else set()
     for position, text in enumerate(header):
         if not text:
@@ -68,6 +70,11 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
             ticked.append((position, text))
             continue
         canonical = by_key.get(by_key.key(text) or "")
+        if canonical is not None and kinds[canonical] == INTEGER and says_share(text):
+            # "Female (%)": a share, never the count its words name (its percentages would be added up as women).
+            findings.add(finding(Code.CP107, **where, row=header_row, column=text, column_number=position + 1,
+                                 canonical=canonical, canonical_ar=labels[canonical]))
+            continue
         if canonical is None:
             unknown.append((position, text))
         elif canonical in headers:
