@@ -36,7 +36,8 @@ class Standing:
     """One indicator at the end of a period: what the table shows and figures.json keeps."""
 
     indicator: Indicator
-    value: float | None  # None for a share of nothing: no participants, or none whose activities recorded the group
+    value: float | None  # None when not known: a share of nothing (no participants, or none whose activities
+    # recorded the group), or a figure the period has none of yet (no displacement figure by its end)
     in_period: float | None  # None when the figure has no in-period companion (a displacement figure)
     percent_of_target: float | None  # None for a target of 0, or a value not known
     expected: float | None  # the share of time gone to the target date; None for a share
@@ -53,6 +54,8 @@ def _ratio(figures: Figures, key: str, of: str) -> float | None:
     """figure / of; None when there is nothing to divide by (no participants yet: a share of nothing is not 0%). A
     group's share of the participants is of those whose activities recorded the group (its figure's
     of_participants): None too when none of them did (not known, not 0)."""
+    if key not in figures or of not in figures:
+        return None  # a figure the period has none of yet (no displacement figure by its end): not known
     whole = figures.value(of)
     recorded = figures[key].extra.get("of_participants") if key in figures and of.startswith("participants.total") \
         else None
@@ -75,9 +78,11 @@ def standing(indicator: Indicator, figures: Figures, since: dt.date, project_end
         in_period = _ratio(figures, during_key, during_of) if during_key and during_of else None
         expected = None
     else:
-        value = figures.value(key)
+        # A figure the period has none of (the first "returned" figure is dated after it) is not known: never a
+        # stated 0, 0% of the target and behind.
+        value = figures.value(key) if key in figures else None
         during = _in_period(figures, key)
-        in_period = figures.value(during) if during else None
+        in_period = figures.value(during) if during and during in figures else None
         when = indicator.target_date or project_end
         expected = elapsed(since, figures.period.end, when) if when else None
     percent = value / indicator.target if indicator.target and value is not None else None

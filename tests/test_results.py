@@ -203,6 +203,29 @@ def test_a_share_of_no_participants_is_not_known_rather_than_none_and_not_behind
     assert women["value"] == pytest.approx(7 / 30, abs=1e-6) and women["in_period"] is None  # no activity in May
 
 
+
+def test_an_indicator_on_a_figure_the_period_has_none_of_yet_is_not_known(own):
+    """The first displaced figure is dated 31 January 2017: December 2016 has none, and its indicator is not
+    known (a dash, null), never a stated 0, 0% of the target and behind. January states it."""
+    own.write_text(own.read_text("utf-8") + """
+[[indicators]]
+code = "3"
+label = { en = "Still displaced", ar = "النازحون حاليا" }
+figure = "displacement.national.displaced_current"
+target = 800
+""", "utf-8")
+    december = build(load_config(own, period="2016-12"))
+    figures = json.loads((december.folder / "figures.json").read_text("utf-8"))["figures"]
+    assert "displacement.national.displaced_current" not in figures
+    displaced = figures["indicators.3"]
+    assert (displaced["value"], displaced["percent_of_target"], displaced["status"]) == (None, None, "not_known")
+    row = re.findall(r'<tr data-indicator="3">(.*?)</tr>', (december.folder / "report.html").read_text("utf-8"),
+                     re.S)
+    assert len(row) == 2 and "behind" not in row[0] and "متأخر" not in row[1] and "not known" in row[0]
+    january = build(load_config(own, period="2017-01"))
+    displaced = json.loads((january.folder / "figures.json").read_text("utf-8"))["figures"]["indicators.3"]
+    assert (displaced["value"], displaced["status"]) == (1000, "achieved")
+
 def test_a_period_before_the_first_data_says_so_and_does_not_ask_for_the_sheets_to_be_filled(own, tmp_path):
     html = (build(load_config(own, period="2016-10")).folder / "report.html").read_text("utf-8")
     assert "dated by the end of October 2016: the first of them are dated later" in html
