@@ -376,7 +376,7 @@ def test_nothing_in_the_data_folder_is_left_out_without_a_finding(tmp_path):
     said = {(f.code, f.file, f.sheet, f.severity) for f in checked.findings}
     assert ("CP020", "activities.xlsx", "Empty", NOTE) in said
     # A sheet that looks like the table's rows with a required column missing is a warning, not a quiet note.
-    assert ("CP022", "activities.xlsx", "Anbar", WARNING) in said
+    assert ("CP101", "activities.xlsx", "Anbar", ERROR) in said  # the table's rows, one column missing
     assert ("CP020", "a/b/c/d/", "", NOTE) in said
     assert any(f.code == "CP019" and "budget.docx" in f.message_en for f in checked.findings)
 
@@ -515,10 +515,29 @@ def test_an_odk_central_exports_own_columns_are_its_bookkeeping_not_the_forums(t
     assert not [f for f in codes(checked, "CP102") if f.file == "cpfs.csv"]
 
 
-def test_a_file_named_after_no_table_whose_sheet_lacks_a_required_column_is_a_warning(tmp_path):
+@pytest.mark.parametrize("written", ["Particpants", "No. of people"])
+def test_a_sheet_with_every_required_column_but_one_is_read_as_the_table_and_the_column_said_missing(tmp_path,
+                                                                                                    written):
+    # An office's sheet whose participants' header is misspelt is that office's activities: the build stops on the
+    # missing column (with the header it may be), never a report built without the office's rows.
     folder = project(tmp_path)
     workbook(folder / "activities.xlsx", {"activities": sample_activities()})
-    workbook(folder / "May report.xlsx", {"Anbar": sample_activities().iloc[:4].drop(columns=["activity_id"])})
+    workbook(folder / "May report.xlsx", {"Anbar": sample_activities().iloc[:4].rename(
+        columns={"participants": written})})
+    checked, figures = outcome(folder)
+    assert figures is None
+    [error] = codes(checked, "CP101")
+    assert (error.file, error.sheet, error.column, error.severity) == ("May report.xlsx", "Anbar", "participants",
+                                                                        ERROR)
+    assert not codes(checked, "CP022")
+    assert ("Did you mean the column 'Particpants'?" in error.message_en) == (written == "Particpants")
+
+
+def test_a_file_named_after_no_table_whose_sheet_lacks_two_required_columns_is_a_warning(tmp_path):
+    folder = project(tmp_path)
+    workbook(folder / "activities.xlsx", {"activities": sample_activities()})
+    workbook(folder / "May report.xlsx", {"Anbar": sample_activities().iloc[:4].drop(
+        columns=["activity_id", "start_date"])})
     checked, _ = outcome(folder)
     [warning] = codes(checked, "CP022")
     assert (warning.file, warning.sheet, warning.severity) == ("May report.xlsx", "Anbar", WARNING)

@@ -42,7 +42,8 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
     """Which sheet of a file is a part of which table, and why each other sheet is not read.
 
     A sheet is part of a table when its name says so; else, in a file named after a table, when its header
-    names the table's columns; else when its header names every required column of a table."""
+    names the table's columns; else when its header names every required column of a table, or all but one
+    (which reading it then says is missing)."""
     tables: dict[str, Table] = {}
     reasons: dict[str, str] = {}
     if options.table:
@@ -83,7 +84,14 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
             near = [(t, missing) for t in tables_in_turn if (missing := required_missing(grid, t, intake))]
             if near:  # the table it is closest to: the file's own, else the one it lacks fewest columns of
                 table, missing = near[0] if near[0][0] is file_table else min(near, key=lambda n: len(n[1]))
-                reasons[name] = ("partial", table, missing)
+                if len(missing) == 1:
+                    # Every required column but one: the table's rows under a header with one name misspelt
+                    # ("Particpants"). Read as the table's, so that the missing column is an error with the header
+                    # it is likely to be, never the office's rows left out of a report that is built.
+                    tables[name] = table
+                    del reasons[name]
+                else:
+                    reasons[name] = ("partial", table, missing)
     if file_table is not None and file_table not in tables.values():
         # A file named after a table in which no sheet is plainly that table's: its likeliest sheet is read as
         # it, so that what is wrong with its header is said (rather than that the table is missing).
