@@ -41,6 +41,14 @@ def _allowed_value(column, meant: object):
     return meant
 
 
+def _meaning(column, value):
+    """What an allowed value means: a governorate by its p-code (spellings of one alike), a choice as it is."""
+    if column.kind == GOVERNORATE:
+        found = match_governorate(value)
+        return getattr(found, "pcode", found)
+    return value
+
+
 FILE_OPTIONS = {"encoding": str, "delimiter": str, "header_row": int, "sheet": str, "table": str}
 
 
@@ -82,6 +90,7 @@ class Values(Option):
     def check(self, key, value, checking):
         problems = checking.problems
         found: dict = {}
+        spelt: dict = {}  # (table, column, folded) -> the value as the config first writes it
         if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
             problems.append(Said("'values' must be tables of values, e.g. [values.activities.type] with "
                                  "\"Awareness session\" = \"workshop\""))
@@ -121,7 +130,25 @@ class Values(Option):
                         problems.append(Said("'values.%(table)s.%(column)s': the value as written must not be empty",
                                              table=table_name, column=column_name))
                         continue
-                    found.setdefault(table_name, {}).setdefault(column_name, {})[fold(written)] = canonical
+                    given = found.setdefault(table_name, {}).setdefault(column_name, {})
+                    builtin = _allowed_value(column, written)
+                    if builtin is not None and _meaning(column, builtin) != _meaning(column, canonical):
+                        # "Training" = "workshop": a value the column already reads as another would change meaning.
+                        problems.append(Said("'values.%(table)s.%(column)s': '%(written)s' is already read as "
+                                             "'%(other)s'", table=table_name, column=column_name, written=written,
+                                             other=builtin))
+                        continue
+                    if _meaning(column, given.get(fold(written), canonical)) != _meaning(column, canonical):
+                        # Two spellings of one value ("Awareness session", "awareness-session") meaning two things:
+                        # whichever came last would win, unsaid.
+                        first = spelt[(table_name, column_name, fold(written))]
+                        problems.append(Said("'values.%(table)s.%(column)s': '%(written)s' and '%(first)s' are "
+                                             "read alike, but one is '%(meant)s' and the other '%(other)s'; keep one",
+                                             table=table_name, column=column_name, written=written, first=first,
+                                             meant=canonical, other=given[fold(written)]))
+                        continue
+                    spelt.setdefault((table_name, column_name, fold(written)), written)
+                    given[fold(written)] = canonical
         return found
 
 

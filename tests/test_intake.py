@@ -254,6 +254,11 @@ governorate = ["Where", "Location"]
     ('[values.activities.type]\n"Awareness" = "worksop"', "did you mean 'workshop'?"),
     ('[files."a.csv"]\nencodng = "cp1256"', "did you mean 'files.a.csv.encoding'?"),
     ('[files."a.csv"]\nencoding = "klingon"', "is not an encoding"),
+    # Two spellings of one value meaning two things: whichever came last would win, unsaid.
+    ('[values.activities.type]\n"Awareness session" = "workshop"\n"awareness-session" = "training"',
+     "'awareness-session' and 'Awareness session' are read alike, but one is 'training' and the other 'workshop'"),
+    ('[values.activities.type]\n"Training" = "workshop"', "'Training' is already read as 'training'"),
+    ('[values.activities.governorate]\n"Mosul" = "Ninewa"\n"mosul" = "Anbar"', "are read alike"),
 ])
 def test_config_mappings_are_checked_and_name_the_nearest(tmp_path, entry, problem):
     folder = project(tmp_path, entry)
@@ -261,6 +266,14 @@ def test_config_mappings_are_checked_and_name_the_nearest(tmp_path, entry, probl
         load_config(folder / "cpreport.toml")
     assert problem in str(raised.value)
 
+
+
+def test_spellings_of_one_value_meaning_the_same_are_not_a_config_error(tmp_path):
+    folder = project(tmp_path, '[values.activities.governorate]\n"Mosul" = "Ninewa"\n"mosul" = "Ninawa"\n'
+                               '"Ninewa Gov." = "Ninewa"\n[values.activities.type]\n"TOT" = "training"\n'
+                               '"T.O.T" = "training"')
+    config = load_config(folder / "cpreport.toml")
+    assert config.intake.values["activities"]["type"] == {"tot": "training", "t_o_t": "training"}
 
 def test_a_missing_column_and_a_wrong_value_name_the_near_miss(tmp_path):
     activities = sample_activities().rename(columns={"participants": "Participants count (all)"})
