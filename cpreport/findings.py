@@ -148,6 +148,9 @@ class Code(Enum):
     CP041 = (WARNING, N_("This sheet's header is the '%(table)s' table's, but the config names the sheet '%(chosen)s' "
                          "of this file to read (sheet under [files] in cpreport.toml), so its rows are not counted. "
                          "If they belong in the report, remove the sheet option to read every sheet of the table."))
+    CP042 = (WARNING, N_("This is a compressed archive, which is not opened, so any sheets inside it are not in the "
+                         "report. If it holds sheets of the report (an export downloaded as a ZIP), unzip them into "
+                         "the data folder; if not, move it out of the data folder."))
     CP101 = (ERROR, N_("The required column '%(column)s' is missing. Add a column headed '%(column)s' (or "
                        "'%(column_ar)s')."))
     CP102 = (NOTE, N_("These columns are not part of the '%(table)s' table and are kept out of the figures: "

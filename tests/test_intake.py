@@ -388,10 +388,27 @@ def test_nothing_in_the_data_folder_is_left_out_without_a_finding(tmp_path):
     checked, _ = outcome(folder)
     said = {(f.code, f.file, f.sheet, f.severity) for f in checked.findings}
     assert ("CP020", "activities.xlsx", "Empty", NOTE) in said
-    # A sheet that looks like the table's rows with a required column missing is a warning, not a quiet note.
+    # A sheet that looks like the table's rows with a required column missing is an error, not a quiet note.
     assert ("CP101", "activities.xlsx", "Anbar", ERROR) in said  # the table's rows, one column missing
     assert ("CP020", "a/b/c/d/", "", NOTE) in said
     assert any(f.code == "CP019" and "budget.docx" in f.message_en for f in checked.findings)
+
+
+@pytest.mark.parametrize("name", ["activities-anbar.zip", "CP Activities Form.zip", "Anbar office.7z"])
+def test_an_archive_in_the_data_folder_is_a_warning_never_a_note(tmp_path, name):
+    # ODK Central's "all data" or an office's sheets zipped to send: rows inside it would be missing from a report
+    # built with a note alone.
+    import zipfile
+
+    activities = sample_activities()
+    folder = project(tmp_path)
+    workbook(folder / "activities.xlsx", {"activities": activities.iloc[:20]})
+    with zipfile.ZipFile(folder / name, "w") as archive:
+        archive.writestr("activities-anbar.csv", activities.iloc[20:].to_csv(index=False))
+    checked, figures = outcome(folder)
+    [said] = codes(checked, "CP042")
+    assert (said.file, said.severity) == (name, WARNING)
+    assert "unzip" in said.message_en and not codes(checked, "CP019")
 
 
 def test_annotated_copies_of_office_files_keep_their_folder_in_their_name(tmp_path):

@@ -107,6 +107,10 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
     return tables, reasons
 
 
+# Archives a data folder may hold sheets inside: named in a warning, never opened.
+ARCHIVES = frozenset({".zip", ".7z", ".rar", ".gz", ".tgz", ".tar", ".bz2", ".xz"})
+
+
 # The columns that tie a repeat group's rows to their form's record, in a KoboToolbox or ODK export.
 REPEAT_MARKS = frozenset({"_parent_index", "_parent_table_name", "_submission__uuid", "_submission__id", "parent_key"})
 
@@ -266,7 +270,11 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
             findings.add(finding(Code.CP007, file=relative))
             continue
         if suffix not in SPREADSHEETS:
-            if suffix not in OWN_FILES:
+            if suffix in ARCHIVES or path.name.lower().endswith(".tar.gz"):
+                # An export downloaded as a ZIP (ODK Central's "all data", an office's sheets zipped to send):
+                # sheets may be inside it, which are never read unsaid.
+                findings.add(finding(Code.CP042, file=relative))
+            elif suffix not in OWN_FILES:
                 others.append(relative)
             continue
         options = intake.options(relative)
