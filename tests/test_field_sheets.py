@@ -126,6 +126,16 @@ def test_one_activity_entered_twice_under_two_ids_is_a_warning(tmp_path, forums_
     assert len(result.activities) == 5 and ("CP209", 6, "activity_id") in errors(result)
 
 
+
+def test_one_activity_under_one_id_spelt_twice_is_the_id_given_twice_alone(tmp_path, forums_sheet):
+    # "ACT-002" and "act-002 " are one id (CP209): the row is not also "the same activity under two ids".
+    again = activity(2)
+    again[0] = "act-002 "
+    workbook(tmp_path / "activities.xlsx", {"activities": [ACTIVITY_HEADER, activity(1), activity(2), again]})
+    result = checked(tmp_path)
+    assert ("CP209", 4, "activity_id") in errors(result)
+    assert not [f for f in result.findings if f.code == "CP218"]
+
 def test_a_second_header_row_in_arabic_is_not_data(tmp_path):
     workbook(tmp_path / "cpfs.xlsx", {"cpfs": [FORUM_HEADER, FORUM_HEADER_AR, forum(1), forum(2)]})
     workbook(tmp_path / "activities.xlsx", {"activities": [ACTIVITY_HEADER, activity(1)]})

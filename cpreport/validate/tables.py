@@ -14,7 +14,7 @@ from ..findings import Code, Findings, finding
 from ..load import (ROW, Sheet)
 from .displacement import (different_days_contradiction, figure_given_twice, governorates_beyond_the_whole,
                            same_day_contradiction, scope_labels, unplaced_figures)
-from .ids import forum_named, unique_ids
+from .ids import _id_keys, forum_named, unique_ids
 from .report import FIRST_COLUMN, ID_COLUMN, _report, _written, by_period_end, reads, rows_shown
 
 if TYPE_CHECKING:  # the rules take a Context; only annotations name it
@@ -51,7 +51,9 @@ def same_but_the_id(c: Context, table: str) -> None:
     if not alike.any():
         return
     rows = typed[alike]
-    repeat = rows.duplicated(subset=columns, keep="first") & ~rows.duplicated(subset=[*columns, id_column])
+    # Ids compared as folded keys: "ACT-01" and "act-01 " are one id given twice (CP209), not two ids.
+    keyed = rows.assign(**{id_column: _id_keys(rows[id_column]).astype(object)})
+    repeat = rows.duplicated(subset=columns, keep="first") & ~keyed.duplicated(subset=[*columns, id_column])
     if not repeat.any():
         return
     first = rows.groupby(columns, dropna=False, observed=True)[ROW].transform("first")
