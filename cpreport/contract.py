@@ -63,6 +63,13 @@ class Table:
 # Words with which a file's name says it is a copy of another ("activities - Copy.xlsx", "Copy of …", in French
 # "copie", in Arabic "نسخة"): of two files with the same rows, the one named so is the one left out (CP006).
 COPY_WORDS = ("copy", "copie", "نسخة")
+COPY_NAME = re.compile(r"(?i)\(\d+\)|" + "|".join(rf"\b{re.escape(word)}\b" for word in COPY_WORDS))
+
+
+def named_as_copy(file: str) -> bool:
+    """Whether a file's name says it is a copy, as Windows, macOS and office suites name one ("Copy of …",
+    "… - Copy", "… (1)")."""
+    return bool(COPY_NAME.search(file.rsplit("/", 1)[-1]))
 
 # The hidden sheet of drop-down lists in the workbooks `cpreport init` writes: cpreport's own, never data.
 LISTS_SHEET = "lists"

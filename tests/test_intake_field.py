@@ -369,6 +369,20 @@ def test_an_older_copy_of_an_office_file_beside_the_newer_is_one_error_naming_bo
     assert "٩" in message(errors[0], "ar")
 
 
+
+@pytest.mark.parametrize("copy", ["Copy of activities-ninewa.xlsx", "activities-ninewa - Copy.xlsx",
+                                  "activities-ninewa (2).xlsx"])
+def test_a_reordered_copy_of_an_office_file_is_the_one_the_error_says_to_remove(tmp_path, copy):
+    # The same rows in another order: the error is said of the copy (remove it), naming the original.
+    rows = activities(8)
+    folder = project(tmp_path)
+    save(folder / "activities-ninewa.xlsx", [COLUMNS, *rows.values.tolist()])
+    save(folder / copy, [COLUMNS, *rows.iloc[::-1].values.tolist()])
+    checked, _ = outcome(folder)
+    errors = [f for f in checked.findings if f.severity == ERROR]
+    assert [(f.code, f.file) for f in errors] == [("CP029", copy)]
+    assert "activities-ninewa.xlsx" in message(errors[0], "en")
+
 def test_one_id_given_twice_across_offices_is_still_said_of_that_id(tmp_path):
     rows = activities(12)
     folder = project(tmp_path)

@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # the rules take a Context; only annotations name it
 import numpy as np
 import pandas as pd
 
+from ..contract import named_as_copy
 from ..findings import Code, finding
 from ..load.stacking import split_keys
 from ..load import (ROW, arrow_array, arrow_text, repeats_itself)
@@ -75,13 +76,15 @@ def _parts_repeating_others(c: Context, sheet, keys: pd.Series, rows: np.ndarray
     """Parts (sheets, files) whose every id is in other parts: a sheet of all the months beside the months, an
     older copy of a file beside the newer. Each is one error (CP029) naming the parts it repeats, rather than an
     error for each of its ids; their ids are returned. The largest parts are judged first, so that of "All" beside
-    "April" and "May" the one said is "All"."""
+    "April" and "May" the one said is "All"; of two alike, the one named as a copy."""
     parts = split_keys(rows)[0]
     present = keys.notna().to_numpy()
     sizes = {int(p): int(np.count_nonzero(present & (parts == p))) for p in np.unique(parts)}
     said: set[int] = set()
     ids: set = set()
-    for part in sorted(sizes, key=lambda p: (-sizes[p], -p)):
+    # Of parts alike in size, one whose file's name says it is a copy ("Copy of activities-ninewa.xlsx") is the one
+    # said: the error tells the officer to remove it, never the original.
+    for part in sorted(sizes, key=lambda p: (-sizes[p], not named_as_copy(sheet.parts[p].file), -p)):
         if sizes[part] < 2:
             continue
         mine = present & (parts == part)

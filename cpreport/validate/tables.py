@@ -1,7 +1,6 @@
 """The rules across the rows of a table and across tables, and the parts of a table given twice."""
 from __future__ import annotations
 
-import re
 
 from typing import TYPE_CHECKING
 from collections.abc import Callable
@@ -9,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..contract import COPY_WORDS
+from ..contract import named_as_copy
 from ..findings import Code, Findings, finding
 from ..load import (ROW, Sheet)
 from .displacement import (different_days_contradiction, figure_given_twice, governorates_beyond_the_whole,
@@ -171,7 +170,7 @@ def _copies(checked: list[tuple[Sheet, pd.DataFrame]], findings: Findings, stack
             continue
         # The one named as a copy ("activities - Copy.xlsx", "Copy of …", "activities (1).csv") is the one left
         # out, wherever it sorts; else the later one.
-        kept, copy = (number, same) if _named_as_copy(checked[same][0].file) and not _named_as_copy(part.file) \
+        kept, copy = (number, same) if named_as_copy(checked[same][0].file) and not named_as_copy(part.file) \
             else (same, number)
         copies.append(copy)
         original, duplicate = checked[kept][0], checked[copy][0]
@@ -179,14 +178,6 @@ def _copies(checked: list[tuple[Sheet, pd.DataFrame]], findings: Findings, stack
         findings.add(finding(Code.CP006, file=duplicate.file, sheet=duplicate.sheet, table=duplicate.table.name,
                              other=other))
     return copies
-
-
-COPY_NAME = re.compile(r"(?i)\(\d+\)|" + "|".join(rf"\b{re.escape(word)}\b" for word in COPY_WORDS))
-
-
-def _named_as_copy(file: str) -> bool:
-    """Whether a file's name says it is a copy, as Windows, macOS and office suites name one."""
-    return bool(COPY_NAME.search(file.rsplit("/", 1)[-1]))
 
 
 def _rows_of(sheet: Sheet, keep: np.ndarray) -> Sheet:
