@@ -83,6 +83,16 @@ def codes(checked, code: str) -> list:
     return [f for f in checked.findings if f.code == code]
 
 
+
+@pytest.mark.parametrize("name", ["CPF meetings", "Forums", "المنتديات", "Displacement"])
+def test_a_sheet_named_after_another_table_whose_header_is_the_activities_is_read_as_them(tmp_path, expected, name):
+    # Activities at the forums kept on a sheet called "CPF meetings": its header says what its rows are, never
+    # read as forums (their ids taken from cpf_id) nor as a sheet without a header.
+    activities = sample_activities()
+    folder = project(tmp_path)
+    workbook(folder / "activities.xlsx", {"Ninewa etc": activities.iloc[:20], name: activities.iloc[20:]})
+    assert figures_of(folder) == expected
+
 def test_every_sheet_of_a_workbook_with_one_sheet_per_office_is_counted(tmp_path, expected):
     activities = sample_activities()
     folder = project(tmp_path)

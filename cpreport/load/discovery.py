@@ -41,7 +41,8 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
                   options: FileOptions) -> tuple[dict[str, Table], dict[str, str]]:
     """Which sheet of a file is a part of which table, and why each other sheet is not read.
 
-    A sheet is part of a table when its name says so; else, in a file named after a table, when its header
+    A sheet is part of a table when its name says so (unless its header is plainly another table's); else, in a
+    file named after a table, when its header
     names the table's columns; else when its header names every required column of a table, or all but one
     (which reading it then says is missing)."""
     tables: dict[str, Table] = {}
@@ -63,6 +64,11 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
             reasons[name] = ("hidden", headed[0]) if headed else "hidden_sheet"
             continue
         by_name = table_named(name) if name and not options.table else None
+        if by_name is not None and not required_named(grid, by_name, intake):
+            # A sheet named after one table whose header is plainly another's ("CPF meetings" holding activities):
+            # its header says what its rows are.
+            headed = [t for t in TABLES.values() if t is not by_name and required_named(grid, t, intake)]
+            by_name = headed[0] if headed else by_name
         if by_name is not None:
             tables[name] = by_name
         elif file_table is not None and (required_named(grid, file_table, intake) or len(grids) == 1
