@@ -26,6 +26,7 @@ class Found(NamedTuple):
     odd: list[tuple[str, str]]
     hidden_folders: list[str]  # hidden folders that hold spreadsheets (an office's folder renamed ".anbar")
     outputs: list[str]  # output folders of earlier builds (they hold .cpreport/): reports, not data
+    loops: list[str]  # links to a folder that holds them (the data folder, or one on the way to the link): not followed
 
 
 # The folder every build keeps in its output folder (the parse cache, the digests): it marks an output folder.
@@ -61,9 +62,11 @@ def data_files(data: Path, skip=()) -> Found:
     """Every file of the data folder and its sub-folders (MAX_DEPTH deep), in order, and what else it holds (see
     Found). Hidden files and folders, and the folders in skip (the output folder), are not data."""
     skipped = resolved(skip)
-    found = Found([], [], [], [], [], [])
+    found = Found([], [], [], [], [], [], [])
+    root = data.resolve() if data.is_dir() else data
 
-    def walk(folder: Path, depth: int) -> None:
+    def walk(folder: Path, depth: int, above: frozenset = frozenset()) -> None:
+        above = above | {folder.resolve()}  # the folders this one is in, as links resolve: a link to one is a loop
         try:
             entries = sorted(folder.iterdir(), key=lambda p: p.name)
         except OSError:
@@ -87,6 +90,9 @@ def data_files(data: Path, skip=()) -> Found:
             if entry.is_dir():
                 if entry.resolve() in skipped:
                     continue
+                if entry.is_symlink() and entry.resolve() in above:
+                    found.loops.append(entry.relative_to(data).as_posix())
+                    continue
                 if (entry / OUTPUT_MARK).is_dir():
                     # An output folder of an earlier build (`out` since moved): its annex and annotated copies
                     # would be read as sheets, the figures twice.
@@ -95,12 +101,12 @@ def data_files(data: Path, skip=()) -> Found:
                 if depth >= MAX_DEPTH:
                     found.too_deep.append(entry.relative_to(data).as_posix())
                 else:
-                    walk(entry, depth + 1)
+                    walk(entry, depth + 1, above)
             elif entry.is_file():
                 found.files.append(entry)
 
     if data.is_dir():
-        walk(data, 0)
+        walk(data, 0, frozenset({root}))
     return found
 
 

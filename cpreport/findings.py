@@ -362,6 +362,8 @@ REASONS = {
     "hidden_folder": N_("the folder is hidden (its name starts with a dot), so the sheets in it are not read; if "
                         "they are data, rename the folder without the dot"),
     "broken_link": N_("it is a link to a file that is not there"),
+    "link_loop": N_("it is a link to a folder it is itself in (the data folder, or a folder above it), so it is not "
+                    "followed: its sheets are read once, where they are"),
     "folder": N_("it is a folder, not a file"),
     "not_a_file": N_("it is not a regular file"),
     "vanished": N_("it disappeared while it was being read"),

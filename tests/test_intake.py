@@ -404,6 +404,21 @@ def test_nothing_in_the_data_folder_is_left_out_without_a_finding(tmp_path):
     assert any(f.code == "CP019" and "budget.docx" in f.message_en for f in checked.findings)
 
 
+
+def test_a_link_back_to_a_folder_above_is_named_and_not_followed(tmp_path, expected):
+    # A folder link to the data folder inside an office's folder: its sheets read once, not again through the link
+    # three levels deep as copies of themselves.
+    activities = sample_activities()
+    folder = project(tmp_path)
+    workbook(folder / "activities.xlsx", {"activities": activities.iloc[:20]})
+    workbook(folder / "ninewa" / "activities.xlsx", {"activities": activities.iloc[20:]})
+    (folder / "ninewa" / "loop").symlink_to(folder, target_is_directory=True)
+    (folder / "ninewa" / "again").symlink_to(folder / "ninewa", target_is_directory=True)
+    assert figures_of(folder) == expected
+    checked, _ = outcome(folder)
+    loops = sorted(f.file for f in codes(checked, "CP020") if f.parameters.get("reason") == "link_loop")
+    assert loops == ["ninewa/again/", "ninewa/loop/"]
+
 @pytest.mark.parametrize("name", ["activities-anbar.zip", "CP Activities Form.zip", "Anbar office.7z"])
 def test_an_archive_in_the_data_folder_is_a_warning_never_a_note(tmp_path, name):
     # ODK Central's "all data" or an office's sheets zipped to send: rows inside it would be missing from a report

@@ -306,6 +306,8 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
         findings.add(finding(Code.CP020, file=folder + "/", reason="hidden_folder"))
     for folder in walked.outputs:
         findings.add(finding(Code.CP020, file=folder + "/", reason="output_folder"))
+    for folder in walked.loops:
+        findings.add(finding(Code.CP020, file=folder + "/", reason="link_loop"))
     _unused_file_options(data, paths, intake, findings)
     for name, reason in odd:
         findings.add(finding(Code.CP023, file=name, reason=reason))
