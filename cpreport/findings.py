@@ -89,6 +89,10 @@ class Code(Enum):
     CP026 = (WARNING, N_("This sheet is hidden in the workbook, so it was not read, although its header is the "
                          "'%(table)s' table's. If its rows belong in the report, unhide the sheet (in Excel, "
                          "right-click a sheet's tab and choose Unhide); if they are old, leave it hidden."))
+    CP043 = (WARNING, N_("This sheet is \"very hidden\" in the workbook (a state Excel's Unhide does not list), so it "
+                         "was not read, although its header is the '%(table)s' table's. If its rows belong in the "
+                         "report, copy them to a visible sheet, or make the sheet visible in Excel's VBA editor "
+                         "(Alt+F11, the sheet's Visible property); if they are old, leave it."))
     CP027 = (NOTE, N_("This row repeats the header (two tables pasted one under the other?), so it was left out; "
                       "the rows under it are read under the same columns."))
     CP028 = (ERROR, N_("This row is the header again, but in another order than the header in row %(header_row)s: "

@@ -615,18 +615,23 @@ def test_a_hidden_sheet_is_named_and_never_counted(tmp_path, expected):
     activities = sample_activities()
     folder = project(tmp_path)
     path = workbook(folder / "activities.xlsx", {"May": activities, "Old data": activities.iloc[:5],
-                                                 "Scratch": [["working notes"]]})
+                                                 "Scratch": [["working notes"]], "Macro's": activities.iloc[:3]})
     from openpyxl import load_workbook
 
     book = load_workbook(path)
     book["Old data"].sheet_state = "hidden"
     book["Scratch"].sheet_state = "veryHidden"
+    book["Macro's"].sheet_state = "veryHidden"
     book.save(path)
     assert figures_of(folder) == expected  # the visible sheet's rows alone
     checked, _ = outcome(folder)
     [warning] = codes(checked, "CP026")
     assert (warning.file, warning.sheet, warning.severity) == ("activities.xlsx", "Old data", WARNING)
     assert "unhide" in warning.message_en and "activities" in warning.message_en
+    # A "very hidden" sheet is not listed by Excel's Unhide: the way to its rows is said instead.
+    [very] = codes(checked, "CP043")
+    assert (very.sheet, very.severity) == ("Macro's", WARNING)
+    assert "VBA" in very.message_en and "Unhide does not list" in very.message_en and very.message_ar
     [note] = [f for f in codes(checked, "CP020") if f.sheet == "Scratch"]
     assert note.severity == NOTE and "hidden" in note.message_en and note.message_ar
 

@@ -186,7 +186,9 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
         return FileRead([finding(Code.CP002, file=file)], False)
     for sheet_name, reason in reasons.items():
         if isinstance(reason, tuple) and reason[0] == "hidden":
-            events.append(finding(Code.CP026, file=file, sheet=sheet_name, table=reason[1].name))
+            very = grids[sheet_name].attrs.get("hidden") == "very" if sheet_name in grids else False
+            events.append(finding(Code.CP043 if very else Code.CP026, file=file, sheet=sheet_name,
+                                  table=reason[1].name))
         elif isinstance(reason, tuple) and reason[0] == "other_sheet":
             events.append(finding(Code.CP041, file=file, sheet=sheet_name, table=reason[1].name,
                                   chosen=options.sheet))

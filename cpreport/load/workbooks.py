@@ -53,7 +53,8 @@ def _calamine_grids(raw: bytes, limits: Limits = Limits()) -> dict[str, pd.DataF
     from python_calamine import SheetVisibleEnum
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
-    hidden = {str(sheet.name) for sheet in book.sheets_metadata if sheet.visible != SheetVisibleEnum.Visible}
+    hidden = {str(sheet.name): "very" if sheet.visible == SheetVisibleEnum.VeryHidden else True
+              for sheet in book.sheets_metadata if sheet.visible != SheetVisibleEnum.Visible}
     grids = {}
     for name in book.sheet_names:
         sheet = book.get_sheet_by_name(name)
@@ -73,8 +74,9 @@ def _calamine_grids(raw: bytes, limits: Limits = Limits()) -> dict[str, pd.DataF
         for position in range(width):
             cells[:, position] = _as_read(cells[:, position].copy())
         grids[str(name)] = pd.DataFrame(cells, dtype=object, copy=False)
-    for name in hidden & set(grids):
-        grids[name].attrs["hidden"] = True  # a sheet the officer does not see: named, not read (discovery.py)
+    for name in hidden.keys() & set(grids):
+        # A sheet the officer does not see: named, not read (discovery.py). "very": one Excel's Unhide does not list.
+        grids[name].attrs["hidden"] = hidden[name]
     return grids
 
 
