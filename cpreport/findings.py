@@ -93,6 +93,9 @@ class Code(Enum):
                          "was not read, although its header is the '%(table)s' table's. If its rows belong in the "
                          "report, copy them to a visible sheet, or make the sheet visible in Excel's VBA editor "
                          "(Alt+F11, the sheet's Visible property); if they are old, leave it."))
+    CP044 = (ERROR, N_("This sheet's header seems to be row %(header_row)s, the '%(table)s' table's, but a header is "
+                       "looked for in the first %(searched)s rows, so the sheet was not read. Delete the rows above the "
+                       "header (a title or a few notes may stay above it)."))
     CP027 = (NOTE, N_("This row repeats the header (two tables pasted one under the other?), so it was left out; "
                       "the rows under it are read under the same columns."))
     CP028 = (ERROR, N_("This row is the header again, but in another order than the header in row %(header_row)s: "

@@ -405,6 +405,21 @@ def test_nothing_in_the_data_folder_is_left_out_without_a_finding(tmp_path):
 
 
 
+
+def test_an_office_sheet_whose_header_is_below_the_rows_searched_is_an_error_saying_where(tmp_path):
+    # Twenty-four rows of notes above the header: the office's rows would be left out of a report that is built.
+    activities = sample_activities()
+    folder = project(tmp_path)
+    notes = [["Ninewa office activities"], *[[f"note {n}"] for n in range(23)]]
+    workbook(folder / "activities.xlsx", {"Anbar": activities.iloc[:20],
+                                          "Ninewa": [*notes, list(activities.columns),
+                                                     *activities.iloc[20:].astype(object).values.tolist()]})
+    checked, figures = outcome(folder)
+    assert figures is None
+    [error] = codes(checked, "CP044")
+    assert (error.sheet, error.row, error.severity) == ("Ninewa", 25, ERROR)
+    assert "row 25" in error.message_en and "first 20 rows" in error.message_en and error.message_ar
+
 def test_a_link_back_to_a_folder_above_is_named_and_not_followed(tmp_path, expected):
     # A folder link to the data folder inside an office's folder: its sheets read once, not again through the link
     # three levels deep as copies of themselves.

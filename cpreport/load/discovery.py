@@ -18,7 +18,7 @@ from .grids import read_grids
 from .limits import Limits, check_file_size
 from .headers import header_score, required_missing, required_named, top_rows
 from .parts import to_sheet
-from .sheets import OWN_FILES, ROW, SPREADSHEETS, TEXT_FILES, FileRead, Loaded, Sheet, Unreadable
+from .sheets import HEADER_SEARCH_ROWS, OWN_FILES, ROW, SPREADSHEETS, TEXT_FILES, FileRead, Loaded, Sheet, Unreadable
 from .tidying import has_cells
 from .xlsx import column_number
 
@@ -113,6 +113,28 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
     return tables, reasons
 
 
+# How far down a sheet whose first rows hold no header is looked at for one, to say where it is.
+DEEP_HEADER_ROWS = 200
+
+
+def _deep_header(grid, intake: Intake) -> tuple[Table, int] | None:
+    """A table's header below the rows where a header is looked for (titles and notes above it): the table, and
+    the header's row (from 1)."""
+    from .headers import column_keys
+
+    if len(grid) <= HEADER_SEARCH_ROWS:
+        return None
+    rows = top_rows(grid, DEEP_HEADER_ROWS)[HEADER_SEARCH_ROWS:]
+    for table in TABLES.values():
+        keys = column_keys(table, intake)
+        required = {c.name for c in table.columns if c.required}
+        for index, row in enumerate(rows):
+            named = {keys[k] for v in row if isinstance(v, str) and (k := keys.key(v))}
+            if required <= named:
+                return table, HEADER_SEARCH_ROWS + index + 1
+    return None
+
+
 # Archives a data folder may hold sheets inside: named in a warning, never opened.
 ARCHIVES = frozenset({".zip", ".7z", ".rar", ".gz", ".tgz", ".tar", ".bz2", ".xz"})
 
@@ -196,6 +218,9 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
             _, partial, missing = reason
             events.append(finding(Code.CP022, file=file, sheet=sheet_name, table=partial.name,
                                   columns=[str(c) for c in missing]))
+        elif reason == "no_table" and (deep := _deep_header(grids[sheet_name], intake)):
+            events.append(finding(Code.CP044, file=file, sheet=sheet_name, row=deep[1], table=deep[0].name,
+                                  header_row=deep[1], searched=HEADER_SEARCH_ROWS))
         elif reason == "no_table" and (like := _shaped_like(grids[sheet_name], grids, selected)):
             other, rows = like
             events.append(finding(Code.CP038, file=file, sheet=sheet_name, table=selected[other].name, other=other,
