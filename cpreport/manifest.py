@@ -9,6 +9,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -208,6 +209,18 @@ def settings(config: Config) -> dict:
     return kept
 
 
+# A folder of a period's own narrative is named as the period is written: 2017-05, 2017-Q2, 2017-H1, 2017, project.
+PERIOD_FOLDER = re.compile(r"\d{4}(-(\d{2}|[Qq][1-4]|[Hh][12]))?|project")
+
+
+def _period_folders(folder: Path) -> list[Path]:
+    """The folders of periods' own narratives beside the narrative a config names, in order."""
+    try:
+        return sorted(entry for entry in folder.iterdir() if PERIOD_FOLDER.fullmatch(entry.name) and entry.is_dir())
+    except OSError:
+        return []
+
+
 def inputs(config: Config, strict: bool = False, watch: Watch | None = None) -> dict[str, str]:
     """Everything a report depends on, each with a content hash: sheets, config, narrative, templates, code. A
     file whose size and modification time are those of its last hashing is not read again (Digests). `watch`, when
@@ -226,18 +239,21 @@ def inputs(config: Config, strict: bool = False, watch: Watch | None = None) -> 
     for language in ("en", "ar"):
         if config.narrative[language]:
             configured = Path(config.narrative[language])
+            periods = _period_folders(configured.parent)
             if watch:
                 watch.file(configured)
                 watch.folder(configured.parent)
-                for month in configured.parent.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]"):
-                    watch.folder(month)
-                    watch.file(month / configured.name)
+                for folder in periods:
+                    watch.folder(folder)
+                    watch.file(folder / configured.name)
             if configured.is_file():
                 found[f"narrative/{language}"] = _digest(configured)
-            # Each month's own narrative (narrative/2017-05/en.md): a month reads its own when it has one.
-            for own in sorted(configured.parent.glob(f"[0-9][0-9][0-9][0-9]-[0-9][0-9]/{configured.name}")):
+            # Each period's own narrative (narrative/2017-05/en.md, narrative/2017-Q2/en.md): a period reads its
+            # own when it has one.
+            for folder in periods:
+                own = folder / configured.name
                 if own.is_file():
-                    found[f"narrative/{own.parent.name}/{language}"] = _digest(own)
+                    found[f"narrative/{folder.name}/{language}"] = _digest(own)
     if watch and config.logo:
         watch.file(Path(config.logo))
     if config.logo and Path(config.logo).is_file():

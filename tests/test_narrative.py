@@ -88,6 +88,22 @@ def test_a_month_uses_its_own_narrative_and_headline_and_another_month_keeps_its
         "en": "narrative/en.md", "ar": "narrative/ar.md"}
 
 
+
+@pytest.mark.parametrize("period", ["2017-Q2", "2017-H1", "2017"])
+def test_a_quarters_own_narrative_edited_is_built_again_never_up_to_date(sample, period):
+    # A quarter's words of its own (narrative/2017-Q2/en.md) changed: the next build is not "Up to date" with
+    # the old words in the report, in a run of its own or from the program's quick answer.
+    html_only(sample)
+    own_narrative(sample, period, "FIRST words of the period.\n\n[[forums]]\n", "الكلمات الأولى.\n\n[[forums]]\n")
+    runner = CliRunner()
+    first = runner.invoke(main, ["build", "--config", str(sample), "--period", period])
+    assert first.exit_code == 0, first.output
+    own_narrative(sample, period, "SECOND words of the period.\n\n[[forums]]\n", "الكلمات الثانية.\n\n[[forums]]\n")
+    again = runner.invoke(main, ["build", "--config", str(sample), "--period", period])
+    assert again.exit_code == 0 and "Up to date" not in again.output, again.output
+    page = (sample.parent / "out" / period / "report.html").read_text("utf-8")
+    assert "SECOND words" in page and "FIRST words" not in page and "الكلمات الثانية" in page
+
 def test_all_periods_keeps_a_month_built_before_and_never_gives_it_another_months_words(sample, tmp_path):
     html_only(sample)
     build(load_config(sample, period="2017-04"))  # April, built alone from the shared narrative
