@@ -208,7 +208,9 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
     The sheets are read and checked once; each period's figures are computed, and its page rendered only when
     what it shows changed since its folder was written (`force` renders every one), in `jobs` processes.
     Without `force`, a build whose inputs are those of the last one (a build we waited for made it) does nothing.
-    `found`: the inputs as the caller hashed them (manifest.inputs), so that they are hashed once per run.
+    `found`: the inputs as the caller hashed them (manifest.inputs) before the lock; they are hashed again under
+    the lock (only files whose size or time changed since are read), so that a sheet saved while this build waited
+    for another is seen.
     """
     started = time.monotonic()
     stage = progress.stage if progress else (lambda name, detail="": None)
@@ -217,9 +219,11 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
     with _saying_what_was_replaced(swapped), build_lock(config.out, wait, progress.say if progress else None):
         # Hashed before reading, to tell whether there is anything to do; the sheets' hashes are then replaced by
         # those of the bytes read (manifest.as_read), so that the manifest describes what the report was made from.
-        found = found or manifest.inputs(config, strict)
+        # Hashed again now that the lock is held: a sheet saved while this build waited for another (--wait) is
+        # seen (files whose size and time are unchanged are not read again).
+        found = manifest.inputs(config, strict)
         if not force:
-            done = (manifest.all_periods_current(config.out, found, every) if all_periods
+            done = (manifest.all_periods_current(config.out, found, every, up_to=str(config.period)) if all_periods
                     else manifest.current(config.out, config.period, found))
             if done:
                 return Outcome(config, None, Findings(), folder=config.out if all_periods else config.out / str(config.period),
@@ -322,9 +326,10 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         stage("index")
         index = write_index(config, index)
         if all_periods:
-            write_atomically(config.out / manifest.ALL_PERIODS_NAME,
+            write_atomically(manifest.all_periods_file(config.out, every),
                              manifest.all_periods_document(found, [str(p) for p in outcome.periods], now(),
-                                                           alone, every, keys, [str(p) for p in outcome.kept]))
+                                                           alone, every, keys, [str(p) for p in outcome.kept],
+                                                           str(config.period)))
             outcome.folder = index.parent
         else:
             outcome.folder = config.out / str(config.period)

@@ -163,7 +163,7 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
             if not force and not reopen:
                 found = manifest.inputs(config, strict, watch)
                 if all_periods:
-                    done = manifest.all_periods_current(config.out, found, every, watch)
+                    done = manifest.all_periods_current(config.out, found, every, watch, str(config.period))
                 else:
                     done = manifest.current(config.out, config.period, found, watch)
                 if done:

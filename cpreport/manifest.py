@@ -360,21 +360,29 @@ def page_current(out: Path, period: Period | str, page: str, watch: Watch | None
     return manifest if page and manifest and manifest.get("page") == page else None
 
 
-def _all(every: str) -> str:
-    """The key's period for an --all-periods run: a run of quarters is not a run of months."""
-    return "all" if every == "month" else f"all-{every}"
+def _all(every: str, up_to: str) -> str:
+    """The key's period for an --all-periods run: a run of quarters is not a run of months, and a run up to May
+    is not a run up to April (May is a period it builds)."""
+    return ("all" if every == "month" else f"all-{every}") + f" to {up_to}"
+
+
+def all_periods_file(out: Path, every: str = "month") -> Path:
+    """Where the last --all-periods run of each kind of period is recorded: runs of months and of quarters in
+    turn each keep their own."""
+    return out / (ALL_PERIODS_NAME if every == "month" else ALL_PERIODS_NAME.replace(".json", f"-{every}.json"))
 
 
 def all_periods_current(out: Path, found: dict[str, str], every: str = "month",
-                        watch: Watch | None = None) -> dict | None:
+                        watch: Watch | None = None, up_to: str = "") -> dict | None:
     """The last --all-periods run, when it saw these inputs and the folder of every period it built still holds
     the report it left there (a period it found current keeps the manifest of the run that rendered it)."""
     if restated_left(out, watch):
         return None
+    recorded = all_periods_file(out, every)
     if watch:
-        watch.file(out / ALL_PERIODS_NAME)
-    summary = read(out / ALL_PERIODS_NAME)
-    if not isinstance(summary, dict) or summary.get("key") != key(found, _all(every)) or not summary.get("periods"):
+        watch.file(recorded)
+    summary = read(recorded)
+    if not isinstance(summary, dict) or summary.get("key") != key(found, _all(every, up_to)) or not summary.get("periods"):
         return None
     pages = summary.get("pages") if isinstance(summary.get("pages"), dict) else {}
     kept = summary.get("kept") if isinstance(summary.get("kept"), list) else []
@@ -388,11 +396,12 @@ def all_periods_current(out: Path, found: dict[str, str], every: str = "month",
 
 
 def all_periods_document(found: dict[str, str], periods: list[str], built: str, alone: list[str] = (),
-                         every: str = "month", pages: dict[str, str] | None = None, kept: list[str] = ()) -> bytes:
+                         every: str = "month", pages: dict[str, str] | None = None, kept: list[str] = (),
+                         up_to: str = "") -> bytes:
     """`alone`: the months built from their figures alone, without another month's narrative; `pages`: the key of
     each period's report; `kept`: the months left as built before with their words, whose folders must stay whole
     too for the run to be up to date."""
-    return json.dumps({"key": key(found, _all(every)), "periods": periods, "built": built, "figures_alone": list(alone),
+    return json.dumps({"key": key(found, _all(every, up_to)), "periods": periods, "built": built, "figures_alone": list(alone),
                        "pages": pages or {}, "kept": list(kept)}, indent=2).encode() + b"\n"
 
 

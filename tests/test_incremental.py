@@ -326,3 +326,21 @@ def test_a_period_rendered_again_to_the_same_bytes_keeps_its_files_and_their_tim
     assert json.loads(manifest.read_text("utf-8"))["page"] != "0" * 64  # the next run finds it current
     third = _build(sample, "--all-periods")
     assert third.stdout.startswith("Up to date"), third.stdout + third.stderr
+
+
+def test_all_periods_up_to_a_later_period_builds_it_though_no_sheet_changed(sample):
+    # A run up to April, then (the month rolled over, or --period says so) a run up to May: May is built, never
+    # "Up to date" from the run that stopped at April. Runs of quarters keep their own record beside the months'.
+    _configure(sample, formats='["html"]')
+    out = sample.parent / "out"
+    assert _build(sample, "--all-periods", "--period", "2017-04").returncode == 0
+    assert not (out / "2017-05").exists()
+    later = _build(sample, "--all-periods", "--period", "2017-05")
+    assert later.returncode == 0 and not later.stdout.startswith("Up to date"), later.stdout
+    assert _figure(out, "2017-05", "cpfs.total") == 49
+    quarters = _build(sample, "--all-periods", "--period", "2017-05", "--every", "quarter")
+    assert quarters.returncode == 0, quarters.stderr
+    for run in (["--all-periods", "--period", "2017-05"], ["--all-periods", "--period", "2017-05", "--every",
+                                                           "quarter"]):
+        again = _build(sample, *run)
+        assert again.stdout.startswith("Up to date"), (run, again.stdout)

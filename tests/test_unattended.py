@@ -82,6 +82,31 @@ def test_a_second_build_stops_with_code_4_naming_the_holder_or_waits_for_it(samp
     assert forums_stated(out / "2017-05") == 49
 
 
+
+def test_a_build_that_waited_sees_a_sheet_saved_while_it_waited(sample, tmp_path):
+    # The waiting build hashed the sheets before it waited: a forum added meanwhile is built after the first
+    # build ends, never "Up to date" with the report the first one made from the sheets before.
+    out = tmp_path / "out"
+    first = start_paused(sample, "html", "--out", str(out))
+    try:
+        waiting = start_cpreport("build", "--config", str(sample), "--out", str(out), "--wait", "600",
+                                 cwd=sample.parent)
+        for line in waiting.stderr:
+            if "waiting up to 600 s" in line:
+                break
+        else:
+            raise AssertionError(waiting.communicate())
+        add_forum(sample)
+        first.send_signal(signal.SIGCONT)
+        assert first.wait() == 0
+        stdout, stderr = waiting.communicate()
+        assert waiting.returncode == 0, stderr
+        assert not stdout.startswith("Up to date"), stdout
+    finally:
+        first.kill()
+        first.wait()
+    assert forums_stated(out / "2017-05") == 50
+
 def test_a_build_killed_at_any_stage_leaves_a_whole_report(sample, tmp_path):
     out = tmp_path / "out"
     assert run(sample, "--out", str(out)).returncode == 0
