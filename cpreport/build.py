@@ -23,7 +23,7 @@ from .pages import Page, findings_files
 from .validate import Checked
 from .write import build_lock, publish, write_atomically, write_findings
 
-FINDINGS_FOLDER = "findings"  # under the output folder: the findings of the last run that had errors
+FINDINGS_FOLDER = manifest.FINDINGS_FOLDER
 # In the findings folder: the names of the files cpreport wrote there, one a line. Only those are ever
 # removed from it: people keep their own notes beside the findings.
 FINDINGS_LIST = ".cpreport-files"
@@ -226,6 +226,9 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
             done = (manifest.all_periods_current(config.out, found, every, up_to=str(config.period)) if all_periods
                     else manifest.current(config.out, config.period, found))
             if done:
+                # The sheets are again those of the report (a half-saved sheet saved whole): the findings of the
+                # run that failed on them in between are about sheets no longer there.
+                _clear_old_findings(config)
                 return Outcome(config, None, Findings(), folder=config.out if all_periods else config.out / str(config.period),
                                up_to_date=done["built"], seconds=time.monotonic() - started,
                                periods=[Period.parse(p) for p in done.get("periods", [])])

@@ -166,7 +166,8 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
                     done = manifest.all_periods_current(config.out, found, every, watch, str(config.period))
                 else:
                     done = manifest.current(config.out, config.period, found, watch)
-                if done:
+                # Findings left by a run that failed in between are cleared by the build, under its lock.
+                if done and not (config.out / manifest.FINDINGS_FOLDER).exists():
                     _up_to_date(progress, language, config, all_periods, every, done["built"], watch)
                     return
             from .libraries import settle

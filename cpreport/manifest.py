@@ -18,6 +18,7 @@ from .config import Config, Period
 from .datafolder import MAX_DEPTH, relative, resolved, sheet_files
 
 MANIFEST_NAME = ".manifest.json"  # inside OUT/<period>/, so that it moves with the files it describes
+FINDINGS_FOLDER = "findings"  # in OUT/: the findings of the last run that had errors
 ALL_PERIODS_NAME = ".all-periods.json"  # in OUT/: the periods the last --all-periods run built
 # In a month's inputs: built by --all-periods from its figures alone, having no narrative of its own.
 FIGURES_ALONE = "none"

@@ -344,3 +344,20 @@ def test_all_periods_up_to_a_later_period_builds_it_though_no_sheet_changed(samp
                                                            "quarter"]):
         again = _build(sample, *run)
         assert again.stdout.startswith("Up to date"), (run, again.stdout)
+
+
+def test_the_findings_of_a_half_saved_sheet_go_once_it_is_saved_whole(sample):
+    # cron ran while activities.xlsx was half written: exit 1 and OUT/findings says the file is damaged. Saved
+    # whole (as it was), the report is up to date again, and those findings, about a file no longer there, go.
+    _configure(sample, formats='["html"]')
+    out = sample.parent / "out"
+    assert _build(sample).returncode == 0
+    sheet = sample.parent / "activities.xlsx"
+    whole = sheet.read_bytes()
+    sheet.write_bytes(whole[:len(whole) // 2])
+    broken = _build(sample)
+    assert broken.returncode == 1 and (out / "findings" / "validation.csv").is_file()
+    sheet.write_bytes(whole)
+    again = _build(sample)
+    assert again.returncode == 0 and again.stdout.startswith("Up to date"), again.stdout + again.stderr
+    assert not (out / "findings").exists()
