@@ -16,7 +16,7 @@ from .check import cache_reader, check, periods_with_data, project_from, read_sh
 from .errors import ApprovedPeriodChanged, Interrupted, InvalidData
 from .said import Said
 from .figures import Figures, computed
-from .index import index_page, now, write_index
+from .index import INDEX_FILES, index_page, now, write_index
 from .findings import Code, Findings, finding
 from .log import Progress
 from .pages import Page, findings_files
@@ -406,6 +406,9 @@ def _as_before(folder: Path, files: dict[str, bytes]) -> bool:
     record of the rows behind its figures stays as it is, as that of a period found current does.)"""
     if not manifest.whole(folder.parent, folder.name):
         return False
+    listed = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("files", {})
+    if any(name in listed and name not in files for name in INDEX_FILES):
+        return False  # a format the config no longer asks for (its file would be left, stale, in the folder)
     try:
         return all((folder / name).read_bytes() == content for name, content in files.items())
     except OSError:

@@ -361,3 +361,15 @@ def test_the_findings_of_a_half_saved_sheet_go_once_it_is_saved_whole(sample):
     again = _build(sample)
     assert again.returncode == 0 and again.stdout.startswith("Up to date"), again.stdout + again.stderr
     assert not (out / "findings").exists()
+
+
+def test_a_format_dropped_from_the_config_leaves_no_stale_file_behind(sample):
+    _configure(sample, formats='["html", "xlsx"]')
+    out = sample.parent / "out"
+    assert _build(sample).returncode == 0 and (out / "2017-05" / "annex.xlsx").is_file()
+    _configure(sample, formats='["html"]')
+    again = _build(sample)
+    assert again.returncode == 0, again.stderr
+    assert not (out / "2017-05" / "annex.xlsx").exists()
+    listed = json.loads((out / "2017-05" / ".manifest.json").read_text("utf-8"))["files"]
+    assert "annex.xlsx" not in listed and "report.html" in listed
