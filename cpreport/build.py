@@ -173,6 +173,15 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
         kept_extra[revisions.REOPENED] = json.dumps({"reason": reopen, "reopened": now()}, ensure_ascii=False,
                                                     indent=2).encode("utf-8")
     files.update(revisions.kept_files(folder, replaced or bool(kept_extra), kept_extra))
+    edited = _edited_by_hand(folder)
+    if edited:
+        # A deliverable changed since it was built (report.docx edited and saved in place): the officer's copy is
+        # kept in the history, and said, never overwritten unsaid.
+        entry = f"{revisions.HISTORY}/{revisions.stamp()}-edited"
+        for name, content in edited.items():
+            files[f"{entry}/{name}"] = content
+            page.findings.add(finding(Code.CP502, file=f"{period}/{name}", period=str(period),
+                                      kept=f"{period}/{entry}/{name}"))
     files[manifest.MANIFEST_NAME] = manifest.document(page.found, period, files, now(), page.key,
                                                       pages.data_key(page.figures))
     stage = progress.stage if progress else (lambda name, detail="": None)
@@ -399,6 +408,21 @@ def _words_were_its_own(config: Config, period: Period) -> bool:
     own = {shown_path(config, own_file(Path(config.narrative[language]), period))
            for language in config.languages if config.narrative[language]}
     return isinstance(said, dict) and any(file in own for file in said.values())
+
+
+def _edited_by_hand(folder: Path) -> dict[str, bytes]:
+    """The deliverables of a period's folder that are not as the build wrote them (their size is not the one its
+    manifest lists): edited and saved in place."""
+    listed = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("files", {})
+    edited = {}
+    for name in INDEX_FILES:
+        path = folder / name
+        try:
+            if name in listed and path.is_file() and not path.is_symlink() and path.stat().st_size != listed[name]:
+                edited[name] = path.read_bytes()
+        except OSError:
+            continue
+    return edited
 
 
 def _as_before(folder: Path, files: dict[str, bytes]) -> bool:

@@ -258,6 +258,10 @@ class Code(Enum):
                          "%(changes)s. If the change is right, build %(period)s again so that its report states the "
                          "revised figure (give the reason under [revisions.\"%(period_key)s\"] in the config)."))
 
+    CP502 = (WARNING, N_("%(file)s was changed after it was built (edited and saved in place?), and this build put a "
+                         "new report in its place: the changed copy is kept as %(kept)s. Edit a copy outside the "
+                         "output folder, which builds replace."))
+
     @property
     def severity(self) -> str:
         return self.value[0]

@@ -373,3 +373,23 @@ def test_a_format_dropped_from_the_config_leaves_no_stale_file_behind(sample):
     assert not (out / "2017-05" / "annex.xlsx").exists()
     listed = json.loads((out / "2017-05" / ".manifest.json").read_text("utf-8"))["files"]
     assert "annex.xlsx" not in listed and "report.html" in listed
+
+
+def test_a_deliverable_edited_in_place_is_kept_in_the_history_and_said_never_overwritten_unsaid(sample):
+    _configure(sample, formats='["html", "xlsx"]')
+    out = sample.parent / "out"
+    assert _build(sample).returncode == 0
+    annex = out / "2017-05" / "annex.xlsx"
+    built = annex.read_bytes()
+    book = openpyxl.load_workbook(annex)
+    book.active["A1"] = "Our own title"
+    book.save(annex)
+    edited = annex.read_bytes()
+    assert len(edited) != len(built)
+    again = _build(sample)
+    assert again.returncode == 0, again.stderr
+    assert "CP502" in again.stdout + again.stderr and "annex.xlsx" in again.stdout + again.stderr
+    [kept] = (out / "2017-05" / "history").glob("*-edited/annex.xlsx")
+    assert kept.read_bytes() == edited
+    assert openpyxl.load_workbook(annex).active["A1"].value != "Our own title"  # the report as built, again
+    assert _build(sample).stdout.startswith("Up to date")
