@@ -40,6 +40,11 @@ def approve(config: Config, period: Period, by: str, progress: Progress | None =
             return Outcome(config, None, _no_findings(), folder=folder,
                            up_to_date=f"approved by {already.get('by')} on {already.get('approved')}")
         found = manifest.inputs(config)
+        if _words_changed(period, found, folder):
+            raise NotApprovable(Said("The report for %(period)s in %(folder)s was built before the config, its "
+                                     "narrative or the templates last changed, so approving it would publish words "
+                                     "nobody has read: build it again (cpreport build --period %(key)s), read it, "
+                                     "then approve it.", period=period, key=str(period), folder=folder))
         loaded = read_sheets(config.data, progress, intake=config.intake)
         found = manifest.as_read(found, loaded.digests)
         checked = check(config, period=period, loaded=loaded)
@@ -63,6 +68,27 @@ def approve(config: Config, period: Period, by: str, progress: Progress | None =
         write_index(config, index_page(config))  # after: it shows the approval
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def _words_changed(period: Period, found: dict, folder) -> bool:
+    """Whether what the report's words and looks are made from (the config, the narrative it uses, the logo, the
+    templates, cpreport itself) changed since the report in the folder was built: approving would render it
+    again from them."""
+    built = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("inputs")
+    if not isinstance(built, dict):
+        return True
+    alone = built.get("narrative") == manifest.FIGURES_ALONE  # built from its figures alone: no narrative read
+
+    # The narrative each language uses: the period's own file when it has one, else the one every period shares.
+    used = set() if alone else {f"narrative/{period}/{language}" if f"narrative/{period}/{language}" in found
+                                else f"narrative/{language}" for language in ("en", "ar")}
+
+    def made_of(inputs: dict) -> dict:
+        return {name: digest for name, digest in inputs.items()
+                if name in ("config", "logo", "settings", "version", *used)
+                or name.startswith(("templates/", "builtin/", "code/"))}
+
+    return made_of(built) != made_of(found)
 
 
 def _as_built(config: Config, found: dict, checked, folder):

@@ -294,6 +294,29 @@ def test_approve_needs_a_built_report_and_a_name(sample):
     assert again.exit_code == 0 and "already approved by Layla" in again.output
 
 
+
+def test_approve_refuses_words_changed_since_the_report_was_built(sample):
+    # Built, read, then the narrative edited: approving would publish words nobody read. Built again, it approves.
+    config = _config(sample, "2017-04")
+    build(config)
+    before = (config.out / "2017-04" / "report.html").read_bytes()
+    narrative = sample.parent / "narrative" / "en.md"
+    narrative.write_text(narrative.read_text("utf-8") + "\nUNREAD words.\n", "utf-8")
+    runner = CliRunner()
+    refused = runner.invoke(main, ["approve", "2017-04", "--by", "Layla", "--config", str(sample)])
+    assert refused.exit_code == EXIT_USAGE and "build it again" in refused.output, refused.output
+    assert (config.out / "2017-04" / "report.html").read_bytes() == before
+    assert not (config.out / "2017-04" / "approval.json").exists()
+    # Words of another month's own, changed: not this report's.
+    own = sample.parent / "narrative" / "2017-03"
+    own.mkdir()
+    (own / "en.md").write_text("March.\n", "utf-8")
+    build(config)
+    (own / "en.md").write_text("March, again.\n", "utf-8")
+    approved = runner.invoke(main, ["approve", "2017-04", "--by", "Layla", "--config", str(sample)])
+    assert approved.exit_code == 0, approved.output
+    assert "UNREAD words" in (config.out / "2017-04" / "report.html").read_text("utf-8")
+
 def test_a_reason_for_a_month_that_is_not_one_is_a_config_error(sample):
     sample.write_text(sample.read_text("utf-8") + '\n[revisions."2017-13"]\nreason = "x"\n', "utf-8")
     result = CliRunner().invoke(main, ["validate", "--config", str(sample)])
