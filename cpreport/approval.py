@@ -15,7 +15,7 @@ from .errors import CpreportError
 from .said import Lines, Said
 from .figures import compute
 from .log import Progress
-from .write import build_lock
+from .write import build_lock, recover_all
 
 
 class NotApprovable(CpreportError):
@@ -30,6 +30,7 @@ def approve(config: Config, period: Period, by: str, progress: Progress | None =
         raise NotApprovable(Said("Say who approves the report: --by \"Name\"."))
     folder = config.out / str(period)
     with build_lock(config.out, 0, progress.say if progress else None):
+        recover_all(config.out)
         published = revisions.read_json(folder / revisions.FIGURES)
         if not published:
             raise NotApprovable(Said("There is no report for %(period)s in %(folder)s: build it (cpreport build "

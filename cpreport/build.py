@@ -21,7 +21,7 @@ from .findings import Code, Findings, finding
 from .log import Progress
 from .pages import Page, findings_files
 from .validate import Checked
-from .write import build_lock, publish, write_atomically, write_findings
+from .write import build_lock, publish, recover_all, write_atomically, write_findings
 
 FINDINGS_FOLDER = manifest.FINDINGS_FOLDER
 # In the findings folder: the names of the files cpreport wrote there, one a line. Only those are ever
@@ -228,6 +228,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
     with _saying_what_was_replaced(swapped), build_lock(config.out, wait, progress.say if progress else None):
         # Hashed before reading, to tell whether there is anything to do; the sheets' hashes are then replaced by
         # those of the bytes read (manifest.as_read), so that the manifest describes what the report was made from.
+        recover_all(config.out)  # a swap a killed build left half done, finished before any folder is read
         # Hashed again now that the lock is held: a sheet saved while this build waited for another (--wait) is
         # seen (files whose size and time are unchanged are not read again).
         found = manifest.inputs(config, strict)

@@ -137,6 +137,21 @@ def _recover(out: Path, period: str) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+def recover_all(out: Path) -> None:
+    """_recover for every period a killed build left half swapped: run under the lock before any period's folder is
+    read, so that the build sees each as it was (its history, its approval), never a period missing mid-swap."""
+    periods = {name.split(".")[1] for name in _names(out) if name.startswith(".") and (".old-" in name or ".new-" in name)}
+    for period in sorted(periods):
+        _recover(out, period)
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
 def publish(out: Path, period: str, files: dict[str, bytes], stage: Callable[[str], None] | None = None) -> Path:
     """Write the period's files into a staging folder, then swap it for the period's folder.
 

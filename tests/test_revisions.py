@@ -317,6 +317,27 @@ def test_approve_refuses_words_changed_since_the_report_was_built(sample):
     assert approved.exit_code == 0, approved.output
     assert "UNREAD words" in (config.out / "2017-04" / "report.html").read_text("utf-8")
 
+
+def test_a_month_left_mid_swap_by_a_killed_build_keeps_its_history(sample):
+    # On a drive without a one-step exchange, a build killed between its two renames leaves the month's folder
+    # moved aside. The next build puts it back before reading it: its history of revisions stays, never a "first
+    # publication" that drops it.
+    import os
+
+    config = _config(sample, "2017-04")
+    build(config)
+    build(load_config(sample, period="2017-05"))  # April is on record once a later month is built
+    _edit_attendance(sample, 10)
+    build(config)
+    folder = config.out / "2017-04"
+    kept = _files(folder)
+    assert any(name.startswith("history/") for name in kept)
+    os.replace(folder, config.out / ".2017-04.old-999")
+    result = CliRunner().invoke(main, ["build", "--config", str(sample), "--period", "2017-04"])
+    assert result.exit_code == 0, result.output
+    assert _files(folder) == kept
+    assert not list(config.out.glob(".2017-04.*"))
+
 def test_a_reason_for_a_month_that_is_not_one_is_a_config_error(sample):
     sample.write_text(sample.read_text("utf-8") + '\n[revisions."2017-13"]\nreason = "x"\n', "utf-8")
     result = CliRunner().invoke(main, ["validate", "--config", str(sample)])
