@@ -74,6 +74,7 @@ class Watch:
         self.folders: dict[str, int | None] = {}
         self.outputs: dict[str, int] = {}
         self.staging: set[str] = set()
+        self.data: str | None = None  # the data folder the check read, its links resolved
 
     def file(self, path: Path, stat: os.stat_result | None = None) -> None:
         if stat is None:
@@ -230,6 +231,7 @@ def inputs(config: Config, strict: bool = False, watch: Watch | None = None) -> 
     found: dict[str, str] = {"version": __version__, "strict": str(strict)}
     found["settings"] = hashlib.sha256(repr(sorted(settings(config).items())).encode()).hexdigest()
     if watch:
+        watch.data = str(config.data)
         watch.tree(config.data, MAX_DEPTH, config.intake.skip, hidden=False)
     for path in sheet_files(config.data, config.intake.skip):
         found[f"data/{relative(path, config.data)}"] = _digest(path)

@@ -70,7 +70,7 @@ def record(out, watch, *, log: str, shown: str, settled_ns: int, log_bytes: int)
     # The month when the check began: the config, read after it, took its period from that month or a later one.
     entry = {"call": call(ARGV, watch.started), "out": str(out), "time": watch.started, "settled_ns": settled_ns,
              "log_bytes": log_bytes, "files": watch.files, "folders": watch.folders, "outputs": watch.outputs,
-             "staging": sorted(watch.staging), "log": log, "shown": shown}
+             "staging": sorted(watch.staging), "log": log, "shown": shown, "data": watch.data}
     import json
 
     path = os.path.join(out, STAMP)
@@ -122,20 +122,21 @@ def _options(argv: list[str]) -> dict | None:
     return options
 
 
-def _configured_out(config: str) -> str | None:
-    """The config file's top-level `out` as written, when it is a plain quoted string on a line of its own. Only a
-    guess at where to look: the stamp found there must name this very folder and this call."""
+def _configured_out(config: str, key: str = "out") -> str | None:
+    """The config file's top-level `out` (or `key`) as written, when it is a plain quoted string on a line of its
+    own. Only a guess at where to look: the stamp found there must name this very folder and this call."""
     try:
         with open(config, "rb") as stream:
             text = stream.read().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
+    wanted = key
     for line in text.splitlines():
         line = line.strip()
         if line.startswith("["):
             return None  # the tables begin: `out` is a top-level key
         key, equals, value = line.partition("=")
-        if equals and key.strip() in ("out", '"out"', "'out'"):
+        if equals and key.strip() in (wanted, f'"{wanted}"', f"'{wanted}'"):
             value = value.strip()
             quote = value[:1]
             if quote in ('"', "'") and quote in value[1:]:
@@ -161,6 +162,26 @@ def _out(options: dict) -> str | None:
         else:
             out = os.path.join(cwd, "out")
     return os.path.realpath(out)
+
+
+def _data(options: dict) -> str | None:
+    """The data folder the full path would read for these options, its links resolved (a folder `current` linked
+    to this month's drop of the sheets, pointed elsewhere since, is another folder); None when it cannot be told
+    without the config's reader."""
+    cwd = os.getcwd()
+    if "--data" in options:
+        data = os.path.join(cwd, os.path.expanduser(options["--data"]))
+    elif os.environ.get("CPREPORT_DATA"):
+        data = os.path.join(cwd, os.path.expanduser(os.environ["CPREPORT_DATA"].strip()))
+    else:
+        config = os.path.join(cwd, options.get("--config") or DEFAULT_CONFIG)
+        if not os.path.isfile(config):
+            return None
+        given = _configured_out(config, "data")
+        if given is None:
+            return None
+        data = os.path.join(os.path.dirname(os.path.realpath(config)), os.path.expanduser(given))
+    return os.path.realpath(data)
 
 
 def _unchanged(stamp: dict, now: int) -> bool:
@@ -207,6 +228,8 @@ def answer(argv: list[str], started: float) -> str | None:
     stamp = next((s for s in _stamps(os.path.join(out, STAMP)) if s.get("call") == this), None)
     if stamp is None or stamp.get("out") != out or not _unchanged(stamp, time.time_ns()):
         return None
+    if stamp.get("data") is None or _data(options) != stamp["data"]:
+        return None  # the sheets' folder is not the one the stamp's check read (a link pointed elsewhere)
     from .closing import decimal
     from .visible import visible
 

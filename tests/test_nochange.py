@@ -186,8 +186,9 @@ def test_a_staging_folder_left_by_a_killed_build_goes_to_the_full_path(project):
     stamped(project)
     (project / "out" / ".2017-05.new-x1y2z3").mkdir()
     again = cpreport(project, "build")
-    assert again.returncode == 0 and not again.quick and "Up to date" not in again.stdout, again
-    assert not (project / "out" / ".2017-05.new-x1y2z3").exists()  # the build tidied what the killed one left
+    # The full path, under the lock, tidies what the killed build left; the report in place is still current.
+    assert again.returncode == 0 and not again.quick and "Up to date" in again.stdout, again
+    assert not (project / "out" / ".2017-05.new-x1y2z3").exists()
 
 
 def test_all_periods_with_nothing_changed_is_answered_without_click(project):
@@ -236,3 +237,23 @@ def test_the_closing_lines_seconds_are_said_as_babel_said_them(value, places):
     assert decimal(value, places, False) == format_decimal(value, format=pattern, locale="en")
     assert decimal(value, places, True) == format_decimal(value, format=pattern, locale="ar_IQ",
                                                           numbering_system="arab").translate(TO_ARABIC)
+
+
+def test_a_data_folder_link_pointed_at_another_drop_of_the_sheets_goes_to_the_full_path(project):
+    # data = "current", a link to this month's drop of the sheets; pointed at a new drop, the quick answer's
+    # files (the old drop's, unchanged) would say "Up to date" over a report of the sheets before.
+    drop = project / "drop-a"
+    drop.mkdir()
+    for name in ("cpfs.xlsx", "activities.xlsx", "displacement.csv"):
+        shutil.move(project / name, drop / name)
+    (project / "current").symlink_to(drop, target_is_directory=True)
+    config = project / "cpreport.toml"
+    config.write_text(re.sub(r'^data = .*$', 'data = "current"', config.read_text("utf-8"), flags=re.M), "utf-8")
+    stamped(project)
+    shutil.copytree(drop, project / "drop-b")
+    with (project / "drop-b" / "displacement.csv").open("a", encoding="utf-8") as sheet:
+        sheet.write("2017-05-20,national,displaced_current,,3000000\n")
+    (project / "current").unlink()
+    (project / "current").symlink_to(project / "drop-b", target_is_directory=True)
+    again = cpreport(project, "build")
+    assert again.returncode == 0 and not again.quick and "Up to date" not in again.stdout, again
