@@ -406,18 +406,26 @@ def test_nothing_in_the_data_folder_is_left_out_without_a_finding(tmp_path):
 
 
 
-def test_an_office_sheet_whose_header_is_below_the_rows_searched_is_an_error_saying_where(tmp_path):
-    # Twenty-four rows of notes above the header: the office's rows would be left out of a report that is built.
+@pytest.mark.parametrize("office_file, sheet", [("activities.xlsx", "Ninewa"), ("تقرير نينوى.xlsx", "Sheet1"),
+                                                ("الأنشطة - نينوى.xlsx", "Sheet1")])
+def test_an_office_sheet_whose_header_is_below_the_rows_searched_is_an_error_saying_where(tmp_path, office_file,
+                                                                                         sheet):
+    # Twenty-four rows of notes above the header: the office's rows would be left out of a report that is built,
+    # in a sheet of the table's workbook, in a file named after no table, or in a file of its own.
     activities = sample_activities()
     folder = project(tmp_path)
     notes = [["Ninewa office activities"], *[[f"note {n}"] for n in range(23)]]
-    workbook(folder / "activities.xlsx", {"Anbar": activities.iloc[:20],
-                                          "Ninewa": [*notes, list(activities.columns),
-                                                     *activities.iloc[20:].astype(object).values.tolist()]})
+    ninewa = [*notes, list(activities.columns), *activities.iloc[20:].astype(object).values.tolist()]
+    if office_file == "activities.xlsx":
+        workbook(folder / office_file, {"Anbar": activities.iloc[:20], sheet: ninewa})
+    else:
+        workbook(folder / "activities.xlsx", {"Anbar": activities.iloc[:20]})
+        workbook(folder / office_file, {sheet: ninewa})
     checked, figures = outcome(folder)
     assert figures is None
     [error] = codes(checked, "CP044")
-    assert (error.sheet, error.row, error.severity) == ("Ninewa", 25, ERROR)
+    assert (error.file, error.sheet, error.row, error.severity) == (office_file, sheet, 25, ERROR)
+    assert not codes(checked, "CP002") and not codes(checked, "CP004")
     assert "row 25" in error.message_en and "first 20 rows" in error.message_en and error.message_ar
 
 def test_a_link_back_to_a_folder_above_is_named_and_not_followed(tmp_path, expected):

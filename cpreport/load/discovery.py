@@ -16,7 +16,7 @@ from ..contract import LISTS_SHEET, TABLES, FileOptions, Intake, Table, fold, fo
 from ..findings import Code, Findings, finding, runs
 from .grids import read_grids
 from .limits import Limits, check_file_size
-from .headers import header_score, required_missing, required_named, top_rows
+from .headers import deep_header, header_score, required_missing, required_named, top_rows
 from .parts import to_sheet
 from .sheets import HEADER_SEARCH_ROWS, OWN_FILES, ROW, SPREADSHEETS, TEXT_FILES, FileRead, Loaded, Sheet, Unreadable
 from .tidying import has_cells
@@ -82,6 +82,8 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
             reasons[name] = "empty"
         elif is_repeat_group(grid):
             reasons[name] = "repeat_group"
+        elif deep := deep_header(grid, intake):
+            reasons[name] = ("deep_header", *deep)  # a table's header below the rows searched: said where
         else:
             reasons[name] = "no_table"
             # A sheet whose header names some of a table's columns may be that table's rows with a column
@@ -111,28 +113,6 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
             tables[best] = file_table
             reasons.pop(best)
     return tables, reasons
-
-
-# How far down a sheet whose first rows hold no header is looked at for one, to say where it is.
-DEEP_HEADER_ROWS = 200
-
-
-def _deep_header(grid, intake: Intake) -> tuple[Table, int] | None:
-    """A table's header below the rows where a header is looked for (titles and notes above it): the table, and
-    the header's row (from 1)."""
-    from .headers import column_keys
-
-    if len(grid) <= HEADER_SEARCH_ROWS:
-        return None
-    rows = top_rows(grid, DEEP_HEADER_ROWS)[HEADER_SEARCH_ROWS:]
-    for table in TABLES.values():
-        keys = column_keys(table, intake)
-        required = {c.name for c in table.columns if c.required}
-        for index, row in enumerate(rows):
-            named = {keys[k] for v in row if isinstance(v, str) and (k := keys.key(v))}
-            if required <= named:
-                return table, HEADER_SEARCH_ROWS + index + 1
-    return None
 
 
 # Archives a data folder may hold sheets inside: named in a warning, never opened.
@@ -214,13 +194,13 @@ def read_file(path: Path, table: Table | None, raw: bytes | None = None, relativ
         elif isinstance(reason, tuple) and reason[0] == "other_sheet":
             events.append(finding(Code.CP041, file=file, sheet=sheet_name, table=reason[1].name,
                                   chosen=options.sheet))
+        elif isinstance(reason, tuple) and reason[0] == "deep_header":
+            events.append(finding(Code.CP044, file=file, sheet=sheet_name, row=reason[2], table=reason[1].name,
+                                  header_row=reason[2], searched=HEADER_SEARCH_ROWS))
         elif isinstance(reason, tuple):
             _, partial, missing = reason
             events.append(finding(Code.CP022, file=file, sheet=sheet_name, table=partial.name,
                                   columns=[str(c) for c in missing]))
-        elif reason == "no_table" and (deep := _deep_header(grids[sheet_name], intake)):
-            events.append(finding(Code.CP044, file=file, sheet=sheet_name, row=deep[1], table=deep[0].name,
-                                  header_row=deep[1], searched=HEADER_SEARCH_ROWS))
         elif reason == "no_table" and (like := _shaped_like(grids[sheet_name], grids, selected)):
             other, rows = like
             events.append(finding(Code.CP038, file=file, sheet=sheet_name, table=selected[other].name, other=other,

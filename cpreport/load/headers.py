@@ -190,3 +190,26 @@ def near_miss(column, headers: list[str]) -> str | None:
         if score > best_score:
             best, best_score = header, score
     return best
+
+
+# How far down a sheet whose first rows hold no header it is looked at for one, to say where it is.
+DEEP_HEADER_ROWS = 200
+
+
+def deep_header(grid: pd.DataFrame, intake: Intake | None = None,
+                tables: tuple[Table, ...] | None = None) -> tuple[Table, int] | None:
+    """A table's header below the rows where a header is looked for (titles and notes above it): the table, and
+    the header's row (from 1). tables: those to look for (every table by default)."""
+    from ..contract import TABLES
+
+    if len(grid) <= HEADER_SEARCH_ROWS:
+        return None
+    rows = top_rows(grid, DEEP_HEADER_ROWS)[HEADER_SEARCH_ROWS:]
+    for table in tables or tuple(TABLES.values()):
+        keys = column_keys(table, intake)
+        required = {c.name for c in table.columns if c.required}
+        for index, row in enumerate(rows):
+            named = {keys[k] for v in row if isinstance(v, str) and (k := keys.key(v))}
+            if required <= named:
+                return table, HEADER_SEARCH_ROWS + index + 1
+    return None

@@ -11,11 +11,12 @@ import pandas as pd
 from ..contract import (INTEGER, Intake, Table, choice_flags, fold, is_central_export, is_export_header, is_meta_column,
                         is_total_word, last_segment, says_share)
 from ..findings import Code, Findings, finding, runs
-from .headers import columns_named, column_keys, find_header, header_score, more_header_rows, near_miss, top_rows
+from .headers import (columns_named, column_keys, deep_header, find_header, header_score, more_header_rows, near_miss,
+                      top_rows)
 from ..threads import each_column
 from .fastpath import cells_among
 from .limits import Limits
-from .sheets import ROW, Sheet
+from .sheets import HEADER_SEARCH_ROWS, ROW, Sheet
 from .text import ARROW_TEXT, arrow_array, arrow_text
 from .tidying import column_texts, drop_total_rows, tidy
 from .workbooks import fill_merged, merged_ranges
@@ -31,6 +32,11 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
         grid = grid.reset_index(drop=True)
     header_index, header = find_header(grid, table, intake, header_row)
     if header_index is None:
+        deep = deep_header(grid, intake, (table,)) if header_row is None else None
+        if deep is not None:  # the header is there, below the rows searched: said where, not "add a header"
+            findings.add(finding(Code.CP044, **where, row=deep[1], table=table.name, header_row=deep[1],
+                                 searched=HEADER_SEARCH_ROWS))
+            return None
         expected = [c.name for c in table.columns if c.required]
         findings.add(finding(Code.CP004, **where, expected=expected,
                              expected_ar=[c.label_ar or c.name for c in table.columns if c.required]))
