@@ -337,7 +337,10 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         else:
             (config.out / manifest.RESTATED_NAME).unlink(missing_ok=True)
         stage("index")
-        index = write_index(config, index)
+        # Rendered again now that the folders are in place: a period reopened (its approval gone) or approved since
+        # the page was first rendered shows as it now is. The first rendering stopped a failing template early.
+        index = write_index(config, index_page(config, [str(p) for p in outcome.periods]) if outcome.rendered
+                            else index)
         if all_periods:
             write_atomically(manifest.all_periods_file(config.out, every),
                              manifest.all_periods_document(found, [str(p) for p in outcome.periods], now(),

@@ -232,6 +232,7 @@ def test_an_approved_month_stops_a_build_that_would_change_it_and_reopens_with_a
     reopened = _cpreport("build", "--reopen", "--reason", "late attendance sheet from Diyala", config=sample)
     assert reopened.returncode == 0, reopened.stderr
     assert not (april / "approval.json").exists()
+    assert "Approved by" not in (sample.parent / "out" / "index.html").read_text("utf-8")  # as the folder now is
     [kept] = (april / "history").iterdir()
     assert (kept / "approval.json").read_bytes() == before["approval.json"]
     assert (kept / "figures.json").read_bytes() == before["figures.json"]
