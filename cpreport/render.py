@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from .wording import Wording
 PACKAGE = Path(__file__).resolve().parent
 # Arabic faces that shape and extract correctly; DejaVu is left out on purpose (its lam-alef
 # ligatures come back wrong when the PDF's text is copied).
+ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 ARABIC_FONTS = ("Amiri", "Noto Naskh Arabic", "Noto Sans Arabic", "Scheherazade New")
 FONT_PACKAGE = "fonts-hosny-amiri"
 
@@ -187,8 +189,10 @@ def report_context(config: Config, figures: Figures, sources: list[str]) -> dict
         "scopes": scope_paragraphs(config, figures) if config.sections.displacement else [],
         "wordings": wordings,
         "sources": english.join(sources) or translations("en").gettext("no sheets"),
-        # Each file name isolated left to right, the list itself right to left with Arabic commas.
-        "sources_ar": Markup(arabic.join(Markup('<bdi dir="ltr">{}</bdi>').format(s) for s in sources))
+        # Each file name isolated (left to right when it is Latin; a name in Arabic keeps its own direction, or
+        # its words and ".xlsx" would be laid out backwards), the list itself right to left with Arabic commas.
+        "sources_ar": Markup(arabic.join(Markup('<bdi>{}</bdi>' if ARABIC_LETTER.search(s) else
+                                                '<bdi dir="ltr">{}</bdi>').format(s) for s in sources))
                       or translations("ar").gettext("no sheets"),
         "linkify": linkify,
         "css": stylesheet(config),

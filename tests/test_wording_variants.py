@@ -196,6 +196,18 @@ def test_the_footer_is_a_sentence_and_its_arabic_lists_the_sources_the_arabic_wa
     assert not re.search(r"[,;%]", re.sub(r"<bdi[^>]*>.*?</bdi>", "", arabic))
 
 
+
+def test_a_file_named_in_arabic_keeps_its_own_direction_in_the_arabic_footer(tmp_path):
+    # Isolated left to right, "الأنشطة - الأنبار.xlsx (الأنشطة)" was laid out with its words and ".xlsx" backwards.
+    config = write_project(tmp_path / "project")
+    (config.parent / "activities.xlsx").rename(config.parent / "الأنشطة - الأنبار.xlsx")
+    outcome = build(load_config(config))
+    footer = re.search(r'<footer class="provenance">(.*?)</footer>', (outcome.folder / "report.html").read_text("utf-8"),
+                       re.S).group(1)
+    arabic = re.findall(r"<p[^>]*>(.*?)</p>", footer, re.S)[1]
+    assert re.search(r"<bdi>الأنشطة - الأنبار\.xlsx \(\w+\)</bdi>", arabic), arabic
+    assert '<bdi dir="ltr">cpfs.xlsx (cpfs)</bdi>' in arabic
+
 def test_values_on_hatched_boxes_sit_on_a_solid_patch(tmp_path):
     said, _ = report(tmp_path)
     for half in said.values():
