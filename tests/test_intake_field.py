@@ -130,6 +130,18 @@ def test_a_column_of_the_womens_share_is_never_added_up_as_women(tmp_path, writt
     assert figures["participants.female"]["value"] == 0
     assert figures["participants.total"]["value"] == int(rows["participants"].sum())
 
+
+def test_a_share_of_women_beside_the_women_themselves_is_a_column_outside_the_table(tmp_path):
+    rows = activities()
+    folder = project(tmp_path)
+    share = (rows["female"] * 100 // rows["participants"]).astype(int)
+    save(folder / "activities.xlsx", [[*COLUMNS, "الإناث ٪"], *rows.assign(extra=share).values.tolist()])
+    checked, figures = outcome(folder)
+    assert not [f for f in checked.findings if f.code == "CP107"]
+    [note] = [f for f in checked.findings if f.code == "CP102"]
+    assert "الإناث ٪" in note.message_en
+    assert figures["participants.female"]["value"] == int(rows["female"].sum())
+
 def test_an_office_file_without_the_womens_column_the_others_have_is_said(tmp_path):
     # Its rows count as not recorded: the programme's women are the other offices' alone, and that is said.
     rows = activities()

@@ -62,7 +62,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     header_row = header_index + 1
     export = is_export_header(header)
     central = export and is_central_export(header)
-    meta, unknown, ticked = [], [], []
+    meta, unknown, ticked, shares = [], [], [], []
     kinds = {column.name: column.kind for column in table.columns}
     labels = {column.name: column.label_ar or column.name for column in table.columns}
     ticks = choice_flags(header) if export else set()
@@ -78,8 +78,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
         canonical = by_key.get(by_key.key(text) or "")
         if canonical is not None and kinds[canonical] == INTEGER and says_share(text):
             # "Female (%)": a share, never the count its words name (its percentages would be added up as women).
-            findings.add(finding(Code.CP107, **where, row=header_row, column=text, column_number=position + 1,
-                                 canonical=canonical, canonical_ar=labels[canonical]))
+            shares.append((position, text, canonical))
             continue
         if canonical is None:
             unknown.append((position, text))
@@ -89,6 +88,13 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
         else:
             headers[canonical] = " / ".join(line.strip() for line in text.splitlines() if line.strip())
             positions[canonical] = position
+    for position, text, canonical in shares:
+        if canonical in headers:
+            unknown.append((position, text))  # beside the count itself: a column outside the table, said with them
+        else:
+            findings.add(finding(Code.CP107, **where, row=header_row, column=text, column_number=position + 1,
+                                 canonical=canonical, canonical_ar=labels[canonical]))
+    unknown.sort()
     if meta:
         findings.add(finding(Code.CP021, **where, row=header_row, columns=list(meta), count=len(meta)))
     # A header spelt close to an optional column the sheet lacks (the district's Arabic header, one letter from the
