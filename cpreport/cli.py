@@ -78,9 +78,9 @@ def _language(lang, config=None) -> str:
     return language
 
 
-def _show_findings(findings, quiet: bool = False, language: str = "en") -> None:
+def _show_findings(findings, quiet: bool = False, language: str = "en", written: bool = True) -> None:
     from .findings import show
-    show(findings, quiet=quiet, language=language)
+    show(findings, quiet=quiet, language=language, written=written)
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
@@ -232,7 +232,7 @@ def validate(config_path, data, period, strict, as_json, lang):
         from .findings import to_json
         click.echo(to_json(findings))
     else:
-        _show_findings(findings, language=language)
+        _show_findings(findings, language=language, written=False)
     words = {"data": str(config.data), "period": str(config.period)}
     if findings.errors:
         raise InvalidData(_said(language, lambda say: say.ngettext(

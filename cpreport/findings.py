@@ -475,8 +475,8 @@ def to_json(findings: Findings) -> str:
     return json.dumps([f.as_data() for f in findings.sorted()], ensure_ascii=False, indent=1)
 
 
-def show(findings: Findings, stream=None, quiet: bool = False, language: str = "en") -> None:
+def show(findings: Findings, stream=None, quiet: bool = False, language: str = "en", written: bool = True) -> None:
     """Print the findings on the terminal (or a log): see terminal.py."""
     from .terminal import show as shown
 
-    shown(findings, stream, quiet, language)
+    shown(findings, stream, quiet, language, written)

@@ -14,7 +14,7 @@ from .findings import ERROR, NOTE, WARNING, Finding, Findings
 from .messages import Saying
 from .visible import visible
 
-ROUTINE = {"CP211", "CP007"}  # notes about what was read as it should be: summed up, one line per file
+ROUTINE = {"CP211"}  # notes about values read as they should be (converted): summed up, one line per file
 LANGUAGES = {"en": ("en",), "ar": ("ar",), "both": ("en", "ar")}
 STYLES = {ERROR: "bold red", WARNING: "yellow", NOTE: "dim"}
 
@@ -35,7 +35,7 @@ def counts(items: list[Finding], say: Saying) -> str:
     return (ARABIC_COMMA + " " if say.arabic else ", ").join(said)
 
 
-def routine_line(items: list[Finding], say: Saying) -> str:
+def routine_line(items: list[Finding], say: Saying, written: bool = True) -> str:
     """One line for a file's routine notes: how many values were converted on reading, in how many columns."""
     values = sum(int(f.parameters.get("count", 1)) for f in items if f.code == "CP211")
     columns = len({(f.sheet, f.column) for f in items if f.code == "CP211"})
@@ -51,11 +51,14 @@ def routine_line(items: list[Finding], say: Saying) -> str:
     if others:
         said.append(say.ngettext("%(num)s other routine note", "%(num)s other routine notes", others) % {
             "num": say.number(others)})
-    return (ARABIC_SEMICOLON + " " if say.arabic else "; ").join(said) + say.gettext("; validation.csv lists each.")
+    # `cpreport validate` writes no validation.csv: the list of each is its --json.
+    return (ARABIC_SEMICOLON + " " if say.arabic else "; ").join(said) + (
+        say.gettext("; validation.csv lists each.") if written else say.gettext("; --json lists each."))
 
 
-def show(findings: Findings, stream=None, quiet: bool = False, language: str = "en") -> None:
-    """Print the findings grouped by file, errors first, with counts, in `language` ("en", "ar" or "both")."""
+def show(findings: Findings, stream=None, quiet: bool = False, language: str = "en", written: bool = True) -> None:
+    """Print the findings grouped by file, errors first, with counts, in `language` ("en", "ar" or "both");
+    `written`: whether the run writes them to validation.csv (a build does, `validate` does not)."""
     stream = stream or sys.stderr
     says = [Saying(lang) for lang in LANGUAGES.get(language, ("en",))]
     # What the sheets wrote is shown, never acted on: a cell's escape codes would clear or retitle the terminal.
@@ -70,7 +73,7 @@ def show(findings: Findings, stream=None, quiet: bool = False, language: str = "
         total = say.gettext("Findings: %(counts)s") % {"counts": counts(findings.items, say)}
         totals.append(total + (say.gettext(" (only the errors are listed).") if hidden else "."))
     if stream.isatty():
-        _blocks(by_file, says, totals, stream, quiet and not items)
+        _blocks(by_file, says, totals, stream, quiet and not items, written)
         return
     for file, group in by_file.items():
         print("", file=stream)
@@ -87,7 +90,7 @@ def show(findings: Findings, stream=None, quiet: bool = False, language: str = "
                       f"{f.message(say.language)}", file=stream)
         routine = [f for f in group if f.code in ROUTINE]
         for say in says if routine else ():
-            print(f"  {routine_line(routine, say)}", file=stream)
+            print(f"  {routine_line(routine, say, written)}", file=stream)
     if items or not quiet:
         print("", file=stream)
         for total in totals:
@@ -98,7 +101,8 @@ def _file_name(file: str, say: Saying) -> str:
     return file or say.gettext("(data folder)")
 
 
-def _blocks(by_file: dict[str, list[Finding]], says: list[Saying], totals: list[str], stream, quiet: bool) -> None:
+def _blocks(by_file: dict[str, list[Finding]], says: list[Saying], totals: list[str], stream, quiet: bool,
+            written: bool = True) -> None:
     """Each finding as a block: a heading line (severity, code, where), then the message wrapped below it."""
     from rich.console import Console
     from rich.padding import Padding
@@ -122,7 +126,7 @@ def _blocks(by_file: dict[str, list[Finding]], says: list[Saying], totals: list[
                 console.print(Padding(Text(f.message(say.language)), (0, 0, 0, 2)))
         routine = [f for f in group if f.code in ROUTINE]
         for say in says if routine else ():
-            console.print(Padding(Text(routine_line(routine, say), style="dim"), (0, 0, 0, 2)))
+            console.print(Padding(Text(routine_line(routine, say, written), style="dim"), (0, 0, 0, 2)))
     if not quiet:
         console.print()
         for total in totals:

@@ -176,6 +176,19 @@ class Terminal(io.StringIO):
         return True
 
 
+
+def test_validate_points_to_its_json_for_each_routine_note_and_names_a_lock_file_on_its_own_line(broken, tmp_path):
+    # `validate` writes no validation.csv: its routine line points to --json. Excel's lock file is a line of its
+    # own, never "1 other routine note".
+    (broken / "~$cpfs.xlsx").write_bytes(b"lock")
+    try:
+        for language, listed in (("en", "--json lists each"), ("ar", "--json")):
+            result = run("validate", "--config", str(config_for(tmp_path, broken)), "--lang", language)
+            assert listed in result.stderr and "validation.csv" not in result.stderr, result.stderr
+            assert "CP007" in result.stderr and "routine note" not in result.stderr
+    finally:
+        (broken / "~$cpfs.xlsx").unlink()
+
 @pytest.mark.parametrize("width", [60, 80, 120])
 @pytest.mark.parametrize("language", ["en", "ar", "both"])
 def test_findings_stay_readable_on_a_narrow_terminal(broken, monkeypatch, width, language):
