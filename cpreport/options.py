@@ -17,7 +17,7 @@ from .contract import fold
 from .intake_options import Columns, FileLimits, Files, Values
 from .results_options import Indicator, Indicators  # noqa: F401 - the config's
 from .periods import Period
-from .said import Said
+from .said import Quoted, Said
 
 FORMATS = ("html", "pdf", "docx", "xlsx")
 DEFAULT_FORMATS = ("html", "pdf")
@@ -143,10 +143,12 @@ class ListOf(Option):
 
     def check(self, key, value, checking):
         if not isinstance(value, list) or not value or any(v not in self.allowed for v in value):
+            wrong = [v for v in value if v not in self.allowed] if isinstance(value, list) and value else value
             checking.problems.append(Said("'%(key)s' must be a list drawn from %(allowed)s, not %(value)s", key=key,
-                                          allowed=repr(list(self.allowed)), value=repr(value)))
+                                          allowed=Quoted(self.allowed), value=Quoted(wrong)))
         elif len(set(value)) < len(value):
-            checking.problems.append(Said("'%(key)s' names a value twice: %(value)s", key=key, value=repr(value)))
+            checking.problems.append(Said("'%(key)s' names a value twice: %(value)s", key=key,
+                                          value=Quoted(sorted({v for v in value if value.count(v) > 1}))))
         else:
             return tuple(value)
         return UNSET
@@ -165,7 +167,7 @@ class Choice(Option):
     def check(self, key, value, checking):
         if value in self.choices:
             return value
-        choices, said = self.choices, {"key": key, "value": repr(value)}
+        choices, said = self.choices, {"key": key, "value": Quoted(value)}
         if len(choices) == 2:
             checking.problems.append(Said("'%(key)s' must be '%(first)s' or '%(second)s', not %(value)s", **said,
                                           first=choices[0], second=choices[1]))
@@ -174,7 +176,7 @@ class Choice(Option):
                                           **said, first=choices[0], second=choices[1], third=choices[2]))
         else:
             checking.problems.append(Said("'%(key)s' must be one of %(allowed)s, not %(value)s", **said,
-                                          allowed=repr(list(choices))))
+                                          allowed=Quoted(choices)))
         return UNSET
 
 

@@ -51,6 +51,25 @@ class Lines:
         return self.worded()
 
 
+class Quoted:
+    """Values as the user typed them, each between quotes: 'html', 'pdf' in English, «html»، «pdf» in Arabic."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values):
+        self.values = list(values) if isinstance(values, (list, tuple)) else [values]
+
+    def worded(self, say=None) -> str:
+        if not self.values:
+            return "[]"  # an empty list, as typed
+        if say is not None and say.arabic:
+            return say.pgettext("between the items of a list", ", ").join(f"«{v}»" for v in self.values)
+        return ", ".join(f"'{v}'" for v in self.values)
+
+    def __str__(self) -> str:
+        return self.worded()
+
+
 class Stamp:
     """A time stamp as recorded (when a report was approved): as it is in English, its day in Arabic."""
 

@@ -61,7 +61,8 @@ def test_a_config_error_counts_its_problems_in_each_language(tmp_path, monkeypat
 
 @pytest.mark.parametrize("text, arabic", [
     ('period = "2017-13"\n', "«period»: «2017-13» ليست فترة؛ اكتب YYYY-MM (شهر)"),
-    ('digits = "roman"\n', "«digits» يجب أن يكون «arabic» أو «western»، لا 'roman'"),
+    ('digits = "roman"\n', "«digits» يجب أن يكون «arabic» أو «western»، لا «roman»"),
+    ('formats = ["html", "pfd"]\n', "«formats» يجب أن يكون قائمة من «html»، «pdf»، «docx»، «xlsx»، لا «pfd»"),
     ('[columns.activitiez]\nparticipants = "Total"\n',
      "مفتاح غير معروف «columns.activitiez»؛ هل تقصد «columns.activities»؟"),
     ('[values.activities.type]\n"Awareness session" = "worksop"\n',

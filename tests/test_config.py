@@ -26,10 +26,10 @@ def problems(tmp_path: Path, text: str, **options) -> list[str]:
     ('donor = { en = "Germany", fr = "Allemagne" }', "'donor.fr' is not a language; use 'en' and 'ar'"),
     ('donor = { en = "Germany", ar = 5 }', "'donor.ar' must be text"),
     ("out = 5", "'out' must be a folder path, as text"),
-    ('formats = ["html", "odt"]', "'formats' must be a list drawn from ['html', 'pdf', 'docx', 'xlsx'], not ['html', 'odt']"),
-    ('pdf_variant = "pdf/a-1b"', "'pdf_variant' must be one of ['pdf/a-3a', 'pdf/ua-1', 'pdf/a-3b', 'none'], not 'pdf/a-1b'"),
-    ("languages = []", "'languages' must be a list drawn from ['en', 'ar'], not []"),
-    ('languages = ["en", "en"]', "'languages' names a value twice: ['en', 'en']"),
+    ('formats = ["html", "odt"]', "'formats' must be a list drawn from 'html', 'pdf', 'docx', 'xlsx', not 'odt'"),
+    ('pdf_variant = "pdf/a-1b"', "'pdf_variant' must be one of 'pdf/a-3a', 'pdf/ua-1', 'pdf/a-3b', 'none', not 'pdf/a-1b'"),
+    ("languages = []", "'languages' must be a list drawn from 'en', 'ar', not []"),
+    ('languages = ["en", "en"]', "'languages' names a value twice: 'en'"),
     ('period = "2017-13"', "'period': '2017-13' is not a period; write YYYY-MM (a month), YYYY-Qn (a quarter), YYYY-Hn (a half-year), YYYY (a year) or 'project', e.g. 2017-05 or 2017-Q2"),
     ("period = 2017-05-01", "'period' must be text such as \"2017-05\" or \"2017-Q2\" (in quotes), not datetime.date(2017, 5, 1)"),
     ('digits = "hindi"', "'digits' must be 'arabic' or 'western', not 'hindi'"),
@@ -69,7 +69,7 @@ def test_the_environment_is_checked_like_the_file(tmp_path):
     assert problems(tmp_path, "", environ={"CPREPORT_PERIOD": "May"}) == [
         "'period': 'May' is not a period; write YYYY-MM (a month), YYYY-Qn (a quarter), YYYY-Hn (a half-year), YYYY (a year) or 'project', e.g. 2017-05 or 2017-Q2 (given by CPREPORT_PERIOD)"]
     assert problems(tmp_path, "", environ={"CPREPORT_FORMATS": "html,odt"}) == [
-        "'formats' must be a list drawn from ['html', 'pdf', 'docx', 'xlsx'], not ['html', 'odt'] (given by CPREPORT_FORMATS)"]
+        "'formats' must be a list drawn from 'html', 'pdf', 'docx', 'xlsx', not 'odt' (given by CPREPORT_FORMATS)"]
 
 
 def test_the_environment_overrides_the_file_and_options_override_both(tmp_path, monkeypatch):
