@@ -10,6 +10,7 @@ from .errors import (EXIT_APPROVED, EXIT_DISAGREE, EXIT_ENVIRONMENT, EXIT_INTERR
                      EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, CpreportError, InvalidData)
 from .failures import LANGUAGE, Commands, machine_problem  # noqa: F401 - how a command fails, one line and a code
 from .failures import said as _said, saying as _saying
+from .said import Said
 
 EXIT_CODES = f"""Exit codes: {EXIT_OK} built or up to date, {EXIT_INVALID} errors in the sheets,
 {EXIT_USAGE} usage or config error, {EXIT_ENVIRONMENT} environment problem (no Arabic font, no Pango, output
@@ -145,11 +146,11 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
 
     started = time.monotonic()
     if reopen and (not reason or not reason.strip()):
-        raise click.UsageError("--reopen needs --reason TEXT: why the approved period is opened again.")
+        raise CpreportError(Said("--reopen needs --reason TEXT: why the approved period is opened again."))
     if reopen and all_periods:
-        raise click.UsageError("--reopen opens one period: give --period YYYY-MM, not --all-periods.")
+        raise CpreportError(Said("--reopen opens one period: give --period YYYY-MM, not --all-periods."))
     if reason and not reopen:
-        raise click.UsageError("--reason goes with --reopen.")
+        raise CpreportError(Said("--reason goes with --reopen."))
     watch = None  # what the check looks at, for a run of the `cpreport` program (cpreport.nochange)
     if not force and not reopen and nochange.ARGV is not None:
         watch = manifest.Watch()

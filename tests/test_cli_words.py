@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, invoke, run_cpreport
+from conftest import ROOT, SAMPLE, invoke, run_cpreport
 
 ARABIC_INDIC = re.compile("[٠-٩]")
 
@@ -181,3 +181,15 @@ def test_a_locked_output_folder_is_said_in_arabic(sample, tmp_path):
     assert "Another build" not in stopped.stderr
     assert waited.returncode == 4, waited.stdout + waited.stderr
     assert "الانتظار حتى ٠٫٥ ثانية" in waited.stderr, waited.stderr
+
+
+
+def test_the_reopen_options_misused_are_said_in_arabic(tmp_path):
+    from click.testing import CliRunner
+
+    from cpreport.cli import main
+
+    for args, arabic in ((["--reopen"], "يحتاج"), (["--reason", "x"], "يأتي")):
+        result = CliRunner().invoke(main, ["build", "--config", str(SAMPLE / "cpreport.toml"), "--out",
+                                           str(tmp_path / "out"), "--lang", "ar", *args])
+        assert result.exit_code == 2 and arabic in result.output and "needs" not in result.output, result.output
