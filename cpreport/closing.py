@@ -153,8 +153,8 @@ def config_problems(say, *, problems: list[str], path) -> str:
     if path:
         heading = say.ngettext("The configuration has %(num)s problem in %(path)s:",
                                "The configuration has %(num)s problems in %(path)s:", n)
-    else:
-        heading = say.ngettext("The configuration has %(num)s problem:", "The configuration has %(num)s problems:", n)
+    else:  # none of them in the config file (an option, a CPREPORT_ variable): the file is not where to look
+        heading = say.ngettext("The options given have %(num)s problem:", "The options given have %(num)s problems:", n)
     return heading % {"num": say.number(n), "path": path}
 
 

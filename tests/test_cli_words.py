@@ -193,3 +193,16 @@ def test_the_reopen_options_misused_are_said_in_arabic(tmp_path):
         result = CliRunner().invoke(main, ["build", "--config", str(SAMPLE / "cpreport.toml"), "--out",
                                            str(tmp_path / "out"), "--lang", "ar", *args])
         assert result.exit_code == 2 and arabic in result.output and "needs" not in result.output, result.output
+
+
+def test_a_wrong_period_given_on_the_command_line_is_not_blamed_on_the_config_file():
+    from click.testing import CliRunner
+
+    from cpreport.cli import main
+
+    for language, heading, file in (("en", "The options given have 1 problem:", "The configuration"),
+                                    ("ar", "في الخيارات المعطاة مشكلة واحدة:", "ملف الإعدادات")):
+        result = CliRunner().invoke(main, ["validate", "--config", str(SAMPLE / "cpreport.toml"), "--period",
+                                           "2017-13", "--lang", language])
+        assert result.exit_code == 2 and heading in result.output and file not in result.output, result.output
+        assert "--period" in result.output
