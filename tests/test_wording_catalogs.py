@@ -64,6 +64,27 @@ def test_the_arabic_translations_use_only_the_placeholders_they_are_given():
     assert [(m.id, errors) for m, errors in arabic_catalog().check()] == []
 
 
+
+def test_the_arabic_translations_leave_out_no_placeholder_of_the_english():
+    # An Arabic message without the English one's %(detail)s or [columns.%(table_name)s] line tells the officer
+    # less than the English does. A plural form may leave out the one number that chose it ("تحذير واحد", or a
+    # list that shows how many).
+    import re
+
+    placeholder = re.compile(r"%\((\w+)\)s")
+    short = []
+    for message in arabic_catalog():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        wanted = set(placeholder.findall(" ".join(ids)))
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for n, form in enumerate(forms):
+            missing = wanted - set(placeholder.findall(form))
+            if missing and not (message.pluralizable and len(missing) == 1):
+                short.append((ids[0][:60], n, sorted(missing)))
+    assert short == []
+
 def test_the_compiled_catalog_is_the_po_file_compiled():
     with open(MO, "rb") as file:
         compiled = {tuple(m.id) if m.pluralizable else m.id: tuple(m.string) if m.pluralizable else m.string
