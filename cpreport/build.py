@@ -13,7 +13,7 @@ from . import manifest, revisions
 from .config import Config, Period, Text
 from . import pages
 from .check import cache_reader, check, periods_with_data, project_from, read_sheets, sources
-from .errors import ApprovedPeriodChanged, Interrupted, InvalidData
+from .errors import ApprovedPeriodChanged, EnvironmentProblem, Interrupted, InvalidData
 from .said import Said
 from .figures import Figures, computed
 from .index import INDEX_FILES, index_page, now, write_index
@@ -157,6 +157,7 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
 
     config, period = page.config, page.period
     folder = config.out / str(period)
+    theirs = _not_ours(folder)
     files[revisions.ROWS] = json.dumps(digests, ensure_ascii=False).encode("utf-8")
     if approval is not None:
         files[revisions.APPROVAL] = revisions.approval_document(period, approval, page.found, files)
@@ -184,6 +185,9 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
                                       kept=f"{period}/{entry}/{name}"))
     files[manifest.MANIFEST_NAME] = manifest.document(page.found, period, files, now(), page.key,
                                                       pages.data_key(page.figures))
+    # Files someone put in the folder (not the build's, not its history): moved into the new folder as they are,
+    # and not listed as the report's, never deleted with the old folder.
+    files.update({name: content for name, content in theirs.items() if name not in files})
     stage = progress.stage if progress else (lambda name, detail="": None)
     stage("stage", str(period))
 
@@ -412,6 +416,29 @@ def _words_were_its_own(config: Config, period: Period) -> bool:
     own = {shown_path(config, own_file(Path(config.narrative[language]), period))
            for language in config.languages if config.narrative[language]}
     return isinstance(said, dict) and any(file in own for file in said.values())
+
+
+def _not_ours(folder: Path) -> dict[str, bytes]:
+    """The files of a period's folder that no build wrote (not listed in its manifest, nor in its history): kept
+    when a build replaces the folder. A folder that holds files but no manifest is not one a build made: it is
+    not replaced."""
+    if not folder.is_dir() or folder.is_symlink():
+        return {}
+    listed = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("files")
+    entries = [path for path in sorted(folder.rglob("*")) if path.is_file() and not path.is_symlink()]
+    if not isinstance(listed, dict):
+        if entries:
+            raise EnvironmentProblem(Said(
+                "%(folder)s holds files a build did not write (it has no .manifest.json), so it is not replaced: move "
+                "them elsewhere, or give the reports an output folder of their own ('out' in the config).",
+                folder=folder))
+        return {}
+    theirs = {}
+    for path in entries:
+        name = path.relative_to(folder).as_posix()
+        if name not in listed and name != manifest.MANIFEST_NAME and not name.startswith(f"{revisions.HISTORY}/"):
+            theirs[name] = path.read_bytes()
+    return theirs
 
 
 def _edited_by_hand(folder: Path) -> dict[str, bytes]:

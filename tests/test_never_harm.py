@@ -474,3 +474,37 @@ def test_a_folder_written_with_a_tilde_is_under_the_home_folder_as_in_a_shell(sa
         assert f"'out' cannot be {home}:" in error.message
     else:
         raise AssertionError("an output folder of ~ (the home folder) was accepted")
+
+
+def test_a_period_folder_a_build_did_not_make_is_not_replaced(sample, tmp_path):
+    # out = "." beside a narrative in en.md: the month's own words go in ./2017-05/, which is also where the
+    # report would go. The folder and what is in it stay; the build says why and stops.
+    html_only(sample)
+    out = tmp_path / "out"
+    mine = out / "2017-05"
+    mine.mkdir(parents=True)
+    (mine / "notes.txt").write_text("my notes", "utf-8")
+    (mine / "en.md").write_text("words", "utf-8")
+    before = files_under(mine)
+    result = build(sample, out)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "holds files a build did not write" in result.stderr
+    assert files_under(mine) == before
+
+
+def test_a_file_put_in_a_built_period_folder_stays_when_the_folder_is_built_again(sample, tmp_path):
+    html_only(sample)
+    out = tmp_path / "out"
+    assert build(sample, out).returncode == 0
+    (out / "2017-05" / "notes.txt").write_text("my notes", "utf-8")
+    (out / "2017-05" / "drafts").mkdir()
+    (out / "2017-05" / "drafts" / "letter.docx").write_bytes(b"letter")
+    again = build(sample, out, "--force")
+    assert again.returncode == 0, again.stderr
+    assert (out / "2017-05" / "notes.txt").read_text("utf-8") == "my notes"
+    assert (out / "2017-05" / "drafts" / "letter.docx").read_bytes() == b"letter"
+    import json
+
+    listed = json.loads((out / "2017-05" / ".manifest.json").read_text("utf-8"))["files"]
+    assert "notes.txt" not in listed and "drafts/letter.docx" not in listed
+    assert build(sample, out).stdout.startswith("Up to date")
