@@ -97,6 +97,19 @@ def test_the_command_lists_keys_explains_one_and_names_the_nearest(tmp_path, cpr
     unknown = run("participant.total")
     assert unknown.returncode == 2 and "Did you mean participants.total" in unknown.stderr
     assert "Traceback" not in unknown.stderr
+    # The rows go to a CSV of their own, written again by the next explain; never over a file of anyone else's,
+    # into the data folder (where a build would read it as a sheet) nor into a folder that does not exist.
+    again = run("cpfs.total", "--csv", str(tmp_path / "rows.csv"))
+    assert again.returncode == 0, again.stderr
+    (tmp_path / "budget.csv").write_text("line,amount\n1,200\n", "utf-8")
+    for target, said in ((tmp_path / "budget.csv", "is not rows an earlier explain wrote"),
+                         (tmp_path / "report.html", "ending in .csv"),
+                         (SAMPLE / "rows.csv", "in the data folder"),
+                         (tmp_path / "nowhere" / "rows.csv", "does not exist")):
+        refused = run("cpfs.total", "--csv", str(target))
+        assert refused.returncode == 2 and said in refused.stderr and "Traceback" not in refused.stderr, refused
+    assert (tmp_path / "budget.csv").read_text("utf-8") == "line,amount\n1,200\n"
+    assert not (SAMPLE / "rows.csv").exists()
 
 
 def test_the_rules_say_their_dates_in_words_in_either_language(sample):
