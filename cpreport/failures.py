@@ -85,6 +85,19 @@ class Commands(click.Group):
             return super().invoke(ctx)
         except (CpreportError, click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader of the output stopped reading (`cpreport figures | head -1`): what it wanted it has, and
+            # nothing is left to say. The rest goes nowhere, and the run ends as a shell's pipeline expects.
+            import os
+            import sys
+
+            sink = os.open(os.devnull, os.O_WRONLY)
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    os.dup2(sink, stream.fileno())
+                except (OSError, ValueError, AttributeError):
+                    pass
+            raise click.exceptions.Exit(0) from None
         except OSError as error:
             if not machine_problem(error):
                 raise self._unexpected(error) from None

@@ -6,11 +6,12 @@ import re
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from cpreport import load
 
-from conftest import ROOT, documentation, invoke
+from conftest import ROOT, SAMPLE, documentation, environment, invoke
 from cpreport.cli import main
 
 
@@ -86,3 +87,18 @@ def test_figures_are_printed_from_sheets_that_lack_their_date_column(tmp_path, c
     assert "CP101" in result.stdout + result.stderr and "Traceback" not in result.stderr
     figures = json.loads(result.stdout[:result.stdout.rindex("}") + 1])["figures"]
     assert figures["cpfs.total"]["value"] == 0 and figures["activities.total"]["value"] == 0
+
+
+@pytest.mark.parametrize("command", [["figures"], ["explain"], ["explain", "cpfs.total"]])
+def test_output_read_in_part_by_the_next_command_of_a_pipeline_ends_quietly(command):
+    # `cpreport figures | head -1`: the reader stops after a line; the rest goes nowhere, with no "did not
+    # foresee" and no exit 6.
+    import shlex
+
+    from conftest import cpreport_command
+
+    line = " ".join(shlex.quote(a) for a in cpreport_command(*command, "--config", str(SAMPLE / "cpreport.toml")))
+    done = subprocess.run(["bash", "-c", f"{line} | head -1; exit ${{PIPESTATUS[0]}}"], capture_output=True,
+                          text=True, env=environment(None))
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 1 and "foresee" not in done.stderr and "Traceback" not in done.stderr
