@@ -27,12 +27,27 @@ class Found(NamedTuple):
     hidden_folders: list[str]  # hidden folders that hold spreadsheets (an office's folder renamed ".anbar")
     outputs: list[str]  # output folders of earlier builds (they hold .cpreport/): reports, not data
     loops: list[str]  # links to a folder that holds them (the data folder, or one on the way to the link): not followed
+    unnamed: list[str]  # files whose names are not text (not UTF-8), shown with replacement characters: not read
 
 
 # The folder every build keeps in its output folder (the parse cache, the digests): it marks an output folder.
 OUTPUT_MARK = ".cpreport"
 # Hidden folders of version control, never an office's: not looked into.
 TOOL_FOLDERS = {".git", ".svn", ".hg"}
+
+
+def _is_text(name: str) -> bool:
+    """Whether a file's name is text (valid UTF-8 on disk): Python keeps other bytes as lone surrogates."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(name: str) -> str:
+    """A name that is not text, as it can be shown: each byte that is not text as a replacement character."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _holds_sheets(folder: Path, depth: int) -> bool:
@@ -62,7 +77,7 @@ def data_files(data: Path, skip=()) -> Found:
     """Every file of the data folder and its sub-folders (MAX_DEPTH deep), in order, and what else it holds (see
     Found). Hidden files and folders, and the folders in skip (the output folder), are not data."""
     skipped = resolved(skip)
-    found = Found([], [], [], [], [], [], [])
+    found = Found([], [], [], [], [], [], [], [])
     root = data.resolve() if data.is_dir() else data
 
     def walk(folder: Path, depth: int, above: frozenset = frozenset()) -> None:
@@ -73,6 +88,15 @@ def data_files(data: Path, skip=()) -> Found:
             return
         for entry in entries:
             if entry.name == "__pycache__":
+                continue
+            if not _is_text(entry.name):
+                # A name that is not text (bytes of another encoding, from an old archive or another system):
+                # never read, and named as it can be shown. A sheet's name is an error, as a sheet left out would be.
+                shown = _shown(entry.relative_to(data).as_posix())
+                if entry.suffix.lower() in SPREADSHEETS:
+                    found.odd.append((shown, "bad_name"))
+                elif entry.is_file():
+                    found.unnamed.append(shown)
                 continue
             if entry.name.startswith("."):
                 if (entry.suffix.lower() in SPREADSHEETS or entry.name.startswith(".~lock.")) and entry.is_file():

@@ -373,6 +373,8 @@ REASONS = {
     "hidden_folder": N_("the folder is hidden (its name starts with a dot), so the sheets in it are not read; if "
                         "they are data, rename the folder without the dot"),
     "broken_link": N_("it is a link to a file that is not there"),
+    "bad_name": N_("its name is not text a program can read back (bytes of another encoding, as an old archive or "
+                   "another system writes them), so it cannot be named in the report; rename it"),
     "link_loop": N_("it is a link to a folder it is itself in (the data folder, or a folder above it), so it is not "
                     "followed: its sheets are read once, where they are"),
     "folder": N_("it is a folder, not a file"),

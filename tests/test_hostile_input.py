@@ -377,3 +377,23 @@ def test_the_annotated_copy_of_a_long_csv_holds_the_rows_its_findings_mark(tmp_p
     assert [c.value for c in sheet[rows - 5]] == lines[rows - 6].split(",")  # each row where it is in the CSV
     assert sheet.cell(rows - 5, 5).comment is not None or sheet.cell(2, 5).comment is not None
     assert sheet.cell(rows - 5, 5).fill.start_color.rgb.endswith("FFC7CE")
+
+
+@pytest.mark.parametrize("name, code", [(b"notes\xff.txt", "CP023"), (b"budget\xff.docx", "CP019")])
+def test_a_file_whose_name_is_not_text_is_named_as_it_can_be_shown_never_a_crash(tmp_path, name, code):
+    # Bytes of another encoding in a name (an old archive's): a sheet's name is an error, another file's a note;
+    # neither reaches the findings' files as bytes they cannot hold.
+    import os
+    import shutil
+
+    from conftest import SAMPLE, run_cpreport
+
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns("out"))
+    with open(os.path.join(os.fsencode(project), name), "wb") as stream:
+        stream.write(b"x,y\n1,2\n")
+    done = run_cpreport("build", "--config", str(project / "cpreport.toml"), "--out", str(tmp_path / "out"),
+                        env={"CPREPORT_FORMATS": "html"})
+    assert done.returncode == (1 if code == "CP023" else 0), done.stderr
+    assert code in done.stderr + done.stdout and "\ufffd" in done.stderr + done.stdout
+    assert "foresee" not in done.stderr and "Traceback" not in done.stderr

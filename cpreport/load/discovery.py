@@ -303,6 +303,7 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
                 parts.setdefault(event.table.name, []).append(event)
             else:
                 findings.add(event)
+    others += walked.unnamed
     if others:
         findings.add(finding(Code.CP019, files=others))
     if hidden:
