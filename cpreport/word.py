@@ -54,6 +54,16 @@ PPR_AFTER = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contex
 SECTPR_AFTER = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
 
 
+# What XML 1.0 cannot hold (control characters, U+FFFE, U+FFFF, lone surrogates): a narrative or a config text
+# may carry one (pasted from another program), which the HTML and the PDF pass over and python-docx refuses.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text as a Word document can hold it: the characters XML cannot hold left out."""
+    return NOT_XML.sub("", text)
+
+
 def _child(parent, tag: str, after: tuple[str, ...] = (), **attributes):
     """parent's child `tag` (made where the schema puts it when missing), with the attributes set."""
     element = parent.find(qn(tag))
@@ -110,7 +120,7 @@ class Writer:
     # Runs and paragraphs ------------------------------------------------------------------------------
     def run(self, paragraph, text: str, *, bold: bool = False, latin: bool = False, style: str = "Normal",
             italic: bool = False):
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(xml_text(text))
         if bold:
             run.bold = True
         if italic:
@@ -286,8 +296,8 @@ class Writer:
             run = paragraph.add_run()
             run.add_picture(io.BytesIO(snapshot.png), width=Emu(min(Pt(snapshot.width_pt), self.text_width)))
             for described in run._r.xpath(".//wp:docPr"):
-                described.set("descr", alt)  # the alt text, in the chart's own language
-                described.set("title", alt.split(":")[0][:100])
+                described.set("descr", xml_text(alt))  # the alt text, in the chart's own language
+                described.set("title", xml_text(alt.split(":")[0][:100]))
 
     # Blocks -------------------------------------------------------------------------------------------
     def list(self, element, level: int) -> None:
@@ -417,10 +427,10 @@ def word_document(config: Config, html: str, pictures: Callable[[], list[Snapsho
     document = Document()
     _styles(document)
     core = document.core_properties
-    core.title = f"{config.headline.en} — {_period_named(period, 'en', config.digits)}"
+    core.title = xml_text(f"{config.headline.en} — {_period_named(period, 'en', config.digits)}")
     core.language = LANGUAGE_TAGS["en"]
-    core.subject = config.programme.en
-    core.author = core.last_modified_by = config.agency.en
+    core.subject = xml_text(config.programme.en)
+    core.author = core.last_modified_by = xml_text(config.agency.en)
     core.comments = ""
     section = document.sections[0]
     # A4 and the PDF's margins (python-docx's blank document is US Letter): the sections after it take them on.

@@ -366,3 +366,21 @@ def test_doctor_checks_what_the_word_document_needs_when_it_is_asked_for():
     assert "Word document's charts: pdftoppm at" in asked.output
     plain = CliRunner().invoke(main, ["doctor", "--config", config], env={"CPREPORT_FORMATS": "html,pdf"})
     assert "Word document's charts" not in plain.output
+
+
+def test_characters_xml_cannot_hold_in_the_narrative_and_config_are_left_out_of_the_word_document(sample):
+    # U+FFFE and a vertical tab pasted into the narrative, U+FFFF into the donor's name: the HTML shows the text,
+    # and the Word document holds it without them (python-docx refused the whole document: exit 6).
+    from cpreport.build import build
+    from cpreport.config import load_config
+
+    narrative = sample.parent / "narrative" / "en.md"
+    narrative.write_text(narrative.read_text("utf-8") + "\nPASTED \ufffe words\x0b here.\n", "utf-8")
+    config = sample.read_text("utf-8")
+    assert 'donor = { en = "the German Government"' in config
+    sample.write_text(config.replace('donor = { en = "the German Government"',
+                                     'donor = { en = "the German \\uFFFF Government"'), "utf-8")
+    folder = build(load_config(sample, environ={"CPREPORT_FORMATS": "html,docx"})).folder
+    text = "\n".join(p.text for p in Document(folder / "report.docx").paragraphs)
+    assert "PASTED  words here." in text or "PASTED words here." in text
+    assert "\ufffe" not in text and "\x0b" not in text
