@@ -297,6 +297,13 @@ def render_template(config: Config, name: str, context: dict) -> str:
                                    template=error.filename, line=error.lineno, problem=error.message)) from None
         raise ConfigError(Said("the template cannot be rendered (%(template)s): %(problem)s", template=name,
                                problem=error.message)) from None
+    except (RecursionError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as error:
+        if not config.templates:
+            raise  # the built-in templates' own failure: a bug, said as one
+        # An override's mistake that the template engine does not catch itself: `{% extends "report.html" %}` in
+        # report.html (it extends itself), `{{ 1/0 }}`.
+        raise ConfigError(Said("the template cannot be rendered (%(template)s): %(problem)s", template=name,
+                               problem=f"{type(error).__name__}: {error}")) from None
 
 
 def render_html(config: Config, figures: Figures, sources: list[str]) -> str:

@@ -202,7 +202,8 @@ def test_the_blank_workbooks_of_init_write_text_beginning_with_an_equals_sign_as
 
 # 3. A failure is never reported after the report was replaced.
 
-@pytest.mark.parametrize("broken", ["{{ undefined_thing.x.y }}", "{% include 'missing.html' %}"])
+@pytest.mark.parametrize("broken", ["{{ undefined_thing.x.y }}", "{% include 'missing.html' %}", "{{ 1/0 }}",
+                                    "{% extends 'index.html' %}"])
 def test_a_failing_index_template_leaves_every_old_file_as_it_was(sample, tmp_path, broken):
     html_only(sample)
     out = tmp_path / "out"
