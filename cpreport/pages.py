@@ -178,11 +178,23 @@ def rendered(pages: list[Page], jobs: int, stage: Callable[[str, str], None] | N
     import concurrent.futures
     import multiprocessing
 
+    import signal
+    import threading
+
     pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(pages)),
                                                   mp_context=multiprocessing.get_context("spawn"),
                                                   initializer=_ending_with_the_build)
     try:
-        waiting = {pool.submit(render, page): page for page in pages}
+        # Ctrl-C goes to the whole process group: the workers are started with it ignored (a child inherits an
+        # ignored signal, and Python leaves it so), so that the build alone hears it and ends them, in order,
+        # rather than each printing its own traceback (or one dying with a lock of the pool held).
+        quiet = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if quiet else None
+        try:
+            waiting = {pool.submit(render, page): page for page in pages}
+        finally:
+            if quiet:
+                signal.signal(signal.SIGINT, previous)
         for done in concurrent.futures.as_completed(waiting):
             yield waiting[done], done.result()
     finally:
@@ -194,8 +206,10 @@ def _ending_with_the_build() -> None:
     """In a worker process: end as soon as the build that started it is gone. A build killed (SIGKILL) cannot stop
     its workers, and nothing would take what they render: they would wait for pages for ever."""
     import multiprocessing
+    import signal
     import threading
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to hear; it ends its workers itself
     build = multiprocessing.parent_process()
     if build is None:
         return

@@ -509,3 +509,21 @@ def test_a_file_put_in_a_built_period_folder_stays_when_the_folder_is_built_agai
     listed = json.loads((out / "2017-05" / ".manifest.json").read_text("utf-8"))["files"]
     assert "notes.txt" not in listed and "drafts/letter.docx" not in listed
     assert build(sample, out).stdout.startswith("Up to date")
+
+
+def test_ctrl_c_while_workers_render_ends_the_build_and_them_with_one_line(sample, tmp_path):
+    # A terminal's Ctrl-C goes to the whole process group, the workers too: the build alone says so, exits 130,
+    # and its workers end with it; no worker prints a traceback of its own.
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    process = start_cpreport("build", "--config", str(sample), "--out", str(out), "--all-periods", "--jobs", "2",
+                             cwd=sample.parent, pause_at="render", start_new_session=True)
+    process.send_signal(signal.SIGCONT)
+    time.sleep(0.5)  # the workers starting (importing WeasyPrint) or rendering
+    os.killpg(process.pid, signal.SIGINT)
+    _, rest = process.communicate(timeout=120)
+    assert process.returncode == 130, rest
+    assert "Traceback" not in rest and "KeyboardInterrupt" not in rest, rest
