@@ -61,6 +61,17 @@ class Shown(click.ClickException):
 class Commands(click.Group):
     """The command group; what the library did not foresee still ends in one line and an exit code."""
 
+    def main(self, *args, **kwargs):
+        # A stream closed by whoever started the program (`cpreport build >&-`, a daemon's cron) is no stream at
+        # all to Python: what would be said there goes nowhere, and the run does its work.
+        import os
+        import sys
+
+        for name in ("stdout", "stderr"):
+            if getattr(sys, name) is None:
+                setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+        return super().main(*args, **kwargs)
+
     def invoke(self, ctx):
         try:
             try:

@@ -481,4 +481,7 @@ def show(findings: Findings, stream=None, quiet: bool = False, language: str = "
     """Print the findings on the terminal (or a log): see terminal.py."""
     from .terminal import show as shown
 
-    shown(findings, stream, quiet, language, written)
+    try:
+        shown(findings, stream, quiet, language, written)
+    except OSError:  # a stream that cannot take them (cron's log on a full disk): validation.csv and the log keep them
+        pass

@@ -112,8 +112,13 @@ class Progress:
             self.logger.log(level, message)
 
     def _plain(self, message: str) -> None:
-        sys.stderr.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {visible(message, keep=chr(10))}\n")
-        sys.stderr.flush()
+        # A line of progress is for whoever watches: a stderr that cannot take it (cron's log on a full disk) does
+        # not stop the build, as the log file does not.
+        try:
+            sys.stderr.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {visible(message, keep=chr(10))}\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
 
     def stage(self, name: str, detail: str = "") -> None:
         """A stage begins; the previous one is done."""
@@ -191,8 +196,13 @@ class Progress:
         self.stop()
         self._log(logging.INFO, message)
         if not self.quiet:
-            sys.stdout.write(visible(message if shown is None else shown, keep="\n") + "\n")
-            sys.stdout.flush()
+            try:
+                sys.stdout.write(visible(message if shown is None else shown, keep="\n") + "\n")
+                sys.stdout.flush()
+            except BrokenPipeError:
+                raise  # a pipeline's reader that stopped reading: the program's to end quietly
+            except OSError:
+                pass  # said in the log; a stdout that cannot take it does not make a built report a failure
 
     @property
     def seconds(self) -> float:

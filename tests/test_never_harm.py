@@ -527,3 +527,20 @@ def test_ctrl_c_while_workers_render_ends_the_build_and_them_with_one_line(sampl
     _, rest = process.communicate(timeout=120)
     assert process.returncode == 130, rest
     assert "Traceback" not in rest and "KeyboardInterrupt" not in rest, rest
+
+
+@pytest.mark.parametrize("redirect", [">&-", "2>&-", "2>/dev/full", ">/dev/full"])
+def test_a_terminal_stream_that_cannot_be_written_does_not_fail_a_build(sample, tmp_path, redirect):
+    # Closed by whoever started it, or cron's log on a full disk: the report is built, exit 0, and the log says so.
+    import shlex
+
+    from conftest import cpreport_command, environment
+
+    html_only(sample)
+    out = tmp_path / "out"
+    line = " ".join(shlex.quote(a) for a in cpreport_command("build", "--config", str(sample), "--out", str(out)))
+    done = subprocess.run(["bash", "-c", f"{line} {redirect}"], capture_output=True, text=True, cwd=sample.parent,
+                          env=environment(None))
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    assert (out / "2017-05" / "report.html").is_file()
+    assert "Built the report for 2017-05" in (out / "cpreport.log").read_text("utf-8")
