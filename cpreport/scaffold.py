@@ -248,9 +248,11 @@ def workbook(table: Table) -> bytes:
 
 def scaffold(folder: Path) -> tuple[list[Path], list[Path]]:
     """Write the project's files into folder; existing files are kept. Returns (made, kept)."""
+    from .datafolder import SPREADSHEETS
     from .errors import EnvironmentProblem
     from .said import Said
 
+    kept: list[Path] = []
     folder = folder.resolve()
     report = (builtin_templates() / "report.html").read_text("utf-8")
     files: dict[str, bytes] = {
@@ -265,8 +267,19 @@ def scaffold(folder: Path) -> tuple[list[Path], list[Path]]:
                                    cpreport=_cpreport_command()).encode("utf-8"),
     }
     for name, table in TABLES.items():
-        files[f"{name}.xlsx"] = workbook(table)
-    made, kept = [], []
+        # A table the folder already has in another form (displacement.csv) gets no blank workbook beside it: its
+        # empty sheet would be a part of the table, said in every build.
+        given = [path for path in folder.glob(f"{name}.*") if path.suffix.lower() in SPREADSHEETS] \
+            if folder.is_dir() else []
+        if given:
+            kept.extend(given)
+        else:
+            files[f"{name}.xlsx"] = workbook(table)
+    if (folder / "cpreport.toml").exists():
+        # A project's own config, kept as it is, names no templates folder: an example override beside it would be
+        # a file of the data folder that is not a sheet, said in every build.
+        files.pop("templates/report.html")
+    made: list[Path] = []
     try:
         for name, content in files.items():
             path = folder / name

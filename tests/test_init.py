@@ -129,3 +129,21 @@ def test_the_configs_commented_mappings_are_valid_once_uncommented(project):
     assert config.intake.values["activities"]["type"] == {"awareness_session": "workshop", "جلسه_توعيه": "workshop"}
     assert config.intake.options("Anbar/Activities.csv").delimiter == ";"
     assert config.sections.displacement is True and config.sections.pictures is True
+
+
+def test_init_into_a_project_adds_no_second_form_of_a_table_nor_an_unnamed_templates_folder(tmp_path):
+    # A project with displacement.csv and its own config: no blank displacement.xlsx beside the CSV (a second,
+    # empty part of the table, said in every build), no templates folder its config does not name.
+    import shutil
+
+    from click.testing import CliRunner
+
+    from cpreport.cli import main
+    from conftest import SAMPLE
+
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns("out"))
+    result = CliRunner().invoke(main, ["init", str(project)])
+    assert result.exit_code == 0, result.output
+    assert not (project / "displacement.xlsx").exists() and not (project / "templates").exists()
+    assert "displacement.csv (already there)" in result.output
