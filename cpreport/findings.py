@@ -253,6 +253,9 @@ class Code(Enum):
     CP404 = (WARNING, N_("The report for %(period)s was built with the narrative of its time, and its figures have "
                          "changed since: it is built again from its figures alone. To give it words of its own, write "
                          "them in %(expected)s."))
+    CP405 = (ERROR, N_("This narrative has no %(value)s, which the other language's narrative has: the report would "
+                       "give that paragraph of figures in one language only. Add %(value)s where it goes in this file, "
+                       "or remove it from the other."))
     # Published figures (cpreport/revisions.py)
     CP501 = (WARNING, N_("%(key)s of %(period)s was published as %(published)s and the sheets now give %(now)s: "
                          "%(changes)s. If the change is right, build %(period)s again so that its report states the "

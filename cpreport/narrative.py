@@ -141,6 +141,16 @@ def unfinished(config: Config, period: Period | str) -> list[Finding]:
             found.append(finding(Code.CP401, file=where, value=first if len(first) <= 80 else first[:79] + "…"))
         elif not narrative.words:
             found.append(finding(Code.CP402, file=where))
+    # A figure paragraph marked in one language's narrative and not the other's: the report would state that
+    # paragraph's figures in one half only (and the check of the halves stop the build, blaming the templates).
+    read_both = {language: n for language, n in narratives.items() if n.path is not None}
+    if len(read_both) == 2:
+        (first, one), (second, other) = read_both.items()
+        for language, narrative, missing in ((first, one, other.markers - one.markers),
+                                             (second, other, one.markers - other.markers)):
+            for marker in sorted(missing):
+                found.append(finding(Code.CP405, file=shown_path(config, narrative.path), language=language,
+                                     value=f"[[{marker}]]"))
     owns = {language for language, narrative in narratives.items() if narrative.own}
     for language in set(narratives) - owns if owns else ():
         narrative = narratives[language]

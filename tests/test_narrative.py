@@ -274,3 +274,14 @@ def test_the_pdf_shows_the_narrative_joined_and_right_to_left(sample):
     text = pdf_text(build(load_config(sample)).folder / "report.pdf")
     assert "May 2017 in brief: 49 forums" in text and "two trainings" in text
     assert "التقرير الشهري" in text and "ستة مؤتمرات في المجموع" in text
+
+
+def test_a_figure_paragraph_marked_in_one_language_only_is_an_error_naming_the_file(sample):
+    # [[activities]] left out of en.md: the build stopped with "the halves state different figures … check the
+    # templates". It now names the narrative and the marker.
+    narrative = sample.parent / "narrative" / "en.md"
+    narrative.write_text(narrative.read_text("utf-8").replace("[[activities]]", ""), "utf-8")
+    result = CliRunner().invoke(main, ["build", "--config", str(sample)])
+    assert result.exit_code == 1, result.output
+    assert "CP405" in result.output and "[[activities]]" in result.output and "narrative/en.md" in result.output
+    assert "check the templates" not in result.output
