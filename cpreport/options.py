@@ -185,8 +185,10 @@ class PeriodOption(Option):
 
     def check(self, key, value, checking):
         if not isinstance(value, str):
+            # A date (period = 2017-05-01, unquoted, is a date to TOML): shown as the config writes it.
+            shown = value.isoformat() if hasattr(value, "isoformat") else value
             checking.problems.append(Said("'%(key)s' must be text such as \"2017-05\" or \"2017-Q2\" (in quotes), not "
-                                          "%(value)s", key=key, value=repr(value)))
+                                          "%(value)s", key=key, value=Quoted(shown)))
             return UNSET
         try:
             return Period.parse(value)

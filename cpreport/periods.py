@@ -41,7 +41,9 @@ class Period:
             end = last or cls.last_full_month()
             return cls(end.end.year, end.end.month, "project", end.since if end.kind == "project" else None)
         match = re.fullmatch(r"(\d{4})(?:-(?:(\d{1,2})|([Qq])([1-4])|([Hh])([12])))?", written)
-        if not match or not 1950 <= int(match[1]) <= 2100 or (match[2] and not 1 <= int(match[2]) <= 12):
+        if match and not 1950 <= int(match[1]) <= 2100:
+            raise ValueError(Said("'%(text)s' is not a period: its year must be between 1950 and 2100", text=text))
+        if not match or (match[2] and not 1 <= int(match[2]) <= 12):
             # Said by the config's checks in the language asked (cpreport.said).
             raise ValueError(Said("'%(text)s' is not a period; write YYYY-MM (a month), YYYY-Qn (a quarter), YYYY-Hn "
                                   "(a half-year), YYYY (a year) or 'project', e.g. 2017-05 or 2017-Q2", text=text))

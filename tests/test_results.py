@@ -54,6 +54,13 @@ def test_a_period_that_cannot_be_read_is_said_so(written):
         Period.parse(written)
 
 
+@pytest.mark.parametrize("written", ["2101-01", "9999-12", "1949-Q4", "1800"])
+def test_a_period_of_a_year_out_of_range_says_the_range(written):
+    with pytest.raises(ValueError) as raised:
+        Period.parse(written)
+    assert "its year must be between 1950 and 2100" in str(raised.value.args[0])
+
+
 @pytest.mark.parametrize("month, kind, name", [
     ("2017-03", "quarter", "2017-Q1"), ("2017-04", "quarter", "2017-Q2"), ("2017-12", "quarter", "2017-Q4"),
     ("2017-06", "half", "2017-H1"), ("2017-07", "half", "2017-H2"), ("2017-01", "year", "2017")])
