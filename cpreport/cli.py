@@ -118,8 +118,8 @@ def _finish(progress, language: str, words) -> None:
 @config_options
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Output folder (overrides the config).")
 @click.option("--all-periods", is_flag=True, help="Build every month that has data, one folder each, and OUT/index.html.")
-@click.option("--every", type=click.Choice(["month", "quarter", "half", "year"]), default="month", show_default=True,
-              help="With --all-periods: build every month, quarter, half-year or year that has data.")
+@click.option("--every", type=click.Choice(["month", "quarter", "half", "year"]), default=None,
+              help="With --all-periods: build every month, quarter, half-year or year that has data [default: month].")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
 @click.option("--wait", type=Seconds(), default=0, show_default=True, metavar="SECONDS",
@@ -151,6 +151,9 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
         raise CpreportError(Said("--reopen opens one period: give --period YYYY-MM, not --all-periods."))
     if reason and not reopen:
         raise CpreportError(Said("--reason goes with --reopen."))
+    if every and not all_periods:
+        raise CpreportError(Said("--every goes with --all-periods (--period builds one period)."))
+    every = every or "month"
     watch = None  # what the check looks at, for a run of the `cpreport` program (cpreport.nochange)
     if not force and not reopen and nochange.ARGV is not None:
         watch = manifest.Watch()

@@ -189,7 +189,7 @@ def test_the_reopen_options_misused_are_said_in_arabic(tmp_path):
 
     from cpreport.cli import main
 
-    for args, arabic in ((["--reopen"], "يحتاج"), (["--reason", "x"], "يأتي")):
+    for args, arabic in ((["--reopen"], "يحتاج"), (["--reason", "x"], "يأتي"), (["--every", "quarter"], "--all-periods")):
         result = CliRunner().invoke(main, ["build", "--config", str(SAMPLE / "cpreport.toml"), "--out",
                                            str(tmp_path / "out"), "--lang", "ar", *args])
         assert result.exit_code == 2 and arabic in result.output and "needs" not in result.output, result.output
