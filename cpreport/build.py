@@ -343,8 +343,18 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         stage("index")
         # Rendered again now that the folders are in place: a period reopened (its approval gone) or approved since
         # the page was first rendered shows as it now is. The first rendering stopped a failing template early.
-        index = write_index(config, index_page(config, [str(p) for p in outcome.periods]) if outcome.rendered
-                            else index)
+        try:
+            index = write_index(config, index_page(config, [str(p) for p in outcome.periods]) if outcome.rendered
+                                else index)
+        except OSError as error:
+            if not outcome.rendered:
+                raise
+            # The periods' folders are in place already: said, with the index named (not its temporary file).
+            raise EnvironmentProblem(Said(
+                "The report for %(periods)s is in place, but the index of periods (%(file)s) could not be written "
+                "(%(problem)s). Check the file and your access to it, then build again.",
+                periods=", ".join(str(p) for p in outcome.rendered), file=config.out / "index.html",
+                problem=error.strerror or str(error))) from None
         if all_periods:
             write_atomically(manifest.all_periods_file(config.out, every),
                              manifest.all_periods_document(found, [str(p) for p in outcome.periods], now(),

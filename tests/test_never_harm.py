@@ -544,3 +544,24 @@ def test_a_terminal_stream_that_cannot_be_written_does_not_fail_a_build(sample, 
     assert done.returncode == 0, (done.stdout, done.stderr)
     assert (out / "2017-05" / "report.html").is_file()
     assert "Built the report for 2017-05" in (out / "cpreport.log").read_text("utf-8")
+
+
+def test_an_index_that_cannot_be_written_after_the_report_is_in_place_says_both(sample, tmp_path, monkeypatch):
+    # The index written last, over a file made read-only: the period's report is in place already, and the error
+    # says so, naming index.html rather than the temporary file beside it.
+    import errno
+
+    import cpreport.build as building
+    from cpreport.config import load_config
+    from cpreport.errors import EnvironmentProblem
+
+    def refused(config, page):
+        raise PermissionError(errno.EPERM, "Operation not permitted", str(config.out / ".index.html.x1y2"))
+
+    monkeypatch.setattr(building, "write_index", refused)
+    html_only(sample)
+    with pytest.raises(EnvironmentProblem) as raised:
+        building.build(load_config(sample, out=str(tmp_path / "out")))
+    said = str(raised.value)
+    assert "The report for 2017-05 is in place" in said and "index.html" in said and ".x1y2" not in said
+    assert (tmp_path / "out" / "2017-05" / "report.html").is_file()
