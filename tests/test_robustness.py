@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cpreport
+from conftest import ROOT, run_cpreport
 from cpreport.config import load_config
 
 pytestmark = pytest.mark.process
@@ -64,16 +64,30 @@ def test_a_broken_override_of_any_template_is_a_config_error(sample, tmp_path):
 
 
 def test_an_unforeseen_failure_is_one_line_exit_6_and_a_traceback_in_the_log(sample, tmp_path):
+    # A bug planted in the build from outside the package (tests/unforeseen_run.py): one line, exit 6, and the
+    # traceback in the log.
+    import subprocess
+    import sys
+
+    from conftest import environment
+
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "unforeseen_run.py"), "build", "--config",
+                             str(sample), "--out", str(out)], capture_output=True, text=True, env=environment(None))
+    assert result.returncode == 6, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "RuntimeError: a planted bug" in result.stderr and str(out / "cpreport.log") in result.stderr
+    assert "Traceback" in (out / "cpreport.log").read_text("utf-8")
+
+
+def test_an_override_that_divides_by_zero_is_a_template_error(sample, tmp_path):
     templates = sample.parent / "templates"
     templates.mkdir()
     (templates / "release.html").write_text("{{ 1 // 0 }}", "utf-8")
     use_templates(sample)
-    out = tmp_path / "out"
-    result = build(sample, "--out", str(out))
-    assert result.returncode == 6
-    assert "Traceback" not in result.stderr
-    assert "ZeroDivisionError" in result.stderr and str(out / "cpreport.log") in result.stderr
-    assert "Traceback" in (out / "cpreport.log").read_text("utf-8")
+    result = build(sample, "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "the template cannot be rendered" in result.stderr and "ZeroDivisionError" in result.stderr
 
 
 def test_a_users_style_sheet_replaces_the_built_in_one(sample, tmp_path):
