@@ -33,7 +33,6 @@ NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 SEPARATORS = re.compile(r"[,\u066C\s\u00A0\u202F]")
 INTEGER_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT, DATE_FORMAT = "#,##0", "#,##0.##", "0%", "d mmmm yyyy"
 SHARE_FORMAT = "0.0%"  # a results indicator's share on the Figures sheet, as figures.json keeps it
-REVISED_FORMAT = ' "(R)"'  # after a revised figure's format: shown as the report marks it, still a number
 CELL_LIMIT = 32_767  # characters Excel keeps in a cell
 REVISED = ".//*[contains(concat(' ', @class, ' '), ' revised ')]"
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -52,6 +51,8 @@ def typed(cell) -> tuple[object, str | None]:
     if "code" in (cell.get("class") or "").split():  # an indicator's code, "2.10", is a name, not a number
         return " ".join(cell.text_content().split()), None
     marks = cell.xpath(REVISED)
+    # The mark as the report's half writes it: (R) in English, the catalog's mark in Arabic.
+    written_mark = " ".join(marks[0].text_content().split()).replace('"', "") if marks else ""
     if marks or cell.xpath(".//br"):
         cell = copy.deepcopy(cell)
         for mark in cell.xpath(REVISED):
@@ -68,8 +69,8 @@ def typed(cell) -> tuple[object, str | None]:
             number, shown = number / 100, PERCENT_FORMAT
         else:
             shown = INTEGER_FORMAT if isinstance(number, int) else DECIMAL_FORMAT
-        return number, shown + REVISED_FORMAT if marks else shown
-    return (text + " (R)" if marks else text), None
+        return number, shown + f' "{written_mark}"' if marks else shown
+    return (f"{text} {written_mark}" if marks else text), None
 
 
 def _sheet_name(key: str, language: str, taken: set[str], month: bool = True) -> str:

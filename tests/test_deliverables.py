@@ -224,10 +224,10 @@ def test_a_quarters_word_document_and_annex_name_the_quarter_and_keep_every_bloc
 def test_a_revised_figure_stays_a_number_in_the_annex_with_its_mark():
     from cpreport.annex import typed
 
-    for cell in ('<td>1,147 <bdi dir="ltr" class="revised">(R)</bdi></td>',
-                 '<td>١٬١٤٧ <bdi dir="ltr" class="revised">(R)</bdi></td>'):
+    for cell, mark in (('<td>1,147 <bdi class="revised">(R)</bdi></td>', "(R)"),
+                       ('<td>١٬١٤٧ <bdi class="revised">(م)</bdi></td>', "(م)")):
         value, shown = typed(lxml.html.fragment_fromstring(cell))
-        assert value == 1147 and shown == '#,##0 "(R)"'
+        assert value == 1147 and shown == f'#,##0 "{mark}"'
     assert typed(lxml.html.fragment_fromstring("<td>60<br><span>by 31 May 2017</span></td>")) == \
         ("60 by 31 May 2017", None)
 
