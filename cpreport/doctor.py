@@ -91,7 +91,9 @@ def _config(path: str | None):
         config = load_config(path)
     except ConfigError as error:
         return None, Check(N_("Config"), False, "%(problems)s",
-                           N_("Correct cpreport.toml as said (see the README's table of keys)."),
+                           N_("Correct what is said, where it is said to be: the config file, or the option or "
+                              "CPREPORT_ variable named (the README's table of keys lists them); `cpreport init` "
+                              "makes a config that is missing."),
                            {"problems": tuple(error.problems)})
     if config.path:
         return config, Check(N_("Config"), True, "%(path)s", words={"path": str(config.path)})
