@@ -67,7 +67,37 @@ def lang_option(command):
 
 def _load_config(config_path, data, period, out=None):
     from .config import load_config
-    return load_config(config_path, data=data, out=out, period=period)
+    from .errors import ConfigError
+
+    try:
+        return load_config(config_path, data=data, out=out, period=period)
+    except ConfigError:
+        # The config's problems said in the language it asks for (`language = "ar"`), when it could be read that
+        # far and --lang does not say otherwise.
+        context = click.get_current_context(silent=True)
+        if context is not None and not context.params.get("lang"):
+            asked = _language_asked(config_path)
+            if asked:
+                context.meta[LANGUAGE] = asked
+        raise
+
+
+def _language_asked(config_path) -> str | None:
+    """The terminal language a config (or CPREPORT_LANGUAGE) asks for, read on its own: the config may have
+    other problems."""
+    import os
+    import tomllib
+    from pathlib import Path
+
+    from .config import DEFAULT_CONFIG
+
+    asked = os.environ.get("CPREPORT_LANGUAGE", "").strip()
+    if not asked:
+        try:
+            asked = tomllib.loads(Path(config_path or DEFAULT_CONFIG).read_text("utf-8-sig")).get("language", "")
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+    return asked if asked in ("en", "ar", "both") else None
 
 
 def _language(lang, config=None) -> str:

@@ -206,3 +206,23 @@ def test_a_wrong_period_given_on_the_command_line_is_not_blamed_on_the_config_fi
                                            "2017-13", "--lang", language])
         assert result.exit_code == 2 and heading in result.output and file not in result.output, result.output
         assert "--period" in result.output
+
+
+def test_a_config_that_asks_for_arabic_has_its_own_problems_said_in_arabic(tmp_path):
+    # language = "ar" beside a wrong key: the problem is said in the language the config asks for, unless --lang
+    # says otherwise.
+    import shutil
+
+    from click.testing import CliRunner
+
+    from cpreport.cli import main
+
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns("out"))
+    config = project / "cpreport.toml"
+    config.write_text('language = "ar"\n' + config.read_text("utf-8").replace('digits = "arabic"', 'digits = "arabik"'),
+                      "utf-8")
+    said = CliRunner().invoke(main, ["validate", "--config", str(config)])
+    assert said.exit_code == 2 and "«digits» يجب أن يكون" in said.output, said.output
+    english = CliRunner().invoke(main, ["validate", "--config", str(config), "--lang", "en"])
+    assert english.exit_code == 2 and "'digits' must be" in english.output
