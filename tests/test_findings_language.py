@@ -111,7 +111,8 @@ def test_row_lists_have_real_plurals_and_conjunctions(runs, english, arabic):
 
 @pytest.mark.parametrize("n, english, arabic", [
     (1, "1 row is dated", "هذا الصف مؤرخ"), (2, "2 rows are dated", "صفّان مؤرخان"),
-    (3, "3 rows are dated", "(٣١/٠٥/٢٠١٧) ٣، أولها"), (1200, "1,200 rows are dated", "(٣١/٠٥/٢٠١٧) ١٬٢٠٠، أولها")])
+    (3, "3 rows are dated", "٣ صفوف مؤرخة"), (11, "11 rows are dated", "١١ صفاً مؤرخاً"),
+    (1200, "1,200 rows are dated", "١٬٢٠٠ صف مؤرخ")])
 def test_counts_have_real_plurals_in_both_languages(n, english, arabic):
     made = finding(Code.CP305, row=9, value="03/06/2017", end="2017-05-31", count=n)
     assert english in made.message_en and arabic in made.message_ar
