@@ -397,15 +397,15 @@ def explain(config_path, data, period, out, key, csv_path, lang):
     if key is None:
         width = max(len(k) for k in figures.items)
         for name in figures.items:
-            click.echo(f"{name:<{width}}  " + "  |  ".join(label(name, language) for language in languages))
+            click.echo(f"{name:<{width}}  " + "  |  ".join(label(name, language, config) for language in languages))
         return
-    explanation = explained(checked, figures, key, languages[0])
+    explanation = explained(checked, figures, key, languages[0], config)
     figure = explanation.figure
     click.echo(_said(lang, lambda say: (say.gettext("%(key)s = %(value)s (as of %(day)s)") if figure.as_of else
                                         say.gettext("%(key)s = %(value)s")) % {
         "key": key, "value": said_value(figure, say), "day": _day(say, figure.as_of)}))
     for language in languages:
-        shown = explained(checked, figures, key, language)
+        shown = explained(checked, figures, key, language, config)
         click.echo(f"  {shown.label}")
         click.echo(f"  {shown.rule}")
     rows = explanation.rows

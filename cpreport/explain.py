@@ -45,12 +45,16 @@ def _parts(key: str) -> tuple[str, str]:
     return (base, last) if last in SUFFIXES else (key, "")
 
 
-def label(key: str, language: str = "en") -> str:
-    """What a figure is, in a few words of the language asked."""
+def label(key: str, language: str = "en", config=None) -> str:
+    """What a figure is, in a few words of the language asked; with the config, its scopes and indicators by the
+    names it gives them in that language."""
     _ = translations(language).gettext
     base, suffix = _parts(key)
     family, _dot, rest = base.partition(".")
+    named = _named(config, language)
     if family == "indicators":
+        if rest in named["indicators"]:
+            return _("results indicator {code}").format(code=rest) + f": {named['indicators'][rest]}"
         return _("results indicator {code}").format(code=rest)
     what = {
         "cpfs.total": _("Community Policing Forums"), "cpfs.iom": _("forums established by the programme"),
@@ -69,7 +73,7 @@ def label(key: str, language: str = "en") -> str:
         scope, _dot, metric = rest.rpartition(".")
         names = CHOICES["metric"].get(metric)
         shown = (names[1] if language == "ar" else names[0]) if names else metric
-        what = _("{metric}, scope '{scope}'").format(metric=shown, scope=scope)
+        what = _("{metric}, scope '{scope}'").format(metric=shown, scope=named["scopes"].get(scope, scope))
     what = what or base
     when = {"": _("to the end of the period"), "in_period": _("in the period"),
             "previous": _("to the end of the period before"), "change": _("change over the period")}[suffix]
@@ -169,7 +173,16 @@ def keys(figures: Figures) -> list[str]:
     return list(figures.items)
 
 
-def explain(checked: Checked, figures: Figures, key: str, language: str = "en") -> Explanation:
+def _named(config, language: str) -> dict:
+    """The config's names of its scopes and indicators in a language: {"scopes": {key: name}, "indicators": …}."""
+    if config is None:
+        return {"scopes": {}, "indicators": {}}
+    scopes = {key: (scope.name[language] or scope.label[language]) for key, scope in config.scopes.items()}
+    indicators = {i.code: i.label[language] for i in config.indicators}
+    return {"scopes": {k: v for k, v in scopes.items() if v}, "indicators": {k: v for k, v in indicators.items() if v}}
+
+
+def explain(checked: Checked, figures: Figures, key: str, language: str = "en", config=None) -> Explanation:
     """A figure explained; an unknown key is a usage error naming the nearest keys."""
     if key not in figures.items:
         near = difflib.get_close_matches(key, figures.items, n=3, cutoff=0.5) or \
@@ -180,7 +193,7 @@ def explain(checked: Checked, figures: Figures, key: str, language: str = "en") 
             Said("There is no figure '%(key)s' for %(period)s. `cpreport explain` lists them all.", key=key,
                  period=figures.period))
     figure = figures.items[key]
-    return Explanation(key, figure, label(key, language), _rule(key, figures, language),
+    return Explanation(key, figure, label(key, language, config), _rule(key, figures, language),
                        _rows(key, figure, checked, language))
 
 

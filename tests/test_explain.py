@@ -133,3 +133,11 @@ def test_a_groups_figure_is_named_by_the_groups_name_never_its_key():
             said = label(f"participants.{group}", language)
             assert group not in said and "_" not in said, said
     assert label("participants.law_enforcement", "ar").startswith("المشاركون من فئة «إنفاذ القانون»")
+
+
+def test_the_keys_are_listed_with_the_configs_own_names_of_scopes_and_indicators(cpreport_process):
+    listed = cpreport_process.run("explain", "--config", str(SAMPLE / "cpreport.toml"), "--lang", "ar", cwd=ROOT)
+    assert listed.returncode == 0, listed.stderr
+    lines = dict(line.split(None, 1) for line in listed.stdout.splitlines() if line.strip())
+    assert "«عمليات الموصل»" in lines["displacement.mosul_operations.displaced_current"]
+    assert "منتديات الشرطة المجتمعية المنشأة" in lines["indicators.1.1"]
