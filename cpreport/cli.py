@@ -95,8 +95,8 @@ def _language_asked(config_path) -> str | None:
     if not asked:
         try:
             asked = tomllib.loads(Path(config_path or DEFAULT_CONFIG).read_text("utf-8-sig")).get("language", "")
-        except (OSError, ValueError, UnicodeDecodeError):
-            return None
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
+            return None  # a file that cannot be read far enough: its problems are said in English
     return asked if asked in ("en", "ar", "both") else None
 
 
