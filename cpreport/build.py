@@ -16,7 +16,7 @@ from .check import cache_reader, check, periods_with_data, project_from, read_sh
 from .errors import ApprovedPeriodChanged, EnvironmentProblem, Interrupted, InvalidData
 from .said import Said
 from .figures import Figures, computed
-from .index import INDEX_FILES, index_page, now, write_index
+from .index import INDEX_FILES, index_page, now, write_index, written_by_a_build
 from .findings import Code, Findings, finding
 from .log import Progress
 from .pages import Page, findings_files
@@ -233,6 +233,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         # Hashed before reading, to tell whether there is anything to do; the sheets' hashes are then replaced by
         # those of the bytes read (manifest.as_read), so that the manifest describes what the report was made from.
         recover_all(config.out)  # a swap a killed build left half done, finished before any folder is read
+        _index_is_ours(config.out)
         # Hashed again now that the lock is held: a sheet saved while this build waited for another (--wait) is
         # seen (files whose size and time are unchanged are not read again).
         found = manifest.inputs(config, strict)
@@ -426,6 +427,22 @@ def _words_were_its_own(config: Config, period: Period) -> bool:
     own = {shown_path(config, own_file(Path(config.narrative[language]), period))
            for language in config.languages if config.narrative[language]}
     return isinstance(said, dict) and any(file in own for file in said.values())
+
+
+def _index_is_ours(out: Path) -> None:
+    """An index.html in an output folder that holds no period a build made is someone else's (`out` given as an
+    existing web folder): it is not replaced; the build stops before it writes anything."""
+    index = out / "index.html"
+    if not index.is_file() or written_by_a_build(index):
+        return
+    try:  # an index an earlier version wrote has no mark: the periods' folders beside it are a build's
+        ours = any((entry / manifest.MANIFEST_NAME).is_file() for entry in out.iterdir() if entry.is_dir())
+    except OSError:
+        return
+    if not ours:
+        raise EnvironmentProblem(Said(
+            "%(file)s was not written by a build (the folder holds no report a build made), so it is not replaced: "
+            "give the reports an output folder of their own ('out' in the config, or --out).", file=index))
 
 
 def _not_ours(folder: Path) -> dict[str, bytes]:

@@ -74,7 +74,21 @@ def _approval(folder: Path) -> dict:
     return {"by": str(approval["by"]), "on": str(approval.get("approved", ""))[:10]}
 
 
+# Written at the end of every index: a later build knows the file as one a build wrote (build._index_is_ours).
+WRITTEN_MARK = b"<!-- written by cpreport -->\n"
+
+
 def write_index(config: Config, page: bytes) -> Path:
     path = config.out / "index.html"
-    write_atomically(path, page)
+    write_atomically(path, page if page.endswith(WRITTEN_MARK) else page + WRITTEN_MARK)
     return path
+
+
+def written_by_a_build(path: Path) -> bool:
+    """Whether an index.html ends with the mark a build writes."""
+    try:
+        with open(path, "rb") as stream:
+            stream.seek(max(0, path.stat().st_size - 256))
+            return WRITTEN_MARK in stream.read()
+    except OSError:
+        return False

@@ -565,3 +565,21 @@ def test_an_index_that_cannot_be_written_after_the_report_is_in_place_says_both(
     said = str(raised.value)
     assert "The report for 2017-05 is in place" in said and "index.html" in said and ".x1y2" not in said
     assert (tmp_path / "out" / "2017-05" / "report.html").is_file()
+
+
+def test_an_index_html_a_build_did_not_write_is_not_replaced(sample, tmp_path):
+    # `--out` given as an existing web folder: its own index.html stays, and the build stops before writing.
+    html_only(sample)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<h1>My site</h1>", "utf-8")
+    result = build(sample, site)
+    assert result.returncode == 3 and "was not written by a build" in result.stderr, result.stderr
+    assert (site / "index.html").read_text("utf-8") == "<h1>My site</h1>" and not (site / "2017-05").exists()
+    # An index a build wrote is its to replace, even with every period's folder gone.
+    out = tmp_path / "out"
+    assert build(sample, out).returncode == 0
+    import shutil
+
+    shutil.rmtree(out / "2017-05")
+    assert build(sample, out).returncode == 0 and (out / "2017-05" / "report.html").is_file()
