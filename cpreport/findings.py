@@ -486,5 +486,5 @@ def show(findings: Findings, stream=None, quiet: bool = False, language: str = "
 
     try:
         shown(findings, stream, quiet, language, written)
-    except OSError:  # a stream that cannot take them (cron's log on a full disk): validation.csv and the log keep them
-        pass
+    except (OSError, UnicodeEncodeError):  # a stream that cannot take them (cron's log on a full disk, a terminal
+        pass  # without Arabic): validation.csv and the log keep them

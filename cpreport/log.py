@@ -201,6 +201,14 @@ class Progress:
                 sys.stdout.flush()
             except BrokenPipeError:
                 raise  # a pipeline's reader that stopped reading: the program's to end quietly
+            except UnicodeEncodeError:  # a terminal that cannot show Arabic (PYTHONIOENCODING=ascii): what it can
+                try:
+                    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+                    line = visible(message if shown is None else shown, keep="\n") + "\n"
+                    sys.stdout.write(line.encode(encoding, "replace").decode(encoding))
+                    sys.stdout.flush()
+                except (OSError, UnicodeError, LookupError):
+                    pass
             except OSError:
                 pass  # said in the log; a stdout that cannot take it does not make a built report a failure
 

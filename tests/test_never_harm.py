@@ -583,3 +583,11 @@ def test_an_index_html_a_build_did_not_write_is_not_replaced(sample, tmp_path):
 
     shutil.rmtree(out / "2017-05")
     assert build(sample, out).returncode == 0 and (out / "2017-05" / "report.html").is_file()
+
+
+def test_a_terminal_that_cannot_show_arabic_does_not_fail_a_built_report(sample, tmp_path):
+    html_only(sample)
+    out = tmp_path / "out"
+    done = build(sample, out, "--lang", "ar", env={"PYTHONIOENCODING": "ascii"})
+    assert done.returncode == 0, done.stderr
+    assert (out / "2017-05" / "report.html").is_file()
