@@ -146,42 +146,35 @@ def _configured_out(config: str, key: str = "out") -> str | None:
     return None
 
 
-def _out(options: dict) -> str | None:
-    """The output folder the full path would use for these options, as well as it can be told without the config's
-    reader (see _configured_out)."""
+def _folder(options: dict, key: str, default: str | None = None) -> str | None:
+    """The folder (`out` or `data`) the full path would use for these options, its links resolved, as well as it
+    can be told without the config's reader (see _configured_out): --out/--data, else CPREPORT_OUT/CPREPORT_DATA,
+    else the config's top-level key beside the config, else `default` (None: it cannot be told)."""
     cwd = os.getcwd()
-    if "--out" in options:
-        out = os.path.join(cwd, os.path.expanduser(options["--out"]))
-    elif os.environ.get("CPREPORT_OUT"):
-        out = os.path.join(cwd, os.path.expanduser(os.environ["CPREPORT_OUT"].strip()))
+    variable = os.environ.get(f"CPREPORT_{key.upper()}", "").strip()
+    if f"--{key}" in options:
+        folder = os.path.join(cwd, os.path.expanduser(options[f"--{key}"]))
+    elif variable:
+        folder = os.path.join(cwd, os.path.expanduser(variable))
     else:
         config = os.path.join(cwd, options.get("--config") or DEFAULT_CONFIG)
-        if os.path.isfile(config):
-            root = os.path.dirname(os.path.realpath(config))
-            out = os.path.join(root, os.path.expanduser(_configured_out(config) or "out"))
-        else:
-            out = os.path.join(cwd, "out")
-    return os.path.realpath(out)
+        given = _configured_out(config, key) if os.path.isfile(config) else None
+        if given is None and default is None:
+            return None
+        root = os.path.dirname(os.path.realpath(config)) if os.path.isfile(config) else cwd
+        folder = os.path.join(root, os.path.expanduser(given or default))
+    return os.path.realpath(folder)
+
+
+def _out(options: dict) -> str:
+    """The output folder the full path would use for these options."""
+    return _folder(options, "out", "out")
 
 
 def _data(options: dict) -> str | None:
-    """The data folder the full path would read for these options, its links resolved (a folder `current` linked
-    to this month's drop of the sheets, pointed elsewhere since, is another folder); None when it cannot be told
-    without the config's reader."""
-    cwd = os.getcwd()
-    if "--data" in options:
-        data = os.path.join(cwd, os.path.expanduser(options["--data"]))
-    elif os.environ.get("CPREPORT_DATA"):
-        data = os.path.join(cwd, os.path.expanduser(os.environ["CPREPORT_DATA"].strip()))
-    else:
-        config = os.path.join(cwd, options.get("--config") or DEFAULT_CONFIG)
-        if not os.path.isfile(config):
-            return None
-        given = _configured_out(config, "data")
-        if given is None:
-            return None
-        data = os.path.join(os.path.dirname(os.path.realpath(config)), os.path.expanduser(given))
-    return os.path.realpath(data)
+    """The data folder the full path would read, its links resolved (a folder `current` linked to this month's
+    drop of the sheets, pointed elsewhere since, is another folder); None when it cannot be told."""
+    return _folder(options, "data")
 
 
 def _unchanged(stamp: dict, now: int) -> bool:
