@@ -16,11 +16,12 @@ from .check import cache_reader, check, periods_with_data, project_from, read_sh
 from .errors import ApprovedPeriodChanged, EnvironmentProblem, Interrupted, InvalidData
 from .said import Said
 from .figures import Figures, computed
-from .index import INDEX_FILES, index_page, now, write_index, written_by_a_build
+from .index import INDEX_FILES, index_page, now, write_index
 from .findings import Code, Findings, finding
 from .log import Progress
 from .pages import Page, findings_files
 from .validate import Checked
+from .owned import edited_by_hand, index_is_ours, not_ours
 from .write import build_lock, publish, recover_all, write_atomically, write_findings
 
 FINDINGS_FOLDER = manifest.FINDINGS_FOLDER
@@ -157,7 +158,7 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
 
     config, period = page.config, page.period
     folder = config.out / str(period)
-    theirs = _not_ours(folder)
+    theirs = not_ours(folder)
     files[revisions.ROWS] = json.dumps(digests, ensure_ascii=False).encode("utf-8")
     if approval is not None:
         files[revisions.APPROVAL] = revisions.approval_document(period, approval, page.found, files)
@@ -174,7 +175,7 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
         kept_extra[revisions.REOPENED] = json.dumps({"reason": reopen, "reopened": now()}, ensure_ascii=False,
                                                     indent=2).encode("utf-8")
     files.update(revisions.kept_files(folder, replaced or bool(kept_extra), kept_extra))
-    edited = _edited_by_hand(folder)
+    edited = edited_by_hand(folder)
     if edited:
         # A deliverable changed since it was built (report.docx edited and saved in place): the officer's copy is
         # kept in the history, and said, never overwritten unsaid.
@@ -233,7 +234,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         # Hashed before reading, to tell whether there is anything to do; the sheets' hashes are then replaced by
         # those of the bytes read (manifest.as_read), so that the manifest describes what the report was made from.
         recover_all(config.out)  # a swap a killed build left half done, finished before any folder is read
-        _index_is_ours(config.out)
+        index_is_ours(config.out)
         # Hashed again now that the lock is held: a sheet saved while this build waited for another (--wait) is
         # seen (files whose size and time are unchanged are not read again).
         found = manifest.inputs(config, strict)
@@ -427,60 +428,6 @@ def _words_were_its_own(config: Config, period: Period) -> bool:
     own = {shown_path(config, own_file(Path(config.narrative[language]), period))
            for language in config.languages if config.narrative[language]}
     return isinstance(said, dict) and any(file in own for file in said.values())
-
-
-def _index_is_ours(out: Path) -> None:
-    """An index.html in an output folder that holds no period a build made is someone else's (`out` given as an
-    existing web folder): it is not replaced; the build stops before it writes anything."""
-    index = out / "index.html"
-    if not index.is_file() or written_by_a_build(index):
-        return
-    try:  # an index an earlier version wrote has no mark: the periods' folders beside it are a build's
-        ours = any((entry / manifest.MANIFEST_NAME).is_file() for entry in out.iterdir() if entry.is_dir())
-    except OSError:
-        return
-    if not ours:
-        raise EnvironmentProblem(Said(
-            "%(file)s was not written by a build (the folder holds no report a build made), so it is not replaced: "
-            "give the reports an output folder of their own ('out' in the config, or --out).", file=index))
-
-
-def _not_ours(folder: Path) -> dict[str, bytes]:
-    """The files of a period's folder that no build wrote (not listed in its manifest, nor in its history): kept
-    when a build replaces the folder. A folder that holds files but no manifest is not one a build made: it is
-    not replaced."""
-    if not folder.is_dir() or folder.is_symlink():
-        return {}
-    listed = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("files")
-    entries = [path for path in sorted(folder.rglob("*")) if path.is_file() and not path.is_symlink()]
-    if not isinstance(listed, dict):
-        if entries:
-            raise EnvironmentProblem(Said(
-                "%(folder)s holds files a build did not write (it has no .manifest.json), so it is not replaced: move "
-                "them elsewhere, or give the reports an output folder of their own ('out' in the config).",
-                folder=folder))
-        return {}
-    theirs = {}
-    for path in entries:
-        name = path.relative_to(folder).as_posix()
-        if name not in listed and name != manifest.MANIFEST_NAME and not name.startswith(f"{revisions.HISTORY}/"):
-            theirs[name] = path.read_bytes()
-    return theirs
-
-
-def _edited_by_hand(folder: Path) -> dict[str, bytes]:
-    """The deliverables of a period's folder that are not as the build wrote them (their size is not the one its
-    manifest lists): edited and saved in place."""
-    listed = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("files", {})
-    edited = {}
-    for name in INDEX_FILES:
-        path = folder / name
-        try:
-            if name in listed and path.is_file() and not path.is_symlink() and path.stat().st_size != listed[name]:
-                edited[name] = path.read_bytes()
-        except OSError:
-            continue
-    return edited
 
 
 def _as_before(folder: Path, files: dict[str, bytes]) -> bool:
