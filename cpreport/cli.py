@@ -330,43 +330,6 @@ def _day(say, day) -> str:
     return say.digits(format_date(day, "d MMMM y", locale=LOCALES[say.language]))
 
 
-def _rows_file(path, config) -> None:
-    """The file `explain --csv` may write its rows to: a .csv outside the data folder (where it would be read as a
-    sheet) and outside the periods' folders, in a folder that exists, and not a file of anyone else's (one that
-    exists must be rows an earlier `explain --csv` wrote)."""
-    from .datafolder import resolved
-
-    target = path.absolute()
-    problem = None
-    if target.suffix.lower() != ".csv":
-        problem = Said("--csv writes the rows as CSV: give a file name ending in .csv, not %(file)s", file=path)
-    elif not target.parent.is_dir():
-        problem = Said("--csv: the folder %(folder)s does not exist", folder=target.parent)
-    else:
-        real = target.parent.resolve() / target.name
-        data, out = resolved([config.data]) | set(), resolved([config.out])
-        if any(real.is_relative_to(folder) for folder in data):
-            problem = Said("--csv: %(file)s is in the data folder, where it would be read as a sheet: give a file "
-                           "elsewhere", file=path)
-        elif any(real.is_relative_to(folder) and real.parent != folder for folder in out):
-            problem = Said("--csv: %(file)s is in a folder of the reports, which builds replace: give a file "
-                           "elsewhere", file=path)
-        elif target.exists() and not _rows_written(target):
-            problem = Said("--csv: %(file)s exists and is not rows an earlier explain wrote, so it is not "
-                           "overwritten: give another file", file=path)
-    if problem is not None:
-        raise CpreportError(problem)
-
-
-def _rows_written(path) -> bool:
-    """Whether a file is rows `explain --csv` wrote: a CSV whose header begins with the rows' place."""
-    try:
-        with open(path, "rb") as stream:
-            return stream.read(64).lstrip(b"\xef\xbb\xbf").startswith(b"file,sheet,row")
-    except OSError:
-        return False
-
-
 @main.command(epilog=EXIT_CODES)
 @config_options
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Output folder (overrides the config).")
@@ -389,7 +352,9 @@ def explain(config_path, data, period, out, key, csv_path, lang):
     lang = _language(lang, config)
     if csv_path:
         from pathlib import Path
-        _rows_file(Path(csv_path), config)  # refused before the sheets are read, never after
+
+        from .explain import rows_file
+        rows_file(Path(csv_path), config)  # refused before the sheets are read, never after
     from .indicators import said_value, with_indicators
     checked = check(config)
     figures = with_indicators(config, checked, compute(checked, project_from(checked, config.period), config.highlights))
