@@ -143,6 +143,56 @@ def test_a_long_sheet_read_column_by_column_side_by_side_says_what_one_thread_sa
     _assert_same(side_by_side, alone)
 
 
+@pytest.mark.parametrize("cached", [False, True])
+def test_office_workbooks_read_side_by_side_say_what_one_thread_says(tmp_path, monkeypatch, cached):
+    # Workbooks of a data folder past threads.SIDE_BY_SIDE_BYTES are read two at once: the same tables, and the
+    # same findings in the same order, as when they are read one after the other, with the parse cache or not.
+    from cpreport import threads
+    from cpreport.cache import Reader
+
+    rng = random.Random(11)
+    forums = [[f"CPF-{i}", f"Forum {i}", f"منتدى {i}", "Ninewa", "Mosul", "IOM", "2016-01-0{1 + i % 9}", "active"]
+              for i in range(30)]
+    _write(tmp_path, {"cpfs": forums, "displacement": [["2017-05-02", "national", "displaced_current", "", "358656"]]})
+    for office in range(4):
+        rows = []
+        for i in range(150):
+            row = [f"ACT-{office}-{i:04d}", ("training", "workshop")[i % 2], f"Session {i}", f"جلسة {i}",
+                   f"2017-0{1 + i % 5}-1{i % 10}", "", ("Ninewa", "Anbar", "نينوى")[i % 3], f"CPF-{i % 30}", "20",
+                   "5", "4", "4", "4", "4", "4"]
+            if rng.random() < 0.05:
+                row[rng.randrange(len(row))] = rng.choice(MESSY)
+            rows.append(row)
+        if office == 3:
+            rows[10][0] = "ACT-0-0010"  # an id given in another office's file
+        folder = tmp_path / f"office-{office}"
+        folder.mkdir()
+        _write(folder, {"activities": rows})
+        frame = pd.read_csv(folder / "activities.csv", dtype=str, keep_default_na=False)
+        frame.to_excel(folder / "activities.xlsx", index=False)
+        (folder / "activities.csv").unlink()
+    monkeypatch.setattr(threads, "SIDE_BY_SIDE_BYTES", 0)
+    pools = []
+    real_pool = threads.ThreadPoolExecutor
+    monkeypatch.setattr(threads, "ThreadPoolExecutor", lambda **kw: pools.append(kw) or real_pool(**kw))
+
+    def checked(workers: int, cache):
+        with monkeypatch.context() as patch:
+            patch.setattr(threads, "THREADS", workers)
+            loaded = load(tmp_path, Reader(cache)) if cached else load(tmp_path)
+            result = validate(loaded, END, SCOPES)
+        return result, [(f.code, f.file, f.sheet, f.row, f.column, f.value) for f in result.findings]
+
+    (alone, said_alone) = checked(1, tmp_path.parent / "cache-1")
+    assert not any(kw.get("thread_name_prefix") == "cpreport-file" for kw in pools)
+    (side_by_side, said) = checked(2, tmp_path.parent / "cache-2")
+    assert any(kw.get("thread_name_prefix") == "cpreport-file" for kw in pools)  # the second, side by side
+    assert any(code == "CP209" for code, *_ in said_alone) and len(said_alone) > 10
+    assert said == said_alone
+    _assert_same(side_by_side, alone)
+    assert len(side_by_side.activities) == len(alone.activities) > 500
+
+
 def test_a_ragged_csv_is_read_by_the_csv_module(tmp_path):
     # Rows of different lengths are more than Arrow's parser takes: the older reading reads them.
     (tmp_path / "cpfs.csv").write_bytes("cpf_id,name_en,governorate,established_by,established_on\n"

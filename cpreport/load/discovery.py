@@ -259,6 +259,26 @@ def _unused_file_options(data: Path, paths: list[Path], intake: Intake, findings
 Reader = Callable[..., FileRead]  # read_file, or the parse cache's reader (cache.py), which takes the same arguments
 
 
+def _read_files(data: Path, paths: list[Path], reader: Reader, intake: Intake) -> dict[str, FileRead]:
+    """What each file gives, by its path in the folder: read side by side where the files are large enough to gain
+    by it (threads.each_file), each on its own, so the build says the same whichever way they were read."""
+    from ..threads import each_file
+
+    def read(path: Path) -> FileRead:
+        relative = path.relative_to(data).as_posix()
+        options = intake.options(relative)
+        table = TABLES[options.table] if options.table else table_named(path.stem)
+        return reader(path, table, relative=relative, intake=intake)
+
+    size = 0
+    for path in paths:
+        try:
+            size += path.stat().st_size
+        except OSError:
+            pass  # read, and said why it cannot be
+    return dict(zip((path.relative_to(data).as_posix() for path in paths), each_file(read, paths, size)))
+
+
 def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> Loaded:
     """Read every table found in the data folder and its sub-folders, in as many parts as it comes in.
 
@@ -276,6 +296,9 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
     others: list[str] = []
     digests: dict[str, str] = {}
     stacked = _stacked_parts(data, paths, intake) if reader is read_file else {}
+    reads = _read_files(data, [path for path in paths if path.suffix.lower() in SPREADSHEETS
+                               and not path.name.startswith("~$")
+                               and path.relative_to(data).as_posix() not in stacked], reader, intake)
     for path in paths:
         relative = path.relative_to(data).as_posix()
         suffix = path.suffix.lower()
@@ -290,9 +313,7 @@ def load(data: Path, reader: Reader = read_file, intake: Intake = NO_INTAKE) -> 
             elif suffix not in OWN_FILES:
                 others.append(relative)
             continue
-        options = intake.options(relative)
-        table = TABLES[options.table] if options.table else table_named(path.stem)
-        read = stacked.get(relative) or reader(path, table, relative=relative, intake=intake)
+        read = stacked.get(relative) or reads[relative]
         if read.digest:
             digests[relative] = read.digest
         if read.counted:
