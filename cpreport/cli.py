@@ -65,12 +65,12 @@ def lang_option(command):
                              "'language', else en].")(command)
 
 
-def _load_config(config_path, data, period, out=None):
+def _load_config(config_path, data, period, out=None, given_as=None):
     from .config import load_config
     from .errors import ConfigError
 
     try:
-        return load_config(config_path, data=data, out=out, period=period)
+        return load_config(config_path, data=data, out=out, period=period, given_as=given_as)
     except ConfigError:
         # The config's problems said in the language it asks for (`language = "ar"`), when it could be read that
         # far and --lang does not say otherwise.
@@ -404,7 +404,10 @@ def approve(config_path, data, period, out, month, by, lang):
     """
     from .approval import approve as approved
 
-    config = _load_config(config_path, data, month or period, out)
+    if month and period and month != period:
+        raise CpreportError(Said("Give the period once: %(positional)s, or --period %(option)s.",
+                                 positional=month, option=period))
+    config = _load_config(config_path, data, month or period, out, given_as={"period": "PERIOD"} if month else None)
     language = _language(lang, config)
     outcome = approved(config, config.period, by)
     key = lambda say: say.period(str(config.period)) if say.arabic else str(config.period)  # noqa: E731

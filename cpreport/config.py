@@ -75,8 +75,10 @@ ENVIRONMENT_KEYS = ("data", "out", "period", "digits", "templates", "formats", "
 
 def load_config(path: str | os.PathLike | None = None, *, data: str | None = None, out: str | None = None,
                 period: str | None = None, environ: dict[str, str] | None = None,
-                today: dt.date | None = None) -> Config:
+                today: dt.date | None = None, given_as: dict[str, str] | None = None) -> Config:
     """Read the config file and lay the environment (CPREPORT_*) and then the options over it.
+
+    given_as: how an option was given on the command line when not as --KEY (approve's PERIOD), for its problems.
 
     Options left at None keep the file's value. Every problem is collected and raised in one ConfigError.
     """
@@ -117,7 +119,7 @@ def load_config(path: str | os.PathLike | None = None, *, data: str | None = Non
     for key, value in overrides.items():
         if value is not None:
             raw[key] = value
-            outside[key] = f"--{key}"
+            outside[key] = (given_as or {}).get(key, f"--{key}")
 
     values: dict = {}
     checking = Checking(root, outside, values, problems)

@@ -297,6 +297,17 @@ def test_approve_needs_a_built_report_and_a_name(sample):
 
 
 
+
+def test_approve_takes_its_period_once_and_names_how_it_was_given(sample):
+    runner = CliRunner()
+    both = runner.invoke(main, ["approve", "2017-04", "--period", "2017-03", "--by", "Layla", "--config", str(sample)])
+    assert both.exit_code == EXIT_USAGE and "Give the period once: 2017-04, or --period 2017-03" in both.output
+    assert not (sample.parent / "out" / "2017-03" / "approval.json").exists()
+    wrong = runner.invoke(main, ["approve", "2017-13", "--by", "Layla", "--config", str(sample)])
+    assert wrong.exit_code == EXIT_USAGE and "'2017-13' is not a period" in wrong.output
+    assert "(given by PERIOD)" in wrong.output and "--period" not in wrong.output.split("is not a period")[1]
+
+
 def test_approve_refuses_words_changed_since_the_report_was_built(sample):
     # Built, read, then the narrative edited: approving would publish words nobody read. Built again, it approves.
     config = _config(sample, "2017-04")
