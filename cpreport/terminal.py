@@ -82,9 +82,9 @@ def show(findings: Findings, stream=None, quiet: bool = False, language: str = "
         for f in group:
             if f.code in ROUTINE:
                 continue
-            for n, say in enumerate(says):
+            for say in says:  # each language's line whole, code and all: a reader of one looks for nothing in the other
                 severity = f"{f.severity.upper():7}" if say.language == "en" else say.severity(f.severity)
-                heading = f"  {severity} {f.code}" if n == 0 else f"  {say.severity(f.severity)}"
+                heading = f"  {severity} {f.code}"
                 where = say.where(f)
                 print(f"{heading} {where}: {f.message(say.language)}" if where else f"{heading}: "
                       f"{f.message(say.language)}", file=stream)

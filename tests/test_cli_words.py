@@ -91,6 +91,12 @@ def test_a_stop_worded_when_raised_is_said_once_in_each_language(tmp_path, monke
     assert said.exit_code == 1, said.output
     assert said.output.count(f"2 errors in the sheets of {tmp_path}.") == 1, said.output
     assert said.output.count(f"خطآن في جداول «{tmp_path}»") == 1, said.output
+    # Each finding a line in each language, each with its code: the Arabic reader can look it up too.
+    lines = said.output.splitlines()
+    english = [line for line in lines if line.startswith("  ERROR   CP")]
+    arabic = [line for line in lines if line.startswith("  خطأ CP")]
+    assert len(english) == len(arabic) == 2, said.output
+    assert [line.split()[1] for line in english] == [line.split()[1] for line in arabic]
 
 
 def test_an_unknown_figure_is_said_in_arabic_with_the_nearest_ones(sample):
