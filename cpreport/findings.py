@@ -50,8 +50,8 @@ class Code(Enum):
                        "row above the data."))
     CP005 = (WARNING, N_("The sheet has a header but no data rows (rows of N/A, dashes or spaces alone are empty), "
                          "so its figures are zero. Fill in the rows if there is data for this period."))
-    CP006 = (ERROR, N_("These rows of the '%(table)s' table are the same as those in %(other)s, but perhaps for how "
-                       "their ids are written: the same sheet is given twice (a copy left beside the original?). "
+    CP006 = (ERROR, N_("These rows of the '%(table)s' table repeat those in %(other)s cell for cell (their ids may be "
+                       "written otherwise): the same sheet is given twice (a copy left beside the original?). "
                        "Remove one of the two: the report is built when one is left."))
     CP007 = (NOTE, N_("Excel's lock file was skipped: it is left behind while the workbook is open."))
     CP008 = (ERROR, N_("The file or sheet is empty. Save the sheet again with its header and rows."))
