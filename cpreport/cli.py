@@ -252,7 +252,7 @@ def build(config_path, data, period, out, all_periods, every, strict, force, wai
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the findings as data: a JSON array of objects (code, severity, file, sheet, row, column, "
-                   "value, parameters, message_en, message_ar).")
+                   "value, parameters, cells, message_en, message_ar).")
 @lang_option
 def validate(config_path, data, period, strict, as_json, lang):
     """Check the sheets and list every finding; write nothing."""
@@ -336,7 +336,7 @@ def _day(say, day) -> str:
 @click.argument("key", required=False)
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Also write the rows the figure counts to FILE (CSV, UTF-8).")
-@click.option("--lang", type=click.Choice(["en", "ar", "both"]), default=None,
+@click.option("--lang", type=click.Choice(["en", "ar", "both"]), default=None, callback=_keep_language,
               help="Language of the rule, the labels and the findings [default: the config's 'language', else en].")
 def explain(config_path, data, period, out, key, csv_path, lang):
     """Say where a figure comes from: its value, the rule that makes it, and the rows of the sheets it counts.

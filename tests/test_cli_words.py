@@ -99,6 +99,16 @@ def test_a_stop_worded_when_raised_is_said_once_in_each_language(tmp_path, monke
     assert [line.split()[1] for line in english] == [line.split()[1] for line in arabic]
 
 
+
+@pytest.mark.parametrize("command", ["explain", "figures", "validate", "approve"])
+def test_every_command_says_a_config_error_in_the_language_asked(tmp_path, command):
+    config = tmp_path / "cpreport.toml"
+    config.write_text('perod = "2017-05"\n', "utf-8")
+    said = invoke(command, "--config", str(config), "--lang", "ar", *(["--by", "Layla"] if command == "approve" else []))
+    assert said.exit_code == 2
+    assert "مفتاح غير معروف «perod»؛ هل تقصد «period»؟" in said.output, said.output
+    assert "unknown key" not in said.output
+
 def test_an_unknown_figure_is_said_in_arabic_with_the_nearest_ones(sample):
     said = invoke("explain", "--config", str(sample), "activities.totl", "--lang", "ar")
     assert said.exit_code == 2
