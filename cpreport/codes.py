@@ -89,6 +89,12 @@ class Code(Enum):
     CP044 = (ERROR, N_("This sheet's header seems to be row %(header_row)s, the '%(table)s' table's, but a header is "
                        "looked for in the first %(searched)s rows, so the sheet was not read. Delete the rows above the "
                        "header (a title or a few notes may stay above it)."))
+    CP045 = (WARNING, ngettext("%(count)s submission of this ODK Central export is marked rejected or as having "
+                               "issues by its reviewers (%(rows)s), and is counted like the others. If it should not "
+                               "be, remove it from the export, or approve it in ODK Central and export again.",
+                               "%(count)s submissions of this ODK Central export are marked rejected or as having "
+                               "issues by their reviewers (%(rows)s), and are counted like the others. If they should "
+                               "not be, remove them from the export, or approve them in ODK Central and export again."))
     CP027 = (NOTE, N_("This row repeats the header (two tables pasted one under the other?), so it was left out; "
                       "the rows under it are read under the same columns."))
     CP028 = (ERROR, N_("This row is the header again, but in another order than the header in row %(header_row)s: "
@@ -167,6 +173,10 @@ class Code(Enum):
                                "Column %(letter)s has %(count)s filled cells under an empty header, so they were "
                                "not read. If they belong in the report, head the column with its name among the "
                                "'%(table)s' table's columns; if not, delete them."))
+    CP108 = (WARNING, N_("The column '%(column)s' holds nothing but 0 and 1, as each choice of a select-multiple "
+                         "question ('%(question)s') does in an export, so it is not read as '%(canonical)s' "
+                         "('%(canonical_ar)s'): a tick is not a number of people. If it is that number, name its "
+                         "header under [columns.%(table)s] in the config; if not, add the count's own column."))
     CP107 = (WARNING, N_("The column '%(column)s' holds a share (a percentage), not a count, so it is not read as "
                          "'%(canonical)s' ('%(canonical_ar)s') and is kept out of the figures. If the sheet has the "
                          "number itself, head that column '%(canonical)s'; if not, add it."))

@@ -348,6 +348,8 @@ def choice_flags(header) -> set[int]:
             # The question's column, written with any of the separators between its groups.
             if any(text != cell.strip() and GROUP_SEPARATORS.split(text) == question for text in texts):
                 flags.add(position)
+        if isinstance(cell, str) and "-" in cell and cell.strip().rsplit("-", 1)[0] in texts:
+            flags.add(position)  # ODK's dashes: "grp-target_groups-female" beside "grp-target_groups"
     return flags
 
 

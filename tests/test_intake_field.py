@@ -351,6 +351,58 @@ def test_kobo_submissions_a_reviewer_did_not_approve_are_counted_and_said(tmp_pa
     assert "(rows 3 and 5)" in said.message_en or "(rows 3, 5)" in said.message_en
 
 
+
+def test_odk_central_submissions_rejected_or_with_issues_are_counted_and_said(tmp_path):
+    rows = activities(5)
+    folder = project(tmp_path)
+    export = rows.rename(columns={c: f"grp-{c}" for c in COLUMNS})
+    export.insert(0, "SubmissionDate", "2017-06-01T09:00:00.000Z")
+    export["KEY"] = [f"uuid:{n}" for n in range(len(rows))]
+    export["ReviewState"] = ["approved", "rejected", "", "hasIssues", ""]
+    export.to_csv(folder / "activities.csv", index=False)
+    checked, figures = outcome(folder)
+    assert figures["activities.total"]["value"] == len(rows)
+    [said] = [f for f in checked.findings if f.code == "CP045"]
+    assert (said.severity, said.row, said.column, said.parameters["count"]) == ("warning", 3, "ReviewState", 2)
+    assert "rows 3 and 5" in said.message_en and "ODK Central" in said.message_ar
+
+
+@pytest.mark.parametrize("parent, separator", [(False, "/"), (False, "-"), (True, "-"), (True, "/")])
+def test_the_choices_of_a_question_exported_as_ticks_are_never_read_as_counts(tmp_path, parent, separator):
+    # "target_groups/female" holds 1 when women took part: read as the number of women it would make a figure of
+    # ticks. With the question's own column beside it or not, and ODK's dashes or Kobo's slashes.
+    rows = activities(6)
+    folder = project(tmp_path)
+    export = rows.drop(columns=["female"]).rename(columns={c: f"group_a/{c}" for c in COLUMNS})
+    if parent:
+        export[f"grp{separator}target_groups"] = "female youth"
+    for choice in ("female", "youth", "idps"):
+        export[f"grp{separator}target_groups{separator}{choice}"] = [1, 0, 1, 1, 0, 1] if choice != "idps" else 0
+    export["_uuid"] = [f"u{n}" for n in range(len(rows))]
+    export.to_csv(folder / "aXk3Ld8_export.csv", index=False)
+    checked, figures = outcome(folder)
+    assert figures["participants.total"]["value"] == rows["participants"].sum()
+    assert figures["participants.female"]["value"] == 0  # no count of women in the export: none read from ticks
+    ticks = [f for f in checked.findings if f.code == "CP102"]
+    assert ticks and f"grp{separator}target_groups{separator}female" in ticks[0].parameters["columns"]
+    warned = [f for f in checked.findings if f.code == "CP108"]
+    assert [f.column for f in warned] == ([] if parent else [f"grp{separator}target_groups{separator}female"])
+
+
+def test_a_grouped_count_the_config_names_is_read_though_it_holds_only_0_and_1(tmp_path):
+    rows = activities(4)
+    folder = project(tmp_path)
+    export = rows.drop(columns=["female"]).rename(columns={c: f"group_a/{c}" for c in COLUMNS})
+    export["counts/female"] = [1, 0, 1, 1]
+    export["counts/youth"] = [0, 1, 0, 0]
+    export["_uuid"] = [f"u{n}" for n in range(len(rows))]
+    export.to_csv(folder / "aXk3Ld8_export.csv", index=False)
+    config = folder / "cpreport.toml"
+    config.write_text(config.read_text("utf-8") + '\n[columns.activities]\nfemale = "counts/female"\n', "utf-8")
+    checked, figures = outcome(folder)
+    assert figures["participants.female"]["value"] == 3
+    assert not [f for f in checked.findings if f.code == "CP108"]
+
 def test_a_sheet_of_all_months_beside_the_months_is_one_error_saying_so(tmp_path):
     rows = activities(12)
     folder = project(tmp_path)

@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 
 from ..contract import (INTEGER, Intake, Table, choice_flags, fold, is_central_export, is_export_header, is_meta_column,
-                        is_total_word, last_segment, says_share)
-from ..findings import Code, Findings, finding, runs
+                        is_total_word, says_share)
+from ..findings import Code, Findings, finding
 from .headers import (columns_named, column_keys, deep_header, find_header, header_score, more_header_rows, near_miss,
                       top_rows)
 from ..threads import each_column
+from .exports import CHOICE_SEPARATOR, lone_ticks, not_accepted
 from .fastpath import cells_among
 from .limits import Limits
 from .sheets import HEADER_SEARCH_ROWS, ROW, Sheet
@@ -65,7 +66,12 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     meta, unknown, ticked, shares = [], [], [], []
     kinds = {column.name: column.kind for column in table.columns}
     labels = {column.name: column.label_ar or column.name for column in table.columns}
-    ticks = choice_flags(header) if export else set()
+    ticks, lone = choice_flags(header) if export else set(), set()
+    if export:  # the choices of a question exported as columns of 0 and 1 without the question's own column
+        mapped = {" ".join(h.lower().split()) for headers_of in (intake.columns.get(table.name, {}) if intake else {}).values()
+                  for h in headers_of}
+        lone = lone_ticks(header, grid.iloc[header_index + 1 + extra:], mapped) - ticks
+        ticks |= lone
     for position, text in enumerate(header):
         if not text:
             continue
@@ -74,6 +80,11 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
             continue
         if position in ticks:  # a choice of a select_multiple question (0 or 1): named with the others, never near
             ticked.append((position, text))
+            canonical = by_key.get(by_key.key(text) or "")
+            if position in lone and canonical is not None and kinds[canonical] == INTEGER:
+                findings.add(finding(Code.CP108, **where, row=header_row, column=text, column_number=position + 1,
+                                     question=CHOICE_SEPARATOR.split(text.strip())[0], canonical=canonical,
+                                     canonical_ar=labels[canonical], table=table.name))
             continue
         canonical = by_key.get(by_key.key(text) or "")
         if canonical is not None and kinds[canonical] == INTEGER and says_share(text):
@@ -121,7 +132,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
     first_row = header_index + 1 + extra
     below = grid.iloc[first_row:]
     if export:
-        _not_approved(header, below, first_row, where, findings)
+        not_accepted(header, below, first_row, where, findings)
     # Merged cells are looked for where a required cell, or a count, is empty in a row that has something.
     watched = [positions[c.name] for c in table.columns if (c.required or c.kind == INTEGER) and c.name in positions]
     # Each column's distinct texts and empty cells are found once, for the search for merged cells, tidying,
@@ -354,24 +365,6 @@ def _drop_notes_under(body: pd.DataFrame, headers: dict[str, str], where: dict, 
 
 # KoboToolbox's review of a submission (_validation_status, as its API and its "XML values" export write it, or
 # as its labels export does).
-NOT_APPROVED = {"validation_status_not_approved", "not approved", "validation_status_on_hold", "on hold"}
-
-
-def _not_approved(header: list, below: pd.DataFrame, first_row: int, where: dict, findings: Findings) -> None:
-    """Submissions a KoboToolbox reviewer marked "Not approved" or "On hold" are rows of the export like any
-    other, and counted: said in one warning with their rows, for the officer to leave them out or approve them."""
-    for position, text in enumerate(header):
-        if not (isinstance(text, str) and last_segment(text.strip()).lower() == "_validation_status"):
-            continue
-        column = below.iloc[:, position]
-        marked = column.map(lambda cell: isinstance(cell, str) and " ".join(cell.lower().split()) in NOT_APPROVED)
-        at = np.flatnonzero(marked.to_numpy(dtype=bool))
-        if len(at):
-            rows = [first_row + int(n) + 1 for n in at]
-            findings.add(finding(Code.CP039, **where, row=rows[0], column=text.strip(), count=len(rows),
-                                 rows=runs(rows)))
-
-
 def _rows_wider_than_the_header(header: list, texts: dict, first_row: int, typed_cells: bool, where: dict,
                                 findings: Findings) -> None:
     """In a text file, a row with cells past the header's last is a row whose cells moved: a number written with
