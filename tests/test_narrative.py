@@ -269,6 +269,16 @@ def test_the_default_footer_speaks_to_the_donor_and_the_config_can_replace_it(sa
     assert "Our own footer" in page and "تذييلنا" in page and "This report on May 2017" not in page
 
 
+
+@pytest.mark.parametrize("period, said", [("2017-Q2", "This report on the second quarter of 2017 was prepared"),
+                                          ("2017-H1", "This report on the first half of 2017 was prepared"),
+                                          ("2017", "This report on 2017 was prepared")])
+def test_the_footer_names_a_longer_period_as_a_sentence_does(sample, period, said):
+    html_only(sample)
+    page = (build(load_config(sample, period=period)).folder / "report.html").read_text("utf-8")
+    footer = text_of(re.search(r"<footer.*?</footer>", page, re.S)[0])
+    assert footer.startswith(said), footer
+
 def test_the_pdf_shows_the_narrative_joined_and_right_to_left(sample):
     own_narrative(sample, "2017-05", MAY, MAY_AR)
     text = pdf_text(build(load_config(sample)).folder / "report.pdf")
