@@ -57,7 +57,9 @@ def _described_figures(weasyprint_tags):
                     x, y = box.content_box_x(), box.content_box_y()
                     element["A"] = pydyf.Dictionary({"O": "/Layout", "BBox": pydyf.Array((x, y, x + box.width,
                                                                                         y + box.height))})
-                if html.get("lang"):
+                if html.get("lang") and "Lang" not in element:
+                    # The nearest element's language stands: the root's (<html lang="en">) reaches the elements of
+                    # the boxes it passes its children through, the Arabic half's among them.
                     element["Lang"] = pydyf.String(html.get("lang"))
                 if box.element_tag == "th" and "A" in element:
                     element["A"]["Scope"] = SCOPES.get(html.get("scope", "col"), "/Column")

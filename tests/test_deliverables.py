@@ -267,6 +267,20 @@ def test_the_pdf_is_an_archival_tagged_pdf_that_carries_its_data(delivered):
                 walk(kid)
 
         walk(root.StructTreeRoot)
+
+        def words(element) -> str:
+            if not isinstance(element, pikepdf.Dictionary):
+                return ""
+            kids = element.get("/K")
+            return str(element.get("/ActualText", "")) + "".join(
+                words(kid) for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]))
+
+        # Each half an article in its own language, the Arabic half's pages too (not the root's English).
+        document = root.StructTreeRoot.K[0] if isinstance(root.StructTreeRoot.K, pikepdf.Array) else root.StructTreeRoot.K
+        articles = [(str(kid.get("/Lang", "")), bool(ARABIC.search(words(kid)))) for kid in document.K
+                    if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Art"]
+        assert {lang for lang, _ in articles} == {"en", "ar"}
+        assert all((lang == "ar") == arabic for lang, arabic in articles), articles
     assert len(figures) == 12 and all(alt for alt, _ in figures)
     assert all(bool(ARABIC.search(alt)) == (lang == "ar") for alt, lang in figures)
     assert headers and set(headers) == {"/Column", "/Row"}
