@@ -84,6 +84,7 @@ TILES = {
 }
 # Bars reach at most this share of their track, leaving room for the value written after them.
 REACH = 86.0
+TARGET_TRACK = 100.0  # an indicator's track is its target, whole
 
 
 def word(key: str, language: str, **variables) -> str:
@@ -371,15 +372,17 @@ STATUS_COLOURS = {"achieved": "#0072B2", "on_track": "#56B4E9", "behind": "#E69F
 
 
 def progress(percent: float | None, expected: float | None, status: str, w: Wording) -> Markup:
-    """An indicator's progress bar: the share of its target reached (capped at the track's end, the value written
-    after it), and a tick where the share of time gone to its target date would put it."""
+    """An indicator's progress bar: the share of its target reached written over a track (the whole track is the
+    target; the bar stops at its end), with a tick where the share of time gone to its target date would put it.
+    The share is written on a line of its own, never beside the bar: past the target it would run into the
+    status beside it."""
     side = "right" if w.rtl else "left"
-    reached = min(max(percent or 0.0, 0.0), 1.0) * REACH
+    reached = min(max(percent or 0.0, 0.0), 1.0) * TARGET_TRACK
     striped = status == "behind"
     bar = Markup('<span class="segment" data-series="{}" style="{}:0;width:{};{}"></span>').format(
         status, side, _pct(reached), _fill(STATUS_COLOURS[status], striped)) if reached else Markup("")
-    tick = Markup('<span class="due" style="{}:{}"></span>').format(side, _pct(expected * REACH)) \
+    tick = Markup('<span class="due" style="{}:{}"></span>').format(side, _pct(expected * TARGET_TRACK)) \
         if expected is not None else Markup("")
     said = w.percent(percent) if percent is not None else "—"
-    return Markup('<div class="track thin progress" aria-hidden="true">{}{}<span class="value" style="{}:{}">{}</span>'
-                  '</div>').format(bar, tick, side, _pct(reached), said)
+    return Markup('<span class="percent">{}</span><div class="track thin progress" aria-hidden="true">{}{}</div>'
+                  ).format(said, bar, tick)

@@ -59,6 +59,11 @@ SECTPR_AFTER = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# What follows w:cantSplit and w:tblHeader in a row's properties (w:trPr), as the schema orders them.
+ROW_AFTER_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
+ROW_AFTER_CANT_SPLIT = ("w:trHeight", "w:tblHeader", *ROW_AFTER_HEADER)
+
+
 def xml_text(text: str) -> str:
     """Text as a Word document can hold it: the characters XML cannot hold left out."""
     return NOT_XML.sub("", text)
@@ -185,9 +190,12 @@ class Writer:
             link.append(run)
         paragraph._p.append(link)
 
-    def text_paragraph(self, element, style: str = "Normal") -> None:
+    def text_paragraph(self, element, style: str = "Normal", whole: bool = False) -> None:
+        """A paragraph of text; `whole`: kept on one page (a closing note, never its last line alone)."""
         paragraph = self.paragraph(style)
         self.inline(paragraph, element, style)
+        if whole:
+            paragraph.paragraph_format.keep_together = True
         if not paragraph.runs:
             paragraph._p.getparent().remove(paragraph._p)
 
@@ -220,8 +228,11 @@ class Writer:
         for r1, c1, r2, c2 in spans:
             table.cell(r1, c1).merge(table.cell(r2, c2))
         for r, row in enumerate(rows):
+            properties = table.rows[r]._tr.get_or_add_trPr()
+            # A row is kept whole on one page: a target's date is never left on the next page, away from its row.
+            _child(properties, "w:cantSplit", ROW_AFTER_CANT_SPLIT)
             if row.getparent().tag == "thead":  # the header row repeats on each page the table runs over
-                _child(table.rows[r]._tr.get_or_add_trPr(), "w:tblHeader")
+                _child(properties, "w:tblHeader", ROW_AFTER_HEADER)
         grid = table._cells  # table.cell() works the whole grid out again on every call
         self.widths(table, grid, placed, columns)
         for (r, c), found in placed.items():
@@ -450,10 +461,10 @@ def word_document(config: Config, html: str, pictures: Callable[[], list[Snapsho
                                             f"{_period_named(period, writer.lang, config.digits)}")
         for child in article:
             writer.block(child)
-    for footer in page.xpath("//footer"):
-        for paragraph in footer.xpath("./p"):
-            writer.lang = paragraph.get("lang") or "en"
-            writer.text_paragraph(paragraph, "Normal")
+        # The footer's sentence in this part's language closes the part: the English one never among the Arabic.
+        for paragraph in page.xpath("//footer/p"):
+            if (paragraph.get("lang") or "en") == writer.lang:
+                writer.text_paragraph(paragraph, TABLE_TEXT, whole=True)  # small, as the PDF's closing note
     writer.put_pictures(list(pictures()))
     out = io.BytesIO()
     document.save(out)

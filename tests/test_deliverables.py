@@ -93,6 +93,21 @@ def test_a_tables_header_words_are_never_cut_in_word(delivered):
             assert all(p.style.name == "Table Text" for p in cell.paragraphs)
 
 
+
+def test_word_keeps_each_table_row_on_one_page_and_each_footer_in_its_part(delivered):
+    document = Document(delivered / "report.docx")
+    rows = list(document.element.body.iter(f"{W}tr"))
+    assert len(rows) > 40
+    assert all(row.find(f"{W}trPr/{W}cantSplit") is not None for row in rows)
+    english = []
+    for block in document.element.body.iterchildren():  # the English section: up to the paragraph that ends it
+        english.append("".join(t.text or "" for t in block.iter(f"{W}t")))
+        if block.find(f"{W}pPr/{W}sectPr") is not None:
+            break
+    assert any(text.startswith("This report on May 2017 was prepared under") for text in english)
+    assert all("This report on" not in "".join(t.text or "" for t in block.iter(f"{W}t"))
+               for block in arabic_part(document))
+
 def test_every_arabic_paragraph_run_and_table_is_right_to_left(delivered):
     document = Document(delivered / "report.docx")
     blocks = arabic_part(document)
@@ -104,9 +119,9 @@ def test_every_arabic_paragraph_run_and_table_is_right_to_left(delivered):
     for paragraph in paragraphs:
         said = "".join(t.text or "" for t in paragraph.iter(f"{W}t"))
         if said and not ARABIC.search(said):
-            # The one English line of the closing note, which says what the report covers, and the
-            # indicators' codes ("1.1"), kept in Western digits as the results framework numbers them.
-            assert said.startswith("This report on May 2017 was prepared under") or re.fullmatch(r"[\d.]+", said), said
+            # The indicators' codes ("1.1"), kept in Western digits as the results framework numbers them; the
+            # English footer closes the English part, never this one.
+            assert re.fullmatch(r"[\d.]+", said), said
             continue
         assert paragraph.find(f"{W}pPr/{W}bidi") is not None, said
         for run in paragraph.iter(f"{W}r"):
@@ -346,8 +361,8 @@ def test_libreoffice_opens_the_word_document_with_arabic_on_the_right(delivered,
     def ink(path: Path) -> list[tuple[int, int]]:
         image = Image.open(path).convert("L")
         width, height = image.size
-        # Between the header and the footer: the page's own text.
-        return [(x / width, y) for y in range(int(height * 0.12), int(height * 0.88)) for x in range(width)
+        # Between the running head (the top 5% of the page) and the page number: the page's own text.
+        return [(x / width, y) for y in range(int(height * 0.06), int(height * 0.88)) for x in range(width)
                 if image.getpixel((x, y)) < 128]
 
     pages = {path: ink(path) for path in drawn}

@@ -299,9 +299,11 @@ def test_time_gone_is_clamped_to_the_target_date():
 
 def test_the_progress_bar_stops_at_the_track_end_and_is_mirrored_in_arabic():
     over = str(progress(1.25, 0.5, "achieved", Wording("en")))
-    assert "left:0;width:86.00%" in over and "125%" in over and "left:43.00%" in over
+    assert "left:0;width:100.00%" in over and "left:50.00%" in over
+    # The share is written on its own line, outside the track: never beside the bar, over the status.
+    assert re.match(r'<span class="percent">125%</span><div class="track', over)
     arabic = str(progress(0.5, None, "behind", Wording("ar")))
-    assert "right:0;width:43.00%" in arabic and "٥٠٪" in arabic and "due" not in arabic
+    assert "right:0;width:50.00%" in arabic and '<span class="percent"><bdi>٥٠٪</bdi></span>' in arabic and "due" not in arabic
 
 
 def _sheet(path: Path) -> pd.DataFrame:
