@@ -48,6 +48,10 @@ def typed(cell) -> tuple[object, str | None]:
             return dt.date.fromisoformat(value), DATE_FORMAT
         except ValueError:
             pass
+        try:
+            return _exact(cell, float(value))
+        except ValueError:
+            pass
     if "code" in (cell.get("class") or "").split():  # an indicator's code, "2.10", is a name, not a number
         return " ".join(cell.text_content().split()), None
     marks = cell.xpath(REVISED)
@@ -71,6 +75,23 @@ def typed(cell) -> tuple[object, str | None]:
             shown = INTEGER_FORMAT if isinstance(number, int) else DECIMAL_FORMAT
         return number, shown + f' "{written_mark}"' if marks else shown
     return (f"{text} {written_mark}" if marks else text), None
+
+
+def _exact(cell, number: float) -> tuple[float, str]:
+    """A cell's exact value (its data-value: a share, not the rounded percentage it shows), formatted as the cell
+    shows it: a percentage as one, and the words under the number ("by 31 December 2017") as the format's text, so
+    that a target stays a number Excel can compute with."""
+    under = " ".join(" ".join(span.text_content().split()) for span in cell.xpath(".//span[@class='by']"))
+    shown = cell.xpath(".//span[@class='percent']")
+    text = " ".join((shown[0] if shown else cell).text_content().split())
+    if text.endswith(("%", ARABIC_PERCENT)) or shown:
+        number_format = PERCENT_FORMAT
+    else:
+        number = int(number) if number.is_integer() else number
+        number_format = INTEGER_FORMAT if isinstance(number, int) else DECIMAL_FORMAT
+    if under:
+        number_format += ' "{}"'.format(under.replace('"', "'"))
+    return number, number_format
 
 
 def _sheet_name(key: str, language: str, taken: set[str], month: bool = True) -> str:

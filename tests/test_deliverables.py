@@ -193,7 +193,14 @@ def test_the_annex_holds_numbers_as_numbers(delivered):
     assert 0 < listed["indicators.2.2"][1].value < 1 and listed["indicators.2.2"][1].number_format == "0.0%"
     results = [[c.value for c in row] for row in book["Results against targets"].iter_rows()]
     forums_row = next(row for row in results if row[0] == "1.1")
-    assert forums_row[4] == 49 and forums_row[3] == "60 by 31 December 2017"
+    # A target is a number Excel computes with, its date in the format; the share of it exact, shown rounded.
+    assert forums_row[4] == 49 and forums_row[3] == 60
+    cells = {row[0].value: row for row in book["Results against targets"].iter_rows()}
+    assert cells["1.1"][3].number_format == '#,##0 "by 31 December 2017"'
+    assert cells["1.1"][6].value == pytest.approx(figures["indicators.1.1"]["percent_of_target"] / 100, abs=1e-3)
+    assert cells["1.1"][6].number_format == "0%"
+    assert cells["2.2"][4].value == pytest.approx(figures["indicators.2.2"]["value"], abs=1e-6)
+    assert women[2] == pytest.approx(women[1] / next(row for row in participants if row[0] == "Total")[1])
 
 
 def test_a_quarters_word_document_and_annex_name_the_quarter_and_keep_every_block(sample):
