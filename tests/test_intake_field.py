@@ -2,7 +2,9 @@
 written: nothing counted twice, nothing lost without a finding."""
 from __future__ import annotations
 
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -519,6 +521,87 @@ def test_a_formula_cell_is_told_from_its_saved_result(cell, unsaved):
     held.add(f'<sheetData><row r="2">{cell}</row></sheetData>'.encode(), Texts())
     assert bool(held.unsaved) is unsaved
 
+
+
+def _old_workbook(path: Path, rows: list[list], hidden_rows: set[int], hidden_column: int, error: tuple[int, int]):
+    """rows as an .xls (xlwt): the sheet's rows hidden (numbered from 1), a column hidden (from 0), and Excel's
+    #N/A in one cell (row from 1, column from 0)."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("activities")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if (r + 1, c) == error:
+                sheet.row(r).set_cell_error(c, 0x2A)
+            elif isinstance(value, pd.Timestamp):
+                sheet.write(r, c, value.to_pydatetime(), xlwt.easyxf(num_format_str="DD/MM/YYYY"))
+            else:
+                sheet.write(r, c, value.item() if hasattr(value, "item") else value)
+        if r + 1 in hidden_rows:
+            sheet.row(r).hidden = True
+    sheet.col(hidden_column).hidden = True
+    book.save(str(path))
+
+
+def _open_document(path: Path, rows: list[list], hidden_rows: set[int], hidden_column: int, error: tuple[int, int]):
+    """rows as an .ods, written as LibreOffice writes it: hidden rows filtered out, a column collapsed, and =NA()."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import P
+
+    document, table = OpenDocumentSpreadsheet(), Table(name="activities")
+    for c in range(len(rows[0])):
+        table.addElement(TableColumn(visibility="collapse") if c == hidden_column else TableColumn())
+    for r, row in enumerate(rows):
+        line = TableRow(visibility="filter") if r + 1 in hidden_rows else TableRow()
+        for c, value in enumerate(row):
+            if (r + 1, c) == error:
+                cell = TableCell(valuetype="float", value=0, formula="of:=NA()")
+                cell.addElement(P(text="#N/A"))
+            elif isinstance(value, pd.Timestamp):
+                cell = TableCell(valuetype="date", datevalue=value.strftime("%Y-%m-%d"))
+                cell.addElement(P(text=value.strftime("%d/%m/%Y")))
+            else:
+                cell = TableCell(valuetype="float" if not isinstance(value, str) else "string",
+                                 **({"value": value} if not isinstance(value, str) else {}))
+                cell.addElement(P(text=str(value)))
+            line.addElement(cell)
+        table.addElement(line)
+    document.spreadsheet.addElement(table)
+    document.save(str(path))
+    # LibreOffice marks an error's cell with calcext's value type, which odfpy does not write.
+    with zipfile.ZipFile(path) as book:
+        parts = {info.filename: book.read(info.filename) for info in book.infolist()}
+    content = parts["content.xml"].decode("utf-8").replace(
+        "xmlns:office=", 'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
+                         "xmlns:office=", 1)
+    content = re.sub(r'<table:table-cell [^>]*table:formula="of:=NA\(\)"[^>]*>',
+                     '<table:table-cell table:formula="of:=NA()" office:value-type="string" '
+                     'office:string-value="" calcext:value-type="error">', content)
+    with zipfile.ZipFile(path, "w") as book:
+        for name, data in parts.items():
+            book.writestr(name, content.encode("utf-8") if name == "content.xml" else data,
+                          compress_type=zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_old_excel_and_opendocument_sheets_say_their_errors_and_hidden_rows_as_xlsx_does(tmp_path, kind):
+    # The workbook reader reads #N/A as an empty cell and shows hidden rows and columns as any other: a count
+    # would be short, or rows nobody sees counted, with nothing said.
+    rows = activities(8)
+    folder = project(tmp_path)
+    write = _old_workbook if kind == "xls" else _open_document
+    write(folder / f"activities.{kind}", [COLUMNS, *rows.values.tolist()], {3, 7}, COLUMNS.index("police"),
+          (5, COLUMNS.index("female")))
+    checked, figures = outcome(folder)
+    assert figures is None  # the error stops the build
+    [error] = [f for f in checked.findings if f.severity == ERROR]
+    assert (error.code, error.row, error.column, error.value) == ("CP202", 5, "female", "#N/A")
+    [hidden] = [f for f in checked.findings if f.code == "CP032"]
+    assert hidden.row == 3 and "rows 3 and 7" in message(hidden, "en")
+    [column] = [f for f in checked.findings if f.code == "CP033"]
+    assert (column.column, column.column_number) == ("police", COLUMNS.index("police") + 1)
 
 def test_rows_and_columns_hidden_in_a_sheet_are_counted_and_said(tmp_path):
     """Rows hidden by hand or by a filter, and hidden columns, are data the officer does not see: read and counted,

@@ -10,9 +10,10 @@ from ..contract import TABLES, FileOptions
 from ..findings import Code
 from .headers import header_score
 from .sheets import Unreadable, WORKBOOKS
-from .limits import Limits, check_file_size, check_lines, check_workbook
+from .limits import Limits, check_file_size, check_lines, check_old_workbook, check_workbook
+from .ods import ods_marks
 from .text import text_grid
-from .workbooks import OLE_MAGIC, ZIP_MAGIC, workbook_grids
+from .workbooks import ENCRYPTED_STREAM, OLE_MAGIC, ZIP_MAGIC, workbook_grids
 
 
 def _with_errors(grid: pd.DataFrame, errors: list[tuple[int, int, str]]) -> pd.DataFrame:
@@ -38,7 +39,11 @@ def read_grids(path: Path, raw: bytes | None = None, options: FileOptions = File
         if not raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
             return {"": text_grid(raw, options.encoding, options.delimiter, limits)}, False
     if raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
-        held = check_workbook(raw, limits) if raw.startswith(ZIP_MAGIC) else {}
+        # What a workbook declares and where its cells are, before calamine lays them out.
+        held = check_workbook(raw, limits) if raw.startswith(ZIP_MAGIC) else \
+            check_old_workbook(raw, limits) if ENCRYPTED_STREAM not in raw else {}
+        if raw.startswith(ZIP_MAGIC) and not held:
+            held = ods_marks(raw)  # an OpenDocument spreadsheet: its parts were checked, its marks are read here
         grids = workbook_grids(raw, limits)
         # What the sheets' XML holds that their cells do not show, said by the load stage (CP031 to CP033).
         for name, sheet in held.items():

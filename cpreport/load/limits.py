@@ -251,11 +251,12 @@ def _megabytes(size: int) -> str:
     return f"{size / 1e6:,.0f} MB"
 
 
-def check_old_workbook(raw: bytes, limits: Limits) -> None:
+def check_old_workbook(raw: bytes, limits: Limits) -> dict[str, Held]:
     """An old Excel workbook (.xls) before the workbook reader sees it: each sheet's declared range and the span
     of its cells within the format's grid (65,536 rows of 256 columns; past it the file is damaged or forged,
     and the reader would ask for terabytes and abort), within the limits, and the reader's memory within
-    reader_bytes. A container this cannot follow is left to the reader, which says what it can."""
+    reader_bytes. A container this cannot follow is left to the reader, which says what it can. What each
+    sheet holds that its cells do not show (errors, hidden rows and columns), by its name."""
     import struct
 
     from . import xls
@@ -268,15 +269,18 @@ def check_old_workbook(raw: bytes, limits: Limits) -> None:
             if rows > xls.ROWS or columns > xls.COLUMNS:
                 raise Unreadable(Code.CP016)
             _check_extent((rows, columns), name, limits, "declares")
-            height, width = xls.span(stream, start)
+            marks = xls.Marks()
+            height, width = xls.span(stream, start, marks)
             if height > xls.ROWS or width > xls.COLUMNS:
                 raise Unreadable(Code.CP016)
             _check_extent((height, width), name, limits, "spans")
-            held.append(Held(name, top=1, bottom=max(height, 1), width=max(width, 1)))
+            held.append(Held(name, top=1, bottom=max(height, 1), width=max(width, 1), errors=marks.errors or None,
+                             hidden_rows=marks.hidden_rows or None, hidden_columns=marks.hidden_columns or None))
     except (xls.Damaged, struct.error, IndexError, ValueError):
-        return
+        return {}
     if held:
         check_reader_memory(held, Texts(), limits)
+    return {h.name: h for h in held}
 
 
 def check_sheet_size(height: int, width: int, name: str, limits: Limits) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..findings import Code
-from .limits import Limits, check_old_workbook, check_sheet_size
+from .limits import Limits, check_sheet_size
 from .sheets import HEADER_SEARCH_ROWS, Unreadable
 
 
@@ -24,8 +24,6 @@ def workbook_grids(raw: bytes, limits: Limits = Limits()) -> dict[str, pd.DataFr
 
     if raw.startswith(OLE_MAGIC) and ENCRYPTED_STREAM in raw:
         raise Unreadable(Code.CP015)
-    if raw.startswith(OLE_MAGIC):
-        check_old_workbook(raw, limits)  # what an .xls declares and where its cells are, before calamine lays them out
     if raw.startswith(ZIP_MAGIC):
         try:
             zipfile.ZipFile(io.BytesIO(raw)).namelist()
