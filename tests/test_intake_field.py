@@ -369,6 +369,24 @@ def test_odk_central_submissions_rejected_or_with_issues_are_counted_and_said(tm
     assert "rows 3 and 5" in said.message_en and "ODK Central" in said.message_ar
 
 
+
+def test_an_export_of_another_form_named_like_a_table_is_a_note_not_a_missing_header(tmp_path):
+    # KoboToolbox names the sheet after the form: "CPF monthly report" holds the forums' monthly meetings, not the
+    # forums table, and its header (row 1) is plainly an export's. It was "no header row found", an error.
+    folder = project(tmp_path)
+    save(folder / "activities.xlsx", [COLUMNS, *activities(4).values.tolist()])
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "CPF monthly report"
+    sheet.append(["start", "end", "report/cpf_id", "report/month", "report/meetings_held", "_id", "_uuid",
+                  "_submission_time"])
+    sheet.append(["2017-06-01", "2017-06-01", "CPF-ANB-003", "2017-05", 2, 1, "u1", "2017-06-01T09:00:00"])
+    book.save(folder / "aXk3Ld8_export.xlsx")
+    checked, figures = outcome(folder)
+    assert figures is not None and figures["cpfs.total"]["value"] == 49  # the forums, from cpfs.xlsx
+    said = [f for f in checked.findings if f.file == "aXk3Ld8_export.xlsx"]
+    assert [(f.code, f.severity) for f in said] == [("CP002", "note")]
+
 @pytest.mark.parametrize("parent, separator", [(False, "/"), (False, "-"), (True, "-"), (True, "/")])
 def test_the_choices_of_a_question_exported_as_ticks_are_never_read_as_counts(tmp_path, parent, separator):
     # "target_groups/female" holds 1 when women took part: read as the number of women it would make a figure of

@@ -12,7 +12,7 @@ from pathlib import Path
 from collections.abc import Callable
 
 from ..datafolder import data_files
-from ..contract import LISTS_SHEET, TABLES, FileOptions, Intake, Table, fold, fold_path
+from ..contract import LISTS_SHEET, TABLES, FileOptions, Intake, Table, fold, fold_path, is_export_header
 from ..findings import Code, Findings, finding, runs
 from .grids import read_grids
 from .limits import Limits, check_file_size
@@ -68,7 +68,10 @@ def _sheet_tables(grids: dict, file_table: Table | None, intake: Intake,
             # A sheet named after one table whose header is plainly another's ("CPF meetings" holding activities):
             # its header says what its rows are.
             headed = [t for t in TABLES.values() if t is not by_name and required_named(grid, t, intake)]
-            by_name = headed[0] if headed else by_name
+            # A KoboToolbox or ODK export's sheet is named after its form ("CPF monthly report"), not after a
+            # table: its header alone says which table it is, if any.
+            exported = file_table is None and len(grid) and is_export_header(grid.iloc[0].tolist())
+            by_name = headed[0] if headed else None if exported else by_name
         if by_name is not None:
             tables[name] = by_name
         elif file_table is not None and (required_named(grid, file_table, intake) or len(grids) == 1
