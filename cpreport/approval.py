@@ -7,7 +7,7 @@ import json
 import time
 
 from . import manifest, revisions
-from .build import Outcome, _report, _stop_on_errors
+from .build import Outcome, publish_period, stop_on_errors
 from .check import check, read_sheets
 from .index import index_page, now as built_at, write_index
 from .config import Config, Period
@@ -50,7 +50,7 @@ def approve(config: Config, period: Period, by: str, progress: Progress | None =
         found = manifest.as_read(found, loaded.digests)
         checked = check(config, period=period, loaded=loaded)
         outcome = Outcome(config, checked, checked.findings)
-        _stop_on_errors(config, checked.findings, outcome)
+        stop_on_errors(config, checked.findings, outcome)
         now = json.loads(compute(checked, period, config.highlights).to_json())["figures"]
         changes = revisions.compare(str(period), published.get("figures") or {},
                                     revisions.read_json(folder / revisions.ROWS), now, revisions.row_digests(checked))
@@ -63,7 +63,7 @@ def approve(config: Config, period: Period, by: str, progress: Progress | None =
                                      changes=lines))
         index_page(config, [str(period)])  # a template that fails, fails before the report is replaced
         config, found, checked = _as_built(config, found, checked, folder)
-        outcome.figures, outcome.folder = _report(config, checked, period, found, progress, [],
+        outcome.figures, outcome.folder = publish_period(config, checked, period, found, progress, [],
                                                   approval={"by": by, "approved": built_at()})
         outcome.periods = [period]
         write_index(config, index_page(config))  # after: it shows the approval

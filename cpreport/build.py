@@ -68,7 +68,7 @@ def _written_findings(folder: Path) -> set[str]:
     return {name for name in listed if _ours(name)}
 
 
-def _stop_on_errors(config: Config, findings: Findings, outcome: Outcome) -> None:
+def stop_on_errors(config: Config, findings: Findings, outcome: Outcome) -> None:
     if findings.errors:
         folder = config.out / FINDINGS_FOLDER
         files = findings_files(config, findings, annotated=True)
@@ -200,9 +200,9 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
     return publish(config.out, str(period), files, publishing)
 
 
-def _report(config: Config, checked: Checked, period: Period, found: dict[str, str], progress: Progress | None,
-            swapped: list[str], reopen: str | None = None, approval: dict | None = None,
-            digests: dict | None = None) -> tuple[Figures, Path | None]:
+def publish_period(config: Config, checked: Checked, period: Period, found: dict[str, str],
+                   progress: Progress | None, swapped: list[str], reopen: str | None = None,
+                   approval: dict | None = None, digests: dict | None = None) -> tuple[Figures, Path | None]:
     """Compute, render and publish one period's folder now (cpreport approve); None for a folder left as it is."""
     digests = revisions.row_digests(checked) if digests is None else digests
     page, left = _page(config, checked, period, found, digests, progress, reopen, approval)
@@ -254,7 +254,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
         checked = check(config, strict, progress, loaded)
         reader.prune()
         outcome = Outcome(config, checked, checked.findings)
-        _stop_on_errors(config, checked.findings, outcome)
+        stop_on_errors(config, checked.findings, outcome)
         if not all_periods:
             config = outcome.config = dataclasses.replace(config, period=project_from(checked, config.period))
         restated: dict[str, list] = {}
@@ -284,7 +284,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
             own = checked
             if period != config.period:
                 own = check(own_config, strict, None, loaded, period, before=checked)
-                _stop_on_errors(config, own.findings, outcome)
+                stop_on_errors(config, own.findings, outcome)
                 own.findings = Findings([f for f in own.findings if f.code != Code.CP305.name])
                 own.findings.extend(restated.get(str(period), []))
             if moot:
