@@ -56,3 +56,14 @@ if __name__ == "__main__":  # the findings page's table of codes, made again fro
     text = page.read_text("utf-8")
     text = re.sub(r"(?:^\| CP\d{3} \| (?:error|warning|note) \| .*\n)+", lambda _: findings_table() + "\n", text, count=1, flags=re.M)
     page.write_text(text, "utf-8")
+
+
+def test_the_map_of_the_house_names_every_module():
+    """docs/architecture.md is where the next engineer starts: every module of the package is on it, by its name."""
+    package = ROOT / "cpreport"
+    mapped = (ROOT / "docs" / "architecture.md").read_text("utf-8").replace("```", "")
+    missing = [path.relative_to(package).as_posix() for path in sorted(package.rglob("*.py"))
+               if path.name not in ("__init__.py", "__main__.py") and "__pycache__" not in path.parts
+               and not {f"`{path.name}`", f"`{path.stem}`", f"`{path.relative_to(package).as_posix()}`"} & set(
+                   re.findall(r"`[^`]+`", mapped))]
+    assert missing == [], f"add them to docs/architecture.md: {missing}"
