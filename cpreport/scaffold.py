@@ -19,7 +19,7 @@ WIDE_TEXT = {"name_en", "name_ar", "title_en", "title_ar"}
 SCOPES = ("national", "mosul_operations")
 
 CONFIG = '''# cpreport's configuration. Paths are relative to this file.
-# Every key is described in the README of cpreport; `cpreport build` checks them all and lists every problem.
+# Every key is described in cpreport's docs/config.md; `cpreport build` checks them all and lists every problem.
 
 # period = "2017-05"        # month of the report, YYYY-MM; left out, the last full month before today
 data = "."                  # folder of the sheets: cpfs, activities, displacement
