@@ -15,7 +15,7 @@ from . import pages
 from .check import cache_reader, check, periods_with_data, project_from, read_sheets, sources
 from .errors import ApprovedPeriodChanged, EnvironmentProblem, Interrupted, InvalidData
 from .said import Said
-from .figures import Figures, computed
+from .figures import Figures
 from .index import INDEX_FILES, index_page, now, write_index
 from .findings import Code, Findings, finding
 from .log import Progress
@@ -126,10 +126,9 @@ def _page(config: Config, checked: Checked, period: Period, found: dict[str, str
 
     if progress:
         progress.stage("figures", str(period))
-    figures = computed(checked, period, config.highlights)
-    from .indicators import with_indicators
+    from .indicators import stated
 
-    with_indicators(config, checked, figures)
+    figures = stated(config, checked, period)
     figures.narrative = used(config, period)
     folder = config.out / str(period)
     now = json.loads(figures.to_json())["figures"]

@@ -285,12 +285,11 @@ def figures(config_path, data, period, as_json, lang):
     """Compute the period's figures and print them (a table, or JSON)."""
     from .libraries import settle
     settle("pandas")
-    from .check import check, project_from
-    from .figures import compute
-    from .indicators import said_value, with_indicators
+    from .check import check
+    from .indicators import said_value, stated
     config = _load_config(config_path, data, period)
     checked = check(config)
-    result = with_indicators(config, checked, compute(checked, project_from(checked, config.period), config.highlights))
+    result = stated(config, checked)
     if as_json:
         click.echo(result.to_json(), nl=False)
     else:
@@ -345,9 +344,8 @@ def explain(config_path, data, period, out, key, csv_path, lang):
     """
     from .libraries import settle
     settle("pandas")
-    from .check import check, project_from
+    from .check import check
     from .explain import explain as explained, label
-    from .figures import compute
     config = _load_config(config_path, data, period, out)
     lang = _language(lang, config)
     if csv_path:
@@ -355,9 +353,9 @@ def explain(config_path, data, period, out, key, csv_path, lang):
 
         from .explain import rows_file
         rows_file(Path(csv_path), config)  # refused before the sheets are read, never after
-    from .indicators import said_value, with_indicators
+    from .indicators import said_value, stated
     checked = check(config)
-    figures = with_indicators(config, checked, compute(checked, project_from(checked, config.period), config.highlights))
+    figures = stated(config, checked)
     languages = ["en", "ar"] if lang == "both" else [lang]
     if key is None:
         width = max(len(k) for k in figures.items)

@@ -127,6 +127,16 @@ def with_indicators(config: Config, checked, figures: Figures) -> Figures:
     return figures
 
 
+def stated(config: Config, checked, period=None) -> Figures:
+    """The figures a report of the period (the config's, else the one given) states, the config's indicators with
+    them: the one way the build, `cpreport figures` and `cpreport explain` make them."""
+    from .check import project_from
+    from .figures import computed
+
+    figures = computed(checked, project_from(checked, period or config.period), config.highlights)
+    return with_indicators(config, checked, figures)
+
+
 def said_value(figure, say) -> str:
     """A figure's value as the terminal says it: a share as a percentage ("—" when not known), a count as a number."""
     if figure.share:
