@@ -315,7 +315,10 @@ class Saying:
     def where(self, finding: Finding) -> str:
         """"sheet 'x', row 4, column 'female'", in the language's words and digits."""
         parts = []
-        words = {"sheet": self.typed(finding.sheet), "row": self.digits(finding.row), "column": self.typed(finding.column)}
+        # A column the sheet lacks (CP101, CP106) is named by the contract, in the language's own name for it.
+        column = finding.parameters.get("column_ar") if self.arabic and finding.parameters.get("column_ar") \
+            else finding.column
+        words = {"sheet": self.typed(finding.sheet), "row": self.digits(finding.row), "column": self.typed(column)}
         if finding.sheet:
             parts.append(self.format(self.gettext("sheet '%(sheet)s'"), words))
         if finding.row:

@@ -156,6 +156,9 @@ def test_an_office_file_without_the_womens_column_the_others_have_is_said(tmp_pa
     [said] = [f for f in checked.findings if f.code == "CP106"]
     assert (said.file, said.column, said.severity) == ("ninewa/activities.csv", "female", "warning")
     assert figures["participants.female"]["value"] == int(rows.iloc[:6]["female"].sum())
+    # Where it is, in Arabic: the column the part lacks by its Arabic name, not by the contract's key.
+    from cpreport.messages import Saying
+    assert "«الإناث»" in Saying("ar").where(said) and "female" not in Saying("ar").where(said)
 
 
 def test_figures_under_an_empty_header_are_said_not_dropped_in_silence(tmp_path):
