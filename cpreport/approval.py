@@ -7,7 +7,8 @@ import json
 import time
 
 from . import manifest, revisions
-from .build import Outcome, publish_period, stop_on_errors
+from .build import Outcome, publish_period
+from .stopped import stop_on_errors
 from .check import check, read_sheets
 from .index import index_page, now as built_at, write_index
 from .config import Config, Period

@@ -13,22 +13,18 @@ from . import manifest, revisions
 from .config import Config, Period, Text
 from . import pages
 from .check import cache_reader, check, periods_with_data, project_from, read_sheets, sources
-from .errors import ApprovedPeriodChanged, EnvironmentProblem, Interrupted, InvalidData
+from .errors import ApprovedPeriodChanged, EnvironmentProblem, Interrupted
 from .said import Said
 from .figures import Figures
 from .index import INDEX_FILES, index_page, now, write_index
 from .findings import Code, Findings, finding
 from .log import Progress
-from .pages import Page, findings_files
+from .pages import Page
 from .validate import Checked
 from .owned import edited_by_hand, index_is_ours, not_ours
-from .write import build_lock, publish, recover_all, write_atomically, write_findings
+from .stopped import clear_old_findings, stop_on_errors
+from .write import build_lock, publish, recover_all, write_atomically
 
-FINDINGS_FOLDER = manifest.FINDINGS_FOLDER
-# In the findings folder: the names of the files cpreport wrote there, one a line. Only those are ever
-# removed from it: people keep their own notes beside the findings.
-FINDINGS_LIST = ".cpreport-files"
-FINDINGS_NAMES = ("validation.csv", "validation.html")
 EVERY = ("month", "quarter", "half", "year")  # --every: the kind of period --all-periods builds
 
 
@@ -49,56 +45,6 @@ class Outcome:
     left: list[Period] = field(default_factory=list)  # approved months whose figures did not change: left as they are
     rendered: list[Period] = field(default_factory=list)  # periods whose report was rendered and published
     current: list[Period] = field(default_factory=list)  # periods whose report already showed what it would show
-
-
-def _ours(name: str) -> bool:
-    """A name cpreport writes into the findings folder: the list is on a shared drive, so it is checked."""
-    from .annotate import SUFFIX
-
-    plain = name and "/" not in name and "\\" not in name and not name.startswith(".")
-    return bool(plain) and (name in FINDINGS_NAMES or name.endswith(SUFFIX))
-
-
-def _written_findings(folder: Path) -> set[str]:
-    """The files an earlier run wrote into the findings folder (by its list of them)."""
-    try:
-        listed = (folder / FINDINGS_LIST).read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return set()
-    return {name for name in listed if _ours(name)}
-
-
-def stop_on_errors(config: Config, findings: Findings, outcome: Outcome) -> None:
-    if findings.errors:
-        folder = config.out / FINDINGS_FOLDER
-        files = findings_files(config, findings, annotated=True)
-        earlier = _written_findings(folder)
-        # The list names every file written before any is: a build killed in between still knows them.
-        listed = lambda names: "".join(f"{name}\n" for name in sorted(names)).encode("utf-8")  # noqa: E731
-        outcome.folder = write_findings(folder, {FINDINGS_LIST: listed(earlier | set(files)), **files})
-        for stale in earlier - set(files):  # copies of sheets fixed since the last run
-            (folder / stale).unlink(missing_ok=True)
-        write_findings(folder, {FINDINGS_LIST: listed(files)})
-        from .closing import sheets_have_errors
-        from .messages import Saying
-
-        raise InvalidData(sheets_have_errors(Saying("en"), errors=findings.errors, folder=outcome.folder), findings,
-                          outcome.folder)
-
-
-def _clear_old_findings(config: Config) -> None:
-    """After a build without errors, the findings of an earlier failed run would mislead: remove them.
-
-    Only the files cpreport wrote there go; the folder goes too when nothing else is left in it."""
-    folder = config.out / FINDINGS_FOLDER
-    if not folder.is_dir() or folder.is_symlink():
-        return
-    for name in _written_findings(folder) | set(FINDINGS_NAMES) | {FINDINGS_LIST}:
-        (folder / name).unlink(missing_ok=True)
-    try:
-        folder.rmdir()
-    except OSError:
-        pass  # someone's own files are in it: they stay, and so does the folder
 
 
 @contextlib.contextmanager
@@ -243,7 +189,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
             if done:
                 # The sheets are again those of the report (a half-saved sheet saved whole): the findings of the
                 # run that failed on them in between are about sheets no longer there.
-                _clear_old_findings(config)
+                clear_old_findings(config)
                 return Outcome(config, None, Findings(), folder=config.out if all_periods else config.out / str(config.period),
                                up_to_date=done["built"], seconds=time.monotonic() - started,
                                periods=[Period.parse(p) for p in done.get("periods", [])])
@@ -331,7 +277,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
             folder = config.out / str(period)
             write_atomically(folder / manifest.MANIFEST_NAME,
                              manifest.refreshed(manifest.read(folder / manifest.MANIFEST_NAME), found, period))
-        _clear_old_findings(config)
+        clear_old_findings(config)
         # Published periods the sheets restate that this build left as they are (a quarter, when it builds months):
         # the next build is not "up to date" while they stand, and says their warnings again.
         built = {str(p) for p in outcome.periods}
