@@ -17,7 +17,7 @@ def planted(*args, **kwargs):
 
 
 if __name__ == "__main__":
-    import cpreport.build
+    import cpreport.figures
 
-    cpreport.build.computed = planted  # the figures of each period, as the build computes them
+    cpreport.figures.computed = planted  # the figures of each period, as the build computes them
     sys.exit(main())
