@@ -139,12 +139,34 @@ def rendered(say, *, rendered: int, current: int) -> str:
                         rendered) % {"rendered": say.number(rendered), "current": say.number(current)}
 
 
-def sheets_have_errors(say, *, errors: int, folder) -> str:
-    """A build stopped by errors in the sheets."""
+def narrative_errors(findings) -> int:
+    """How many of the errors are in the narrative (its codes are CP4xx)."""
+    return sum(1 for f in findings.items if f.severity == "error" and f.code.startswith("CP4"))
+
+
+def sheets_have_errors(say, *, errors: int, folder, narrative: int = 0) -> str:
+    """A build stopped by errors in the sheets, or in the narrative (`narrative` of the errors are its)."""
+    if narrative:
+        return (say.ngettext("%(num)s error in the narrative: no report was written and the last good one is left in "
+                             "place. The findings are in %(folder)s.",
+                             "%(num)s errors in the narrative: no report was written and the last good one is left "
+                             "in place. The findings are in %(folder)s.", errors) if narrative == errors else
+                say.ngettext("%(num)s error in the sheets and the narrative: no report was written and the last good "
+                             "one is left in place. The findings are in %(folder)s.",
+                             "%(num)s errors in the sheets and the narrative: no report was written and the last good "
+                             "one is left in place. The findings are in %(folder)s.", errors)) % {
+            "num": say.number(errors), "folder": folder}
     return say.ngettext("%(num)s error in the sheets: no report was written and the last good one is left in place. "
                         "The findings are in %(folder)s.",
                         "%(num)s errors in the sheets: no report was written and the last good one is left in place. "
                         "The findings are in %(folder)s.", errors) % {"num": say.number(errors), "folder": folder}
+
+
+def narrative_problems(say, *, problems: list) -> str:
+    """The heading of the narrative's problems (its live figures), then each problem as said, with its file and line."""
+    n = len(problems)
+    return say.ngettext("The narrative has %(num)s problem:", "The narrative has %(num)s problems:", n) % {
+        "num": say.number(n)}
 
 
 def config_problems(say, *, problems: list[str], path) -> str:

@@ -259,6 +259,15 @@ class Code(Enum):
     CP405 = (ERROR, N_("This narrative has no %(value)s, which the other language's narrative has: the report would "
                        "give that paragraph of figures in one language only. Add %(value)s where it goes in this file, "
                        "or remove it from the other."))
+    CP406 = (ERROR, N_("%(value)s is not one of the markers that place a paragraph of figures ([[forums]], "
+                       "[[activities]], [[displacement]]), so the report would print it as it is. Did you mean "
+                       "%(near)s?"))
+    CP407 = (ERROR, N_("%(value)s places its paragraph of figures only on a line of its own; here it is inside a line "
+                       "of text, and the report would print it as it is. Put it on a line by itself."))
+    CP408 = (WARNING, N_("%(value)s is in this narrative %(count)s times, so its paragraph of figures would be printed "
+                         "%(count)s times. Keep one."))
+    CP409 = (ERROR, N_("'%(value)s' opens a figure that no '}' closes on its line, so the report would print it as "
+                       "it is. Close it: {%(key)s}."))
     # Published figures (cpreport/revisions.py)
     CP501 = (WARNING, N_("%(key)s of %(period)s was published as %(published)s and the sheets now give %(now)s: "
                          "%(changes)s. If the change is right, build %(period)s again so that its report states the "

@@ -67,6 +67,11 @@ class ConfigError(CpreportError):
         return "\n".join(f"  - {worded(p, say)}" for p in self.problems)
 
 
+class NarrativeError(ConfigError):
+    """A live figure of the narrative that cannot be said (an unknown figure, way of saying it or case): the build
+    stops before anything is written, as for the config."""
+
+
 class UnknownFigure(CpreportError):
     """A figure's key that the period does not have (`cpreport explain`)."""
 

@@ -27,16 +27,19 @@ def said(language: str, words) -> str:
 def _worded(error: CpreportError, language: str) -> str:
     """An error's message in the language asked, where the error carries what it says; else as raised."""
     from . import closing
-    from .errors import BuildLocked, ConfigError
+    from .errors import BuildLocked, ConfigError, NarrativeError
 
     if isinstance(error, BuildLocked) and error.folder is not None:
         return said(language, lambda say: closing.locked(say, out=error.folder, holder=error.holder))
+    if isinstance(error, NarrativeError):
+        return said(language, lambda say: closing.narrative_problems(say, problems=error.problems) + "\n"
+                    + error.lines(say))
     if isinstance(error, ConfigError):
         return said(language, lambda say: closing.config_problems(say, problems=error.problems, path=error.path)
                     + "\n" + error.lines(say))
     if isinstance(error, InvalidData) and error.findings is not None and error.folder is not None:
-        return said(language, lambda say: closing.sheets_have_errors(say, errors=error.findings.errors,
-                                                                       folder=error.folder))
+        return said(language, lambda say: closing.sheets_have_errors(
+            say, errors=error.findings.errors, folder=error.folder, narrative=closing.narrative_errors(error.findings)))
     if error.in_any_language:
         return said(language, error.worded)
     return error.format_message()  # worded when raised, in each language asked (cli.py's own messages)

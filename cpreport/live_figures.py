@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .errors import ConfigError
+from .errors import NarrativeError
 from .said import Said
 from .wording import ACCUSATIVE, GENITIVE, NOMINATIVE, Wording
 
@@ -47,7 +47,7 @@ def noun_of(key: str) -> str | None:
 
 
 def placeholders(text: str, figures, where: str, first_line: int = 1) -> list[Placeholder]:
-    """Every placeholder of a narrative's text, checked: an unknown figure, way of saying it or case is a config
+    """Every placeholder of a narrative's text, checked: an unknown figure, way of saying it or case is an
     error naming the file, the line and the nearest figure (the build stops before anything is written)."""
     found = []
     for match in PLACEHOLDER.finditer(text):
@@ -56,7 +56,7 @@ def placeholders(text: str, figures, where: str, first_line: int = 1) -> list[Pl
         here = Said("%(file)s, line %(line)s: %(placeholder)s", file=where, line=line, placeholder=match.group(0))
         if key not in figures:
             close = difflib.get_close_matches(key, list(figures.items), n=1, cutoff=0.5)
-            raise ConfigError(
+            raise NarrativeError(
                 Said("%(where)s names no figure of %(period)s; did you mean {%(near)s}?", where=here,
                      period=figures.period, near=close[0]) if close else
                 Said("%(where)s names no figure of %(period)s; `cpreport figures` lists the figures of the month",
@@ -64,23 +64,23 @@ def placeholders(text: str, figures, where: str, first_line: int = 1) -> list[Pl
         if form not in FORMS:
             close = difflib.get_close_matches(form, FORMS, n=1)
             ways = f"{{{key}}}, {{{key}:count}}, {{{key}:approx}}", f"{{{key}:date}}"
-            raise ConfigError(
+            raise NarrativeError(
                 Said("%(where)s: '%(form)s' is not a way to say a figure; did you mean :%(near)s? write %(ways)s or "
                      "%(last)s", where=here, form=form, near=close[0], ways=ways[0], last=ways[1]) if close else
                 Said("%(where)s: '%(form)s' is not a way to say a figure; write %(ways)s or %(last)s", where=here,
                      form=form, ways=ways[0], last=ways[1]))
         if case and (form not in ("count", "approx") or case not in CASES):
-            raise ConfigError(Said("%(where)s: '%(case)s' is not a case of %(form)s; after :count or :approx write "
+            raise NarrativeError(Said("%(where)s: '%(case)s' is not a case of %(form)s; after :count or :approx write "
                                    ":nom, :acc or :gen (Arabic grammar: subject, object, after a preposition)",
                                    where=here, case=case, form=form))
         if figures[key].share and form not in ("number", "date"):
-            raise ConfigError(Said("%(where)s: this figure is a share, said as a percentage; write %(plain)s",
+            raise NarrativeError(Said("%(where)s: this figure is a share, said as a percentage; write %(plain)s",
                                    where=here, plain=f"{{{key}}}"))
         if form == "count" and noun_of(key) is None:
-            raise ConfigError(Said("%(where)s: this figure has no noun to be counted with; write %(plain)s",
+            raise NarrativeError(Said("%(where)s: this figure has no noun to be counted with; write %(plain)s",
                                    where=here, plain=f"{{{key}}}"))
         if form == "date" and figures[key].as_of is None:
-            raise ConfigError(Said("%(where)s: this figure has no as-of date", where=here))
+            raise NarrativeError(Said("%(where)s: this figure has no as-of date", where=here))
         found.append(Placeholder(key, form, CASES.get(case, ""), line))
     return found
 

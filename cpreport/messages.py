@@ -321,7 +321,9 @@ class Saying:
         words = {"sheet": self.typed(finding.sheet), "row": self.digits(finding.row), "column": self.typed(column)}
         if finding.sheet:
             parts.append(self.format(self.gettext("sheet '%(sheet)s'"), words))
-        if finding.row:
+        if finding.row and finding.code.startswith("CP4"):  # a narrative's finding: a line of its text
+            parts.append(self.format(self.gettext("line %(row)s"), words))
+        elif finding.row:
             parts.append(self.format(self.gettext("row %(row)s"), words))
         if finding.column:
             parts.append(self.format(self.gettext("column '%(column)s'"), words))

@@ -15,6 +15,10 @@ from .findings import Code, Finding, finding
 
 FIGURE_PARAGRAPHS = ("forums", "activities", "displacement")
 MARKER = re.compile(r"^[ \t]*\[\[\s*(\w+)\s*\]\][ \t]*$")
+ANY_MARKER = re.compile(r"\[\[\s*([^\[\]\n]{1,40}?)\s*\]\]")  # [[…]] anywhere in a line, as an officer may type it
+# A brace opening a figure's key ({cpfs.total) with no brace closing it on its line.
+UNCLOSED = re.compile(r"(?<!\{)\{ *((?:cpfs|activities|participants|displacement|indicators)(?:\.[A-Za-z0-9_]+)*)"
+                      r"(?![A-Za-z0-9_.]*(?: *:[ A-Za-z:]*)? *\})")
 HEADLINE = re.compile(r"^[ \t]{0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")  # a level-one Markdown heading
 COMMENT = re.compile(r"<!--.*?-->", re.S)  # an officer's note to colleagues, never shown
 
@@ -151,14 +155,45 @@ def unfinished(config: Config, period: Period | str) -> list[Finding]:
             for marker in sorted(missing):
                 found.append(finding(Code.CP405, file=shown_path(config, narrative.path), language=language,
                                      value=f"[[{marker}]]"))
+    for narrative in narratives.values():
+        if narrative.path is not None:
+            found.extend(_markers_and_braces(narrative.text, shown_path(config, narrative.path)))
     owns = {language for language, narrative in narratives.items() if narrative.own}
     for language in set(narratives) - owns if owns else ():
         narrative = narratives[language]
         if narrative.path is None:
             continue
         expected = shown_path(config, own_file(Path(config.narrative[language]), period))
+        # The other half has the period's own words, this one would have every period's: two reports in one.
         found.append(finding(Code.CP403, file=shown_path(config, narrative.path), language=language,
-                             period=str(period), reason="shared_narrative", expected=expected))
+                             period=str(period), reason="shared_narrative", expected=expected, severity="error"))
+    return found
+
+
+def _markers_and_braces(text: str, where: str) -> list[Finding]:
+    """What of a narrative the report would print as typed, or twice: a marker misspelt or inside a line of text,
+    a marker given twice, a figure's brace never closed. Each with its line (notes to colleagues left out)."""
+    import difflib
+
+    found, seen = [], {}
+    lines = COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text).splitlines()
+    for number, line in enumerate(lines, 1):
+        for match in ANY_MARKER.finditer(line):
+            name, typed = match.group(1), match.group(0)
+            alone = MARKER.match(line)
+            if name not in FIGURE_PARAGRAPHS:
+                near = difflib.get_close_matches(name.lower(), FIGURE_PARAGRAPHS, n=1, cutoff=0) or [FIGURE_PARAGRAPHS[0]]
+                found.append(finding(Code.CP406, file=where, row=number, value=typed, near=f"[[{near[0]}]]"))
+            elif not alone:
+                found.append(finding(Code.CP407, file=where, row=number, value=typed))
+            else:
+                seen.setdefault(name, []).append(number)
+        for match in UNCLOSED.finditer(line):
+            found.append(finding(Code.CP409, file=where, row=number, value=match.group(0).strip(),
+                                 key=match.group(1)))
+    for name, numbers in seen.items():
+        if len(numbers) > 1:
+            found.append(finding(Code.CP408, file=where, row=numbers[1], value=f"[[{name}]]", count=len(numbers)))
     return found
 
 

@@ -52,10 +52,11 @@ def stop_on_errors(config: Config, findings: Findings, outcome=None) -> None:
         for stale in earlier - set(files):  # copies of sheets fixed since the last run
             (folder / stale).unlink(missing_ok=True)
         write_findings(folder, {FINDINGS_LIST: listed(files)})
-        from .closing import sheets_have_errors
+        from .closing import narrative_errors, sheets_have_errors
         from .messages import Saying
 
-        raise InvalidData(sheets_have_errors(Saying("en"), errors=findings.errors, folder=written), findings, written)
+        raise InvalidData(sheets_have_errors(Saying("en"), errors=findings.errors, folder=written,
+                                             narrative=narrative_errors(findings)), findings, written)
 
 
 def clear_old_findings(config: Config) -> None:

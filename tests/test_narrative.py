@@ -295,3 +295,53 @@ def test_a_figure_paragraph_marked_in_one_language_only_is_an_error_naming_the_f
     assert result.exit_code == 1, result.output
     assert "CP405" in result.output and "[[activities]]" in result.output and "narrative/en.md" in result.output
     assert "check the templates" not in result.output
+
+
+@pytest.mark.parametrize("en, ar, code, line, value", [
+    # A marker misspelt in both files (one translated from the other): printed as typed, its paragraph gone.
+    ("May.\n\n[[forums]]\n\n[[activites]]\n", "أيار.\n\n[[forums]]\n\n[[activites]]\n", "CP406", 5, "[[activites]]"),
+    # A marker inside a line of text (a list item): printed as typed.
+    ("May.\n\n- [[forums]]\n", "أيار.\n\n- [[forums]]\n", "CP407", 3, "[[forums]]"),
+    # A figure's brace never closed: printed as typed.
+    ("We now have {cpfs.total forums.\n", "لدينا {cpfs.total منتدى.\n", "CP409", 1, "{cpfs.total"),
+])
+def test_what_the_report_would_print_as_typed_is_an_error_with_its_line(sample, en, ar, code, line, value):
+    html_only(sample)
+    own_narrative(sample, "2017-05", en, ar)
+    result = CliRunner().invoke(main, ["build", "--config", str(sample)])
+    assert result.exit_code == 1, result.output
+    assert f"ERROR   {code} line {line}: " in result.output and value in result.output
+    assert "errors in the narrative: no report was written" in result.output
+    assert not (sample.parent / "out" / "2017-05" / "report.html").exists()
+    arabic = CliRunner().invoke(main, ["validate", "--config", str(sample), "--lang", "ar"])
+    assert f"خطأ {code} السطر " in arabic.output, arabic.output
+
+
+def test_a_marker_given_twice_is_a_warning(sample):
+    html_only(sample)
+    own_narrative(sample, "2017-05", "May.\n\n[[forums]]\n\n[[forums]]\n", "أيار.\n\n[[forums]]\n")
+    result = CliRunner().invoke(main, ["validate", "--config", str(sample)])
+    assert "WARNING CP408 line 5: [[forums]] is in this narrative 2 times" in result.output, result.output
+
+
+def test_a_month_with_its_own_words_in_one_language_only_is_an_error_naming_the_file_to_add(sample):
+    # Its Arabic half would say the words every month shares: two reports in one (and, with a live figure, the
+    # check of the halves stopped the build blaming the templates).
+    html_only(sample)
+    folder = sample.parent / "narrative" / "2017-04"
+    folder.mkdir(parents=True)
+    (folder / "en.md").write_text("April: {cpfs.total} forums.\n", "utf-8")
+    result = CliRunner().invoke(main, ["build", "--config", str(sample), "--period", "2017-04"])
+    assert result.exit_code == 1, result.output
+    assert "ERROR   CP403" in result.output and "add narrative/2017-04/ar.md" in result.output
+    assert "check the templates" not in result.output
+
+
+def test_a_live_figure_that_names_no_figure_is_a_problem_of_the_narrative(sample):
+    html_only(sample)
+    own_narrative(sample, "2017-05", "We have {cpfs.totl} forums.\n", "لدينا {cpfs.totl} منتدى.\n")
+    result = CliRunner().invoke(main, ["build", "--config", str(sample)])
+    assert result.exit_code == EXIT_USAGE
+    assert "The narrative has 1 problem:" in result.output and "options given" not in result.output
+    assert "narrative/2017-05/en.md, line 1: {cpfs.totl} names no figure of 2017-05; did you mean {cpfs.total}?" \
+        in result.output
