@@ -23,11 +23,17 @@ LOCALES = {"en": "en", "ar": "ar_IQ"}  # ar_IQ: the Iraqi month names (Kanun al-
 
 
 # Latin text inside Arabic prose: words, numbers, addresses, phone numbers, with the spaces between them.
-LATIN_WORD = r"[+]?[A-Za-z0-9][A-Za-z0-9@._%+\-/:?=&#~']*"
+# Matched on the text as written (before escaping), so that an address's "&" or ";" never cuts it: a path
+# (C:\Reports\May.docx), a handle (@IOMIraq, #CommunityPolicing), a tag typed as text (<b>) stay one run.
+LATIN_WORD = r"[+@#<\\]?[A-Za-z0-9][A-Za-z0-9@._%+\-/\\:?=&#~'<>;,()!*$]*"
 LATIN_RUN = re.compile(rf"{LATIN_WORD}(?:[ \u00a0]+{LATIN_WORD})*")
 # Phone numbers: groups of digits separated by spaces, kept on one line (+964 751 234 2550).
 PHONE = re.compile(r"(?<![\w/@.+])\+?\d{1,4}(?:[ \u00a0]\d{2,5}){2,}(?![\w/@])")
-LINK = re.compile(r"(https?://[^\s<]+[^\s<.,;:)]|[\w.+-]+@[\w-]+\.[\w.-]+\w)")
+# A web address, with brackets it opens and closes (…/wiki/Mosul_(city)), never ending on a sentence's punctuation;
+# a mail address.
+LINK = re.compile(r"(https?://(?:[^\s<>()\"]|\([^\s<>()\"]*\))*(?:[^\s<>()\".,;:!?']|\([^\s<>()\"]*\))"
+                  r"|[\w.+-]+@[\w-]+\.[\w.-]+\w)")
+TRAILING = ".,;:!?'"  # a sentence's punctuation after a Latin run, left outside it
 
 
 def form_class(n: int) -> int:
@@ -353,25 +359,49 @@ class Wording:
         def link(match: re.Match) -> str:
             target = match.group(0)
             href = target if target.startswith("http") else f"mailto:{target}"
-            return f'<a href="{href}">{target}</a>'
+            return f'<a href="{escape(href)}">{escape(target)}</a>'
 
-        def phone(match: re.Match) -> str:
-            number = match.group(0)
-            if number.startswith("+") or sum(c.isdigit() for c in number) >= 7:
-                return f'<span class="nowrap">{number}</span>'
-            return number
+        def phone(text: str) -> str:
+            """Escaped text, phone numbers kept on one line."""
+            out, last = [], 0
+            for match in PHONE.finditer(text):
+                number = match.group(0)
+                out.append(str(escape(text[last:match.start()])))
+                long = number.startswith("+") or sum(c.isdigit() for c in number) >= 7
+                out.append(f'<span class="nowrap">{escape(number)}</span>' if long else str(escape(number)))
+                last = match.end()
+            return "".join(out) + str(escape(text[last:]))
 
-        def latin(match: re.Match) -> str:
+        def linked(text: str) -> str:
+            """Escaped text, its addresses made links and its phone numbers kept on one line."""
+            out, last = [], 0
+            for match in LINK.finditer(text):
+                out.append(phone(text[last:match.start()]))
+                out.append(link(match))
+                last = match.end()
+            return "".join(out) + phone(text[last:])
+
+        if not self.rtl:
+            out, last = [], 0
+            for match in LINK.finditer(text):
+                out.append(phone(text[last:match.start()]))
+                out.append(f'<bdi dir="ltr">{link(match)}</bdi>')
+                last = match.end()
+            return Markup("".join(out) + phone(text[last:]))
+        # Inside Arabic, each run of Latin text isolated left to right, its closing punctuation left to the sentence
+        # (a bracket only when it closes none the run opened).
+        out, last = [], 0
+        for match in LATIN_RUN.finditer(text):
             run = match.group(0)
-            kept = run.rstrip(".,;:)")
-            return f'<bdi dir="ltr">{LINK.sub(link, PHONE.sub(phone, kept))}</bdi>{run[len(kept):]}'
-
-        escaped = str(escape(text))
-        if self.rtl:
-            # Entities such as &#34; are escaping, not Latin text: keep them out of the runs.
-            parts = re.split(r"(&[#\w]+;)", escaped)
-            return Markup("".join(p if p.startswith("&") else LATIN_RUN.sub(latin, p) for p in parts))
-        return Markup(LINK.sub(lambda m: f'<bdi dir="ltr">{link(m)}</bdi>', PHONE.sub(phone, escaped)))
+            kept = run
+            while kept and (kept[-1] in TRAILING or kept[-1] == ")" and kept.count(")") > kept.count("(")):
+                kept = kept[:-1]
+            if not kept:
+                continue
+            out.append(str(escape(text[last:match.start()])))
+            out.append(f'<bdi dir="ltr">{linked(kept)}</bdi>')
+            last = match.start() + len(kept)
+        return Markup("".join(out) + str(escape(text[last:])))
 
 
 # Reading figures back ---------------------------------------------------------------------------

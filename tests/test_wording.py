@@ -253,3 +253,24 @@ def test_a_dual_of_two_words_spelled_like_its_plural_reads_back_as_two():
     for case in (NOMINATIVE, ACCUSATIVE, GENITIVE):
         arabic = AR.count(2, "displaced_iraqi", case)
         assert said_numbers(arabic, "ar") == said_numbers(EN.count(2, "displaced_iraqi"), "en") == [2], arabic
+
+
+@pytest.mark.parametrize("typed, whole", [
+    ("https://dtm.iom.int/reports?country=iraq&round=71", "https://dtm.iom.int/reports?country=iraq&amp;round=71"),
+    ("https://example.org/a?q=x;y=z", "https://example.org/a?q=x;y=z"),
+    ("https://en.wikipedia.org/wiki/Mosul_(city)", "https://en.wikipedia.org/wiki/Mosul_(city)"),
+])
+def test_a_web_address_inside_arabic_is_one_link_kept_whole(typed, whole):
+    said = str(Wording("ar").prose(f"انظر {typed}، للمزيد."))
+    assert f'<bdi dir="ltr"><a href="{whole}">{whole}</a></bdi>،' in said
+    english = str(Wording("en").prose(f"See {typed}. More."))
+    assert f'<a href="{whole}">{whole}</a></bdi>. More.' in english
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("C:\\Reports\\May 2017.docx", "C:\\Reports\\May 2017.docx"), ("@IOMIraq", "@IOMIraq"),
+    ("#CommunityPolicing", "#CommunityPolicing"), ("<b>x</b>", "&lt;b&gt;x&lt;/b&gt;"),
+])
+def test_latin_text_with_its_punctuation_is_one_run_inside_arabic(typed, shown):
+    said = str(Wording("ar").prose(f"الملف {typed} هنا."))
+    assert said == f'الملف <bdi dir="ltr">{shown}</bdi> هنا.'
