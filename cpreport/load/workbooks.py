@@ -36,7 +36,9 @@ def workbook_grids(raw: bytes, limits: Limits = Limits()) -> dict[str, pd.DataFr
         raise
     except PasswordError:
         raise Unreadable(Code.CP015) from None
-    except Exception as error:  # calamine raises many kinds for broken or foreign files
+    except BaseException as error:  # calamine raises many kinds for broken or foreign files, and panics on some
+        if isinstance(error, (KeyboardInterrupt, SystemExit, MemoryError)):
+            raise
         if raw.startswith(OLE_MAGIC):
             raise Unreadable(Code.CP016) from None
         raise Unreadable(Code.CP001, (str(error).splitlines() or [type(error).__name__])[0][:120]) from None
@@ -54,8 +56,12 @@ def _calamine_grids(raw: bytes, limits: Limits = Limits()) -> dict[str, pd.DataF
     hidden = {str(sheet.name): "very" if sheet.visible == SheetVisibleEnum.VeryHidden else True
               for sheet in book.sheets_metadata if sheet.visible != SheetVisibleEnum.Visible}
     grids = {}
-    for name in book.sheet_names:
-        sheet = book.get_sheet_by_name(name)
+    for index, given in enumerate(book.sheet_names):
+        # Two sheets of one name (an OpenDocument file allows it): the second is read too, as "name (2)".
+        name, n = str(given), 2
+        while name in grids:
+            name, n = f"{given} ({n})", n + 1
+        sheet = book.get_sheet_by_index(index)
         check_sheet_size(sheet.height, sheet.width, str(name), limits)
         if sheet.start == (0, 0) and sheet.height * sheet.width > LONG_SHEET_CELLS:
             grids[str(name)] = _long_sheet(sheet)
@@ -172,5 +178,7 @@ def merged_ranges(path: Path | None, sheet: str) -> list:
     try:
         from python_calamine import CalamineWorkbook
         return list(CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).merged_cell_ranges or [])
-    except Exception:  # an older calamine, or a format without merged cells: nothing to fill
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException:  # an older calamine, a format without merged cells, a panic: nothing to fill
         return []
