@@ -95,6 +95,8 @@ class Code(Enum):
                                "%(count)s submissions of this ODK Central export are marked rejected or as having "
                                "issues by their reviewers (%(rows)s), and are counted like the others. If they should "
                                "not be, remove them from the export, or approve them in ODK Central and export again."))
+    CP046 = (ERROR, N_("The workbook has two or more sheets named '%(detail)s', and the workbook reader reads only "
+                       "the first of them, so the others' rows would be left out. Give each sheet a name of its own."))
     CP027 = (NOTE, N_("This row repeats the header (two tables pasted one under the other?), so it was left out; "
                       "the rows under it are read under the same columns."))
     CP028 = (ERROR, N_("This row is the header again, but in another order than the header in row %(header_row)s: "

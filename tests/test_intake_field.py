@@ -648,3 +648,119 @@ def test_rows_and_columns_hidden_in_a_sheet_are_counted_and_said(tmp_path):
     [column] = [f for f in checked.findings if f.code == "CP033"]
     assert (column.column, column.column_number, column.row, column.severity) == ("police", 8, 1, "warning")
     assert "'police' is hidden" in message(column, "en") and "مخفي" in message(column, "ar")
+
+
+def test_an_old_workbook_cut_short_is_said_damaged_never_a_traceback(tmp_path):
+    # The workbook reader panics on some cut .xls files (a Rust panic, which is no Exception): it is CP016.
+    rows = activities(30)
+    folder = project(tmp_path)
+    _old_workbook(folder / "whole.xls", [COLUMNS, *rows.values.tolist()], set(), 0, (0, 0))
+    raw = (folder / "whole.xls").read_bytes()
+    (folder / "whole.xls").unlink()
+    for cut in (len(raw) - 400, len(raw) // 2, 600):
+        (folder / "activities.xls").write_bytes(raw[:cut])
+        checked, figures = outcome(folder)
+        assert figures is None
+        assert [(f.code, f.file) for f in checked.findings if f.severity == ERROR] == [("CP016", "activities.xls")]
+
+
+ODS_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+            'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" office:version="1.2">'
+            '<office:body><office:spreadsheet>')
+
+
+def _ods_cell(value, repeated: int = 1) -> str:
+    times = f' table:number-columns-repeated="{repeated}"' if repeated > 1 else ""
+    if value == "#N/A":  # as LibreOffice writes =NA()
+        return (f'<table:table-cell{times} table:formula="of:=NA()" office:value-type="string" office:string-value="" '
+                'calcext:value-type="error"><text:p>#N/A</text:p></table:table-cell>')
+    if isinstance(value, str):
+        return f'<table:table-cell{times} office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+    return (f'<table:table-cell{times} office:value-type="float" office:value="{value}"><text:p>{value}</text:p>'
+            '</table:table-cell>')
+
+
+def _ods(path: Path, tables: list[str]) -> None:
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        book.writestr("content.xml", ODS_HEAD + "".join(tables) + "</office:spreadsheet></office:body>"
+                                                                  "</office:document-content>")
+        book.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                      'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                      '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.'
+                      'opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
+                      'manifest:media-type="text/xml"/></manifest:manifest>')
+
+
+def _ods_rows(rows: list[list], repeated: dict[int, int] | None = None) -> str:
+    """Rows as table rows, a cell run written once when a row is in `repeated` ({row index: times})."""
+    out = []
+    for n, row in enumerate(rows):
+        times = (repeated or {}).get(n, 1)
+        attribute = f' table:number-rows-repeated="{times}"' if times > 1 else ""
+        out.append(f"<table:table-row{attribute}>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>")
+    return "".join(out)
+
+
+def test_an_opendocument_sheets_errors_written_as_runs_are_each_said(tmp_path):
+    # LibreOffice writes identical cells side by side once, with their count, and identical rows once: each cell of
+    # the run holds the error. A sub-table inside a cell is the cell's, not the sheet's rows.
+    rows = activities(6)
+    folder = project(tmp_path)
+    cells = [[str(v.date()) if isinstance(v, pd.Timestamp) else (v.item() if hasattr(v, "item") else v) for v in row]
+             for row in rows.values.tolist()]
+    header = "<table:table-row>" + "".join(_ods_cell(c) for c in COLUMNS) + "</table:table-row>"
+    police = COLUMNS.index("police")
+    first = cells[0]
+    run = ("<table:table-row>" + "".join(_ods_cell(v) for v in first[:police]) + _ods_cell("#N/A", 2)
+           + "".join(_ods_cell(v) for v in first[police + 2:]) + "</table:table-row>")  # police and community
+    nested = ('<table:table-row>' + "".join(_ods_cell(v) for v in cells[1][:-1])
+              + '<table:table-cell><table:table table:name="inner"><table:table-row><table:table-cell '
+                'office:value-type="string"><text:p>note</text:p></table:table-cell></table:table-row></table:table>'
+                '</table:table-cell></table:table-row>')
+    female = COLUMNS.index("female")
+    late = list(cells[2])
+    late[female] = "#N/A"  # after the sub-table: still said
+    sheet = ('<table:table table:name="activities">' + header + run + nested + _ods_rows([late], {0: 2})
+             + _ods_rows(cells[3:]) + "</table:table>")
+    _ods(folder / "activities.ods", [sheet])
+    checked, figures = outcome(folder)
+    said = sorted((f.row, f.column) for f in checked.findings if f.code == "CP202")
+    assert said == [(2, "community"), (2, "police"), (4, "female")], checked.findings
+    [runs_of] = [f for f in checked.findings if f.code == "CP202" and f.column == "female"]
+    assert runs_of.parameters.get("cells") == 2 or "rows 4-5" in message(runs_of, "en")
+
+
+def test_two_opendocument_sheets_of_one_name_are_an_error_never_one_left_out(tmp_path):
+    rows = activities(6)
+    folder = project(tmp_path)
+    cells = [[str(v.date()) if isinstance(v, pd.Timestamp) else (v.item() if hasattr(v, "item") else v) for v in row]
+             for row in rows.values.tolist()]
+    sheets = [f'<table:table table:name="activities">{_ods_rows([COLUMNS, *part])}</table:table>'
+              for part in (cells[:2], cells[2:])]
+    _ods(folder / "activities.ods", sheets)
+    checked, figures = outcome(folder)
+    assert figures is None
+    [said] = [f for f in checked.findings if f.severity == ERROR]
+    assert (said.code, said.file) == ("CP046", "activities.ods") and "named 'activities'" in message(said, "en")
+
+
+def test_a_choice_with_a_dash_of_its_own_is_a_tick_too(tmp_path):
+    # "target_groups/law-enforcement" is the choice law-enforcement of target_groups, not "law" of
+    # "target_groups/law": read as law_enforcement, its ticks would be counted as officers.
+    rows = activities(6)
+    folder = project(tmp_path)
+    export = rows.rename(columns={c: f"group_a/{c}" for c in COLUMNS})
+    for choice in ("police", "law-enforcement", "civil-society"):
+        export[f"target_groups/{choice}"] = [1, 0, 1, 1, 0, 1]
+    export["_uuid"] = [f"u{n}" for n in range(len(rows))]
+    export.to_csv(folder / "aXk3Ld8_export.csv", index=False)
+    checked, figures = outcome(folder)
+    assert figures is not None, [f.message_en for f in checked.findings if f.severity == ERROR]
+    assert figures["participants.law_enforcement"]["value"] == int(rows["law_enforcement"].sum())
+    assert figures["participants.civil_society"]["value"] == int(rows["civil_society"].sum())
+    warned = sorted(f.column for f in checked.findings if f.code == "CP108")
+    assert warned == ["target_groups/civil-society", "target_groups/law-enforcement", "target_groups/police"]

@@ -13,8 +13,16 @@ import pandas as pd
 from ..findings import Code, Findings, finding, runs
 
 # Between a question and its choice in a split select-multiple column's header: "target_groups/female",
-# "grp-target_groups-female" (ODK's dashes), "target_groups.female", "target_groups:female".
-CHOICE_SEPARATOR = re.compile(r"[/.:-](?=[^/.:-]+$)")
+# "target_groups.female", "target_groups:female", or ODK's dashes ("grp-target_groups-female") in a header that has
+# none of the others (a choice may have a dash of its own: "target_groups/law-enforcement").
+CHOICE_SEPARATOR = re.compile(r"[/.:](?=[^/.:]+$)")
+DASH_SEPARATOR = re.compile(r"-(?=[^-]+$)")
+
+
+def question_and_choice(header: str) -> list[str]:
+    """A header cut before its last segment: [question, choice], or [header] when it has no group."""
+    text = header.strip()
+    return (CHOICE_SEPARATOR if CHOICE_SEPARATOR.search(text) else DASH_SEPARATOR).split(text)
 TICKS = {0, 1}
 TICK_TEXTS = {"0", "1", "0.0", "1.0", "true", "false"}
 
@@ -35,7 +43,7 @@ def lone_ticks(header: list, below: pd.DataFrame, mapped: set[str]) -> set[int]:
     [columns] (mapped: folded) is the project's word, and is read as it says."""
     questions: dict[str, list[int]] = {}
     for position, text in enumerate(header):
-        if isinstance(text, str) and (parts := CHOICE_SEPARATOR.split(text.strip())) and len(parts) == 2 \
+        if isinstance(text, str) and (parts := question_and_choice(text)) and len(parts) == 2 \
                 and parts[0] and parts[1] and " ".join(text.lower().split()) not in mapped:
             questions.setdefault(parts[0].strip().lower(), []).append(position)
     ticks: set[int] = set()
@@ -63,7 +71,7 @@ def not_accepted(header: list, below: pd.DataFrame, first_row: int, where: dict,
     for position, text in enumerate(header):
         if not isinstance(text, str):
             continue
-        said = NOT_ACCEPTED.get(CHOICE_SEPARATOR.split(text.strip())[-1].lower())
+        said = NOT_ACCEPTED.get(question_and_choice(text)[-1].lower())
         if said is None:
             continue
         code, states = said

@@ -14,7 +14,7 @@ from ..findings import Code, Findings, finding
 from .headers import (columns_named, column_keys, deep_header, find_header, header_score, more_header_rows, near_miss,
                       top_rows)
 from ..threads import each_column
-from .exports import CHOICE_SEPARATOR, lone_ticks, not_accepted
+from .exports import lone_ticks, not_accepted, question_and_choice
 from .fastpath import cells_among
 from .limits import Limits
 from .sheets import HEADER_SEARCH_ROWS, ROW, Sheet
@@ -83,7 +83,7 @@ def to_sheet(grid: pd.DataFrame, table: Table, file: str, sheet: str, findings: 
             canonical = by_key.get(by_key.key(text) or "")
             if position in lone and canonical is not None and kinds[canonical] == INTEGER:
                 findings.add(finding(Code.CP108, **where, row=header_row, column=text, column_number=position + 1,
-                                     question=CHOICE_SEPARATOR.split(text.strip())[0], canonical=canonical,
+                                     question=question_and_choice(text)[0], canonical=canonical,
                                      canonical_ar=labels[canonical], table=table.name))
             continue
         canonical = by_key.get(by_key.key(text) or "")

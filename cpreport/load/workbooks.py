@@ -55,13 +55,13 @@ def _calamine_grids(raw: bytes, limits: Limits = Limits()) -> dict[str, pd.DataF
     book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
     hidden = {str(sheet.name): "very" if sheet.visible == SheetVisibleEnum.VeryHidden else True
               for sheet in book.sheets_metadata if sheet.visible != SheetVisibleEnum.Visible}
+    names = [str(name) for name in book.sheet_names]
+    if twice := sorted({name for name in names if names.count(name) > 1}):
+        # Two sheets of one name (an OpenDocument file allows it): the reader finds the first by either.
+        raise Unreadable(Code.CP046, twice[0])
     grids = {}
-    for index, given in enumerate(book.sheet_names):
-        # Two sheets of one name (an OpenDocument file allows it): the second is read too, as "name (2)".
-        name, n = str(given), 2
-        while name in grids:
-            name, n = f"{given} ({n})", n + 1
-        sheet = book.get_sheet_by_index(index)
+    for name in names:
+        sheet = book.get_sheet_by_name(name)
         check_sheet_size(sheet.height, sheet.width, str(name), limits)
         if sheet.start == (0, 0) and sheet.height * sheet.width > LONG_SHEET_CELLS:
             grids[str(name)] = _long_sheet(sheet)
