@@ -345,3 +345,12 @@ def test_a_live_figure_that_names_no_figure_is_a_problem_of_the_narrative(sample
     assert "The narrative has 1 problem:" in result.output and "options given" not in result.output
     assert "narrative/2017-05/en.md, line 1: {cpfs.totl} names no figure of 2017-05; did you mean {cpfs.total}?" \
         in result.output
+
+
+def test_a_numbered_list_in_the_arabic_half_counts_in_its_digits(sample):
+    own_narrative(sample, "2017-05", "May.\n\n1. first\n2. second\n\n[[forums]]\n",
+                  "أيار.\n\n1. أولاً\n2. ثانياً\n\n[[forums]]\n")
+    text = pdf_text(build(load_config(sample)).folder / "report.pdf")
+    arabic = [line for line in text.splitlines() if "أولا" in line or "ثانيا" in line]
+    assert len(arabic) == 2 and "١" in arabic[0] and "٢" in arabic[1], arabic
+    assert not any(digit in "".join(arabic) for digit in "12")
