@@ -270,6 +270,8 @@ class Code(Enum):
                          "%(count)s times. Keep one."))
     CP409 = (ERROR, N_("'%(value)s' opens a figure that no '}' closes on its line, so the report would print it as "
                        "it is. Close it: {%(key)s}."))
+    CP410 = (WARNING, N_("The folder %(file)s is not named as a period, so no report reads the words in it. Name it "
+                         "%(expected)s."))
     # Published figures (cpreport/revisions.py)
     CP501 = (WARNING, N_("%(key)s of %(period)s was published as %(published)s and the sheets now give %(now)s: "
                          "%(changes)s. If the change is right, build %(period)s again so that its report states the "

@@ -158,6 +158,8 @@ def unfinished(config: Config, period: Period | str) -> list[Finding]:
     for narrative in narratives.values():
         if narrative.path is not None:
             found.extend(_markers_and_braces(narrative.text, shown_path(config, narrative.path)))
+    if str(period) == str(config.period):  # once a build: the folders beside the narrative no period reads
+        found.extend(_misnamed_folders(config))
     owns = {language for language, narrative in narratives.items() if narrative.own}
     for language in set(narratives) - owns if owns else ():
         narrative = narratives[language]
@@ -167,6 +169,29 @@ def unfinished(config: Config, period: Period | str) -> list[Finding]:
         # The other half has the period's own words, this one would have every period's: two reports in one.
         found.append(finding(Code.CP403, file=shown_path(config, narrative.path), language=language,
                              period=str(period), reason="shared_narrative", expected=expected, severity="error"))
+    return found
+
+
+def _misnamed_folders(config: Config) -> list[Finding]:
+    """A folder of words beside the narrative named otherwise than a period's own ("2017-4", "2017-q2 "): its
+    words would never reach a report."""
+    folders = {Path(config.narrative[language]).parent for language in config.languages if config.narrative[language]}
+    found = []
+    for folder in sorted(folders):
+        try:
+            entries = sorted(entry for entry in folder.iterdir() if entry.is_dir() and not entry.name.startswith("."))
+        except OSError:
+            continue
+        names = {Path(config.narrative[language]).name for language in config.languages if config.narrative[language]}
+        for entry in entries:
+            if not any((entry / name).is_file() for name in names):
+                continue  # not a folder of the narrative's words
+            try:
+                expected = str(Period.parse(entry.name.strip()))
+            except ValueError:
+                expected = "YYYY-MM (2017-05), YYYY-Qn (2017-Q2), YYYY-Hn (2017-H1) or YYYY (2017)"
+            if entry.name != expected and entry.name.lower() != "project":
+                found.append(finding(Code.CP410, file=shown_path(config, entry) + "/", expected=expected))
     return found
 
 

@@ -354,3 +354,12 @@ def test_a_numbered_list_in_the_arabic_half_counts_in_its_digits(sample):
     arabic = [line for line in text.splitlines() if "أولا" in line or "ثانيا" in line]
     assert len(arabic) == 2 and "١" in arabic[0] and "٢" in arabic[1], arabic
     assert not any(digit in "".join(arabic) for digit in "12")
+
+
+@pytest.mark.parametrize("name, expected", [("2017-4", "2017-04"), ("2017-q2", "2017-Q2"), ("May 2017", "YYYY-MM")])
+def test_a_folder_of_words_no_period_reads_is_a_warning_naming_the_name_it_needs(sample, name, expected):
+    own_narrative(sample, name, "April.\n\n[[forums]]\n", "نيسان.\n\n[[forums]]\n")
+    own_narrative(sample, "2017-05", "May.\n\n[[forums]]\n", "أيار.\n\n[[forums]]\n")  # read: nothing said of it
+    result = CliRunner().invoke(main, ["validate", "--config", str(sample), "--period", "2017-05"])
+    said = [line for line in result.output.splitlines() if "CP410" in line]
+    assert len(said) == 1 and f"narrative/{name}/ is not named as a period" in said[0] and expected in said[0]
