@@ -35,6 +35,12 @@ def _is_tick(cell) -> bool:
     return isinstance(cell, str) and cell.strip().lower() in TICK_TEXTS
 
 
+def _filled(values) -> list:
+    """The values that are not empty cells (None, NaN, blank text)."""
+    return [value for value in values if value is not None and not (isinstance(value, float) and value != value)
+            and not (isinstance(value, str) and not value.strip())]
+
+
 def lone_ticks(header: list, below: pd.DataFrame, mapped: set[str]) -> set[int]:
     """The columns of an export that are the choices of a select-multiple question exported "as separate columns"
     without the question's own column: two or more headers "<question>/<choice>" under one question, each column
@@ -50,10 +56,17 @@ def lone_ticks(header: list, below: pd.DataFrame, mapped: set[str]) -> set[int]:
     for positions in questions.values():
         if len(positions) < 2 or not len(below):
             continue
-        cells = [below.iloc[:, n] for n in positions if n < below.shape[1]]
-        filled = [column[column.notna() & (column.astype(str).str.strip() != "")] for column in cells]
-        if sum(len(column) for column in filled) and all(column.map(_is_tick).all() for column in filled):
-            ticks.update(positions)
+        # Each column's distinct cells, not each cell: a group of the form's own answers stops at its first.
+        distinct = (_filled(pd.unique(below.iloc[:, n].to_numpy(dtype=object))) for n in positions
+                    if n < below.shape[1])
+        seen = False
+        for values in distinct:
+            if not all(_is_tick(value) for value in values):
+                break
+            seen = seen or bool(values)
+        else:
+            if seen:
+                ticks.update(positions)
     return ticks
 
 
