@@ -122,7 +122,7 @@ def parse_integers(raw: pd.Series, typed_cells: bool = True) -> Parsed:
 # that carries it is said, never read as if the time were not there. KoboToolbox and ODK write a date-time question
 # with its offset from UTC ("2017-05-04T10:00:00.000+03:00", or "Z"): the date is the one written, the day the
 # officer lived it.
-DATE_TIME = (r"(?:[ T](?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?: ?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d))?"
+DATE_TIME = (r"(?:[ T](?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?: ?(?:Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?))?"
              r"|(?:0?[1-9]|1[0-2]):[0-5]\d(?::[0-5]\d)? ?[ap]\.?m\.?))?")
 
 
