@@ -269,6 +269,11 @@ def validate(config_path, data, period, strict, as_json, lang):
         _show_findings(findings, language=language, written=False)
     words = {"data": str(config.data), "period": str(config.period)}
     if findings.errors:
+        from .closing import narrative_errors
+        if narrative_errors(findings) == findings.errors:
+            raise InvalidData(_said(language, lambda say: say.ngettext(
+                "%(num)s error in the narrative.", "%(num)s errors in the narrative.",
+                findings.errors) % {"num": say.number(findings.errors)}))
         raise InvalidData(_said(language, lambda say: say.ngettext(
             "%(num)s error in the sheets of %(data)s.", "%(num)s errors in the sheets of %(data)s.",
             findings.errors) % {**words, "num": say.number(findings.errors)}))

@@ -178,7 +178,8 @@ class Code(Enum):
     CP108 = (WARNING, N_("The column '%(column)s' holds nothing but 0 and 1, as each choice of a select-multiple "
                          "question ('%(question)s') does in an export, so it is not read as '%(canonical)s' "
                          "('%(canonical_ar)s'): a tick is not a number of people. If it is that number, name its "
-                         "header under [columns.%(table)s] in the config; if not, add the count's own column."))
+                         "header under [columns.%(table_name)s] in the config; if not, add a column of the count "
+                         "itself."))
     CP107 = (WARNING, N_("The column '%(column)s' holds a share (a percentage), not a count, so it is not read as "
                          "'%(canonical)s' ('%(canonical_ar)s') and is kept out of the figures. If the sheet has the "
                          "number itself, head that column '%(canonical)s'; if not, add it."))

@@ -363,3 +363,11 @@ def test_a_folder_of_words_no_period_reads_is_a_warning_naming_the_name_it_needs
     result = CliRunner().invoke(main, ["validate", "--config", str(sample), "--period", "2017-05"])
     said = [line for line in result.output.splitlines() if "CP410" in line]
     assert len(said) == 1 and f"narrative/{name}/ is not named as a period" in said[0] and expected in said[0]
+
+
+def test_validate_says_errors_of_the_narrative_alone_are_the_narratives(sample):
+    own_narrative(sample, "2017-05", "May.\n\n[[activites]]\n", "أيار.\n\n[[activites]]\n")
+    result = CliRunner().invoke(main, ["validate", "--config", str(sample), "--lang", "both"])
+    assert result.exit_code == 1
+    assert "2 errors in the narrative." in result.output and "خطآن في النص السردي." in result.output
+    assert "errors in the sheets" not in result.output
