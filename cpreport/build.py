@@ -110,16 +110,29 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
     # The figures this publication replaces are kept (an approved version whole, with why it was opened again).
     old = folder / revisions.FIGURES
     # A draft's figures (the month being written, not approved, no later report built) are replaced, not kept.
-    replaced = old.is_file() and old.read_bytes() != files["figures.json"] and \
-        not revisions.is_draft(config.out, str(period))
-    kept_extra = {}
+    draft = revisions.is_draft(config.out, str(period))
+    replaced = old.is_file() and old.read_bytes() != files["figures.json"] and not draft
+    # Numbers a sent report showed besides its counted figures (its tables, map, shares) that the sheets now give
+    # otherwise: the report as sent is kept, and said when no counted figure changed (no CP501 says it).
+    shown = pages.shown_parts(page.figures)
+    then = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("shown")
+    parts = sorted(part for part in shown if isinstance(then, dict) and then.get(part) not in (None, shown[part])) \
+        if not draft and not page.approved else []
+    kept_extra = {"report.html": (folder / "report.html").read_bytes()} \
+        if parts and (folder / "report.html").is_file() else {}
     if page.approved:
         kept_extra = {name: (folder / name).read_bytes() for name in (revisions.APPROVAL, "report.pdf", "report.html",
                                                                       "validation.csv", "validation.html")
                       if (folder / name).is_file()}
         kept_extra[revisions.REOPENED] = json.dumps({"reason": reopen, "reopened": now()}, ensure_ascii=False,
                                                     indent=2).encode("utf-8")
-    files.update(revisions.kept_files(folder, replaced or bool(kept_extra), kept_extra))
+    history = revisions.kept_files(folder, replaced or bool(kept_extra), kept_extra)
+    if parts and not _counts_restated(old, files["figures.json"]):
+        kept = next((name for name in history if name.endswith("/report.html") and name not in
+                     {path.relative_to(folder).as_posix() for path in (folder / revisions.HISTORY).rglob("*")}), "")
+        page.findings.add(finding(Code.CP503, file=f"{period}/report.html", period=str(period), parts=parts,
+                                  kept=f"{period}/{kept}" if kept else ""))
+    files.update(history)
     edited = edited_by_hand(folder)
     if edited:
         # A deliverable changed since it was built (report.docx edited and saved in place): the officer's copy is
@@ -130,7 +143,7 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
             page.findings.add(finding(Code.CP502, file=f"{period}/{name}", period=str(period),
                                       kept=f"{period}/{entry}/{name}"))
     files[manifest.MANIFEST_NAME] = manifest.document(page.found, period, files, now(), page.key,
-                                                      pages.data_key(page.figures))
+                                                      pages.data_key(page.figures), shown)
     # Files someone put in the folder (not the build's, not its history): moved into the new folder as they are,
     # and not listed as the report's, never deleted with the old folder.
     files.update({name: content for name, content in theirs.items() if name not in files})
@@ -143,6 +156,17 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
         stage(name, detail)
 
     return publish(config.out, str(period), files, publishing)
+
+
+def _counts_restated(old: Path, figures_now: bytes) -> bool:
+    """Whether a counted figure of the sent figures.json differs from the new one's (a restatement CP501 says)."""
+    try:
+        then = json.loads(old.read_text("utf-8"))["figures"]
+        now = json.loads(figures_now)["figures"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return any(then[key].get("value") != now.get(key, {}).get("value") for key in revisions.main_keys(then)
+               if isinstance(then[key], dict))
 
 
 def publish_period(config: Config, checked: Checked, period: Period, found: dict[str, str],

@@ -278,6 +278,9 @@ class Code(Enum):
                          "%(changes)s. If the change is right, build %(period)s again so that its report states the "
                          "revised figure (give the reason under [revisions.\"%(period_key)s\"] in the config)."))
 
+    CP503 = (WARNING, N_("The report for %(period)s as it was sent showed other numbers in %(parts)s than the sheets "
+                         "now give, though none of its counted figures changed: it states the new ones now, and the "
+                         "report as sent is kept as %(kept)s."))
     CP502 = (WARNING, N_("%(file)s was changed after it was built (edited and saved in place?), and this build put a "
                          "new report in its place: the changed copy is kept as %(kept)s. Edit a copy outside the "
                          "output folder, which builds replace."))

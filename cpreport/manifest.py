@@ -289,12 +289,14 @@ def key(found: dict[str, str], period: Period | str) -> str:
 
 
 def document(found: dict[str, str], period: Period, files: dict[str, bytes], built: str, page: str = "",
-             data: str = "") -> bytes:
+             data: str = "", shown: dict[str, str] | None = None) -> bytes:
     """The manifest written into the period's folder with the files it describes: the key of the inputs it was
     built from (for a build with nothing to do), `page`, the key of what its report shows (pages.key), and `data`,
-    the key of what it states from the sheets (pages.data_key)."""
+    the key of what it states from the sheets (pages.data_key), and `shown`, the keys of the numbers it shows besides
+    its counted figures (pages.shown_parts)."""
     return json.dumps({"key": key(found, period), "page": page, "period": str(period), "built": built,
                        "version": __version__, "inputs": found, **({"data": data} if data else {}),
+                       **({"shown": shown} if shown else {}),
                        "files": {name: len(content) for name, content in files.items()}},
                       indent=2, sort_keys=True).encode("utf-8") + b"\n"
 

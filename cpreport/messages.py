@@ -18,6 +18,9 @@ from .digits import ARABIC_COMMA, ARABIC_SEMICOLON, TO_ARABIC
 from .findings import REASONS, Code, Finding, N_, Plural, ngettext
 from .visible import visible
 
+# The parts of a report whose numbers a later build may give otherwise (pages.shown_parts), as CP503 names them.
+SHOWN_PARTS = {"tables": N_("its tables, charts and map"), "shares": N_("its shares")}
+
 LOCALES = {"en": "en_GB", "ar": "ar_IQ"}  # en_GB: "2, 4 and 7-9"; ar_IQ: the Iraqi month names
 FSI, PDI = "\u2068", "\u2069"  # first strong isolate, pop directional isolate
 STYLES = ("plain", "isolated", "html")
@@ -236,6 +239,8 @@ class Saying:
             return self.format(self.gettext(REASONS[value]), _Words(
                 {k: self.parameter(k, v, parameters) for k, v in parameters.items() if k != "reason"})) \
                 if value in REASONS else self.typed(value)
+        if name == "parts":  # the parts of a report whose numbers changed (CP503), in the language's words
+            return self.listed([self.gettext(SHOWN_PARTS.get(part, part)) for part in value])
         if name == "allowed":
             from .contract import CHOICES
 

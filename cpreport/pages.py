@@ -99,6 +99,15 @@ def data_key(figures) -> str:
     return _hashed(made_of)
 
 
+def shown_parts(figures) -> dict[str, str]:
+    """A hash of each part of the numbers a report shows besides its counted figures: its tables, charts and map
+    (the breakdowns), and its shares (the results' standings, a group's share of the participants who record it).
+    Sources are left out: a file renamed changes no number shown."""
+    shares = {key: [figure.value, {k: v for k, v in figure.extra.items() if k != "sources"}]
+              for key, figure in figures.items.items() if figure.extra or key.startswith("indicators.")}
+    return {"tables": _hashed(figures.breakdowns), "shares": _hashed(shares)}
+
+
 def findings_files(config: Config, findings: Findings, period: Period | None = None,
                    annotated: bool = False) -> dict[str, bytes]:
     """validation.csv and validation.html (and annotated copies of the sheets with errors)."""

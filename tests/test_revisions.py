@@ -396,3 +396,45 @@ def test_a_published_quarter_whose_figures_the_sheets_restate_is_a_warning_and_t
     assert not any(" of the life of the project " in s or " of project " in s for s in said)
     total = next(s for s in said if s.startswith("participants.total of the second quarter of 2017 "))
     assert f"published as {published:,} and the sheets now give {published + 10:,}" in total
+
+
+def test_numbers_a_sent_report_showed_besides_its_figures_are_kept_and_said_when_they_change(sample):
+    # A forum moved from Anbar to Baghdad changes no counted figure of April, but its map and tables by
+    # governorate: the report as sent is kept in its history, and the change is said (CP503).
+    april = _config(sample, "2017-04")
+    build(april)
+    build(_config(sample, "2017-05"))  # April is sent: a later report is built
+    sent = (april.out / "2017-04" / "report.html").read_bytes()
+    book = openpyxl.load_workbook(sample.parent / "cpfs.xlsx")
+    sheet = book.active
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[3].value == "Anbar")
+    row[3].value = "Baghdad"
+    book.save(sample.parent / "cpfs.xlsx")
+    outcome = build(_config(sample, "2017-04"))
+    [said] = [f for f in outcome.findings if f.code == "CP503"]
+    assert said.parameters["parts"] == ["tables"] and "in its tables, charts and map than" in said.message_en
+    kept = april.out / said.parameters["kept"]
+    assert kept.read_bytes() == sent
+    assert (april.out / "2017-04" / "report.html").read_bytes() != sent
+    assert not [f for f in outcome.findings if f.code == "CP501"]  # no counted figure changed
+
+
+def test_a_share_a_sent_report_stated_is_kept_and_said_when_it_changes(sample):
+    # A women's cell that said 0 cleared (not recorded): no count changes, the share of women does.
+    def women_of_the_last_april_activity(value):
+        book = openpyxl.load_workbook(sample.parent / "activities.xlsx")
+        sheet = book.active
+        header = [c.value for c in sheet[3]]
+        row = [r for r in sheet.iter_rows(min_row=4) if str(r[0].value).startswith("ACT-1704")][-1]
+        row[header.index("الإناث")].value = value
+        book.save(sample.parent / "activities.xlsx")
+
+    women_of_the_last_april_activity(0)
+    april = _config(sample, "2017-04")
+    build(april)
+    build(_config(sample, "2017-05"))
+    women_of_the_last_april_activity(None)
+    outcome = build(_config(sample, "2017-04"))
+    said = [f for f in outcome.findings if f.code == "CP503"]
+    assert said and "shares" in said[0].parameters["parts"], [f.code for f in outcome.findings]
+    assert "in its shares and its tables" in said[0].message_en and "نسبه" in said[0].message("ar")
