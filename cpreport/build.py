@@ -86,8 +86,15 @@ def _page(config: Config, checked: Checked, period: Period, found: dict[str, str
         changes = revisions.compare(str(period), published, revisions.read_json(folder / revisions.ROWS), now,
                                     digests)
         if not changes:
-            return page, True
-        if reopen is None:
+            # Its counted figures stand; its tables, map or shares may not (a forum moved, a women's cell cleared).
+            shown = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("shown")
+            parts = sorted(part for part, key in pages.shown_parts(figures).items()
+                           if isinstance(shown, dict) and shown.get(part) not in (None, key))
+            if not parts:
+                return page, True
+            if reopen is None:
+                raise ApprovedPeriodChanged(revisions.approved_shown(period, approved, parts))
+        elif reopen is None:
             raise ApprovedPeriodChanged(revisions.approved_changes(period, approved, changes))
     figures.revisions = revisions.note(config, checked, period, now, digests, reopen)
     figures.approval = {**approval, "day": dt.date.fromisoformat(approval["approved"][:10])} if approval else {}

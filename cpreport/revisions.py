@@ -333,6 +333,17 @@ def approved_changes(period: Period, approved: dict, changes) -> Said:
                 changes=lines)
 
 
+def approved_shown(period: Period, approved: dict, parts: list[str]) -> Said:
+    """Why a build of an approved month stops when its counted figures stand and its tables, map or shares do not."""
+    from .messages import SHOWN_PARTS
+
+    return Said("The report for %(period)s was approved by %(by)s on %(day)s, and the sheets now give other numbers "
+                "in it, though not in its counted figures:\n%(changes)s\nNothing in %(period)s was changed. Undo the "
+                "change in the sheets, or open the month again: cpreport build --period %(key)s --reopen --reason "
+                "\"why\".", period=period, key=str(period), by=str(approved.get("by", "?")),
+                day=Stamp(approved.get("approved", "?")), changes=Lines(Said(SHOWN_PARTS[part]) for part in parts))
+
+
 def note(config, checked, period: Period, now: dict, digests: dict, reopen: str | None) -> dict:
     """What the report's note of revised figures says: this month's figures restated since they were sent, and
     the month before's, which its "previous" column states as they are now."""

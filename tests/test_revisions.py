@@ -438,3 +438,21 @@ def test_a_share_a_sent_report_stated_is_kept_and_said_when_it_changes(sample):
     said = [f for f in outcome.findings if f.code == "CP503"]
     assert said and "shares" in said[0].parameters["parts"], [f.code for f in outcome.findings]
     assert "in its shares and its tables" in said[0].message_en and "نسبه" in said[0].message("ar")
+
+
+def test_an_approved_month_whose_map_the_sheets_now_give_otherwise_stops_the_build(sample):
+    # Its counted figures stand, its tables and map do not: it was "approved and its figures have not changed".
+    config = _config(sample, "2017-04")
+    build(config)
+    runner = CliRunner()
+    assert runner.invoke(main, ["approve", "2017-04", "--by", "Layla", "--config", str(sample)]).exit_code == 0
+    before = _files(config.out / "2017-04")
+    book = openpyxl.load_workbook(sample.parent / "cpfs.xlsx")
+    row = next(r for r in book.active.iter_rows(min_row=2) if r[3].value == "Anbar")
+    row[3].value = "Baghdad"
+    book.save(sample.parent / "cpfs.xlsx")
+    result = runner.invoke(main, ["build", "--config", str(sample), "--period", "2017-04"])
+    assert result.exit_code == EXIT_APPROVED, result.output
+    assert "other numbers in it, though not in its counted figures" in result.output
+    assert "its tables, charts and map" in result.output and "--reopen" in result.output
+    assert _files(config.out / "2017-04") == before
