@@ -99,12 +99,17 @@ def add(config: Config, figures: Figures, since: dt.date) -> list[Standing]:
     standings = []
     for indicator in config.indicators:
         found = standing(indicator, figures, since, config.project_end)
-        sources = tuple(dict.fromkeys(s for k in (indicator.figure, indicator.of) if k in figures
-                                      for s in figures[k].sources))
+        # A group's share divides by the participants of the activities that record the group: the rows of the
+        # group's own figure, which are then its sources whole (participants.total's rows would name more).
+        recorded = indicator.of and indicator.of.startswith("participants.total") and indicator.figure in figures \
+            and figures[indicator.figure].extra.get("of_participants") is not None
+        keys = (indicator.figure,) if recorded else (indicator.figure, indicator.of)
+        sources = tuple(dict.fromkeys(s for k in keys if k in figures for s in figures[k].sources))
         figures.add(Figure(f"indicators.{indicator.code}", round(found.value, 6) if found.share and found.value is not None
                            else found.value,
                            found.as_of or figures.period.end, sources, {
                                "figure": indicator.figure, **({"of": indicator.of} if indicator.of else {}),
+                               **({"divided_by": figures[indicator.figure].extra["of_participants"]} if recorded else {}),
                                "baseline": indicator.baseline, "target": indicator.target,
                                "target_date": found.target_date.isoformat() if found.target_date else None,
                                "in_period": None if found.in_period is None else round(found.in_period, 6),

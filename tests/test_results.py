@@ -192,6 +192,9 @@ def test_women_not_recorded_in_the_period_are_not_known_rather_than_none(own):
     women = figures["indicators.2"]
     assert women["value"] == pytest.approx(7 / 30, abs=1e-6) and women["in_period"] is None
     assert re.search(r'<tr data-indicator="2">.*?<td class="n" data-value="[0-9.]+">23%</td><td class="n">—</td>', html, re.S)
+    # Its sources are the rows it divides by (those recording women), and it says what it divided by.
+    assert women["divided_by"] == 30 and women["sources"] == figures["participants.female"]["sources"]
+    assert women["sources"] != figures["participants.total"]["sources"]
 
 
 def test_a_share_of_no_participants_is_not_known_rather_than_none_and_not_behind(own):
