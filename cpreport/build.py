@@ -103,9 +103,11 @@ def _page(config: Config, checked: Checked, period: Period, found: dict[str, str
 
 
 def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progress | None, swapped: list[str],
-             reopen: str | None = None, approval: dict | None = None) -> Path:
+             reopen: str | None = None, approval: dict | None = None, told: Findings | None = None) -> Path:
     """Put the rendered files of a page in its folder, whole, with the history they replace and the manifest;
-    `swapped` gets the period's name once its folder is in place."""
+    `swapped` gets the period's name once its folder is in place. What publishing finds to say (CP502, CP503) goes
+    to `told`, the findings the build shows (else the page's)."""
+    told = page.findings if told is None else told
     import json
 
     config, period = page.config, page.period
@@ -137,7 +139,7 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
     if parts and not _counts_restated(old, files["figures.json"]):
         kept = next((name for name in history if name.endswith("/report.html") and name not in
                      {path.relative_to(folder).as_posix() for path in (folder / revisions.HISTORY).rglob("*")}), "")
-        page.findings.add(finding(Code.CP503, file=f"{period}/report.html", period=str(period), parts=parts,
+        told.add(finding(Code.CP503, file=f"{period}/report.html", period=str(period), parts=parts,
                                   kept=f"{period}/{kept}" if kept else ""))
     files.update(history)
     edited = edited_by_hand(folder)
@@ -147,7 +149,7 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
         entry = f"{revisions.HISTORY}/{revisions.stamp()}-edited"
         for name, content in edited.items():
             files[f"{entry}/{name}"] = content
-            page.findings.add(finding(Code.CP502, file=f"{period}/{name}", period=str(period),
+            told.add(finding(Code.CP502, file=f"{period}/{name}", period=str(period),
                                       kept=f"{period}/{entry}/{name}"))
     files[manifest.MANIFEST_NAME] = manifest.document(page.found, period, files, now(), page.key,
                                                       pages.data_key(page.figures), shown)
@@ -300,7 +302,7 @@ def build(config: Config, *, strict: bool = False, wait: float = 0, progress: Pr
                     manifest.read(folder / manifest.MANIFEST_NAME), page.found, page.period, page.key))
                 outcome.current.append(page.period)
                 continue
-            outcome.folder = _publish(page, files, digests, progress, swapped, reopen)
+            outcome.folder = _publish(page, files, digests, progress, swapped, reopen, told=checked.findings)
             outcome.rendered.append(page.period)
         outcome.rendered.sort(key=outcome.periods.index)
         for period in outcome.current if not all_periods else ():

@@ -456,3 +456,17 @@ def test_an_approved_month_whose_map_the_sheets_now_give_otherwise_stops_the_bui
     assert "other numbers in it, though not in its counted figures" in result.output
     assert "its tables, charts and map" in result.output and "--reopen" in result.output
     assert _files(config.out / "2017-04") == before
+
+
+def test_every_sent_month_whose_map_changed_is_said_by_a_build_of_every_month(sample):
+    # With --all-periods each month is checked with findings of its own: what publishing finds is still said.
+    _config(sample, "2017-05")
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "--config", str(sample), "--all-periods"]).exit_code == 0
+    book = openpyxl.load_workbook(sample.parent / "cpfs.xlsx")
+    row = next(r for r in book.active.iter_rows(min_row=2) if r[3].value == "Anbar")
+    row[3].value = "Baghdad"
+    book.save(sample.parent / "cpfs.xlsx")
+    result = runner.invoke(main, ["build", "--config", str(sample), "--all-periods"])
+    said = [line for line in result.output.splitlines() if "CP503" in line]
+    assert len(said) >= 2 and any("April 2017" in line for line in said), result.output
