@@ -368,11 +368,13 @@ def note(config, checked, period: Period, now: dict, digests: dict, reopen: str 
         then = stated(checked, before, config.highlights)
         # The column of the month before states its totals to its end: its own days' figures are its own report's.
         earlier = [r for r in since_sent(config.out, before, then, digests) if not r.key.endswith(".in_period")]
-    if not own and not earlier:
+    # A month opened again after its approval says so, and why, whatever was revised (its tables or map alone).
+    reopened = bool(reopen or reopen_reason(config.out / str(period)))
+    if not own and not earlier and not reopened:
         return {}
     return {"own": own, "own_keys": {r.key for r in own}, "own_reason": reason(period, reopen),
             "previous": earlier, "previous_keys": {r.key for r in earlier}, "previous_period": before,
-            "previous_reason": reason(before, None)}
+            "previous_reason": reason(before, None), "reopened": reopened}
 
 
 def warn_restated(config, checked, by_period: dict | None = None) -> dict:

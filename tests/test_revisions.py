@@ -470,3 +470,23 @@ def test_every_sent_month_whose_map_changed_is_said_by_a_build_of_every_month(sa
     result = runner.invoke(main, ["build", "--config", str(sample), "--all-periods"])
     said = [line for line in result.output.splitlines() if "CP503" in line]
     assert len(said) >= 2 and any("April 2017" in line for line in said), result.output
+
+
+def test_a_month_opened_again_for_its_map_alone_says_so_and_why(sample):
+    config = _config(sample, "2017-04")
+    build(config)
+    runner = CliRunner()
+    assert runner.invoke(main, ["approve", "2017-04", "--by", "Layla", "--config", str(sample)]).exit_code == 0
+    book = openpyxl.load_workbook(sample.parent / "cpfs.xlsx")
+    row = next(r for r in book.active.iter_rows(min_row=2) if r[3].value == "Anbar")
+    row[3].value = "Baghdad"
+    book.save(sample.parent / "cpfs.xlsx")
+    result = runner.invoke(main, ["build", "--config", str(sample), "--period", "2017-04", "--reopen", "--reason",
+                                  "a forum was in the wrong governorate"])
+    assert result.exit_code == 0, result.output
+    html = (config.out / "2017-04" / "report.html").read_text("utf-8")
+    assert "was opened again after its approval" in html and "a forum was in the wrong governorate" in html
+    assert "فُتح تقرير" in html
+    again = runner.invoke(main, ["build", "--config", str(sample), "--period", "2017-04", "--force"])
+    assert again.exit_code == 0 and "a forum was in the wrong governorate" in \
+        (config.out / "2017-04" / "report.html").read_text("utf-8")  # said by every later build too
