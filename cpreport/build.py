@@ -87,9 +87,7 @@ def _page(config: Config, checked: Checked, period: Period, found: dict[str, str
                                     digests)
         if not changes:
             # Its counted figures stand; its tables, map or shares may not (a forum moved, a women's cell cleared).
-            shown = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("shown")
-            parts = sorted(part for part, key in pages.shown_parts(figures).items()
-                           if isinstance(shown, dict) and shown.get(part) not in (None, key))
+            parts = pages.shown_changed(folder, figures)
             if not parts:
                 return page, True
             if reopen is None:
@@ -108,8 +106,6 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
     `swapped` gets the period's name once its folder is in place. What publishing finds to say (CP502, CP503) goes
     to `told`, the findings the build shows (else the page's)."""
     told = page.findings if told is None else told
-    import json
-
     config, period = page.config, page.period
     folder = config.out / str(period)
     theirs = not_ours(folder)
@@ -123,10 +119,7 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
     replaced = old.is_file() and old.read_bytes() != files["figures.json"] and not draft
     # Numbers a sent report showed besides its counted figures (its tables, map, shares) that the sheets now give
     # otherwise: the report as sent is kept, and said when no counted figure changed (no CP501 says it).
-    shown = pages.shown_parts(page.figures)
-    then = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("shown")
-    parts = sorted(part for part in shown if isinstance(then, dict) and then.get(part) not in (None, shown[part])) \
-        if not draft and not page.approved else []
+    parts = pages.shown_changed(folder, page.figures) if not draft and not page.approved else []
     kept_extra = {"report.html": (folder / "report.html").read_bytes()} \
         if parts and (folder / "report.html").is_file() else {}
     if page.approved:
@@ -135,13 +128,11 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
                       if (folder / name).is_file()}
         kept_extra[revisions.REOPENED] = json.dumps({"reason": reopen, "reopened": now()}, ensure_ascii=False,
                                                     indent=2).encode("utf-8")
-    history = revisions.kept_files(folder, replaced or bool(kept_extra), kept_extra)
+    kept_entry = f"{revisions.HISTORY}/{revisions.stamp()}"
+    files.update(revisions.kept_files(folder, replaced or bool(kept_extra), kept_extra, kept_entry))
     if parts and not _counts_restated(old, files["figures.json"]):
-        kept = next((name for name in history if name.endswith("/report.html") and name not in
-                     {path.relative_to(folder).as_posix() for path in (folder / revisions.HISTORY).rglob("*")}), "")
         told.add(finding(Code.CP503, file=f"{period}/report.html", period=str(period), parts=parts,
-                                  kept=f"{period}/{kept}" if kept else ""))
-    files.update(history)
+                         kept=f"{period}/{kept_entry}/report.html" if "report.html" in kept_extra else ""))
     edited = edited_by_hand(folder)
     if edited:
         # A deliverable changed since it was built (report.docx edited and saved in place): the officer's copy is
@@ -150,9 +141,9 @@ def _publish(page: Page, files: dict[str, bytes], digests: dict, progress: Progr
         for name, content in edited.items():
             files[f"{entry}/{name}"] = content
             told.add(finding(Code.CP502, file=f"{period}/{name}", period=str(period),
-                                      kept=f"{period}/{entry}/{name}"))
+                             kept=f"{period}/{entry}/{name}"))
     files[manifest.MANIFEST_NAME] = manifest.document(page.found, period, files, now(), page.key,
-                                                      pages.data_key(page.figures), shown)
+                                                      pages.data_key(page.figures), pages.shown_parts(page.figures))
     # Files someone put in the folder (not the build's, not its history): moved into the new folder as they are,
     # and not listed as the report's, never deleted with the old folder.
     files.update({name: content for name, content in theirs.items() if name not in files})

@@ -175,14 +175,14 @@ def unfinished(config: Config, period: Period | str) -> list[Finding]:
 def _misnamed_folders(config: Config) -> list[Finding]:
     """A folder of words beside the narrative named otherwise than a period's own ("2017-4", "2017-q2 "): its
     words would never reach a report."""
-    folders = {Path(config.narrative[language]).parent for language in config.languages if config.narrative[language]}
+    configured = [Path(config.narrative[language]) for language in config.languages if config.narrative[language]]
+    folders, names = {path.parent for path in configured}, {path.name for path in configured}
     found = []
     for folder in sorted(folders):
         try:
             entries = sorted(entry for entry in folder.iterdir() if entry.is_dir() and not entry.name.startswith("."))
         except OSError:
             continue
-        names = {Path(config.narrative[language]).name for language in config.languages if config.narrative[language]}
         for entry in entries:
             if not any((entry / name).is_file() for name in names):
                 continue  # not a folder of the narrative's words

@@ -108,6 +108,17 @@ def shown_parts(figures) -> dict[str, str]:
     return {"tables": _hashed(figures.breakdowns), "shares": _hashed(shares)}
 
 
+def shown_changed(folder: Path, figures) -> list[str]:
+    """The parts (shown_parts) whose numbers differ from those the period's folder was published with, by its
+    manifest; none for a folder whose manifest does not say (built by an earlier version, or never built)."""
+    from . import manifest
+
+    then = (manifest.read(folder / manifest.MANIFEST_NAME) or {}).get("shown")
+    if not isinstance(then, dict):
+        return []
+    return sorted(part for part, key in shown_parts(figures).items() if then.get(part) not in (None, key))
+
+
 def findings_files(config: Config, findings: Findings, period: Period | None = None,
                    annotated: bool = False) -> dict[str, bytes]:
     """validation.csv and validation.html (and annotated copies of the sheets with errors)."""

@@ -291,9 +291,11 @@ def stamp() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def kept_files(folder: Path, replaced: bool, extra: dict[str, bytes] | None = None) -> dict[str, bytes]:
+def kept_files(folder: Path, replaced: bool, extra: dict[str, bytes] | None = None,
+               entry: str | None = None) -> dict[str, bytes]:
     """The files of a period's history to publish with its new report: those kept so far, and, when the figures are
-    replaced by others, the figures.json and .rows.json being replaced (with `extra` files, such as an approval)."""
+    replaced by others, the figures.json and .rows.json being replaced (with `extra` files, such as an approval),
+    in the entry `entry` (history/<stamp>, made now when not given)."""
     files: dict[str, bytes] = {}
     history = folder / HISTORY
     if history.is_dir() and not history.is_symlink():
@@ -301,7 +303,7 @@ def kept_files(folder: Path, replaced: bool, extra: dict[str, bytes] | None = No
             if path.is_file() and not path.is_symlink():
                 files[path.relative_to(folder).as_posix()] = path.read_bytes()
     if replaced:
-        entry = f"{HISTORY}/{stamp()}"
+        entry = entry or f"{HISTORY}/{stamp()}"
         for name in (FIGURES, ROWS):
             if (folder / name).is_file():
                 files[f"{entry}/{name}"] = (folder / name).read_bytes()

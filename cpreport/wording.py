@@ -361,39 +361,26 @@ class Wording:
             href = target if target.startswith("http") else f"mailto:{target}"
             return f'<a href="{escape(href)}">{escape(target)}</a>'
 
+        def number(match: re.Match) -> str:
+            said = str(escape(match.group(0)))
+            long = said.startswith("+") or sum(c.isdigit() for c in said) >= 7
+            return f'<span class="nowrap">{said}</span>' if long else said
+
         def phone(text: str) -> str:
             """Escaped text, phone numbers kept on one line."""
-            out, last = [], 0
-            for match in PHONE.finditer(text):
-                number = match.group(0)
-                out.append(str(escape(text[last:match.start()])))
-                long = number.startswith("+") or sum(c.isdigit() for c in number) >= 7
-                out.append(f'<span class="nowrap">{escape(number)}</span>' if long else str(escape(number)))
-                last = match.end()
-            return "".join(out) + str(escape(text[last:]))
+            return _woven(PHONE, text, lambda between: str(escape(between)), number)
 
         def linked(text: str) -> str:
             """Escaped text, its addresses made links and its phone numbers kept on one line."""
-            out, last = [], 0
-            for match in LINK.finditer(text):
-                out.append(phone(text[last:match.start()]))
-                out.append(link(match))
-                last = match.end()
-            return "".join(out) + phone(text[last:])
+            return _woven(LINK, text, phone, link)
 
         if not self.rtl:
-            out, last = [], 0
-            for match in LINK.finditer(text):
-                out.append(phone(text[last:match.start()]))
-                out.append(f'<bdi dir="ltr">{link(match)}</bdi>')
-                last = match.end()
-            return Markup("".join(out) + phone(text[last:]))
+            return Markup(_woven(LINK, text, phone, lambda match: f'<bdi dir="ltr">{link(match)}</bdi>'))
         # Inside Arabic, each run of Latin text isolated left to right, its closing punctuation left to the sentence
         # (a bracket only when it closes none the run opened).
         out, last = [], 0
         for match in LATIN_RUN.finditer(text):
-            run = match.group(0)
-            kept = run
+            kept = match.group(0)
             while kept and (kept[-1] in TRAILING or kept[-1] == ")" and kept.count(")") > kept.count("(")):
                 kept = kept[:-1]
             if not kept:
@@ -402,6 +389,16 @@ class Wording:
             out.append(f'<bdi dir="ltr">{linked(kept)}</bdi>')
             last = match.start() + len(kept)
         return Markup("".join(out) + str(escape(text[last:])))
+
+
+def _woven(pattern: re.Pattern, text: str, between, matched) -> str:
+    """text made anew: each match of pattern by matched(match), the text between the matches by between(text)."""
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(between(text[last:match.start()]))
+        out.append(matched(match))
+        last = match.end()
+    return "".join(out) + between(text[last:])
 
 
 # Reading figures back ---------------------------------------------------------------------------

@@ -10,19 +10,19 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..contract import GROUP_SEPARATORS
 from ..findings import Code, Findings, finding, runs
-
-# Between a question and its choice in a split select-multiple column's header: "target_groups/female",
-# "target_groups.female", "target_groups:female", or ODK's dashes ("grp-target_groups-female") in a header that has
-# none of the others (a choice may have a dash of its own: "target_groups/law-enforcement").
-CHOICE_SEPARATOR = re.compile(r"[/.:](?=[^/.:]+$)")
-DASH_SEPARATOR = re.compile(r"-(?=[^-]+$)")
 
 
 def question_and_choice(header: str) -> list[str]:
-    """A header cut before its last segment: [question, choice], or [header] when it has no group."""
+    """A header cut at its last group separator (contract.GROUP_SEPARATORS: "target_groups/female"), or at its last
+    dash (ODK's "grp-target_groups-female") when it has none of those, a choice having dashes of its own
+    ("target_groups/law-enforcement"): [question, choice]; [header] when it has no group."""
     text = header.strip()
-    return (CHOICE_SEPARATOR if CHOICE_SEPARATOR.search(text) else DASH_SEPARATOR).split(text)
+    cuts = [m.start() for m in GROUP_SEPARATORS.finditer(text)] or [m.start() for m in re.finditer("-", text)]
+    return [text[:cuts[-1]], text[cuts[-1] + 1:]] if cuts else [text]
+
+
 TICKS = {0, 1}
 TICK_TEXTS = {"0", "1", "0.0", "1.0", "true", "false"}
 
@@ -57,15 +57,14 @@ def lone_ticks(header: list, below: pd.DataFrame, mapped: set[str]) -> set[int]:
         if len(positions) < 2 or not len(below):
             continue
         # Each column's distinct cells, not each cell: a group of the form's own answers stops at its first.
-        distinct = (_filled(pd.unique(below.iloc[:, n].to_numpy(dtype=object))) for n in positions
-                    if n < below.shape[1])
-        seen = False
-        for values in distinct:
-            if not all(_is_tick(value) for value in values):
+        ticked = False
+        for n in (n for n in positions if n < below.shape[1]):
+            values = _filled(pd.unique(below.iloc[:, n].to_numpy(dtype=object)))
+            if not all(map(_is_tick, values)):
                 break
-            seen = seen or bool(values)
+            ticked = ticked or bool(values)
         else:
-            if seen:
+            if ticked:
                 ticks.update(positions)
     return ticks
 

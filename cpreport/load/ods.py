@@ -60,9 +60,7 @@ def ods_marks(raw: bytes) -> dict[str, Held]:
             if tag == _tag("table"):
                 depth += 1 if event == "start" else -1
                 if event == "start" and depth == 1:
-                    name, n = element.get(_tag("name"), ""), 2
-                    while name in sheets:  # two sheets of one name: the second is read as "name (2)"
-                        name, n = f"{element.get(_tag('name'), '')} ({n})", n + 1
+                    name = element.get(_tag("name"), "")  # two sheets of one name: the file is refused (CP046)
                     held = sheets[name] = Held(name)
                     row = column = 0
                 elif event == "end" and depth == 0:
